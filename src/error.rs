@@ -1,0 +1,95 @@
+//! Errors that stop a command (exit code 2). Each variant has a stable
+//! diagnostic code and a help line that says how to fix it.
+use miette::Diagnostic;
+use thiserror::Error;
+
+/// What a run of `aeef` ends with, mapped to the process exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// 0: the command did its work; a check passed.
+    Ok,
+    /// 1: a check ran and its verdict is "failed". Not a crash.
+    Failed,
+}
+
+/// Errors from the git edge.
+#[derive(Debug, Error, Diagnostic)]
+pub enum GitError {
+    #[error("not a git repository: {path}")]
+    #[diagnostic(
+        code(aeef::git::not_a_repository),
+        help("run aeef inside a repository, or point at one with `-C DIR`")
+    )]
+    NotARepository { path: String },
+
+    #[error("unknown revision `{rev}`")]
+    #[diagnostic(
+        code(aeef::git::unknown_revision),
+        help(
+            "check the name with `git rev-parse --verify {rev}`; fetch it if it lives on a remote"
+        )
+    )]
+    UnknownRevision { rev: String },
+
+    #[error("path `{path}` is not in the tree of {rev}")]
+    #[diagnostic(
+        code(aeef::git::path_not_in_tree),
+        help(
+            "list the tree with `git ls-tree -r --name-only {rev}`; paths are relative to the repository root"
+        )
+    )]
+    PathNotInTree { path: String, rev: String },
+
+    #[error("history needed to decide is missing: {what}")]
+    #[diagnostic(
+        code(aeef::git::shallow),
+        help(
+            "this is a shallow clone; fetch the full history with `git fetch --unshallow` (in GitHub Actions: `actions/checkout` with `fetch-depth: 0`)"
+        )
+    )]
+    Shallow { what: String },
+
+    #[error("`{command}` failed: {stderr}")]
+    #[diagnostic(
+        code(aeef::git::command_failed),
+        help("run the command by hand in the repository to see git's own explanation")
+    )]
+    CommandFailed { command: String, stderr: String },
+
+    #[error("git output could not be read: {what}")]
+    #[diagnostic(
+        code(aeef::git::unexpected_output),
+        help("this is a bug in aeef; please report it with the command you ran")
+    )]
+    Parse { what: String },
+
+    #[error(transparent)]
+    #[diagnostic(
+        code(aeef::git::libgit2),
+        help("check that the repository is readable and not corrupt (`git fsck`)")
+    )]
+    Git2(#[from] git2::Error),
+
+    #[error("i/o error: {0}")]
+    #[diagnostic(code(aeef::io))]
+    Io(#[from] std::io::Error),
+}
+
+/// A usage error the CLI detects itself (bad argument values and the like).
+#[derive(Debug, Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(aeef::usage))]
+pub struct UsageError {
+    pub message: String,
+    #[help]
+    pub help: Option<String>,
+}
+
+impl UsageError {
+    pub fn new(message: impl Into<String>, help: impl Into<String>) -> Self {
+        UsageError {
+            message: message.into(),
+            help: Some(help.into()),
+        }
+    }
+}

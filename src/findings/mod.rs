@@ -1,0 +1,160 @@
+//! One report model for every check (`incident check`, `gate`, `audit`):
+//! findings with a stable rule id and a level. Renderers turn a [`Report`]
+//! into human, JSON, GitHub, SARIF or Markdown output.
+use serde::{Deserialize, Serialize};
+
+/// Level of a finding. `Off` only appears in config, never in a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warn,
+    Off,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warn => "warn",
+            Level::Off => "off",
+        }
+    }
+}
+
+/// One finding. Fields that do not apply are `None` and omitted in JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub rule: String,
+    pub level: Level,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub incident: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub corrective_action: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+    pub message: String,
+    /// How to fix it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+impl Finding {
+    pub fn new(rule: &str, level: Level, message: impl Into<String>) -> Self {
+        Finding {
+            rule: rule.to_string(),
+            level,
+            incident: None,
+            corrective_action: None,
+            commit: None,
+            file: None,
+            line: None,
+            column: None,
+            message: message.into(),
+            help: None,
+        }
+    }
+    pub fn incident(mut self, id: impl Into<String>) -> Self {
+        self.incident = Some(id.into());
+        self
+    }
+    pub fn action(mut self, id: impl Into<String>) -> Self {
+        self.corrective_action = Some(id.into());
+        self
+    }
+    pub fn commit(mut self, sha: impl Into<String>) -> Self {
+        self.commit = Some(sha.into());
+        self
+    }
+    pub fn file(mut self, f: impl Into<String>) -> Self {
+        self.file = Some(f.into());
+        self
+    }
+    pub fn at(mut self, line: u32, column: u32) -> Self {
+        self.line = Some(line);
+        self.column = Some(column);
+        self
+    }
+    pub fn help(mut self, h: impl Into<String>) -> Self {
+        self.help = Some(h.into());
+        self
+    }
+}
+
+/// Pass or fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Pass,
+    Fail,
+}
+
+/// The findings of one run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    /// `fail` when any finding is an error.
+    pub fn verdict(&self) -> Verdict {
+        if self.findings.iter().any(|f| f.level == Level::Error) {
+            Verdict::Fail
+        } else {
+            Verdict::Pass
+        }
+    }
+    pub fn errors(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.level == Level::Error)
+            .count()
+    }
+    pub fn warnings(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.level == Level::Warn)
+            .count()
+    }
+    /// True when a finding says the input could not be read (`schema`), so
+    /// nothing could be decided and the command must exit 2.
+    pub fn undecidable(&self) -> bool {
+        self.findings.iter().any(|f| f.rule == "schema")
+    }
+    /// Errors first, then by file, line, rule: stable output.
+    pub fn sort(&mut self) {
+        self.findings.sort_by(|a, b| {
+            (
+                a.level,
+                &a.file,
+                a.line,
+                &a.incident,
+                &a.corrective_action,
+                &a.rule,
+            )
+                .cmp(&(
+                    b.level,
+                    &b.file,
+                    b.line,
+                    &b.incident,
+                    &b.corrective_action,
+                    &b.rule,
+                ))
+        });
+    }
+}
+
+/// The JSON document of DESIGN §8 (`gate`, `incident check`, `audit`).
+pub fn to_json(report: &Report) -> serde_json::Value {
+    serde_json::json!({
+        "schema_version": 1,
+        "verdict": report.verdict(),
+        "findings": report.findings,
+    })
+}

@@ -1,0 +1,201 @@
+//! What a commit changed: zero-context hunks per file, renames followed.
+use super::Repo;
+use crate::error::GitError;
+
+/// One zero-context hunk: `old_lines` lines at `old_start` in the parent
+/// became `new_lines` lines at `new_start`. For a pure insertion
+/// (`old_lines == 0`) `old_start` is the parent line after which it went in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hunk {
+    pub old_start: u32,
+    pub old_lines: u32,
+    pub new_start: u32,
+    pub new_lines: u32,
+}
+
+/// One file a commit touched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileChange {
+    /// Path in the parent (`None` when the file was added).
+    pub old_path: Option<String>,
+    /// Path in the commit (`None` when the file was deleted).
+    pub new_path: Option<String>,
+    pub binary: bool,
+    pub hunks: Vec<Hunk>,
+}
+
+impl FileChange {
+    /// The path to show: new path, else old path.
+    pub fn path(&self) -> &str {
+        self.new_path
+            .as_deref()
+            .or(self.old_path.as_deref())
+            .unwrap_or("")
+    }
+}
+
+/// Changes of `sha` against `parent` (the empty tree for a root commit).
+pub fn changes(repo: &Repo, sha: &str, parent: Option<&str>) -> Result<Vec<FileChange>, GitError> {
+    let r = repo.git2();
+    let commit = r.find_commit(git2::Oid::from_str(sha)?)?;
+    let new_tree = commit.tree()?;
+    let old_tree = match parent {
+        Some(p) => Some(r.find_commit(git2::Oid::from_str(p)?)?.tree()?),
+        None => None,
+    };
+    let mut opts = git2::DiffOptions::new();
+    opts.context_lines(0)
+        .interhunk_lines(0)
+        .ignore_submodules(true);
+    let mut diff = r.diff_tree_to_tree(old_tree.as_ref(), Some(&new_tree), Some(&mut opts))?;
+    let mut find = git2::DiffFindOptions::new();
+    find.renames(true);
+    diff.find_similar(Some(&mut find))?;
+    let mut out = Vec::new();
+    for idx in 0..diff.deltas().len() {
+        let Some(patch) = git2::Patch::from_diff(&diff, idx)? else {
+            continue;
+        };
+        let delta = patch.delta();
+        let path = |f: git2::DiffFile<'_>| {
+            f.path_bytes()
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+        };
+        let (old_path, new_path) = match delta.status() {
+            git2::Delta::Added => (None, path(delta.new_file())),
+            git2::Delta::Deleted => (path(delta.old_file()), None),
+            _ => (path(delta.old_file()), path(delta.new_file())),
+        };
+        let mut hunks = Vec::new();
+        for h in 0..patch.num_hunks() {
+            let (hunk, _) = patch.hunk(h)?;
+            hunks.push(Hunk {
+                old_start: hunk.old_start(),
+                old_lines: hunk.old_lines(),
+                new_start: hunk.new_start(),
+                new_lines: hunk.new_lines(),
+            });
+        }
+        out.push(FileChange {
+            old_path,
+            new_path,
+            binary: delta.flags().is_binary(),
+            hunks,
+        });
+    }
+    Ok(out)
+}
+
+/// The conflict resolutions of a merge: hunks where the result differs from
+/// every parent (`git diff-tree --cc`), in first-parent coordinates.
+pub fn merge_resolutions(repo: &Repo, sha: &str) -> Result<Vec<FileChange>, GitError> {
+    let out = repo.run(repo.git().args([
+        "diff-tree",
+        "--cc",
+        "-U0",
+        "--no-color",
+        "--no-ext-diff",
+        sha,
+    ]))?;
+    Ok(parse_cc(&String::from_utf8_lossy(&out)))
+}
+
+pub(crate) fn unquote(p: &str) -> String {
+    let Some(inner) = p.strip_prefix('"').and_then(|s| s.strip_suffix('"')) else {
+        return p.to_string();
+    };
+    let mut out = Vec::new();
+    let mut bytes = inner.bytes();
+    while let Some(b) = bytes.next() {
+        if b != b'\\' {
+            out.push(b);
+            continue;
+        }
+        match bytes.next() {
+            Some(b'n') => out.push(b'\n'),
+            Some(b't') => out.push(b'\t'),
+            Some(d @ b'0'..=b'7') => {
+                let mut v = u32::from(d - b'0');
+                for _ in 0..2 {
+                    if let Some(d) = bytes.next() {
+                        v = v * 8 + u32::from(d.wrapping_sub(b'0'));
+                    }
+                }
+                out.push(v as u8);
+            }
+            Some(c) => out.push(c),
+            None => {}
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn range(s: &str) -> (u32, u32) {
+    let s = s.trim_start_matches(['-', '+']);
+    match s.split_once(',') {
+        Some((a, b)) => (a.parse().unwrap_or(0), b.parse().unwrap_or(0)),
+        None => (s.parse().unwrap_or(0), 1),
+    }
+}
+
+/// Parses `git diff-tree --cc -U0` output.
+fn parse_cc(text: &str) -> Vec<FileChange> {
+    let mut out: Vec<FileChange> = Vec::new();
+    for line in text.lines() {
+        if let Some(p) = line.strip_prefix("diff --cc ") {
+            out.push(FileChange {
+                old_path: Some(unquote(p)),
+                new_path: Some(unquote(p)),
+                binary: false,
+                hunks: Vec::new(),
+            });
+        } else if line.starts_with("Binary files") {
+            if let Some(f) = out.last_mut() {
+                f.binary = true;
+            }
+        } else if let Some(rest) = line.strip_prefix("@@@") {
+            let parts: Vec<&str> = rest.split_whitespace().collect();
+            let first = parts.iter().find(|p| p.starts_with('-'));
+            let result = parts.iter().find(|p| p.starts_with('+'));
+            if let (Some(f), Some(result), Some(fc)) = (first, result, out.last_mut()) {
+                let (os, ol) = range(f);
+                let (ns, nl) = range(result);
+                fc.hunks.push(Hunk {
+                    old_start: os,
+                    old_lines: ol,
+                    new_start: ns,
+                    new_lines: nl,
+                });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_combined_diff_hunks() {
+        let t = "diff --cc src/a.rs\nindex 1,2..3\n--- a/src/a.rs\n+++ b/src/a.rs\n@@@ -3,2 -3,1 +3,4 @@@\n- x\n++y\n";
+        let v = parse_cc(t);
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].path(), "src/a.rs");
+        assert_eq!(
+            v[0].hunks,
+            vec![Hunk {
+                old_start: 3,
+                old_lines: 2,
+                new_start: 3,
+                new_lines: 4
+            }]
+        );
+    }
+
+    #[test]
+    fn unquotes_c_style_paths() {
+        assert_eq!(unquote("\"a\\tb \\\"c\\\"\""), "a\tb \"c\"");
+        assert_eq!(unquote("\"caf\\303\\251\""), "café");
+    }
+}

@@ -1,0 +1,5 @@
+//! Incident records: the model, loading YAML with spans, policy rules,
+//! post-mortem rendering.
+pub mod model;
+
+pub use model::*;

@@ -1,0 +1,319 @@
+//! The incident record: the reference shape of DESIGN §3. Field names are
+//! part of the product; `schemas/incident.schema.json` describes the same
+//! shape and a test keeps the two in agreement.
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::provenance::HumanModifications;
+
+/// Severity, `SEV-1` (critical) to `SEV-4` (minor).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Severity {
+    #[serde(rename = "SEV-1")]
+    Sev1,
+    #[serde(rename = "SEV-2")]
+    Sev2,
+    #[serde(rename = "SEV-3")]
+    Sev3,
+    #[serde(rename = "SEV-4")]
+    Sev4,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 4] = [
+        Severity::Sev1,
+        Severity::Sev2,
+        Severity::Sev3,
+        Severity::Sev4,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Sev1 => "SEV-1",
+            Severity::Sev2 => "SEV-2",
+            Severity::Sev3 => "SEV-3",
+            Severity::Sev4 => "SEV-4",
+        }
+    }
+
+    /// Weight in the severity-weighted score (DESIGN §6).
+    pub fn weight(self) -> u32 {
+        match self {
+            Severity::Sev1 => 10,
+            Severity::Sev2 => 5,
+            Severity::Sev3 => 2,
+            Severity::Sev4 => 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Open,
+    Mitigated,
+    Resolved,
+    Closed,
+}
+
+/// Defect origin (DESIGN §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Origin {
+    Human,
+    AiAdjacent,
+    AiModified,
+    AiGenerated,
+}
+
+impl Origin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::AiGenerated => "ai-generated",
+            Origin::AiModified => "ai-modified",
+            Origin::AiAdjacent => "ai-adjacent",
+            Origin::Human => "human",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailureMode {
+    Hallucination,
+    LogicError,
+    SecurityVulnerability,
+    Performance,
+    Integration,
+    DataHandling,
+    Configuration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ValidationGap {
+    TestGap,
+    ReviewGap,
+    ScanGap,
+    PromptGap,
+    ProcessGap,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    ImmediateFix,
+    PromptImprovement,
+    TestImprovement,
+    ScanningRule,
+    ReviewProcess,
+    Training,
+    ToolConfiguration,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::ImmediateFix => "immediate-fix",
+            Category::PromptImprovement => "prompt-improvement",
+            Category::TestImprovement => "test-improvement",
+            Category::ScanningRule => "scanning-rule",
+            Category::ReviewProcess => "review-process",
+            Category::Training => "training",
+            Category::ToolConfiguration => "tool-configuration",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CaStatus {
+    Open,
+    Done,
+    WontDo,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EffectivenessResult {
+    Effective,
+    PartiallyEffective,
+    Ineffective,
+}
+
+/// Timestamp with a mandatory offset (RFC 3339 / ISO 8601).
+pub type Timestamp = DateTime<FixedOffset>;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AiTool {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_version: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Classification {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure_mode: Option<FailureMode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_gap: Option<ValidationGap>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ai_tool: Option<AiTool>,
+    /// Evidence lines from the provenance engine (written by `incident new`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenerationContext {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prompt_template: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub constraints_provided: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub constraints_missing: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context_provided: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub human_modifications: Option<HumanModifications>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance_record: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Impact {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users_affected: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub financial_usd: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimelineEntry {
+    pub at: Timestamp,
+    pub event: String,
+}
+
+/// The five RCA layers of the standard.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rca {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defect: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generation_context: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation_pipeline: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub human_review: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub process_environment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evaluation {
+    pub evaluated_at: Timestamp,
+    pub result: EffectivenessResult,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Effectiveness {
+    #[serde(default)]
+    pub day30: Option<Evaluation>,
+    #[serde(default)]
+    pub day90: Option<Evaluation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectiveAction {
+    /// `CA-<n>`.
+    pub id: String,
+    pub action: String,
+    pub category: Category,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<NaiveDate>,
+    #[serde(default = "default_ca_status")]
+    pub status: CaStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issue: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effectiveness: Option<Effectiveness>,
+}
+
+fn default_ca_status() -> CaStatus {
+    CaStatus::Open
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Metrics {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mttr_hours: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_to_detect_hours: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sla_compliance: Option<String>,
+}
+
+/// One incident record (`incidents/INC-YYYY-NNN.yaml`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Incident {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    pub detected_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acknowledged_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mitigated_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub faulty_commits: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classification: Option<Classification>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generation_context: Option<GenerationContext>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impact: Option<Impact>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timeline: Vec<TimelineEntry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rca: Option<Rca>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub root_cause: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub corrective_actions: Vec<CorrectiveAction>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lessons_learned: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<Metrics>,
+}

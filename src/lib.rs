@@ -1,0 +1,22 @@
+//! `aeef` — a Git-native AI-provenance reader and CI gate for incident
+//! response on AI-generated defects (AEEF incident-response standard).
+//!
+//! The crate is a pure core (provenance parsing, classification, policy
+//! rules, report models) with git, files and network in thin adapters
+//! (`git`, `incident::store`, `github`). The library never prints: every
+//! renderer takes `impl Write`.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod audit;
+pub mod classify;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod findings;
+pub mod gate;
+pub mod git;
+pub mod github;
+pub mod incident;
+pub mod provenance;
+pub mod report;
+pub mod util;
