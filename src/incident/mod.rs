@@ -2,5 +2,6 @@
 //! post-mortem rendering.
 pub mod model;
 pub mod store;
+pub mod yaml;
 
 pub use model::*;

@@ -1,9 +1,17 @@
-//! Finding and reading incident records on disk. BASIC VERSION: the
-//! incidents work replaces the loader with span-carrying diagnostics but
-//! keeps these signatures.
+//! Finding and reading incident records on disk. Every way a record can be
+//! unreadable (bytes that are not UTF-8, an empty file, a YAML syntax error,
+//! a wrong type, a value outside an enum, an unknown key, a timestamp
+//! without a time zone, two files with one id) becomes a `schema` finding
+//! that points at the file, line and column and says how to fix it.
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use regex::Regex;
 
 use super::Incident;
+use super::yaml::{KeyIndex, Pos, line_col_of, offset_of};
 use crate::config::Config;
 use crate::findings::{Finding, Level};
 
@@ -15,7 +23,33 @@ pub struct LoadedIncident {
     /// The file's text, for diagnostics.
     pub source: String,
     pub incident: Incident,
+    /// Where each key stands in `source`, for findings.
+    pub index: KeyIndex,
 }
+
+/// The rule id of every "cannot read this record" finding.
+pub const SCHEMA_RULE: &str = "schema";
+
+/// Id of an incident record: `INC-YYYY-NNN` (three or more digits).
+pub static ID_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^INC-[0-9]{4}-[0-9]{3,}$").expect("static regex"));
+/// Id of a corrective action: `CA-n`.
+pub static CA_ID_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^CA-[1-9][0-9]*$").expect("static regex"));
+/// An abbreviated or full commit id.
+pub static SHA_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[0-9a-fA-F]{4,64}$").expect("static regex"));
+
+/// Keys whose values are timestamps with a mandatory time zone.
+const TIMESTAMP_KEYS: &[&str] = &[
+    "detected_at",
+    "acknowledged_at",
+    "mitigated_at",
+    "resolved_at",
+    "at",
+    "verified_at",
+    "evaluated_at",
+];
 
 /// Every `*.yaml` / `*.yml` file under `<root>/<cfg.incidents_dir>`, sorted.
 pub fn record_paths(root: &Path, cfg: &Config) -> Vec<PathBuf> {
@@ -31,28 +65,411 @@ pub fn record_paths(root: &Path, cfg: &Config) -> Vec<PathBuf> {
     v
 }
 
-/// Loads every record; a record that cannot be read becomes a `schema`
-/// finding instead.
+/// Loads every record under the incidents directory; a record that cannot
+/// be read becomes a `schema` finding instead.
 pub fn load_all(root: &Path, cfg: &Config) -> (Vec<LoadedIncident>, Vec<Finding>) {
+    load_paths(root, &record_paths(root, cfg))
+}
+
+/// `path` relative to `root`, `/`-separated (as given when outside).
+pub fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// Loads the given files (and, for directories, the records beneath them),
+/// then reports ids used by more than one file.
+pub fn load_paths(root: &Path, paths: &[PathBuf]) -> (Vec<LoadedIncident>, Vec<Finding>) {
     let mut ok = Vec::new();
     let mut bad = Vec::new();
-    for p in record_paths(root, cfg) {
-        let rel = p
-            .strip_prefix(root)
-            .unwrap_or(&p)
-            .to_string_lossy()
-            .replace('\\', "/");
-        match std::fs::read_to_string(&p) {
-            Ok(source) => match serde_saphyr::from_str::<Incident>(&source) {
-                Ok(incident) => ok.push(LoadedIncident {
-                    path: rel,
-                    source,
-                    incident,
-                }),
-                Err(e) => bad.push(Finding::new("schema", Level::Error, e.to_string()).file(rel)),
+    for p in paths {
+        let rel = relative(root, p);
+        match std::fs::read(p) {
+            Ok(bytes) => match parse_record(&rel, &bytes) {
+                Ok(r) => ok.push(r),
+                Err(f) => bad.push(f),
             },
-            Err(e) => bad.push(Finding::new("schema", Level::Error, e.to_string()).file(rel)),
+            Err(e) => bad.push(
+                Finding::new(SCHEMA_RULE, Level::Error, format!("cannot read {rel}: {e}"))
+                    .file(rel)
+                    .help("check that the file exists and is readable"),
+            ),
         }
     }
+    bad.extend(duplicate_ids(&ok));
     (ok, bad)
+}
+
+/// A `schema` finding for each record whose id another file already uses.
+/// Both paths are named; the finding points at the later file's `id`.
+pub fn duplicate_ids(records: &[LoadedIncident]) -> Vec<Finding> {
+    let mut first: HashMap<&str, &LoadedIncident> = HashMap::new();
+    let mut out = Vec::new();
+    for r in records {
+        let id = r.incident.id.as_str();
+        match first.get(id) {
+            Some(prev) => {
+                let pos = r.index.nearest("id");
+                out.push(
+                    Finding::new(
+                        SCHEMA_RULE,
+                        Level::Error,
+                        format!(
+                            "incident id `{id}` is used by both {} and {}",
+                            prev.path, r.path
+                        ),
+                    )
+                    .incident(id)
+                    .file(&r.path)
+                    .at(pos.line, pos.column)
+                    .help(
+                        "every record needs its own id; renumber one of them (`aeef incident new` allocates a free one)",
+                    ),
+                );
+            }
+            None => {
+                first.insert(id, r);
+            }
+        }
+    }
+    out
+}
+
+fn schema_at(rel: &str, pos: Pos, message: impl Into<String>, help: impl Into<String>) -> Finding {
+    Finding::new(SCHEMA_RULE, Level::Error, message)
+        .file(rel)
+        .at(pos.line, pos.column)
+        .help(help)
+}
+
+/// Reads one record from its bytes. `rel` names it in findings.
+pub fn parse_record(rel: &str, bytes: &[u8]) -> Result<LoadedIncident, Finding> {
+    let source = match std::str::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            let at = e.valid_up_to();
+            let (line, column) = line_col_of(bytes, at);
+            return Err(Finding::new(
+                SCHEMA_RULE,
+                Level::Error,
+                format!("the record is not valid UTF-8 (byte 0x{:02x} at offset {at})", bytes[at]),
+            )
+            .file(rel)
+            .at(line, column)
+            .help("save the file as UTF-8; YAML records must be UTF-8 text"));
+        }
+    };
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let index = match KeyIndex::build(source) {
+        Ok(i) => i,
+        Err(e) => {
+            return Err(schema_at(
+                rel,
+                e.pos,
+                format!("YAML syntax error: {}", e.message),
+                "fix the YAML syntax at this position (indentation, quotes, brackets)",
+            ));
+        }
+    };
+    let root = index.value("");
+    if root.is_none_or(|v| v.scalar.as_deref().is_some_and(|s| s.trim().is_empty())) {
+        return Err(schema_at(
+            rel,
+            Pos {
+                line: 1,
+                column: 1,
+                offset: 0,
+                len: 1,
+            },
+            "the record is empty",
+            "a record needs at least `id`, `title`, `severity`, `status` and `detected_at`; `aeef incident new` writes one",
+        ));
+    }
+    if let Some(v) = root
+        && v.scalar.is_some()
+    {
+        return Err(schema_at(
+            rel,
+            v.pos,
+            "the record is not a mapping of keys to values",
+            "write the record as `key: value` lines (`id: INC-2026-001`, `title: …`)",
+        ));
+    }
+    check_timestamps(rel, &index)?;
+    let incident = match serde_saphyr::from_str::<Incident>(source) {
+        Ok(i) => i,
+        Err(e) => return Err(serde_finding(rel, source, &index, &e)),
+    };
+    check_patterns(rel, &incident, &index)?;
+    Ok(LoadedIncident {
+        path: rel.to_string(),
+        source: source.to_string(),
+        incident,
+        index,
+    })
+}
+
+/// A timestamp written without a time zone is ambiguous: say so before
+/// serde reports a generic parse failure.
+fn check_timestamps(rel: &str, index: &KeyIndex) -> Result<(), Finding> {
+    for path in index.paths() {
+        let last = path.rsplit('.').next().unwrap_or(path);
+        if !TIMESTAMP_KEYS.contains(&last) {
+            continue;
+        }
+        let Some(v) = index.value(path) else { continue };
+        let Some(text) = v.scalar.as_deref() else {
+            continue;
+        };
+        let t = text.trim();
+        if t.is_empty() || t == "~" || t == "null" || DateTime::parse_from_rfc3339(t).is_ok() {
+            continue;
+        }
+        let naive = NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f").is_ok()
+            || NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S%.f").is_ok()
+            || NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M").is_ok()
+            || NaiveDate::parse_from_str(t, "%Y-%m-%d").is_ok();
+        let (message, help) = if naive {
+            (
+                format!("`{last}` has no time zone: `{t}`"),
+                format!(
+                    "write the offset explicitly, e.g. `{}Z` for UTC or `+01:00`",
+                    if t.len() == 10 {
+                        format!("{t}T00:00:00")
+                    } else {
+                        t.to_string()
+                    }
+                ),
+            )
+        } else {
+            (
+                format!("`{last}` is not an RFC 3339 timestamp: `{t}`"),
+                "write it as `2026-11-02T09:14:00Z` (date, `T`, time, time zone)".to_string(),
+            )
+        };
+        return Err(schema_at(rel, v.pos, message, help));
+    }
+    Ok(())
+}
+
+/// Checks what serde cannot express but the schema does (id patterns,
+/// non-empty text), so the types and the schema reject the same records.
+fn check_patterns(rel: &str, inc: &Incident, index: &KeyIndex) -> Result<(), Finding> {
+    let val = |path: &str| index.value(path).map(|v| v.pos).unwrap_or_else(|| index.nearest(path));
+    if !ID_RE.is_match(&inc.id) {
+        return Err(schema_at(
+            rel,
+            val("id"),
+            format!("`{}` is not an incident id", inc.id),
+            "incident ids look like `INC-2026-007` (INC, the year, a number of three or more digits)",
+        ));
+    }
+    if inc.title.trim().is_empty() {
+        return Err(schema_at(rel, val("title"), "the title is empty", "say in one line what went wrong"));
+    }
+    for (i, sha) in inc.faulty_commits.iter().enumerate() {
+        if !SHA_RE.is_match(sha) {
+            return Err(schema_at(
+                rel,
+                val(&format!("faulty_commits[{i}]")),
+                format!("`{sha}` is not a commit id"),
+                "write an abbreviated or full commit id (hex), e.g. `3f2a9c1e`",
+            ));
+        }
+    }
+    for (i, ca) in inc.corrective_actions.iter().enumerate() {
+        if !CA_ID_RE.is_match(&ca.id) {
+            return Err(schema_at(
+                rel,
+                val(&format!("corrective_actions[{i}].id")),
+                format!("`{}` is not a corrective-action id", ca.id),
+                "corrective actions are numbered `CA-1`, `CA-2`, …",
+            ));
+        }
+        if ca.action.trim().is_empty() {
+            return Err(schema_at(
+                rel,
+                val(&format!("corrective_actions[{i}].action")),
+                format!("{} has an empty `action`", ca.id),
+                "say what will be done",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Levenshtein distance, for "did you mean".
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The known name closest to `word`, if it is close enough to be a typo.
+pub fn did_you_mean<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (distance(word, k), *k))
+        .filter(|(d, k)| *d <= (k.len().max(word.len()) / 3).max(2))
+        .min()
+        .map(|(_, k)| k)
+}
+
+fn list(expected: &[&str]) -> String {
+    expected
+        .iter()
+        .map(|e| format!("`{e}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Turns a serde-saphyr error into a finding at its position.
+fn serde_finding(rel: &str, source: &str, index: &KeyIndex, e: &serde_saphyr::Error) -> Finding {
+    use serde_saphyr::Error as E;
+    let pos = match e.location() {
+        Some(loc) if loc.line() > 0 => {
+            let line = u32::try_from(loc.line()).unwrap_or(u32::MAX);
+            let column = u32::try_from(loc.column()).unwrap_or(u32::MAX);
+            Pos {
+                line,
+                column,
+                offset: offset_of(source, line, column),
+                len: 1,
+            }
+        }
+        _ => index.nearest(""),
+    };
+    let key = index.key_at(pos.line, pos.column).map(str::to_string);
+    // serde-saphyr wraps the original error for snippets and aliases.
+    let mut inner = e;
+    while let E::WithSnippet { error, .. } | E::AliasError { error, .. } = inner {
+        inner = error;
+    }
+    let (message, help) = match inner {
+        E::SerdeUnknownField {
+            field, expected, ..
+        } => {
+            let help = match did_you_mean(field, expected) {
+                Some(k) => format!("did you mean `{k}`?"),
+                None if expected.is_empty() => "remove this key".to_string(),
+                None => format!("remove it, or use one of {}", list(expected)),
+            };
+            (format!("unknown key `{field}`"), help)
+        }
+        E::SerdeUnknownVariant {
+            variant, expected, ..
+        } => {
+            let what = key
+                .as_deref()
+                .map(|k| format!(" for `{}`", k.rsplit('.').next().unwrap_or(k)))
+                .unwrap_or_default();
+            let help = match did_you_mean(variant, expected) {
+                Some(k) => format!("did you mean `{k}`? allowed: {}", list(expected)),
+                None => format!("use one of {}", list(expected)),
+            };
+            (format!("`{variant}` is not an allowed value{what}"), help)
+        }
+        E::SerdeMissingField { field, .. } => (
+            format!("missing required key `{field}`"),
+            format!("add `{field}:` to this mapping"),
+        ),
+        E::SerdeInvalidType {
+            unexpected,
+            expected,
+            ..
+        } => (
+            format!("wrong type: found {unexpected}, expected {expected}"),
+            "change the value to the expected type (quote text, drop quotes from numbers)"
+                .to_string(),
+        ),
+        E::SerdeInvalidValue {
+            unexpected,
+            expected,
+            ..
+        } => (
+            format!("invalid value: {unexpected}, expected {expected}"),
+            "change the value to the expected form".to_string(),
+        ),
+        E::DuplicateMappingKey { .. } => (
+            e.without_snippet().to_string(),
+            "a key may appear once per mapping; remove or merge the duplicate".to_string(),
+        ),
+        _ => (
+            plain_message(e),
+            "fix the value at this position; `schemas/incident.schema.json` describes every field"
+                .to_string(),
+        ),
+    };
+    schema_at(rel, pos, message, help)
+}
+
+/// serde-saphyr's message without its own snippet and position suffix (the
+/// finding carries the position).
+fn plain_message(e: &serde_saphyr::Error) -> String {
+    let s = e.without_snippet().to_string();
+    let first = s.lines().next().unwrap_or("").trim();
+    match first.rfind(" at line ") {
+        Some(i) => first[..i].to_string(),
+        None => first.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn did_you_mean_finds_close_keys_only() {
+        let known = ["owner", "due", "status", "verified_by"];
+        assert_eq!(did_you_mean("ownr", &known), Some("owner"));
+        assert_eq!(did_you_mean("verifed_by", &known), Some("verified_by"));
+        assert_eq!(did_you_mean("colour", &known), None);
+    }
+
+    fn err(src: &str) -> Finding {
+        parse_record("x.yaml", src.as_bytes()).unwrap_err()
+    }
+
+    const HEAD: &str = "id: INC-2026-001\ntitle: t\nseverity: SEV-2\nstatus: open\n";
+
+    #[test]
+    fn unknown_key_points_at_it_with_a_suggestion() {
+        let f = err(&format!("{HEAD}detected_at: 2026-01-01T00:00:00Z\nteem: x\n"));
+        assert_eq!((f.line, f.column), (Some(6), Some(1)), "{f:?}");
+        assert_eq!(f.help.as_deref(), Some("did you mean `team`?"));
+    }
+
+    #[test]
+    fn bad_enum_value_names_the_allowed_ones() {
+        let f = err("id: INC-2026-001\ntitle: t\nseverity: SEV-9\nstatus: open\ndetected_at: 2026-01-01T00:00:00Z\n");
+        assert_eq!(f.line, Some(3), "{f:?}");
+        assert!(f.message.contains("SEV-9"), "{f:?}");
+        assert!(f.help.as_deref().unwrap_or("").contains("`SEV-1`"), "{f:?}");
+    }
+
+    #[test]
+    fn timestamp_without_zone_is_refused() {
+        let f = err(&format!("{HEAD}detected_at: 2026-01-01T10:00:00\n"));
+        assert_eq!((f.line, f.column), (Some(5), Some(14)));
+        assert!(f.message.contains("no time zone"), "{f:?}");
+    }
+
+    #[test]
+    fn wrong_type_points_at_the_value() {
+        let f = err(&format!(
+            "{HEAD}detected_at: 2026-01-01T10:00:00Z\nimpact:\n  users_affected: many\n"
+        ));
+        assert_eq!(f.line, Some(7), "{f:?}");
+        assert!(f.message.contains("wrong type") || f.message.contains("invalid"), "{f:?}");
+    }
 }
