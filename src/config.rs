@@ -73,3 +73,150 @@ impl Config {
         self.rules.get(rule).copied().unwrap_or(default)
     }
 }
+
+/// `.aeef.yml` could not be used.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(aeef::config))]
+pub struct ConfigError {
+    pub message: String,
+    #[source_code]
+    pub src: miette::NamedSource<String>,
+    #[label("here")]
+    pub span: Option<miette::SourceSpan>,
+    #[help]
+    pub help: Option<String>,
+}
+
+impl Config {
+    /// Reads `<root>/.aeef.yml`; a missing file gives the defaults. Errors
+    /// point at the line and column of the offending key or value.
+    pub fn load(root: &std::path::Path) -> Result<Config, Box<ConfigError>> {
+        let path = root.join(FILE_NAME);
+        match std::fs::read(&path) {
+            Ok(bytes) => Config::parse(&bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(e) => Err(Box::new(ConfigError {
+                message: format!("cannot read {FILE_NAME}: {e}"),
+                src: miette::NamedSource::new(FILE_NAME, String::new()),
+                span: None,
+                help: Some("check the file's permissions".into()),
+            })),
+        }
+    }
+
+    /// Parses the text of `.aeef.yml` (an empty file is the defaults).
+    pub fn parse(bytes: &[u8]) -> Result<Config, Box<ConfigError>> {
+        let fail = |src: &str, line: u32, col: u32, message: String, help: String| {
+            let off = crate::incident::yaml::offset_of(src, line, col);
+            Box::new(ConfigError {
+                message,
+                src: miette::NamedSource::new(FILE_NAME, src.to_string()),
+                span: Some(miette::SourceSpan::new(off.into(), 1)),
+                help: Some(help),
+            })
+        };
+        let text = match std::str::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let (l, c) = crate::incident::yaml::line_col_of(bytes, e.valid_up_to());
+                let lossy = String::from_utf8_lossy(bytes).into_owned();
+                return Err(fail(
+                    &lossy,
+                    l,
+                    c,
+                    format!("{FILE_NAME} is not valid UTF-8"),
+                    "save it as UTF-8".into(),
+                ));
+            }
+        };
+        let index = match crate::incident::yaml::KeyIndex::build(text) {
+            Ok(i) => i,
+            Err(e) => {
+                return Err(fail(
+                    text,
+                    e.pos.line,
+                    e.pos.column,
+                    format!("YAML syntax error in {FILE_NAME}: {}", e.message),
+                    "fix the YAML syntax at this position".into(),
+                ));
+            }
+        };
+        // Comments only, or nothing: the defaults.
+        if index.value("").is_none_or(|v| v.scalar.as_deref().is_some_and(|s| s.trim().is_empty()))
+        {
+            return Ok(Config::default());
+        }
+        let cfg: Config = match serde_saphyr::from_str(text) {
+            Ok(c) => c,
+            Err(e) => {
+                let (l, c) = e
+                    .location()
+                    .map(|l| (l.line() as u32, l.column() as u32))
+                    .unwrap_or((1, 1));
+                let mut inner = &e;
+                while let serde_saphyr::Error::WithSnippet { error, .. }
+                | serde_saphyr::Error::AliasError { error, .. } = inner
+                {
+                    inner = error;
+                }
+                let help = match inner {
+                    serde_saphyr::Error::SerdeUnknownField {
+                        field, expected, ..
+                    } => match crate::incident::store::did_you_mean(field, expected) {
+                        Some(k) => format!("did you mean `{k}`?"),
+                        None => format!("known keys: {}", expected.join(", ")),
+                    },
+                    _ => "see schemas/config.schema.json for every key and value".into(),
+                };
+                let msg = inner.to_string();
+                let msg = msg.lines().next().unwrap_or("").to_string();
+                return Err(fail(text, l, c, format!("{FILE_NAME}: {msg}"), help));
+            }
+        };
+        let known: Vec<&str> = crate::incident::policy::RULES
+            .iter()
+            .map(|(r, _)| *r)
+            .chain(crate::incident::policy::GATE_RULES.iter().copied())
+            .collect();
+        for rule in cfg.rules.keys() {
+            if !known.contains(&rule.as_str()) {
+                let pos = index.nearest(&format!("rules.{rule}"));
+                let help = match crate::incident::store::did_you_mean(rule, &known) {
+                    Some(k) => format!("did you mean `{k}`?"),
+                    None => format!("known rules: {}", known.join(", ")),
+                };
+                return Err(fail(
+                    text,
+                    pos.line,
+                    pos.column,
+                    format!("unknown rule `{rule}` in {FILE_NAME}"),
+                    help,
+                ));
+            }
+        }
+        Ok(cfg)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_or_comment_only_config_is_the_default() {
+        assert_eq!(Config::parse(b"").unwrap(), Config::default());
+        assert_eq!(Config::parse(b"# nothing\n").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn rule_levels_parse_and_unknown_rules_are_refused() {
+        let c = Config::parse(b"rules:\n  ca-categories: warn\n  ca-not-filed: off\n").unwrap();
+        assert_eq!(c.level("ca-categories", Level::Error), Level::Warn);
+        assert_eq!(c.level("ca-not-filed", Level::Warn), Level::Off);
+        let e = Config::parse(b"rules:\n  ca-categoires: warn\n").unwrap_err();
+        assert_eq!(e.help.as_deref(), Some("did you mean `ca-categories`?"));
+        let e = Config::parse(b"incident_dir: x\n").unwrap_err();
+        assert_eq!(e.help.as_deref(), Some("did you mean `incidents_dir`?"));
+    }
+}

@@ -3,6 +3,8 @@
 //! into human, JSON, GitHub, SARIF or Markdown output.
 use serde::{Deserialize, Serialize};
 
+pub mod human;
+
 /// Level of a finding. `Off` only appears in config, never in a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

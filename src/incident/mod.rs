@@ -1,6 +1,7 @@
 //! Incident records: the model, loading YAML with spans, policy rules,
 //! post-mortem rendering.
 pub mod model;
+pub mod policy;
 pub mod store;
 pub mod yaml;
 

@@ -1,0 +1,188 @@
+//! Human rendering of a [`Report`]: one miette diagnostic per finding,
+//! pointing at the file, line and column with a snippet of the record when
+//! its text is at hand, the rule id as the diagnostic code and the help line.
+use std::collections::HashMap;
+use std::fmt;
+use std::io::{self, Write};
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity,
+    SourceCode, SourceSpan,
+};
+
+use super::{Finding, Level, Report};
+
+/// The sources of the files findings point into, by the path the findings
+/// carry.
+pub type Sources = HashMap<String, String>;
+
+struct Diag<'a> {
+    f: &'a Finding,
+    code: String,
+    src: Option<NamedSource<String>>,
+    span: Option<SourceSpan>,
+}
+
+impl fmt::Debug for Diag<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Diag").field("finding", self.f).finish()
+    }
+}
+
+impl fmt::Display for Diag<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut ctx = Vec::new();
+        if let Some(i) = &self.f.incident {
+            ctx.push(i.as_str());
+        }
+        if let Some(c) = &self.f.corrective_action {
+            ctx.push(c.as_str());
+        }
+        if ctx.is_empty() {
+            f.write_str(&self.f.message)
+        } else {
+            write!(f, "{}: {}", ctx.join(" "), self.f.message)
+        }
+    }
+}
+
+impl std::error::Error for Diag<'_> {}
+
+impl Diagnostic for Diag<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(&self.code))
+    }
+    fn severity(&self) -> Option<Severity> {
+        Some(match self.f.level {
+            Level::Error => Severity::Error,
+            _ => Severity::Warning,
+        })
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.f
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.src.as_ref().map(|s| s as &dyn SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.span?;
+        let label = match self.f.level {
+            Level::Error => "here",
+            _ => "this",
+        };
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            Some(label.to_string()),
+            span,
+        ))))
+    }
+}
+
+/// Byte span of the token at 1-based `line`:`column` (column in characters):
+/// up to the next space or YAML punctuation, at least one byte.
+fn token_span(source: &str, line: u32, column: u32) -> Option<SourceSpan> {
+    let mut off = 0usize;
+    for (i, l) in source.split_inclusive('\n').enumerate() {
+        if i + 1 == line as usize {
+            let text = l.trim_end_matches(['\n', '\r']);
+            let col = column.saturating_sub(1) as usize;
+            let start = text.char_indices().nth(col).map(|(b, _)| b).unwrap_or(text.len());
+            let rest = &text[start..];
+            let len = rest
+                .find(|c: char| c.is_whitespace() || matches!(c, ':' | ',' | ']' | '}'))
+                .unwrap_or(rest.len())
+                .max(1);
+            let len = len.min(l.len().saturating_sub(start)).max(usize::from(!l.is_empty()));
+            return Some(SourceSpan::new((off + start).into(), len));
+        }
+        off += l.len();
+    }
+    // A position past the end (an empty file): point at the end.
+    (line >= 1).then(|| SourceSpan::new(source.len().into(), 0))
+}
+
+/// Renders every finding of `report` (in its order) and a summary line.
+/// `color` chooses the coloured Unicode theme; otherwise plain ASCII, which
+/// is also what the snapshot tests read.
+pub fn render(report: &Report, sources: &Sources, color: bool, w: &mut impl Write) -> io::Result<()> {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::none()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_links(false)
+        .with_width(100)
+        .with_context_lines(1);
+    for f in &report.findings {
+        let mut src = None;
+        let mut span = None;
+        if let (Some(file), Some(line)) = (&f.file, f.line)
+            && let Some(text) = sources.get(file)
+        {
+            span = token_span(text, line, f.column.unwrap_or(1));
+            src = Some(NamedSource::new(file, text.clone()));
+        }
+        let d = Diag {
+            f,
+            code: format!("aeef::{}", f.rule),
+            src,
+            span,
+        };
+        let mut out = String::new();
+        if handler.render_report(&mut out, &d).is_err() {
+            out = format!("{}: {}\n", f.level.as_str(), d);
+        }
+        // Without a snippet, say where anyway.
+        if d.src.is_none()
+            && let Some(file) = &f.file
+        {
+            let at = match (f.line, f.column) {
+                (Some(l), Some(c)) => format!("{file}:{l}:{c}"),
+                (Some(l), None) => format!("{file}:{l}"),
+                _ => file.clone(),
+            };
+            out.push_str(&format!("  at {at}\n"));
+        }
+        w.write_all(out.as_bytes())?;
+        writeln!(w)?;
+    }
+    let (e, n) = (report.errors(), report.warnings());
+    writeln!(
+        w,
+        "{} error{}, {} warning{}",
+        e,
+        if e == 1 { "" } else { "s" },
+        n,
+        if n == 1 { "" } else { "s" }
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn points_at_the_token_with_code_and_help() {
+        let mut sources = Sources::new();
+        sources.insert("incidents/a.yaml".into(), "id: INC-2026-001\nteem: x\n".into());
+        let report = Report {
+            findings: vec![
+                Finding::new("schema", Level::Error, "unknown key `teem`")
+                    .file("incidents/a.yaml")
+                    .at(2, 1)
+                    .help("did you mean `team`?"),
+            ],
+        };
+        let mut out = Vec::new();
+        render(&report, &sources, false, &mut out).unwrap();
+        let s = String::from_utf8(out).unwrap();
+        assert!(s.contains("aeef::schema"), "{s}");
+        assert!(s.contains("incidents/a.yaml:2:1"), "{s}");
+        assert!(s.contains("teem: x"), "{s}");
+        assert!(s.contains("did you mean `team`?"), "{s}");
+        assert!(s.ends_with("1 error, 0 warnings\n"), "{s}");
+    }
+}

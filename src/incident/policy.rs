@@ -1,0 +1,646 @@
+//! The policy rules of DESIGN §3 over loaded records: SLAs, post-mortem
+//! completeness and the corrective-action rules. Pure: records, a clock and
+//! rule levels in, findings out. `aeef incident check` and `aeef gate` both
+//! call [`check`]; commit existence comes in as a function so this module
+//! never touches git.
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeDelta, Utc, Weekday};
+
+use super::store::LoadedIncident;
+use super::{CaStatus, CorrectiveAction, Incident, Severity, Timestamp};
+use crate::findings::{Finding, Level};
+
+/// Every rule this module emits, with its default level (DESIGN §3 table).
+/// `postmortem-missing` is an error for SEV-1/2 and a warning for SEV-3.
+pub const RULES: &[(&str, Level)] = &[
+    ("schema", Level::Error),
+    ("unknown-commit", Level::Error),
+    ("sla-acknowledge", Level::Warn),
+    ("sla-mitigate", Level::Warn),
+    ("sla-resolve", Level::Warn),
+    ("postmortem-missing", Level::Error),
+    ("ca-categories", Level::Error),
+    ("ca-owner", Level::Error),
+    ("ca-due", Level::Error),
+    ("ca-unverified-overdue", Level::Error),
+    ("ca-unverified", Level::Warn),
+    ("ca-verified-by-owner", Level::Error),
+    ("ca-effectiveness-overdue", Level::Error),
+    ("ca-not-filed", Level::Warn),
+];
+
+/// Rule ids of the gate (DESIGN §3), accepted in config too.
+pub const GATE_RULES: &[&str] = &["provenance-incomplete", "touches-open-incident"];
+
+/// Inputs of a policy run besides the records.
+pub struct PolicyOptions<'a> {
+    /// The clock: "now" for elapsed SLAs, due dates and effectiveness marks.
+    pub now: DateTime<Utc>,
+    /// Rule level overrides from config (`off` drops the rule).
+    pub rules: BTreeMap<String, Level>,
+    /// `--fail-on unverified`: `ca-unverified` becomes an error.
+    pub fail_on_unverified: bool,
+    /// Does this (abbreviated) commit exist? `None` skips `unknown-commit`
+    /// (no repository at hand).
+    pub commit_exists: Option<&'a dyn Fn(&str) -> bool>,
+    /// Assignees of each action's issue, keyed `INC-…/CA-…` (from GitHub,
+    /// when known): none of them may verify it.
+    pub assignees: HashMap<String, Vec<String>>,
+}
+
+impl<'a> PolicyOptions<'a> {
+    /// Default levels, no repository, no assignees.
+    pub fn new(now: DateTime<Utc>) -> Self {
+        PolicyOptions {
+            now,
+            rules: BTreeMap::new(),
+            fail_on_unverified: false,
+            commit_exists: None,
+            assignees: HashMap::new(),
+        }
+    }
+
+    fn level(&self, rule: &str, default: Level) -> Level {
+        let l = self.rules.get(rule).copied().unwrap_or(default);
+        if rule == "ca-unverified" && self.fail_on_unverified && l != Level::Off {
+            return Level::Error;
+        }
+        l
+    }
+}
+
+/// The acknowledge / mitigate / resolve SLAs of a severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sla {
+    pub acknowledge: Limit,
+    pub mitigate: Option<Limit>,
+    pub resolve: Limit,
+}
+
+/// One SLA limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// Wall-clock time.
+    Calendar(TimeDelta),
+    /// Business days: Saturdays and Sundays (in the detection's time zone)
+    /// do not count.
+    BusinessDays(u32),
+}
+
+impl Limit {
+    /// The deadline when the clock starts at `from`.
+    pub fn deadline(self, from: Timestamp) -> Timestamp {
+        match self {
+            Limit::Calendar(d) => from + d,
+            Limit::BusinessDays(n) => add_business_days(from, n),
+        }
+    }
+
+    /// "15 min", "4 h", "7 days", "1 business day".
+    pub fn describe(self) -> String {
+        match self {
+            Limit::BusinessDays(1) => "1 business day".into(),
+            Limit::BusinessDays(n) => format!("{n} business days"),
+            Limit::Calendar(d) => human_duration(d),
+        }
+    }
+}
+
+/// The standard's SLAs per severity.
+pub fn sla(sev: Severity) -> Sla {
+    let m = Duration::minutes;
+    let h = Duration::hours;
+    let d = Duration::days;
+    match sev {
+        Severity::Sev1 => Sla {
+            acknowledge: Limit::Calendar(m(15)),
+            mitigate: Some(Limit::Calendar(h(4))),
+            resolve: Limit::Calendar(h(24)),
+        },
+        Severity::Sev2 => Sla {
+            acknowledge: Limit::Calendar(m(30)),
+            mitigate: Some(Limit::Calendar(h(8))),
+            resolve: Limit::Calendar(h(48)),
+        },
+        Severity::Sev3 => Sla {
+            acknowledge: Limit::Calendar(h(2)),
+            mitigate: None,
+            resolve: Limit::Calendar(d(7)),
+        },
+        Severity::Sev4 => Sla {
+            acknowledge: Limit::BusinessDays(1),
+            mitigate: None,
+            resolve: Limit::Calendar(d(30)),
+        },
+    }
+}
+
+/// Adds `n` business days of 24 h each to `from`, skipping weekend days in
+/// `from`'s own time zone (a Friday 10:00 detection is due Monday 10:00).
+pub fn add_business_days(from: Timestamp, n: u32) -> Timestamp {
+    let mut remaining = Duration::days(i64::from(n));
+    let mut t = from;
+    // Bounded: each step consumes a day or reaches the end.
+    for _ in 0..(n as usize * 3 + 8) {
+        let next_midnight = t
+            .date_naive()
+            .succ_opt()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .and_then(|n| n.and_local_timezone(*t.offset()).single())
+            .unwrap_or(t + Duration::days(1));
+        if matches!(t.weekday(), Weekday::Sat | Weekday::Sun) {
+            t = next_midnight;
+            continue;
+        }
+        let available = next_midnight - t;
+        if remaining <= available {
+            return t + remaining;
+        }
+        remaining -= available;
+        t = next_midnight;
+    }
+    t + remaining
+}
+
+/// "45 min", "4 h", "1 h 30 min", "7 days", "2 days 3 h".
+pub fn human_duration(d: TimeDelta) -> String {
+    let total = d.num_minutes().max(0);
+    let (days, hours, mins) = (total / 1440, (total % 1440) / 60, total % 60);
+    let mut parts = Vec::new();
+    if days > 0 {
+        parts.push(format!("{days} day{}", if days == 1 { "" } else { "s" }));
+    }
+    if hours > 0 {
+        parts.push(format!("{hours} h"));
+    }
+    if mins > 0 || parts.is_empty() {
+        parts.push(format!("{mins} min"));
+    }
+    parts.join(" ")
+}
+
+/// Which SLA.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlaKind {
+    Acknowledge,
+    Mitigate,
+    Resolve,
+}
+
+impl SlaKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SlaKind::Acknowledge => "acknowledge",
+            SlaKind::Mitigate => "mitigate",
+            SlaKind::Resolve => "resolve",
+        }
+    }
+    /// The record key holding the time this SLA is measured to.
+    pub fn key(self) -> &'static str {
+        match self {
+            SlaKind::Acknowledge => "acknowledged_at",
+            SlaKind::Mitigate => "mitigated_at",
+            SlaKind::Resolve => "resolved_at",
+        }
+    }
+}
+
+/// How one SLA went for one incident.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlaOutcome {
+    pub kind: SlaKind,
+    pub limit: Limit,
+    pub deadline: Timestamp,
+    /// When it happened, if recorded (for mitigation, resolution counts when
+    /// no separate mitigation time is recorded).
+    pub reached_at: Option<Timestamp>,
+    /// Time from detection to `reached_at`, or to now while pending.
+    pub elapsed: TimeDelta,
+    /// `Some(true)` met, `Some(false)` missed, `None` still running within
+    /// its limit.
+    pub met: Option<bool>,
+}
+
+/// The SLA outcomes of an incident at `now` (mitigation only where the
+/// severity has one).
+pub fn sla_outcomes(inc: &Incident, now: DateTime<Utc>) -> Vec<SlaOutcome> {
+    let s = sla(inc.severity);
+    let now_fixed = now.fixed_offset();
+    let mut out = Vec::new();
+    let mut one = |kind: SlaKind, limit: Limit, reached: Option<Timestamp>| {
+        let deadline = limit.deadline(inc.detected_at);
+        let (elapsed, met) = match reached {
+            Some(t) => (t - inc.detected_at, Some(t <= deadline)),
+            None => (
+                now_fixed - inc.detected_at,
+                if now_fixed > deadline {
+                    Some(false)
+                } else {
+                    None
+                },
+            ),
+        };
+        out.push(SlaOutcome {
+            kind,
+            limit,
+            deadline,
+            reached_at: reached,
+            elapsed,
+            met,
+        });
+    };
+    one(SlaKind::Acknowledge, s.acknowledge, inc.acknowledged_at);
+    if let Some(m) = s.mitigate {
+        one(SlaKind::Mitigate, m, inc.mitigated_at.or(inc.resolved_at));
+    }
+    one(SlaKind::Resolve, s.resolve, inc.resolved_at);
+    out
+}
+
+/// True when an action counts as verified: a verifier and a time recorded.
+pub fn is_verified(ca: &CorrectiveAction) -> bool {
+    ca.verified_by.as_deref().is_some_and(|s| !s.trim().is_empty()) && ca.verified_at.is_some()
+}
+
+/// True when the action is past its due date (at `now`, UTC) and not verified.
+pub fn is_overdue(ca: &CorrectiveAction, now: DateTime<Utc>) -> bool {
+    ca.status != CaStatus::WontDo
+        && !is_verified(ca)
+        && ca.due.is_some_and(|d| now.date_naive() > d)
+}
+
+fn blank(s: &Option<String>) -> bool {
+    s.as_deref().is_none_or(|s| s.trim().is_empty())
+}
+
+struct Emitter<'o, 'a> {
+    opts: &'o PolicyOptions<'a>,
+    out: Vec<Finding>,
+}
+
+impl Emitter<'_, '_> {
+    #[allow(clippy::too_many_arguments)]
+    fn emit(
+        &mut self,
+        rule: &str,
+        default: Level,
+        rec: &LoadedIncident,
+        path: &str,
+        ca: Option<&str>,
+        message: String,
+        help: &str,
+    ) -> Option<&mut Finding> {
+        let level = self.opts.level(rule, default);
+        if level == Level::Off {
+            return None;
+        }
+        let pos = rec.index.nearest(path);
+        let mut f = Finding::new(rule, level, message)
+            .incident(&rec.incident.id)
+            .file(&rec.path)
+            .at(pos.line, pos.column)
+            .help(help);
+        if let Some(ca) = ca {
+            f = f.action(ca);
+        }
+        self.out.push(f);
+        self.out.last_mut()
+    }
+}
+
+/// Runs every rule over `records`. Findings come in record order; callers
+/// sort them for output.
+pub fn check(records: &[LoadedIncident], opts: &PolicyOptions) -> Vec<Finding> {
+    let mut e = Emitter {
+        opts,
+        out: Vec::new(),
+    };
+    for rec in records {
+        check_one(&mut e, rec);
+    }
+    e.out
+}
+
+fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
+    let inc = &rec.incident;
+    let now = e.opts.now;
+
+    if let Some(exists) = e.opts.commit_exists {
+        for (i, sha) in inc.faulty_commits.iter().enumerate() {
+            if !exists(sha) {
+                if let Some(f) = e.emit(
+                    "unknown-commit",
+                    Level::Error,
+                    rec,
+                    &format!("faulty_commits[{i}]"),
+                    None,
+                    format!("faulty commit `{sha}` is not in this repository"),
+                    "check the id with `git rev-parse --verify <sha>^{commit}`; fetch the history that contains it (`git fetch --unshallow`)",
+                ) {
+                    f.commit = Some(sha.clone());
+                }
+            }
+        }
+    }
+
+    for o in sla_outcomes(inc, now) {
+        if o.met != Some(false) {
+            continue;
+        }
+        let rule = format!("sla-{}", o.kind.as_str());
+        let (path, message) = match o.reached_at {
+            Some(_) => (
+                o.kind.key(),
+                format!(
+                    "{} SLA missed: {} took {} (limit {})",
+                    inc.severity.as_str(),
+                    o.kind.as_str(),
+                    human_duration(o.elapsed),
+                    o.limit.describe()
+                ),
+            ),
+            None => (
+                "detected_at",
+                format!(
+                    "{} SLA missed: not {} after {} (limit {})",
+                    inc.severity.as_str(),
+                    match o.kind {
+                        SlaKind::Acknowledge => "acknowledged",
+                        SlaKind::Mitigate => "mitigated",
+                        SlaKind::Resolve => "resolved",
+                    },
+                    human_duration(o.elapsed),
+                    o.limit.describe()
+                ),
+            ),
+        };
+        let path = if rec.index.key(path).is_some() {
+            path
+        } else {
+            "detected_at"
+        };
+        e.emit(
+            &rule,
+            Level::Warn,
+            rec,
+            path,
+            None,
+            message,
+            "record the time it happened if it is missing; otherwise the breach stands and the post-mortem should say why",
+        );
+    }
+
+    let pm_default = match inc.severity {
+        Severity::Sev1 | Severity::Sev2 => Some(Level::Error),
+        Severity::Sev3 => Some(Level::Warn),
+        Severity::Sev4 => None,
+    };
+    if let Some(default) = pm_default {
+        let rca = inc.rca.clone().unwrap_or_default();
+        let mut missing = Vec::new();
+        for (name, v) in [
+            ("rca.defect", &rca.defect),
+            ("rca.generation_context", &rca.generation_context),
+            ("rca.validation_pipeline", &rca.validation_pipeline),
+            ("rca.human_review", &rca.human_review),
+            ("rca.process_environment", &rca.process_environment),
+            ("root_cause", &inc.root_cause),
+        ] {
+            if blank(v) {
+                missing.push(name);
+            }
+        }
+        if !missing.is_empty() {
+            let path = if missing.iter().all(|m| *m == "root_cause") {
+                "root_cause"
+            } else {
+                "rca"
+            };
+            e.emit(
+                "postmortem-missing",
+                default,
+                rec,
+                path,
+                None,
+                format!(
+                    "post-mortem incomplete ({} needs one): missing {}",
+                    inc.severity.as_str(),
+                    missing.join(", ")
+                ),
+                "fill in all five RCA layers under `rca:` and a `root_cause:` statement",
+            );
+        }
+    }
+
+    let categories: HashSet<_> = inc
+        .corrective_actions
+        .iter()
+        .filter(|c| c.status != CaStatus::WontDo)
+        .map(|c| c.category)
+        .collect();
+    if categories.len() < 2 {
+        let mut names: Vec<&str> = categories.iter().map(|c| c.as_str()).collect();
+        names.sort_unstable();
+        e.emit(
+            "ca-categories",
+            Level::Error,
+            rec,
+            "corrective_actions",
+            None,
+            format!(
+                "corrective actions cover {} categor{} ({}); the standard asks for at least two",
+                categories.len(),
+                if categories.len() == 1 { "y" } else { "ies" },
+                if names.is_empty() {
+                    "none".to_string()
+                } else {
+                    names.join(", ")
+                }
+            ),
+            "add actions in another category: immediate-fix, prompt-improvement, test-improvement, scanning-rule, review-process, training, tool-configuration",
+        );
+    }
+
+    for (i, ca) in inc.corrective_actions.iter().enumerate() {
+        let base = format!("corrective_actions[{i}]");
+        let id = Some(ca.id.as_str());
+        if blank(&ca.owner) {
+            e.emit(
+                "ca-owner",
+                Level::Error,
+                rec,
+                &format!("{base}.owner"),
+                id,
+                format!("{} has no owner", ca.id),
+                "add `owner:` with the GitHub login of the person accountable",
+            );
+        }
+        if ca.due.is_none() {
+            e.emit(
+                "ca-due",
+                Level::Error,
+                rec,
+                &format!("{base}.due"),
+                id,
+                format!("{} has no due date", ca.id),
+                "add `due: YYYY-MM-DD`",
+            );
+        }
+        if ca.status == CaStatus::WontDo {
+            continue;
+        }
+        let verified = is_verified(ca);
+        if !verified {
+            if let Some(due) = ca.due.filter(|d| now.date_naive() > *d) {
+                e.emit(
+                    "ca-unverified-overdue",
+                    Level::Error,
+                    rec,
+                    &format!("{base}.due"),
+                    id,
+                    format!(
+                        "{} was due {due} and is not verified ({} days overdue)",
+                        ca.id,
+                        (now.date_naive() - due).num_days()
+                    ),
+                    "finish the action and have someone other than the owner verify it (`verified_by`, `verified_at`), or move the due date with a reason",
+                );
+            } else {
+                e.emit(
+                    "ca-unverified",
+                    Level::Warn,
+                    rec,
+                    &base,
+                    id,
+                    format!("{} is not verified yet", ca.id),
+                    "once done, someone other than the owner records `verified_by` and `verified_at`",
+                );
+            }
+        }
+        if let Some(v) = ca.verified_by.as_deref().filter(|s| !s.trim().is_empty()) {
+            let key = format!("{}/{}", inc.id, ca.id);
+            let by_owner = ca.owner.as_deref().is_some_and(|o| o.eq_ignore_ascii_case(v));
+            let by_assignee = e
+                .opts
+                .assignees
+                .get(&key)
+                .is_some_and(|a| a.iter().any(|x| x.eq_ignore_ascii_case(v)));
+            if by_owner || by_assignee {
+                e.emit(
+                    "ca-verified-by-owner",
+                    Level::Error,
+                    rec,
+                    &format!("{base}.verified_by"),
+                    id,
+                    format!(
+                        "{} is verified by `{v}`, who is its {}",
+                        ca.id,
+                        if by_owner { "owner" } else { "assignee" }
+                    ),
+                    "completion must be verified by someone other than the owner and the assignees",
+                );
+            }
+        }
+        if let Some(at) = ca.verified_at.filter(|_| verified) {
+            let eff = ca.effectiveness.clone().unwrap_or_default();
+            for (days, name, done) in [
+                (30, "day30", eff.day30.is_some()),
+                (90, "day90", eff.day90.is_some()),
+            ] {
+                let mark = at + Duration::days(days);
+                if !done && now.fixed_offset() > mark {
+                    e.emit(
+                        "ca-effectiveness-overdue",
+                        Level::Error,
+                        rec,
+                        &format!("{base}.effectiveness.{name}"),
+                        id,
+                        format!(
+                            "{}: the {days}-day effectiveness evaluation was due {} and is not recorded",
+                            ca.id,
+                            mark.date_naive()
+                        ),
+                        &format!(
+                            "evaluate whether the action worked and record `effectiveness.{name}: {{evaluated_at, result, note}}`"
+                        ),
+                    );
+                }
+            }
+        }
+        if ca.issue.is_none() {
+            e.emit(
+                "ca-not-filed",
+                Level::Warn,
+                rec,
+                &base,
+                id,
+                format!("{} has no issue in the tracker", ca.id),
+                "file it with `aeef ca file` (labelled `ai-incident-ca`), or set `issue:` to its number",
+            );
+        }
+    }
+}
+
+/// Counts of open and overdue actions of an incident at `now`.
+pub fn action_counts(inc: &Incident, now: DateTime<Utc>) -> (usize, usize) {
+    let open = inc
+        .corrective_actions
+        .iter()
+        .filter(|c| c.status != CaStatus::WontDo && !is_verified(c))
+        .count();
+    let overdue = inc
+        .corrective_actions
+        .iter()
+        .filter(|c| is_overdue(c, now))
+        .count();
+    (open, overdue)
+}
+
+/// The next effectiveness mark of a verified action not yet evaluated.
+pub fn next_effectiveness_mark(ca: &CorrectiveAction) -> Option<NaiveDate> {
+    let at = ca.verified_at.filter(|_| is_verified(ca))?;
+    let eff = ca.effectiveness.clone().unwrap_or_default();
+    if eff.day30.is_none() {
+        return Some((at + Duration::days(30)).date_naive());
+    }
+    if eff.day90.is_none() {
+        return Some((at + Duration::days(90)).date_naive());
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(s: &str) -> Timestamp {
+        DateTime::parse_from_rfc3339(s).unwrap()
+    }
+
+    #[test]
+    fn one_business_day_skips_the_weekend() {
+        // 2026-11-06 is a Friday.
+        assert_eq!(
+            add_business_days(ts("2026-11-06T10:00:00Z"), 1),
+            ts("2026-11-09T10:00:00Z")
+        );
+        // Saturday: the clock starts Monday 00:00.
+        assert_eq!(
+            add_business_days(ts("2026-11-07T10:00:00Z"), 1),
+            ts("2026-11-10T00:00:00Z")
+        );
+        // Midweek: plain 24 h.
+        assert_eq!(
+            add_business_days(ts("2026-11-04T10:00:00+02:00"), 1),
+            ts("2026-11-05T10:00:00+02:00")
+        );
+    }
+
+    #[test]
+    fn durations_read_like_a_person_wrote_them() {
+        assert_eq!(human_duration(Duration::minutes(17)), "17 min");
+        assert_eq!(human_duration(Duration::minutes(90)), "1 h 30 min");
+        assert_eq!(human_duration(Duration::hours(31)), "1 day 7 h");
+    }
+}
