@@ -1,12 +1,592 @@
-//! `aeef incident`.
-use crate::error::Outcome;
+//! `aeef incident new | check | list | show`.
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Datelike, Utc};
+
+use super::{Ctx, Format, out, write_result};
+use crate::config::Config;
+use crate::error::{Outcome, UsageError};
+use crate::findings::{Finding, Report, human};
+use crate::git::Repo;
+use crate::incident::store::{self, LoadedIncident};
+use crate::incident::{
+    AiTool, Classification, GenerationContext, Incident, Origin, Severity, Status, Timestamp,
+    create, policy,
+};
+use crate::provenance::HumanModifications;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
-    /// Not built yet.
-    Todo,
+    /// Create a record with the next free INC-YYYY-NNN id, pre-filled from the commits' provenance.
+    New(NewArgs),
+    /// Check records against the schema and the policy rules.
+    Check(CheckArgs),
+    /// List incidents: id, severity, status, origin, open and overdue actions.
+    List(ListArgs),
+    /// Show one incident in full.
+    Show(ShowArgs),
 }
 
-pub fn run(_c: Command, _ctx: &super::Ctx) -> miette::Result<Outcome> {
-    Err(miette::miette!("`aeef incident` is not built yet"))
+fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("`{s}` is not an RFC 3339 timestamp with a time zone ({e})"))
+}
+
+fn parse_ts(s: &str) -> Result<Timestamp, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map_err(|e| format!("`{s}` is not an RFC 3339 timestamp with a time zone ({e})"))
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    Severity::ALL
+        .into_iter()
+        .find(|v| v.as_str().eq_ignore_ascii_case(s))
+        .ok_or_else(|| format!("`{s}` is not a severity; use SEV-1, SEV-2, SEV-3 or SEV-4"))
+}
+
+/// Arguments of `aeef incident new`.
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// Faulty commit(s): any revision git understands (abbreviated SHAs too).
+    #[arg(long = "commit", value_name = "SHA", num_args = 1.., required = true)]
+    pub commits: Vec<String>,
+    /// SEV-1 (critical) … SEV-4 (minor).
+    #[arg(long, value_parser = parse_severity)]
+    pub severity: Severity,
+    /// One line saying what went wrong.
+    #[arg(long)]
+    pub title: String,
+    /// Owning team.
+    #[arg(long)]
+    pub team: Option<String>,
+    /// When it was detected (RFC 3339); default now. Its year names the id.
+    #[arg(long, value_parser = parse_ts)]
+    pub detected_at: Option<Timestamp>,
+}
+
+/// Which unverified actions fail the check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// Any unverified corrective action is an error (not only overdue ones).
+    Unverified,
+}
+
+/// Arguments of `aeef incident check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Record files or directories (default: the incidents directory).
+    pub paths: Vec<PathBuf>,
+    /// Fix the clock (RFC 3339) for SLAs, due dates and effectiveness marks.
+    #[arg(long, value_parser = parse_now)]
+    pub now: Option<DateTime<Utc>>,
+    /// Make more findings errors.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+}
+
+/// Arguments of `aeef incident list`.
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Fix the clock (RFC 3339) for overdue actions.
+    #[arg(long, value_parser = parse_now)]
+    pub now: Option<DateTime<Utc>>,
+}
+
+/// Arguments of `aeef incident show`.
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    /// Incident id (INC-YYYY-NNN).
+    pub id: String,
+    /// Fix the clock (RFC 3339) for SLAs still running.
+    #[arg(long, value_parser = parse_now)]
+    pub now: Option<DateTime<Utc>>,
+}
+
+pub fn run(c: Command, ctx: &Ctx) -> miette::Result<Outcome> {
+    match c {
+        Command::New(a) => new(a, ctx),
+        Command::Check(a) => check(a, ctx),
+        Command::List(a) => list(a, ctx),
+        Command::Show(a) => show(a, ctx),
+    }
+}
+
+/// Where the command runs: the repository's work tree (or `-C DIR` / the
+/// current directory outside a repository), the repository if any, config.
+pub(crate) struct Workspace {
+    pub root: PathBuf,
+    pub repo: Option<Repo>,
+    pub config: Config,
+}
+
+pub(crate) fn workspace(ctx: &Ctx) -> miette::Result<Workspace> {
+    let base = match &ctx.dir {
+        Some(d) => d.clone(),
+        None => std::env::current_dir().map_err(|e| miette::miette!("no current directory: {e}"))?,
+    };
+    let repo = Repo::discover(Some(&base)).ok();
+    let root = repo
+        .as_ref()
+        .and_then(|r| r.workdir().map(Path::to_path_buf))
+        .unwrap_or_else(|| base.clone());
+    let config = Config::load(&root).map_err(|e| miette::Report::new(*e))?;
+    Ok(Workspace { root, repo, config })
+}
+
+/// The text of every file the findings point into, for snippets.
+pub(crate) fn sources_for(root: &Path, records: &[LoadedIncident], findings: &[Finding]) -> human::Sources {
+    let mut s: HashMap<String, String> = records
+        .iter()
+        .map(|r| (r.path.clone(), r.source.clone()))
+        .collect();
+    for f in findings {
+        if let Some(file) = &f.file
+            && !s.contains_key(file)
+        {
+            let p = if Path::new(file).is_absolute() {
+                PathBuf::from(file)
+            } else {
+                root.join(file)
+            };
+            if let Ok(b) = std::fs::read(p) {
+                s.insert(file.clone(), String::from_utf8_lossy(&b).into_owned());
+            }
+        }
+    }
+    s
+}
+
+/// Prints a report in the chosen format on stdout.
+pub(crate) fn print_report(ctx: &Ctx, report: &Report, sources: &human::Sources) -> miette::Result<()> {
+    let mut o = out();
+    let r = match ctx.format {
+        Format::Json => serde_json::to_writer_pretty(&mut o, &crate::findings::to_json(report))
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(o)),
+        _ => human::render(report, sources, ctx.color, &mut o),
+    };
+    write_result(r)
+}
+
+/// Stops a command that needs every record readable: prints the `schema`
+/// findings (stderr for human output, stdout as JSON) and exits 2.
+pub(crate) fn refuse_unreadable(
+    ctx: &Ctx,
+    root: &Path,
+    records: &[LoadedIncident],
+    bad: Vec<Finding>,
+) -> miette::Result<Outcome> {
+    let n = bad.len();
+    let mut report = Report { findings: bad };
+    report.sort();
+    let sources = sources_for(root, records, &report.findings);
+    if ctx.format == Format::Json {
+        print_report(ctx, &report, &sources)?;
+    } else {
+        let mut err = std::io::stderr().lock();
+        let _ = human::render(&report, &sources, ctx.color, &mut err);
+    }
+    Err(UsageError::new(
+        format!(
+            "{n} incident record{} cannot be read",
+            if n == 1 { "" } else { "s" }
+        ),
+        "fix the records above; `aeef incident check` lists every problem",
+    )
+    .into())
+}
+
+fn now_or(t: Option<DateTime<Utc>>) -> DateTime<Utc> {
+    t.unwrap_or_else(Utc::now)
+}
+
+fn check(a: CheckArgs, ctx: &Ctx) -> miette::Result<Outcome> {
+    ctx.require_format(&[Format::Human, Format::Json])?;
+    let ws = workspace(ctx)?;
+    let base = ctx.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    let (records, bad) = if a.paths.is_empty() {
+        store::load_all(&ws.root, &ws.config)
+    } else {
+        let mut files = Vec::new();
+        for p in &a.paths {
+            let p = if p.is_absolute() { p.clone() } else { base.join(p) };
+            if p.is_dir() {
+                let mut v: Vec<PathBuf> = walkdir::WalkDir::new(&p)
+                    .into_iter()
+                    .filter_map(Result::ok)
+                    .filter(|e| e.file_type().is_file())
+                    .map(|e| e.into_path())
+                    .filter(|p| {
+                        matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+                    })
+                    .collect();
+                v.sort();
+                files.extend(v);
+            } else {
+                files.push(p);
+            }
+        }
+        let root = ws.root.canonicalize().unwrap_or_else(|_| ws.root.clone());
+        let files: Vec<PathBuf> = files
+            .into_iter()
+            .map(|f| f.canonicalize().unwrap_or(f))
+            .collect();
+        store::load_paths(&root, &files)
+    };
+    let repo = ws.repo.as_ref();
+    let exists = |sha: &str| repo.is_some_and(|r| r.resolve_commit(&format!("{sha}^{{commit}}")).is_ok());
+    let mut opts = policy::PolicyOptions::new(now_or(a.now));
+    opts.rules = ws.config.rules.clone();
+    opts.fail_on_unverified = a.fail_on == Some(FailOn::Unverified);
+    if repo.is_some() {
+        opts.commit_exists = Some(&exists);
+    }
+    let mut findings = bad;
+    findings.extend(policy::check(&records, &opts));
+    let mut report = Report { findings };
+    report.sort();
+    let sources = sources_for(&ws.root, &records, &report.findings);
+    print_report(ctx, &report, &sources)?;
+    if report.undecidable() {
+        // Exit 2: printed the findings already; say why on stderr briefly.
+        return Err(UsageError::new(
+            "some incident records cannot be read; nothing about them was decided",
+            "fix the `schema` findings above and run the check again",
+        )
+        .into());
+    }
+    Ok(match report.verdict() {
+        crate::findings::Verdict::Pass => Outcome::Ok,
+        crate::findings::Verdict::Fail => Outcome::Failed,
+    })
+}
+
+fn origin_of(inc: &Incident) -> Option<Origin> {
+    inc.classification.as_ref().and_then(|c| c.origin)
+}
+
+fn list(a: ListArgs, ctx: &Ctx) -> miette::Result<Outcome> {
+    ctx.require_format(&[Format::Human, Format::Json])?;
+    let ws = workspace(ctx)?;
+    let (mut records, bad) = store::load_all(&ws.root, &ws.config);
+    if !bad.is_empty() {
+        return refuse_unreadable(ctx, &ws.root, &records, bad);
+    }
+    records.sort_by(|a, b| a.incident.id.cmp(&b.incident.id));
+    let now = now_or(a.now);
+    let mut o = out();
+    if ctx.format == Format::Json {
+        let items: Vec<serde_json::Value> = records
+            .iter()
+            .map(|r| {
+                let (open, overdue) = policy::action_counts(&r.incident, now);
+                serde_json::json!({
+                    "id": r.incident.id,
+                    "title": r.incident.title,
+                    "severity": r.incident.severity,
+                    "status": r.incident.status,
+                    "origin": origin_of(&r.incident),
+                    "detected_at": r.incident.detected_at,
+                    "path": r.path,
+                    "open_actions": open,
+                    "overdue_actions": overdue,
+                })
+            })
+            .collect();
+        let doc = serde_json::json!({"schema_version": 1, "incidents": items});
+        return write_result(
+            serde_json::to_writer_pretty(&mut o, &doc)
+                .map_err(std::io::Error::from)
+                .and_then(|()| writeln!(o)),
+        )
+        .map(|()| Outcome::Ok);
+    }
+    let mut rows = vec![[
+        "ID".to_string(),
+        "SEVERITY".into(),
+        "STATUS".into(),
+        "ORIGIN".into(),
+        "OPEN".into(),
+        "OVERDUE".into(),
+        "TITLE".into(),
+    ]];
+    for r in &records {
+        let (open, overdue) = policy::action_counts(&r.incident, now);
+        rows.push([
+            r.incident.id.clone(),
+            r.incident.severity.as_str().into(),
+            status_str(r.incident.status).into(),
+            origin_of(&r.incident).map(|o| o.as_str()).unwrap_or("-").into(),
+            open.to_string(),
+            overdue.to_string(),
+            r.incident.title.clone(),
+        ]);
+    }
+    let widths: Vec<usize> = (0..6)
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut text = String::new();
+    for r in &rows {
+        for (i, w) in widths.iter().enumerate() {
+            text.push_str(&format!("{:<w$}  ", r[i], w = *w));
+        }
+        text.push_str(&r[6]);
+        text.push('\n');
+    }
+    if records.is_empty() {
+        text = format!(
+            "no incidents under {}/ (create one with `aeef incident new`)\n",
+            ws.config.incidents_dir
+        );
+    }
+    write_result(o.write_all(text.as_bytes())).map(|()| Outcome::Ok)
+}
+
+fn status_str(s: Status) -> &'static str {
+    match s {
+        Status::Open => "open",
+        Status::Mitigated => "mitigated",
+        Status::Resolved => "resolved",
+        Status::Closed => "closed",
+    }
+}
+
+/// Loads every record and finds `id` (exit 2 when a record cannot be read
+/// or the id is unknown).
+pub(crate) fn find_incident(ctx: &Ctx, ws: &Workspace, id: &str) -> miette::Result<LoadedIncident> {
+    let (records, bad) = store::load_all(&ws.root, &ws.config);
+    if !bad.is_empty() {
+        refuse_unreadable(ctx, &ws.root, &records, bad)?;
+    }
+    let wanted = id.trim().to_ascii_uppercase();
+    if let Some(r) = records.iter().find(|r| r.incident.id == wanted) {
+        return Ok(r.clone());
+    }
+    let ids: Vec<&str> = records.iter().map(|r| r.incident.id.as_str()).collect();
+    let help = match store::did_you_mean(&wanted, &ids) {
+        Some(k) => format!("did you mean `{k}`?"),
+        None if ids.is_empty() => "there are no incident records yet".into(),
+        None => "`aeef incident list` shows the ids".into(),
+    };
+    Err(UsageError::new(format!("no incident `{id}` under {}/", ws.config.incidents_dir), help).into())
+}
+
+fn show(a: ShowArgs, ctx: &Ctx) -> miette::Result<Outcome> {
+    ctx.require_format(&[Format::Human, Format::Json])?;
+    let ws = workspace(ctx)?;
+    let rec = find_incident(ctx, &ws, &a.id)?;
+    let now = now_or(a.now);
+    let inc = &rec.incident;
+    let slas = policy::sla_outcomes(inc, now);
+    let (open, overdue) = policy::action_counts(inc, now);
+    let mut o = out();
+    if ctx.format == Format::Json {
+        let sla: Vec<serde_json::Value> = slas
+            .iter()
+            .map(|s| {
+                serde_json::json!({
+                    "sla": s.kind.as_str(),
+                    "limit": s.limit.describe(),
+                    "deadline": s.deadline,
+                    "reached_at": s.reached_at,
+                    "elapsed_minutes": s.elapsed.num_minutes(),
+                    "met": s.met,
+                })
+            })
+            .collect();
+        let doc = serde_json::json!({
+            "schema_version": 1,
+            "path": rec.path,
+            "incident": inc,
+            "sla": sla,
+            "open_actions": open,
+            "overdue_actions": overdue,
+        });
+        return write_result(
+            serde_json::to_writer_pretty(&mut o, &doc)
+                .map_err(std::io::Error::from)
+                .and_then(|()| writeln!(o)),
+        )
+        .map(|()| Outcome::Ok);
+    }
+    let mut text = format!("{} — {}\n", inc.id, inc.title);
+    text.push_str(&format!("file: {}\n", rec.path));
+    for s in &slas {
+        let verdict = match s.met {
+            Some(true) => "met",
+            Some(false) => "missed",
+            None => "pending",
+        };
+        text.push_str(&format!(
+            "sla {}: {verdict} ({}, limit {})\n",
+            s.kind.as_str(),
+            policy::human_duration(s.elapsed),
+            s.limit.describe()
+        ));
+    }
+    text.push_str(&format!("corrective actions: {open} open, {overdue} overdue\n\n"));
+    let yaml = serde_saphyr::to_string(inc).map_err(|e| miette::miette!("cannot render: {e}"))?;
+    text.push_str(&yaml);
+    write_result(o.write_all(text.as_bytes())).map(|()| Outcome::Ok)
+}
+
+/// What the provenance engine says about the faulty commits.
+#[derive(Debug, Default)]
+struct Prefill {
+    origin: Option<Origin>,
+    tool: Option<String>,
+    model: Option<String>,
+    prompt: Option<String>,
+    human: Option<HumanModifications>,
+    evidence: Vec<String>,
+}
+
+fn prefill(repo: &Repo, cfg: &Config, shas: &[String]) -> Prefill {
+    let mut p = Prefill::default();
+    let opts = crate::classify::Options {
+        window: cfg.adjacency_window,
+        ..Default::default()
+    };
+    for sha in shas {
+        let short = &sha[..sha.len().min(12)];
+        let (origin, prov, evidence) = match crate::classify::classify_commit(repo, sha, &opts) {
+            Ok(c) => {
+                let ev: Vec<String> = c.evidence.iter().map(|e| e.message.clone()).collect();
+                (Some(c.origin), c.provenance, ev)
+            }
+            Err(err) => {
+                // Blame-based classification unavailable: the commit's own
+                // provenance still says whether AI wrote it.
+                let Ok(raw) = crate::git::commits::read(repo, sha) else {
+                    continue;
+                };
+                let (_, prov) = crate::provenance::of_commit(
+                    &crate::provenance::AgentTable::builtin(),
+                    &raw.identity(),
+                    &raw.message,
+                    None,
+                );
+                let origin = prov.is_ai().then(|| match prov.human_modifications {
+                    HumanModifications::Moderate | HumanModifications::Substantial => {
+                        Origin::AiModified
+                    }
+                    _ => Origin::AiGenerated,
+                });
+                let mut ev = prov.signals.clone();
+                ev.push(format!("blame-based classification unavailable: {err}"));
+                (origin, prov, ev)
+            }
+        };
+        if let Some(o) = origin {
+            p.origin = Some(p.origin.map_or(o, |x| x.max(o)));
+        }
+        for e in evidence {
+            p.evidence.push(format!("{short}: {e}"));
+        }
+        if prov.is_ai() && p.tool.is_none() && p.model.is_none() {
+            p.tool = prov.tool.clone();
+            p.model = prov.model_version.clone();
+            p.prompt = prov.prompt_ref.clone();
+            p.human = Some(prov.human_modifications);
+        }
+    }
+    p
+}
+
+fn new(a: NewArgs, ctx: &Ctx) -> miette::Result<Outcome> {
+    ctx.require_format(&[Format::Human, Format::Json])?;
+    if a.title.trim().is_empty() {
+        return Err(UsageError::new("the title is empty", "say in one line what went wrong: --title '…'").into());
+    }
+    let ws = workspace(ctx)?;
+    let repo = ws.repo.as_ref().ok_or_else(|| {
+        miette::Report::new(UsageError::new(
+            "`aeef incident new` needs a git repository to read the faulty commits from",
+            "run it inside the repository, or point at it with `-C DIR`",
+        ))
+    })?;
+    let mut shas = Vec::new();
+    for c in &a.commits {
+        shas.push(repo.resolve_commit(c)?);
+    }
+    let detected_at = a.detected_at.unwrap_or_else(|| Utc::now().fixed_offset());
+    let p = prefill(repo, &ws.config, &shas);
+    let classification = Classification {
+        origin: p.origin,
+        failure_mode: None,
+        validation_gap: None,
+        ai_tool: p.tool.clone().map(|name| AiTool {
+            name,
+            model_version: p.model.clone(),
+        }),
+        evidence: p.evidence,
+    };
+    let generation_context = GenerationContext {
+        prompt_template: p.prompt,
+        human_modifications: p.human,
+        ..Default::default()
+    };
+    let template = Incident {
+        id: String::new(),
+        title: a.title.trim().to_string(),
+        severity: a.severity,
+        status: Status::Open,
+        team: a.team,
+        detected_at,
+        acknowledged_at: None,
+        mitigated_at: None,
+        resolved_at: None,
+        faulty_commits: shas,
+        files: Vec::new(),
+        classification: (classification != Classification::default()).then_some(classification),
+        generation_context: (generation_context != GenerationContext::default())
+            .then_some(generation_context),
+        impact: None,
+        timeline: Vec::new(),
+        rca: None,
+        root_cause: None,
+        corrective_actions: Vec::new(),
+        lessons_learned: Vec::new(),
+        metrics: None,
+    };
+    // The `$schema` line must point at a file that exists.
+    let schema_file = ws.root.join(create::SCHEMA_PATH);
+    if !schema_file.exists() {
+        if let Some(parent) = schema_file.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| miette::miette!("cannot create {}: {e}", parent.display()))?;
+        }
+        match crate::util::write_atomic(&schema_file, create::INCIDENT_SCHEMA.as_bytes(), true) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(miette::miette!("cannot write {}: {e}", create::SCHEMA_PATH)),
+        }
+    }
+    let schema_ref = create::relative_path(&ws.config.incidents_dir, create::SCHEMA_PATH);
+    let dir = ws.root.join(&ws.config.incidents_dir);
+    let render_err = std::cell::RefCell::new(None);
+    let (path, id) = create::create_record(&dir, detected_at.year(), |id| {
+        let mut inc = template.clone();
+        inc.id = id.to_string();
+        create::render_new(&inc, &schema_ref).unwrap_or_else(|e| {
+            *render_err.borrow_mut() = Some(e);
+            String::new()
+        })
+    })
+    .map_err(|e| miette::miette!("cannot write the record under {}: {e}", dir.display()))?;
+    if let Some(e) = render_err.into_inner() {
+        let _ = std::fs::remove_file(&path);
+        return Err(miette::miette!("cannot render the record: {e}"));
+    }
+    let rel = store::relative(&ws.root, &path);
+    let mut o = out();
+    let r = if ctx.format == Format::Json {
+        writeln!(o, "{}", serde_json::json!({"schema_version": 1, "id": id, "path": rel}))
+    } else {
+        writeln!(o, "{rel}")
+    };
+    write_result(r).map(|()| Outcome::Ok)
 }

@@ -1,10 +1,105 @@
-//! `aeef init`.
-use crate::error::Outcome;
+//! `aeef init`: writes `.aeef.yml` (the defaults, commented), the incidents
+//! directory and the schemas under `.aeef/` that records and config point
+//! at. Refuses to overwrite an existing config.
+use std::io::Write;
+
+use super::{Ctx, Format, out, write_result};
+use crate::error::{Outcome, UsageError};
+use crate::incident::create;
 
 /// Arguments of `aeef init`.
 #[derive(Debug, clap::Args)]
 pub struct Args {}
 
-pub fn run(_args: Args, _ctx: &super::Ctx) -> miette::Result<Outcome> {
-    Err(miette::miette!("`aeef init` is not built yet"))
+/// The commented default configuration `aeef init` writes.
+pub const DEFAULT_CONFIG: &str = "\
+# yaml-language-server: $schema=.aeef/config.schema.json
+# aeef configuration. Every key is optional; the values below are the defaults.
+
+# Where incident records live, one YAML file per incident (INC-YYYY-NNN.yaml).
+incidents_dir: incidents
+
+# Lines around AI-attributed code within which a human change is `ai-adjacent`.
+adjacency_window: 3
+
+# Rule levels: error | warn | off. The defaults are
+#   error: schema, unknown-commit, postmortem-missing (warn for SEV-3),
+#          ca-categories, ca-owner, ca-due, ca-unverified-overdue,
+#          ca-verified-by-owner, ca-effectiveness-overdue,
+#          provenance-incomplete, touches-open-incident
+#   warn:  sla-acknowledge, sla-mitigate, sla-resolve, ca-unverified, ca-not-filed
+rules: {}
+#  ca-categories: warn
+#  ca-not-filed: off
+
+# Extra coding-agent conventions, matched on e-mail address or trailer key.
+agents: []
+#  - tool: my-agent
+#    emails: [bot@example.com]
+#    trailers: [My-Agent-Session]
+
+audit:
+  require_signed: false
+";
+
+pub fn run(_args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
+    ctx.require_format(&[Format::Human])?;
+    let ws = super::incident::workspace(ctx)?;
+    let cfg_path = ws.root.join(crate::config::FILE_NAME);
+    if cfg_path.exists() {
+        return Err(UsageError::new(
+            format!("{} already exists in {}; nothing was written", crate::config::FILE_NAME, ws.root.display()),
+            "edit it by hand, or remove it first to start over",
+        )
+        .into());
+    }
+    let io = |what: &str, e: std::io::Error| miette::miette!("cannot write {what}: {e}");
+    // The config goes first and create-new: a concurrent init loses cleanly.
+    crate::util::write_atomic(&cfg_path, DEFAULT_CONFIG.as_bytes(), true).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            miette::Report::new(UsageError::new(
+                format!("{} already exists; nothing was written", crate::config::FILE_NAME),
+                "edit it by hand, or remove it first to start over",
+            ))
+        } else {
+            io(crate::config::FILE_NAME, e)
+        }
+    })?;
+    let mut written = vec![crate::config::FILE_NAME.to_string()];
+    let dir = ws.root.join("incidents");
+    let fresh = !dir.exists();
+    std::fs::create_dir_all(&dir).map_err(|e| io("incidents/", e))?;
+    if fresh {
+        crate::util::write_atomic(&dir.join(".gitkeep"), b"", true).map_err(|e| io("incidents/.gitkeep", e))?;
+        written.push("incidents/.gitkeep".into());
+    }
+    let schemas = ws.root.join(".aeef");
+    std::fs::create_dir_all(&schemas).map_err(|e| io(".aeef/", e))?;
+    for (rel, text) in [
+        (create::SCHEMA_PATH, create::INCIDENT_SCHEMA),
+        (".aeef/config.schema.json", create::CONFIG_SCHEMA),
+    ] {
+        match crate::util::write_atomic(&ws.root.join(rel), text.as_bytes(), true) {
+            Ok(()) => written.push(rel.to_string()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(io(rel, e)),
+        }
+    }
+    let mut o = out();
+    let mut text = String::new();
+    for w in &written {
+        text.push_str(&format!("wrote {w}\n"));
+    }
+    write_result(o.write_all(text.as_bytes())).map(|()| Outcome::Ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_commented_defaults_are_the_defaults() {
+        let c = crate::config::Config::parse(DEFAULT_CONFIG.as_bytes()).unwrap();
+        assert_eq!(c, crate::config::Config::default());
+    }
 }

@@ -1,10 +1,51 @@
-//! `aeef postmortem`.
+//! `aeef postmortem ID [-o FILE]`: the standard's post-mortem template in
+//! Markdown, filled from the record.
+use std::io::Write;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+
+use super::{Ctx, Format, out, write_result};
 use crate::error::Outcome;
+use crate::incident::postmortem;
 
 /// Arguments of `aeef postmortem`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Incident id (INC-YYYY-NNN).
+    pub id: String,
+    /// Write to FILE (atomically) instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Fix the clock (RFC 3339) for SLAs still running.
+    #[arg(long, value_parser = parse_now)]
+    pub now: Option<DateTime<Utc>>,
+}
 
-pub fn run(_args: Args, _ctx: &super::Ctx) -> miette::Result<Outcome> {
-    Err(miette::miette!("`aeef postmortem` is not built yet"))
+fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("`{s}` is not an RFC 3339 timestamp with a time zone ({e})"))
+}
+
+pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
+    ctx.require_format(&[Format::Human, Format::Markdown])?;
+    let ws = super::incident::workspace(ctx)?;
+    let rec = super::incident::find_incident(ctx, &ws, &args.id)?;
+    let md = postmortem::render(&rec.incident, args.now.unwrap_or_else(Utc::now));
+    match args.output {
+        Some(path) => {
+            let path = match &ctx.dir {
+                Some(d) if path.is_relative() => d.join(path),
+                _ => path,
+            };
+            crate::util::write_atomic(&path, md.as_bytes(), false)
+                .map_err(|e| miette::miette!("cannot write {}: {e}", path.display()))?;
+            Ok(Outcome::Ok)
+        }
+        None => {
+            let mut o = out();
+            write_result(o.write_all(md.as_bytes())).map(|()| Outcome::Ok)
+        }
+    }
 }

@@ -1,7 +1,9 @@
 //! Incident records: the model, loading YAML with spans, policy rules,
 //! post-mortem rendering.
+pub mod create;
 pub mod model;
 pub mod policy;
+pub mod postmortem;
 pub mod store;
 pub mod yaml;
 

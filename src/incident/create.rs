@@ -1,0 +1,122 @@
+//! Creating records: allocating the next `INC-YYYY-NNN` without ever
+//! overwriting (create-new: a temporary file renamed with
+//! `persist_noclobber`, the next number on conflict, so two runs at once get
+//! different ids) and rendering a new record's YAML.
+use std::io;
+use std::path::{Path, PathBuf};
+
+use super::Incident;
+
+/// Where `aeef init` and `aeef incident new` put the schema in a repository,
+/// relative to the root, so the `$schema` line points at a file that exists.
+pub const SCHEMA_PATH: &str = ".aeef/incident.schema.json";
+
+/// The incident schema shipped with this build.
+pub const INCIDENT_SCHEMA: &str = include_str!("../../schemas/incident.schema.json");
+
+/// The `.aeef.yml` schema shipped with this build.
+pub const CONFIG_SCHEMA: &str = include_str!("../../schemas/config.schema.json");
+
+/// The highest number used for `year` by files named `INC-<year>-NNN.y(a)ml`
+/// in `dir`.
+pub fn highest_number(dir: &Path, year: i32) -> u32 {
+    let prefix = format!("INC-{year}-");
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    rd.filter_map(Result::ok)
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter_map(|name| {
+            let stem = name
+                .strip_suffix(".yaml")
+                .or_else(|| name.strip_suffix(".yml"))?;
+            stem.strip_prefix(&prefix)?.parse::<u32>().ok()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// `INC-<year>-<n>` with at least three digits.
+pub fn format_id(year: i32, n: u32) -> String {
+    format!("INC-{year}-{n:03}")
+}
+
+/// Writes a new record for the first free id of `year` in `dir`:
+/// `render(id)` gives the file's text. Never replaces an existing file;
+/// when another process takes the number first, moves on to the next one.
+/// Returns the path and the id.
+pub fn create_record(
+    dir: &Path,
+    year: i32,
+    render: impl Fn(&str) -> String,
+) -> io::Result<(PathBuf, String)> {
+    std::fs::create_dir_all(dir)?;
+    let mut n = highest_number(dir, year) + 1;
+    for _ in 0..10_000 {
+        let id = format_id(year, n);
+        let path = dir.join(format!("{id}.yaml"));
+        // The `.yml` twin counts as taken too.
+        if dir.join(format!("{id}.yml")).exists() {
+            n += 1;
+            continue;
+        }
+        match crate::util::write_atomic(&path, render(&id).as_bytes(), true) {
+            Ok(()) => return Ok((path, id)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                n = n.max(highest_number(dir, year)) + 1;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::other(format!(
+        "no free incident id for {year} after 10000 attempts"
+    )))
+}
+
+/// The relative path from `from_dir` to `target` (both under one root,
+/// given relative to it, `/`-separated).
+pub fn relative_path(from_dir: &str, target: &str) -> String {
+    let from: Vec<&str> = from_dir.split('/').filter(|s| !s.is_empty() && *s != ".").collect();
+    let to: Vec<&str> = target.split('/').filter(|s| !s.is_empty() && *s != ".").collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<&str> = vec![".."; from.len() - common];
+    parts.extend(&to[common..]);
+    parts.join("/")
+}
+
+/// The text of a new record: the `$schema` line, the record, and a comment
+/// listing what the policy will still ask for.
+pub fn render_new(inc: &Incident, schema_ref: &str) -> Result<String, String> {
+    let body = serde_saphyr::to_string(inc).map_err(|e| e.to_string())?;
+    Ok(format!(
+        "# yaml-language-server: $schema={schema_ref}\n{body}\
+# Still to write (`aeef incident check` lists what is missing):\n\
+#   acknowledged_at / mitigated_at / resolved_at, classification.failure_mode,\n\
+#   classification.validation_gap, impact, timeline, rca (defect, generation_context,\n\
+#   validation_pipeline, human_review, process_environment), root_cause,\n\
+#   corrective_actions (two categories or more, each with owner and due), lessons_learned\n"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_climb_out_of_the_incidents_dir() {
+        assert_eq!(relative_path("incidents", ".aeef/incident.schema.json"), "../.aeef/incident.schema.json");
+        assert_eq!(relative_path("ops/incidents", ".aeef/x.json"), "../../.aeef/x.json");
+        assert_eq!(relative_path("", ".aeef/x.json"), ".aeef/x.json");
+    }
+
+    #[test]
+    fn ids_continue_after_the_highest_file() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("INC-2026-007.yaml"), "x").unwrap();
+        std::fs::write(d.path().join("INC-2025-099.yaml"), "x").unwrap();
+        let (p, id) = create_record(d.path(), 2026, |id| format!("id: {id}\n")).unwrap();
+        assert_eq!(id, "INC-2026-008");
+        assert_eq!(std::fs::read_to_string(p).unwrap(), "id: INC-2026-008\n");
+        assert_eq!(std::fs::read_to_string(d.path().join("INC-2026-007.yaml")).unwrap(), "x");
+    }
+}
