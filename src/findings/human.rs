@@ -31,17 +31,11 @@ impl fmt::Debug for Diag<'_> {
 
 impl fmt::Display for Diag<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut ctx = Vec::new();
-        if let Some(i) = &self.f.incident {
-            ctx.push(i.as_str());
-        }
-        if let Some(c) = &self.f.corrective_action {
-            ctx.push(c.as_str());
-        }
-        if ctx.is_empty() {
-            f.write_str(&self.f.message)
-        } else {
-            write!(f, "{}: {}", ctx.join(" "), self.f.message)
+        // Messages name the corrective action themselves; the incident
+        // gives them their context.
+        match &self.f.incident {
+            Some(i) if !self.f.message.contains(i.as_str()) => write!(f, "{i}: {}", self.f.message),
+            _ => f.write_str(&self.f.message),
         }
     }
 }
@@ -90,8 +84,17 @@ fn token_span(source: &str, line: u32, column: u32) -> Option<SourceSpan> {
             let col = column.saturating_sub(1) as usize;
             let start = text.char_indices().nth(col).map(|(b, _)| b).unwrap_or(text.len());
             let rest = &text[start..];
+            // A token ends at a space, a flow delimiter, or a `:` that
+            // separates a key (not the colons inside a timestamp).
+            let bytes = rest.as_bytes();
             let len = rest
-                .find(|c: char| c.is_whitespace() || matches!(c, ':' | ',' | ']' | '}'))
+                .char_indices()
+                .find(|&(i, c)| {
+                    c.is_whitespace()
+                        || matches!(c, ',' | ']' | '}')
+                        || (c == ':' && bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace()))
+                })
+                .map(|(i, _)| i)
                 .unwrap_or(rest.len())
                 .max(1);
             let len = len.min(l.len().saturating_sub(start)).max(usize::from(!l.is_empty()));

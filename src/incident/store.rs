@@ -355,6 +355,10 @@ fn serde_finding(rel: &str, source: &str, index: &KeyIndex, e: &serde_saphyr::Er
     while let E::WithSnippet { error, .. } | E::AliasError { error, .. } = inner {
         inner = error;
     }
+    let pos = match inner {
+        E::SerdeMissingField { .. } => index.mapping_containing(pos.line, pos.column).unwrap_or(pos),
+        _ => pos,
+    };
     let (message, help) = match inner {
         E::SerdeUnknownField {
             field, expected, ..
@@ -404,11 +408,30 @@ fn serde_finding(rel: &str, source: &str, index: &KeyIndex, e: &serde_saphyr::Er
             e.without_snippet().to_string(),
             "a key may appear once per mapping; remove or merge the duplicate".to_string(),
         ),
-        _ => (
-            plain_message(e),
-            "fix the value at this position; `schemas/incident.schema.json` describes every field"
-                .to_string(),
-        ),
+        _ => {
+            let plain = plain_message(e);
+            match index.value_at(pos.line, pos.column) {
+                Some((path, v)) if !path.is_empty() => {
+                    let name = path.rsplit('.').next().unwrap_or(path);
+                    let found = v
+                        .scalar
+                        .as_deref()
+                        .map(|s| format!(", found `{s}`"))
+                        .unwrap_or_default();
+                    (
+                        format!("wrong type for `{name}`: {plain}{found}"),
+                        format!(
+                            "write `{name}` as the schema says (`schemas/incident.schema.json`); numbers without quotes or units"
+                        ),
+                    )
+                }
+                _ => (
+                    plain,
+                    "fix the value at this position; `schemas/incident.schema.json` describes every field"
+                        .to_string(),
+                ),
+            }
+        }
     };
     schema_at(rel, pos, message, help)
 }

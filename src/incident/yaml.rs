@@ -240,6 +240,25 @@ impl KeyIndex {
         self.order.iter().map(String::as_str)
     }
 
+    /// The path of the value at `line`:`column` (1-based), if any.
+    pub fn value_at(&self, line: u32, column: u32) -> Option<(&str, &ValueAt)> {
+        self.values
+            .iter()
+            .find(|(_, v)| v.pos.line == line && v.pos.column == column)
+            .map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// The mapping that holds a key at column `column` on or before `line`:
+    /// the latest-starting mapping value in that column (serde reports a
+    /// missing key at the mapping's last key; the start reads better).
+    pub fn mapping_containing(&self, line: u32, column: u32) -> Option<Pos> {
+        self.values
+            .values()
+            .filter(|v| v.scalar.is_none() && v.pos.column == column && v.pos.line <= line)
+            .map(|v| v.pos)
+            .max_by_key(|p| p.offset)
+    }
+
     /// Key paths whose position is `line`:`column` (1-based), if any.
     pub fn key_at(&self, line: u32, column: u32) -> Option<&str> {
         self.keys
