@@ -1,10 +1,22 @@
-//! Defect origin (DESIGN §2). IN PROGRESS: signatures are final.
+//! Defect origin (DESIGN §2): `ai-generated`, `ai-modified`, `ai-adjacent`
+//! or `human`, with the evidence behind each decision.
+//!
+//! The decision itself ([`decide`]) is pure: it takes the commit's own
+//! provenance and the blame of the lines around its changes, as values.
+//! [`Classifier`] gathers those values from git and caches provenance per
+//! commit, so a line range that touches many commits reads each once.
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use serde::Serialize;
 
 use crate::error::GitError;
-use crate::git::Repo;
+use crate::git::{self, BlameLine, FileChange, Hunk, Repo};
 use crate::incident::Origin;
-use crate::provenance::{AgentTable, Provenance, Trailer};
+use crate::provenance::{
+    self, AgentTable, AttestKey, HumanModifications, Note, Provenance, Trailer,
+};
 
 /// Options of a classification.
 #[derive(Debug, Clone)]
@@ -26,11 +38,10 @@ impl Default for Options {
 /// One piece of evidence behind a decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Evidence {
-    /// `provenance`, `blame-modified`, `blame-adjacent`, `note`, `info`.
+    /// `provenance`, `conflict`, `ai-lines-modified`, `ai-lines-adjacent`, `info`.
     pub kind: String,
     pub message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
+    /// For blame-based evidence: the AI commit whose lines are involved.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ai_commit: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -38,6 +49,18 @@ pub struct Evidence {
     /// Line ranges `[from, to]` in the parent's version of `file`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub lines: Vec<(u32, u32)>,
+}
+
+impl Evidence {
+    fn info(kind: &str, message: impl Into<String>) -> Self {
+        Evidence {
+            kind: kind.into(),
+            message: message.into(),
+            ai_commit: None,
+            file: None,
+            lines: Vec::new(),
+        }
+    }
 }
 
 /// The classification of one commit.
@@ -51,15 +74,505 @@ pub struct CommitClassification {
     /// Files the commit touched (new paths; old path for deletions).
     #[serde(skip)]
     pub files: Vec<String>,
+    /// First line of the message.
+    #[serde(skip)]
+    pub summary: String,
 }
 
-/// Classifies commit `sha` (40 hex).
+/// Origin of a commit that carries AI provenance of its own.
+pub fn origin_of_ai(p: &Provenance) -> Origin {
+    match p.human_modifications {
+        HumanModifications::Moderate | HumanModifications::Substantial => Origin::AiModified,
+        _ => Origin::AiGenerated,
+    }
+}
+
+/// A blamed line of the parent, with whether AI wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttributedLine {
+    /// Line number in the parent.
+    pub line: u32,
+    pub commit: String,
+    pub ai: bool,
+}
+
+/// The parent's attribution around one changed file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileContext {
+    /// Path in the parent.
+    pub path: String,
+    pub hunks: Vec<Hunk>,
+    /// Blame of the lines in and around the hunks, at the parent.
+    pub lines: Vec<AttributedLine>,
+}
+
+/// The parent-coordinate lines a hunk changes (empty for a pure insertion).
+fn changed(h: &Hunk) -> Option<(u32, u32)> {
+    (h.old_lines > 0).then(|| (h.old_start, h.old_start + h.old_lines - 1))
+}
+
+/// Parent lines within `window` of a hunk, including the changed ones.
+fn neighbourhood(h: &Hunk, window: u32) -> (u32, u32) {
+    match changed(h) {
+        Some((a, b)) => (a.saturating_sub(window).max(1), b + window),
+        // Inserted after line `old_start`: lines old_start-w+1 ..= old_start+w.
+        None => (
+            (h.old_start + 1).saturating_sub(window).max(1),
+            h.old_start + window,
+        ),
+    }
+}
+
+/// Collapses sorted line numbers into inclusive ranges.
+pub fn ranges(mut lines: Vec<u32>) -> Vec<(u32, u32)> {
+    lines.sort_unstable();
+    lines.dedup();
+    let mut out: Vec<(u32, u32)> = Vec::new();
+    for l in lines {
+        match out.last_mut() {
+            Some((_, b)) if *b + 1 == l => *b = l,
+            _ => out.push((l, l)),
+        }
+    }
+    out
+}
+
+/// The pure decision of DESIGN §2.
+pub fn decide(own: &Provenance, files: &[FileContext], window: u32) -> (Origin, Vec<Evidence>) {
+    let mut evidence = Vec::new();
+    if own.is_ai() {
+        for s in &own.signals {
+            evidence.push(Evidence::info("provenance", s.clone()));
+        }
+        return (origin_of_ai(own), evidence);
+    }
+    if own.ai {
+        for s in &own.signals {
+            evidence.push(Evidence::info("low-confidence", s.clone()));
+        }
+    }
+    let mut modified = false;
+    let mut adjacent = false;
+    for f in files {
+        // (ai commit) → lines, for modified and adjacent separately.
+        let mut hit_mod: HashMap<&str, Vec<u32>> = HashMap::new();
+        let mut hit_adj: HashMap<&str, Vec<u32>> = HashMap::new();
+        for l in f.lines.iter().filter(|l| l.ai) {
+            let in_change = f
+                .hunks
+                .iter()
+                .filter_map(changed)
+                .any(|(a, b)| (a..=b).contains(&l.line));
+            if in_change {
+                hit_mod.entry(&l.commit).or_default().push(l.line);
+            } else if f.hunks.iter().any(|h| {
+                let (a, b) = neighbourhood(h, window);
+                (a..=b).contains(&l.line)
+            }) {
+                hit_adj.entry(&l.commit).or_default().push(l.line);
+            }
+        }
+        for (kind, hits, what) in [
+            ("ai-lines-modified", hit_mod, "changes or deletes"),
+            (
+                "ai-lines-adjacent",
+                hit_adj,
+                "changes lines within the adjacency window of",
+            ),
+        ] {
+            let mut hits: Vec<_> = hits.into_iter().collect();
+            hits.sort();
+            for (commit, lines) in hits {
+                if kind == "ai-lines-modified" {
+                    modified = true;
+                } else {
+                    adjacent = true;
+                }
+                let rs = ranges(lines);
+                evidence.push(Evidence {
+                    kind: kind.into(),
+                    message: format!(
+                        "{what} lines {} of {} attributed to AI commit {}",
+                        fmt_ranges(&rs),
+                        f.path,
+                        &commit[..commit.len().min(12)]
+                    ),
+                    ai_commit: Some(commit.to_string()),
+                    file: Some(f.path.clone()),
+                    lines: rs,
+                });
+            }
+        }
+    }
+    let origin = if modified {
+        Origin::AiModified
+    } else if adjacent {
+        Origin::AiAdjacent
+    } else {
+        evidence.push(Evidence::info(
+            "info",
+            "no AI provenance and no AI-attributed lines changed or nearby: the ordinary incident process applies",
+        ));
+        Origin::Human
+    };
+    (origin, evidence)
+}
+
+/// `1-4, 9` style.
+pub fn fmt_ranges(rs: &[(u32, u32)]) -> String {
+    rs.iter()
+        .map(|(a, b)| {
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a}-{b}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Provenance of one commit plus its parsed note, cached.
+#[derive(Debug)]
+struct Known {
+    provenance: Provenance,
+    trailers: Vec<Trailer>,
+    note: Option<Note>,
+    raw: git::RawCommit,
+}
+
+/// Classifies commits of one repository, caching what it reads.
+pub struct Classifier<'r> {
+    repo: &'r Repo,
+    opts: Options,
+    known: RefCell<HashMap<String, Rc<Known>>>,
+    done: RefCell<HashMap<String, Rc<CommitClassification>>>,
+}
+
+impl<'r> Classifier<'r> {
+    pub fn new(repo: &'r Repo, opts: Options) -> Self {
+        Classifier {
+            repo,
+            opts,
+            known: RefCell::default(),
+            done: RefCell::default(),
+        }
+    }
+
+    fn known(&self, sha: &str) -> Result<Rc<Known>, GitError> {
+        if let Some(k) = self.known.borrow().get(sha) {
+            return Ok(k.clone());
+        }
+        let raw = git::commits::read(self.repo, sha)?;
+        let note = self.repo.note(sha).and_then(|t| Note::parse(&t).ok());
+        let (trailers, provenance) = provenance::of_commit(
+            &self.opts.agents,
+            &raw.identity(),
+            &raw.message,
+            note.as_ref(),
+        );
+        let k = Rc::new(Known {
+            provenance,
+            trailers,
+            note,
+            raw,
+        });
+        self.known.borrow_mut().insert(sha.to_string(), k.clone());
+        Ok(k)
+    }
+
+    /// Provenance of `sha` (cached).
+    pub fn provenance(&self, sha: &str) -> Result<Provenance, GitError> {
+        Ok(self.known(sha)?.provenance.clone())
+    }
+
+    /// Whether line `orig_line` of `orig_path`, last changed by `commit`, was
+    /// written by AI: the commit's git-ai note decides for the lines it
+    /// lists, the commit's own provenance for the rest. Returns the note's
+    /// session key when one covers the line.
+    pub fn line_is_ai(
+        &self,
+        commit: &str,
+        orig_path: &str,
+        orig_line: u32,
+    ) -> Result<(bool, Option<AttestKey>), GitError> {
+        let k = self.known(commit)?;
+        if let Some(key) = k.note.as_ref().and_then(|n| n.owner(orig_path, orig_line)) {
+            return Ok((key.is_ai(), Some(key.clone())));
+        }
+        Ok((k.provenance.is_ai(), None))
+    }
+
+    /// Tool and model of a note key of `commit`.
+    pub fn note_agent(&self, commit: &str, key: &AttestKey) -> Option<provenance::AgentId> {
+        let k = self.known(commit).ok()?;
+        k.note.as_ref()?.agent(key)
+    }
+
+    fn check_not_shallow(&self, line: &BlameLine, path: &str) -> Result<(), GitError> {
+        if line.boundary || self.repo.is_shallow_boundary(&line.commit) {
+            return Err(GitError::Shallow {
+                what: format!(
+                    "line {} of {path} is attributed to {}, the edge of a shallow clone, so its real author is unknown",
+                    line.line,
+                    &line.commit[..12.min(line.commit.len())]
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// Classifies commit `sha` (40 hex).
+    pub fn classify(&self, sha: &str) -> Result<Rc<CommitClassification>, GitError> {
+        if let Some(c) = self.done.borrow().get(sha) {
+            return Ok(c.clone());
+        }
+        let k = self.known(sha)?;
+        let raw = &k.raw;
+        let mut evidence = Vec::new();
+        let mut info = Vec::new();
+        for c in &k.provenance.conflicts {
+            info.push(Evidence::info("conflict", c.clone()));
+        }
+        // A shallow edge looks like a root commit: its parents were not fetched.
+        if self.repo.is_shallow_boundary(sha) && !k.provenance.is_ai() {
+            return Err(GitError::Shallow {
+                what: format!(
+                    "the parents of {} were not fetched",
+                    &sha[..12.min(sha.len())]
+                ),
+            });
+        }
+        let changes: Vec<FileChange> = match raw.parents.len() {
+            _ if self.repo.is_shallow_boundary(sha) => Vec::new(),
+            0 => {
+                info.push(Evidence::info("info", "root commit: no parent to blame"));
+                git::diff::changes(self.repo, sha, None)?
+            }
+            1 => git::diff::changes(self.repo, sha, Some(&raw.parents[0]))?,
+            _ => {
+                if !self.repo.has_git() {
+                    info.push(Evidence::info(
+                        "info",
+                        "git is not on PATH: merge conflict resolutions cannot be read; classified by its own provenance",
+                    ));
+                    Vec::new()
+                } else {
+                    let r = git::diff::merge_resolutions(self.repo, sha)?;
+                    info.push(Evidence::info(
+                        "info",
+                        if r.is_empty() {
+                            "merge commit without conflict resolutions: it adds no lines of its own".to_string()
+                        } else {
+                            format!("merge commit: classified by its conflict resolutions in {} file(s)", r.len())
+                        },
+                    ));
+                    r
+                }
+            }
+        };
+        let files: Vec<String> = changes.iter().map(|c| c.path().to_string()).collect();
+        let merge_without_resolutions =
+            raw.parents.len() > 1 && changes.is_empty() && self.repo.has_git();
+        let (origin, mut ev) = if merge_without_resolutions {
+            (Origin::Human, Vec::new())
+        } else if k.provenance.is_ai() {
+            decide(&k.provenance, &[], self.opts.window)
+        } else {
+            let mut contexts = Vec::new();
+            if let Some(parent) = raw.parents.first() {
+                for ch in &changes {
+                    let Some(old) = ch.old_path.as_deref() else {
+                        continue;
+                    };
+                    if ch.binary {
+                        info.push(Evidence::info(
+                            "info",
+                            format!("{old}: binary file, no line attribution"),
+                        ));
+                        continue;
+                    }
+                    if ch.hunks.is_empty() {
+                        continue;
+                    }
+                    let wanted: Vec<(u32, u32)> = ch
+                        .hunks
+                        .iter()
+                        .map(|h| neighbourhood(h, self.opts.window))
+                        .collect();
+                    let blamed = git::blame::blame(self.repo, parent, old, &merge_ranges(wanted))?;
+                    let mut lines = Vec::with_capacity(blamed.len());
+                    for b in &blamed {
+                        self.check_not_shallow(b, old)?;
+                        let (ai, _) = self.line_is_ai(&b.commit, &b.orig_path, b.orig_line)?;
+                        lines.push(AttributedLine {
+                            line: b.line,
+                            commit: b.commit.clone(),
+                            ai,
+                        });
+                    }
+                    contexts.push(FileContext {
+                        path: old.to_string(),
+                        hunks: ch.hunks.clone(),
+                        lines,
+                    });
+                }
+            }
+            decide(&k.provenance, &contexts, self.opts.window)
+        };
+        evidence.append(&mut ev);
+        evidence.append(&mut info);
+        let c = Rc::new(CommitClassification {
+            commit: sha.to_string(),
+            origin,
+            provenance: k.provenance.clone(),
+            trailers: k.trailers.clone(),
+            evidence,
+            files,
+            summary: raw.summary().to_string(),
+        });
+        self.done.borrow_mut().insert(sha.to_string(), c.clone());
+        Ok(c)
+    }
+}
+
+/// Sorts and merges overlapping or touching ranges.
+pub fn merge_ranges(mut v: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+    v.sort_unstable();
+    let mut out: Vec<(u32, u32)> = Vec::new();
+    for (a, b) in v {
+        match out.last_mut() {
+            Some((_, pb)) if a <= *pb + 1 => *pb = (*pb).max(b),
+            _ => out.push((a, b)),
+        }
+    }
+    out
+}
+
+/// Classifies commit `sha` (40 hex) with a fresh cache.
 pub fn classify_commit(
-    _repo: &Repo,
-    _sha: &str,
-    _opts: &Options,
+    repo: &Repo,
+    sha: &str,
+    opts: &Options,
 ) -> Result<CommitClassification, GitError> {
-    Err(GitError::Parse {
-        what: "classification is being built".into(),
-    })
+    let c = Classifier::new(repo, opts.clone());
+    let r = c.classify(sha)?;
+    Ok((*r).clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ai() -> Provenance {
+        Provenance {
+            ai: true,
+            confidence: Some(provenance::Confidence::High),
+            ..Provenance::default()
+        }
+    }
+
+    fn ctx(hunk: Hunk, ai_lines: &[u32], all: std::ops::RangeInclusive<u32>) -> FileContext {
+        FileContext {
+            path: "f.rs".into(),
+            hunks: vec![hunk],
+            lines: all
+                .map(|l| AttributedLine {
+                    line: l,
+                    commit: if ai_lines.contains(&l) {
+                        "a".repeat(40)
+                    } else {
+                        "b".repeat(40)
+                    },
+                    ai: ai_lines.contains(&l),
+                })
+                .collect(),
+        }
+    }
+
+    const H: Hunk = Hunk {
+        old_start: 10,
+        old_lines: 2,
+        new_start: 10,
+        new_lines: 2,
+    };
+
+    #[test]
+    fn own_provenance_decides_by_human_modification_level() {
+        let mut p = ai();
+        assert_eq!(decide(&p, &[], 3).0, Origin::AiGenerated);
+        p.human_modifications = HumanModifications::Minor;
+        assert_eq!(decide(&p, &[], 3).0, Origin::AiGenerated);
+        p.human_modifications = HumanModifications::Moderate;
+        assert_eq!(decide(&p, &[], 3).0, Origin::AiModified);
+        p.human_modifications = HumanModifications::Substantial;
+        assert_eq!(decide(&p, &[], 3).0, Origin::AiModified);
+    }
+
+    #[test]
+    fn window_edges_are_inclusive() {
+        let human = Provenance::default();
+        // Changed lines 10-11; window 3 reaches 7 and 14.
+        assert_eq!(
+            decide(&human, &[ctx(H, &[7], 1..=20)], 3).0,
+            Origin::AiAdjacent
+        );
+        assert_eq!(
+            decide(&human, &[ctx(H, &[14], 1..=20)], 3).0,
+            Origin::AiAdjacent
+        );
+        assert_eq!(decide(&human, &[ctx(H, &[6], 1..=20)], 3).0, Origin::Human);
+        assert_eq!(decide(&human, &[ctx(H, &[15], 1..=20)], 3).0, Origin::Human);
+        assert_eq!(
+            decide(&human, &[ctx(H, &[11], 1..=20)], 3).0,
+            Origin::AiModified
+        );
+    }
+
+    #[test]
+    fn pure_insertion_window_counts_from_the_insertion_point() {
+        let human = Provenance::default();
+        let ins = Hunk {
+            old_start: 10,
+            old_lines: 0,
+            new_start: 11,
+            new_lines: 3,
+        };
+        // Inserted between parent lines 10 and 11: 8..=13 is within 3 lines.
+        assert_eq!(
+            decide(&human, &[ctx(ins, &[8], 1..=20)], 3).0,
+            Origin::AiAdjacent
+        );
+        assert_eq!(
+            decide(&human, &[ctx(ins, &[13], 1..=20)], 3).0,
+            Origin::AiAdjacent
+        );
+        assert_eq!(
+            decide(&human, &[ctx(ins, &[7], 1..=20)], 3).0,
+            Origin::Human
+        );
+        assert_eq!(
+            decide(&human, &[ctx(ins, &[14], 1..=20)], 3).0,
+            Origin::Human
+        );
+    }
+
+    #[test]
+    fn evidence_names_commit_file_and_ranges() {
+        let (_, ev) = decide(&Provenance::default(), &[ctx(H, &[10, 11, 13], 1..=20)], 3);
+        let m = ev.iter().find(|e| e.kind == "ai-lines-modified").unwrap();
+        assert_eq!(m.lines, vec![(10, 11)]);
+        assert_eq!(m.file.as_deref(), Some("f.rs"));
+        let a = ev.iter().find(|e| e.kind == "ai-lines-adjacent").unwrap();
+        assert_eq!(a.lines, vec![(13, 13)]);
+    }
+
+    #[test]
+    fn ranges_merge() {
+        assert_eq!(
+            merge_ranges(vec![(5, 9), (1, 3), (4, 4), (20, 22)]),
+            vec![(1, 9), (20, 22)]
+        );
+        assert_eq!(ranges(vec![3, 1, 2, 7]), vec![(1, 3), (7, 7)]);
+    }
 }

@@ -1,10 +1,397 @@
-//! `aeef blame`.
-use crate::error::Outcome;
+//! `aeef blame REV` (the origin of one commit) and
+//! `aeef blame PATH[:L1[-L2]] [--rev REV]` (line-level attribution).
+use std::io::{BufWriter, Write};
+
+use serde::Serialize;
+
+use super::{Ctx, Format, paint};
+use crate::classify::{self, Classifier, CommitClassification};
+use crate::error::{GitError, Outcome, UsageError};
+use crate::git::{self, Repo};
+use crate::incident::Origin;
+use crate::provenance::AttestKey;
 
 /// Arguments of `aeef blame`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(after_help = "\
+Examples:
+  aeef blame HEAD                     classify the last commit
+  aeef blame 3f2a9c1e --format json   the same, as JSON
+  aeef blame src/pay.rs:40-58         who wrote these lines, and was it AI?
+  aeef blame src/pay.rs --rev v1.4    a whole file at a tag")]
+pub struct Args {
+    /// A revision (commit mode) or PATH[:L1[-L2]] (line mode).
+    #[arg(value_name = "REV | PATH[:L1[-L2]]")]
+    pub target: String,
 
-pub fn run(_args: Args, _ctx: &super::Ctx) -> miette::Result<Outcome> {
-    Err(miette::miette!("`aeef blame` is not built yet"))
+    /// Revision to blame lines at (line mode; default HEAD).
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+
+    /// Adjacency window in lines (default: `adjacency_window` in .aeef.yml, else 3).
+    #[arg(long, value_name = "N")]
+    pub window: Option<u32>,
+}
+
+/// `PATH[:L1[-L2]]` split into path and optional 1-based range.
+fn parse_path_spec(s: &str) -> Result<(String, Option<(u32, u32)>), UsageError> {
+    let Some((path, range)) = s.rsplit_once(':') else {
+        return Ok((s.to_string(), None));
+    };
+    if range.is_empty() || !range.chars().all(|c| c.is_ascii_digit() || c == '-') {
+        return Ok((s.to_string(), None));
+    }
+    let bad = || {
+        UsageError::new(
+            format!("`{range}` is not a line range"),
+            "write PATH:L1-L2 with 1 <= L1 <= L2, or PATH:L for one line",
+        )
+    };
+    let (a, b) = match range.split_once('-') {
+        Some((a, b)) => (a.parse().map_err(|_| bad())?, b.parse().map_err(|_| bad())?),
+        None => {
+            let a: u32 = range.parse().map_err(|_| bad())?;
+            (a, a)
+        }
+    };
+    if a == 0 || b < a {
+        return Err(bad());
+    }
+    Ok((path.to_string(), Some((a, b))))
+}
+
+pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
+    ctx.require_format(&[Format::Human, Format::Json])?;
+    let repo = ctx.repo()?;
+    let cfg = super::load_config(&repo)?;
+    let opts = classify::Options {
+        window: args.window.unwrap_or(cfg.adjacency_window),
+        agents: crate::provenance::AgentTable::builtin().with_rules(&cfg.agents),
+    };
+    let classifier = Classifier::new(&repo, opts);
+    let (path, range) = parse_path_spec(&args.target)?;
+    let line_mode =
+        args.rev.is_some() || range.is_some() || repo.resolve_commit(&args.target).is_err();
+    if !line_mode {
+        let sha = repo.resolve_commit(&args.target)?;
+        let c = classifier.classify(&sha)?;
+        super::write_result(print_commit(&c, ctx))?;
+        return Ok(Outcome::Ok);
+    }
+    let rev_name = args.rev.as_deref().unwrap_or("HEAD");
+    let rev = repo.resolve_commit(rev_name).map_err(|e| match e {
+        GitError::UnknownRevision { .. } if args.rev.is_none() => GitError::UnknownRevision {
+            rev: args.target.clone(),
+        },
+        e => e,
+    })?;
+    let path = relative_path(&repo, &path);
+    let lb = line_blame(&repo, &classifier, &rev, &path, range)?;
+    super::write_result(print_lines(&lb, ctx))?;
+    Ok(Outcome::Ok)
+}
+
+/// Paths are taken relative to the current directory inside the work tree,
+/// as git does; `git blame` wants them relative to the root.
+fn relative_path(repo: &Repo, path: &str) -> String {
+    let (Some(root), Ok(cwd)) = (repo.workdir(), std::env::current_dir()) else {
+        return path.to_string();
+    };
+    let (Ok(root), Ok(cwd)) = (root.canonicalize(), cwd.canonicalize()) else {
+        return path.to_string();
+    };
+    match cwd.strip_prefix(&root) {
+        Ok(sub) if !sub.as_os_str().is_empty() => {
+            sub.join(path).to_string_lossy().replace('\\', "/")
+        }
+        _ => path.to_string(),
+    }
+}
+
+/// One attributed line.
+#[derive(Debug, Serialize)]
+pub struct LineOut {
+    pub line: u32,
+    pub commit: String,
+    pub origin: Origin,
+    pub tool: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
+    #[serde(skip)]
+    pub content: String,
+}
+
+/// Line-level attribution of a range.
+#[derive(Debug, Serialize)]
+pub struct LineBlame {
+    pub schema_version: u32,
+    pub path: String,
+    pub rev: String,
+    pub origin: Origin,
+    pub lines: Vec<LineOut>,
+    pub commits: Vec<CommitOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CommitOut {
+    pub commit: String,
+    pub origin: Origin,
+    pub provenance: serde_json::Value,
+    #[serde(skip)]
+    pub summary: String,
+}
+
+/// Attributes each line of `path` at `rev` (all lines when `range` is None).
+pub fn line_blame(
+    repo: &Repo,
+    classifier: &Classifier<'_>,
+    rev: &str,
+    path: &str,
+    range: Option<(u32, u32)>,
+) -> Result<LineBlame, GitError> {
+    let total =
+        git::blame::line_count(repo, rev, path)?.ok_or_else(|| GitError::PathNotInTree {
+            path: path.to_string(),
+            rev: rev.to_string(),
+        })?;
+    if let Some((_, b)) = range
+        && b > total
+    {
+        return Err(GitError::PathNotInTree {
+            path: format!("{path}:{b} (the file has {total} lines)"),
+            rev: rev.to_string(),
+        });
+    }
+    let ranges: Vec<(u32, u32)> = range.into_iter().collect();
+    let blamed = git::blame::blame(repo, rev, path, &ranges)?;
+    let mut lines = Vec::with_capacity(blamed.len());
+    let mut order: Vec<String> = Vec::new();
+    for b in &blamed {
+        if b.boundary || repo.is_shallow_boundary(&b.commit) {
+            return Err(GitError::Shallow {
+                what: format!(
+                    "line {} of {path} is attributed to the edge of a shallow clone",
+                    b.line
+                ),
+            });
+        }
+        let c = classifier.classify(&b.commit)?;
+        let (_, key) = classifier.line_is_ai(&b.commit, &b.orig_path, b.orig_line)?;
+        let mut tool = c.provenance.tool.clone();
+        let mut origin = c.origin;
+        let mut session = None;
+        if let Some(k) = &key {
+            if let AttestKey::Session { session: s, .. } | AttestKey::Legacy(s) = k {
+                session = Some(s.clone());
+                if let Some(a) = classifier.note_agent(&b.commit, k) {
+                    tool = a.tool.or(tool);
+                }
+            }
+            if k.is_ai() {
+                if !c.provenance.is_ai() {
+                    origin = Origin::AiGenerated;
+                }
+            } else {
+                // The note names a human author for this line.
+                origin = Origin::Human;
+                tool = None;
+            }
+        }
+        if !order.contains(&b.commit) {
+            order.push(b.commit.clone());
+        }
+        lines.push(LineOut {
+            line: b.line,
+            commit: b.commit.clone(),
+            origin,
+            tool,
+            session,
+            content: b.content.clone(),
+        });
+    }
+    let origin = lines
+        .iter()
+        .map(|l| l.origin)
+        .max()
+        .unwrap_or(Origin::Human);
+    let mut commits = Vec::new();
+    for sha in order {
+        let c = classifier.classify(&sha)?;
+        commits.push(CommitOut {
+            commit: sha,
+            origin: c.origin,
+            provenance: provenance_json(&c),
+            summary: c.summary.clone(),
+        });
+    }
+    Ok(LineBlame {
+        schema_version: 1,
+        path: path.to_string(),
+        rev: rev.to_string(),
+        origin,
+        lines,
+        commits,
+    })
+}
+
+fn provenance_json(c: &CommitClassification) -> serde_json::Value {
+    let p = &c.provenance;
+    serde_json::json!({
+        "ai": p.ai,
+        "tool": p.tool,
+        "model_version": p.model_version,
+        "prompt_ref": p.prompt_ref,
+        "human_modifications": p.human_modifications,
+        "reviewer": p.reviewer,
+        "confidence": p.confidence,
+        "sources": p.sources,
+    })
+}
+
+/// The JSON document of `aeef blame REV` (DESIGN §8).
+pub fn commit_json(c: &CommitClassification) -> serde_json::Value {
+    serde_json::json!({
+        "schema_version": 1,
+        "commit": c.commit,
+        "origin": c.origin,
+        "provenance": provenance_json(c),
+        "evidence": c.evidence,
+        "trailers": c.trailers,
+    })
+}
+
+fn print_commit(c: &CommitClassification, ctx: &Ctx) -> std::io::Result<()> {
+    let mut w = BufWriter::new(super::out());
+    if ctx.format == Format::Json {
+        serde_json::to_writer(&mut w, &commit_json(c))?;
+        writeln!(w)?;
+        return w.flush();
+    }
+    let on = ctx.color;
+    let p = &c.provenance;
+    writeln!(
+        w,
+        "{} {}",
+        paint::paint(on, "33", &format!("commit {}", c.commit)),
+        c.summary
+    )?;
+    writeln!(w, "origin:     {}", paint::origin(on, c.origin))?;
+    if p.ai {
+        let mut tool = p.tool.clone().unwrap_or_else(|| "unknown".into());
+        if let Some(m) = &p.model_version {
+            tool.push_str(&format!(" ({m})"));
+        }
+        writeln!(w, "tool:       {tool}")?;
+        writeln!(w, "human mods: {}", p.human_modifications.as_str())?;
+        if let Some(r) = &p.prompt_ref {
+            writeln!(w, "prompt:     {r}")?;
+        }
+        if let Some(r) = &p.reviewer {
+            writeln!(w, "reviewer:   {r}")?;
+        }
+        if let Some(conf) = p.confidence {
+            writeln!(
+                w,
+                "confidence: {}",
+                if conf == crate::provenance::Confidence::High {
+                    "high"
+                } else {
+                    "low"
+                }
+            )?;
+        }
+    }
+    if !p.sources.is_empty() {
+        writeln!(w, "sources:    {}", p.sources.join(", "))?;
+    }
+    writeln!(w, "evidence:")?;
+    for e in &c.evidence {
+        writeln!(w, "  - {}", e.message)?;
+    }
+    if c.origin == Origin::Human {
+        writeln!(
+            w,
+            "{}",
+            paint::dim(on, "Not AI-related: the ordinary incident process applies.")
+        )?;
+    }
+    w.flush()
+}
+
+fn print_lines(lb: &LineBlame, ctx: &Ctx) -> std::io::Result<()> {
+    let mut w = BufWriter::new(super::out());
+    if ctx.format == Format::Json {
+        serde_json::to_writer(&mut w, lb)?;
+        writeln!(w)?;
+        return w.flush();
+    }
+    let on = ctx.color;
+    let width = lb.lines.last().map_or(1, |l| l.line.to_string().len());
+    for l in &lb.lines {
+        let origin = format!("{:<12}", l.origin.as_str());
+        writeln!(
+            w,
+            "{} {} {:<12} {:>width$}) {}",
+            paint::paint(on, "33", &l.commit[..8]),
+            paint::origin(on, l.origin).replace(l.origin.as_str(), &origin),
+            l.tool.as_deref().unwrap_or("-"),
+            l.line,
+            l.content,
+        )?;
+    }
+    writeln!(w)?;
+    let mut counts: std::collections::BTreeMap<(Origin, String), usize> = Default::default();
+    for l in &lb.lines {
+        *counts
+            .entry((l.origin, l.tool.clone().unwrap_or_default()))
+            .or_default() += 1;
+    }
+    writeln!(
+        w,
+        "{} {}",
+        paint::bold(on, "range origin:"),
+        paint::origin(on, lb.origin)
+    )?;
+    for ((o, t), n) in counts.iter().rev() {
+        let t = if t.is_empty() {
+            String::new()
+        } else {
+            format!(" ({t})")
+        };
+        writeln!(w, "  {n:>5} line(s) {}{t}", o.as_str())?;
+    }
+    writeln!(w, "{}", paint::bold(on, "commits:"))?;
+    for c in &lb.commits {
+        writeln!(
+            w,
+            "  {} {:<12} {}",
+            &c.commit[..10],
+            c.origin.as_str(),
+            c.summary
+        )?;
+    }
+    w.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_path_spec;
+
+    #[test]
+    fn path_specs() {
+        assert_eq!(
+            parse_path_spec("src/a.rs:40-58").unwrap(),
+            ("src/a.rs".into(), Some((40, 58)))
+        );
+        assert_eq!(
+            parse_path_spec("src/a.rs:7").unwrap(),
+            ("src/a.rs".into(), Some((7, 7)))
+        );
+        assert_eq!(
+            parse_path_spec("src/a.rs").unwrap(),
+            ("src/a.rs".into(), None)
+        );
+        assert!(parse_path_spec("src/a.rs:9-3").is_err());
+        assert!(parse_path_spec("src/a.rs:0").is_err());
+    }
 }

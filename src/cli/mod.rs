@@ -6,6 +6,7 @@ pub mod ca;
 pub mod gate;
 pub mod incident;
 pub mod init;
+pub mod paint;
 pub mod postmortem;
 pub mod report;
 pub mod scan;
@@ -165,6 +166,9 @@ pub fn main() -> ExitCode {
                 .color(color)
                 .unicode(color)
                 .terminal_links(false)
+                // Logs and pipes keep each message on one line, so commands in
+                // help text (`git fetch --unshallow`) stay copyable and greppable.
+                .wrap_lines(std::io::stderr().is_terminal())
                 .build(),
         )
     }))
@@ -206,5 +210,26 @@ pub fn write_result(r: std::io::Result<()>) -> miette::Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(miette::miette!("cannot write output: {e}")),
         Ok(()) => Ok(()),
+    }
+}
+
+/// Loads `.aeef.yml` from the work tree root (defaults when absent).
+pub fn load_config(repo: &Repo) -> miette::Result<crate::config::Config> {
+    let Some(root) = repo.workdir() else {
+        return Ok(crate::config::Config::default());
+    };
+    let path = root.join(crate::config::FILE_NAME);
+    match std::fs::read_to_string(&path) {
+        Ok(text) if text.trim().is_empty() => Ok(crate::config::Config::default()),
+        Ok(text) => serde_saphyr::from_str(&text).map_err(|e| {
+            miette::miette!(
+                code = "aeef::config::invalid",
+                help = "fix the file or remove it to use the defaults",
+                "{}: {e}",
+                path.display()
+            )
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(crate::config::Config::default()),
+        Err(e) => Err(miette::miette!("cannot read {}: {e}", path.display())),
     }
 }

@@ -18,6 +18,8 @@ pub struct BlameLine {
     pub orig_path: String,
     /// The commit is a boundary of the walk (its history was not searched).
     pub boundary: bool,
+    /// The line's text (lossy UTF-8, no newline).
+    pub content: String,
 }
 
 /// Number of lines in `path` at `rev`, or `None` when the path is not a
@@ -83,7 +85,7 @@ fn blame_git(
     ranges: &[(u32, u32)],
 ) -> Result<Vec<BlameLine>, GitError> {
     let mut cmd = repo.git();
-    cmd.args(["blame", "--porcelain"]);
+    cmd.args(["blame", "--porcelain", "--root"]);
     for (a, b) in ranges {
         cmd.arg(format!("-L{a},{b}"));
     }
@@ -108,6 +110,9 @@ pub fn parse_porcelain(out: &[u8]) -> Result<Vec<BlameLine>, GitError> {
                 .take()
                 .ok_or_else(|| bad("content line without header"))?;
             lines.push(BlameLine {
+                content: String::from_utf8_lossy(&raw[1..])
+                    .trim_end_matches('\r')
+                    .to_string(),
                 line: fin,
                 orig_path: filename.get(&commit).cloned().unwrap_or_default(),
                 boundary: boundary.get(&commit).copied().unwrap_or(false),
@@ -151,6 +156,16 @@ fn blame_git2(
     ranges: &[(u32, u32)],
 ) -> Result<Vec<BlameLine>, GitError> {
     let r = repo.git2();
+    let text = {
+        let commit = r.find_commit(git2::Oid::from_str(rev)?)?;
+        let blob = commit
+            .tree()?
+            .get_path(std::path::Path::new(path))?
+            .to_object(r)?
+            .peel_to_blob()?;
+        String::from_utf8_lossy(blob.content()).into_owned()
+    };
+    let contents: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
     for &(a, b) in ranges {
         let mut opts = git2::BlameOptions::new();
@@ -172,7 +187,14 @@ fn blame_git2(
                     .path()
                     .map(|p| p.to_string_lossy().into_owned())
                     .unwrap_or_else(|| path.to_string()),
-                boundary: h.is_boundary(),
+                // libgit2 marks root commits as boundaries; only shallow edges matter and
+                // those are checked against .git/shallow by the caller.
+                boundary: false,
+                content: contents
+                    .get(line as usize - 1)
+                    .unwrap_or(&"")
+                    .trim_end_matches('\r')
+                    .to_string(),
             });
         }
     }

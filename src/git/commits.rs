@@ -106,8 +106,7 @@ const FIELDS: usize = 8;
 fn parse_log(buf: &[u8]) -> Result<Vec<RawCommit>, GitError> {
     let mut fields = buf.split(|b| *b == 0);
     let mut out = Vec::new();
-    loop {
-        let Some(sha) = fields.next() else { break };
+    while let Some(sha) = fields.next() {
         if sha.is_empty() {
             break;
         }
@@ -254,7 +253,7 @@ mod tests {
     #[test]
     fn parses_nul_separated_records() {
         let s =
-            b"aaaa\0p1 p2\0A\0a@x\0C\0c@x\0100\0msg one\n\0\nbbbb\0\0B\0b@x\0C\0c@x\x00200\0two\0";
+            b"aaaa\0p1 p2\0A\0a@x\0C\0c@x\x00100\0msg one\n\0\nbbbb\0\0B\0b@x\0C\0c@x\x00200\0two\0";
         let v = parse_log(s).unwrap();
         assert_eq!(v.len(), 2);
         assert_eq!(v[0].parents, vec!["p1", "p2"]);

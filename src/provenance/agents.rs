@@ -35,6 +35,11 @@ impl AgentTable {
         AgentTable {}
     }
 
+    /// Adds conventions from config.
+    pub fn with_rules(self, _rules: &[crate::config::AgentRule]) -> Self {
+        self
+    }
+
     /// Every convention that matches the commit.
     pub fn detect(
         &self,

@@ -4,6 +4,7 @@
 pub mod agents;
 pub mod block;
 pub mod notes;
+pub mod scan;
 pub mod trailers;
 
 use serde::Serialize;
@@ -280,7 +281,8 @@ pub fn merge(
             p.add_source("aeef-block");
             p.signals
                 .push(format!("AI-Attribution block at message line {}", b.line));
-            let pairs: [(&str, &Option<String>, &Option<String>, &mut Option<String>); 5] = [
+            type Slot<'a> = (&'a str, &'a Option<String>, &'a Option<String>, &'a mut Option<String>);
+            let pairs: [Slot<'_>; 5] = [
                 ("tool", &b.tool, &t_tool, &mut b_tool),
                 ("model-version", &b.model_version, &t_model, &mut b_model),
                 ("prompt-ref", &b.prompt_ref, &t_prompt, &mut b_prompt),
