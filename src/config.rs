@@ -143,7 +143,9 @@ impl Config {
             }
         };
         // Comments only, or nothing: the defaults.
-        if index.value("").is_none_or(|v| v.scalar.as_deref().is_some_and(|s| s.trim().is_empty()))
+        if index
+            .value("")
+            .is_none_or(|v| v.scalar.as_deref().is_some_and(|s| s.trim().is_empty()))
         {
             return Ok(Config::default());
         }

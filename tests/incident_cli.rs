@@ -9,7 +9,12 @@ use common::{RepoBuilder, aeef, stderr, stdout};
 const NOW: &str = "2026-12-01T00:00:00Z";
 
 fn fixture(rel: &str) -> Vec<u8> {
-    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/incidents").join(rel)).unwrap()
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/incidents")
+            .join(rel),
+    )
+    .unwrap()
 }
 
 /// A repository whose history has the fixtures' faulty commit id prefix is
@@ -21,7 +26,11 @@ fn repo_with(files: &[(&str, &[u8])]) -> (RepoBuilder, String) {
     let sha = r.commit("feat: retry");
     for (name, bytes) in files {
         let text = String::from_utf8_lossy(bytes).replace("3f2a9c1e", &sha[..8]);
-        let bytes: Vec<u8> = if std::str::from_utf8(bytes).is_ok() { text.into_bytes() } else { bytes.to_vec() };
+        let bytes: Vec<u8> = if std::str::from_utf8(bytes).is_ok() {
+            text.into_bytes()
+        } else {
+            bytes.to_vec()
+        };
         r.write_bytes(&format!("incidents/{name}"), &bytes);
     }
     (r, sha)
@@ -36,41 +45,110 @@ fn json(o: &std::process::Output) -> serde_json::Value {
 /// nothing.
 #[test]
 fn bad_input_gives_positioned_diagnostics_and_exit_2() {
-    let cases: Vec<(&str, Vec<u8>, (u64, u64), &str)> = vec![
+    type Case = (&'static str, Vec<u8>, (u64, u64), &'static str);
+    let cases: Vec<Case> = vec![
         ("empty.yaml", fixture("invalid/empty.yaml"), (1, 1), "empty"),
-        ("syntax-error.yaml", fixture("invalid/syntax-error.yaml"), (7, 39), "syntax"),
-        ("wrong-type.yaml", fixture("invalid/wrong-type.yaml"), (7, 19), "wrong type for `users_affected`"),
-        ("unknown-enum.yaml", fixture("invalid/unknown-enum.yaml"), (9, 15), "test-improvment"),
-        ("no-time-zone.yaml", fixture("invalid/no-time-zone.yaml"), (5, 14), "no time zone"),
-        ("date-only.yaml", fixture("invalid/date-only.yaml"), (6, 14), "no time zone"),
-        ("unknown-key.yaml", fixture("invalid/unknown-key.yaml"), (7, 3), "unknown key `orign`"),
-        ("bad-id.yaml", fixture("invalid/bad-id.yaml"), (1, 5), "not an incident id"),
-        ("missing-required.yaml", fixture("invalid/missing-required.yaml"), (1, 1), "detected_at"),
-        ("latin1.yaml", b"id: INC-2026-001\ntitle: caf\xe9\n".to_vec(), (2, 11), "UTF-8"),
+        (
+            "syntax-error.yaml",
+            fixture("invalid/syntax-error.yaml"),
+            (7, 39),
+            "syntax",
+        ),
+        (
+            "wrong-type.yaml",
+            fixture("invalid/wrong-type.yaml"),
+            (7, 19),
+            "wrong type for `users_affected`",
+        ),
+        (
+            "unknown-enum.yaml",
+            fixture("invalid/unknown-enum.yaml"),
+            (9, 15),
+            "test-improvment",
+        ),
+        (
+            "no-time-zone.yaml",
+            fixture("invalid/no-time-zone.yaml"),
+            (5, 14),
+            "no time zone",
+        ),
+        (
+            "date-only.yaml",
+            fixture("invalid/date-only.yaml"),
+            (6, 14),
+            "no time zone",
+        ),
+        (
+            "unknown-key.yaml",
+            fixture("invalid/unknown-key.yaml"),
+            (7, 3),
+            "unknown key `orign`",
+        ),
+        (
+            "bad-id.yaml",
+            fixture("invalid/bad-id.yaml"),
+            (1, 5),
+            "not an incident id",
+        ),
+        (
+            "missing-required.yaml",
+            fixture("invalid/missing-required.yaml"),
+            (1, 1),
+            "detected_at",
+        ),
+        (
+            "latin1.yaml",
+            b"id: INC-2026-001\ntitle: caf\xe9\n".to_vec(),
+            (2, 11),
+            "UTF-8",
+        ),
     ];
     for (name, bytes, (line, col), needle) in cases {
         let (r, _) = repo_with(&[(name, &bytes)]);
-        let o = aeef(r.path(), &["incident", "check", "--now", NOW, "--format", "json"]);
+        let o = aeef(
+            r.path(),
+            &["incident", "check", "--now", NOW, "--format", "json"],
+        );
         assert_eq!(o.status.code(), Some(2), "{name}: {}", stderr(&o));
         let doc = json(&o);
         assert_eq!(doc["schema_version"], 1);
         let f = &doc["findings"][0];
         assert_eq!(f["rule"], "schema", "{name}: {doc}");
         assert_eq!(f["file"], format!("incidents/{name}"), "{name}");
-        assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(line), Some(col)), "{name}: {f}");
-        assert!(f["message"].as_str().unwrap().contains(needle), "{name}: {f}");
+        assert_eq!(
+            (f["line"].as_u64(), f["column"].as_u64()),
+            (Some(line), Some(col)),
+            "{name}: {f}"
+        );
+        assert!(
+            f["message"].as_str().unwrap().contains(needle),
+            "{name}: {f}"
+        );
         assert!(f["help"].as_str().is_some_and(|h| !h.is_empty()), "{name}");
 
         let o = aeef(r.path(), &["incident", "check", "--now", NOW]);
         assert_eq!(o.status.code(), Some(2), "{name}");
         let out = stdout(&o);
-        assert!(out.contains(&format!("incidents/{name}:{line}:{col}")), "{name}: {out}");
+        assert!(
+            out.contains(&format!("incidents/{name}:{line}:{col}")),
+            "{name}: {out}"
+        );
         assert!(out.contains("help:"), "{name}: {out}");
 
-        let o = aeef(r.path(), &["postmortem", "INC-2026-001", "-o", "pm.md", "--now", NOW]);
+        let o = aeef(
+            r.path(),
+            &["postmortem", "INC-2026-001", "-o", "pm.md", "--now", NOW],
+        );
         assert_eq!(o.status.code(), Some(2), "{name}");
-        assert!(!r.path().join("pm.md").exists(), "{name}: postmortem wrote a file");
-        assert!(stderr(&o).contains(&format!("incidents/{name}")), "{name}: {}", stderr(&o));
+        assert!(
+            !r.path().join("pm.md").exists(),
+            "{name}: postmortem wrote a file"
+        );
+        assert!(
+            stderr(&o).contains(&format!("incidents/{name}")),
+            "{name}: {}",
+            stderr(&o)
+        );
     }
 }
 
@@ -80,13 +158,27 @@ fn duplicate_ids_name_both_files() {
         ("INC-2026-300.yaml", &fixture("duplicate/INC-2026-300.yaml")),
         ("INC-2026-301.yaml", &fixture("duplicate/INC-2026-301.yaml")),
     ]);
-    let o = aeef(r.path(), &["incident", "check", "--now", NOW, "--format", "json"]);
+    let o = aeef(
+        r.path(),
+        &["incident", "check", "--now", NOW, "--format", "json"],
+    );
     assert_eq!(o.status.code(), Some(2));
     let doc = json(&o);
-    let f = doc["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "schema").unwrap();
+    let f = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "schema")
+        .unwrap();
     let msg = f["message"].as_str().unwrap();
-    assert!(msg.contains("incidents/INC-2026-300.yaml") && msg.contains("incidents/INC-2026-301.yaml"), "{msg}");
-    assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(1), Some(1)));
+    assert!(
+        msg.contains("incidents/INC-2026-300.yaml") && msg.contains("incidents/INC-2026-301.yaml"),
+        "{msg}"
+    );
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(1), Some(1))
+    );
 }
 
 #[test]
@@ -95,11 +187,16 @@ fn human_diagnostics_snapshot() {
         ("INC-2026-201.yaml", &fixture("invalid/unknown-key.yaml")),
         ("INC-2026-202.yaml", &fixture("invalid/no-time-zone.yaml")),
         ("INC-2026-101.yaml", &fixture("rules/ca-owner/trigger.yaml")),
-        ("INC-2026-102.yaml", &fixture("rules/ca-unverified/trigger.yaml").iter().copied().collect::<Vec<u8>>()),
+        (
+            "INC-2026-102.yaml",
+            &fixture("rules/ca-unverified/trigger.yaml"),
+        ),
     ]);
     // Two records share id INC-2026-101 after the copy above: rename one.
     let p = r.path().join("incidents/INC-2026-102.yaml");
-    let t = std::fs::read_to_string(&p).unwrap().replace("id: INC-2026-101", "id: INC-2026-102");
+    let t = std::fs::read_to_string(&p)
+        .unwrap()
+        .replace("id: INC-2026-101", "id: INC-2026-102");
     std::fs::write(&p, t).unwrap();
     let o = aeef(r.path(), &["incident", "check", "--now", NOW]);
     assert_eq!(o.status.code(), Some(2));
@@ -109,12 +206,24 @@ fn human_diagnostics_snapshot() {
 #[test]
 fn check_exit_codes_follow_the_verdict_and_config_levels() {
     let (r, _) = repo_with(&[("INC-2026-002.yaml", &fixture("valid/sev-2.yaml"))]);
-    let o = aeef(r.path(), &["incident", "check", "--now", NOW, "--format", "json"]);
+    let o = aeef(
+        r.path(),
+        &["incident", "check", "--now", NOW, "--format", "json"],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
-    assert_eq!(json(&o), serde_json::json!({"schema_version": 1, "verdict": "pass", "findings": []}));
+    assert_eq!(
+        json(&o),
+        serde_json::json!({"schema_version": 1, "verdict": "pass", "findings": []})
+    );
 
-    let (r, _) = repo_with(&[("INC-2026-101.yaml", &fixture("rules/ca-categories/trigger.yaml"))]);
-    let o = aeef(r.path(), &["incident", "check", "--now", NOW, "--format", "json"]);
+    let (r, _) = repo_with(&[(
+        "INC-2026-101.yaml",
+        &fixture("rules/ca-categories/trigger.yaml"),
+    )]);
+    let o = aeef(
+        r.path(),
+        &["incident", "check", "--now", NOW, "--format", "json"],
+    );
     assert_eq!(o.status.code(), Some(1));
     let doc = json(&o);
     assert_eq!(doc["verdict"], "fail");
@@ -123,37 +232,73 @@ fn check_exit_codes_follow_the_verdict_and_config_levels() {
     assert_eq!(doc["findings"][0]["incident"], "INC-2026-101");
     assert_eq!(doc["findings"][0]["file"], "incidents/INC-2026-101.yaml");
 
-    std::fs::write(r.path().join(".aeef.yml"), "rules:\n  ca-categories: warn\n").unwrap();
-    let o = aeef(r.path(), &["incident", "check", "--now", NOW, "--format", "json"]);
+    std::fs::write(
+        r.path().join(".aeef.yml"),
+        "rules:\n  ca-categories: warn\n",
+    )
+    .unwrap();
+    let o = aeef(
+        r.path(),
+        &["incident", "check", "--now", NOW, "--format", "json"],
+    );
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(json(&o)["findings"][0]["level"], "warn");
 
     // A warning becomes an error with --fail-on unverified.
-    let (r, _) = repo_with(&[("INC-2026-101.yaml", &fixture("rules/ca-unverified/trigger.yaml"))]);
+    let (r, _) = repo_with(&[(
+        "INC-2026-101.yaml",
+        &fixture("rules/ca-unverified/trigger.yaml"),
+    )]);
     let o = aeef(r.path(), &["incident", "check", "--now", NOW]);
     assert_eq!(o.status.code(), Some(0));
-    let o = aeef(r.path(), &["incident", "check", "--now", NOW, "--fail-on", "unverified"]);
+    let o = aeef(
+        r.path(),
+        &["incident", "check", "--now", NOW, "--fail-on", "unverified"],
+    );
     assert_eq!(o.status.code(), Some(1));
 
     // A bad config is exit 2 with its position.
-    std::fs::write(r.path().join(".aeef.yml"), "rules:\n  ca-categoires: warn\n").unwrap();
+    std::fs::write(
+        r.path().join(".aeef.yml"),
+        "rules:\n  ca-categoires: warn\n",
+    )
+    .unwrap();
     let o = aeef(r.path(), &["incident", "check", "--now", NOW]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("did you mean `ca-categories`?"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("did you mean `ca-categories`?"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
 fn unknown_faulty_commits_are_errors_and_paths_narrow_the_check() {
     let (r, _) = repo_with(&[
-        ("INC-2026-101.yaml", &fixture("rules/unknown-commit/trigger.yaml")),
+        (
+            "INC-2026-101.yaml",
+            &fixture("rules/unknown-commit/trigger.yaml"),
+        ),
         ("INC-2026-002.yaml", &fixture("valid/sev-2.yaml")),
     ]);
-    let o = aeef(r.path(), &["incident", "check", "--now", NOW, "--format", "json"]);
+    let o = aeef(
+        r.path(),
+        &["incident", "check", "--now", NOW, "--format", "json"],
+    );
     assert_eq!(o.status.code(), Some(1));
     let doc = json(&o);
     assert_eq!(doc["findings"][0]["rule"], "unknown-commit");
     assert_eq!(doc["findings"][0]["commit"], "deadbeef00");
-    let o = aeef(r.path(), &["incident", "check", "--now", NOW, "incidents/INC-2026-002.yaml"]);
+    let o = aeef(
+        r.path(),
+        &[
+            "incident",
+            "check",
+            "--now",
+            NOW,
+            "incidents/INC-2026-002.yaml",
+        ],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
 }
 
@@ -162,16 +307,27 @@ fn init_writes_defaults_and_refuses_to_overwrite() {
     let r = RepoBuilder::new();
     let o = aeef(r.path(), &["init"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    for f in [".aeef.yml", "incidents/.gitkeep", ".aeef/incident.schema.json", ".aeef/config.schema.json"] {
+    for f in [
+        ".aeef.yml",
+        "incidents/.gitkeep",
+        ".aeef/incident.schema.json",
+        ".aeef/config.schema.json",
+    ] {
         assert!(r.path().join(f).exists(), "{f}");
     }
     let cfg = std::fs::read(r.path().join(".aeef.yml")).unwrap();
-    assert_eq!(aeef::config::Config::parse(&cfg).unwrap(), aeef::config::Config::default());
+    assert_eq!(
+        aeef::config::Config::parse(&cfg).unwrap(),
+        aeef::config::Config::default()
+    );
     std::fs::write(r.path().join(".aeef.yml"), "adjacency_window: 5\n").unwrap();
     let o = aeef(r.path(), &["init"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
-    assert_eq!(std::fs::read_to_string(r.path().join(".aeef.yml")).unwrap(), "adjacency_window: 5\n");
+    assert_eq!(
+        std::fs::read_to_string(r.path().join(".aeef.yml")).unwrap(),
+        "adjacency_window: 5\n"
+    );
 }
 
 #[test]
@@ -185,13 +341,28 @@ fn new_prefills_from_provenance_and_points_at_an_existing_schema() {
     let sha = r.commit("feat: retry payments");
     let o = aeef(
         r.path(),
-        &["incident", "new", "--commit", &sha[..8], "--severity", "SEV-2", "--title", "Double charge", "--team", "payments", "--detected-at", "2026-11-02T09:14:00Z"],
+        &[
+            "incident",
+            "new",
+            "--commit",
+            &sha[..8],
+            "--severity",
+            "SEV-2",
+            "--title",
+            "Double charge",
+            "--team",
+            "payments",
+            "--detected-at",
+            "2026-11-02T09:14:00Z",
+        ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stdout(&o), "incidents/INC-2026-001.yaml\n");
     let text = std::fs::read_to_string(r.path().join("incidents/INC-2026-001.yaml")).unwrap();
     let first = text.lines().next().unwrap();
-    let schema = first.strip_prefix("# yaml-language-server: $schema=").expect("schema line");
+    let schema = first
+        .strip_prefix("# yaml-language-server: $schema=")
+        .expect("schema line");
     assert!(r.path().join("incidents").join(schema).exists(), "{schema}");
     let rec = aeef::incident::store::parse_record("x", text.as_bytes()).unwrap();
     let inc = rec.incident;
@@ -201,23 +372,82 @@ fn new_prefills_from_provenance_and_points_at_an_existing_schema() {
     assert_eq!(c.origin, Some(aeef::incident::Origin::AiGenerated));
     let tool = c.ai_tool.unwrap();
     assert_eq!(tool.name, "claude-code");
-    assert_eq!(tool.model_version.as_deref(), Some("claude-opus-4-20250514"));
-    assert!(c.evidence.iter().any(|e| e.contains("AI-Tool: claude-code")), "{:?}", c.evidence);
+    assert_eq!(
+        tool.model_version.as_deref(),
+        Some("claude-opus-4-20250514")
+    );
+    assert!(
+        c.evidence
+            .iter()
+            .any(|e| e.contains("AI-Tool: claude-code")),
+        "{:?}",
+        c.evidence
+    );
     let g = inc.generation_context.unwrap();
-    assert_eq!(g.prompt_template.as_deref(), Some("prompts/payments/retry.v2.1.0"));
-    assert_eq!(g.human_modifications, Some(aeef::provenance::HumanModifications::Minor));
+    assert_eq!(
+        g.prompt_template.as_deref(),
+        Some("prompts/payments/retry.v2.1.0")
+    );
+    assert_eq!(
+        g.human_modifications,
+        Some(aeef::provenance::HumanModifications::Minor)
+    );
     // A fresh record is schema-valid: the check reports only policy findings.
-    let o = aeef(r.path(), &["incident", "check", "--now", "2026-11-02T09:20:00Z", "--format", "json"]);
+    let o = aeef(
+        r.path(),
+        &[
+            "incident",
+            "check",
+            "--now",
+            "2026-11-02T09:20:00Z",
+            "--format",
+            "json",
+        ],
+    );
     assert_eq!(o.status.code(), Some(1));
-    assert!(json(&o)["findings"].as_array().unwrap().iter().all(|f| f["rule"] != "schema"));
+    assert!(
+        json(&o)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["rule"] != "schema")
+    );
 
     // The next one gets the next number; an unknown commit writes nothing.
-    let o = aeef(r.path(), &["incident", "new", "--commit", "HEAD", "--severity", "SEV-4", "--title", "x", "--detected-at", "2026-12-02T09:00:00+01:00"]);
+    let o = aeef(
+        r.path(),
+        &[
+            "incident",
+            "new",
+            "--commit",
+            "HEAD",
+            "--severity",
+            "SEV-4",
+            "--title",
+            "x",
+            "--detected-at",
+            "2026-12-02T09:00:00+01:00",
+        ],
+    );
     assert_eq!(stdout(&o), "incidents/INC-2026-002.yaml\n");
-    let o = aeef(r.path(), &["incident", "new", "--commit", "0badc0de", "--severity", "SEV-4", "--title", "x"]);
+    let o = aeef(
+        r.path(),
+        &[
+            "incident",
+            "new",
+            "--commit",
+            "0badc0de",
+            "--severity",
+            "SEV-4",
+            "--title",
+            "x",
+        ],
+    );
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("0badc0de"));
-    let n = std::fs::read_dir(r.path().join("incidents")).unwrap().count();
+    let n = std::fs::read_dir(r.path().join("incidents"))
+        .unwrap()
+        .count();
     assert_eq!(n, 2);
 }
 
@@ -233,7 +463,21 @@ fn concurrent_new_allocates_distinct_ids() {
             let dir = dir.clone();
             std::thread::spawn(move || {
                 let title = format!("race {i}");
-                let o = aeef(&dir, &["incident", "new", "--commit", "HEAD", "--severity", "SEV-3", "--title", &title, "--detected-at", "2026-05-01T00:00:00Z"]);
+                let o = aeef(
+                    &dir,
+                    &[
+                        "incident",
+                        "new",
+                        "--commit",
+                        "HEAD",
+                        "--severity",
+                        "SEV-3",
+                        "--title",
+                        &title,
+                        "--detected-at",
+                        "2026-05-01T00:00:00Z",
+                    ],
+                );
                 assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
                 stdout(&o).trim().to_string()
             })
@@ -247,43 +491,78 @@ fn concurrent_new_allocates_distinct_ids() {
         .iter()
         .map(|p| {
             let t = std::fs::read_to_string(dir.join(p)).unwrap();
-            let inc = aeef::incident::store::parse_record(p, t.as_bytes()).unwrap().incident;
+            let inc = aeef::incident::store::parse_record(p, t.as_bytes())
+                .unwrap()
+                .incident;
             assert_eq!(format!("incidents/{}.yaml", inc.id), *p);
             inc.title
         })
         .collect();
     titles.sort();
-    assert_eq!(titles, (0..6).map(|i| format!("race {i}")).collect::<Vec<_>>());
+    assert_eq!(
+        titles,
+        (0..6).map(|i| format!("race {i}")).collect::<Vec<_>>()
+    );
 }
 
 #[test]
 fn list_and_show_in_both_formats() {
     let (r, _) = repo_with(&[
         ("INC-2026-002.yaml", &fixture("valid/sev-2.yaml")),
-        ("INC-2026-101.yaml", &fixture("rules/ca-unverified-overdue/trigger.yaml")),
+        (
+            "INC-2026-101.yaml",
+            &fixture("rules/ca-unverified-overdue/trigger.yaml"),
+        ),
     ]);
     let o = aeef(r.path(), &["incident", "list", "--now", NOW]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     insta::assert_snapshot!("list_human", stdout(&o));
-    let o = aeef(r.path(), &["incident", "list", "--now", NOW, "--format", "json"]);
+    let o = aeef(
+        r.path(),
+        &["incident", "list", "--now", NOW, "--format", "json"],
+    );
     let doc = json(&o);
     let rows = doc["incidents"].as_array().unwrap();
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[1]["id"], "INC-2026-101");
-    assert_eq!((rows[1]["open_actions"].as_u64(), rows[1]["overdue_actions"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(
+        (
+            rows[1]["open_actions"].as_u64(),
+            rows[1]["overdue_actions"].as_u64()
+        ),
+        (Some(1), Some(1))
+    );
 
-    let o = aeef(r.path(), &["incident", "show", "INC-2026-002", "--now", NOW, "--format", "json"]);
+    let o = aeef(
+        r.path(),
+        &[
+            "incident",
+            "show",
+            "INC-2026-002",
+            "--now",
+            NOW,
+            "--format",
+            "json",
+        ],
+    );
     let doc = json(&o);
     assert_eq!(doc["incident"]["id"], "INC-2026-002");
     assert_eq!(doc["incident"]["corrective_actions"][1]["id"], "CA-2");
     assert_eq!(doc["sla"][0]["met"], true);
-    let o = aeef(r.path(), &["incident", "show", "inc-2026-002", "--now", NOW]);
+    let o = aeef(
+        r.path(),
+        &["incident", "show", "inc-2026-002", "--now", NOW],
+    );
     let out = stdout(&o);
     assert!(out.starts_with("INC-2026-002 — Payment retry"), "{out}");
     assert!(out.contains("root_cause:"), "{out}");
     let o = aeef(r.path(), &["incident", "show", "INC-2026-003"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("did you mean `INC-2026-002`?"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("did you mean `INC-2026-002`?"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -293,12 +572,35 @@ fn postmortem_renders_every_section() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let md = stdout(&o);
     insta::assert_snapshot!("postmortem_sev2", md);
-    let o = aeef(r.path(), &["postmortem", "INC-2026-002", "--now", NOW, "-o", "out/pm.md"]);
+    let o = aeef(
+        r.path(),
+        &[
+            "postmortem",
+            "INC-2026-002",
+            "--now",
+            NOW,
+            "-o",
+            "out/pm.md",
+        ],
+    );
     assert_eq!(o.status.code(), Some(2), "missing parent dir is an error");
     std::fs::create_dir(r.path().join("out")).unwrap();
-    let o = aeef(r.path(), &["postmortem", "INC-2026-002", "--now", NOW, "-o", "out/pm.md"]);
+    let o = aeef(
+        r.path(),
+        &[
+            "postmortem",
+            "INC-2026-002",
+            "--now",
+            NOW,
+            "-o",
+            "out/pm.md",
+        ],
+    );
     assert_eq!(o.status.code(), Some(0));
-    assert_eq!(std::fs::read_to_string(r.path().join("out/pm.md")).unwrap(), md);
+    assert_eq!(
+        std::fs::read_to_string(r.path().join("out/pm.md")).unwrap(),
+        md
+    );
 }
 
 #[test]
@@ -310,13 +612,25 @@ fn postmortem_of_a_fresh_record_says_what_is_missing() {
     let o = aeef(r.path(), &["postmortem", "INC-2026-009", "--now", NOW]);
     let md = stdout(&o);
     for section in [
-        "## Summary", "## Timeline", "## AI Generation Context", "## Five-Layer Root Cause Analysis",
-        "### Layer 1: The Defect", "### Layer 5: The Process and Environment", "## Root Cause Statement",
-        "## Corrective Actions", "## Lessons Learned", "## Metrics Impact",
+        "## Summary",
+        "## Timeline",
+        "## AI Generation Context",
+        "## Five-Layer Root Cause Analysis",
+        "### Layer 1: The Defect",
+        "### Layer 5: The Process and Environment",
+        "## Root Cause Statement",
+        "## Corrective Actions",
+        "## Lessons Learned",
+        "## Metrics Impact",
     ] {
         assert!(md.contains(section), "{section} missing:\n{md}");
     }
     assert!(md.matches("_Not recorded yet._").count() >= 10, "{md}");
     // SEV-1 at 4 h 30 min elapsed: acknowledgement (15 min) and mitigation (4 h) missed, resolution pending.
-    assert!(md.contains("acknowledge missed") && md.contains("mitigate missed") && md.contains("resolve pending"), "{md}");
+    assert!(
+        md.contains("acknowledge missed")
+            && md.contains("mitigate missed")
+            && md.contains("resolve pending"),
+        "{md}"
+    );
 }

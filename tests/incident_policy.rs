@@ -14,7 +14,9 @@ const NOW: &str = "2026-12-01T00:00:00Z";
 const KNOWN: &str = "3f2a9c1e5b7d9f0a1c3e5b7d9f0a1c3e5b7d9f0a";
 
 fn now() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(NOW).unwrap().with_timezone(&Utc)
+    DateTime::parse_from_rfc3339(NOW)
+        .unwrap()
+        .with_timezone(&Utc)
 }
 
 fn root() -> PathBuf {
@@ -22,7 +24,10 @@ fn root() -> PathBuf {
 }
 
 fn expected(src: &str) -> Vec<(String, Level)> {
-    let line = src.lines().find_map(|l| l.strip_prefix("# expect: ")).expect("an # expect: line");
+    let line = src
+        .lines()
+        .find_map(|l| l.strip_prefix("# expect: "))
+        .expect("an # expect: line");
     if line.trim() == "none" {
         return Vec::new();
     }
@@ -30,7 +35,14 @@ fn expected(src: &str) -> Vec<(String, Level)> {
         .split(',')
         .map(|p| {
             let (r, l) = p.trim().split_once('=').unwrap();
-            (r.to_string(), if l == "error" { Level::Error } else { Level::Warn })
+            (
+                r.to_string(),
+                if l == "error" {
+                    Level::Error
+                } else {
+                    Level::Warn
+                },
+            )
         })
         .collect();
     v.sort();
@@ -39,7 +51,8 @@ fn expected(src: &str) -> Vec<(String, Level)> {
 
 fn run(path: &Path, opts: &PolicyOptions) -> Vec<(String, Level)> {
     let bytes = std::fs::read(path).unwrap();
-    let rec = parse_record("r.yaml", &bytes).unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
+    let rec =
+        parse_record("r.yaml", &bytes).unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
     let id = rec.incident.id.clone();
     let findings = policy::check(&[rec], opts);
     for f in &findings {
@@ -72,16 +85,27 @@ fn every_rule_fixture_gives_exactly_its_expected_findings() {
             let got = run(&f, &opts);
             assert_eq!(got, want, "{}", f.display());
             if name.starts_with("trigger") {
-                assert!(got.iter().any(|(r, _)| *r == rule), "{} does not trigger {rule}", f.display());
+                assert!(
+                    got.iter().any(|(r, _)| *r == rule),
+                    "{} does not trigger {rule}",
+                    f.display()
+                );
                 seen_trigger.insert(rule.clone());
             } else {
-                assert!(!got.iter().any(|(r, _)| *r == rule), "{} triggers {rule}", f.display());
+                assert!(
+                    !got.iter().any(|(r, _)| *r == rule),
+                    "{} triggers {rule}",
+                    f.display()
+                );
                 seen_pass.insert(rule.clone());
             }
         }
     }
     for (rule, _) in policy::RULES.iter().filter(|(r, _)| *r != "schema") {
-        assert!(seen_trigger.contains(*rule), "no trigger fixture for {rule}");
+        assert!(
+            seen_trigger.contains(*rule),
+            "no trigger fixture for {rule}"
+        );
         assert!(seen_pass.contains(*rule), "no pass fixture for {rule}");
     }
 }
@@ -101,7 +125,10 @@ fn config_levels_override_and_off_drops_a_rule() {
     let f = root().join("rules/ca-categories/trigger.yaml");
     let mut opts = PolicyOptions::new(now());
     opts.rules.insert("ca-categories".into(), Level::Warn);
-    assert_eq!(run(&f, &opts), vec![("ca-categories".to_string(), Level::Warn)]);
+    assert_eq!(
+        run(&f, &opts),
+        vec![("ca-categories".to_string(), Level::Warn)]
+    );
     opts.rules.insert("ca-categories".into(), Level::Off);
     assert_eq!(run(&f, &opts), Vec::new());
 }
@@ -111,7 +138,10 @@ fn fail_on_unverified_makes_unverified_actions_errors() {
     let f = root().join("rules/ca-unverified/trigger.yaml");
     let mut opts = PolicyOptions::new(now());
     opts.fail_on_unverified = true;
-    assert_eq!(run(&f, &opts), vec![("ca-unverified".to_string(), Level::Error)]);
+    assert_eq!(
+        run(&f, &opts),
+        vec![("ca-unverified".to_string(), Level::Error)]
+    );
     // `off` in config still wins over --fail-on.
     opts.rules.insert("ca-unverified".into(), Level::Off);
     assert_eq!(run(&f, &opts), Vec::new());
@@ -121,8 +151,12 @@ fn fail_on_unverified_makes_unverified_actions_errors() {
 fn an_assignee_may_not_verify_either() {
     let f = root().join("rules/ca-verified-by-owner/pass.yaml");
     let mut opts = PolicyOptions::new(now());
-    opts.assignees.insert("INC-2026-101/CA-2".into(), vec!["dave".into()]);
-    assert_eq!(run(&f, &opts), vec![("ca-verified-by-owner".to_string(), Level::Error)]);
+    opts.assignees
+        .insert("INC-2026-101/CA-2".into(), vec!["dave".into()]);
+    assert_eq!(
+        run(&f, &opts),
+        vec![("ca-verified-by-owner".to_string(), Level::Error)]
+    );
 }
 
 #[test]
@@ -137,9 +171,14 @@ fn open_incidents_count_elapsed_time_to_now() {
     // 30-minute acknowledgement SLA still runs, 40 minutes later it is missed.
     let src = "id: INC-2026-500\ntitle: t\nseverity: SEV-2\nstatus: open\ndetected_at: 2026-10-01T09:14:00Z\n";
     let rec = parse_record("r.yaml", src.as_bytes()).unwrap();
-    let at = |s: &str| PolicyOptions::new(DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc));
+    let at =
+        |s: &str| PolicyOptions::new(DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc));
     let rules = |o: &PolicyOptions| -> Vec<String> {
-        policy::check(std::slice::from_ref(&rec), o).into_iter().map(|f| f.rule).filter(|r| r.starts_with("sla-")).collect()
+        policy::check(std::slice::from_ref(&rec), o)
+            .into_iter()
+            .map(|f| f.rule)
+            .filter(|r| r.starts_with("sla-"))
+            .collect()
     };
     assert_eq!(rules(&at("2026-10-01T09:34:00Z")), Vec::<String>::new());
     assert_eq!(rules(&at("2026-10-01T09:54:00Z")), vec!["sla-acknowledge"]);

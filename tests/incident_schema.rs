@@ -7,7 +7,9 @@ use aeef::incident::Incident;
 use aeef::incident::store::parse_record;
 
 fn fixtures(sub: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/incidents").join(sub);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/incidents")
+        .join(sub);
     let mut v: Vec<PathBuf> = walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
@@ -20,8 +22,11 @@ fn fixtures(sub: &str) -> Vec<PathBuf> {
 }
 
 fn validator(name: &str) -> jsonschema::Validator {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas").join(name);
-    let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("schemas")
+        .join(name);
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     jsonschema::options()
         .with_draft(jsonschema::Draft::Draft202012)
         .should_validate_formats(true)
@@ -30,7 +35,9 @@ fn validator(name: &str) -> jsonschema::Validator {
 }
 
 fn errors(v: &jsonschema::Validator, instance: &serde_json::Value) -> Vec<String> {
-    v.iter_errors(instance).map(|e| format!("{} at {}", e, e.instance_path())).collect()
+    v.iter_errors(instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
 }
 
 #[test]
@@ -40,19 +47,36 @@ fn every_valid_fixture_matches_the_schema_and_round_trips() {
     files.extend(fixtures("rules"));
     for f in files {
         let bytes = std::fs::read(&f).unwrap();
-        let rec = parse_record("x.yaml", &bytes).unwrap_or_else(|e| panic!("{}: {e:?}", f.display()));
+        let rec =
+            parse_record("x.yaml", &bytes).unwrap_or_else(|e| panic!("{}: {e:?}", f.display()));
         // The YAML as written satisfies the schema.
         let raw: serde_json::Value = serde_saphyr::from_slice(&bytes).unwrap();
-        assert_eq!(errors(&v, &raw), Vec::<String>::new(), "{} (as written)", f.display());
+        assert_eq!(
+            errors(&v, &raw),
+            Vec::<String>::new(),
+            "{} (as written)",
+            f.display()
+        );
         // types → JSON satisfies it too, and comes back as the same value.
         let json = serde_json::to_value(&rec.incident).unwrap();
-        assert_eq!(errors(&v, &json), Vec::<String>::new(), "{} (from types)", f.display());
+        assert_eq!(
+            errors(&v, &json),
+            Vec::<String>::new(),
+            "{} (from types)",
+            f.display()
+        );
         let back: Incident = serde_json::from_value(json).unwrap();
         assert_eq!(back, rec.incident, "{}: JSON round trip", f.display());
         // types → YAML → types is the identity, and the YAML re-reads cleanly.
         let yaml = serde_saphyr::to_string(&rec.incident).unwrap();
-        let again = parse_record("y.yaml", yaml.as_bytes()).unwrap_or_else(|e| panic!("{}: {e:?}\n{yaml}", f.display()));
-        assert_eq!(again.incident, rec.incident, "{}: YAML round trip", f.display());
+        let again = parse_record("y.yaml", yaml.as_bytes())
+            .unwrap_or_else(|e| panic!("{}: {e:?}\n{yaml}", f.display()));
+        assert_eq!(
+            again.incident,
+            rec.incident,
+            "{}: YAML round trip",
+            f.display()
+        );
     }
 }
 
@@ -62,9 +86,17 @@ fn every_invalid_fixture_fails_both_the_types_and_the_schema() {
     for f in fixtures("invalid") {
         let bytes = std::fs::read(&f).unwrap();
         let finding = parse_record("x.yaml", &bytes).err();
-        assert!(finding.is_some(), "{} was accepted by the types", f.display());
+        assert!(
+            finding.is_some(),
+            "{} was accepted by the types",
+            f.display()
+        );
         if let Ok(raw) = serde_saphyr::from_slice::<serde_json::Value>(&bytes) {
-            assert!(!v.is_valid(&raw), "{} was accepted by the schema", f.display());
+            assert!(
+                !v.is_valid(&raw),
+                "{} was accepted by the schema",
+                f.display()
+            );
         }
     }
 }
@@ -74,8 +106,12 @@ fn the_config_schema_accepts_what_init_writes_and_rejects_unknown_rules() {
     let v = validator("config.schema.json");
     let init: serde_json::Value = serde_saphyr::from_str(aeef::cli::init::DEFAULT_CONFIG).unwrap();
     assert_eq!(errors(&v, &init), Vec::<String>::new());
-    let cfg: aeef::config::Config = serde_saphyr::from_str(aeef::cli::init::DEFAULT_CONFIG).unwrap();
-    assert_eq!(errors(&v, &serde_json::to_value(&cfg).unwrap()), Vec::<String>::new());
+    let cfg: aeef::config::Config =
+        serde_saphyr::from_str(aeef::cli::init::DEFAULT_CONFIG).unwrap();
+    assert_eq!(
+        errors(&v, &serde_json::to_value(&cfg).unwrap()),
+        Vec::<String>::new()
+    );
     let bad: serde_json::Value = serde_json::json!({"rules": {"ca-categoires": "warn"}});
     assert!(!v.is_valid(&bad));
     assert!(aeef::config::Config::parse(b"rules: {ca-categoires: warn}\n").is_err());

@@ -125,7 +125,9 @@ pub(crate) struct Workspace {
 pub(crate) fn workspace(ctx: &Ctx) -> miette::Result<Workspace> {
     let base = match &ctx.dir {
         Some(d) => d.clone(),
-        None => std::env::current_dir().map_err(|e| miette::miette!("no current directory: {e}"))?,
+        None => {
+            std::env::current_dir().map_err(|e| miette::miette!("no current directory: {e}"))?
+        }
     };
     let repo = Repo::discover(Some(&base)).ok();
     let root = repo
@@ -137,7 +139,11 @@ pub(crate) fn workspace(ctx: &Ctx) -> miette::Result<Workspace> {
 }
 
 /// The text of every file the findings point into, for snippets.
-pub(crate) fn sources_for(root: &Path, records: &[LoadedIncident], findings: &[Finding]) -> human::Sources {
+pub(crate) fn sources_for(
+    root: &Path,
+    records: &[LoadedIncident],
+    findings: &[Finding],
+) -> human::Sources {
     let mut s: HashMap<String, String> = records
         .iter()
         .map(|r| (r.path.clone(), r.source.clone()))
@@ -160,7 +166,11 @@ pub(crate) fn sources_for(root: &Path, records: &[LoadedIncident], findings: &[F
 }
 
 /// Prints a report in the chosen format on stdout.
-pub(crate) fn print_report(ctx: &Ctx, report: &Report, sources: &human::Sources) -> miette::Result<()> {
+pub(crate) fn print_report(
+    ctx: &Ctx,
+    report: &Report,
+    sources: &human::Sources,
+) -> miette::Result<()> {
     let mut o = out();
     let r = match ctx.format {
         Format::Json => serde_json::to_writer_pretty(&mut o, &crate::findings::to_json(report))
@@ -212,7 +222,11 @@ fn check(a: CheckArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     } else {
         let mut files = Vec::new();
         for p in &a.paths {
-            let p = if p.is_absolute() { p.clone() } else { base.join(p) };
+            let p = if p.is_absolute() {
+                p.clone()
+            } else {
+                base.join(p)
+            };
             if p.is_dir() {
                 let mut v: Vec<PathBuf> = walkdir::WalkDir::new(&p)
                     .into_iter()
@@ -237,7 +251,16 @@ fn check(a: CheckArgs, ctx: &Ctx) -> miette::Result<Outcome> {
         store::load_paths(&root, &files)
     };
     let repo = ws.repo.as_ref();
-    let exists = |sha: &str| repo.is_some_and(|r| r.resolve_commit(&format!("{sha}^{{commit}}")).is_ok());
+    // Records often name the same commits: ask git once per id.
+    let seen = std::cell::RefCell::new(HashMap::<String, bool>::new());
+    let exists = |sha: &str| {
+        if let Some(v) = seen.borrow().get(sha) {
+            return *v;
+        }
+        let v = repo.is_some_and(|r| r.resolve_commit(&format!("{sha}^{{commit}}")).is_ok());
+        seen.borrow_mut().insert(sha.to_string(), v);
+        v
+    };
     let mut opts = policy::PolicyOptions::new(now_or(a.now));
     opts.rules = ws.config.rules.clone();
     opts.fail_on_unverified = a.fail_on == Some(FailOn::Unverified);
@@ -319,7 +342,10 @@ fn list(a: ListArgs, ctx: &Ctx) -> miette::Result<Outcome> {
             r.incident.id.clone(),
             r.incident.severity.as_str().into(),
             status_str(r.incident.status).into(),
-            origin_of(&r.incident).map(|o| o.as_str()).unwrap_or("-").into(),
+            origin_of(&r.incident)
+                .map(|o| o.as_str())
+                .unwrap_or("-")
+                .into(),
             open.to_string(),
             overdue.to_string(),
             r.incident.title.clone(),
@@ -371,7 +397,11 @@ pub(crate) fn find_incident(ctx: &Ctx, ws: &Workspace, id: &str) -> miette::Resu
         None if ids.is_empty() => "there are no incident records yet".into(),
         None => "`aeef incident list` shows the ids".into(),
     };
-    Err(UsageError::new(format!("no incident `{id}` under {}/", ws.config.incidents_dir), help).into())
+    Err(UsageError::new(
+        format!("no incident `{id}` under {}/", ws.config.incidents_dir),
+        help,
+    )
+    .into())
 }
 
 fn show(a: ShowArgs, ctx: &Ctx) -> miette::Result<Outcome> {
@@ -427,7 +457,9 @@ fn show(a: ShowArgs, ctx: &Ctx) -> miette::Result<Outcome> {
             s.limit.describe()
         ));
     }
-    text.push_str(&format!("corrective actions: {open} open, {overdue} overdue\n\n"));
+    text.push_str(&format!(
+        "corrective actions: {open} open, {overdue} overdue\n\n"
+    ));
     let yaml = serde_saphyr::to_string(inc).map_err(|e| miette::miette!("cannot render: {e}"))?;
     text.push_str(&yaml);
     write_result(o.write_all(text.as_bytes())).map(|()| Outcome::Ok)
@@ -469,7 +501,7 @@ fn prefill(repo: &Repo, cfg: &Config, shas: &[String]) -> Prefill {
                     &raw.message,
                     None,
                 );
-                let origin = prov.is_ai().then(|| match prov.human_modifications {
+                let origin = prov.is_ai().then_some(match prov.human_modifications {
                     HumanModifications::Moderate | HumanModifications::Substantial => {
                         Origin::AiModified
                     }
@@ -499,7 +531,11 @@ fn prefill(repo: &Repo, cfg: &Config, shas: &[String]) -> Prefill {
 fn new(a: NewArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     ctx.require_format(&[Format::Human, Format::Json])?;
     if a.title.trim().is_empty() {
-        return Err(UsageError::new("the title is empty", "say in one line what went wrong: --title '…'").into());
+        return Err(UsageError::new(
+            "the title is empty",
+            "say in one line what went wrong: --title '…'",
+        )
+        .into());
     }
     let ws = workspace(ctx)?;
     let repo = ws.repo.as_ref().ok_or_else(|| {
@@ -584,7 +620,11 @@ fn new(a: NewArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     let rel = store::relative(&ws.root, &path);
     let mut o = out();
     let r = if ctx.format == Format::Json {
-        writeln!(o, "{}", serde_json::json!({"schema_version": 1, "id": id, "path": rel}))
+        writeln!(
+            o,
+            "{}",
+            serde_json::json!({"schema_version": 1, "id": id, "path": rel})
+        )
     } else {
         writeln!(o, "{rel}")
     };

@@ -48,7 +48,11 @@ pub fn run(_args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     let cfg_path = ws.root.join(crate::config::FILE_NAME);
     if cfg_path.exists() {
         return Err(UsageError::new(
-            format!("{} already exists in {}; nothing was written", crate::config::FILE_NAME, ws.root.display()),
+            format!(
+                "{} already exists in {}; nothing was written",
+                crate::config::FILE_NAME,
+                ws.root.display()
+            ),
             "edit it by hand, or remove it first to start over",
         )
         .into());
@@ -58,7 +62,10 @@ pub fn run(_args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     crate::util::write_atomic(&cfg_path, DEFAULT_CONFIG.as_bytes(), true).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
             miette::Report::new(UsageError::new(
-                format!("{} already exists; nothing was written", crate::config::FILE_NAME),
+                format!(
+                    "{} already exists; nothing was written",
+                    crate::config::FILE_NAME
+                ),
                 "edit it by hand, or remove it first to start over",
             ))
         } else {
@@ -70,7 +77,8 @@ pub fn run(_args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     let fresh = !dir.exists();
     std::fs::create_dir_all(&dir).map_err(|e| io("incidents/", e))?;
     if fresh {
-        crate::util::write_atomic(&dir.join(".gitkeep"), b"", true).map_err(|e| io("incidents/.gitkeep", e))?;
+        crate::util::write_atomic(&dir.join(".gitkeep"), b"", true)
+            .map_err(|e| io("incidents/.gitkeep", e))?;
         written.push("incidents/.gitkeep".into());
     }
     let schemas = ws.root.join(".aeef");

@@ -82,7 +82,11 @@ fn token_span(source: &str, line: u32, column: u32) -> Option<SourceSpan> {
         if i + 1 == line as usize {
             let text = l.trim_end_matches(['\n', '\r']);
             let col = column.saturating_sub(1) as usize;
-            let start = text.char_indices().nth(col).map(|(b, _)| b).unwrap_or(text.len());
+            let start = text
+                .char_indices()
+                .nth(col)
+                .map(|(b, _)| b)
+                .unwrap_or(text.len());
             let rest = &text[start..];
             // A token ends at a space, a flow delimiter, or a `:` that
             // separates a key (not the colons inside a timestamp).
@@ -97,7 +101,9 @@ fn token_span(source: &str, line: u32, column: u32) -> Option<SourceSpan> {
                 .map(|(i, _)| i)
                 .unwrap_or(rest.len())
                 .max(1);
-            let len = len.min(l.len().saturating_sub(start)).max(usize::from(!l.is_empty()));
+            let len = len
+                .min(l.len().saturating_sub(start))
+                .max(usize::from(!l.is_empty()));
             return Some(SourceSpan::new((off + start).into(), len));
         }
         off += l.len();
@@ -109,7 +115,12 @@ fn token_span(source: &str, line: u32, column: u32) -> Option<SourceSpan> {
 /// Renders every finding of `report` (in its order) and a summary line.
 /// `color` chooses the coloured Unicode theme; otherwise plain ASCII, which
 /// is also what the snapshot tests read.
-pub fn render(report: &Report, sources: &Sources, color: bool, w: &mut impl Write) -> io::Result<()> {
+pub fn render(
+    report: &Report,
+    sources: &Sources,
+    color: bool,
+    w: &mut impl Write,
+) -> io::Result<()> {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -170,7 +181,10 @@ mod tests {
     #[test]
     fn points_at_the_token_with_code_and_help() {
         let mut sources = Sources::new();
-        sources.insert("incidents/a.yaml".into(), "id: INC-2026-001\nteem: x\n".into());
+        sources.insert(
+            "incidents/a.yaml".into(),
+            "id: INC-2026-001\nteem: x\n".into(),
+        );
         let report = Report {
             findings: vec![
                 Finding::new("schema", Level::Error, "unknown key `teem`")

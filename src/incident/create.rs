@@ -76,8 +76,14 @@ pub fn create_record(
 /// The relative path from `from_dir` to `target` (both under one root,
 /// given relative to it, `/`-separated).
 pub fn relative_path(from_dir: &str, target: &str) -> String {
-    let from: Vec<&str> = from_dir.split('/').filter(|s| !s.is_empty() && *s != ".").collect();
-    let to: Vec<&str> = target.split('/').filter(|s| !s.is_empty() && *s != ".").collect();
+    let from: Vec<&str> = from_dir
+        .split('/')
+        .filter(|s| !s.is_empty() && *s != ".")
+        .collect();
+    let to: Vec<&str> = target
+        .split('/')
+        .filter(|s| !s.is_empty() && *s != ".")
+        .collect();
     let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
     let mut parts: Vec<&str> = vec![".."; from.len() - common];
     parts.extend(&to[common..]);
@@ -104,8 +110,14 @@ mod tests {
 
     #[test]
     fn relative_paths_climb_out_of_the_incidents_dir() {
-        assert_eq!(relative_path("incidents", ".aeef/incident.schema.json"), "../.aeef/incident.schema.json");
-        assert_eq!(relative_path("ops/incidents", ".aeef/x.json"), "../../.aeef/x.json");
+        assert_eq!(
+            relative_path("incidents", ".aeef/incident.schema.json"),
+            "../.aeef/incident.schema.json"
+        );
+        assert_eq!(
+            relative_path("ops/incidents", ".aeef/x.json"),
+            "../../.aeef/x.json"
+        );
         assert_eq!(relative_path("", ".aeef/x.json"), ".aeef/x.json");
     }
 
@@ -117,6 +129,9 @@ mod tests {
         let (p, id) = create_record(d.path(), 2026, |id| format!("id: {id}\n")).unwrap();
         assert_eq!(id, "INC-2026-008");
         assert_eq!(std::fs::read_to_string(p).unwrap(), "id: INC-2026-008\n");
-        assert_eq!(std::fs::read_to_string(d.path().join("INC-2026-007.yaml")).unwrap(), "x");
+        assert_eq!(
+            std::fs::read_to_string(d.path().join("INC-2026-007.yaml")).unwrap(),
+            "x"
+        );
     }
 }

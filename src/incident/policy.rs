@@ -260,7 +260,10 @@ pub fn sla_outcomes(inc: &Incident, now: DateTime<Utc>) -> Vec<SlaOutcome> {
 
 /// True when an action counts as verified: a verifier and a time recorded.
 pub fn is_verified(ca: &CorrectiveAction) -> bool {
-    ca.verified_by.as_deref().is_some_and(|s| !s.trim().is_empty()) && ca.verified_at.is_some()
+    ca.verified_by
+        .as_deref()
+        .is_some_and(|s| !s.trim().is_empty())
+        && ca.verified_at.is_some()
 }
 
 /// True when the action is past its due date (at `now`, UTC) and not verified.
@@ -328,8 +331,8 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
 
     if let Some(exists) = e.opts.commit_exists {
         for (i, sha) in inc.faulty_commits.iter().enumerate() {
-            if !exists(sha) {
-                if let Some(f) = e.emit(
+            if !exists(sha)
+                && let Some(f) = e.emit(
                     "unknown-commit",
                     Level::Error,
                     rec,
@@ -340,7 +343,6 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
                 ) {
                     f.commit = Some(sha.clone());
                 }
-            }
         }
     }
 
@@ -520,7 +522,10 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
         }
         if let Some(v) = ca.verified_by.as_deref().filter(|s| !s.trim().is_empty()) {
             let key = format!("{}/{}", inc.id, ca.id);
-            let by_owner = ca.owner.as_deref().is_some_and(|o| o.eq_ignore_ascii_case(v));
+            let by_owner = ca
+                .owner
+                .as_deref()
+                .is_some_and(|o| o.eq_ignore_ascii_case(v));
             let by_assignee = e
                 .opts
                 .assignees

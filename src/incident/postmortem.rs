@@ -86,7 +86,11 @@ pub fn render(inc: &Incident, now: DateTime<Utc>) -> String {
     }
     let _ = writeln!(s, "- **Status**: {}", serde_name(&inc.status));
     if !inc.faulty_commits.is_empty() {
-        let commits: Vec<String> = inc.faulty_commits.iter().map(|c| format!("`{c}`")).collect();
+        let commits: Vec<String> = inc
+            .faulty_commits
+            .iter()
+            .map(|c| format!("`{c}`"))
+            .collect();
         let _ = writeln!(s, "- **Faulty Commits**: {}", commits.join(", "));
     }
     s.push('\n');
@@ -122,7 +126,11 @@ pub fn render(inc: &Incident, now: DateTime<Utc>) -> String {
     // Generation context.
     let _ = writeln!(s, "## AI Generation Context");
     let tool = c.ai_tool.as_ref();
-    let _ = writeln!(s, "- **AI Tool**: {}", or_not_yet(tool.map(|t| t.name.as_str())));
+    let _ = writeln!(
+        s,
+        "- **AI Tool**: {}",
+        or_not_yet(tool.map(|t| t.name.as_str()))
+    );
     let _ = writeln!(
         s,
         "- **Model Version**: {}",
@@ -183,12 +191,19 @@ pub fn render(inc: &Incident, now: DateTime<Utc>) -> String {
         ("Layer 2: The Generation Context", &rca.generation_context),
         ("Layer 3: The Validation Pipeline", &rca.validation_pipeline),
         ("Layer 4: The Human Review", &rca.human_review),
-        ("Layer 5: The Process and Environment", &rca.process_environment),
+        (
+            "Layer 5: The Process and Environment",
+            &rca.process_environment,
+        ),
     ] {
         let _ = writeln!(s, "### {title}\n{}\n", or_not_yet(v.as_deref()));
     }
 
-    let _ = writeln!(s, "## Root Cause Statement\n{}\n", or_not_yet(inc.root_cause.as_deref()));
+    let _ = writeln!(
+        s,
+        "## Root Cause Statement\n{}\n",
+        or_not_yet(inc.root_cause.as_deref())
+    );
 
     // Corrective actions.
     let _ = writeln!(s, "## Corrective Actions\n");
@@ -217,9 +232,13 @@ pub fn render(inc: &Incident, now: DateTime<Utc>) -> String {
                 cell(&ca.action),
                 ca.category.as_str(),
                 cell(ca.owner.as_deref().unwrap_or("_none_")),
-                ca.due.map(|d| d.to_string()).unwrap_or_else(|| "_none_".into()),
+                ca.due
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "_none_".into()),
                 status,
-                ca.issue.map(|i| format!("#{i}")).unwrap_or_else(|| "—".into()),
+                ca.issue
+                    .map(|i| format!("#{i}"))
+                    .unwrap_or_else(|| "—".into()),
                 cell(&verified),
             );
         }
@@ -238,7 +257,9 @@ pub fn render(inc: &Incident, now: DateTime<Utc>) -> String {
                     "- {id} {n} evaluation ({}): {}{}",
                     v.evaluated_at.date_naive(),
                     serde_name(&v.result),
-                    v.note.map(|n| format!(" — {}", n.trim())).unwrap_or_default()
+                    v.note
+                        .map(|n| format!(" — {}", n.trim()))
+                        .unwrap_or_default()
                 )
             })
             .collect();
@@ -275,9 +296,7 @@ pub fn render(inc: &Incident, now: DateTime<Utc>) -> String {
     let _ = writeln!(
         s,
         "- **Financial Impact**: {}",
-        i.financial_usd
-            .map(usd)
-            .unwrap_or_else(|| NOT_YET.into())
+        i.financial_usd.map(usd).unwrap_or_else(|| NOT_YET.into())
     );
     let slas: Vec<String> = policy::sla_outcomes(inc, now)
         .iter()
@@ -291,7 +310,11 @@ pub fn render(inc: &Incident, now: DateTime<Utc>) -> String {
                 Some(_) => human_duration(o.elapsed),
                 None => format!("{} so far", human_duration(o.elapsed)),
             };
-            format!("{} {verdict} ({took}; limit {})", o.kind.as_str(), o.limit.describe())
+            format!(
+                "{} {verdict} ({took}; limit {})",
+                o.kind.as_str(),
+                o.limit.describe()
+            )
         })
         .collect();
     let _ = writeln!(s, "- **SLA Compliance**: {}", slas.join(", "));

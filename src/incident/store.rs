@@ -89,7 +89,7 @@ pub fn load_paths(root: &Path, paths: &[PathBuf]) -> (Vec<LoadedIncident>, Vec<F
         match std::fs::read(p) {
             Ok(bytes) => match parse_record(&rel, &bytes) {
                 Ok(r) => ok.push(r),
-                Err(f) => bad.push(f),
+                Err(f) => bad.push(*f),
             },
             Err(e) => bad.push(
                 Finding::new(SCHEMA_RULE, Level::Error, format!("cannot read {rel}: {e}"))
@@ -137,28 +137,40 @@ pub fn duplicate_ids(records: &[LoadedIncident]) -> Vec<Finding> {
     out
 }
 
-fn schema_at(rel: &str, pos: Pos, message: impl Into<String>, help: impl Into<String>) -> Finding {
-    Finding::new(SCHEMA_RULE, Level::Error, message)
-        .file(rel)
-        .at(pos.line, pos.column)
-        .help(help)
+fn schema_at(
+    rel: &str,
+    pos: Pos,
+    message: impl Into<String>,
+    help: impl Into<String>,
+) -> Box<Finding> {
+    Box::new(
+        Finding::new(SCHEMA_RULE, Level::Error, message)
+            .file(rel)
+            .at(pos.line, pos.column)
+            .help(help),
+    )
 }
 
 /// Reads one record from its bytes. `rel` names it in findings.
-pub fn parse_record(rel: &str, bytes: &[u8]) -> Result<LoadedIncident, Finding> {
+pub fn parse_record(rel: &str, bytes: &[u8]) -> Result<LoadedIncident, Box<Finding>> {
     let source = match std::str::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => {
             let at = e.valid_up_to();
             let (line, column) = line_col_of(bytes, at);
-            return Err(Finding::new(
-                SCHEMA_RULE,
-                Level::Error,
-                format!("the record is not valid UTF-8 (byte 0x{:02x} at offset {at})", bytes[at]),
-            )
-            .file(rel)
-            .at(line, column)
-            .help("save the file as UTF-8; YAML records must be UTF-8 text"));
+            return Err(Box::new(
+                Finding::new(
+                    SCHEMA_RULE,
+                    Level::Error,
+                    format!(
+                        "the record is not valid UTF-8 (byte 0x{:02x} at offset {at})",
+                        bytes[at]
+                    ),
+                )
+                .file(rel)
+                .at(line, column)
+                .help("save the file as UTF-8; YAML records must be UTF-8 text"),
+            ));
         }
     };
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
@@ -203,6 +215,8 @@ pub fn parse_record(rel: &str, bytes: &[u8]) -> Result<LoadedIncident, Finding> 
         Err(e) => return Err(serde_finding(rel, source, &index, &e)),
     };
     check_patterns(rel, &incident, &index)?;
+    let mut index = index;
+    index.compact();
     Ok(LoadedIncident {
         path: rel.to_string(),
         source: source.to_string(),
@@ -213,7 +227,7 @@ pub fn parse_record(rel: &str, bytes: &[u8]) -> Result<LoadedIncident, Finding> 
 
 /// A timestamp written without a time zone is ambiguous: say so before
 /// serde reports a generic parse failure.
-fn check_timestamps(rel: &str, index: &KeyIndex) -> Result<(), Finding> {
+fn check_timestamps(rel: &str, index: &KeyIndex) -> Result<(), Box<Finding>> {
     for path in index.paths() {
         let last = path.rsplit('.').next().unwrap_or(path);
         if !TIMESTAMP_KEYS.contains(&last) {
@@ -256,8 +270,13 @@ fn check_timestamps(rel: &str, index: &KeyIndex) -> Result<(), Finding> {
 
 /// Checks what serde cannot express but the schema does (id patterns,
 /// non-empty text), so the types and the schema reject the same records.
-fn check_patterns(rel: &str, inc: &Incident, index: &KeyIndex) -> Result<(), Finding> {
-    let val = |path: &str| index.value(path).map(|v| v.pos).unwrap_or_else(|| index.nearest(path));
+fn check_patterns(rel: &str, inc: &Incident, index: &KeyIndex) -> Result<(), Box<Finding>> {
+    let val = |path: &str| {
+        index
+            .value(path)
+            .map(|v| v.pos)
+            .unwrap_or_else(|| index.nearest(path))
+    };
     if !ID_RE.is_match(&inc.id) {
         return Err(schema_at(
             rel,
@@ -267,7 +286,12 @@ fn check_patterns(rel: &str, inc: &Incident, index: &KeyIndex) -> Result<(), Fin
         ));
     }
     if inc.title.trim().is_empty() {
-        return Err(schema_at(rel, val("title"), "the title is empty", "say in one line what went wrong"));
+        return Err(schema_at(
+            rel,
+            val("title"),
+            "the title is empty",
+            "say in one line what went wrong",
+        ));
     }
     for (i, sha) in inc.faulty_commits.iter().enumerate() {
         if !SHA_RE.is_match(sha) {
@@ -334,7 +358,12 @@ fn list(expected: &[&str]) -> String {
 }
 
 /// Turns a serde-saphyr error into a finding at its position.
-fn serde_finding(rel: &str, source: &str, index: &KeyIndex, e: &serde_saphyr::Error) -> Finding {
+fn serde_finding(
+    rel: &str,
+    source: &str,
+    index: &KeyIndex,
+    e: &serde_saphyr::Error,
+) -> Box<Finding> {
     use serde_saphyr::Error as E;
     let pos = match e.location() {
         Some(loc) if loc.line() > 0 => {
@@ -356,7 +385,9 @@ fn serde_finding(rel: &str, source: &str, index: &KeyIndex, e: &serde_saphyr::Er
         inner = error;
     }
     let pos = match inner {
-        E::SerdeMissingField { .. } => index.mapping_containing(pos.line, pos.column).unwrap_or(pos),
+        E::SerdeMissingField { .. } => index
+            .mapping_containing(pos.line, pos.column)
+            .unwrap_or(pos),
         _ => pos,
     };
     let (message, help) = match inner {
@@ -460,21 +491,28 @@ mod tests {
     }
 
     fn err(src: &str) -> Finding {
-        parse_record("x.yaml", src.as_bytes()).unwrap_err()
+        parse_record("x.yaml", src.as_bytes())
+            .unwrap_err()
+            .as_ref()
+            .clone()
     }
 
     const HEAD: &str = "id: INC-2026-001\ntitle: t\nseverity: SEV-2\nstatus: open\n";
 
     #[test]
     fn unknown_key_points_at_it_with_a_suggestion() {
-        let f = err(&format!("{HEAD}detected_at: 2026-01-01T00:00:00Z\nteem: x\n"));
+        let f = err(&format!(
+            "{HEAD}detected_at: 2026-01-01T00:00:00Z\nteem: x\n"
+        ));
         assert_eq!((f.line, f.column), (Some(6), Some(1)), "{f:?}");
         assert_eq!(f.help.as_deref(), Some("did you mean `team`?"));
     }
 
     #[test]
     fn bad_enum_value_names_the_allowed_ones() {
-        let f = err("id: INC-2026-001\ntitle: t\nseverity: SEV-9\nstatus: open\ndetected_at: 2026-01-01T00:00:00Z\n");
+        let f = err(
+            "id: INC-2026-001\ntitle: t\nseverity: SEV-9\nstatus: open\ndetected_at: 2026-01-01T00:00:00Z\n",
+        );
         assert_eq!(f.line, Some(3), "{f:?}");
         assert!(f.message.contains("SEV-9"), "{f:?}");
         assert!(f.help.as_deref().unwrap_or("").contains("`SEV-1`"), "{f:?}");
@@ -493,6 +531,9 @@ mod tests {
             "{HEAD}detected_at: 2026-01-01T10:00:00Z\nimpact:\n  users_affected: many\n"
         ));
         assert_eq!(f.line, Some(7), "{f:?}");
-        assert!(f.message.contains("wrong type") || f.message.contains("invalid"), "{f:?}");
+        assert!(
+            f.message.contains("wrong type") || f.message.contains("invalid"),
+            "{f:?}"
+        );
     }
 }

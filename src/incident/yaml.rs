@@ -59,11 +59,7 @@ enum Frame {
 }
 
 fn pos_of(span: &Span, source: &str) -> Pos {
-    let offset = span
-        .start
-        .byte_offset()
-        .unwrap_or(0)
-        .min(source.len());
+    let offset = span.start.byte_offset().unwrap_or(0).min(source.len());
     let end = span
         .end
         .byte_offset()
@@ -201,6 +197,18 @@ impl KeyIndex {
         Ok(idx)
     }
 
+    /// Drops what only loading needs (scalar texts, document order), keeping
+    /// the positions the policy findings point at: a thousand records stay
+    /// small in memory.
+    pub fn compact(&mut self) {
+        self.order = Vec::new();
+        for v in self.values.values_mut() {
+            v.scalar = None;
+        }
+        self.keys.shrink_to_fit();
+        self.values.shrink_to_fit();
+    }
+
     /// Position of the key at `path` (`corrective_actions[0].owner`).
     pub fn key(&self, path: &str) -> Option<Pos> {
         self.keys.get(path).copied()
@@ -224,15 +232,12 @@ impl KeyIndex {
                 None => break,
             }
         }
-        self.values
-            .get("")
-            .map(|v| v.pos)
-            .unwrap_or(Pos {
-                line: 1,
-                column: 1,
-                offset: 0,
-                len: 1,
-            })
+        self.values.get("").map(|v| v.pos).unwrap_or(Pos {
+            line: 1,
+            column: 1,
+            offset: 0,
+            len: 1,
+        })
     }
 
     /// Value paths in document order.
