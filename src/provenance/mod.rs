@@ -281,12 +281,7 @@ pub fn merge(
             p.add_source("aeef-block");
             p.signals
                 .push(format!("AI-Attribution block at message line {}", b.line));
-            type Slot<'a> = (
-                &'a str,
-                &'a Option<String>,
-                &'a Option<String>,
-                &'a mut Option<String>,
-            );
+            type Slot<'a> = (&'a str, &'a Option<String>, &'a Option<String>, &'a mut Option<String>);
             let pairs: [Slot<'_>; 5] = [
                 ("tool", &b.tool, &t_tool, &mut b_tool),
                 ("model-version", &b.model_version, &t_model, &mut b_model),
@@ -383,7 +378,11 @@ pub fn merge(
         ));
         if let Some(a) = &n.agent {
             if p.tool.is_none() {
-                p.tool = a.tool.clone();
+                // git-ai names tools in its own words (`claude`); report the canonical id.
+                p.tool = a
+                    .tool
+                    .as_deref()
+                    .map(|t| agents::known_tool(t).map_or_else(|| t.to_string(), str::to_string));
             }
             if p.model_version.is_none() {
                 p.model_version = a.model.clone();
