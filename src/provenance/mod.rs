@@ -378,11 +378,7 @@ pub fn merge(
         ));
         if let Some(a) = &n.agent {
             if p.tool.is_none() {
-                // git-ai names tools in its own words (`claude`); report the canonical id.
-                p.tool = a
-                    .tool
-                    .as_deref()
-                    .map(|t| agents::known_tool(t).map_or_else(|| t.to_string(), str::to_string));
+                p.tool = a.tool.clone();
             }
             if p.model_version.is_none() {
                 p.model_version = a.model.clone();
