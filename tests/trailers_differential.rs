@@ -12,11 +12,20 @@ use std::process::{Command, Stdio};
 
 use aeef::provenance::trailers::parse;
 
-/// Number of generated messages.
+/// Number of generated messages (`AEEF_DIFF_MESSAGES` overrides, for a
+/// longer local hunt).
 const MESSAGES: usize = 2400;
 /// Parallel git processes.
 const THREADS: usize = 4;
+/// Fixed seed (`AEEF_DIFF_SEED` overrides, for a local hunt).
 const SEED: u64 = 0x0AEE_F7A1_1E25_2026;
+
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
 
 /// SplitMix64: tiny, good enough to mix inputs, and needs no dependency.
 struct Rng(u64);
@@ -144,10 +153,67 @@ fn line(rng: &mut Rng, trailerish: bool) -> String {
     }
 }
 
+/// A last paragraph on the edge of git's 25 % rule: git-generated lines and
+/// trailers against about three times as many prose and indented lines.
+fn near_quarter(rng: &mut Rng) -> Vec<String> {
+    let generated = rng.below(3);
+    let trailers = rng.below(3);
+    let trailerish = generated + trailers;
+    let prose = (3 * trailerish + rng.below(5)).saturating_sub(2);
+    let mut lines: Vec<String> = Vec::new();
+    for i in 0..generated {
+        lines.push(if i % 2 == 0 {
+            format!("Signed-off-by: Dev <d{i}@example.com>")
+        } else {
+            format!("(cherry picked from commit {})", hex40(rng))
+        });
+    }
+    for _ in 0..trailers {
+        lines.push(format!("{}: {}", rng.pick(KEYS), words(rng, 3)));
+    }
+    for _ in 0..prose {
+        lines.push(match rng.below(4) {
+            0 => format!("  {}", words(rng, 3)),
+            _ => words(rng, 5),
+        });
+    }
+    // Fisher-Yates, so continuation lines land after trailers and prose alike.
+    for i in (1..lines.len()).rev() {
+        let j = rng.below(i + 1);
+        lines.swap(i, j);
+    }
+    lines
+}
+
 /// A whole message: a title, optional body paragraphs, a final paragraph that
 /// is usually trailer-heavy, then optional trailing noise.
 fn message(rng: &mut Rng) -> String {
     let mut lines: Vec<String> = Vec::new();
+    if rng.chance(8) {
+        // No shape at all: comment-only, blank-only and scissors-first
+        // messages live here.
+        let n = rng.below(7);
+        let mut out = String::new();
+        for _ in 0..n {
+            out.push_str(match rng.below(8) {
+                0 => "",
+                1 => "#",
+                2 => " \t",
+                3 => "# ------------------------ >8 ------------------------",
+                4 => "\r",
+                _ => "",
+            });
+            if rng.chance(60) {
+                let trailerish = rng.chance(50);
+                out.push_str(&line(rng, trailerish));
+            }
+            out.push_str(if rng.chance(20) { "\r\n" } else { "\n" });
+        }
+        if rng.chance(30) {
+            out.pop();
+        }
+        return out;
+    }
     if rng.chance(3) {
         lines.push(String::new()); // empty title
     }
@@ -167,6 +233,10 @@ fn message(rng: &mut Rng) -> String {
             _ => String::new(),
         });
         let last = p == paragraphs;
+        if last && rng.chance(25) {
+            lines.extend(near_quarter(rng));
+            continue;
+        }
         let n = 1 + rng.below(if last { 8 } else { 4 });
         for _ in 0..n {
             let trailerish = last && rng.chance(80);
@@ -265,11 +335,12 @@ fn show(v: &[(String, String)]) -> String {
 
 #[test]
 fn parse_matches_git_interpret_trailers() {
-    let mut rng = Rng(SEED);
-    let messages: Vec<String> = (0..MESSAGES).map(|_| message(&mut rng)).collect();
+    let count: usize = env_or("AEEF_DIFF_MESSAGES", MESSAGES);
+    let mut rng = Rng(env_or("AEEF_DIFF_SEED", SEED));
+    let messages: Vec<String> = (0..count).map(|_| message(&mut rng)).collect();
     let home = tempfile::tempdir().expect("tempdir");
 
-    let chunk = MESSAGES.div_ceil(THREADS);
+    let chunk = count.div_ceil(THREADS);
     let results: Vec<(usize, usize, Vec<String>)> = std::thread::scope(|s| {
         let handles: Vec<_> = messages
             .chunks(chunk)
@@ -305,7 +376,7 @@ fn parse_matches_git_interpret_trailers() {
     let total: usize = results.iter().map(|r| r.0).sum();
     let with_trailers: usize = results.iter().map(|r| r.1).sum();
     let failures: Vec<&String> = results.iter().flat_map(|r| &r.2).collect();
-    assert_eq!(total, MESSAGES);
+    assert_eq!(total, count);
     assert!(
         failures.is_empty(),
         "{} of {total} messages differ from git; first ones:\n\n{}",
@@ -319,7 +390,7 @@ fn parse_matches_git_interpret_trailers() {
     );
     // The generator must exercise both outcomes, or the comparison is hollow.
     assert!(
-        with_trailers > MESSAGES / 5 && with_trailers < MESSAGES * 4 / 5,
-        "only {with_trailers} of {MESSAGES} messages had trailers; the generator is off"
+        with_trailers > count / 5 && with_trailers < count * 4 / 5,
+        "{with_trailers} of {count} messages had trailers; the generator is off"
     );
 }

@@ -24,9 +24,9 @@ pub struct Trailer {
 /// Lines git writes itself; a block holding one needs only 25 % trailers.
 const GIT_GENERATED_PREFIXES: [&[u8]; 2] = [b"Signed-off-by: ", b"(cherry picked from commit "];
 
-/// The `git commit -v` scissors line, preceded by a newline (git searches for
-/// it with the newline unless it starts the message).
-const SCISSORS: &str = "\n# ------------------------ >8 ------------------------";
+/// The `git commit -v` scissors line. Only a line that is exactly this (no
+/// trailing space, no CR before its LF) cuts the message, as in git 2.47.
+const SCISSORS: &str = "# ------------------------ >8 ------------------------";
 
 /// git's `isspace` (`sane_ctype`): space, tab, LF and CR only. Form feed and
 /// vertical tab are *not* whitespace to git, unlike `u8::is_ascii_whitespace`.
@@ -37,12 +37,13 @@ fn is_space(b: u8) -> bool {
 /// Parses the trailers of a commit message exactly as git does.
 pub fn parse(message: &str) -> Vec<Trailer> {
     // git handles the message as a C string: everything after a NUL is gone.
-    let msg = match message.find('\0') {
-        Some(nul) => &message[..nul],
-        None => message,
+    let (msg, completed) = match message.find('\0') {
+        Some(nul) => (&message[..nul], false),
+        // `interpret-trailers` adds a final LF when the input lacks one.
+        None => (message, !message.is_empty() && !message.ends_with('\n')),
     };
     let buf = msg.as_bytes();
-    let end = end_of_log_message(msg);
+    let end = end_of_log_message(msg, completed);
     let start = trailer_block_start(buf, end);
     let mut out = Vec::new();
     if start >= end {
@@ -183,14 +184,11 @@ fn is_blank_line(line_from: &[u8]) -> bool {
 /// End of the log message proper (git's `find_end_of_log_message` with
 /// `--no-divider`): the scissors line and the run of comment lines, empty
 /// lines and `Conflicts:` sections at the end are not part of it.
-fn end_of_log_message(msg: &str) -> usize {
+/// `completed` says git would see a LF after the last byte of `msg`.
+fn end_of_log_message(msg: &str, completed: bool) -> usize {
     let buf = msg.as_bytes();
-    // wt_status_locate_end: the scissors line cuts the message, wherever it is.
-    let cutoff = if msg.starts_with(&SCISSORS[1..]) {
-        0
-    } else {
-        msg.find(SCISSORS).map_or(buf.len(), |p| p + 1)
-    };
+    // wt_status_locate_end: the first scissors line cuts the message.
+    let cutoff = scissors_line(msg).unwrap_or(buf.len());
 
     // ignored_log_message_bytes. `boc` 0 doubles as "no run yet", as in git,
     // so a run starting at offset 0 restarts at its next comment line.
@@ -204,7 +202,7 @@ fn end_of_log_message(msg: &str) -> usize {
             if boc == 0 {
                 boc = bol;
             }
-        } else if rest.starts_with(b"Conflicts:\n") {
+        } else if rest.starts_with(b"Conflicts:\n") || (completed && rest == b"Conflicts:") {
             in_conflicts = true;
             if boc == 0 {
                 boc = bol;
@@ -218,6 +216,21 @@ fn end_of_log_message(msg: &str) -> usize {
         bol = next;
     }
     if boc != 0 { boc } else { cutoff }
+}
+
+/// Offset of the first line that is exactly the scissors line.
+fn scissors_line(msg: &str) -> Option<usize> {
+    let buf = msg.as_bytes();
+    let mut from = 0;
+    while let Some(rel) = msg[from..].find(SCISSORS) {
+        let at = from + rel;
+        let after = at + SCISSORS.len();
+        if (at == 0 || buf[at - 1] == b'\n') && matches!(buf.get(after), None | Some(b'\n')) {
+            return Some(at);
+        }
+        from = after;
+    }
+    None
 }
 
 /// Start of the trailer block in `buf[..len]`, or `len` when there is none
@@ -363,6 +376,12 @@ mod tests {
         // Everything below `git commit -v`'s scissors is ignored.
         let msg = "T\n\nA: b\n# ------------------------ >8 ------------------------\nB: c\n";
         assert_eq!(kv(msg), pairs(&[("A", "b")]));
+        // git 2.47 wants the exact line: a CR or a space after it keeps it
+        // an ordinary comment line.
+        let msg = "T\n\nA: b\n# ------------------------ >8 ------------------------\r\nB: c\n";
+        assert_eq!(kv(msg), pairs(&[("A", "b"), ("B", "c")]));
+        let msg = "T\n\nA: b\n# ------------------------ >8 ------------------------ \nB: c\n";
+        assert_eq!(kv(msg), pairs(&[("A", "b"), ("B", "c")]));
     }
 
     #[test]
@@ -383,6 +402,18 @@ mod tests {
     fn trailing_conflicts_section_is_ignored() {
         // Old `git merge` messages end with `Conflicts:` and tab-indented paths.
         assert_eq!(kv("T\n\nA: b\nConflicts:\n\tfoo\n"), pairs(&[("A", "b")]));
+        // git completes the last line before looking, so a final
+        // `Conflicts:` without LF is a conflicts section too...
+        assert_eq!(kv("T\n\nA: b\nConflicts:"), pairs(&[("A", "b")]));
+        // ...but not when a NUL hides the added LF, nor with CRLF.
+        assert_eq!(
+            kv("T\n\nA: b\nConflicts:\0"),
+            pairs(&[("A", "b"), ("Conflicts", "")])
+        );
+        assert_eq!(
+            kv("T\n\nA: b\nConflicts:\r\n"),
+            pairs(&[("A", "b"), ("Conflicts", "")])
+        );
     }
 
     #[test]
