@@ -55,9 +55,32 @@ impl Rng {
 }
 
 const WORDS: &[&str] = &[
-    "fix", "the", "parser", "when", "input", "is", "empty", "café", "naïve", "中文",
-    "提交", "🎉", "🚀", "résumé", "value", "key", "see", "issue", "#123", "a:b",
-    "Key:", "http://x.y/z", "(note)", "--", "#", "Signed-off-by:",
+    "fix",
+    "the",
+    "parser",
+    "when",
+    "input",
+    "is",
+    "empty",
+    "café",
+    "naïve",
+    "中文",
+    "提交",
+    "🎉",
+    "🚀",
+    "résumé",
+    "value",
+    "key",
+    "see",
+    "issue",
+    "#123",
+    "a:b",
+    "Key:",
+    "http://x.y/z",
+    "(note)",
+    "--",
+    "#",
+    "Signed-off-by:",
 ];
 
 const KEYS: &[&str] = &[
@@ -145,7 +168,11 @@ fn line(rng: &mut Rng, trailerish: bool) -> String {
         29 => "Conflicts:".into(),
         30 => format!("\tsrc/{}.rs", rng.below(50)),
         31 => "# ------------------------ >8 ------------------------".into(),
-        32 => format!("{}: {}", rng.pick(&["é-key", "Key_x", "Key.x", "K€y"]), words(rng, 2)),
+        32 => format!(
+            "{}: {}",
+            rng.pick(&["é-key", "Key_x", "Key.x", "K€y"]),
+            words(rng, 2)
+        ),
         33 => "\x0c".into(),
         34 => format!("{}:", rng.pick(KEYS)),
         35 => format!("{}  :  {}", rng.pick(KEYS), "🚀".repeat(1 + rng.below(30))),
@@ -295,10 +322,7 @@ fn git_parse(home: &Path, msg: &str) -> Vec<(String, String)> {
     let input = msg.as_bytes().to_vec();
     let writer = std::thread::spawn(move || stdin.write_all(&input));
     let out = child.wait_with_output().expect("git finishes");
-    writer
-        .join()
-        .expect("writer thread")
-        .expect("write to git");
+    writer.join().expect("writer thread").expect("write to git");
     assert!(
         out.status.success(),
         "git failed on {msg:?}: {}",
@@ -322,7 +346,11 @@ fn ours(msg: &str) -> Vec<(String, String)> {
 fn show(v: &[(String, String)]) -> String {
     let shorten = |s: &str| {
         if s.len() > 200 {
-            format!("{:?}…({} bytes)", s.chars().take(60).collect::<String>(), s.len())
+            format!(
+                "{:?}…({} bytes)",
+                s.chars().take(60).collect::<String>(),
+                s.len()
+            )
         } else {
             format!("{s:?}")
         }

@@ -355,10 +355,7 @@ mod tests {
     fn signed_off_by_allows_25_percent() {
         // One git-generated line + one trailer against six prose lines.
         let msg = "T\n\nSigned-off-by: A <a@b>\np\np\np\np\np\np\nX: y\n";
-        assert_eq!(
-            kv(msg),
-            pairs(&[("Signed-off-by", "A <a@b>"), ("X", "y")])
-        );
+        assert_eq!(kv(msg), pairs(&[("Signed-off-by", "A <a@b>"), ("X", "y")]));
         // Seven prose lines tip it under 25 %.
         let msg = "T\n\nSigned-off-by: A <a@b>\np\np\np\np\np\np\np\nX: y\n";
         assert!(parse(msg).is_empty());
@@ -395,7 +392,10 @@ mod tests {
         // An indented line directly above a comment is a non-trailer.
         assert!(parse("T\n\nKey: v\n# c\n  cont\n").is_empty());
         // A plain comment between trailers is skipped.
-        assert_eq!(kv("T\n\nA: 1\n# c\nB: 2\n"), pairs(&[("A", "1"), ("B", "2")]));
+        assert_eq!(
+            kv("T\n\nA: 1\n# c\nB: 2\n"),
+            pairs(&[("A", "1"), ("B", "2")])
+        );
     }
 
     #[test]
