@@ -178,7 +178,10 @@ impl Note {
             if line.trim().is_empty() {
                 continue;
             }
-            if let Some(entry) = line.strip_prefix("  ") {
+            if let Some(entry) = line
+                .strip_prefix("  ")
+                .filter(|e| !e.starts_with(char::is_whitespace))
+            {
                 let Some(file) = current else {
                     return Err(err(n, "an attestation entry comes before any file path"));
                 };
