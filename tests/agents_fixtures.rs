@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use aeef::provenance::{self, AgentTable, AttestKey, CommitIdentity, Confidence, Note};
 
 fn fixtures(dir: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(dir)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(dir)
 }
 
 /// A fixture commit: `author:` / `committer:` header, empty line, message.
@@ -25,7 +27,9 @@ fn split_ident(v: &str) -> (String, String) {
 fn load(name: &str) -> Commit {
     let text = std::fs::read_to_string(fixtures("agents").join(format!("{name}.txt")))
         .unwrap_or_else(|e| panic!("fixture {name}: {e}"));
-    let (header, message) = text.split_once("\n\n").expect("header, blank line, message");
+    let (header, message) = text
+        .split_once("\n\n")
+        .expect("header, blank line, message");
     let mut author = None;
     let mut committer = None;
     for line in header.lines() {
@@ -179,7 +183,10 @@ fn sessions_and_humans_note() {
 #[test]
 fn legacy_prompt_keys_note() {
     let n = note("legacy-prompts.txt");
-    assert_eq!(n.ai_ranges("lib/parse.py"), vec![(1, 10), (15, 15), (17, 18)]);
+    assert_eq!(
+        n.ai_ranges("lib/parse.py"),
+        vec![(1, 10), (15, 15), (17, 18)]
+    );
     assert_eq!(n.ai_ranges("tests/test parse.py"), vec![(2, 2)]);
     let long = AttestKey::Legacy("c9883b05a2487d6d".into());
     let a = n.agent(&long).expect("prompt metadata");

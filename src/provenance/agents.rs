@@ -206,7 +206,10 @@ impl AgentTable {
                 tool::AIDER,
                 None,
                 Confidence::Low,
-                format!("committer: {}", show(who.committer_name, who.committer_email)),
+                format!(
+                    "committer: {}",
+                    show(who.committer_name, who.committer_email)
+                ),
                 None,
             );
         }
@@ -450,7 +453,10 @@ fn known_tool(name: &str) -> Option<&'static str> {
             tool::CLAUDE_CODE
         }
         "aider" => tool::AIDER,
-        "copilot" | "github copilot" | "copilot coding agent" | "github copilot coding agent"
+        "copilot"
+        | "github copilot"
+        | "copilot coding agent"
+        | "github copilot coding agent"
         | "copilot swe agent" => tool::GITHUB_COPILOT,
         "cursor" | "cursor agent" => tool::CURSOR,
         "codex" | "openai codex" | "codex cli" => tool::CODEX,
@@ -513,7 +519,13 @@ fn markers(found: &mut Found, message: &str) {
         }
         for (re, tool_id) in MARKERS.iter() {
             if re.is_match(line) {
-                found.push(tool_id, None, Confidence::High, line.trim().to_string(), None);
+                found.push(
+                    tool_id,
+                    None,
+                    Confidence::High,
+                    line.trim().to_string(),
+                    None,
+                );
             }
         }
     }
@@ -554,7 +566,10 @@ mod tests {
 
     #[test]
     fn claude_co_author_model_from_display_name() {
-        let t = [tr("Co-Authored-By", "Claude Opus 4.6 <noreply@anthropic.com>")];
+        let t = [tr(
+            "Co-Authored-By",
+            "Claude Opus 4.6 <noreply@anthropic.com>",
+        )];
         let m = detect(&human(), "x", &t);
         assert_eq!(m.len(), 1);
         assert_eq!(m[0].tool, "claude-code");
@@ -719,7 +734,10 @@ mod tests {
     #[test]
     fn sessions_from_trailers() {
         let t = [
-            tr("Amp-Thread-ID", "https://ampcode.com/threads/T-5a1b2c3d-0000"),
+            tr(
+                "Amp-Thread-ID",
+                "https://ampcode.com/threads/T-5a1b2c3d-0000",
+            ),
             tr("Claude-Session", "01HZX"),
         ];
         let m = detect(&human(), "x", &t);

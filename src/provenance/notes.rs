@@ -157,18 +157,15 @@ impl Note {
     /// Parses the attestation section; metadata is kept raw until needed.
     pub fn parse(text: &str) -> Result<Note, NoteError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let mut lines = text.split('\n').enumerate().peekable();
         // A note without attestations may be metadata alone.
         let meta_only = text.trim_start().starts_with('{');
         let mut note = Note::default();
         // Entries per file in order, as (key index, ranges), before painting.
-        let mut pending: Vec<(String, Vec<(usize, Vec<(u32, u32)>)>)> = Vec::new();
+        let mut pending: Vec<(String, Vec<Entry>)> = Vec::new();
         let mut current: Option<usize> = None;
         let mut divider: Option<usize> = None;
-        while let Some((i, raw)) = lines.next() {
-            if meta_only {
-                break;
-            }
+        let lines = text.split('\n').enumerate().take_while(|_| !meta_only);
+        for (i, raw) in lines {
             let n = i + 1;
             let line = raw.strip_suffix('\r').unwrap_or(raw);
             if line == "---" {
@@ -314,6 +311,9 @@ impl Note {
     }
 }
 
+/// One `KEY RANGES` line: the key's index in `Note::keys` and its spans.
+type Entry = (usize, Vec<(u32, u32)>);
+
 /// Parses `1-4,9-10,12` into inclusive spans (not merged).
 fn parse_ranges(s: &str) -> Result<Vec<(u32, u32)>, String> {
     if s.is_empty() {
@@ -376,9 +376,9 @@ fn parse_path(line: &str) -> Result<String, String> {
                     b'f' => out.push(0x0c),
                     b'v' => out.push(0x0b),
                     b'0'..=b'7' => {
-                        let digits = bytes.get(i - 1..i + 2).filter(|d| {
-                            d.iter().all(|b| (b'0'..=b'7').contains(b))
-                        });
+                        let digits = bytes
+                            .get(i - 1..i + 2)
+                            .filter(|d| d.iter().all(|b| (b'0'..=b'7').contains(b)));
                         let Some(d) = digits else {
                             return Err("an octal escape in a path needs three digits".into());
                         };
@@ -407,7 +407,7 @@ fn parse_path(line: &str) -> Result<String, String> {
 
 /// Applies entries in order, each painting over what earlier entries said,
 /// and returns disjoint spans sorted by start.
-fn paint(entries: &[(usize, Vec<(u32, u32)>)]) -> Vec<(u32, u32, usize)> {
+fn paint(entries: &[Entry]) -> Vec<(u32, u32, usize)> {
     let mut spans: Vec<(u32, u32, usize)> = Vec::new();
     for (k, ranges) in entries {
         for &(a, b) in ranges {
@@ -453,9 +453,7 @@ mod tests {
 
     #[test]
     fn ranges_merge_overlaps_and_repeats() {
-        let n = note(&format!(
-            "a.rs\n  {S1} 9-10,1-4,12,3-6,12,11\n---\n{{}}"
-        ));
+        let n = note(&format!("a.rs\n  {S1} 9-10,1-4,12,3-6,12,11\n---\n{{}}"));
         assert_eq!(n.ai_ranges("a.rs"), vec![(1, 6), (9, 12)]);
         assert_eq!(n.ai_ranges("missing.rs"), vec![]);
     }
