@@ -440,7 +440,7 @@ fn builtin_email(email: &str) -> Option<EmailHit> {
 
 /// Maps a tool name as people write it (`Claude`, `GitHub Copilot`,
 /// `Gemini CLI`) to a canonical id.
-fn known_tool(name: &str) -> Option<&'static str> {
+pub fn known_tool(name: &str) -> Option<&'static str> {
     let norm: String = name
         .trim()
         .to_ascii_lowercase()
