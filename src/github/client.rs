@@ -100,7 +100,10 @@ impl Response {
     }
     /// GitHub's `message` field, if any.
     pub fn message(&self) -> &str {
-        self.body.get("message").and_then(Value::as_str).unwrap_or("")
+        self.body
+            .get("message")
+            .and_then(Value::as_str)
+            .unwrap_or("")
     }
 }
 
@@ -194,13 +197,19 @@ impl Client {
             let res = res.map_err(|e| Transport::Other(self.scrub(&e.to_string())))?;
             let status = res.status().as_u16();
             let h = res.headers();
-            let header = |name: &str| h.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+            let header = |name: &str| {
+                h.get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string)
+            };
             let rate = RateHeaders {
                 retry_after: header("retry-after"),
                 remaining: header("x-ratelimit-remaining"),
                 reset: header("x-ratelimit-reset"),
             };
-            let next = header("link").and_then(|l| next_link(&l)).map(|u| relative(&u));
+            let next = header("link")
+                .and_then(|l| next_link(&l))
+                .map(|u| relative(&u));
             let text = self
                 .octo
                 .body_to_string(res)
@@ -414,11 +423,18 @@ pub fn rate_limit_wait(status: u16, h: &RateHeaders, message: &str, now: i64) ->
     if status != 403 && status != 429 {
         return None;
     }
-    if let Some(secs) = h.retry_after.as_deref().and_then(|s| s.trim().parse::<u64>().ok()) {
+    if let Some(secs) = h
+        .retry_after
+        .as_deref()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+    {
         return Some(Duration::from_secs(secs));
     }
     if h.remaining.as_deref().map(str::trim) == Some("0") {
-        let reset = h.reset.as_deref().and_then(|s| s.trim().parse::<i64>().ok());
+        let reset = h
+            .reset
+            .as_deref()
+            .and_then(|s| s.trim().parse::<i64>().ok());
         let secs = reset.map(|r| (r - now).max(0) + 1).unwrap_or(60);
         return Some(Duration::from_secs(secs as u64));
     }
@@ -440,9 +456,8 @@ pub fn next_link(header: &str) -> Option<String> {
         let params = &after[end + 1..params_end];
         let is_next = params.split(';').any(|p| {
             let p = p.trim().trim_end_matches(',').trim();
-            p.strip_prefix("rel=").is_some_and(|v| {
-                v.trim_matches('"').split_whitespace().any(|r| r == "next")
-            })
+            p.strip_prefix("rel=")
+                .is_some_and(|v| v.trim_matches('"').split_whitespace().any(|r| r == "next"))
         });
         if is_next {
             return Some(url.to_string());
@@ -511,12 +526,22 @@ mod tests {
             Some(Duration::from_secs(1))
         );
         assert_eq!(
-            rate_limit_wait(403, &h(None, None, None), "You have exceeded a secondary rate limit", 0),
+            rate_limit_wait(
+                403,
+                &h(None, None, None),
+                "You have exceeded a secondary rate limit",
+                0
+            ),
             Some(Duration::from_secs(60))
         );
         // A plain permission 403 is no rate limit.
         assert_eq!(
-            rate_limit_wait(403, &h(None, Some("4999"), None), "Resource not accessible by integration", 0),
+            rate_limit_wait(
+                403,
+                &h(None, Some("4999"), None),
+                "Resource not accessible by integration",
+                0
+            ),
             None
         );
     }

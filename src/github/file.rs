@@ -68,8 +68,16 @@ pub fn web_root(api_url: &str) -> String {
 /// The issue for one action.
 pub fn plan_one(inc: &Incident, file: &str, idx: usize, web: &str, slug: &RepoSlug) -> Planned {
     let a = &inc.corrective_actions[idx];
-    let owner = a.owner.as_deref().map(|o| o.trim_start_matches('@').to_string());
-    let title = format!("[{}/{}] {}", inc.id, a.id, a.action.lines().next().unwrap_or("").trim());
+    let owner = a
+        .owner
+        .as_deref()
+        .map(|o| o.trim_start_matches('@').to_string());
+    let title = format!(
+        "[{}/{}] {}",
+        inc.id,
+        a.id,
+        a.action.lines().next().unwrap_or("").trim()
+    );
     let link = format!("{web}/{}/{}/blob/HEAD/{file}", slug.owner, slug.name);
     let body = format!(
         "Corrective action **{ca}** of incident **{id}**: {inc_title}\n\n\
@@ -88,8 +96,14 @@ pub fn plan_one(inc: &Incident, file: &str, idx: usize, web: &str, slug: &RepoSl
         inc_title = inc.title,
         sev = inc.severity.as_str(),
         cat = a.category.as_str(),
-        owner = owner.as_deref().map(|o| format!("@{o}")).unwrap_or_else(|| "(none)".into()),
-        due = a.due.map(|d| d.to_string()).unwrap_or_else(|| "(none)".into()),
+        owner = owner
+            .as_deref()
+            .map(|o| format!("@{o}"))
+            .unwrap_or_else(|| "(none)".into()),
+        due = a
+            .due
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "(none)".into()),
         action = a.action.trim(),
         verified = super::VERIFIED_LABEL,
         marker = marker(&inc.id, &a.id),
@@ -144,7 +158,9 @@ pub async fn list_markers(
     slug: &RepoSlug,
 ) -> Result<BTreeMap<(String, String), u64>, GithubError> {
     let path = format!("{}/issues?labels={CA_LABEL}&state=all", slug.api_path());
-    let items = client.get_all(&path, &slug.to_string(), "issues: read").await?;
+    let items = client
+        .get_all(&path, &slug.to_string(), "issues: read")
+        .await?;
     let mut map = BTreeMap::new();
     for it in items {
         if it.get("pull_request").is_some() {
@@ -166,15 +182,28 @@ pub async fn list_markers(
 
 fn label_style(name: &str) -> (&'static str, String) {
     if name == CA_LABEL {
-        ("d93f0b", "Corrective action from an AI-generated-defect incident (aeef)".into())
+        (
+            "d93f0b",
+            "Corrective action from an AI-generated-defect incident (aeef)".into(),
+        )
     } else {
-        ("1d76db", format!("Corrective-action category {}", name.trim_start_matches("ca:")))
+        (
+            "1d76db",
+            format!(
+                "Corrective-action category {}",
+                name.trim_start_matches("ca:")
+            ),
+        )
     }
 }
 
 /// Creates the labels that do not exist yet. A 422 `already_exists` (a
 /// concurrent run) is fine.
-pub async fn ensure_labels(client: &Client, slug: &RepoSlug, labels: &BTreeSet<String>) -> Result<(), GithubError> {
+pub async fn ensure_labels(
+    client: &Client,
+    slug: &RepoSlug,
+    labels: &BTreeSet<String>,
+) -> Result<(), GithubError> {
     let repo = slug.to_string();
     for name in labels {
         let get = format!("{}/labels/{name}", slug.api_path());
@@ -209,7 +238,11 @@ pub enum FileOutcome {
 /// answer that leaves open whether GitHub stored it (5xx, timeout, broken
 /// connection) the labelled issues are listed again and the marker
 /// matched; only when it is absent is the POST repeated (3 attempts).
-pub async fn create_issue(client: &Client, slug: &RepoSlug, p: &Planned) -> Result<FileOutcome, GithubError> {
+pub async fn create_issue(
+    client: &Client,
+    slug: &RepoSlug,
+    p: &Planned,
+) -> Result<FileOutcome, GithubError> {
     let repo = slug.to_string();
     let path = format!("{}/issues", slug.api_path());
     let mut body = json!({"title": p.title, "body": p.body, "labels": p.labels});
@@ -230,7 +263,11 @@ pub async fn create_issue(client: &Client, slug: &RepoSlug, p: &Planned) -> Resu
                     }),
                 };
             }
-            Ok(r) if r.status == 422 && body.get("assignees").is_some() && r.body.to_string().contains("assignee") => {
+            Ok(r)
+                if r.status == 422
+                    && body.get("assignees").is_some()
+                    && r.body.to_string().contains("assignee") =>
+            {
                 // GitHub refused the assignee (not a collaborator) and stored
                 // nothing: file it unassigned rather than not at all.
                 if let Some(o) = body.as_object_mut() {
@@ -244,10 +281,15 @@ pub async fn create_issue(client: &Client, slug: &RepoSlug, p: &Planned) -> Resu
             }
             Ok(r) if r.status < 500 => {
                 let msg = r.message().to_string();
-                return Ok(FileOutcome::Failed(format!("GitHub answered {}: {msg}", r.status)));
+                return Ok(FileOutcome::Failed(format!(
+                    "GitHub answered {}: {msg}",
+                    r.status
+                )));
             }
             Ok(r) => last = format!("GitHub answered {}", r.status),
-            Err(e @ (GithubError::Timeout { .. } | GithubError::Network { .. })) => last = e.to_string(),
+            Err(e @ (GithubError::Timeout { .. } | GithubError::Network { .. })) => {
+                last = e.to_string()
+            }
             Err(e) => return Err(e),
         }
         // The answer was lost or failed after the fact: read back before
@@ -257,7 +299,9 @@ pub async fn create_issue(client: &Client, slug: &RepoSlug, p: &Planned) -> Resu
         }
         tokio::time::sleep(client.options().backoff * attempt).await;
     }
-    Ok(FileOutcome::Failed(format!("gave up after 3 attempts: {last}")))
+    Ok(FileOutcome::Failed(format!(
+        "gave up after 3 attempts: {last}"
+    )))
 }
 
 /// Files every planned issue: labels first, one listing, then create what
@@ -273,7 +317,10 @@ pub async fn file_all(
     if plans.is_empty() {
         return Ok(report);
     }
-    let labels: BTreeSet<String> = plans.iter().flat_map(|p| p.labels.iter().cloned()).collect();
+    let labels: BTreeSet<String> = plans
+        .iter()
+        .flat_map(|p| p.labels.iter().cloned())
+        .collect();
     ensure_labels(client, slug, &labels).await?;
     let known = list_markers(client, slug).await?;
     for p in plans {
@@ -291,7 +338,9 @@ pub async fn file_all(
         match outcome {
             FileOutcome::Created(n) | FileOutcome::Existing(n) => {
                 if let Err(e) = record(p, n) {
-                    report.failed.push(line(Some(n), Some(format!("issue #{n} exists but {e}"))));
+                    report
+                        .failed
+                        .push(line(Some(n), Some(format!("issue #{n} exists but {e}"))));
                 } else if matches!(outcome, FileOutcome::Created(_)) {
                     report.created.push(line(Some(n), None));
                 } else {
@@ -370,13 +419,27 @@ fn find_item(lines: &[&str], ca: &str) -> Option<Item> {
         let after_dash = lines[s][dash + 1..].trim_start();
         let key_indent = lines[s].len() - after_dash.len();
         if after_dash.starts_with('{') {
-            let re = Regex::new(&format!(r#"[{{,]\s*id:\s*["']?{}["']?\s*[,}}]"#, regex::escape(ca))).ok()?;
+            let re = Regex::new(&format!(
+                r#"[{{,]\s*id:\s*["']?{}["']?\s*[,}}]"#,
+                regex::escape(ca)
+            ))
+            .ok()?;
             if re.is_match(after_dash) && e == s + 1 {
-                return Some(Item { start: s, end: e, key_indent, flow: true });
+                return Some(Item {
+                    start: s,
+                    end: e,
+                    key_indent,
+                    flow: true,
+                });
             }
             continue;
         }
-        let item = Item { start: s, end: e, key_indent, flow: false };
+        let item = Item {
+            start: s,
+            end: e,
+            key_indent,
+            flow: false,
+        };
         if let Some(l) = key_in(lines, &item, "id")
             && value_of(lines[l], "id").map(unquote) == Some(ca)
         {
@@ -423,7 +486,10 @@ pub fn key_line(text: &str, ca: &str, key: &str) -> Option<usize> {
 /// understands; the caller then tells the user to add the line by hand.
 pub fn set_issue(text: &str, ca: &str, n: u64) -> Option<String> {
     let crlf = text.contains("\r\n");
-    let lines: Vec<&str> = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+    let lines: Vec<&str> = text
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
     let item = find_item(&lines, ca)?;
     let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
     if item.flow {
@@ -451,7 +517,9 @@ pub fn set_issue(text: &str, ca: &str, n: u64) -> Option<String> {
         }
         let mut at = after? + 1;
         // Skip the value's continuation lines (block scalars, nested maps).
-        while at < item.end && (lines[at].trim().is_empty() || indent_of(lines[at]) > item.key_indent) {
+        while at < item.end
+            && (lines[at].trim().is_empty() || indent_of(lines[at]) > item.key_indent)
+        {
             at += 1;
         }
         while at > after? + 1 && lines[at - 1].trim().is_empty() {
@@ -467,9 +535,11 @@ pub fn set_issue(text: &str, ca: &str, n: u64) -> Option<String> {
 /// number.
 pub fn record_issue(root: &Path, file: &str, ca: &str, n: u64) -> Result<(), String> {
     let path = root.join(file);
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{file} could not be read: {e}"))?;
+    let text =
+        std::fs::read_to_string(&path).map_err(|e| format!("{file} could not be read: {e}"))?;
     let hint = || format!("add `issue: {n}` to {ca} in {file} by hand");
-    let new = set_issue(&text, ca, n).ok_or_else(|| format!("{ca} was not found in {file}; {}", hint()))?;
+    let new = set_issue(&text, ca, n)
+        .ok_or_else(|| format!("{ca} was not found in {file}; {}", hint()))?;
     let check = serde_saphyr::from_str::<Incident>(&new)
         .ok()
         .and_then(|i| i.corrective_actions.into_iter().find(|c| c.id == ca))
@@ -477,7 +547,8 @@ pub fn record_issue(root: &Path, file: &str, ca: &str, n: u64) -> Result<(), Str
     if check != Some(n) {
         return Err(format!("{file} could not be edited safely; {}", hint()));
     }
-    crate::util::write_atomic(&path, new.as_bytes(), false).map_err(|e| format!("{file} could not be written: {e}"))
+    crate::util::write_atomic(&path, new.as_bytes(), false)
+        .map_err(|e| format!("{file} could not be written: {e}"))
 }
 
 #[cfg(test)]
@@ -511,7 +582,10 @@ lessons_learned: [a]
     #[test]
     fn inserts_after_known_keys_keeping_comments() {
         let out = set_issue(REC, "CA-1", 412).unwrap();
-        assert!(out.contains("    due: 2026-11-20\n    issue: 412\n    effectiveness:"), "{out}");
+        assert!(
+            out.contains("    due: 2026-11-20\n    issue: 412\n    effectiveness:"),
+            "{out}"
+        );
         assert!(out.contains("# keep me") && out.contains("# first one"));
         assert_eq!(out.lines().count(), REC.lines().count() + 1);
     }
@@ -521,7 +595,10 @@ lessons_learned: [a]
         let out = set_issue(REC, "CA-2", 9).unwrap();
         assert!(out.contains("    issue: 9 # filed later\n"), "{out}");
         let out = set_issue(REC, "CA-3", 10).unwrap();
-        assert!(out.contains("  - {id: CA-3, action: x, category: training, issue: 10}"), "{out}");
+        assert!(
+            out.contains("  - {id: CA-3, action: x, category: training, issue: 10}"),
+            "{out}"
+        );
         assert!(set_issue(REC, "CA-9", 1).is_none());
         assert_eq!(key_line(REC, "CA-2", "owner"), Some(18));
     }
@@ -538,12 +615,18 @@ lessons_learned: [a]
     fn markers_parse() {
         let m = markers_in("x\n<!-- aeef:ca INC-2026-007/CA-2 -->\n");
         assert_eq!(m, vec![("INC-2026-007".into(), "CA-2".into())]);
-        assert_eq!(markers_in(&marker("INC-1", "CA-1")), vec![("INC-1".into(), "CA-1".into())]);
+        assert_eq!(
+            markers_in(&marker("INC-1", "CA-1")),
+            vec![("INC-1".into(), "CA-1".into())]
+        );
     }
 
     #[test]
     fn web_roots() {
         assert_eq!(web_root("https://api.github.com"), "https://github.com");
-        assert_eq!(web_root("https://ghe.acme.io/api/v3/"), "https://ghe.acme.io");
+        assert_eq!(
+            web_root("https://ghe.acme.io/api/v3/"),
+            "https://ghe.acme.io"
+        );
     }
 }

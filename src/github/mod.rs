@@ -121,9 +121,7 @@ pub enum GithubError {
     #[error("GITHUB_API_URL `{url}` is not a usable URL")]
     #[diagnostic(
         code(aeef::github::bad_api_url),
-        help(
-            "use https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server"
-        )
+        help("use https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server")
     )]
     BadApiUrl { url: String },
 
@@ -151,7 +149,9 @@ pub enum GithubError {
         permission: String,
     },
 
-    #[error("repository {repo} not found, or not visible to this token ({method} {path} answered 404)")]
+    #[error(
+        "repository {repo} not found, or not visible to this token ({method} {path} answered 404)"
+    )]
     #[diagnostic(
         code(aeef::github::not_found),
         help(
@@ -164,7 +164,9 @@ pub enum GithubError {
         path: String,
     },
 
-    #[error("GitHub rate limit: asked to wait {wait_secs} s, more than --max-wait {max_wait_secs} s allows")]
+    #[error(
+        "GitHub rate limit: asked to wait {wait_secs} s, more than --max-wait {max_wait_secs} s allows"
+    )]
     #[diagnostic(
         code(aeef::github::rate_limited),
         help("rerun later, or raise `--max-wait SECONDS`; the run is safe to repeat")
@@ -174,7 +176,9 @@ pub enum GithubError {
     #[error("GitHub answered {status} on {method} {path}{detail}")]
     #[diagnostic(
         code(aeef::github::http),
-        help("GitHub may be having trouble (https://www.githubstatus.com); the run is safe to repeat")
+        help(
+            "GitHub may be having trouble (https://www.githubstatus.com); the run is safe to repeat"
+        )
     )]
     Http {
         status: u16,
@@ -186,7 +190,9 @@ pub enum GithubError {
     #[error("no answer from GitHub on {method} {path} within {secs} s")]
     #[diagnostic(
         code(aeef::github::timeout),
-        help("check the network and GITHUB_API_URL, or raise `--timeout`; the run is safe to repeat")
+        help(
+            "check the network and GITHUB_API_URL, or raise `--timeout`; the run is safe to repeat"
+        )
     )]
     Timeout {
         method: String,
@@ -217,13 +223,14 @@ pub enum GithubError {
     },
 }
 
-/// Runs a future to completion on a small current-thread runtime: the
-/// command line (and the gate) are synchronous, only GitHub calls are async.
-pub fn block_on<F: std::future::Future>(f: F) -> std::io::Result<F::Output> {
-    let rt = tokio::runtime::Builder::new_current_thread()
+/// A small current-thread runtime for the synchronous command line (and
+/// the gate). Build the [`Client`] inside it (`let _g = rt.enter();`):
+/// octocrab spawns a worker on the runtime it is built in, so the client
+/// must live and be used on that one runtime (`rt.block_on(…)`).
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
-        .build()?;
-    Ok(rt.block_on(f))
+        .build()
 }
 
 #[cfg(test)]

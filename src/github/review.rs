@@ -22,7 +22,10 @@ pub fn is_open(s: &ActionStatus) -> bool {
 
 fn line(s: &ActionStatus) -> String {
     let issue = s.issue.map(|n| format!(" #{n}")).unwrap_or_default();
-    let due = s.due.map(|d| format!(", due {d}")).unwrap_or_else(|| ", no due date".into());
+    let due = s
+        .due
+        .map(|d| format!(", due {d}"))
+        .unwrap_or_else(|| ", no due date".into());
     let flag = if s.overdue { "**overdue** " } else { "" };
     format!(
         "- {flag}{}/{}{issue}: {}{due} ({})",
@@ -35,7 +38,11 @@ fn line(s: &ActionStatus) -> String {
 
 /// Renders the digest. `statuses` come from [`super::statuses`] or
 /// [`super::statuses_offline`]; `now` fixes "today".
-pub fn render(statuses: &[ActionStatus], now: DateTime<Utc>, w: &mut impl Write) -> std::io::Result<()> {
+pub fn render(
+    statuses: &[ActionStatus],
+    now: DateTime<Utc>,
+    w: &mut impl Write,
+) -> std::io::Result<()> {
     let today = now.date_naive();
     let week = today.checked_add_days(Days::new(7)).unwrap_or(today);
     writeln!(w, "# Corrective-action review, {today}\n")?;
@@ -54,12 +61,26 @@ pub fn render(statuses: &[ActionStatus], now: DateTime<Utc>, w: &mut impl Write)
     }
     let mut by_owner: BTreeMap<String, Vec<&ActionStatus>> = BTreeMap::new();
     for s in &open {
-        let o = s.owner.clone().map(|o| format!("@{}", o.trim_start_matches('@')));
-        by_owner.entry(o.unwrap_or_else(|| "(no owner)".into())).or_default().push(s);
+        let o = s
+            .owner
+            .clone()
+            .map(|o| format!("@{}", o.trim_start_matches('@')));
+        by_owner
+            .entry(o.unwrap_or_else(|| "(no owner)".into()))
+            .or_default()
+            .push(s);
     }
     for (owner, mut list) in by_owner {
         // Overdue first, then by due date (none last), then by id.
-        list.sort_by_key(|s| (!s.overdue, s.due.is_none(), s.due, s.incident.clone(), s.corrective_action.clone()));
+        list.sort_by_key(|s| {
+            (
+                !s.overdue,
+                s.due.is_none(),
+                s.due,
+                s.incident.clone(),
+                s.corrective_action.clone(),
+            )
+        });
         writeln!(w, "### {owner}\n")?;
         for s in list {
             writeln!(w, "{}", line(s))?;
@@ -68,8 +89,10 @@ pub fn render(statuses: &[ActionStatus], now: DateTime<Utc>, w: &mut impl Write)
     }
 
     writeln!(w, "## Due in the next 7 days\n")?;
-    let mut soon: Vec<&&ActionStatus> =
-        open.iter().filter(|s| s.due.is_some_and(|d| d >= today && d <= week)).collect();
+    let mut soon: Vec<&&ActionStatus> = open
+        .iter()
+        .filter(|s| s.due.is_some_and(|d| d >= today && d <= week))
+        .collect();
     soon.sort_by_key(|s| (s.due, s.incident.clone(), s.corrective_action.clone()));
     if soon.is_empty() {
         writeln!(w, "None.")?;
@@ -84,15 +107,36 @@ pub fn render(statuses: &[ActionStatus], now: DateTime<Utc>, w: &mut impl Write)
         .iter()
         .filter(|s| s.next_effectiveness_mark.is_some_and(|m| m <= week))
         .collect();
-    eff.sort_by_key(|s| (s.next_effectiveness_mark, s.incident.clone(), s.corrective_action.clone()));
+    eff.sort_by_key(|s| {
+        (
+            s.next_effectiveness_mark,
+            s.incident.clone(),
+            s.corrective_action.clone(),
+        )
+    });
     if eff.is_empty() {
         writeln!(w, "None.")?;
     }
     for s in eff {
-        let m = s.next_effectiveness_mark.map(|m| m.to_string()).unwrap_or_default();
-        let flag = if s.effectiveness_overdue { "**overdue** " } else { "" };
-        let owner = s.owner.as_deref().map(|o| format!(" (@{o})")).unwrap_or_default();
-        writeln!(w, "- {flag}{}/{}{owner}: evaluation due {m}", s.incident, s.corrective_action)?;
+        let m = s
+            .next_effectiveness_mark
+            .map(|m| m.to_string())
+            .unwrap_or_default();
+        let flag = if s.effectiveness_overdue {
+            "**overdue** "
+        } else {
+            ""
+        };
+        let owner = s
+            .owner
+            .as_deref()
+            .map(|o| format!(" (@{o})"))
+            .unwrap_or_default();
+        writeln!(
+            w,
+            "- {flag}{}/{}{owner}: evaluation due {m}",
+            s.incident, s.corrective_action
+        )?;
     }
     Ok(())
 }
@@ -104,19 +148,32 @@ pub enum Posted {
     Updated(u64),
 }
 
-async fn find_sticky(client: &Client, slug: &RepoSlug, issue: u64) -> Result<Option<u64>, GithubError> {
+async fn find_sticky(
+    client: &Client,
+    slug: &RepoSlug,
+    issue: u64,
+) -> Result<Option<u64>, GithubError> {
     let path = format!("{}/issues/{issue}/comments", slug.api_path());
-    let comments = client.get_all(&path, &slug.to_string(), "issues: read").await?;
+    let comments = client
+        .get_all(&path, &slug.to_string(), "issues: read")
+        .await?;
     Ok(comments.iter().find_map(|c| {
         let body = c.get("body").and_then(Value::as_str)?;
-        body.contains(REVIEW_MARKER).then(|| c.get("id").and_then(Value::as_u64)).flatten()
+        body.contains(REVIEW_MARKER)
+            .then(|| c.get("id").and_then(Value::as_u64))
+            .flatten()
     }))
 }
 
 /// Creates or updates the one comment on `issue` that carries the marker.
 /// A POST whose answer was lost is resolved by looking for the marker
 /// again, never by posting twice.
-pub async fn post(client: &Client, slug: &RepoSlug, issue: u64, markdown: &str) -> Result<Posted, GithubError> {
+pub async fn post(
+    client: &Client,
+    slug: &RepoSlug,
+    issue: u64,
+    markdown: &str,
+) -> Result<Posted, GithubError> {
     let repo = slug.to_string();
     let body = json!({"body": format!("{REVIEW_MARKER}\n{markdown}")});
     if let Some(id) = find_sticky(client, slug, issue).await? {
@@ -128,8 +185,12 @@ pub async fn post(client: &Client, slug: &RepoSlug, issue: u64, markdown: &str) 
     let path = format!("{}/issues/{issue}/comments", slug.api_path());
     let r = client.request(Method::Post, &path, Some(&body)).await;
     match r {
-        Ok(r) if r.ok() => Ok(Posted::Created(r.body.get("id").and_then(Value::as_u64).unwrap_or(0))),
-        Ok(r) if r.status < 500 => Err(client.status_error(Method::Post, &path, &r, &repo, "issues: write")),
+        Ok(r) if r.ok() => Ok(Posted::Created(
+            r.body.get("id").and_then(Value::as_u64).unwrap_or(0),
+        )),
+        Ok(r) if r.status < 500 => {
+            Err(client.status_error(Method::Post, &path, &r, &repo, "issues: write"))
+        }
         Ok(_) | Err(GithubError::Timeout { .. } | GithubError::Network { .. }) => {
             match find_sticky(client, slug, issue).await? {
                 Some(id) => Ok(Posted::Created(id)),

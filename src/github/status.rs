@@ -47,7 +47,10 @@ impl ReasonCode {
     /// True when someone claimed verification but it was the owner or an
     /// assignee (the gate's `ca-verified-by-owner` rule).
     pub fn by_owner(self) -> bool {
-        matches!(self, ReasonCode::VerifiedByOwner | ReasonCode::CommittedByOwner)
+        matches!(
+            self,
+            ReasonCode::VerifiedByOwner | ReasonCode::CommittedByOwner
+        )
     }
 }
 
@@ -158,14 +161,22 @@ pub fn verify(owner: Option<&str>, issue: &Value, timeline: &[Value]) -> Verific
     match issue.get("state").and_then(Value::as_str) {
         Some("closed") => {}
         _ if ever_closed => {
-            return Verification::no(ReasonCode::Reopened, "the issue was reopened after closing", assignees);
+            return Verification::no(
+                ReasonCode::Reopened,
+                "the issue was reopened after closing",
+                assignees,
+            );
         }
         _ => return Verification::no(ReasonCode::Open, "the issue is open", assignees),
     }
     match issue.get("state_reason").and_then(Value::as_str) {
         Some("completed") => {}
         Some("not_planned") => {
-            return Verification::no(ReasonCode::NotPlanned, "the issue was closed as not planned", assignees);
+            return Verification::no(
+                ReasonCode::NotPlanned,
+                "the issue was closed as not planned",
+                assignees,
+            );
         }
         Some(other) => {
             return Verification::no(
@@ -196,15 +207,21 @@ pub fn verify(owner: Option<&str>, issue: &Value, timeline: &[Value]) -> Verific
                 verified_at: at.or_else(|| time(issue, "closed_at")),
                 code: ReasonCode::Verified,
                 reason: if closer.as_ref().is_some_and(|c| c.0 == who) {
-                    format!("closed as completed by @{who}, who is neither the owner nor an assignee")
+                    format!(
+                        "closed as completed by @{who}, who is neither the owner nor an assignee"
+                    )
                 } else {
-                    format!("`{VERIFIED_LABEL}` added by @{who}, who is neither the owner nor an assignee")
+                    format!(
+                        "`{VERIFIED_LABEL}` added by @{who}, who is neither the owner nor an assignee"
+                    )
                 },
                 assignees,
             };
         }
     }
-    let who = closer.map(|c| format!("closed by @{}", c.0)).unwrap_or_else(|| "closed".into());
+    let who = closer
+        .map(|c| format!("closed by @{}", c.0))
+        .unwrap_or_else(|| "closed".into());
     Verification::no(
         ReasonCode::VerifiedByOwner,
         format!(
@@ -255,11 +272,22 @@ pub fn verify_record(
     committed_verifier: Option<&str>,
     author: Option<&LineAuthor>,
 ) -> Verification {
-    let Some(v) = action.verified_by.as_deref().filter(|v| !v.trim().is_empty()) else {
-        return Verification::no(ReasonCode::NoVerifier, "the record has no `verified_by`", vec![]);
+    let Some(v) = action
+        .verified_by
+        .as_deref()
+        .filter(|v| !v.trim().is_empty())
+    else {
+        return Verification::no(
+            ReasonCode::NoVerifier,
+            "the record has no `verified_by`",
+            vec![],
+        );
     };
     let owner = action.owner.as_deref().unwrap_or("");
-    if !owner.is_empty() && v.trim_start_matches('@').eq_ignore_ascii_case(owner.trim_start_matches('@')) {
+    if !owner.is_empty()
+        && v.trim_start_matches('@')
+            .eq_ignore_ascii_case(owner.trim_start_matches('@'))
+    {
         return Verification::no(
             ReasonCode::VerifiedByOwner,
             format!("`verified_by` is the owner @{owner}"),
@@ -339,7 +367,10 @@ pub struct ActionStatus {
 /// The next effectiveness evaluation: 30 days after verification until the
 /// day-30 evaluation is recorded, then 90 days; `None` when unverified or
 /// both are done.
-pub fn next_mark(action: &CorrectiveAction, verified_at: Option<DateTime<FixedOffset>>) -> Option<NaiveDate> {
+pub fn next_mark(
+    action: &CorrectiveAction,
+    verified_at: Option<DateTime<FixedOffset>>,
+) -> Option<NaiveDate> {
     let day = verified_at?.date_naive();
     let eff = action.effectiveness.clone().unwrap_or_default();
     if eff.day30.is_none() {
@@ -362,7 +393,11 @@ pub fn build_status(
 ) -> ActionStatus {
     let today = now.date_naive();
     let verified_at = if v.verified { v.verified_at } else { None };
-    let mark = if v.verified { next_mark(action, verified_at) } else { None };
+    let mark = if v.verified {
+        next_mark(action, verified_at)
+    } else {
+        None
+    };
     ActionStatus {
         incident: inc.id.clone(),
         corrective_action: action.id.clone(),
@@ -405,8 +440,19 @@ pub async fn statuses(
     for li in incidents {
         for a in &li.incident.corrective_actions {
             let Some(n) = a.issue else {
-                let v = Verification::no(ReasonCode::NotFiled, "no issue filed yet (`aeef ca file`)", vec![]);
-                out.push(build_status(&li.incident, &li.path, a, IssueState::Missing, v, now));
+                let v = Verification::no(
+                    ReasonCode::NotFiled,
+                    "no issue filed yet (`aeef ca file`)",
+                    vec![],
+                );
+                out.push(build_status(
+                    &li.incident,
+                    &li.path,
+                    a,
+                    IssueState::Missing,
+                    v,
+                    now,
+                ));
                 continue;
             };
             let path = format!("{base}/issues/{n}");
@@ -417,11 +463,20 @@ pub async fn statuses(
                     format!("issue #{n} does not exist in {repo_s}"),
                     vec![],
                 );
-                out.push(build_status(&li.incident, &li.path, a, IssueState::Missing, v, now));
+                out.push(build_status(
+                    &li.incident,
+                    &li.path,
+                    a,
+                    IssueState::Missing,
+                    v,
+                    now,
+                ));
                 continue;
             }
             let issue = client.check(Method::Get, &path, resp, &repo_s, perm)?.body;
-            let timeline = client.get_all(&format!("{path}/timeline"), &repo_s, perm).await?;
+            let timeline = client
+                .get_all(&format!("{path}/timeline"), &repo_s, perm)
+                .await?;
             let state = match issue.get("state").and_then(Value::as_str) {
                 Some("closed") => IssueState::Closed,
                 _ => IssueState::Open,
@@ -437,7 +492,11 @@ pub async fn statuses(
 /// must be committed at HEAD by someone other than the owner, read with
 /// `git blame` on the `verified_by:` line. Issue states are `unknown`
 /// (or `missing` when no issue is recorded).
-pub fn statuses_offline(repo: &Repo, incidents: &[LoadedIncident], now: DateTime<Utc>) -> Vec<ActionStatus> {
+pub fn statuses_offline(
+    repo: &Repo,
+    incidents: &[LoadedIncident],
+    now: DateTime<Utc>,
+) -> Vec<ActionStatus> {
     let head = repo.resolve_commit("HEAD").ok();
     let mut out = Vec::new();
     for li in incidents {
@@ -457,7 +516,11 @@ pub fn statuses_offline(repo: &Repo, incidents: &[LoadedIncident], now: DateTime
                 _ => None,
             };
             let v = verify_record(a, committed.as_deref(), author.as_ref());
-            let state = if a.issue.is_some() { IssueState::Unknown } else { IssueState::Missing };
+            let state = if a.issue.is_some() {
+                IssueState::Unknown
+            } else {
+                IssueState::Missing
+            };
             out.push(build_status(&li.incident, &li.path, a, state, v, now));
         }
     }
@@ -467,7 +530,11 @@ pub fn statuses_offline(repo: &Repo, incidents: &[LoadedIncident], now: DateTime
 fn blob_at(repo: &Repo, rev: &str, path: &str) -> Option<String> {
     let r = repo.git2();
     let commit = r.find_commit(git2::Oid::from_str(rev).ok()?).ok()?;
-    let entry = commit.tree().ok()?.get_path(std::path::Path::new(path)).ok()?;
+    let entry = commit
+        .tree()
+        .ok()?
+        .get_path(std::path::Path::new(path))
+        .ok()?;
     let blob = entry.to_object(r).ok()?.peel_to_blob().ok()?;
     Some(String::from_utf8_lossy(blob.content()).into_owned())
 }
@@ -477,7 +544,10 @@ fn line_author(repo: &Repo, head: &str, path: &str, text: &str, ca: &str) -> Opt
     let n = u32::try_from(line + 1).ok()?;
     let bl = crate::git::blame::blame(repo, head, path, &[(n, n)]).ok()?;
     let commit = bl.first()?.commit.clone();
-    let c = repo.git2().find_commit(git2::Oid::from_str(&commit).ok()?).ok()?;
+    let c = repo
+        .git2()
+        .find_commit(git2::Oid::from_str(&commit).ok()?)
+        .ok()?;
     let author = c.author();
     Some(LineAuthor {
         name: author.name().unwrap_or("").to_string(),
@@ -508,14 +578,22 @@ mod tests {
 
     #[test]
     fn closed_by_someone_else_is_verified() {
-        let v = verify(Some("alice"), &issue("closed", Some("completed"), &["alice"], &[]), &[ev("closed", "bob")]);
+        let v = verify(
+            Some("alice"),
+            &issue("closed", Some("completed"), &["alice"], &[]),
+            &[ev("closed", "bob")],
+        );
         assert!(v.verified);
         assert_eq!(v.verifier.as_deref(), Some("bob"));
     }
 
     #[test]
     fn closed_by_assignee_is_not() {
-        let v = verify(Some("alice"), &issue("closed", Some("completed"), &["carol"], &[]), &[ev("closed", "Carol")]);
+        let v = verify(
+            Some("alice"),
+            &issue("closed", Some("completed"), &["carol"], &[]),
+            &[ev("closed", "Carol")],
+        );
         assert!(!v.verified);
         assert_eq!(v.code, ReasonCode::VerifiedByOwner);
     }
@@ -523,37 +601,72 @@ mod tests {
     #[test]
     fn label_by_other_counts_label_by_owner_does_not() {
         let i = issue("closed", Some("completed"), &["alice"], &[VERIFIED_LABEL]);
-        let v = verify(Some("alice"), &i, &[ev("closed", "alice"), label_ev("labeled", "dave", VERIFIED_LABEL)]);
+        let v = verify(
+            Some("alice"),
+            &i,
+            &[
+                ev("closed", "alice"),
+                label_ev("labeled", "dave", VERIFIED_LABEL),
+            ],
+        );
         assert_eq!((v.verified, v.verifier.as_deref()), (true, Some("dave")));
-        let v = verify(Some("alice"), &i, &[ev("closed", "alice"), label_ev("labeled", "alice", VERIFIED_LABEL)]);
+        let v = verify(
+            Some("alice"),
+            &i,
+            &[
+                ev("closed", "alice"),
+                label_ev("labeled", "alice", VERIFIED_LABEL),
+            ],
+        );
         assert!(!v.verified);
         // Removed again: no longer counts.
         let i2 = issue("closed", Some("completed"), &["alice"], &[]);
         let v = verify(
             Some("alice"),
             &i2,
-            &[ev("closed", "alice"), label_ev("labeled", "dave", VERIFIED_LABEL), label_ev("unlabeled", "alice", VERIFIED_LABEL)],
+            &[
+                ev("closed", "alice"),
+                label_ev("labeled", "dave", VERIFIED_LABEL),
+                label_ev("unlabeled", "alice", VERIFIED_LABEL),
+            ],
         );
         assert!(!v.verified);
     }
 
     #[test]
     fn reopened_not_planned_and_unknown_events() {
-        let v = verify(Some("alice"), &issue("open", None, &[], &[]), &[ev("closed", "bob"), ev("reopened", "alice")]);
+        let v = verify(
+            Some("alice"),
+            &issue("open", None, &[], &[]),
+            &[ev("closed", "bob"), ev("reopened", "alice")],
+        );
         assert_eq!(v.code, ReasonCode::Reopened);
-        let v = verify(Some("alice"), &issue("closed", Some("not_planned"), &[], &[]), &[ev("closed", "bob")]);
+        let v = verify(
+            Some("alice"),
+            &issue("closed", Some("not_planned"), &[], &[]),
+            &[ev("closed", "bob")],
+        );
         assert_eq!(v.code, ReasonCode::NotPlanned);
         let v = verify(
             Some("alice"),
             &issue("closed", Some("completed"), &[], &[]),
-            &[json!({"event": "brand_new_kind", "weird": [1]}), json!(42), json!({"no_event": true}), ev("closed", "bob")],
+            &[
+                json!({"event": "brand_new_kind", "weird": [1]}),
+                json!(42),
+                json!({"no_event": true}),
+                ev("closed", "bob"),
+            ],
         );
         assert!(v.verified);
         // Closed, reopened, closed again by the owner: the first closer no longer counts.
         let v = verify(
             Some("alice"),
             &issue("closed", Some("completed"), &[], &[]),
-            &[ev("closed", "bob"), ev("reopened", "alice"), ev("closed", "alice")],
+            &[
+                ev("closed", "bob"),
+                ev("reopened", "alice"),
+                ev("closed", "alice"),
+            ],
         );
         assert!(!v.verified);
     }
@@ -562,7 +675,11 @@ mod tests {
     fn author_login_rule() {
         assert!(author_is_login("alice", "x@example.com", "Alice"));
         assert!(author_is_login("Alice Human", "alice@example.com", "alice"));
-        assert!(author_is_login("A", "12345+alice@users.noreply.github.com", "alice"));
+        assert!(author_is_login(
+            "A",
+            "12345+alice@users.noreply.github.com",
+            "alice"
+        ));
         assert!(!author_is_login("Bob", "bob@example.com", "alice"));
         assert!(!author_is_login("Bob", "bob@example.com", ""));
     }

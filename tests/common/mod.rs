@@ -139,7 +139,10 @@ impl RepoBuilder {
     fn env_cmd(&mut self, args: &[&str]) -> Command {
         let date = self.dates();
         let (an, ae) = self.author.clone();
-        let (cn, ce) = self.committer.clone().unwrap_or_else(|| self.author.clone());
+        let (cn, ce) = self
+            .committer
+            .clone()
+            .unwrap_or_else(|| self.author.clone());
         let mut c = Command::new("git");
         c.current_dir(self.dir.path())
             .args(args)
@@ -178,12 +181,18 @@ impl RepoBuilder {
             .arg(&msg_file)
             .output()
             .unwrap();
-        assert!(out.status.success(), "commit failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "commit failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         self.head()
     }
 
     pub fn head(&self) -> String {
-        git_in(self.dir.path(), &["rev-parse", "HEAD"]).trim().to_string()
+        git_in(self.dir.path(), &["rev-parse", "HEAD"])
+            .trim()
+            .to_string()
     }
 
     pub fn checkout_new(&mut self, branch: &str, at: &str) -> &mut Self {
@@ -199,7 +208,10 @@ impl RepoBuilder {
     /// Merges `branch`; on conflict, takes `resolution` for each (path, contents)
     /// and commits the merge. Returns the merge commit.
     pub fn merge(&mut self, branch: &str, msg: &str, resolution: &[(&str, &str)]) -> String {
-        let _ = self.env_cmd(&["merge", "-q", "--no-ff", "--no-commit", branch]).output().unwrap();
+        let _ = self
+            .env_cmd(&["merge", "-q", "--no-ff", "--no-commit", branch])
+            .output()
+            .unwrap();
         for (p, c) in resolution {
             self.write(p, c);
         }
@@ -216,7 +228,11 @@ impl RepoBuilder {
             .arg(sha)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         self
     }
 
