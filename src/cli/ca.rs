@@ -368,6 +368,9 @@ fn print_file_report(ctx: &Ctx, r: &file::FileReport) -> miette::Result<()> {
     write_result(res)
 }
 
+/// Whether the statuses came from GitHub, the connection used, the statuses.
+type Gathered = (bool, Option<(Client, RepoSlug)>, Vec<ActionStatus>);
+
 /// Statuses online when a token is there and `--offline` is not given.
 fn gather(
     rt: &tokio::runtime::Runtime,
@@ -376,7 +379,7 @@ fn gather(
     offline: bool,
     now: DateTime<Utc>,
     gh: &GhArgs,
-) -> miette::Result<(bool, Option<(Client, RepoSlug)>, Vec<ActionStatus>)> {
+) -> miette::Result<Gathered> {
     let (repo, _root, incidents) = records(ctx, incident)?;
     match token(gh).filter(|_| !offline) {
         Some(t) => {

@@ -57,10 +57,8 @@ pub fn category_label(c: Category) -> String {
 /// from the API root (`api.github.com` → `github.com`, `HOST/api/v3` → `HOST`).
 pub fn web_root(api_url: &str) -> String {
     let u = api_url.trim_end_matches('/');
-    if let Some(rest) = u.strip_prefix("https://api.github.com") {
-        if rest.is_empty() {
-            return "https://github.com".into();
-        }
+    if u == "https://api.github.com" {
+        return "https://github.com".into();
     }
     u.strip_suffix("/api/v3").unwrap_or(u).to_string()
 }
@@ -387,7 +385,7 @@ fn unquote(v: &str) -> &str {
 fn find_item(lines: &[&str], ca: &str) -> Option<Item> {
     let key = lines.iter().position(|l| {
         l.strip_prefix("corrective_actions:")
-            .is_some_and(|rest| is_blank_or_comment(rest))
+            .is_some_and(is_blank_or_comment)
     })?;
     let first = (key + 1..lines.len()).find(|&i| !is_blank_or_comment(lines[i]))?;
     let dash = indent_of(lines[first]);

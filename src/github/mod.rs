@@ -140,7 +140,7 @@ pub enum GithubError {
     #[diagnostic(
         code(aeef::github::forbidden),
         help(
-            "grant the token `{permission}` (workflow: `permissions: {{ issues: write }}`); in a pull request from a fork GITHUB_TOKEN is read-only, so file from a push or workflow_dispatch run, or use `aeef ca status --offline`"
+            "grant the token `{permission}` (in a workflow: the `permissions:` block); in a pull request from a fork GITHUB_TOKEN is read-only, so file from a push or workflow_dispatch run, or use `aeef ca status --offline`"
         )
     )]
     Forbidden {
