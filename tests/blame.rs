@@ -307,13 +307,13 @@ fn line_blame_reports_git_ai_sessions() {
     assert_eq!(v["origin"], "ai-generated");
     let lines = v["lines"].as_array().unwrap();
     assert_eq!(lines.len(), 10);
-    // Only when the notes parser is real do sessions show; the commit is AI
-    // through its note either way.
-    if lines[0].get("session").is_some() {
-        assert_eq!(lines[0]["session"], "s_0123456789abcd");
-        assert_eq!(lines[0]["tool"], "cursor");
-        assert!(lines[4].get("session").is_none());
-    }
+    assert_eq!(lines[0]["session"], "s_0123456789abcd");
+    assert_eq!(lines[0]["tool"], "cursor");
+    assert_eq!(lines[9]["session"], "s_0123456789abcd");
+    // Line 5 is not listed: untracked, so no session (the commit is still AI).
+    assert!(lines[4].get("session").is_none());
+    assert_eq!(v["commits"][0]["provenance"]["sources"], serde_json::json!(["git-ai-note"]));
+    assert_eq!(v["commits"][0]["provenance"]["model_version"], "gpt-5");
 }
 
 #[test]

@@ -1,20 +1,204 @@
-//! The AEEF `AI-Attribution:` block. PLACEHOLDER: replaced by the real parser.
+//! The AEEF `AI-Attribution:` block (DESIGN §1.2).
+//!
+//! ```text
+//! AI-Attribution:
+//!   tool: claude-code
+//!   model-version: claude-opus-4-6
+//!   human-modifications: minor
+//! ```
+//!
+//! The block may stand in any paragraph, so git's trailer parser does not see
+//! it and this module reads it line by line. Rules:
+//! - the header is a line that is `AI-Attribution:` (key case-insensitive) with
+//!   nothing after the colon but whitespace;
+//! - each following line indented with spaces or tabs is a `key: value` field;
+//!   keys are case-insensitive, unknown keys and lines without `:` are skipped;
+//! - the block ends at the first line that is not indented, or is blank;
+//! - a field written twice keeps the later value (as trailers do), an empty
+//!   value counts as absent;
+//! - a header with no known field is not a block, and the search goes on.
+//!
+//! CRLF line endings are accepted.
+
+const HEADER: &str = "ai-attribution";
 
 /// The fields of an `AI-Attribution:` block, as written.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AttributionBlock {
+    /// `tool:` — the AI tool, e.g. `claude-code`.
     pub tool: Option<String>,
+    /// `model-version:` — the model, e.g. `claude-opus-4-6`.
     pub model_version: Option<String>,
+    /// `prompt-ref:` — where the prompt is kept.
     pub prompt_ref: Option<String>,
+    /// `session-id:` — the agent session.
     pub session_id: Option<String>,
+    /// `generation-date:` — when the code was generated, as written.
     pub generation_date: Option<String>,
+    /// `human-modifications:` — `none|minor|moderate|substantial`, as written
+    /// (the merge validates the level).
     pub human_modifications: Option<String>,
+    /// `reviewer:` — who reviewed the AI output.
     pub reviewer: Option<String>,
     /// 1-based line of the `AI-Attribution:` header in the message.
     pub line: usize,
 }
 
+impl AttributionBlock {
+    /// True when at least one known field has a value.
+    fn has_fields(&self) -> bool {
+        [
+            &self.tool,
+            &self.model_version,
+            &self.prompt_ref,
+            &self.session_id,
+            &self.generation_date,
+            &self.human_modifications,
+            &self.reviewer,
+        ]
+        .iter()
+        .any(|f| f.is_some())
+    }
+
+    /// Stores one field; unknown keys are ignored.
+    fn set(&mut self, key: &str, value: &str) {
+        let slot = match key.to_ascii_lowercase().as_str() {
+            "tool" => &mut self.tool,
+            "model-version" => &mut self.model_version,
+            "prompt-ref" => &mut self.prompt_ref,
+            "session-id" => &mut self.session_id,
+            "generation-date" => &mut self.generation_date,
+            "human-modifications" => &mut self.human_modifications,
+            "reviewer" => &mut self.reviewer,
+            _ => return,
+        };
+        *slot = (!value.is_empty()).then(|| value.to_string());
+    }
+}
+
+/// True for the header line: `AI-Attribution:` and only whitespace after it.
+fn is_header(line: &str) -> bool {
+    line.get(..HEADER.len())
+        .is_some_and(|k| k.eq_ignore_ascii_case(HEADER))
+        && line[HEADER.len()..]
+            .strip_prefix(':')
+            .is_some_and(|rest| rest.trim().is_empty())
+}
+
 /// Finds the first `AI-Attribution:` block in any paragraph of `message`.
-pub fn parse(_message: &str) -> Option<AttributionBlock> {
+pub fn parse(message: &str) -> Option<AttributionBlock> {
+    // `lines()` drops the CR of a CRLF ending, so CRLF needs nothing else.
+    let mut lines = message.lines().enumerate().peekable();
+    while let Some((idx, line)) = lines.next() {
+        if !is_header(line) {
+            continue;
+        }
+        let mut block = AttributionBlock {
+            line: idx + 1,
+            ..AttributionBlock::default()
+        };
+        while let Some((_, field)) =
+            lines.next_if(|(_, l)| l.starts_with([' ', '\t']) && !l.trim().is_empty())
+        {
+            if let Some((key, value)) = field.split_once(':') {
+                block.set(key.trim(), value.trim());
+            }
+        }
+        if block.has_fields() {
+            return Some(block);
+        }
+    }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_every_field_in_a_middle_paragraph() {
+        let msg = "Add retry\n\nSome prose.\n\nAI-Attribution:\n  tool: claude-code\n  model-version: claude-opus-4-6\n  prompt-ref: prompts/retry.md\n  session-id: s_01\n  generation-date: 2026-01-05T10:00:00Z\n  human-modifications: minor\n  reviewer: Alice <a@example.com>\n\nMore prose.\n\nSigned-off-by: A <a@b>\n";
+        let b = parse(msg).expect("block");
+        assert_eq!(b.line, 5);
+        assert_eq!(b.tool.as_deref(), Some("claude-code"));
+        assert_eq!(b.model_version.as_deref(), Some("claude-opus-4-6"));
+        assert_eq!(b.prompt_ref.as_deref(), Some("prompts/retry.md"));
+        assert_eq!(b.session_id.as_deref(), Some("s_01"));
+        // Only the first colon splits: the time keeps its own colons.
+        assert_eq!(b.generation_date.as_deref(), Some("2026-01-05T10:00:00Z"));
+        assert_eq!(b.human_modifications.as_deref(), Some("minor"));
+        assert_eq!(b.reviewer.as_deref(), Some("Alice <a@example.com>"));
+    }
+
+    #[test]
+    fn keys_are_case_insensitive_and_unknown_keys_ignored() {
+        let msg = "T\n\nai-ATTRIBUTION:  \t\n  TOOL: aider\n  colour: blue\n  no colon here\n\tModel-Version : gpt-4o\n";
+        let b = parse(msg).expect("block");
+        assert_eq!(b.line, 3);
+        assert_eq!(b.tool.as_deref(), Some("aider"));
+        assert_eq!(b.model_version.as_deref(), Some("gpt-4o"));
+        assert_eq!(b.reviewer, None);
+    }
+
+    #[test]
+    fn block_ends_at_first_unindented_line() {
+        // `reviewer:` at column 0 is a trailer-like line, not part of the block.
+        let msg = "T\n\nAI-Attribution:\n  tool: cursor\nreviewer: Bob\n  prompt-ref: late\n";
+        let b = parse(msg).expect("block");
+        assert_eq!(b.tool.as_deref(), Some("cursor"));
+        assert_eq!(b.reviewer, None);
+        assert_eq!(b.prompt_ref, None);
+    }
+
+    #[test]
+    fn blank_line_with_spaces_ends_the_block() {
+        // Whitespace-only lines look blank to a reader, so they close the block.
+        let msg = "T\n\nAI-Attribution:\n  tool: codex\n   \n  reviewer: Bob\n";
+        let b = parse(msg).expect("block");
+        assert_eq!(b.reviewer, None);
+    }
+
+    #[test]
+    fn crlf_message() {
+        let msg = "T\r\n\r\nAI-Attribution:\r\n  tool: jules\r\n  human-modifications: none\r\n";
+        let b = parse(msg).expect("block");
+        assert_eq!(b.line, 3);
+        assert_eq!(b.tool.as_deref(), Some("jules"));
+        assert_eq!(b.human_modifications.as_deref(), Some("none"));
+    }
+
+    #[test]
+    fn header_with_text_after_colon_is_not_a_header() {
+        // `AI-Attribution: yes` is an ordinary trailer, not the block form.
+        assert_eq!(parse("T\n\nAI-Attribution: yes\n  tool: x\n"), None);
+        assert_eq!(parse("T\n\n  AI-Attribution:\n  tool: x\n"), None);
+        assert_eq!(parse("T\n\nAI-Attributions:\n  tool: x\n"), None);
+    }
+
+    #[test]
+    fn empty_header_is_skipped_for_a_later_block() {
+        // A header without fields says nothing; the next block counts.
+        let msg = "AI-Attribution:\n\nAI-Attribution:\n  tool:\n\nAI-Attribution:\n  tool: amp\n";
+        let b = parse(msg).expect("block");
+        assert_eq!(b.line, 6);
+        assert_eq!(b.tool.as_deref(), Some("amp"));
+    }
+
+    #[test]
+    fn repeated_field_keeps_last_and_non_ascii_survives() {
+        let msg = "T\n\nAI-Attribution:\n  reviewer: Zoë\n  reviewer: 李雷 🎉\n";
+        let b = parse(msg).expect("block");
+        assert_eq!(b.reviewer.as_deref(), Some("李雷 🎉"));
+    }
+
+    #[test]
+    fn no_block_and_odd_inputs_do_not_panic() {
+        assert_eq!(parse(""), None);
+        assert_eq!(parse("AI-Attribution"), None);
+        assert_eq!(parse("AI-Attributio"), None);
+        assert_eq!(parse("é"), None);
+        assert_eq!(parse("AI-Attribution:"), None);
+        // A multi-byte char where the colon would be must not split a char.
+        assert_eq!(parse("AI-Attributioné:\n  tool: x"), None);
+    }
 }

@@ -378,7 +378,11 @@ pub fn merge(
         ));
         if let Some(a) = &n.agent {
             if p.tool.is_none() {
-                p.tool = a.tool.clone();
+                // git-ai names tools in its own words (`claude`); report the canonical id.
+                p.tool = a
+                    .tool
+                    .as_deref()
+                    .map(|t| agents::known_tool(t).map_or_else(|| t.to_string(), str::to_string));
             }
             if p.model_version.is_none() {
                 p.model_version = a.model.clone();

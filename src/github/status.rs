@@ -1,0 +1,686 @@
+//! Whether each corrective action is verified (DESIGN §4), read from its
+//! GitHub issue and timeline (online) or from the record and `git blame`
+//! (offline). [`verify`] and [`verify_record`] are pure; [`statuses`] and
+//! [`statuses_offline`] gather the inputs and are what `aeef ca status`,
+//! `aeef ca review` and the gate call.
+use chrono::{DateTime, Days, FixedOffset, NaiveDate, Utc};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::client::{Client, Method};
+use super::{GithubError, RepoSlug, VERIFIED_LABEL};
+use crate::git::Repo;
+use crate::incident::store::LoadedIncident;
+use crate::incident::{CaStatus, CorrectiveAction, Incident};
+
+/// Why an action is (not) verified; stable kebab-case codes in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReasonCode {
+    /// Closed as completed and confirmed by someone other than the owner
+    /// and the assignees (online), or a committed `verified_by` (offline).
+    Verified,
+    /// The record has no `issue:` yet.
+    NotFiled,
+    /// The issue number in the record does not exist (or was deleted).
+    IssueMissing,
+    /// The issue is open and was never closed.
+    Open,
+    /// The issue was closed and reopened.
+    Reopened,
+    /// Closed as "not planned".
+    NotPlanned,
+    /// Closed for another reason (duplicate, or no reason recorded).
+    ClosedOther,
+    /// Closed as completed, but only the owner or an assignee closed it or
+    /// added `ca-verified`: the verifier is the owner (`ca-verified-by-owner`).
+    VerifiedByOwner,
+    /// Offline: the record has no `verified_by`.
+    NoVerifier,
+    /// Offline: the commit that wrote `verified_by` was authored by the owner.
+    CommittedByOwner,
+    /// Offline: `verified_by` is not committed at HEAD (or differs there).
+    NotCommitted,
+}
+
+impl ReasonCode {
+    /// True when someone claimed verification but it was the owner or an
+    /// assignee (the gate's `ca-verified-by-owner` rule).
+    pub fn by_owner(self) -> bool {
+        matches!(
+            self,
+            ReasonCode::VerifiedByOwner | ReasonCode::CommittedByOwner
+        )
+    }
+}
+
+/// The verification decision for one action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verification {
+    pub verified: bool,
+    pub verifier: Option<String>,
+    pub verified_at: Option<DateTime<FixedOffset>>,
+    pub code: ReasonCode,
+    /// A sentence for people.
+    pub reason: String,
+    /// The issue's assignees (online only).
+    pub assignees: Vec<String>,
+}
+
+impl Verification {
+    fn no(code: ReasonCode, reason: impl Into<String>, assignees: Vec<String>) -> Self {
+        Verification {
+            verified: false,
+            verifier: None,
+            verified_at: None,
+            code,
+            reason: reason.into(),
+            assignees,
+        }
+    }
+}
+
+fn login(v: &Value) -> Option<String> {
+    v.get("login").and_then(Value::as_str).map(str::to_string)
+}
+
+fn time(v: &Value, key: &str) -> Option<DateTime<FixedOffset>> {
+    v.get(key)
+        .and_then(Value::as_str)
+        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+}
+
+/// Decides verification from the issue and its timeline as GitHub returns
+/// them (`GET /repos/O/R/issues/N` and `…/N/timeline`). Unknown event types
+/// and malformed events are ignored.
+///
+/// Verified when the issue is closed with `state_reason: completed` and the
+/// actor of the last `closed` event, or the actor who added the
+/// `ca-verified` label (after the last reopening, not removed since), is
+/// neither `owner` nor an assignee (logins compare case-insensitively).
+pub fn verify(owner: Option<&str>, issue: &Value, timeline: &[Value]) -> Verification {
+    let mut assignees: Vec<String> = issue
+        .get("assignees")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(login).collect())
+        .unwrap_or_default();
+    if let Some(a) = issue.get("assignee").and_then(login)
+        && !assignees.iter().any(|x| x.eq_ignore_ascii_case(&a))
+    {
+        assignees.push(a);
+    }
+    let excluded = |who: &str| {
+        owner.is_some_and(|o| o.eq_ignore_ascii_case(who))
+            || assignees.iter().any(|a| a.eq_ignore_ascii_case(who))
+    };
+
+    let mut ever_closed = false;
+    let mut closer: Option<(String, Option<DateTime<FixedOffset>>)> = None;
+    let mut labeler: Option<(String, Option<DateTime<FixedOffset>>)> = None;
+    for ev in timeline {
+        let Some(kind) = ev.get("event").and_then(Value::as_str) else {
+            continue;
+        };
+        let actor = ev.get("actor").and_then(login);
+        let at = time(ev, "created_at");
+        let label_is_verified = ev
+            .get("label")
+            .and_then(|l| l.get("name"))
+            .and_then(Value::as_str)
+            .is_some_and(|n| n.eq_ignore_ascii_case(VERIFIED_LABEL));
+        match kind {
+            "closed" => {
+                ever_closed = true;
+                closer = actor.map(|a| (a, at));
+            }
+            "reopened" => {
+                // A confirmation given before the reopening no longer holds.
+                closer = None;
+                labeler = None;
+            }
+            "labeled" if label_is_verified => labeler = actor.map(|a| (a, at)),
+            "unlabeled" if label_is_verified => labeler = None,
+            _ => {}
+        }
+    }
+    let has_label = issue
+        .get("labels")
+        .and_then(Value::as_array)
+        .is_some_and(|ls| {
+            ls.iter().any(|l| {
+                l.get("name")
+                    .and_then(Value::as_str)
+                    .or(l.as_str())
+                    .is_some_and(|n| n.eq_ignore_ascii_case(VERIFIED_LABEL))
+            })
+        });
+    if !has_label {
+        labeler = None;
+    }
+
+    match issue.get("state").and_then(Value::as_str) {
+        Some("closed") => {}
+        _ if ever_closed => {
+            return Verification::no(
+                ReasonCode::Reopened,
+                "the issue was reopened after closing",
+                assignees,
+            );
+        }
+        _ => return Verification::no(ReasonCode::Open, "the issue is open", assignees),
+    }
+    match issue.get("state_reason").and_then(Value::as_str) {
+        Some("completed") => {}
+        Some("not_planned") => {
+            return Verification::no(
+                ReasonCode::NotPlanned,
+                "the issue was closed as not planned",
+                assignees,
+            );
+        }
+        Some(other) => {
+            return Verification::no(
+                ReasonCode::ClosedOther,
+                format!("the issue was closed as {other}, not as completed"),
+                assignees,
+            );
+        }
+        None => {
+            return Verification::no(
+                ReasonCode::ClosedOther,
+                "the issue was closed without a reason; close it as completed",
+                assignees,
+            );
+        }
+    }
+    if closer.is_none() {
+        closer = issue
+            .get("closed_by")
+            .and_then(login)
+            .map(|l| (l, time(issue, "closed_at")));
+    }
+    for (who, at) in [closer.clone(), labeler.clone()].into_iter().flatten() {
+        if !excluded(&who) {
+            return Verification {
+                verified: true,
+                verifier: Some(who.clone()),
+                verified_at: at.or_else(|| time(issue, "closed_at")),
+                code: ReasonCode::Verified,
+                reason: if closer.as_ref().is_some_and(|c| c.0 == who) {
+                    format!(
+                        "closed as completed by @{who}, who is neither the owner nor an assignee"
+                    )
+                } else {
+                    format!(
+                        "`{VERIFIED_LABEL}` added by @{who}, who is neither the owner nor an assignee"
+                    )
+                },
+                assignees,
+            };
+        }
+    }
+    let who = closer
+        .map(|c| format!("closed by @{}", c.0))
+        .unwrap_or_else(|| "closed".into());
+    Verification::no(
+        ReasonCode::VerifiedByOwner,
+        format!(
+            "{who}, the owner or an assignee; someone else must close it or add `{VERIFIED_LABEL}`"
+        ),
+        assignees,
+    )
+}
+
+/// True when a commit author (name, e-mail) is the GitHub user `login`:
+/// the name equals the login, the e-mail's local part equals it, or the
+/// e-mail is GitHub's noreply address (`ID+login@users.noreply.github.com`
+/// or `login@users.noreply.github.com`). All comparisons ignore case. This
+/// errs towards "same person": a wrongly refused verification costs a
+/// re-verification, a wrongly accepted one defeats the rule.
+pub fn author_is_login(name: &str, email: &str, login: &str) -> bool {
+    let login = login.trim().trim_start_matches('@');
+    if login.is_empty() {
+        return false;
+    }
+    if name.trim().eq_ignore_ascii_case(login) {
+        return true;
+    }
+    let email = email.trim().to_ascii_lowercase();
+    let local = email.split('@').next().unwrap_or("");
+    let local = if email.ends_with("@users.noreply.github.com") {
+        local.split_once('+').map_or(local, |(_, l)| l)
+    } else {
+        local
+    };
+    local.eq_ignore_ascii_case(login)
+}
+
+/// The author of the commit that last wrote the `verified_by` line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineAuthor {
+    pub commit: String,
+    pub name: String,
+    pub email: String,
+}
+
+/// Offline decision: the record's `verified_by` must be set, differ from
+/// the owner, be committed as it stands (`committed_verifier` is the value
+/// at HEAD), and the commit that wrote the line (`author`) must not be the
+/// owner's.
+pub fn verify_record(
+    action: &CorrectiveAction,
+    committed_verifier: Option<&str>,
+    author: Option<&LineAuthor>,
+) -> Verification {
+    let Some(v) = action
+        .verified_by
+        .as_deref()
+        .filter(|v| !v.trim().is_empty())
+    else {
+        return Verification::no(
+            ReasonCode::NoVerifier,
+            "the record has no `verified_by`",
+            vec![],
+        );
+    };
+    let owner = action.owner.as_deref().unwrap_or("");
+    if !owner.is_empty()
+        && v.trim_start_matches('@')
+            .eq_ignore_ascii_case(owner.trim_start_matches('@'))
+    {
+        return Verification::no(
+            ReasonCode::VerifiedByOwner,
+            format!("`verified_by` is the owner @{owner}"),
+            vec![],
+        );
+    }
+    if committed_verifier != Some(v) {
+        return Verification::no(
+            ReasonCode::NotCommitted,
+            "`verified_by` is not committed at HEAD; commit the record",
+            vec![],
+        );
+    }
+    let Some(a) = author else {
+        return Verification::no(
+            ReasonCode::NotCommitted,
+            "the commit that wrote `verified_by` could not be found",
+            vec![],
+        );
+    };
+    if !owner.is_empty() && author_is_login(&a.name, &a.email, owner) {
+        let short = a.commit.get(..12).unwrap_or(&a.commit);
+        return Verification::no(
+            ReasonCode::CommittedByOwner,
+            format!("`verified_by` was committed by the owner @{owner} ({short})"),
+            vec![],
+        );
+    }
+    Verification {
+        verified: true,
+        verifier: Some(v.to_string()),
+        verified_at: action.verified_at,
+        code: ReasonCode::Verified,
+        reason: format!("`verified_by: {v}` in the record, not committed by the owner"),
+        assignees: vec![],
+    }
+}
+
+/// What the issue looks like on GitHub.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IssueState {
+    Open,
+    Closed,
+    /// Not filed, or the number does not exist.
+    Missing,
+    /// Offline: not asked.
+    Unknown,
+}
+
+/// One line of `aeef ca status` (DESIGN §8), plus what the review and the
+/// gate need.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ActionStatus {
+    pub incident: String,
+    pub corrective_action: String,
+    pub issue: Option<u64>,
+    pub state: IssueState,
+    pub verified: bool,
+    pub verifier: Option<String>,
+    pub reason: String,
+    pub reason_code: ReasonCode,
+    pub overdue: bool,
+    pub next_effectiveness_mark: Option<NaiveDate>,
+    /// The mark is past and its evaluation is not recorded.
+    pub effectiveness_overdue: bool,
+    pub verified_at: Option<DateTime<FixedOffset>>,
+    pub owner: Option<String>,
+    pub assignees: Vec<String>,
+    pub due: Option<NaiveDate>,
+    pub action: String,
+    pub record_status: CaStatus,
+    /// The record's path, relative to the repository root.
+    pub file: String,
+}
+
+/// The next effectiveness evaluation: 30 days after verification until the
+/// day-30 evaluation is recorded, then 90 days; `None` when unverified or
+/// both are done.
+pub fn next_mark(
+    action: &CorrectiveAction,
+    verified_at: Option<DateTime<FixedOffset>>,
+) -> Option<NaiveDate> {
+    let day = verified_at?.date_naive();
+    let eff = action.effectiveness.clone().unwrap_or_default();
+    if eff.day30.is_none() {
+        day.checked_add_days(Days::new(30))
+    } else if eff.day90.is_none() {
+        day.checked_add_days(Days::new(90))
+    } else {
+        None
+    }
+}
+
+/// Combines an action, its verification and the clock into a status line.
+pub fn build_status(
+    inc: &Incident,
+    file: &str,
+    action: &CorrectiveAction,
+    state: IssueState,
+    v: Verification,
+    now: DateTime<Utc>,
+) -> ActionStatus {
+    let today = now.date_naive();
+    let verified_at = if v.verified { v.verified_at } else { None };
+    let mark = if v.verified {
+        next_mark(action, verified_at)
+    } else {
+        None
+    };
+    ActionStatus {
+        incident: inc.id.clone(),
+        corrective_action: action.id.clone(),
+        issue: action.issue,
+        state,
+        verified: v.verified,
+        verifier: v.verifier,
+        reason: v.reason,
+        reason_code: v.code,
+        overdue: !v.verified
+            && action.status != CaStatus::WontDo
+            && action.due.is_some_and(|d| d < today),
+        next_effectiveness_mark: mark,
+        effectiveness_overdue: mark.is_some_and(|m| m < today),
+        verified_at,
+        owner: action.owner.clone(),
+        assignees: v.assignees,
+        due: action.due,
+        action: action.action.clone(),
+        record_status: action.status,
+        file: file.to_string(),
+    }
+}
+
+/// Reads every action's issue and timeline from GitHub and decides. The
+/// repository is checked first so a wrong `--repo` is an error, not a
+/// list of "missing" issues. Needs `issues: read`.
+pub async fn statuses(
+    client: &Client,
+    slug: &RepoSlug,
+    incidents: &[LoadedIncident],
+    now: DateTime<Utc>,
+) -> Result<Vec<ActionStatus>, GithubError> {
+    let repo_s = slug.to_string();
+    let perm = "issues: read";
+    let base = slug.api_path();
+    let r = client.request(Method::Get, &base, None).await?;
+    client.check(Method::Get, &base, r, &repo_s, perm)?;
+    let mut out = Vec::new();
+    for li in incidents {
+        for a in &li.incident.corrective_actions {
+            let Some(n) = a.issue else {
+                let v = Verification::no(
+                    ReasonCode::NotFiled,
+                    "no issue filed yet (`aeef ca file`)",
+                    vec![],
+                );
+                out.push(build_status(
+                    &li.incident,
+                    &li.path,
+                    a,
+                    IssueState::Missing,
+                    v,
+                    now,
+                ));
+                continue;
+            };
+            let path = format!("{base}/issues/{n}");
+            let resp = client.request(Method::Get, &path, None).await?;
+            if matches!(resp.status, 404 | 410) {
+                let v = Verification::no(
+                    ReasonCode::IssueMissing,
+                    format!("issue #{n} does not exist in {repo_s}"),
+                    vec![],
+                );
+                out.push(build_status(
+                    &li.incident,
+                    &li.path,
+                    a,
+                    IssueState::Missing,
+                    v,
+                    now,
+                ));
+                continue;
+            }
+            let issue = client.check(Method::Get, &path, resp, &repo_s, perm)?.body;
+            let timeline = client
+                .get_all(&format!("{path}/timeline"), &repo_s, perm)
+                .await?;
+            let state = match issue.get("state").and_then(Value::as_str) {
+                Some("closed") => IssueState::Closed,
+                _ => IssueState::Open,
+            };
+            let v = verify(a.owner.as_deref(), &issue, &timeline);
+            out.push(build_status(&li.incident, &li.path, a, state, v, now));
+        }
+    }
+    Ok(out)
+}
+
+/// Decides from the records alone (no token, `--offline`): `verified_by`
+/// must be committed at HEAD by someone other than the owner, read with
+/// `git blame` on the `verified_by:` line. Issue states are `unknown`
+/// (or `missing` when no issue is recorded).
+pub fn statuses_offline(
+    repo: &Repo,
+    incidents: &[LoadedIncident],
+    now: DateTime<Utc>,
+) -> Vec<ActionStatus> {
+    let head = repo.resolve_commit("HEAD").ok();
+    let mut out = Vec::new();
+    for li in incidents {
+        let head_text = head.as_deref().and_then(|h| blob_at(repo, h, &li.path));
+        let head_record = head_text
+            .as_deref()
+            .and_then(|t| serde_saphyr::from_str::<Incident>(t).ok());
+        for a in &li.incident.corrective_actions {
+            let committed = head_record
+                .as_ref()
+                .and_then(|r| r.corrective_actions.iter().find(|c| c.id == a.id))
+                .and_then(|c| c.verified_by.clone());
+            let author = match (&head, &head_text) {
+                (Some(h), Some(t)) if committed.is_some() => {
+                    line_author(repo, h, &li.path, t, &a.id)
+                }
+                _ => None,
+            };
+            let v = verify_record(a, committed.as_deref(), author.as_ref());
+            let state = if a.issue.is_some() {
+                IssueState::Unknown
+            } else {
+                IssueState::Missing
+            };
+            out.push(build_status(&li.incident, &li.path, a, state, v, now));
+        }
+    }
+    out
+}
+
+fn blob_at(repo: &Repo, rev: &str, path: &str) -> Option<String> {
+    let r = repo.git2();
+    let commit = r.find_commit(git2::Oid::from_str(rev).ok()?).ok()?;
+    let entry = commit
+        .tree()
+        .ok()?
+        .get_path(std::path::Path::new(path))
+        .ok()?;
+    let blob = entry.to_object(r).ok()?.peel_to_blob().ok()?;
+    Some(String::from_utf8_lossy(blob.content()).into_owned())
+}
+
+fn line_author(repo: &Repo, head: &str, path: &str, text: &str, ca: &str) -> Option<LineAuthor> {
+    let line = super::file::key_line(text, ca, "verified_by")?;
+    let n = u32::try_from(line + 1).ok()?;
+    let bl = crate::git::blame::blame(repo, head, path, &[(n, n)]).ok()?;
+    let commit = bl.first()?.commit.clone();
+    let c = repo
+        .git2()
+        .find_commit(git2::Oid::from_str(&commit).ok()?)
+        .ok()?;
+    let author = c.author();
+    Some(LineAuthor {
+        name: author.name().unwrap_or("").to_string(),
+        email: author.email().unwrap_or("").to_string(),
+        commit,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn issue(state: &str, reason: Option<&str>, assignees: &[&str], labels: &[&str]) -> Value {
+        json!({
+            "number": 7, "state": state, "state_reason": reason,
+            "assignees": assignees.iter().map(|a| json!({"login": a})).collect::<Vec<_>>(),
+            "labels": labels.iter().map(|l| json!({"name": l})).collect::<Vec<_>>(),
+            "closed_at": "2026-11-21T10:00:00Z",
+        })
+    }
+    fn ev(kind: &str, actor: &str) -> Value {
+        json!({"event": kind, "actor": {"login": actor}, "created_at": "2026-11-21T10:00:00Z"})
+    }
+    fn label_ev(kind: &str, actor: &str, name: &str) -> Value {
+        json!({"event": kind, "actor": {"login": actor}, "label": {"name": name}, "created_at": "2026-11-22T10:00:00Z"})
+    }
+
+    #[test]
+    fn closed_by_someone_else_is_verified() {
+        let v = verify(
+            Some("alice"),
+            &issue("closed", Some("completed"), &["alice"], &[]),
+            &[ev("closed", "bob")],
+        );
+        assert!(v.verified);
+        assert_eq!(v.verifier.as_deref(), Some("bob"));
+    }
+
+    #[test]
+    fn closed_by_assignee_is_not() {
+        let v = verify(
+            Some("alice"),
+            &issue("closed", Some("completed"), &["carol"], &[]),
+            &[ev("closed", "Carol")],
+        );
+        assert!(!v.verified);
+        assert_eq!(v.code, ReasonCode::VerifiedByOwner);
+    }
+
+    #[test]
+    fn label_by_other_counts_label_by_owner_does_not() {
+        let i = issue("closed", Some("completed"), &["alice"], &[VERIFIED_LABEL]);
+        let v = verify(
+            Some("alice"),
+            &i,
+            &[
+                ev("closed", "alice"),
+                label_ev("labeled", "dave", VERIFIED_LABEL),
+            ],
+        );
+        assert_eq!((v.verified, v.verifier.as_deref()), (true, Some("dave")));
+        let v = verify(
+            Some("alice"),
+            &i,
+            &[
+                ev("closed", "alice"),
+                label_ev("labeled", "alice", VERIFIED_LABEL),
+            ],
+        );
+        assert!(!v.verified);
+        // Removed again: no longer counts.
+        let i2 = issue("closed", Some("completed"), &["alice"], &[]);
+        let v = verify(
+            Some("alice"),
+            &i2,
+            &[
+                ev("closed", "alice"),
+                label_ev("labeled", "dave", VERIFIED_LABEL),
+                label_ev("unlabeled", "alice", VERIFIED_LABEL),
+            ],
+        );
+        assert!(!v.verified);
+    }
+
+    #[test]
+    fn reopened_not_planned_and_unknown_events() {
+        let v = verify(
+            Some("alice"),
+            &issue("open", None, &[], &[]),
+            &[ev("closed", "bob"), ev("reopened", "alice")],
+        );
+        assert_eq!(v.code, ReasonCode::Reopened);
+        let v = verify(
+            Some("alice"),
+            &issue("closed", Some("not_planned"), &[], &[]),
+            &[ev("closed", "bob")],
+        );
+        assert_eq!(v.code, ReasonCode::NotPlanned);
+        let v = verify(
+            Some("alice"),
+            &issue("closed", Some("completed"), &[], &[]),
+            &[
+                json!({"event": "brand_new_kind", "weird": [1]}),
+                json!(42),
+                json!({"no_event": true}),
+                ev("closed", "bob"),
+            ],
+        );
+        assert!(v.verified);
+        // Closed, reopened, closed again by the owner: the first closer no longer counts.
+        let v = verify(
+            Some("alice"),
+            &issue("closed", Some("completed"), &[], &[]),
+            &[
+                ev("closed", "bob"),
+                ev("reopened", "alice"),
+                ev("closed", "alice"),
+            ],
+        );
+        assert!(!v.verified);
+    }
+
+    #[test]
+    fn author_login_rule() {
+        assert!(author_is_login("alice", "x@example.com", "Alice"));
+        assert!(author_is_login("Alice Human", "alice@example.com", "alice"));
+        assert!(author_is_login(
+            "A",
+            "12345+alice@users.noreply.github.com",
+            "alice"
+        ));
+        assert!(!author_is_login("Bob", "bob@example.com", "alice"));
+        assert!(!author_is_login("Bob", "bob@example.com", ""));
+    }
+}

@@ -1,0 +1,621 @@
+//! `aeef ca file | status | review` end to end: the real binary, real git
+//! repositories holding incident records, and a stateful fake GitHub.
+mod common;
+mod fake_github;
+
+use std::time::{Duration, Instant};
+
+use common::{RepoBuilder, aeef_env, stderr, stdout};
+use fake_github::{Fake, FaultKind};
+use serde_json::{Value, json};
+
+/// Distinctive so a leak anywhere is found by a substring search.
+const TOKEN: &str = "ghp_S3cretTokenValue0123456789abcdefXYZ";
+
+fn record(id: &str, actions: &str) -> String {
+    format!(
+        "# yaml-language-server: $schema=../schemas/incident.schema.json\n\
+         id: {id} # keep this comment\n\
+         title: Payment retry double-charges\n\
+         severity: SEV-2\n\
+         status: resolved\n\
+         detected_at: 2026-11-02T09:14:00Z\n\
+         corrective_actions:\n{actions}"
+    )
+}
+
+fn ca(id: &str, category: &str, owner: &str, extra: &str) -> String {
+    format!(
+        "  - id: {id}\n    action: Do {id}\n    category: {category}   # why\n    owner: {owner}\n    due: 2026-11-20\n{extra}"
+    )
+}
+
+fn three_actions() -> String {
+    [
+        ca("CA-1", "test-improvement", "alice", ""),
+        ca("CA-2", "scanning-rule", "bob", ""),
+        ca("CA-3", "training", "carol", ""),
+    ]
+    .concat()
+}
+
+fn repo_with(files: &[(&str, String)]) -> RepoBuilder {
+    let mut r = RepoBuilder::new();
+    r.write("README.md", "x\n");
+    for (p, t) in files {
+        r.write(p, t);
+    }
+    r.commit("records");
+    r
+}
+
+/// Runs aeef against the fake with the token set; asserts the token never
+/// shows up in stdout or stderr.
+fn run(r: &RepoBuilder, fake: &Fake, args: &[&str]) -> std::process::Output {
+    run_tok(r, fake, args, TOKEN)
+}
+
+fn run_tok(r: &RepoBuilder, fake: &Fake, args: &[&str], token: &str) -> std::process::Output {
+    let uri = fake.uri();
+    let o = aeef_env(
+        r.path(),
+        args,
+        &[
+            ("GITHUB_TOKEN", token),
+            ("GITHUB_API_URL", &uri),
+            ("GITHUB_REPOSITORY", "acme/pay"),
+        ],
+    );
+    let all = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(!all.contains(TOKEN), "token leaked in output:\n{all}");
+    assert!(
+        !all.contains(&TOKEN[4..20]),
+        "token fragment leaked:\n{all}"
+    );
+    o
+}
+
+fn json_out(o: &std::process::Output) -> Value {
+    serde_json::from_str(&stdout(o))
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{}", stdout(o), stderr(o)))
+}
+
+fn issue_in_record(r: &RepoBuilder, file: &str, ca: &str) -> Option<u64> {
+    let text = std::fs::read_to_string(r.path().join(file)).unwrap();
+    let inc: aeef::incident::Incident = serde_saphyr::from_str(&text).unwrap();
+    inc.corrective_actions
+        .into_iter()
+        .find(|c| c.id == ca)
+        .and_then(|c| c.issue)
+}
+
+const F: &str = "incidents/INC-2026-007.yaml";
+
+// Guards idempotency: reruns, and reruns with the record reset, never file twice.
+#[tokio::test(flavor = "multi_thread")]
+async fn rerun_three_times_files_exactly_one_issue_per_action() {
+    let fake = Fake::start(TOKEN).await;
+    let r = repo_with(&[(F, record("INC-2026-007", &three_actions()))]);
+    let first = run(&r, &fake, &["ca", "file", "--format", "json"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let j = json_out(&first);
+    assert_eq!(j["schema_version"], 1);
+    assert_eq!(j["created"].as_array().unwrap().len(), 3);
+    // Second run: the records carry the numbers, nothing to do.
+    let second = run(&r, &fake, &["ca", "file", "--format", "json"]);
+    assert!(second.status.success());
+    assert_eq!(json_out(&second)["created"], json!([]));
+    // Third run with the numbers lost from the records: markers find them.
+    r.git(&["checkout", "--", F]);
+    let third = run(&r, &fake, &["ca", "file", "--format", "json"]);
+    assert!(third.status.success(), "{}", stderr(&third));
+    let j3 = json_out(&third);
+    assert_eq!(j3["created"], json!([]));
+    assert_eq!(j3["existing"].as_array().unwrap().len(), 3);
+
+    for (c, owner, cat) in [
+        ("CA-1", "alice", "test-improvement"),
+        ("CA-2", "bob", "scanning-rule"),
+        ("CA-3", "carol", "training"),
+    ] {
+        let found = fake.with_marker(&format!("<!-- aeef:ca INC-2026-007/{c} -->"));
+        assert_eq!(found.len(), 1, "{c}: {found:?}");
+        assert_eq!(issue_in_record(&r, F, c), Some(found[0]));
+        let st = fake.st();
+        let i = &st.issues[&found[0]];
+        assert_eq!(i.title, format!("[INC-2026-007/{c}] Do {c}"));
+        assert_eq!(i.assignees, vec![owner.to_string()]);
+        assert!(
+            i.labels.contains(&"ai-incident-ca".to_string())
+                && i.labels.contains(&format!("ca:{cat}"))
+        );
+        assert!(
+            i.body.contains(&format!("@{owner}"))
+                && i.body.contains("2026-11-20")
+                && i.body.contains(F)
+        );
+    }
+    assert_eq!(fake.st().issues.len(), 3);
+    assert_eq!(fake.count("POST /repos/acme/pay/issues"), 3);
+    assert!(fake.st().labels["ai-incident-ca"]["color"].is_string());
+    assert_eq!(
+        fake.st().missing_version,
+        0,
+        "every request sends X-GitHub-Api-Version"
+    );
+    // The edit kept comments and layout: only `issue:` lines were added.
+    let text = std::fs::read_to_string(r.path().join(F)).unwrap();
+    assert!(
+        text.contains("id: INC-2026-007 # keep this comment")
+            && text.contains("category: training   # why")
+    );
+    let diff = r.git(&["diff", "--numstat", "--", F]);
+    assert!(diff.starts_with("3\t0\t"), "{diff}");
+}
+
+// Guards "never retry a POST blindly": lost answers and failures before storing.
+#[tokio::test(flavor = "multi_thread")]
+async fn lost_answers_timeouts_and_5xx_never_duplicate_or_lose() {
+    let fake = Fake::start(TOKEN).await;
+    let r = repo_with(&[(F, record("INC-2026-007", &three_actions()))]);
+    fake.fault("POST", "/repos/acme/pay/issues", FaultKind::After502);
+    fake.fault(
+        "POST",
+        "/repos/acme/pay/issues",
+        FaultKind::Before(500, json!({"message": "Server Error"})),
+    );
+    fake.fault(
+        "POST",
+        "/repos/acme/pay/issues",
+        FaultKind::Delay(Duration::from_secs(3)),
+    );
+    let o = run(
+        &r,
+        &fake,
+        &[
+            "ca",
+            "file",
+            "--format",
+            "json",
+            "--timeout",
+            "0.7",
+            "--retry-backoff-ms",
+            "10",
+            "--verbose",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("POST /repos/acme/pay/issues"),
+        "verbose logs requests"
+    );
+    assert!(!stderr(&o).to_lowercase().contains("authorization"));
+    let j = json_out(&o);
+    assert_eq!(j["created"].as_array().unwrap().len(), 3, "{j}");
+    assert_eq!(j["failed"], json!([]));
+    for c in ["CA-1", "CA-2", "CA-3"] {
+        let found = fake.with_marker(&format!("<!-- aeef:ca INC-2026-007/{c} -->"));
+        assert_eq!(found.len(), 1, "{c}");
+        assert_eq!(issue_in_record(&r, F, c), Some(found[0]));
+    }
+    // 502 (stored) → found by re-listing; 500 (not stored) → one more POST; timeout (stored) → found.
+    assert_eq!(fake.count("POST /repos/acme/pay/issues"), 4);
+}
+
+// Guards the verification rule of DESIGN §4 against the raw timeline.
+#[tokio::test(flavor = "multi_thread")]
+async fn verification_read_from_issue_and_timeline() {
+    let fake = Fake::start(TOKEN).await;
+    let l = &["ai-incident-ca"];
+    let at = "2026-11-21T10:00:00Z";
+    let i1 = fake.seed("a", "", l, &["carol"]);
+    fake.close(i1, "carol", "completed", at); // assignee closes: no
+    let i2 = fake.seed("b", "", l, &["alice"]);
+    fake.close(i2, "bob", "completed", at); // someone else: yes
+    let i3 = fake.seed("c", "", l, &["alice"]);
+    fake.close(i3, "alice", "completed", at);
+    fake.label(i3, "ca-verified", "dave"); // label by someone else: yes
+    let i4 = fake.seed("d", "", l, &["alice"]);
+    fake.close(i4, "alice", "completed", at);
+    fake.label(i4, "ca-verified", "alice"); // owner: no
+    let i5 = fake.seed("e", "", l, &["alice"]);
+    fake.close(i5, "bob", "completed", at);
+    fake.reopen(i5, "alice"); // reopened: no
+    let i6 = fake.seed("f", "", l, &["alice"]);
+    fake.close(i6, "bob", "not_planned", at); // not planned: no
+    let i7 = fake.seed("g", "", l, &["alice"]);
+    for k in 0..130 {
+        // More than one page of events GitHub may add later.
+        fake.event(
+            i7,
+            json!({"event": format!("future_event_{k}"), "payload": {"x": [k]}}),
+        );
+    }
+    fake.event(
+        i7,
+        json!({"event": "cross-referenced", "source": {"issue": {"number": 1}}}),
+    );
+    fake.close(i7, "bob", "completed", at);
+    let actions: String = [
+        (1, i1),
+        (2, i2),
+        (3, i3),
+        (4, i4),
+        (5, i5),
+        (6, i6),
+        (7, i7),
+        (8, 999),
+    ]
+    .iter()
+    .map(|(k, n)| {
+        ca(
+            &format!("CA-{k}"),
+            "training",
+            "alice",
+            &format!("    issue: {n}\n"),
+        )
+    })
+    .collect();
+    let r = repo_with(&[(F, record("INC-2026-007", &actions))]);
+    let o = run(
+        &r,
+        &fake,
+        &[
+            "ca",
+            "status",
+            "--format",
+            "json",
+            "--now",
+            "2026-12-01T00:00:00Z",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j = json_out(&o);
+    assert_eq!(j["schema_version"], 1);
+    let a = j["actions"].as_array().unwrap();
+    let get = |k: usize| &a[k - 1];
+    let verified: Vec<bool> = a.iter().map(|x| x["verified"].as_bool().unwrap()).collect();
+    assert_eq!(
+        verified,
+        [false, true, true, false, false, false, true, false]
+    );
+    assert_eq!(get(1)["reason_code"], "verified-by-owner");
+    assert_eq!(get(2)["verifier"], "bob");
+    assert_eq!(get(2)["next_effectiveness_mark"], "2026-12-21");
+    assert_eq!(get(2)["overdue"], false);
+    assert_eq!(get(3)["verifier"], "dave");
+    assert_eq!(get(4)["reason_code"], "verified-by-owner");
+    assert_eq!(
+        (get(5)["state"].as_str(), get(5)["reason_code"].as_str()),
+        (Some("open"), Some("reopened"))
+    );
+    assert_eq!(get(5)["overdue"], true);
+    assert_eq!(get(6)["reason_code"], "not-planned");
+    assert_eq!(get(6)["state"], "closed");
+    assert_eq!(get(7)["verifier"], "bob");
+    assert_eq!(
+        (get(8)["state"].as_str(), get(8)["issue"].as_u64()),
+        (Some("missing"), Some(999))
+    );
+    assert!(
+        fake.count(&format!("GET /repos/acme/pay/issues/{i7}/timeline")) >= 2,
+        "timeline paginated"
+    );
+}
+
+// Guards pagination: a marker on the second page must be found.
+#[tokio::test(flavor = "multi_thread")]
+async fn finds_markers_among_150_issues_on_two_pages() {
+    let fake = Fake::start(TOKEN).await;
+    for k in 0..150u32 {
+        let body = if k == 2 {
+            "filed earlier\n<!-- aeef:ca INC-2026-007/CA-1 -->".to_string()
+        } else {
+            format!("<!-- aeef:ca INC-2025-{k:03}/CA-1 -->")
+        };
+        fake.seed(&format!("old {k}"), &body, &["ai-incident-ca"], &[]);
+    }
+    fake.seed(
+        "unlabelled",
+        "<!-- aeef:ca INC-2026-007/CA-2 -->",
+        &["other"],
+        &[],
+    );
+    let acts = [
+        ca("CA-1", "training", "alice", ""),
+        ca("CA-2", "training", "bob", ""),
+    ]
+    .concat();
+    let r = repo_with(&[(F, record("INC-2026-007", &acts))]);
+    let o = run(&r, &fake, &["ca", "file", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j = json_out(&o);
+    assert_eq!(
+        j["existing"],
+        json!([{"incident": "INC-2026-007", "corrective_action": "CA-1", "issue": 3}])
+    );
+    assert_eq!(j["created"][0]["issue"], 152);
+    let lists: Vec<String> = fake
+        .st()
+        .log
+        .iter()
+        .filter(|l| l.starts_with("GET /repos/acme/pay/issues?"))
+        .cloned()
+        .collect();
+    assert_eq!(lists.len(), 2, "{lists:?}");
+    assert!(
+        lists[0].contains("per_page=100")
+            && lists[0].contains("state=all")
+            && lists[0].contains("labels=ai-incident-ca")
+    );
+    assert!(lists[1].contains("page=2"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rate_limits_are_waited_out_within_max_wait() {
+    let fake = Fake::start(TOKEN).await;
+    let r = repo_with(&[(
+        F,
+        record("INC-2026-007", &ca("CA-1", "training", "alice", "")),
+    )]);
+    fake.fault("GET", "/repos/acme/pay/issues", FaultKind::RateLimit(1));
+    fake.fault("POST", "/repos/acme/pay/issues", FaultKind::RetryAfter(1));
+    let t = Instant::now();
+    let o = run(
+        &r,
+        &fake,
+        &["ca", "file", "--format", "json", "--max-wait", "10"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        t.elapsed() >= Duration::from_secs(2),
+        "waited for both limits"
+    );
+    assert_eq!(json_out(&o)["created"].as_array().unwrap().len(), 1);
+    assert_eq!(fake.st().issues.len(), 1);
+
+    // A reset an hour away is more than --max-wait allows: exit 2 at once.
+    let r2 = repo_with(&[(
+        F,
+        record("INC-2026-007", &ca("CA-1", "training", "alice", "")),
+    )]);
+    fake.fault("GET", "/repos/acme/pay/issues", FaultKind::RateLimit(3600));
+    let t = Instant::now();
+    let o = run(&r2, &fake, &["ca", "file", "--max-wait", "5"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("rate limit"), "{}", stderr(&o));
+    assert!(t.elapsed() < Duration::from_secs(5));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_token_forbidden_and_unknown_repo_exit_2_plainly() {
+    let fake = Fake::start(TOKEN).await;
+    let r = repo_with(&[(
+        F,
+        record("INC-2026-007", &ca("CA-1", "training", "alice", "")),
+    )]);
+    // The fake only knows TOKEN; this one leaks-checks against TOKEN too.
+    let o = run_tok(
+        &r,
+        &fake,
+        &["ca", "file", "--verbose"],
+        "ghp_wrongWRONGwrong",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("401") && e.contains("GITHUB_TOKEN"), "{e}");
+    assert!(!e.contains("ghp_wrongWRONGwrong"));
+
+    fake.fault(
+        "POST",
+        "/repos/acme/pay/labels",
+        FaultKind::Before(
+            403,
+            json!({"message": "Resource not accessible by integration"}),
+        ),
+    );
+    let o = run(&r, &fake, &["ca", "file"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("issues: write") && stderr(&o).contains("fork"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = run(&r, &fake, &["ca", "file", "--repo", "acme/nope"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("acme/nope") && stderr(&o).contains("not found"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(fake.st().issues.len(), 0);
+    assert_eq!(issue_in_record(&r, F, "CA-1"), None);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn read_retries_on_5xx_then_gives_up_with_exit_2() {
+    let fake = Fake::start(TOKEN).await;
+    let r = repo_with(&[(
+        F,
+        record(
+            "INC-2026-007",
+            &ca("CA-1", "training", "alice", "    issue: 1\n"),
+        ),
+    )]);
+    fake.seed("x", "", &["ai-incident-ca"], &["alice"]);
+    fake.fault(
+        "GET",
+        "/repos/acme/pay/issues/1",
+        FaultKind::Before(502, json!({})),
+    );
+    let o = run(
+        &r,
+        &fake,
+        &[
+            "ca",
+            "status",
+            "--format",
+            "json",
+            "--retry-backoff-ms",
+            "5",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(json_out(&o)["actions"][0]["state"], "open");
+    for _ in 0..4 {
+        fake.fault(
+            "GET",
+            "/repos/acme/pay/issues/1",
+            FaultKind::Before(503, json!({})),
+        );
+    }
+    let o = run(&r, &fake, &["ca", "status", "--retry-backoff-ms", "5"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("503"), "{}", stderr(&o));
+}
+
+// Guards the sticky comment: posting twice leaves one comment, updated.
+#[tokio::test(flavor = "multi_thread")]
+async fn review_digest_and_one_sticky_comment() {
+    let fake = Fake::start(TOKEN).await;
+    let board = fake.seed("weekly review", "", &[], &[]);
+    let acts = [
+        ca("CA-1", "training", "alice", ""),
+        ca("CA-2", "training", "alice", "").replace("2026-11-20", "2026-12-12"),
+        ca("CA-3", "training", "bob", "").replace("2026-11-20", "2026-12-05"),
+    ]
+    .concat();
+    let r = repo_with(&[(F, record("INC-2026-007", &acts))]);
+    let o = run(
+        &r,
+        &fake,
+        &["ca", "review", "--now", "2026-12-01T00:00:00Z"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let md = stdout(&o);
+    assert!(
+        md.starts_with("# Corrective-action review, 2026-12-01"),
+        "{md}"
+    );
+    let alice = md.find("### @alice").unwrap();
+    let overdue = md[alice..].find("**overdue** INC-2026-007/CA-1").unwrap();
+    let later = md[alice..].find("INC-2026-007/CA-2").unwrap();
+    assert!(overdue < later, "overdue first:\n{md}");
+    let soon = md.find("## Due in the next 7 days").unwrap();
+    assert!(
+        md[soon..].contains("CA-3")
+            && !md[soon..md.find("## Effectiveness").unwrap()].contains("CA-2")
+    );
+
+    for _ in 0..2 {
+        let o = run(
+            &r,
+            &fake,
+            &[
+                "ca",
+                "review",
+                "--post",
+                &board.to_string(),
+                "--now",
+                "2026-12-01T00:00:00Z",
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let st = fake.st();
+    let mine: Vec<_> = st
+        .comments
+        .iter()
+        .filter(|c| c.1 == board && c.2.contains("<!-- aeef:ca-review -->"))
+        .collect();
+    assert_eq!(mine.len(), 1);
+    assert!(mine[0].2.contains("### @bob"));
+    assert_eq!(st.log.iter().filter(|l| l.starts_with("PATCH")).count(), 1);
+}
+
+// Guards the offline rule: `verified_by` must be committed by someone other than the owner.
+#[test]
+fn offline_status_uses_blame_on_verified_by() {
+    let acts = [
+        ca("CA-1", "training", "alice", ""),
+        ca("CA-2", "training", "alice", ""),
+        ca("CA-3", "training", "alice", ""),
+    ]
+    .concat();
+    let mut r = RepoBuilder::new();
+    r.author("Alice Human", "alice@example.com");
+    r.write(F, &record("INC-2026-007", &acts));
+    r.commit("record");
+    // Bob verifies CA-1.
+    r.author("Bob Reviewer", "bob@example.com");
+    r.edit(
+        F,
+        13,
+        12,
+        &[
+            "    verified_by: bob",
+            "    verified_at: 2026-11-21T10:00:00Z",
+        ],
+    );
+    r.commit("verify CA-1");
+    // Alice writes a verifier into her own CA-2 (noreply address).
+    r.author("A. H.", "123+alice@users.noreply.github.com");
+    let text = std::fs::read_to_string(r.path().join(F)).unwrap();
+    let pos = text.lines().position(|l| l.contains("id: CA-2")).unwrap() + 5;
+    r.edit(F, pos + 1, pos, &["    verified_by: carol"]);
+    r.commit("verify CA-2 myself");
+    // CA-3 verified in the work tree only.
+    let text = std::fs::read_to_string(r.path().join(F)).unwrap();
+    let pos = text.lines().position(|l| l.contains("id: CA-3")).unwrap() + 5;
+    r.edit(F, pos + 1, pos, &["    verified_by: dave"]);
+
+    let o = aeef_env(
+        r.path(),
+        &[
+            "ca",
+            "status",
+            "--format",
+            "json",
+            "--now",
+            "2026-12-01T00:00:00Z",
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j = json_out(&o);
+    assert_eq!(j["mode"], "offline");
+    let a = j["actions"].as_array().unwrap();
+    assert_eq!(
+        (a[0]["verified"].as_bool(), a[0]["verifier"].as_str()),
+        (Some(true), Some("bob"))
+    );
+    assert_eq!(a[0]["next_effectiveness_mark"], "2026-12-21");
+    assert_eq!(a[1]["reason_code"], "committed-by-owner");
+    assert_eq!(a[2]["reason_code"], "not-committed");
+    assert_eq!(a[0]["state"], "missing");
+}
+
+#[test]
+fn dry_run_reads_repository_from_origin_without_token() {
+    let r = repo_with(&[(
+        F,
+        record("INC-2026-007", &ca("CA-1", "training", "alice", "")),
+    )]);
+    r.git(&[
+        "remote",
+        "add",
+        "origin",
+        "git@github.com:acme/payments.git",
+    ]);
+    let o = aeef_env(r.path(), &["ca", "file", "--dry-run"], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("would file in acme/payments: [INC-2026-007/CA-1] Do CA-1"),
+        "{}",
+        stdout(&o)
+    );
+    let o = aeef_env(r.path(), &["ca", "file"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("GITHUB_TOKEN"));
+}
