@@ -303,15 +303,11 @@ fn render(ctx: &Ctx, report: &Report, sources: &crate::findings::human::Sources,
             .map_err(std::io::Error::from)
             .and_then(|()| writeln!(o)),
         Format::Sarif => sarif::render(report, env!("CARGO_PKG_VERSION"), &mut o),
-        Format::Markdown => markdown::render(report, &mut o),
+        Format::Markdown => markdown::render_titled(report, title, &mut o),
         Format::Github => (|| {
             gh::annotations(report, &mut o)?;
-            if let Some(p) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
-                gh::append(std::path::Path::new(&p), &gh::step_summary(report, title))?;
-            }
-            if let Some(p) = std::env::var_os("GITHUB_OUTPUT").filter(|p| !p.is_empty()) {
-                gh::append(std::path::Path::new(&p), &gh::outputs(report))?;
-            }
+            let var = |k: &str| std::env::var_os(k).filter(|p| !p.is_empty()).map(PathBuf::from);
+            gh::write_step_files(report, title, var("GITHUB_STEP_SUMMARY").as_deref(), var("GITHUB_OUTPUT").as_deref())?;
             writeln!(o, "{title}: {} ({} error(s), {} warning(s))", verdict_word(report), report.errors(), report.warnings())
         })(),
         _ => (|| {
