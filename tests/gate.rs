@@ -60,7 +60,8 @@ fn gate(r: &RepoBuilder, args: &[&str]) -> (i32, Value) {
     let mut a = vec!["gate", "--format", "json"];
     a.extend_from_slice(args);
     let o = aeef(r.path(), &a);
-    let v = serde_json::from_str(&stdout(&o)).unwrap_or_else(|e| panic!("{e}: {} {}", stdout(&o), stderr(&o)));
+    let v = serde_json::from_str(&stdout(&o))
+        .unwrap_or_else(|e| panic!("{e}: {} {}", stdout(&o), stderr(&o)));
     (o.status.code().unwrap(), v)
 }
 
@@ -111,8 +112,14 @@ fn verified_by_someone_else_in_history_passes_even_when_overdue() {
     let (mut r, _) = repo();
     let text = std::fs::read_to_string(r.path().join("incidents/INC-2026-001.yaml")).unwrap();
     let text = text
-        .replace("    issue: 1\n", "    issue: 1\n    verified_by: dave\n    verified_at: 2026-11-19T10:00:00Z\n")
-        .replace("    issue: 2\n", "    issue: 2\n    verified_by: dave\n    verified_at: 2026-11-19T10:00:00Z\n");
+        .replace(
+            "    issue: 1\n",
+            "    issue: 1\n    verified_by: dave\n    verified_at: 2026-11-19T10:00:00Z\n",
+        )
+        .replace(
+            "    issue: 2\n",
+            "    issue: 2\n    verified_by: dave\n    verified_at: 2026-11-19T10:00:00Z\n",
+        );
     r.author("Dave Reviewer", "dave@example.com");
     r.write("incidents/INC-2026-001.yaml", &text);
     r.commit("Verify CA-1 and CA-2");
@@ -124,17 +131,29 @@ fn verified_by_someone_else_in_history_passes_even_when_overdue() {
     r.author("alice", "alice@example.com");
     r.write(
         "incidents/INC-2026-001.yaml",
-        &text.replace("    issue: 1\n", "    issue: 1\n    verified_by: dave\n    verified_at: 2026-11-19T10:00:00Z\n"),
+        &text.replace(
+            "    issue: 1\n",
+            "    issue: 1\n    verified_by: dave\n    verified_at: 2026-11-19T10:00:00Z\n",
+        ),
     );
     r.commit("Verify CA-1 myself");
     let (code, v) = gate(&r, &["--now", AFTER_DUE]);
     assert_eq!(code, 1, "{v}");
-    assert!(rules(&v, "error").contains(&"ca-unverified-overdue".to_string()), "{v}");
+    assert!(
+        rules(&v, "error").contains(&"ca-unverified-overdue".to_string()),
+        "{v}"
+    );
 }
 
 #[test]
 fn ai_commit_missing_each_required_field_fails() {
-    let fields = ["AI-Tool", "AI-Model-Version", "AI-Prompt-Ref", "AI-Human-Modifications", "AI-Reviewed-By"];
+    let fields = [
+        "AI-Tool",
+        "AI-Model-Version",
+        "AI-Prompt-Ref",
+        "AI-Human-Modifications",
+        "AI-Reviewed-By",
+    ];
     for missing in fields {
         let (mut r, _) = repo();
         let base = r.head();
@@ -155,9 +174,21 @@ fn ai_commit_missing_each_required_field_fails() {
         let head = r.commit("Update README");
         let (code, v) = gate(&r, &["--now", BEFORE_DUE, "--base", &base, "--head", &head]);
         assert_eq!(code, 1, "missing {missing}: {v}");
-        let f = v["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "provenance-incomplete").cloned().unwrap();
+        let f = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "provenance-incomplete")
+            .cloned()
+            .unwrap();
         assert_eq!(f["commit"], head.as_str());
-        assert!(f["message"].as_str().unwrap().ends_with(&format!("lacks {missing}")), "{f}");
+        assert!(
+            f["message"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("lacks {missing}")),
+            "{f}"
+        );
     }
     // An invalid level counts as missing.
     let (mut r, _) = repo();
@@ -193,7 +224,13 @@ fn change_touching_a_file_of_an_open_incident_fails() {
     let (code, v) = gate(&r, &["--now", BEFORE_DUE, "--base", &base, "--head", &head]);
     assert_eq!(code, 1);
     assert_eq!(rules(&v, "error"), ["touches-open-incident"]);
-    let f = v["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "touches-open-incident").cloned().unwrap();
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "touches-open-incident")
+        .cloned()
+        .unwrap();
     assert_eq!(f["file"], "src/pay.rs");
     assert_eq!(f["incident"], "INC-2026-001");
 }
@@ -222,12 +259,20 @@ fn pull_request_payload_gives_base_and_head() {
         serde_json::json!({"action": "synchronize", "number": 7, "pull_request": {"base": {"sha": base, "ref": "main"}, "head": {"sha": head, "ref": "topic"}}}).to_string(),
     )
     .unwrap();
-    let o = aeef_env(r.path(), &["gate", "--format", "json", "--now", BEFORE_DUE], &[("GITHUB_EVENT_PATH", event.to_str().unwrap())]);
+    let o = aeef_env(
+        r.path(),
+        &["gate", "--format", "json", "--now", BEFORE_DUE],
+        &[("GITHUB_EVENT_PATH", event.to_str().unwrap())],
+    );
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stdout(&o).contains("touches-open-incident"));
     // A push event has no pull request: only the incident rules run.
     std::fs::write(&event, r#"{"ref": "refs/heads/main", "after": "abc"}"#).unwrap();
-    let o = aeef_env(r.path(), &["gate", "--format", "json", "--now", BEFORE_DUE], &[("GITHUB_EVENT_PATH", event.to_str().unwrap())]);
+    let o = aeef_env(
+        r.path(),
+        &["gate", "--format", "json", "--now", BEFORE_DUE],
+        &[("GITHUB_EVENT_PATH", event.to_str().unwrap())],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
 }
 
@@ -243,7 +288,18 @@ fn shallow_history_cannot_decide() {
     git_in(dir.path(), &["clone", "-q", "--depth", "1", &url, "c"]);
     let clone = dir.path().join("c");
     let base = r.git(&["rev-parse", "HEAD~2"]);
-    let o = aeef(&clone, &["gate", "--now", BEFORE_DUE, "--base", base.trim(), "--head", "HEAD"]);
+    let o = aeef(
+        &clone,
+        &[
+            "gate",
+            "--now",
+            BEFORE_DUE,
+            "--base",
+            base.trim(),
+            "--head",
+            "HEAD",
+        ],
+    );
     assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
     let e = stderr(&o);
     assert!(e.contains("fetch-depth: 0"), "{e}");
@@ -252,12 +308,21 @@ fn shallow_history_cannot_decide() {
 #[test]
 fn unreadable_record_cannot_decide() {
     let (mut r, _) = repo();
-    r.write("incidents/INC-2026-002.yaml", "id: INC-2026-002\ntitle: [unclosed\n");
+    r.write(
+        "incidents/INC-2026-002.yaml",
+        "id: INC-2026-002\ntitle: [unclosed\n",
+    );
     r.commit("Broken record");
     let o = aeef(r.path(), &["gate", "--format", "json", "--now", BEFORE_DUE]);
     assert_eq!(o.status.code(), Some(2));
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let f = v["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "schema").cloned().unwrap();
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "schema")
+        .cloned()
+        .unwrap();
     assert_eq!(f["file"], "incidents/INC-2026-002.yaml");
     assert!(f["line"].as_u64().is_some());
     let o = aeef(r.path(), &["gate", "--now", BEFORE_DUE]);
@@ -270,8 +335,21 @@ fn github_unreachable_while_online_cannot_decide() {
     // Port 9 on loopback: nothing listens, the connection is refused at once.
     let o = aeef_env(
         r.path(),
-        &["gate", "--now", BEFORE_DUE, "--repo", "acme/pay", "--timeout", "2", "--retry-backoff-ms", "1"],
-        &[("GITHUB_TOKEN", "ghp_gate_secret_token_value"), ("GITHUB_API_URL", "http://127.0.0.1:9")],
+        &[
+            "gate",
+            "--now",
+            BEFORE_DUE,
+            "--repo",
+            "acme/pay",
+            "--timeout",
+            "2",
+            "--retry-backoff-ms",
+            "1",
+        ],
+        &[
+            ("GITHUB_TOKEN", "ghp_gate_secret_token_value"),
+            ("GITHUB_API_URL", "http://127.0.0.1:9"),
+        ],
     );
     assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
     let all = format!("{}{}", stdout(&o), stderr(&o));
@@ -281,7 +359,10 @@ fn github_unreachable_while_online_cannot_decide() {
     let o = aeef_env(
         r.path(),
         &["gate", "--offline", "--now", BEFORE_DUE],
-        &[("GITHUB_TOKEN", "ghp_gate_secret_token_value"), ("GITHUB_API_URL", "http://127.0.0.1:9")],
+        &[
+            ("GITHUB_TOKEN", "ghp_gate_secret_token_value"),
+            ("GITHUB_API_URL", "http://127.0.0.1:9"),
+        ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }

@@ -69,7 +69,12 @@ pub fn event_shas(path: &std::path::Path) -> miette::Result<Option<(String, Stri
     let Some(pr) = v.get("pull_request") else {
         return Ok(None);
     };
-    let sha = |k: &str| pr.get(k).and_then(|b| b.get("sha")).and_then(|s| s.as_str()).map(str::to_string);
+    let sha = |k: &str| {
+        pr.get(k)
+            .and_then(|b| b.get("sha"))
+            .and_then(|s| s.as_str())
+            .map(str::to_string)
+    };
     match (sha("base"), sha("head")) {
         (Some(b), Some(h)) => Ok(Some((b, h))),
         _ => Err(miette::miette!(
@@ -96,14 +101,26 @@ fn endpoint(repo: &Repo, rev: &str) -> Result<String, GitError> {
 }
 
 /// Reads the change: its commits with provenance and the files it touches.
-fn read_change(repo: &Repo, base: &str, head: &str, table: &provenance::AgentTable) -> miette::Result<Change> {
+fn read_change(
+    repo: &Repo,
+    base: &str,
+    head: &str,
+    table: &provenance::AgentTable,
+) -> miette::Result<Change> {
     let base = endpoint(repo, base)?;
     let head = endpoint(repo, head)?;
     let r = repo.git2();
     let mb = r
-        .merge_base(git2::Oid::from_str(&base).map_err(GitError::from)?, git2::Oid::from_str(&head).map_err(GitError::from)?)
+        .merge_base(
+            git2::Oid::from_str(&base).map_err(GitError::from)?,
+            git2::Oid::from_str(&head).map_err(GitError::from)?,
+        )
         .map_err(|_| GitError::Shallow {
-            what: format!("no merge base of {} and {} in this clone", &base[..12], &head[..12]),
+            what: format!(
+                "no merge base of {} and {} in this clone",
+                &base[..12],
+                &head[..12]
+            ),
         })?;
     let spec = vec![format!("{base}..{head}")];
     let mut stream = git::commits::LogStream::start(repo, &spec)?;
@@ -118,7 +135,10 @@ fn read_change(repo: &Repo, base: &str, head: &str, table: &provenance::AgentTab
         }
         if repo.is_shallow_boundary(&c.sha) && c.sha != head {
             return Err(GitError::Shallow {
-                what: format!("the history of the change stops at {} (shallow clone)", &c.sha[..12]),
+                what: format!(
+                    "the history of the change stops at {} (shallow clone)",
+                    &c.sha[..12]
+                ),
             }
             .into());
         }
@@ -142,13 +162,21 @@ fn read_change(repo: &Repo, base: &str, head: &str, table: &provenance::AgentTab
 }
 
 /// Files an incident concerns: `files:` plus what its faulty commits touched.
-fn incident_files(repo: Option<&Repo>, li: &LoadedIncident, cache: &mut HashMap<String, Vec<String>>) -> BTreeSet<String> {
+fn incident_files(
+    repo: Option<&Repo>,
+    li: &LoadedIncident,
+    cache: &mut HashMap<String, Vec<String>>,
+) -> BTreeSet<String> {
     let mut out: BTreeSet<String> = li.incident.files.iter().cloned().collect();
     let Some(repo) = repo else { return out };
     for sha in &li.incident.faulty_commits {
         let files = cache.entry(sha.clone()).or_insert_with(|| {
-            let Ok(full) = repo.resolve_commit(sha) else { return Vec::new() };
-            let parent = git::commits::read(repo, &full).ok().and_then(|c| c.parents.first().cloned());
+            let Ok(full) = repo.resolve_commit(sha) else {
+                return Vec::new();
+            };
+            let parent = git::commits::read(repo, &full)
+                .ok()
+                .and_then(|c| c.parents.first().cloned());
             git::diff::changes(repo, &full, parent.as_deref())
                 .map(|v| v.iter().map(|c| c.path().to_string()).collect())
                 .unwrap_or_default()
@@ -163,7 +191,13 @@ fn key(inc: &str, ca: &str) -> String {
 }
 
 pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
-    ctx.require_format(&[Format::Human, Format::Json, Format::Github, Format::Sarif, Format::Markdown])?;
+    ctx.require_format(&[
+        Format::Human,
+        Format::Json,
+        Format::Github,
+        Format::Sarif,
+        Format::Markdown,
+    ])?;
     let ws = cli_incident::workspace(ctx)?;
     let now = args.now.unwrap_or_else(Utc::now);
     let (records, bad) = crate::incident::store::load_all(&ws.root, &ws.config);
@@ -181,7 +215,11 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     let change = match (&shas, repo) {
         (Some((b, h)), Some(r)) => Some(read_change(r, b, h, &table)?),
         (Some(_), None) => {
-            return Err(UsageError::new("a change was given but this is not a git repository", "run the gate in the repository's checkout (-C DIR)").into());
+            return Err(UsageError::new(
+                "a change was given but this is not a git repository",
+                "run the gate in the repository's checkout (-C DIR)",
+            )
+            .into());
         }
         _ => None,
     };
@@ -190,7 +228,12 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     let token = ca::token(&args.gh);
     let readable: Vec<LoadedIncident> = records.clone();
     let (statuses, mode): (Vec<ActionStatus>, &str) = if token.is_some() && !args.offline {
-        let r = repo.ok_or_else(|| UsageError::new("not a git repository", "run the gate in the repository's checkout"))?;
+        let r = repo.ok_or_else(|| {
+            UsageError::new(
+                "not a git repository",
+                "run the gate in the repository's checkout",
+            )
+        })?;
         let slug = ca::slug(&args.gh, r)?;
         let rt = ca::runtime()?;
         let _g = rt.enter();
@@ -201,12 +244,17 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         (st, "online")
     } else {
         match repo {
-            Some(r) => (github::status::statuses_offline(r, &readable, now), "offline"),
+            Some(r) => (
+                github::status::statuses_offline(r, &readable, now),
+                "offline",
+            ),
             None => (Vec::new(), "offline"),
         }
     };
-    let by_key: HashMap<String, &ActionStatus> =
-        statuses.iter().map(|s| (key(&s.incident, &s.corrective_action), s)).collect();
+    let by_key: HashMap<String, &ActionStatus> = statuses
+        .iter()
+        .map(|s| (key(&s.incident, &s.corrective_action), s))
+        .collect();
 
     // Incident rules, with verification as decided above.
     let seen = std::cell::RefCell::new(HashMap::<String, bool>::new());
@@ -228,15 +276,22 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         .iter()
         .map(|s| (key(&s.incident, &s.corrective_action), s.assignees.clone()))
         .collect();
-    opts.verified = Some(statuses.iter().map(|s| (key(&s.incident, &s.corrective_action), s.verified)).collect());
+    opts.verified = Some(
+        statuses
+            .iter()
+            .map(|s| (key(&s.incident, &s.corrective_action), s.verified))
+            .collect(),
+    );
     let mut findings: Vec<Finding> = bad;
     findings.extend(policy::check(&records, &opts));
     // GitHub can also show that the owner or an assignee closed the issue.
     for s in &statuses {
         let level = ws.config.level("ca-verified-by-owner", Level::Error);
-        let already = findings
-            .iter()
-            .any(|f| f.rule == "ca-verified-by-owner" && f.incident.as_deref() == Some(&s.incident) && f.corrective_action.as_deref() == Some(&s.corrective_action));
+        let already = findings.iter().any(|f| {
+            f.rule == "ca-verified-by-owner"
+                && f.incident.as_deref() == Some(&s.incident)
+                && f.corrective_action.as_deref() == Some(&s.corrective_action)
+        });
         if s.reason_code.by_owner() && !already && level != Level::Off {
             findings.push(
                 Finding::new("ca-verified-by-owner", level, format!("{}: {}", s.corrective_action, s.reason))
@@ -250,7 +305,10 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
 
     // The change's own rules.
     if let Some(change) = &change {
-        findings.extend(gate::provenance_incomplete(change, ws.config.level("provenance-incomplete", Level::Error)));
+        findings.extend(gate::provenance_incomplete(
+            change,
+            ws.config.level("provenance-incomplete", Level::Error),
+        ));
         let mut cache = HashMap::new();
         let open: Vec<OpenIncident> = records
             .iter()
@@ -260,7 +318,11 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
                     .corrective_actions
                     .iter()
                     .filter(|a| a.status != CaStatus::WontDo)
-                    .filter(|a| !by_key.get(&key(&li.incident.id, &a.id)).is_some_and(|s| s.verified))
+                    .filter(|a| {
+                        !by_key
+                            .get(&key(&li.incident.id, &a.id))
+                            .is_some_and(|s| s.verified)
+                    })
                     .map(|a| a.id.clone())
                     .collect();
                 (!unverified.is_empty()).then(|| OpenIncident {
@@ -271,15 +333,27 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
                 })
             })
             .collect();
-        findings.extend(gate::touches_open_incident(change, &open, ws.config.level("touches-open-incident", Level::Error)));
+        findings.extend(gate::touches_open_incident(
+            change,
+            &open,
+            ws.config.level("touches-open-incident", Level::Error),
+        ));
     }
 
     let mut report = Report { findings };
     report.sort();
     let sources = cli_incident::sources_for(&ws.root, &records, &report.findings);
     let title = match &change {
-        Some(c) => format!("aeef gate: {} commit(s) of {}..{}, verification {mode}", c.commits.len(), &c.base[..8.min(c.base.len())], &c.head[..8.min(c.head.len())]),
-        None => format!("aeef gate: {} incident record(s), verification {mode}", records.len()),
+        Some(c) => format!(
+            "aeef gate: {} commit(s) of {}..{}, verification {mode}",
+            c.commits.len(),
+            &c.base[..8.min(c.base.len())],
+            &c.head[..8.min(c.head.len())]
+        ),
+        None => format!(
+            "aeef gate: {} incident record(s), verification {mode}",
+            records.len()
+        ),
     };
     render(ctx, &report, &sources, &title)?;
     if report.undecidable() {
@@ -295,7 +369,12 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     })
 }
 
-fn render(ctx: &Ctx, report: &Report, sources: &crate::findings::human::Sources, title: &str) -> miette::Result<()> {
+fn render(
+    ctx: &Ctx,
+    report: &Report,
+    sources: &crate::findings::human::Sources,
+    title: &str,
+) -> miette::Result<()> {
     use crate::findings::{github as gh, markdown, sarif};
     let mut o = super::out();
     let r = match ctx.format {
@@ -306,9 +385,24 @@ fn render(ctx: &Ctx, report: &Report, sources: &crate::findings::human::Sources,
         Format::Markdown => markdown::render_titled(report, title, &mut o),
         Format::Github => (|| {
             gh::annotations(report, &mut o)?;
-            let var = |k: &str| std::env::var_os(k).filter(|p| !p.is_empty()).map(PathBuf::from);
-            gh::write_step_files(report, title, var("GITHUB_STEP_SUMMARY").as_deref(), var("GITHUB_OUTPUT").as_deref())?;
-            writeln!(o, "{title}: {} ({} error(s), {} warning(s))", verdict_word(report), report.errors(), report.warnings())
+            let var = |k: &str| {
+                std::env::var_os(k)
+                    .filter(|p| !p.is_empty())
+                    .map(PathBuf::from)
+            };
+            gh::write_step_files(
+                report,
+                title,
+                var("GITHUB_STEP_SUMMARY").as_deref(),
+                var("GITHUB_OUTPUT").as_deref(),
+            )?;
+            writeln!(
+                o,
+                "{title}: {} ({} error(s), {} warning(s))",
+                verdict_word(report),
+                report.errors(),
+                report.warnings()
+            )
         })(),
         _ => (|| {
             writeln!(o, "{title}")?;

@@ -40,11 +40,7 @@ pub fn to_value(report: &Report, tool_version: &str) -> Value {
     for f in &findings {
         present.entry(f.rule.as_str()).or_insert(f.level);
     }
-    let index: BTreeMap<&str, usize> = present
-        .keys()
-        .enumerate()
-        .map(|(i, id)| (*id, i))
-        .collect();
+    let index: BTreeMap<&str, usize> = present.keys().enumerate().map(|(i, id)| (*id, i)).collect();
     let rules: Vec<Value> = present
         .iter()
         .map(|(id, level)| rule_value(id, *level))

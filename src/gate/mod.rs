@@ -163,14 +163,42 @@ mod tests {
         assert!(provenance_incomplete(&change(all), Level::Error).is_empty());
         for (f, name) in [
             (AeefFields { tool: false, ..all }, "AI-Tool"),
-            (AeefFields { model_version: false, ..all }, "AI-Model-Version"),
-            (AeefFields { prompt_ref: false, ..all }, "AI-Prompt-Ref"),
-            (AeefFields { human_modifications: false, ..all }, "AI-Human-Modifications"),
-            (AeefFields { reviewer: false, ..all }, "AI-Reviewed-By"),
+            (
+                AeefFields {
+                    model_version: false,
+                    ..all
+                },
+                "AI-Model-Version",
+            ),
+            (
+                AeefFields {
+                    prompt_ref: false,
+                    ..all
+                },
+                "AI-Prompt-Ref",
+            ),
+            (
+                AeefFields {
+                    human_modifications: false,
+                    ..all
+                },
+                "AI-Human-Modifications",
+            ),
+            (
+                AeefFields {
+                    reviewer: false,
+                    ..all
+                },
+                "AI-Reviewed-By",
+            ),
         ] {
             let v = provenance_incomplete(&change(f), Level::Error);
             assert_eq!(v.len(), 1);
-            assert!(v[0].message.ends_with(&format!("lacks {name}")), "{}", v[0].message);
+            assert!(
+                v[0].message.ends_with(&format!("lacks {name}")),
+                "{}",
+                v[0].message
+            );
         }
     }
 

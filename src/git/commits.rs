@@ -94,7 +94,14 @@ pub fn revspec_args(spec: &[String]) -> Result<Vec<String>, UsageError> {
         }
         out.push(a.clone());
     }
-    if !out.iter().any(|a| !a.starts_with('-') || a == "--all" || a.starts_with("--branches") || a.starts_with("--tags") || a.starts_with("--glob") || a.starts_with("--remotes")) {
+    if !out.iter().any(|a| {
+        !a.starts_with('-')
+            || a == "--all"
+            || a.starts_with("--branches")
+            || a.starts_with("--tags")
+            || a.starts_with("--glob")
+            || a.starts_with("--remotes")
+    }) {
         out.push("HEAD".into());
     }
     Ok(out)
@@ -161,7 +168,10 @@ impl LogStream {
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped());
         let mut child = cmd.spawn()?;
-        let reader = child.stdout.take().map(|o| std::io::BufReader::with_capacity(1 << 20, o));
+        let reader = child
+            .stdout
+            .take()
+            .map(|o| std::io::BufReader::with_capacity(1 << 20, o));
         Ok(LogStream {
             child: Some(child),
             reader,
@@ -176,14 +186,20 @@ impl LogStream {
         if let Some(e) = self.error.take() {
             return Err(e);
         }
-        let Some(child) = self.child.take() else { return Ok(()) };
+        let Some(child) = self.child.take() else {
+            return Ok(());
+        };
         drop(self.reader.take());
         let out = child.wait_with_output()?;
         if out.status.success() {
             return Ok(());
         }
         let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
-        if let Some(bad) = self.args.iter().find(|a| !a.starts_with('-') && stderr.contains(a.as_str())) {
+        if let Some(bad) = self
+            .args
+            .iter()
+            .find(|a| !a.starts_with('-') && stderr.contains(a.as_str()))
+        {
             return Err(GitError::UnknownRevision { rev: bad.clone() });
         }
         Err(GitError::CommandFailed {
@@ -195,7 +211,9 @@ impl LogStream {
     /// Reads one NUL-separated record; `None` at the end of the stream.
     fn record(&mut self) -> Result<Option<RawCommit>, GitError> {
         use std::io::BufRead;
-        let Some(reader) = self.reader.as_mut() else { return Ok(None) };
+        let Some(reader) = self.reader.as_mut() else {
+            return Ok(None);
+        };
         let mut f: [Vec<u8>; FIELDS] = Default::default();
         for (i, slot) in f.iter_mut().enumerate() {
             let n = reader.read_until(0, slot)?;
@@ -224,7 +242,10 @@ impl LogStream {
             author_email: into_text(ae),
             committer_name: into_text(cn),
             committer_email: into_text(ce),
-            author_time: std::str::from_utf8(&at).ok().and_then(|s| s.trim().parse().ok()).unwrap_or(0),
+            author_time: std::str::from_utf8(&at)
+                .ok()
+                .and_then(|s| s.trim().parse().ok())
+                .unwrap_or(0),
             message: into_text(msg),
         }))
     }
@@ -332,5 +353,4 @@ mod tests {
         assert!(revspec_args(&["--output=/tmp/x".into()]).is_err());
         assert!(revspec_args(&["-n5".into()]).is_ok());
     }
-
 }

@@ -10,7 +10,11 @@ use crate::git::RawCommit;
 
 /// Reads the provenance of every commit, keeping input order. `notes` maps a
 /// commit id to its git-ai note text.
-pub fn scan<I>(batches: I, notes: &HashMap<String, String>, table: &AgentTable) -> Vec<(RawCommit, Provenance)>
+pub fn scan<I>(
+    batches: I,
+    notes: &HashMap<String, String>,
+    table: &AgentTable,
+) -> Vec<(RawCommit, Provenance)>
 where
     I: IntoIterator<Item = Vec<RawCommit>>,
 {
@@ -19,7 +23,9 @@ where
         let p = of_commit(table, &c.identity(), &c.message, note.as_ref()).1;
         (c, p)
     };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
     let (work_tx, work_rx) = mpsc::channel::<(usize, Vec<RawCommit>)>();
     let work_rx = Mutex::new(work_rx);
     let (done_tx, done_rx) = mpsc::channel::<(usize, Vec<(RawCommit, Provenance)>)>();
@@ -33,19 +39,20 @@ where
                     // Take the lock only to receive, never while working.
                     let next = work_rx.lock().map(|rx| rx.recv());
                     let Ok(Ok((i, batch))) = next else { break };
-                    if done_tx.send((i, batch.into_iter().map(one).collect())).is_err() {
+                    if done_tx
+                        .send((i, batch.into_iter().map(one).collect()))
+                        .is_err()
+                    {
                         break;
                     }
                 }
             });
         }
         drop(done_tx);
-        let mut sent = 0;
-        for batch in batches {
-            if work_tx.send((sent, batch)).is_err() {
+        for (i, batch) in batches.into_iter().enumerate() {
+            if work_tx.send((i, batch)).is_err() {
                 break;
             }
-            sent += 1;
         }
         drop(work_tx);
         let mut parts: Vec<(usize, Vec<(RawCommit, Provenance)>)> = done_rx.iter().collect();
