@@ -3,6 +3,7 @@
 //! (offline). [`verify`] and [`verify_record`] are pure; [`statuses`] and
 //! [`statuses_offline`] gather the inputs and are what `aeef ca status`,
 //! `aeef ca review` and the gate call.
+use std::collections::HashMap;
 use chrono::{DateTime, Days, FixedOffset, NaiveDate, Utc};
 use serde::Serialize;
 use serde_json::Value;
@@ -498,20 +499,42 @@ pub fn statuses_offline(
     now: DateTime<Utc>,
 ) -> Vec<ActionStatus> {
     let head = repo.resolve_commit("HEAD").ok();
+    let touchers = head
+        .as_deref()
+        .map(|h| record_touchers(repo, h, incidents))
+        .unwrap_or_default();
     let mut out = Vec::new();
     for li in incidents {
         let head_text = head.as_deref().and_then(|h| blob_at(repo, h, &li.path));
-        let head_record = head_text
-            .as_deref()
-            .and_then(|t| serde_saphyr::from_str::<Incident>(t).ok());
+        // In CI the work tree is HEAD: reuse the record already parsed.
+        let reparsed;
+        let head_record = match head_text.as_deref() {
+            Some(t) if t == li.source => Some(&li.incident),
+            Some(t) => {
+                reparsed = serde_saphyr::from_str::<Incident>(t).ok();
+                reparsed.as_ref()
+            }
+            None => None,
+        };
+        let who = touchers.get(&li.path).map(Vec::as_slice).unwrap_or(&[]);
         for a in &li.incident.corrective_actions {
             let committed = head_record
-                .as_ref()
                 .and_then(|r| r.corrective_actions.iter().find(|c| c.id == a.id))
                 .and_then(|c| c.verified_by.clone());
             let author = match (&head, &head_text) {
                 (Some(h), Some(t)) if committed.is_some() => {
-                    line_author(repo, h, &li.path, t, &a.id)
+                    let owner = a.owner.as_deref().unwrap_or("");
+                    match who.first() {
+                        // No commit that ever touched the record is the owner's, so
+                        // neither is the one that wrote `verified_by`: no blame needed.
+                        Some(latest)
+                            if !owner.is_empty()
+                                && !who.iter().any(|w| author_is_login(&w.name, &w.email, owner)) =>
+                        {
+                            Some(latest.clone())
+                        }
+                        _ => line_author(repo, h, &li.path, t, &a.id),
+                    }
                 }
                 _ => None,
             };
@@ -522,6 +545,50 @@ pub fn statuses_offline(
                 IssueState::Missing
             };
             out.push(build_status(&li.incident, &li.path, a, state, v, now));
+        }
+    }
+    out
+}
+
+/// Authors of every commit that touched each record, newest first, from
+/// one `git log` over the records' folders (empty without `git`).
+fn record_touchers(
+    repo: &Repo,
+    head: &str,
+    incidents: &[LoadedIncident],
+) -> HashMap<String, Vec<LineAuthor>> {
+    let mut out: HashMap<String, Vec<LineAuthor>> = HashMap::new();
+    if !repo.has_git() || incidents.is_empty() {
+        return out;
+    }
+    let mut dirs: Vec<String> = incidents
+        .iter()
+        .map(|li| match li.path.rsplit_once('/') {
+            Some((d, _)) => d.to_string(),
+            None => ".".to_string(),
+        })
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    let mut cmd = repo.git();
+    cmd.args(["log", "-z", "--no-renames", "--format=%x01%H%x00%an%x00%ae", "--name-only", head, "--"])
+        .args(&dirs);
+    let Ok(bytes) = repo.run(&mut cmd) else {
+        return out;
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    for rec in text.split('\u{1}').filter(|r| !r.is_empty()) {
+        let mut f = rec.split('\0');
+        let (Some(commit), Some(name), Some(email)) = (f.next(), f.next(), f.next()) else {
+            continue;
+        };
+        let who = LineAuthor {
+            commit: commit.to_string(),
+            name: name.to_string(),
+            email: email.to_string(),
+        };
+        for path in f.map(|p| p.trim_matches('\n')).filter(|p| !p.is_empty()) {
+            out.entry(path.to_string()).or_default().push(who.clone());
         }
     }
     out
