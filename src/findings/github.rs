@@ -60,7 +60,11 @@ pub fn annotations(report: &Report, w: &mut impl Write) -> io::Result<()> {
              the runner shows at most {MAX_ERROR_ANNOTATIONS} errors and {MAX_WARNING_ANNOTATIONS} warnings per step. \
              The job summary lists every finding.",
             if hidden == 1 { "finding" } else { "findings" },
-            if hidden_errors == 1 { "error" } else { "errors" },
+            if hidden_errors == 1 {
+                "error"
+            } else {
+                "errors"
+            },
             if hidden_warnings == 1 {
                 "warning"
             } else {
