@@ -128,7 +128,11 @@ fn args_are_split_like_shell_words_but_never_executed() {
             ("STUB_LOG", log.to_str().expect("utf-8")),
         ],
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(!pwned.exists(), "input was executed");
     let p = pwned.display().to_string();
     assert_eq!(
@@ -175,7 +179,10 @@ fn runs_in_the_working_directory_with_the_input_token_and_passes_the_exit_code()
                 ("STUB_EXIT", code),
             ],
         );
-        assert_eq!(out.status.code().map(|c| c.to_string()).as_deref(), Some(code));
+        assert_eq!(
+            out.status.code().map(|c| c.to_string()).as_deref(),
+            Some(code)
+        );
         let text = std::fs::read_to_string(&log).expect("log");
         let cwd = text.lines().next().expect("pwd");
         assert_eq!(
@@ -204,10 +211,16 @@ fn other_formats_still_get_a_verdict_output_from_the_exit_code() {
         let e = env(code);
         let e: Vec<(&str, &str)> = e.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let out = r.run(&[("FORMAT", "sarif"), ("OUTPUT", "aeef.sarif")], &e);
-        assert_eq!(out.status.code().map(|c| c.to_string()).as_deref(), Some(code));
+        assert_eq!(
+            out.status.code().map(|c| c.to_string()).as_deref(),
+            Some(code)
+        );
         assert_eq!(r.read("output"), format!("verdict={verdict}\n"));
         // stdout went to the file named by `output`, in the workspace.
-        assert!(r.read("workspace/aeef.sarif").contains("::warning title=stub::ran"));
+        assert!(
+            r.read("workspace/aeef.sarif")
+                .contains("::warning title=stub::ran")
+        );
     }
 }
 
@@ -245,7 +258,11 @@ fn fake_release(r: &Runner, tag: &str, target: &str, tamper: bool) -> PathBuf {
     let bytes = std::fs::read(dir.join(&name)).expect("read");
     // Tampered: the published hash is of other bytes than the archive.
     let sum = sha256_hex(if tamper { b"other bytes" } else { &bytes });
-    std::fs::write(dir.join(format!("{name}.sha256")), format!("{sum}  {name}\n")).expect("write");
+    std::fs::write(
+        dir.join(format!("{name}.sha256")),
+        format!("{sum}  {name}\n"),
+    )
+    .expect("write");
     rel
 }
 
@@ -277,13 +294,26 @@ fn version_downloads_the_release_for_the_runner_and_checks_its_sha256() {
         &[
             ("RUNNER_OS", "macOS"),
             ("RUNNER_ARCH", "ARM64"),
-            ("AEEF_RELEASE_BASE_URL", &format!("file://{}", rel.display())),
+            (
+                "AEEF_RELEASE_BASE_URL",
+                &format!("file://{}", rel.display()),
+            ),
             ("STUB_LOG", log.to_str().expect("utf-8")),
         ],
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(stub_args(&std::fs::read_to_string(&log).expect("ran"))[0], "gate");
-    assert!(r.path("temp/aeef-v0.3.1-aarch64-apple-darwin/aeef").exists());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        stub_args(&std::fs::read_to_string(&log).expect("ran"))[0],
+        "gate"
+    );
+    assert!(
+        r.path("temp/aeef-v0.3.1-aarch64-apple-darwin/aeef")
+            .exists()
+    );
 }
 
 #[test]
@@ -296,13 +326,19 @@ fn a_tampered_release_is_refused_before_it_runs() {
         &[
             ("RUNNER_OS", "Linux"),
             ("RUNNER_ARCH", "X64"),
-            ("AEEF_RELEASE_BASE_URL", &format!("file://{}", rel.display())),
+            (
+                "AEEF_RELEASE_BASE_URL",
+                &format!("file://{}", rel.display()),
+            ),
             ("STUB_LOG", log.to_str().expect("utf-8")),
         ],
     );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("::error title=aeef action::SHA-256 mismatch"), "{err}");
+    assert!(
+        err.contains("::error title=aeef action::SHA-256 mismatch"),
+        "{err}"
+    );
     assert!(!log.exists(), "the tampered binary ran");
 }
 
@@ -314,7 +350,9 @@ fn windows_runners_are_told_to_build_from_source() {
         &[("RUNNER_OS", "Windows"), ("RUNNER_ARCH", "X64")],
     );
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no aeef release for runner OS 'Windows'"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no aeef release for runner OS 'Windows'")
+    );
 }
 
 /// The real `aeef gate` through the action on a built repository with an
@@ -366,10 +404,17 @@ fn real_gate_through_the_action_writes_annotations_summary_and_outputs() {
         ],
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(
-        stdout.lines().any(|l| l.starts_with("::error file=incidents/INC-2026-001.yaml")
-            && l.contains("title=ca-unverified-overdue INC-2026-001/CA-1")),
+        stdout.lines().any(
+            |l| l.starts_with("::error file=incidents/INC-2026-001.yaml")
+                && l.contains("title=ca-unverified-overdue INC-2026-001/CA-1")
+        ),
         "{stdout}"
     );
     let summary = r.read("summary.md");
@@ -377,5 +422,124 @@ fn real_gate_through_the_action_writes_annotations_summary_and_outputs() {
     assert!(summary.contains("ca-unverified-overdue"), "{summary}");
     let output = r.read("output");
     assert!(output.contains("verdict=fail\n"), "{output}");
-    assert!(output.lines().any(|l| l.starts_with("errors=") && l != "errors=0"), "{output}");
+    assert!(
+        output
+            .lines()
+            .any(|l| l.starts_with("errors=") && l != "errors=0"),
+        "{output}"
+    );
+}
+
+fn yaml(path: &str) -> serde_json::Value {
+    let full = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    let text = std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{path} is not YAML: {e}"))
+}
+
+fn keys(v: &serde_json::Value) -> Vec<String> {
+    v.as_object()
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn action_yml_declares_the_inputs_and_outputs_the_script_reads() {
+    let action = yaml("action.yml");
+    let mut inputs = keys(&action["inputs"]);
+    inputs.sort();
+    assert_eq!(
+        inputs,
+        [
+            "args",
+            "fail-on",
+            "format",
+            "github-token",
+            "output",
+            "version",
+            "working-directory"
+        ]
+    );
+    assert_eq!(action["inputs"]["fail-on"]["default"], "overdue");
+    assert_eq!(action["inputs"]["format"]["default"], "github");
+    assert_eq!(
+        action["inputs"]["github-token"]["default"],
+        "${{ github.token }}"
+    );
+    let mut outputs = keys(&action["outputs"]);
+    outputs.sort();
+    assert_eq!(outputs, ["errors", "verdict", "warnings"]);
+    assert_eq!(action["runs"]["using"], "composite");
+    let step = &action["runs"]["steps"][0];
+    let run = step["run"].as_str().expect("run");
+    // No `${{ … }}` in the script text: inputs only through env.
+    assert!(!run.contains("${{"), "expression in run: {run}");
+    assert!(run.contains("scripts/action-run.sh"));
+    for input in inputs {
+        let var = format!("INPUT_{}", input.to_uppercase().replace('-', "_"));
+        assert_eq!(
+            step["env"][&var],
+            format!("${{{{ inputs.{input} }}}}"),
+            "{var} passes input {input}"
+        );
+        let script = std::fs::read_to_string(script()).expect("script");
+        assert!(script.contains(&var), "the script never reads {var}");
+    }
+    for output in ["verdict", "errors", "warnings"] {
+        assert_eq!(
+            action["outputs"][output]["value"],
+            format!(
+                "${{{{ steps.{}.outputs.{output} }}}}",
+                step["id"].as_str().expect("id")
+            )
+        );
+    }
+}
+
+#[test]
+fn workflows_parse_and_cover_ci_self_test_and_release() {
+    let ci = yaml(".github/workflows/ci.yml");
+    let jobs = keys(&ci["jobs"]);
+    for job in ["fmt", "clippy", "test", "action-self-test"] {
+        assert!(jobs.contains(&job.to_string()), "ci.yml lacks {job}");
+    }
+    assert_eq!(
+        ci["jobs"]["test"]["strategy"]["matrix"]["os"],
+        serde_json::json!(["ubuntu-latest", "macos-latest"])
+    );
+    let self_test = ci["jobs"]["action-self-test"]["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .find(|s| s["uses"] == "./")
+        .expect("a step with uses: ./");
+    assert_eq!(self_test["with"]["args"], "--offline");
+    let checkout = &ci["jobs"]["action-self-test"]["steps"][0];
+    assert_eq!(checkout["with"]["fetch-depth"], 0);
+
+    let release = yaml(".github/workflows/release.yml");
+    assert_eq!(release["on"]["push"]["tags"], serde_json::json!(["v*"]));
+    let mut targets: Vec<String> = release["jobs"]["build"]["strategy"]["matrix"]["include"]
+        .as_array()
+        .expect("include")
+        .iter()
+        .map(|t| t["target"].as_str().expect("target").to_string())
+        .collect();
+    targets.sort();
+    assert_eq!(
+        targets,
+        [
+            "aarch64-apple-darwin",
+            "aarch64-unknown-linux-musl",
+            "x86_64-apple-darwin",
+            "x86_64-unknown-linux-musl"
+        ]
+    );
+    // The archive names the action script downloads.
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(".github/workflows/release.yml"),
+    )
+    .expect("release.yml");
+    assert!(text.contains("aeef-$TARGET.tar.gz.sha256"));
+    let script = std::fs::read_to_string(script()).expect("script");
+    assert!(script.contains("name=aeef-$target.tar.gz"));
 }
