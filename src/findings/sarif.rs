@@ -8,6 +8,11 @@
 //! identifies a finding (rule, incident, action, file, commit) and not its
 //! line or wording, so code scanning keeps one alert across reruns even when
 //! the record is edited above it.
+//!
+//! GitHub code scanning rejects a whole upload when one result has no
+//! physical location, so findings meant for SARIF should carry a `file`
+//! (the gate anchors commit findings at a file the commit changed); a
+//! finding without one gets only its logical location (the commit).
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -91,7 +96,7 @@ fn rule_value(id: &str, first_level: Level) -> Value {
     };
     json!({
         "id": id,
-        "name": pascal_case(id),
+        "name": rule_name(id),
         "shortDescription": { "text": short },
         "fullDescription": { "text": full },
         "help": { "text": help },
@@ -109,18 +114,17 @@ fn result_value(f: &Finding, rule_index: usize) -> Value {
     if let Some(file) = &f.file {
         let mut region = serde_json::Map::new();
         // SARIF lines and columns are 1-based; 0 means "unknown" here.
-        if let Some(line) = f.line.filter(|l| *l >= 1) {
-            region.insert("startLine".into(), json!(line));
-            if let Some(col) = f.column.filter(|c| *c >= 1) {
-                region.insert("startColumn".into(), json!(col));
-            }
+        // GitHub code scanning requires `region.startLine`, so a finding
+        // about a whole file points at its first line.
+        let line = f.line.filter(|l| *l >= 1);
+        region.insert("startLine".into(), json!(line.unwrap_or(1)));
+        if let (Some(_), Some(col)) = (line, f.column.filter(|c| *c >= 1)) {
+            region.insert("startColumn".into(), json!(col));
         }
-        let mut physical = json!({
-            "artifactLocation": { "uri": relative_uri(file), "uriBaseId": SRCROOT }
+        let physical = json!({
+            "artifactLocation": { "uri": relative_uri(file), "uriBaseId": SRCROOT },
+            "region": Value::Object(region),
         });
-        if !region.is_empty() {
-            physical["region"] = Value::Object(region);
-        }
         location.insert("physicalLocation".into(), physical);
     }
     let mut logical = Vec::new();
@@ -182,8 +186,18 @@ fn sarif_level(level: Level) -> &'static str {
     }
 }
 
-/// `ca-unverified-overdue` → `CaUnverifiedOverdue` (SARIF's `name` is an
-/// identifier-like form of the rule).
+/// `ca-unverified-overdue` → `CaUnverifiedOverdue`: SARIF's `name` is an
+/// identifier-like form of the rule, and must differ from `id` (the
+/// multitool's SARIF1001), so a one-word id gets a `Rule` suffix.
+fn rule_name(id: &str) -> String {
+    let name = pascal_case(id);
+    if name.eq_ignore_ascii_case(id) {
+        name + "Rule"
+    } else {
+        name
+    }
+}
+
 fn pascal_case(id: &str) -> String {
     id.split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|p| !p.is_empty())
