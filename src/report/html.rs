@@ -78,7 +78,7 @@ fn chart(
     color: &str,
 ) -> io::Result<()> {
     let height = (rows.len().max(1) as u32) * ROW_H + 8;
-    let width = LABEL_W + BAR_W + 60;
+    let width = LABEL_W + BAR_W + 110;
     writeln!(
         w,
         "<svg class=\"chart\" data-dimension=\"{}\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{}\">",
@@ -194,7 +194,7 @@ pub fn html(w: &mut impl Write, s: &Stats, title: &str) -> io::Result<()> {
         chart(w, "provenance", "Incidents per 1,000 AI commits by tool", &rows, PALETTE[8])?;
         writeln!(
             w,
-            "<p class=\"sub\">{} commits on HEAD in the period, {} with AI provenance.</p>\n</section>",
+            "<p class=\"sub\">Commits on HEAD in the period: {}, with AI provenance: {}.</p>\n</section>",
             p.commits, p.ai_commits
         )?;
     }
