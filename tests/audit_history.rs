@@ -21,7 +21,8 @@ fn audit(r: &RepoBuilder, extra: &[&str]) -> (Option<i32>, Value) {
     let mut args = vec!["audit", "--format", "json"];
     args.extend_from_slice(extra);
     let o = aeef(r.path(), &args);
-    let v = serde_json::from_str(&stdout(&o)).unwrap_or_else(|_| panic!("json: {} {}", stdout(&o), stderr(&o)));
+    let v = serde_json::from_str(&stdout(&o))
+        .unwrap_or_else(|_| panic!("json: {} {}", stdout(&o), stderr(&o)));
     (o.status.code(), v)
 }
 
@@ -42,11 +43,28 @@ fn clean() -> RepoBuilder {
     let mut r = RepoBuilder::new();
     let p = "incidents/INC-2026-001.yaml";
     r.author("Alice Example", "alice@example.com");
-    r.write(p, &record("INC-2026-001", "SEV-2", "open", "2026-01-05T09:00:00Z", CA_OPEN));
+    r.write(
+        p,
+        &record(
+            "INC-2026-001",
+            "SEV-2",
+            "open",
+            "2026-01-05T09:00:00Z",
+            CA_OPEN,
+        ),
+    );
     r.commit("incident: open INC-2026-001");
-    let resolved = record("INC-2026-001", "SEV-2", "resolved", "2026-01-05T09:00:00Z", "")
-        .replace("timeline:\n", "resolved_at: 2026-01-06T09:00:00Z\ntimeline:\n")
-        + "  - {at: 2026-01-06T09:00:00Z, event: resolved}\n"
+    let resolved = record(
+        "INC-2026-001",
+        "SEV-2",
+        "resolved",
+        "2026-01-05T09:00:00Z",
+        "",
+    )
+    .replace(
+        "timeline:\n",
+        "resolved_at: 2026-01-06T09:00:00Z\ntimeline:\n",
+    ) + "  - {at: 2026-01-06T09:00:00Z, event: resolved}\n"
         + CA_OPEN;
     r.write(p, &resolved);
     r.commit("incident: resolve INC-2026-001");
@@ -67,7 +85,11 @@ fn clean_history_passes() {
     assert_eq!(rules(&v), Vec::<String>::new(), "{v}");
     assert_eq!((code, v["verdict"].as_str()), (Some(0), Some("pass")));
     let human = aeef(r.path(), &["audit"]);
-    assert!(stdout(&human).contains("4 commit(s) touching incident records, 0 error(s)"), "{}", stdout(&human));
+    assert!(
+        stdout(&human).contains("4 commit(s) touching incident records, 0 error(s)"),
+        "{}",
+        stdout(&human)
+    );
 }
 
 #[test]
@@ -76,7 +98,13 @@ fn deleted_record_is_reported_and_old_enough_one_passes_retention() {
     // SEV-3 resolved in 2020: its 3 years ended in 2023, so only the deletion is reported.
     r.write(
         "incidents/INC-2020-001.yaml",
-        &record("INC-2020-001", "SEV-3", "resolved", "2020-01-05T09:00:00Z", "resolved_at: 2020-01-06T09:00:00Z\n"),
+        &record(
+            "INC-2020-001",
+            "SEV-3",
+            "resolved",
+            "2020-01-05T09:00:00Z",
+            "resolved_at: 2020-01-06T09:00:00Z\n",
+        ),
     );
     r.at("2020-01-06T10:00:00Z");
     r.commit("incident: INC-2020-001");
@@ -93,23 +121,42 @@ fn deleted_record_is_reported_and_old_enough_one_passes_retention() {
 fn removal_inside_retention_is_reported() {
     let mut r = RepoBuilder::new();
     // SEV-1 detected 2026-01-05 must be kept until 2031.
-    r.write("incidents/INC-2026-009.yaml", &record("INC-2026-009", "SEV-1", "open", "2026-01-05T09:00:00Z", ""));
+    r.write(
+        "incidents/INC-2026-009.yaml",
+        &record("INC-2026-009", "SEV-1", "open", "2026-01-05T09:00:00Z", ""),
+    );
     r.commit("incident: INC-2026-009");
     r.remove("incidents/INC-2026-009.yaml");
     r.commit("chore: drop");
     let (code, v) = audit(&r, &[]);
-    assert_eq!(rules(&v), ["audit-record-deleted", "audit-retention"], "{v}");
+    assert_eq!(
+        rules(&v),
+        ["audit-record-deleted", "audit-retention"],
+        "{v}"
+    );
     assert_eq!(code, Some(1));
-    let msg = v["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "audit-retention").unwrap()["message"].clone();
+    let msg = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "audit-retention")
+        .unwrap()["message"]
+        .clone();
     assert!(msg.as_str().unwrap().contains("2031-01-05"), "{msg}");
 }
 
 #[test]
 fn id_reused_in_another_file_and_after_deletion() {
     let mut r = RepoBuilder::new();
-    r.write("incidents/INC-2026-001.yaml", &record("INC-2026-001", "SEV-4", "open", "2026-01-05T09:00:00Z", ""));
+    r.write(
+        "incidents/INC-2026-001.yaml",
+        &record("INC-2026-001", "SEV-4", "open", "2026-01-05T09:00:00Z", ""),
+    );
     r.commit("incident: one");
-    r.write("incidents/INC-2026-002.yaml", &record("INC-2026-001", "SEV-4", "open", "2026-01-06T09:00:00Z", ""));
+    r.write(
+        "incidents/INC-2026-002.yaml",
+        &record("INC-2026-001", "SEV-4", "open", "2026-01-06T09:00:00Z", ""),
+    );
     let dup = r.commit("incident: copy-paste keeps the id");
     let (_, v) = audit(&r, &[]);
     assert_eq!(rules(&v), ["audit-id-reused"], "{v}");
@@ -118,23 +165,39 @@ fn id_reused_in_another_file_and_after_deletion() {
 
     let mut r = RepoBuilder::new();
     let p = "incidents/INC-2026-003.yaml";
-    r.write(p, &record("INC-2026-003", "SEV-4", "open", "2020-01-05T09:00:00Z", ""));
+    r.write(
+        p,
+        &record("INC-2026-003", "SEV-4", "open", "2020-01-05T09:00:00Z", ""),
+    );
     r.commit("incident: three");
     r.remove(p);
     r.commit("drop");
-    r.write(p, &record("INC-2026-003", "SEV-4", "open", "2026-02-05T09:00:00Z", ""));
+    r.write(
+        p,
+        &record("INC-2026-003", "SEV-4", "open", "2026-02-05T09:00:00Z", ""),
+    );
     r.commit("a new incident under the old id");
     let (code, v) = audit(&r, &[]);
-    assert_eq!(rules(&v), ["audit-id-reused", "audit-record-deleted"], "{v}");
+    assert_eq!(
+        rules(&v),
+        ["audit-id-reused", "audit-record-deleted"],
+        "{v}"
+    );
     assert_eq!(code, Some(1));
 }
 
 #[test]
 fn moving_a_record_is_neither_deletion_nor_reuse() {
     let mut r = RepoBuilder::new();
-    r.write("incidents/INC-2026-001.yaml", &record("INC-2026-001", "SEV-4", "open", "2026-01-05T09:00:00Z", ""));
+    r.write(
+        "incidents/INC-2026-001.yaml",
+        &record("INC-2026-001", "SEV-4", "open", "2026-01-05T09:00:00Z", ""),
+    );
     r.commit("incident");
-    r.rename("incidents/INC-2026-001.yaml", "incidents/2026/INC-2026-001.yaml");
+    r.rename(
+        "incidents/INC-2026-001.yaml",
+        "incidents/2026/INC-2026-001.yaml",
+    );
     r.commit("move into a year folder");
     let (code, v) = audit(&r, &[]);
     assert_eq!((code, rules(&v)), (Some(0), vec![]), "{v}");
@@ -150,10 +213,28 @@ fn verified_by_committed_by_the_owner() {
         let mut r = RepoBuilder::new();
         let p = "incidents/INC-2026-001.yaml";
         r.author("Carol", "carol@example.com");
-        r.write(p, &record("INC-2026-001", "SEV-3", "open", "2026-01-05T09:00:00Z", CA_OPEN));
+        r.write(
+            p,
+            &record(
+                "INC-2026-001",
+                "SEV-3",
+                "open",
+                "2026-01-05T09:00:00Z",
+                CA_OPEN,
+            ),
+        );
         r.commit("incident");
         r.author(name, email);
-        r.write(p, &record("INC-2026-001", "SEV-3", "open", "2026-01-05T09:00:00Z", CA_VERIFIED));
+        r.write(
+            p,
+            &record(
+                "INC-2026-001",
+                "SEV-3",
+                "open",
+                "2026-01-05T09:00:00Z",
+                CA_VERIFIED,
+            ),
+        );
         r.commit("verify my own action");
         let (code, v) = audit(&r, &[]);
         assert_eq!(rules(&v), ["audit-self-verified"], "{name} <{email}>: {v}");
@@ -171,7 +252,12 @@ fn resolved_incident_rewritten_without_timeline_entry() {
     let bad = r.commit("downgrade quietly");
     let (code, v) = audit(&r, &[]);
     assert_eq!(rules(&v), ["audit-rewritten-after-resolve"], "{v}");
-    assert!(v["findings"][0]["message"].as_str().unwrap().contains("severity"));
+    assert!(
+        v["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("severity")
+    );
     assert_eq!(v["findings"][0]["commit"].as_str(), Some(bad.as_str()));
     assert_eq!(code, Some(1));
 
@@ -206,7 +292,10 @@ fn sign_head(r: &RepoBuilder) -> String {
     );
     let f = r.path().join(".git/SIGNED");
     std::fs::write(&f, signed).unwrap();
-    let sha = r.git(&["hash-object", "-t", "commit", "-w", f.to_str().unwrap()]).trim().to_string();
+    let sha = r
+        .git(&["hash-object", "-t", "commit", "-w", f.to_str().unwrap()])
+        .trim()
+        .to_string();
     r.git(&["update-ref", "HEAD", &sha]);
     sha
 }
@@ -215,14 +304,23 @@ fn sign_head(r: &RepoBuilder) -> String {
 fn unsigned_commits_when_signatures_are_required() {
     let mut r = RepoBuilder::new();
     r.write(".aeef.yml", "audit:\n  require_signed: true\n");
-    r.write("incidents/INC-2026-001.yaml", &record("INC-2026-001", "SEV-4", "open", "2026-01-05T09:00:00Z", ""));
+    r.write(
+        "incidents/INC-2026-001.yaml",
+        &record("INC-2026-001", "SEV-4", "open", "2026-01-05T09:00:00Z", ""),
+    );
     r.commit("incident, unsigned");
     let unsigned = r.head();
-    r.write("incidents/INC-2026-002.yaml", &record("INC-2026-002", "SEV-4", "open", "2026-01-06T09:00:00Z", ""));
+    r.write(
+        "incidents/INC-2026-002.yaml",
+        &record("INC-2026-002", "SEV-4", "open", "2026-01-06T09:00:00Z", ""),
+    );
     r.commit("incident, to be signed");
     let signed = sign_head(&r);
     // The oracle: git itself sees the signature header on the crafted commit.
-    assert!(r.git(&["cat-file", "commit", &signed]).contains("\ngpgsig "));
+    assert!(
+        r.git(&["cat-file", "commit", &signed])
+            .contains("\ngpgsig ")
+    );
     let (code, v) = audit(&r, &[]);
     assert_eq!(rules(&v), ["audit-unsigned"], "{v}");
     assert_eq!(v["findings"][0]["commit"].as_str(), Some(unsigned.as_str()));
@@ -239,13 +337,19 @@ fn unsigned_commits_when_signatures_are_required() {
 fn since_limits_reporting_but_not_the_walk() {
     let mut r = RepoBuilder::new();
     let p = "incidents/INC-2026-003.yaml";
-    r.write(p, &record("INC-2026-003", "SEV-4", "open", "2026-01-05T09:00:00Z", ""));
+    r.write(
+        p,
+        &record("INC-2026-003", "SEV-4", "open", "2026-01-05T09:00:00Z", ""),
+    );
     r.at("2026-01-05T10:00:00Z");
     r.commit("incident");
     r.remove(p);
     r.at("2026-02-01T10:00:00Z");
     r.commit("drop");
-    r.write(p, &record("INC-2026-003", "SEV-4", "open", "2026-03-05T09:00:00Z", ""));
+    r.write(
+        p,
+        &record("INC-2026-003", "SEV-4", "open", "2026-03-05T09:00:00Z", ""),
+    );
     r.at("2026-03-10T10:00:00Z");
     r.commit("reuse");
     let (_, v) = audit(&r, &["--since", "2026-03-01"]);
@@ -257,7 +361,10 @@ fn since_limits_reporting_but_not_the_walk() {
 fn rule_levels_follow_the_config() {
     let mut r = clean();
     r.remove("incidents/INC-2026-001.yaml");
-    r.write(".aeef.yml", "rules:\n  audit-record-deleted: warn\n  audit-retention: off\n");
+    r.write(
+        ".aeef.yml",
+        "rules:\n  audit-record-deleted: warn\n  audit-retention: off\n",
+    );
     r.commit("drop with relaxed rules");
     let (code, v) = audit(&r, &[]);
     assert_eq!(rules(&v), ["audit-record-deleted"], "{v}");
@@ -270,7 +377,10 @@ fn shallow_clone_cannot_be_audited() {
     let r = clean();
     let dir = tempfile::tempdir().unwrap();
     let url = format!("file://{}", r.path().display());
-    git_in(dir.path(), &["clone", "-q", "--depth", "1", &url, "shallow"]);
+    git_in(
+        dir.path(),
+        &["clone", "-q", "--depth", "1", &url, "shallow"],
+    );
     let o = aeef(&dir.path().join("shallow"), &["audit"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("fetch-depth: 0"), "{}", stderr(&o));

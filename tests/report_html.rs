@@ -41,7 +41,8 @@ fn repo() -> RepoBuilder {
             ),
         );
     }
-    r.at("2026-03-05T10:00:00Z").trailer("AI-Tool", "claude-code");
+    r.at("2026-03-05T10:00:00Z")
+        .trailer("AI-Tool", "claude-code");
     r.commit("feat: records and code");
     r
 }
@@ -49,7 +50,15 @@ fn repo() -> RepoBuilder {
 fn render(r: &RepoBuilder) -> String {
     let o = aeef(
         r.path(),
-        &["report", "--month", "2026-03", "--format", "html", "--now", "2026-04-01T00:00:00Z"],
+        &[
+            "report",
+            "--month",
+            "2026-03",
+            "--format",
+            "html",
+            "--now",
+            "2026-04-01T00:00:00Z",
+        ],
     );
     assert!(o.status.success(), "{}", common::stderr(&o));
     stdout(&o)
@@ -109,12 +118,16 @@ fn html_report_is_self_contained_well_formed_with_one_chart_per_dimension() {
     check_well_formed(&html).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
     for d in DIMENSIONS {
-        let n = html.matches(&format!("<svg class=\"chart\" data-dimension=\"{d}\"")).count();
+        let n = html
+            .matches(&format!("<svg class=\"chart\" data-dimension=\"{d}\""))
+            .count();
         assert_eq!(n, 1, "{d}: {n} charts");
     }
     // The eight dimensions plus the AI-commit rate chart.
     assert_eq!(html.matches("<svg").count(), DIMENSIONS.len() + 1);
-    for bad in ["http://", "https://", "=\"//", "url(", "@import", "<script", "<link", "<iframe", "<img"] {
+    for bad in [
+        "http://", "https://", "=\"//", "url(", "@import", "<script", "<link", "<iframe", "<img",
+    ] {
         assert!(!html.to_ascii_lowercase().contains(bad), "found {bad}");
     }
     // Record text is escaped, not interpreted.
@@ -186,7 +199,9 @@ fn html_report_renders_in_headless_chromium() {
 /// A PNG of the requested size whose pixels are not all one colour (a
 /// blank page compresses to almost nothing).
 fn png_ok(p: &Path) -> bool {
-    let Ok(b) = std::fs::read(p) else { return false };
+    let Ok(b) = std::fs::read(p) else {
+        return false;
+    };
     let sig = b.starts_with(b"\x89PNG\r\n\x1a\n");
     let w = u32::from_be_bytes([b[16], b[17], b[18], b[19]]);
     let h = u32::from_be_bytes([b[20], b[21], b[22], b[23]]);

@@ -93,7 +93,13 @@ fn build() -> RepoBuilder {
 }
 
 fn report(r: &RepoBuilder, period: &[&str]) -> Value {
-    let mut args = vec!["report", "--format", "json", "--now", "2027-03-01T00:00:00Z"];
+    let mut args = vec![
+        "report",
+        "--format",
+        "json",
+        "--now",
+        "2027-03-01T00:00:00Z",
+    ];
     args.extend_from_slice(period);
     let o = aeef(r.path(), &args);
     assert!(o.status.success(), "{}", common::stderr(&o));
@@ -102,7 +108,10 @@ fn report(r: &RepoBuilder, period: &[&str]) -> Value {
 
 /// Expected (count, score, per-severity, per-tool) of incidents whose UTC
 /// detection month is in `months` (year 2026).
-fn expected(gens: &[Gen], months: &[u32]) -> (u64, u64, BTreeMap<String, u64>, BTreeMap<String, u64>) {
+fn expected(
+    gens: &[Gen],
+    months: &[u32],
+) -> (u64, u64, BTreeMap<String, u64>, BTreeMap<String, u64>) {
     let mut sev = BTreeMap::new();
     for s in SEVERITIES {
         sev.insert(s.to_string(), 0);
@@ -142,8 +151,16 @@ fn monthly_and_quarterly_counts_match_the_generated_year() {
         assert_eq!(j["weighted_score"].as_u64(), Some(score), "month {m}");
         assert_eq!(as_map(&j["by_severity"]), sev, "month {m}");
         assert_eq!(as_map(&j["by_ai_tool"]), tools, "month {m}");
-        let prev = if m == 1 { 0 } else { expected(&gens, &[m - 1]).1 };
-        assert_eq!(j["previous_weighted_score"].as_u64(), Some(prev), "month {m}");
+        let prev = if m == 1 {
+            0
+        } else {
+            expected(&gens, &[m - 1]).1
+        };
+        assert_eq!(
+            j["previous_weighted_score"].as_u64(),
+            Some(prev),
+            "month {m}"
+        );
         assert_eq!(j["period"]["from"], format!("2026-{m:02}-01"));
 
         // AI commits per tool and incidents per 1,000 of them.
@@ -159,18 +176,29 @@ fn monthly_and_quarterly_counts_match_the_generated_year() {
                 assert!(row.is_null(), "month {m} {tool}: {row}");
                 continue;
             }
-            assert_eq!(row["commits"].as_u64(), Some(u64::from(c)), "month {m} {tool}");
+            assert_eq!(
+                row["commits"].as_u64(),
+                Some(u64::from(c)),
+                "month {m} {tool}"
+            );
             assert_eq!(row["incidents"].as_u64(), Some(inc), "month {m} {tool}");
             if c == 0 {
                 assert!(row["incidents_per_1000_commits"].is_null());
             } else {
                 let want = inc as f64 * 1000.0 / f64::from(c);
                 let got = row["incidents_per_1000_commits"].as_f64().unwrap();
-                assert!((got - want).abs() < 0.01, "month {m} {tool}: {got} vs {want}");
+                assert!(
+                    (got - want).abs() < 0.01,
+                    "month {m} {tool}: {got} vs {want}"
+                );
             }
         }
     }
-    assert_eq!(total as usize, gens.len(), "every incident lands in one month");
+    assert_eq!(
+        total as usize,
+        gens.len(),
+        "every incident lands in one month"
+    );
 
     for q in 1..=4u32 {
         let j = report(&r, &["--quarter", &format!("2026-Q{q}")]);
@@ -180,7 +208,11 @@ fn monthly_and_quarterly_counts_match_the_generated_year() {
         assert_eq!(j["weighted_score"].as_u64(), Some(score), "Q{q}");
         assert_eq!(as_map(&j["by_severity"]), sev, "Q{q}");
         assert_eq!(as_map(&j["by_ai_tool"]), tools, "Q{q}");
-        let prev = if q == 1 { 0 } else { expected(&gens, &[3 * q - 5, 3 * q - 4, 3 * q - 3]).1 };
+        let prev = if q == 1 {
+            0
+        } else {
+            expected(&gens, &[3 * q - 5, 3 * q - 4, 3 * q - 3]).1
+        };
         assert_eq!(j["previous_weighted_score"].as_u64(), Some(prev), "Q{q}");
     }
 }
@@ -193,11 +225,24 @@ fn custom_range_covers_the_whole_year_and_csv_agrees() {
     assert_eq!(j["incidents"].as_u64(), Some(gens.len() as u64));
     let o = aeef(
         r.path(),
-        &["report", "--format", "csv", "--since", "2026-01-01", "--until", "2026-12-31", "--now", "2027-03-01T00:00:00Z"],
+        &[
+            "report",
+            "--format",
+            "csv",
+            "--since",
+            "2026-01-01",
+            "--until",
+            "2026-12-31",
+            "--now",
+            "2027-03-01T00:00:00Z",
+        ],
     );
     let csv = stdout(&o);
     assert!(csv.starts_with("dimension,value,count\n"));
-    assert!(csv.contains(&format!("\nincidents,total,{}\n", gens.len())), "{csv}");
+    assert!(
+        csv.contains(&format!("\nincidents,total,{}\n", gens.len())),
+        "{csv}"
+    );
 }
 
 #[test]
@@ -205,9 +250,16 @@ fn exactly_one_period_is_required() {
     let r = build();
     let none = aeef(r.path(), &["report"]);
     assert_eq!(none.status.code(), Some(2));
-    let two = aeef(r.path(), &["report", "--month", "2026-01", "--quarter", "2026-Q1"]);
+    let two = aeef(
+        r.path(),
+        &["report", "--month", "2026-01", "--quarter", "2026-Q1"],
+    );
     assert_eq!(two.status.code(), Some(2));
     let bad = aeef(r.path(), &["report", "--month", "2026-13"]);
     assert_eq!(bad.status.code(), Some(2));
-    assert!(common::stderr(&bad).contains("--month 2026-11"), "{}", common::stderr(&bad));
+    assert!(
+        common::stderr(&bad).contains("--month 2026-11"),
+        "{}",
+        common::stderr(&bad)
+    );
 }

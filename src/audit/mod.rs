@@ -34,7 +34,11 @@ pub const UNSIGNED: &str = "audit-unsigned";
 
 /// Retention in years: SEV-1/2 five, SEV-3/4 three.
 fn retention_years(severity: &str) -> i64 {
-    if matches!(severity, "SEV-1" | "SEV-2") { 5 } else { 3 }
+    if matches!(severity, "SEV-1" | "SEV-2") {
+        5
+    } else {
+        3
+    }
 }
 
 /// One commit that touched a record, oldest first.
@@ -53,10 +57,25 @@ pub struct AuditCommit {
 /// A change to one record file. Texts are the file contents.
 #[derive(Debug, Clone)]
 pub enum Change {
-    Added { path: String, text: String },
-    Modified { path: String, old: String, new: String },
-    Deleted { path: String, old: String },
-    Renamed { from: String, to: String, old: String, new: String },
+    Added {
+        path: String,
+        text: String,
+    },
+    Modified {
+        path: String,
+        old: String,
+        new: String,
+    },
+    Deleted {
+        path: String,
+        old: String,
+    },
+    Renamed {
+        from: String,
+        to: String,
+        old: String,
+        new: String,
+    },
 }
 
 /// What the audit reads from a record: lenient, every field optional, so
@@ -227,25 +246,31 @@ pub fn check(history: &[AuditCommit], cfg: &Config, since: Option<DateTime<Utc>>
                                 .file(path.clone())
                                 .help("give a new incident a new id (`aeef incident new`); restore the old record from history instead of re-creating it"),
                         );
-                    } else if let Some((other, _)) = live.iter().find(|(p, i)| **i == id && *p != path) {
+                    } else if let Some((other, _)) =
+                        live.iter().find(|(p, i)| **i == id && *p != path)
+                    {
                         emit(
-                            Finding::new(ID_REUSED, Level::Error, format!("{id} is already the id of {other}; {path} reuses it"))
-                                .incident(id.clone())
-                                .file(path.clone())
-                                .help("each incident has one record: pick a new id for this one"),
+                            Finding::new(
+                                ID_REUSED,
+                                Level::Error,
+                                format!("{id} is already the id of {other}; {path} reuses it"),
+                            )
+                            .incident(id.clone())
+                            .file(path.clone())
+                            .help("each incident has one record: pick a new id for this one"),
                         );
                     }
                     self_verified(None, &p.view, &id, path, c, &mut emit);
                     live.insert(path.clone(), id);
                 }
                 Change::Modified { path, old, new } => {
-                    modified(path, path, old, new, c, &mut emit);
+                    modified(path, old, new, c, &mut emit);
                     let id = id_of(&parse(new), path);
                     live.insert(path.clone(), id);
                 }
                 Change::Renamed { from, to, old, new } => {
                     live.remove(from);
-                    modified(from, to, old, new, c, &mut emit);
+                    modified(to, old, new, c, &mut emit);
                     live.insert(to.clone(), id_of(&parse(new), to));
                 }
             }
@@ -256,17 +281,9 @@ pub fn check(history: &[AuditCommit], cfg: &Config, since: Option<DateTime<Utc>>
     r
 }
 
-fn modified(
-    from: &str,
-    path: &str,
-    old: &str,
-    new: &str,
-    c: &AuditCommit,
-    emit: &mut impl FnMut(Finding),
-) {
+fn modified(path: &str, old: &str, new: &str, c: &AuditCommit, emit: &mut impl FnMut(Finding)) {
     let (po, pn) = (parse(old), parse(new));
     let id = id_of(&pn, path);
-    let _ = from;
     self_verified(Some(&po.view), &pn.view, &id, path, c, emit);
     if !is_resolved(&po.view) {
         return;
@@ -277,8 +294,18 @@ fn modified(
         .filter(|f| po.doc.get(f) != pn.doc.get(f))
         .collect();
     let reopened = matches!(pn.view.status.as_deref(), Some("open" | "mitigated"));
-    let old_tl = po.doc.get("timeline").and_then(|t| t.as_array()).cloned().unwrap_or_default();
-    let new_tl = pn.doc.get("timeline").and_then(|t| t.as_array()).cloned().unwrap_or_default();
+    let old_tl = po
+        .doc
+        .get("timeline")
+        .and_then(|t| t.as_array())
+        .cloned()
+        .unwrap_or_default();
+    let new_tl = pn
+        .doc
+        .get("timeline")
+        .and_then(|t| t.as_array())
+        .cloned()
+        .unwrap_or_default();
     let kept = old_tl.iter().all(|e| new_tl.contains(e));
     let grew = new_tl.iter().any(|e| !old_tl.contains(e));
     let mut what: Vec<String> = changed.iter().map(|s| s.to_string()).collect();
@@ -329,7 +356,9 @@ fn self_verified(
         if before.as_deref() == Some(by) {
             continue;
         }
-        let Some(owner) = ca.owner.as_deref() else { continue };
+        let Some(owner) = ca.owner.as_deref() else {
+            continue;
+        };
         if crate::github::status::author_is_login(&c.author_name, &c.author_email, owner) {
             let ca_id = ca.id.clone().unwrap_or_else(|| "?".into());
             emit(
@@ -351,7 +380,9 @@ fn self_verified(
 }
 
 fn retention(v: &View, id: &str, path: &str, c: &AuditCommit, emit: &mut impl FnMut(Finding)) {
-    let Some(sev) = v.severity.as_deref() else { return };
+    let Some(sev) = v.severity.as_deref() else {
+        return;
+    };
     let Some(anchor) = ts(&v.resolved_at).or_else(|| ts(&v.detected_at)) else {
         return;
     };
@@ -391,7 +422,8 @@ pub fn history(repo: &Repo, dir: &str) -> Result<Vec<AuditCommit>, GitError> {
     walk.push_head()?;
     walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
     let prefix = format!("{}/", dir.trim_end_matches('/'));
-    let is_record = |p: &str| p.starts_with(&prefix) && (p.ends_with(".yaml") || p.ends_with(".yml"));
+    let is_record =
+        |p: &str| p.starts_with(&prefix) && (p.ends_with(".yaml") || p.ends_with(".yml"));
     let text = |oid: git2::Oid| -> String {
         r.find_blob(oid)
             .map(|b| String::from_utf8_lossy(b.content()).into_owned())
@@ -435,12 +467,14 @@ pub fn history(repo: &Repo, dir: &str) -> Result<Vec<AuditCommit>, GitError> {
                         path: new_path,
                     }
                 }
-                git2::Delta::Renamed if is_record(&old_path) && is_record(&new_path) => Change::Renamed {
-                    old: text(d.old_file().id()),
-                    new: text(d.new_file().id()),
-                    from: old_path,
-                    to: new_path,
-                },
+                git2::Delta::Renamed if is_record(&old_path) && is_record(&new_path) => {
+                    Change::Renamed {
+                        old: text(d.old_file().id()),
+                        new: text(d.new_file().id()),
+                        from: old_path,
+                        to: new_path,
+                    }
+                }
                 git2::Delta::Renamed if is_record(&old_path) => Change::Deleted {
                     old: text(d.old_file().id()),
                     path: old_path,
@@ -453,7 +487,8 @@ pub fn history(repo: &Repo, dir: &str) -> Result<Vec<AuditCommit>, GitError> {
             continue;
         }
         let author = c.author();
-        let time = chrono::DateTime::from_timestamp(c.committer().when().seconds(), 0).unwrap_or_default();
+        let time =
+            chrono::DateTime::from_timestamp(c.committer().when().seconds(), 0).unwrap_or_default();
         out.push(AuditCommit {
             sha: oid_string(&c),
             author_name: String::from_utf8_lossy(author.name_bytes()).into_owned(),

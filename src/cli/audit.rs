@@ -11,9 +11,11 @@ use crate::findings::{self, Level, Report};
 
 /// Arguments of `aeef audit`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Rules: audit-record-deleted, audit-id-reused, audit-self-verified, \
+#[command(
+    after_help = "Rules: audit-record-deleted, audit-id-reused, audit-self-verified, \
 audit-rewritten-after-resolve, audit-retention, audit-unsigned (with `audit.require_signed: true`).\n\
-Exit codes: 0 no error findings, 1 error findings, 2 the history cannot be read (shallow clone: use `fetch-depth: 0`).")]
+Exit codes: 0 no error findings, 1 error findings, 2 the history cannot be read (shallow clone: use `fetch-depth: 0`)."
+)]
 pub struct Args {
     /// Report only commits made on or after this day (YYYY-MM-DD) or time
     /// (RFC 3339); the whole history is still read to know the records' state.
@@ -64,8 +66,18 @@ fn human(w: &mut impl Write, r: &Report, commits: usize, color: bool) -> std::io
             Level::Error => paint::paint(color, "1;31", "error"),
             _ => paint::paint(color, "33", "warn"),
         };
-        let sha = f.commit.as_deref().map(|s| s.get(..10).unwrap_or(s)).unwrap_or("");
-        writeln!(w, "{lvl}[{}] {} {}", f.rule, paint::dim(color, sha), f.message)?;
+        let sha = f
+            .commit
+            .as_deref()
+            .map(|s| s.get(..10).unwrap_or(s))
+            .unwrap_or("");
+        writeln!(
+            w,
+            "{lvl}[{}] {} {}",
+            f.rule,
+            paint::dim(color, sha),
+            f.message
+        )?;
         if let Some(file) = &f.file {
             writeln!(w, "  --> {file}")?;
         }

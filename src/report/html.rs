@@ -93,7 +93,9 @@ fn chart(
     for (i, (label, v, shown)) in rows.iter().enumerate() {
         let y = i as u32 * ROW_H + 4;
         let len = if max > 0.0 {
-            (v / max * f64::from(BAR_W)).round().max(if *v > 0.0 { 2.0 } else { 0.0 })
+            (v / max * f64::from(BAR_W))
+                .round()
+                .max(if *v > 0.0 { 2.0 } else { 0.0 })
         } else {
             0.0
         };
@@ -119,7 +121,10 @@ fn chart(
 pub fn html(w: &mut impl Write, s: &Stats, title: &str) -> io::Result<()> {
     writeln!(w, "<!DOCTYPE html>")?;
     writeln!(w, "<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\" />")?;
-    writeln!(w, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />")?;
+    writeln!(
+        w,
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />"
+    )?;
     writeln!(w, "<title>AI incident report {}</title>", esc(title))?;
     writeln!(w, "<style>{STYLE}</style>\n</head>\n<body>\n<main>")?;
     writeln!(w, "<h1>AI incident report {}</h1>", esc(title))?;
@@ -165,7 +170,9 @@ pub fn html(w: &mut impl Write, s: &Stats, title: &str) -> io::Result<()> {
     }
     writeln!(w, "</div>\n<div class=\"grid\">")?;
     for (i, (key, name)) in DIMENSIONS.iter().enumerate() {
-        let Some(map) = s.dimension(key) else { continue };
+        let Some(map) = s.dimension(key) else {
+            continue;
+        };
         let rows: Vec<(String, f64, String)> = if *key == "by_severity" {
             // Severity reads best in its own order, not by count.
             map.iter()
@@ -178,7 +185,13 @@ pub fn html(w: &mut impl Write, s: &Stats, title: &str) -> io::Result<()> {
                 .collect()
         };
         writeln!(w, "<section>\n<h2>{}</h2>", esc(name))?;
-        chart(w, key, &format!("Incidents by {}", name.to_lowercase()), &rows, PALETTE[i % PALETTE.len()])?;
+        chart(
+            w,
+            key,
+            &format!("Incidents by {}", name.to_lowercase()),
+            &rows,
+            PALETTE[i % PALETTE.len()],
+        )?;
         writeln!(w, "</section>")?;
     }
     if let Some(p) = &s.provenance {
@@ -186,12 +199,23 @@ pub fn html(w: &mut impl Write, s: &Stats, title: &str) -> io::Result<()> {
             .by_tool
             .iter()
             .filter_map(|(t, r)| {
-                r.incidents_per_1000_commits
-                    .map(|x| (t.clone(), x, format!("{x:.2} ({} / {})", r.incidents, r.commits)))
+                r.incidents_per_1000_commits.map(|x| {
+                    (
+                        t.clone(),
+                        x,
+                        format!("{x:.2} ({} / {})", r.incidents, r.commits),
+                    )
+                })
             })
             .collect();
         writeln!(w, "<section>\n<h2>Incidents per 1,000 AI commits</h2>")?;
-        chart(w, "provenance", "Incidents per 1,000 AI commits by tool", &rows, PALETTE[8])?;
+        chart(
+            w,
+            "provenance",
+            "Incidents per 1,000 AI commits by tool",
+            &rows,
+            PALETTE[8],
+        )?;
         writeln!(
             w,
             "<p class=\"sub\">Commits on HEAD in the period: {}, with AI provenance: {}.</p>\n</section>",
@@ -200,13 +224,24 @@ pub fn html(w: &mut impl Write, s: &Stats, title: &str) -> io::Result<()> {
     }
     writeln!(w, "</div>")?;
 
-    writeln!(w, "<section>\n<h2>Time to resolve and SLA compliance</h2>\n<table>")?;
+    writeln!(
+        w,
+        "<section>\n<h2>Time to resolve and SLA compliance</h2>\n<table>"
+    )?;
     writeln!(w, "<tr><th>severity</th><th class=\"r\">MTTR</th></tr>")?;
     for (sev, h) in &s.mttr_hours {
-        writeln!(w, "<tr><td>{}</td><td class=\"r\">{}</td></tr>", esc(sev), esc(&opt_hours(*h)))?;
+        writeln!(
+            w,
+            "<tr><td>{}</td><td class=\"r\">{}</td></tr>",
+            esc(sev),
+            esc(&opt_hours(*h))
+        )?;
     }
     writeln!(w, "</table>\n<table>")?;
-    writeln!(w, "<tr><th>SLA</th><th class=\"r\">met</th><th class=\"r\">met / applicable</th></tr>")?;
+    writeln!(
+        w,
+        "<tr><th>SLA</th><th class=\"r\">met</th><th class=\"r\">met / applicable</th></tr>"
+    )?;
     for (k, f) in &s.sla_compliance {
         let c = s.sla_counts.get(k).copied().unwrap_or_default();
         writeln!(
@@ -220,7 +255,10 @@ pub fn html(w: &mut impl Write, s: &Stats, title: &str) -> io::Result<()> {
     }
     writeln!(w, "</table>\n</section>")?;
 
-    writeln!(w, "<section>\n<h2>Corrective-action effectiveness</h2>\n<table>")?;
+    writeln!(
+        w,
+        "<section>\n<h2>Corrective-action effectiveness</h2>\n<table>"
+    )?;
     writeln!(
         w,
         "<tr><th>mark</th><th class=\"r\">effective</th><th class=\"r\">partially</th><th class=\"r\">ineffective</th><th class=\"r\">overdue</th><th class=\"r\">pending</th></tr>"

@@ -243,8 +243,7 @@ pub fn compute(
                 sla::Kind::Mitigate => i.mitigated_at,
                 sla::Kind::Resolve => i.resolved_at,
             };
-            if let Some(met) = sla::met(i.severity, kind, &i.detected_at, reached.as_ref(), now)
-            {
+            if let Some(met) = sla::met(i.severity, kind, &i.detected_at, reached.as_ref(), now) {
                 let e = sla_counts.entry(kind.as_str().to_string()).or_default();
                 e.applicable += 1;
                 e.met += u32::from(met);
@@ -289,9 +288,7 @@ pub fn compute(
     let mttr_hours = Severity::ALL
         .iter()
         .map(|s| {
-            let v = mttr_sum
-                .get(s)
-                .map(|(sum, n)| round2(sum / f64::from(*n)));
+            let v = mttr_sum.get(s).map(|(sum, n)| round2(sum / f64::from(*n)));
             (s.as_str().to_string(), v)
         })
         .collect();
@@ -388,9 +385,11 @@ mod tests {
 
     #[test]
     fn mttr_and_sla_for_one_resolved_sev2() {
-        let i = inc("id: INC-2026-001\ntitle: t\nseverity: SEV-2\nstatus: resolved\n\
+        let i = inc(
+            "id: INC-2026-001\ntitle: t\nseverity: SEV-2\nstatus: resolved\n\
              detected_at: 2026-03-02T10:00:00Z\nacknowledged_at: 2026-03-02T10:20:00Z\n\
-             mitigated_at: 2026-03-02T20:00:00Z\nresolved_at: 2026-03-03T22:00:00Z\n");
+             mitigated_at: 2026-03-02T20:00:00Z\nresolved_at: 2026-03-03T22:00:00Z\n",
+        );
         let s = compute(&[&i], &Period::month(2026, 3).unwrap(), now(), None);
         assert_eq!(s.mttr_hours["SEV-2"], Some(36.0));
         assert_eq!(s.mttr_hours["SEV-1"], None);
@@ -403,11 +402,20 @@ mod tests {
 
     #[test]
     fn open_incident_past_its_sla_counts_as_missed_and_within_is_undecided() {
-        let late = inc("id: INC-2026-002\ntitle: t\nseverity: SEV-1\nstatus: open\n\
-             detected_at: 2026-05-01T10:00:00Z\n");
-        let fresh = inc("id: INC-2026-003\ntitle: t\nseverity: SEV-1\nstatus: open\n\
-             detected_at: 2026-05-31T23:50:00Z\n");
-        let s = compute(&[&late, &fresh], &Period::month(2026, 5).unwrap(), now(), None);
+        let late = inc(
+            "id: INC-2026-002\ntitle: t\nseverity: SEV-1\nstatus: open\n\
+             detected_at: 2026-05-01T10:00:00Z\n",
+        );
+        let fresh = inc(
+            "id: INC-2026-003\ntitle: t\nseverity: SEV-1\nstatus: open\n\
+             detected_at: 2026-05-31T23:50:00Z\n",
+        );
+        let s = compute(
+            &[&late, &fresh],
+            &Period::month(2026, 5).unwrap(),
+            now(),
+            None,
+        );
         assert_eq!(
             s.sla_counts["acknowledge"],
             SlaCount {
@@ -419,21 +427,27 @@ mod tests {
 
     #[test]
     fn previous_score_uses_the_preceding_period() {
-        let feb = inc("id: INC-2026-004\ntitle: t\nseverity: SEV-1\nstatus: open\n\
-             detected_at: 2026-02-28T23:59:59Z\n");
-        let mar = inc("id: INC-2026-005\ntitle: t\nseverity: SEV-4\nstatus: open\n\
-             detected_at: 2026-03-01T00:00:00Z\n");
+        let feb = inc(
+            "id: INC-2026-004\ntitle: t\nseverity: SEV-1\nstatus: open\n\
+             detected_at: 2026-02-28T23:59:59Z\n",
+        );
+        let mar = inc(
+            "id: INC-2026-005\ntitle: t\nseverity: SEV-4\nstatus: open\n\
+             detected_at: 2026-03-01T00:00:00Z\n",
+        );
         let s = compute(&[&feb, &mar], &Period::month(2026, 3).unwrap(), now(), None);
         assert_eq!((s.weighted_score, s.previous_weighted_score), (1, 10));
     }
 
     #[test]
     fn corrective_actions_opened_verified_overdue_and_effectiveness() {
-        let i = inc("id: INC-2026-006\ntitle: t\nseverity: SEV-3\nstatus: resolved\n\
+        let i = inc(
+            "id: INC-2026-006\ntitle: t\nseverity: SEV-3\nstatus: resolved\n\
              detected_at: 2026-03-02T10:00:00Z\ncorrective_actions:\n\
              - {id: CA-1, action: a, category: immediate-fix, owner: al, due: 2026-03-10, status: done, verified_by: bo, verified_at: 2026-03-11T00:00:00Z, effectiveness: {day30: {evaluated_at: 2026-04-11T00:00:00Z, result: effective}}}\n\
              - {id: CA-2, action: b, category: training, owner: al, due: 2026-04-01}\n\
-             - {id: CA-3, action: c, category: training, owner: al, due: 2026-09-01}\n");
+             - {id: CA-3, action: c, category: training, owner: al, due: 2026-09-01}\n",
+        );
         let s = compute(&[&i], &Period::month(2026, 3).unwrap(), now(), None);
         let ca = &s.corrective_actions;
         assert_eq!((ca.opened, ca.verified, ca.overdue), (3, 1, 1));

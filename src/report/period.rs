@@ -154,7 +154,10 @@ mod tests {
         let p = Period::parse_month("2024-02").unwrap();
         assert_eq!(p.to.to_string(), "2024-02-29");
         let q = Period::parse_quarter("2026-q4").unwrap();
-        assert_eq!((q.from.to_string(), q.to.to_string()), ("2026-10-01".into(), "2026-12-31".into()));
+        assert_eq!(
+            (q.from.to_string(), q.to.to_string()),
+            ("2026-10-01".into(), "2026-12-31".into())
+        );
         assert!(Period::parse_month("2026-13").is_err());
         assert!(Period::parse_quarter("2026-Q5").is_err());
         assert!(Period::parse_month("march").is_err());
@@ -162,8 +165,14 @@ mod tests {
 
     #[test]
     fn previous_periods() {
-        assert_eq!(Period::parse_month("2026-01").unwrap().previous().label(), "2025-12");
-        assert_eq!(Period::parse_quarter("2026-Q1").unwrap().previous().label(), "2025-Q4");
+        assert_eq!(
+            Period::parse_month("2026-01").unwrap().previous().label(),
+            "2025-12"
+        );
+        assert_eq!(
+            Period::parse_quarter("2026-Q1").unwrap().previous().label(),
+            "2025-Q4"
+        );
         let r = Period::range(
             Period::parse_date("2026-03-11").unwrap(),
             Period::parse_date("2026-03-20").unwrap(),

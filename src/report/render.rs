@@ -38,7 +38,11 @@ pub fn json(w: &mut impl Write, s: &Stats) -> io::Result<()> {
 
 /// Plain text for a terminal.
 pub fn human(w: &mut impl Write, s: &Stats, title: &str) -> io::Result<()> {
-    writeln!(w, "AI incident report {title} ({} – {})", s.period.from, s.period.to)?;
+    writeln!(
+        w,
+        "AI incident report {title} ({} – {})",
+        s.period.from, s.period.to
+    )?;
     writeln!(
         w,
         "incidents {}   weighted score {} (previous {}, {})",
@@ -48,10 +52,18 @@ pub fn human(w: &mut impl Write, s: &Stats, title: &str) -> io::Result<()> {
         delta(s.weighted_score, s.previous_weighted_score)
     )?;
     for (key, name) in DIMENSIONS {
-        let Some(map) = s.dimension(key) else { continue };
+        let Some(map) = s.dimension(key) else {
+            continue;
+        };
         writeln!(w, "\n{name}")?;
         let total = map.values().sum::<u32>().max(1);
-        for (k, n) in sorted(map) {
+        // Severity reads best in its own order, the rest by count.
+        let rows = if key == "by_severity" {
+            map.iter().map(|(k, n)| (k.as_str(), *n)).collect()
+        } else {
+            sorted(map)
+        };
+        for (k, n) in rows {
             let bar = "█".repeat((n * 20).div_ceil(total) as usize * usize::from(n > 0));
             writeln!(w, "  {k:<36} {n:>4}  {bar}")?;
         }
@@ -63,7 +75,13 @@ pub fn human(w: &mut impl Write, s: &Stats, title: &str) -> io::Result<()> {
     writeln!(w, "\nSLA compliance")?;
     for (k, f) in &s.sla_compliance {
         let c = s.sla_counts.get(k).copied().unwrap_or_default();
-        writeln!(w, "  {k:<12} {:>8}  ({} of {})", opt_pct(*f), c.met, c.applicable)?;
+        writeln!(
+            w,
+            "  {k:<12} {:>8}  ({} of {})",
+            opt_pct(*f),
+            c.met,
+            c.applicable
+        )?;
     }
     let ca = &s.corrective_actions;
     writeln!(
@@ -84,12 +102,20 @@ pub fn human(w: &mut impl Write, s: &Stats, title: &str) -> io::Result<()> {
             "\nCommits on HEAD in the period: {} ({} AI)",
             p.commits, p.ai_commits
         )?;
-        writeln!(w, "  {:<20} {:>8} {:>10} {:>14}", "tool", "commits", "incidents", "per 1k commits")?;
+        writeln!(
+            w,
+            "  {:<20} {:>8} {:>10} {:>14}",
+            "tool", "commits", "incidents", "per 1k commits"
+        )?;
         for (tool, r) in &p.by_tool {
             let rate = r
                 .incidents_per_1000_commits
                 .map_or_else(|| "—".to_string(), |x| format!("{x:.2}"));
-            writeln!(w, "  {tool:<20} {:>8} {:>10} {rate:>14}", r.commits, r.incidents)?;
+            writeln!(
+                w,
+                "  {tool:<20} {:>8} {:>10} {rate:>14}",
+                r.commits, r.incidents
+            )?;
         }
     }
     w.flush()
@@ -103,8 +129,15 @@ fn md_cell(s: &str) -> String {
 /// GitHub-flavoured Markdown.
 pub fn markdown(w: &mut impl Write, s: &Stats, title: &str) -> io::Result<()> {
     writeln!(w, "# AI incident report {title}\n")?;
-    writeln!(w, "Period {} – {} (UTC), generated {}.\n", s.period.from, s.period.to, s.generated_at)?;
-    writeln!(w, "| incidents | weighted score | previous period | change |")?;
+    writeln!(
+        w,
+        "Period {} – {} (UTC), generated {}.\n",
+        s.period.from, s.period.to, s.generated_at
+    )?;
+    writeln!(
+        w,
+        "| incidents | weighted score | previous period | change |"
+    )?;
     writeln!(w, "|---:|---:|---:|---:|")?;
     writeln!(
         w,
@@ -115,8 +148,14 @@ pub fn markdown(w: &mut impl Write, s: &Stats, title: &str) -> io::Result<()> {
         delta(s.weighted_score, s.previous_weighted_score)
     )?;
     for (key, name) in DIMENSIONS {
-        let Some(map) = s.dimension(key) else { continue };
-        writeln!(w, "## {name}\n\n| {} | incidents |\n|---|---:|", name.to_lowercase())?;
+        let Some(map) = s.dimension(key) else {
+            continue;
+        };
+        writeln!(
+            w,
+            "## {name}\n\n| {} | incidents |\n|---|---:|",
+            name.to_lowercase()
+        )?;
         for (k, n) in sorted(map) {
             writeln!(w, "| {} | {n} |", md_cell(k))?;
         }
@@ -127,10 +166,19 @@ pub fn markdown(w: &mut impl Write, s: &Stats, title: &str) -> io::Result<()> {
     for (sev, h) in &s.mttr_hours {
         writeln!(w, "| {sev} | {} |", opt_hours(*h))?;
     }
-    writeln!(w, "\n| SLA | compliance | met / applicable |\n|---|---:|---:|")?;
+    writeln!(
+        w,
+        "\n| SLA | compliance | met / applicable |\n|---|---:|---:|"
+    )?;
     for (k, f) in &s.sla_compliance {
         let c = s.sla_counts.get(k).copied().unwrap_or_default();
-        writeln!(w, "| {k} | {} | {} / {} |", opt_pct(*f), c.met, c.applicable)?;
+        writeln!(
+            w,
+            "| {k} | {} | {} / {} |",
+            opt_pct(*f),
+            c.met,
+            c.applicable
+        )?;
     }
     let ca = &s.corrective_actions;
     writeln!(w, "\n## Corrective actions\n")?;
@@ -149,13 +197,26 @@ pub fn markdown(w: &mut impl Write, s: &Stats, title: &str) -> io::Result<()> {
     }
     if let Some(p) = &s.provenance {
         writeln!(w, "\n## AI commits and incident rate\n")?;
-        writeln!(w, "{} commits on HEAD in the period, {} with AI provenance.\n", p.commits, p.ai_commits)?;
-        writeln!(w, "| tool | AI commits | incidents | incidents per 1,000 commits |\n|---|---:|---:|---:|")?;
+        writeln!(
+            w,
+            "{} commits on HEAD in the period, {} with AI provenance.\n",
+            p.commits, p.ai_commits
+        )?;
+        writeln!(
+            w,
+            "| tool | AI commits | incidents | incidents per 1,000 commits |\n|---|---:|---:|---:|"
+        )?;
         for (tool, r) in &p.by_tool {
             let rate = r
                 .incidents_per_1000_commits
                 .map_or_else(|| "—".to_string(), |x| format!("{x:.2}"));
-            writeln!(w, "| {} | {} | {} | {rate} |", md_cell(tool), r.commits, r.incidents)?;
+            writeln!(
+                w,
+                "| {} | {} | {} | {rate} |",
+                md_cell(tool),
+                r.commits,
+                r.incidents
+            )?;
         }
     }
     w.flush()
@@ -180,7 +241,9 @@ pub fn csv(w: &mut impl Write, s: &Stats) -> io::Result<()> {
     writeln!(w, "weighted_score,current,{}", s.weighted_score)?;
     writeln!(w, "weighted_score,previous,{}", s.previous_weighted_score)?;
     for (key, _) in DIMENSIONS {
-        let Some(map) = s.dimension(key) else { continue };
+        let Some(map) = s.dimension(key) else {
+            continue;
+        };
         for (k, n) in map {
             writeln!(w, "{key},{},{n}", csv_field(k))?;
         }
