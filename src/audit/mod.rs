@@ -1,1 +1,506 @@
-//! TODO(skeleton): filled in by its issue.
+//! The audit trail of the incident records: walks the git history of the
+//! incidents folder and reports, as [`Finding`]s with stable rule ids,
+//! what an auditor must see — deleted records, reused ids, self-verified
+//! corrective actions, resolved incidents rewritten without a timeline
+//! entry, removals inside the retention period, unsigned commits.
+//!
+//! [`check`] is pure: it takes the history as values ([`Change`]s per
+//! [`AuditCommit`]); [`history`] reads it from the repository with libgit2.
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Duration, FixedOffset, Utc};
+use serde::Deserialize;
+
+use crate::config::Config;
+use crate::error::GitError;
+use crate::findings::{Finding, Level, Report};
+use crate::git::Repo;
+
+/// Rule ids of `aeef audit`, each with its default level.
+pub const RULES: [(&str, Level); 6] = [
+    (RECORD_DELETED, Level::Error),
+    (ID_REUSED, Level::Error),
+    (SELF_VERIFIED, Level::Error),
+    (REWRITTEN, Level::Error),
+    (RETENTION, Level::Error),
+    (UNSIGNED, Level::Error),
+];
+pub const RECORD_DELETED: &str = "audit-record-deleted";
+pub const ID_REUSED: &str = "audit-id-reused";
+pub const SELF_VERIFIED: &str = "audit-self-verified";
+pub const REWRITTEN: &str = "audit-rewritten-after-resolve";
+pub const RETENTION: &str = "audit-retention";
+pub const UNSIGNED: &str = "audit-unsigned";
+
+/// Retention in years: SEV-1/2 five, SEV-3/4 three.
+fn retention_years(severity: &str) -> i64 {
+    if matches!(severity, "SEV-1" | "SEV-2") {
+        5
+    } else {
+        3
+    }
+}
+
+/// One commit that touched a record, oldest first.
+#[derive(Debug, Clone)]
+pub struct AuditCommit {
+    pub sha: String,
+    pub author_name: String,
+    pub author_email: String,
+    /// Committer time, the moment the change entered the history.
+    pub time: DateTime<Utc>,
+    /// The commit carries a signature header (`gpgsig`, `gpgsig-sha256`).
+    pub signed: bool,
+    pub changes: Vec<Change>,
+}
+
+/// A change to one record file. Texts are the file contents.
+#[derive(Debug, Clone)]
+pub enum Change {
+    Added {
+        path: String,
+        text: String,
+    },
+    Modified {
+        path: String,
+        old: String,
+        new: String,
+    },
+    Deleted {
+        path: String,
+        old: String,
+    },
+    Renamed {
+        from: String,
+        to: String,
+        old: String,
+        new: String,
+    },
+}
+
+/// What the audit reads from a record: lenient, every field optional, so
+/// an old version that today's schema would refuse can still be audited.
+#[derive(Debug, Clone, Default, Deserialize)]
+struct View {
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    severity: Option<String>,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    detected_at: Option<String>,
+    #[serde(default)]
+    resolved_at: Option<String>,
+    #[serde(default)]
+    corrective_actions: Vec<ActionView>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+struct ActionView {
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    owner: Option<String>,
+    #[serde(default)]
+    verified_by: Option<String>,
+}
+
+/// Fields that state what happened; after resolution they change only
+/// together with a new timeline entry. The post-mortem (`rca`,
+/// `root_cause`, `lessons_learned`), corrective actions and metrics are
+/// written after resolution by design and are not listed.
+const FACT_FIELDS: [&str; 13] = [
+    "id",
+    "title",
+    "severity",
+    "team",
+    "detected_at",
+    "acknowledged_at",
+    "mitigated_at",
+    "resolved_at",
+    "faulty_commits",
+    "files",
+    "classification",
+    "generation_context",
+    "impact",
+];
+
+struct Parsed {
+    view: View,
+    doc: serde_json::Value,
+}
+
+fn parse(text: &str) -> Parsed {
+    Parsed {
+        view: serde_saphyr::from_str::<View>(text).unwrap_or_default(),
+        doc: serde_saphyr::from_str::<serde_json::Value>(text).unwrap_or(serde_json::Value::Null),
+    }
+}
+
+fn stem(path: &str) -> String {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.rsplit_once('.').map_or(name, |(s, _)| s).to_string()
+}
+
+fn id_of(p: &Parsed, path: &str) -> String {
+    p.view
+        .id
+        .clone()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| stem(path))
+}
+
+fn ts(s: &Option<String>) -> Option<DateTime<FixedOffset>> {
+    s.as_deref()
+        .and_then(|s| DateTime::parse_from_rfc3339(s.trim()).ok())
+}
+
+fn is_resolved(v: &View) -> bool {
+    matches!(v.status.as_deref(), Some("resolved" | "closed")) || v.resolved_at.is_some()
+}
+
+fn short(sha: &str) -> &str {
+    sha.get(..10).unwrap_or(sha)
+}
+
+/// Audits a history (oldest commit first). Findings come from commits at
+/// or after `since`; older commits still build the state (ids, contents).
+pub fn check(history: &[AuditCommit], cfg: &Config, since: Option<DateTime<Utc>>) -> Report {
+    let mut findings = Vec::new();
+    // Live records: path → id; ids ever deleted; every path an id lived at.
+    let mut live: BTreeMap<String, String> = BTreeMap::new();
+    let mut deleted: BTreeSet<String> = BTreeSet::new();
+    for c in history {
+        let report = since.is_none_or(|s| c.time >= s);
+        let mut emit = |f: Finding| {
+            if report {
+                let lvl = cfg.level(&f.rule, f.level);
+                if lvl != Level::Off {
+                    findings.push(Finding { level: lvl, ..f }.commit(c.sha.clone()));
+                }
+            }
+        };
+        if cfg.audit.require_signed && !c.signed {
+            emit(
+                Finding::new(
+                    UNSIGNED,
+                    Level::Error,
+                    format!(
+                        "commit {} by {} <{}> changes incident records without a signature",
+                        short(&c.sha),
+                        c.author_name,
+                        c.author_email
+                    ),
+                )
+                .help("sign commits that touch incident records (`git commit -S`, or `commit.gpgsign true`); `audit.require_signed: true` is set in .aeef.yml"),
+            );
+        }
+        // A record whose id is removed in one file and added in another in
+        // the same commit was moved, not deleted and re-created.
+        let added_ids: BTreeSet<String> = c
+            .changes
+            .iter()
+            .filter_map(|ch| match ch {
+                Change::Added { path, text } => Some(id_of(&parse(text), path)),
+                _ => None,
+            })
+            .collect();
+        let deleted_ids: BTreeSet<String> = c
+            .changes
+            .iter()
+            .filter_map(|ch| match ch {
+                Change::Deleted { path, old } => Some(id_of(&parse(old), path)),
+                _ => None,
+            })
+            .collect();
+        for ch in &c.changes {
+            match ch {
+                Change::Deleted { path, old } => {
+                    let p = parse(old);
+                    let id = id_of(&p, path);
+                    live.remove(path);
+                    if added_ids.contains(&id) {
+                        continue;
+                    }
+                    deleted.insert(id.clone());
+                    emit(
+                        Finding::new(
+                            RECORD_DELETED,
+                            Level::Error,
+                            format!("record {id} was deleted by {} <{}>", c.author_name, c.author_email),
+                        )
+                        .incident(id.clone())
+                        .file(path.clone())
+                        .help(format!("incident records are compliance artifacts: restore it with `git checkout {}^ -- {path}`", short(&c.sha))),
+                    );
+                    retention(&p.view, &id, path, c, &mut emit);
+                }
+                Change::Added { path, text } => {
+                    let p = parse(text);
+                    let id = id_of(&p, path);
+                    if deleted.contains(&id) && !deleted_ids.contains(&id) {
+                        emit(
+                            Finding::new(ID_REUSED, Level::Error, format!("{id} was deleted earlier and is added again in {path}"))
+                                .incident(id.clone())
+                                .file(path.clone())
+                                .help("give a new incident a new id (`aeef incident new`); restore the old record from history instead of re-creating it"),
+                        );
+                    } else if let Some((other, _)) =
+                        live.iter().find(|(p, i)| **i == id && *p != path)
+                    {
+                        emit(
+                            Finding::new(
+                                ID_REUSED,
+                                Level::Error,
+                                format!("{id} is already the id of {other}; {path} reuses it"),
+                            )
+                            .incident(id.clone())
+                            .file(path.clone())
+                            .help("each incident has one record: pick a new id for this one"),
+                        );
+                    }
+                    self_verified(None, &p.view, &id, path, c, &mut emit);
+                    live.insert(path.clone(), id);
+                }
+                Change::Modified { path, old, new } => {
+                    modified(path, old, new, c, &mut emit);
+                    let id = id_of(&parse(new), path);
+                    live.insert(path.clone(), id);
+                }
+                Change::Renamed { from, to, old, new } => {
+                    live.remove(from);
+                    modified(to, old, new, c, &mut emit);
+                    live.insert(to.clone(), id_of(&parse(new), to));
+                }
+            }
+        }
+    }
+    let mut r = Report { findings };
+    r.sort();
+    r
+}
+
+fn modified(path: &str, old: &str, new: &str, c: &AuditCommit, emit: &mut impl FnMut(Finding)) {
+    let (po, pn) = (parse(old), parse(new));
+    let id = id_of(&pn, path);
+    self_verified(Some(&po.view), &pn.view, &id, path, c, emit);
+    if !is_resolved(&po.view) {
+        return;
+    }
+    let changed: Vec<&str> = FACT_FIELDS
+        .iter()
+        .copied()
+        .filter(|f| po.doc.get(f) != pn.doc.get(f))
+        .collect();
+    let reopened = matches!(pn.view.status.as_deref(), Some("open" | "mitigated"));
+    let old_tl = po
+        .doc
+        .get("timeline")
+        .and_then(|t| t.as_array())
+        .cloned()
+        .unwrap_or_default();
+    let new_tl = pn
+        .doc
+        .get("timeline")
+        .and_then(|t| t.as_array())
+        .cloned()
+        .unwrap_or_default();
+    let kept = old_tl.iter().all(|e| new_tl.contains(e));
+    let grew = new_tl.iter().any(|e| !old_tl.contains(e));
+    let mut what: Vec<String> = changed.iter().map(|s| s.to_string()).collect();
+    if reopened {
+        what.push("status".into());
+    }
+    if !kept {
+        emit(
+            Finding::new(REWRITTEN, Level::Error, format!("{id} is resolved and existing timeline entries were changed or removed"))
+                .incident(id.clone())
+                .file(path.to_string())
+                .help("the timeline is append-only: add a new entry that says what was corrected instead of editing old ones"),
+        );
+    } else if !what.is_empty() && !grew {
+        emit(
+            Finding::new(
+                REWRITTEN,
+                Level::Error,
+                format!("{id} is resolved and {} changed without a new timeline entry", what.join(", ")),
+            )
+            .incident(id.clone())
+            .file(path.to_string())
+            .help("record why in the same commit: append `- {at: <now>, event: corrected <field>: <reason>}` to `timeline`"),
+        );
+    }
+}
+
+/// `audit-self-verified`: a `verified_by` set or changed by a commit whose
+/// author is the action's owner.
+fn self_verified(
+    old: Option<&View>,
+    new: &View,
+    id: &str,
+    path: &str,
+    c: &AuditCommit,
+    emit: &mut impl FnMut(Finding),
+) {
+    for ca in &new.corrective_actions {
+        let Some(by) = ca.verified_by.as_deref().filter(|s| !s.trim().is_empty()) else {
+            continue;
+        };
+        let before = old.and_then(|o| {
+            o.corrective_actions
+                .iter()
+                .find(|a| a.id == ca.id)
+                .and_then(|a| a.verified_by.clone())
+        });
+        if before.as_deref() == Some(by) {
+            continue;
+        }
+        let Some(owner) = ca.owner.as_deref() else {
+            continue;
+        };
+        if crate::github::status::author_is_login(&c.author_name, &c.author_email, owner) {
+            let ca_id = ca.id.clone().unwrap_or_else(|| "?".into());
+            emit(
+                Finding::new(
+                    SELF_VERIFIED,
+                    Level::Error,
+                    format!(
+                        "{id} {ca_id}: `verified_by: {by}` was committed by the action's owner {owner} ({} <{}>)",
+                        c.author_name, c.author_email
+                    ),
+                )
+                .incident(id.to_string())
+                .action(ca_id)
+                .file(path.to_string())
+                .help("verification must come from someone other than the owner: have the verifier commit the `verified_by` line"),
+            );
+        }
+    }
+}
+
+fn retention(v: &View, id: &str, path: &str, c: &AuditCommit, emit: &mut impl FnMut(Finding)) {
+    let Some(sev) = v.severity.as_deref() else {
+        return;
+    };
+    let Some(anchor) = ts(&v.resolved_at).or_else(|| ts(&v.detected_at)) else {
+        return;
+    };
+    let years = retention_years(sev);
+    // Calendar years; a leap day falls back to 28 February.
+    let until = anchor
+        .checked_add_months(chrono::Months::new(12 * years as u32))
+        .unwrap_or(anchor + Duration::days(365 * years));
+    if c.time < until {
+        emit(
+            Finding::new(
+                RETENTION,
+                Level::Error,
+                format!("{id} ({sev}) was removed before its {years}-year retention ended on {}", until.date_naive()),
+            )
+            .incident(id.to_string())
+            .file(path.to_string())
+            .help(format!("{sev} records are kept {years} years after resolution (detection when unresolved); restore it with `git checkout {}^ -- {path}`", short(&c.sha))),
+        );
+    }
+}
+
+/// Reads the history of `dir` (the incidents folder) on HEAD, oldest
+/// first, with libgit2. Merge commits are skipped: their parents' commits
+/// are walked themselves. Fails with [`GitError::Shallow`] in a shallow clone.
+pub fn history(repo: &Repo, dir: &str) -> Result<Vec<AuditCommit>, GitError> {
+    let r = repo.git2();
+    if r.is_shallow() || !repo.shallow_commits().is_empty() {
+        return Err(GitError::Shallow {
+            what: "the audit reads the whole history of the incident records".into(),
+        });
+    }
+    if r.head().is_err() {
+        return Ok(Vec::new());
+    }
+    let mut walk = r.revwalk()?;
+    walk.push_head()?;
+    walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
+    let prefix = format!("{}/", dir.trim_end_matches('/'));
+    let is_record =
+        |p: &str| p.starts_with(&prefix) && (p.ends_with(".yaml") || p.ends_with(".yml"));
+    let text = |oid: git2::Oid| -> String {
+        r.find_blob(oid)
+            .map(|b| String::from_utf8_lossy(b.content()).into_owned())
+            .unwrap_or_default()
+    };
+    let mut out = Vec::new();
+    for oid in walk {
+        let c = r.find_commit(oid?)?;
+        if c.parent_count() > 1 {
+            continue;
+        }
+        let tree = c.tree()?;
+        let parent = if c.parent_count() == 1 {
+            Some(c.parent(0)?.tree()?)
+        } else {
+            None
+        };
+        let mut opts = git2::DiffOptions::new();
+        opts.pathspec(&prefix);
+        let mut diff = r.diff_tree_to_tree(parent.as_ref(), Some(&tree), Some(&mut opts))?;
+        diff.find_similar(Some(git2::DiffFindOptions::new().renames(true)))?;
+        let mut changes = Vec::new();
+        for d in diff.deltas() {
+            let path = |f: git2::DiffFile| f.path().map(|p| p.to_string_lossy().replace('\\', "/"));
+            let (Some(old_path), Some(new_path)) = (path(d.old_file()), path(d.new_file())) else {
+                continue;
+            };
+            let ch = match d.status() {
+                git2::Delta::Added if is_record(&new_path) => Change::Added {
+                    text: text(d.new_file().id()),
+                    path: new_path,
+                },
+                git2::Delta::Deleted if is_record(&old_path) => Change::Deleted {
+                    old: text(d.old_file().id()),
+                    path: old_path,
+                },
+                git2::Delta::Modified | git2::Delta::Typechange if is_record(&new_path) => {
+                    Change::Modified {
+                        old: text(d.old_file().id()),
+                        new: text(d.new_file().id()),
+                        path: new_path,
+                    }
+                }
+                git2::Delta::Renamed if is_record(&old_path) && is_record(&new_path) => {
+                    Change::Renamed {
+                        old: text(d.old_file().id()),
+                        new: text(d.new_file().id()),
+                        from: old_path,
+                        to: new_path,
+                    }
+                }
+                git2::Delta::Renamed if is_record(&old_path) => Change::Deleted {
+                    old: text(d.old_file().id()),
+                    path: old_path,
+                },
+                _ => continue,
+            };
+            changes.push(ch);
+        }
+        if changes.is_empty() {
+            continue;
+        }
+        let author = c.author();
+        let time =
+            chrono::DateTime::from_timestamp(c.committer().when().seconds(), 0).unwrap_or_default();
+        out.push(AuditCommit {
+            sha: oid_string(&c),
+            author_name: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+            author_email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+            time,
+            signed: r.extract_signature(&c.id(), None).is_ok(),
+            changes,
+        });
+    }
+    Ok(out)
+}
+
+fn oid_string(c: &git2::Commit) -> String {
+    c.id().to_string()
+}

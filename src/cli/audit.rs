@@ -1,10 +1,94 @@
-//! `aeef audit`.
-use crate::error::Outcome;
+//! `aeef audit`: the history of the incident records, checked for what an
+//! auditor must see (deleted records, reused ids, self-verification,
+//! rewrites after resolution, retention, unsigned commits).
+use std::io::{BufWriter, Write};
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::{Ctx, Format, paint};
+use crate::error::{Outcome, UsageError};
+use crate::findings::{self, Level, Report};
 
 /// Arguments of `aeef audit`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(
+    after_help = "Rules: audit-record-deleted, audit-id-reused, audit-self-verified, \
+audit-rewritten-after-resolve, audit-retention, audit-unsigned (with `audit.require_signed: true`).\n\
+Exit codes: 0 no error findings, 1 error findings, 2 the history cannot be read (shallow clone: use `fetch-depth: 0`)."
+)]
+pub struct Args {
+    /// Report only commits made on or after this day (YYYY-MM-DD) or time
+    /// (RFC 3339); the whole history is still read to know the records' state.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+}
 
-pub fn run(_args: Args, _ctx: &super::Ctx) -> miette::Result<Outcome> {
-    Err(miette::miette!("`aeef audit` is not built yet"))
+fn parse_since(s: &str) -> miette::Result<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s.trim()) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
+        .map_err(|_| {
+            UsageError::new(
+                format!("--since `{s}` is not a date"),
+                "write it as 2026-01-01 or 2026-01-01T00:00:00Z",
+            )
+            .into()
+        })
+}
+
+pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
+    ctx.require_format(&[Format::Human, Format::Json])?;
+    let since = args.since.as_deref().map(parse_since).transpose()?;
+    let repo = ctx.repo()?;
+    let cfg = super::load_config(&repo)?;
+    let history = crate::audit::history(&repo, &cfg.incidents_dir)?;
+    let report = crate::audit::check(&history, &cfg, since);
+    let mut w = BufWriter::new(super::out());
+    let r = match ctx.format {
+        Format::Json => serde_json::to_writer_pretty(&mut w, &findings::to_json(&report))
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(w)),
+        _ => human(&mut w, &report, history.len(), ctx.color),
+    };
+    super::write_result(r.and_then(|()| w.flush()))?;
+    Ok(if report.errors() > 0 {
+        Outcome::Failed
+    } else {
+        Outcome::Ok
+    })
+}
+
+fn human(w: &mut impl Write, r: &Report, commits: usize, color: bool) -> std::io::Result<()> {
+    for f in &r.findings {
+        let lvl = match f.level {
+            Level::Error => paint::paint(color, "1;31", "error"),
+            _ => paint::paint(color, "33", "warn"),
+        };
+        let sha = f
+            .commit
+            .as_deref()
+            .map(|s| s.get(..10).unwrap_or(s))
+            .unwrap_or("");
+        writeln!(
+            w,
+            "{lvl}[{}] {} {}",
+            f.rule,
+            paint::dim(color, sha),
+            f.message
+        )?;
+        if let Some(file) = &f.file {
+            writeln!(w, "  --> {file}")?;
+        }
+        if let Some(h) = &f.help {
+            writeln!(w, "  help: {h}")?;
+        }
+    }
+    writeln!(
+        w,
+        "audit: {commits} commit(s) touching incident records, {} error(s), {} warning(s)",
+        r.errors(),
+        r.warnings()
+    )
 }

@@ -1,10 +1,160 @@
-//! `aeef report`.
-use crate::error::Outcome;
+//! `aeef report`: trend statistics over the incident records of one period,
+//! with the period's AI commits from the provenance engine beside them.
+use std::collections::{HashMap, HashSet};
+use std::io::{BufWriter, Write};
+
+use chrono::{DateTime, Utc};
+
+use super::{Ctx, Format};
+use crate::error::{Outcome, UsageError};
+use crate::report::{self, Period};
 
 /// Arguments of `aeef report`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(
+    group(clap::ArgGroup::new("period").required(true).args(["month", "quarter", "since"])),
+    after_help = "An incident belongs to the period that contains its detected_at (UTC days).\n\
+Formats: human (default), markdown, json, csv (one dimension,value,count table), html (one self-contained page)."
+)]
+pub struct Args {
+    /// A calendar month, `YYYY-MM`.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: Option<String>,
+    /// A quarter, `YYYY-Qn`.
+    #[arg(long, value_name = "YYYY-Qn")]
+    pub quarter: Option<String>,
+    /// First day of a custom period (with `--until`).
+    #[arg(long, value_name = "YYYY-MM-DD", requires = "until")]
+    pub since: Option<String>,
+    /// Last day (inclusive) of a custom period (with `--since`).
+    #[arg(long, value_name = "YYYY-MM-DD", requires = "since")]
+    pub until: Option<String>,
+    /// The clock for overdue actions and running SLAs (RFC 3339; default: now, UTC).
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
+    /// Leave out the commit statistics (no git log over the period).
+    #[arg(long)]
+    pub no_provenance: bool,
+}
 
-pub fn run(_args: Args, _ctx: &super::Ctx) -> miette::Result<Outcome> {
-    Err(miette::miette!("`aeef report` is not built yet"))
+fn period(args: &Args) -> miette::Result<Period> {
+    if let Some(m) = &args.month {
+        return Ok(Period::parse_month(m)?);
+    }
+    if let Some(q) = &args.quarter {
+        return Ok(Period::parse_quarter(q)?);
+    }
+    match (&args.since, &args.until) {
+        (Some(s), Some(u)) => {
+            let (from, to) = (Period::parse_date(s)?, Period::parse_date(u)?);
+            Period::range(from, to).ok_or_else(|| {
+                UsageError::new(
+                    format!("--since {s} is after --until {u}"),
+                    "swap the dates; both days are included",
+                )
+                .into()
+            })
+        }
+        _ => Err(UsageError::new(
+            "give exactly one period",
+            "use --month YYYY-MM, --quarter YYYY-Qn, or --since DATE --until DATE",
+        )
+        .into()),
+    }
+}
+
+/// Parses `--now` (RFC 3339) or takes the system clock.
+pub fn parse_now(now: Option<&str>) -> miette::Result<DateTime<Utc>> {
+    match now {
+        None => Ok(Utc::now()),
+        Some(s) => DateTime::parse_from_rfc3339(s.trim())
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|e| {
+                UsageError::new(
+                    format!("--now `{s}` is not an RFC 3339 time: {e}"),
+                    "write it as 2026-11-30T12:00:00Z",
+                )
+                .into()
+            }),
+    }
+}
+
+/// Provenance of the commits on HEAD whose committer date lies in the period.
+fn provenance(
+    repo: &crate::git::Repo,
+    cfg: &crate::config::Config,
+    p: &Period,
+) -> miette::Result<Option<report::ProvenanceStats>> {
+    if repo.git2().head().is_err() {
+        return Ok(None); // unborn branch: no commits yet
+    }
+    let spec = vec![
+        format!("--since={}T00:00:00Z", p.from),
+        format!("--until={}T23:59:59Z", p.to),
+        "HEAD".to_string(),
+    ];
+    let commits = crate::git::commits::log(repo, &spec)?;
+    let wanted: HashSet<&str> = commits.iter().map(|c| c.sha.as_str()).collect();
+    let notes: HashMap<String, String> = repo
+        .noted_commits()
+        .into_iter()
+        .filter(|(sha, _)| wanted.contains(sha.as_str()))
+        .filter_map(|(sha, blob)| repo.blob_text(blob).map(|t| (sha, t)))
+        .collect();
+    let table = crate::provenance::AgentTable::builtin().with_rules(&cfg.agents);
+    let provs = crate::provenance::scan::scan(&commits, &notes, &table);
+    Ok(Some(report::provenance_stats(&provs)))
+}
+
+pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
+    ctx.require_format(&[
+        Format::Human,
+        Format::Json,
+        Format::Markdown,
+        Format::Csv,
+        Format::Html,
+    ])?;
+    let period = period(&args)?;
+    let now = parse_now(args.now.as_deref())?;
+    let repo = ctx.repo()?;
+    let cfg = super::load_config(&repo)?;
+    let root = repo.workdir().ok_or_else(|| {
+        miette::miette!(
+            code = "aeef::report::bare",
+            help = "run the report in a work tree (a clone or `git worktree add`)",
+            "incident records are read from the work tree; this repository is bare"
+        )
+    })?;
+    let (loaded, bad) = crate::incident::store::load_all(root, &cfg);
+    if !bad.is_empty() {
+        let list: Vec<String> = bad
+            .iter()
+            .map(|f| format!("{}: {}", f.file.as_deref().unwrap_or("?"), f.message))
+            .collect();
+        return Err(miette::miette!(
+            code = "aeef::report::unreadable_record",
+            help = "fix the records (`aeef incident check` points at each error); a report over partial data would mislead",
+            "{} incident record(s) cannot be read:\n{}",
+            bad.len(),
+            list.join("\n")
+        ));
+    }
+    let prov = if args.no_provenance {
+        None
+    } else {
+        provenance(&repo, &cfg, &period)?
+    };
+    let incidents: Vec<&crate::incident::Incident> = loaded.iter().map(|l| &l.incident).collect();
+    let stats = report::compute(&incidents, &period, now, prov);
+    let title = period.label();
+    let mut w = BufWriter::new(super::out());
+    let r = match ctx.format {
+        Format::Json => report::render::json(&mut w, &stats),
+        Format::Markdown => report::render::markdown(&mut w, &stats, &title),
+        Format::Csv => report::render::csv(&mut w, &stats),
+        Format::Html => report::html::html(&mut w, &stats, &title),
+        _ => report::render::human(&mut w, &stats, &title),
+    };
+    super::write_result(r.and_then(|()| w.flush()))?;
+    Ok(Outcome::Ok)
 }

@@ -14,6 +14,8 @@ pub struct RepoBuilder {
     committer: Option<(String, String)>,
     trailers: Vec<(String, String)>,
     tick: i64,
+    /// An explicit date for the next commit only (see [`RepoBuilder::at`]).
+    next_date: Option<i64>,
 }
 
 /// Runs git in `dir` with a clean, fixed environment; panics with git's
@@ -58,6 +60,7 @@ impl RepoBuilder {
             committer: None,
             trailers: Vec::new(),
             tick: 0,
+            next_date: None,
         }
     }
 
@@ -131,7 +134,18 @@ impl RepoBuilder {
         self
     }
 
+    /// Dates the next commit (author and committer) at `rfc3339` instead of
+    /// the next hourly tick; later commits continue the hourly sequence.
+    pub fn at(&mut self, rfc3339: &str) -> &mut Self {
+        let t = chrono::DateTime::parse_from_rfc3339(rfc3339).expect("RFC 3339 date");
+        self.next_date = Some(t.timestamp());
+        self
+    }
+
     fn dates(&mut self) -> String {
+        if let Some(t) = self.next_date.take() {
+            return format!("@{t} +0000");
+        }
         self.tick += 1;
         format!("@{} +0000", EPOCH + self.tick * 3600)
     }

@@ -1,0 +1,192 @@
+//! Report periods: a calendar month, a quarter or an explicit date range,
+//! all in UTC, with the preceding period of the same length.
+use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
+use miette::Diagnostic;
+use thiserror::Error;
+
+use crate::incident::Timestamp;
+
+/// A period of whole UTC days, `from` and `to` both inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    kind: Kind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Month,
+    Quarter,
+    Range,
+}
+
+/// A period argument that cannot be read.
+#[derive(Debug, Error, Diagnostic)]
+#[error("invalid period `{value}`: {why}")]
+#[diagnostic(
+    code(aeef::report::period),
+    help("use `--month 2026-11`, `--quarter 2026-Q4` or `--since 2026-10-01 --until 2026-12-31`")
+)]
+pub struct PeriodError {
+    pub value: String,
+    pub why: String,
+}
+
+fn err(value: &str, why: &str) -> PeriodError {
+    PeriodError {
+        value: value.to_string(),
+        why: why.to_string(),
+    }
+}
+
+impl Period {
+    /// The calendar month `year-month`.
+    pub fn month(year: i32, month: u32) -> Option<Period> {
+        let from = NaiveDate::from_ymd_opt(year, month, 1)?;
+        let next = if month == 12 {
+            NaiveDate::from_ymd_opt(year + 1, 1, 1)?
+        } else {
+            NaiveDate::from_ymd_opt(year, month + 1, 1)?
+        };
+        Some(Period {
+            from,
+            to: next.pred_opt()?,
+            kind: Kind::Month,
+        })
+    }
+
+    /// Quarter `q` (1–4) of `year`.
+    pub fn quarter(year: i32, q: u32) -> Option<Period> {
+        if !(1..=4).contains(&q) {
+            return None;
+        }
+        let first = Period::month(year, 3 * q - 2)?;
+        let last = Period::month(year, 3 * q)?;
+        Some(Period {
+            from: first.from,
+            to: last.to,
+            kind: Kind::Quarter,
+        })
+    }
+
+    /// The days `from..=to`.
+    pub fn range(from: NaiveDate, to: NaiveDate) -> Option<Period> {
+        (from <= to).then_some(Period {
+            from,
+            to,
+            kind: Kind::Range,
+        })
+    }
+
+    /// Parses `YYYY-MM`.
+    pub fn parse_month(s: &str) -> Result<Period, PeriodError> {
+        let (y, m) = s
+            .trim()
+            .split_once('-')
+            .ok_or_else(|| err(s, "expected YYYY-MM"))?;
+        let y: i32 = y.parse().map_err(|_| err(s, "the year is not a number"))?;
+        let m: u32 = m.parse().map_err(|_| err(s, "the month is not a number"))?;
+        Period::month(y, m).ok_or_else(|| err(s, "no such month"))
+    }
+
+    /// Parses `YYYY-Qn` (`q` in either case).
+    pub fn parse_quarter(s: &str) -> Result<Period, PeriodError> {
+        let upper = s.trim().to_ascii_uppercase();
+        let (y, q) = upper
+            .split_once("-Q")
+            .ok_or_else(|| err(s, "expected YYYY-Qn"))?;
+        let y: i32 = y.parse().map_err(|_| err(s, "the year is not a number"))?;
+        let q: u32 = q.parse().map_err(|_| err(s, "the quarter is not 1-4"))?;
+        Period::quarter(y, q).ok_or_else(|| err(s, "the quarter is not 1-4"))
+    }
+
+    /// Parses a `YYYY-MM-DD` date.
+    pub fn parse_date(s: &str) -> Result<NaiveDate, PeriodError> {
+        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| err(s, "expected YYYY-MM-DD"))
+    }
+
+    /// The period just before this one: the previous month or quarter, or
+    /// for a date range the same number of days immediately before it.
+    pub fn previous(&self) -> Period {
+        let prev_day = self.from.pred_opt().unwrap_or(self.from);
+        let same_kind = match self.kind {
+            Kind::Month => Period::month(prev_day.year(), prev_day.month()),
+            Kind::Quarter => Period::quarter(prev_day.year(), (prev_day.month() - 1) / 3 + 1),
+            Kind::Range => None,
+        };
+        same_kind.unwrap_or_else(|| {
+            let days = (self.to - self.from).num_days();
+            Period {
+                from: prev_day - Duration::days(days),
+                to: prev_day,
+                kind: Kind::Range,
+            }
+        })
+    }
+
+    /// True when `t` falls on one of the period's days in UTC.
+    pub fn contains(&self, t: &Timestamp) -> bool {
+        let start = Utc.from_utc_datetime(&self.from.and_time(chrono::NaiveTime::MIN));
+        let end = match self.to.succ_opt() {
+            Some(d) => Utc.from_utc_datetime(&d.and_time(chrono::NaiveTime::MIN)),
+            None => return *t >= start,
+        };
+        *t >= start && *t < end
+    }
+
+    /// `2026-03`, `2026-Q1` or `2026-03-01..2026-03-15`, for titles.
+    pub fn label(&self) -> String {
+        match self.kind {
+            Kind::Month => self.from.format("%Y-%m").to_string(),
+            Kind::Quarter => format!("{}-Q{}", self.from.year(), (self.from.month() - 1) / 3 + 1),
+            Kind::Range => format!("{}..{}", self.from, self.to),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_bounds() {
+        let p = Period::parse_month("2024-02").unwrap();
+        assert_eq!(p.to.to_string(), "2024-02-29");
+        let q = Period::parse_quarter("2026-q4").unwrap();
+        assert_eq!(
+            (q.from.to_string(), q.to.to_string()),
+            ("2026-10-01".into(), "2026-12-31".into())
+        );
+        assert!(Period::parse_month("2026-13").is_err());
+        assert!(Period::parse_quarter("2026-Q5").is_err());
+        assert!(Period::parse_month("march").is_err());
+    }
+
+    #[test]
+    fn previous_periods() {
+        assert_eq!(
+            Period::parse_month("2026-01").unwrap().previous().label(),
+            "2025-12"
+        );
+        assert_eq!(
+            Period::parse_quarter("2026-Q1").unwrap().previous().label(),
+            "2025-Q4"
+        );
+        let r = Period::range(
+            Period::parse_date("2026-03-11").unwrap(),
+            Period::parse_date("2026-03-20").unwrap(),
+        )
+        .unwrap();
+        assert_eq!(r.previous().label(), "2026-03-01..2026-03-10");
+    }
+
+    #[test]
+    fn contains_uses_utc_days() {
+        let p = Period::parse_month("2026-03").unwrap();
+        let t = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+        assert!(p.contains(&t("2026-04-01T01:00:00+02:00")));
+        assert!(!p.contains(&t("2026-04-01T00:00:00Z")));
+        assert!(!p.contains(&t("2026-03-01T00:30:00+01:00")));
+    }
+}

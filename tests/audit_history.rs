@@ -1,0 +1,387 @@
+//! `aeef audit` over crafted histories: each rule triggered by the history
+//! that breaks it, a clean history that passes, `--since`, and the shallow
+//! clone that cannot be audited.
+mod common;
+
+use common::{RepoBuilder, aeef, git_in, stderr, stdout};
+use serde_json::Value;
+
+/// A resolved SEV-2 record with one corrective action owned by alice.
+fn record(id: &str, sev: &str, status: &str, detected: &str, extra: &str) -> String {
+    format!(
+        "id: {id}\ntitle: retry double-charges\nseverity: {sev}\nstatus: {status}\nteam: payments\n\
+         detected_at: {detected}\ntimeline:\n  - {{at: {detected}, event: alert}}\n{extra}"
+    )
+}
+
+const CA_OPEN: &str = "corrective_actions:\n  - {id: CA-1, action: add a test, category: test-improvement, owner: alice, due: 2026-02-01}\n";
+const CA_VERIFIED: &str = "corrective_actions:\n  - {id: CA-1, action: add a test, category: test-improvement, owner: alice, due: 2026-02-01, status: done, verified_by: bob, verified_at: 2026-01-20T10:00:00Z}\n";
+
+fn audit(r: &RepoBuilder, extra: &[&str]) -> (Option<i32>, Value) {
+    let mut args = vec!["audit", "--format", "json"];
+    args.extend_from_slice(extra);
+    let o = aeef(r.path(), &args);
+    let v = serde_json::from_str(&stdout(&o))
+        .unwrap_or_else(|_| panic!("json: {} {}", stdout(&o), stderr(&o)));
+    (o.status.code(), v)
+}
+
+fn rules(v: &Value) -> Vec<String> {
+    let mut r: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect();
+    r.sort();
+    r
+}
+
+/// Opens INC-2026-001, resolves it with a timeline entry, has bob verify
+/// the action and writes the post-mortem afterwards: all legitimate.
+fn clean() -> RepoBuilder {
+    let mut r = RepoBuilder::new();
+    let p = "incidents/INC-2026-001.yaml";
+    r.author("Alice Example", "alice@example.com");
+    r.write(
+        p,
+        &record(
+            "INC-2026-001",
+            "SEV-2",
+            "open",
+            "2026-01-05T09:00:00Z",
+            CA_OPEN,
+        ),
+    );
+    r.commit("incident: open INC-2026-001");
+    let resolved = record(
+        "INC-2026-001",
+        "SEV-2",
+        "resolved",
+        "2026-01-05T09:00:00Z",
+        "",
+    )
+    .replace(
+        "timeline:\n",
+        "resolved_at: 2026-01-06T09:00:00Z\ntimeline:\n",
+    ) + "  - {at: 2026-01-06T09:00:00Z, event: resolved}\n"
+        + CA_OPEN;
+    r.write(p, &resolved);
+    r.commit("incident: resolve INC-2026-001");
+    r.author("Bob Verifier", "1234+bob@users.noreply.github.com");
+    r.write(p, &resolved.replace(CA_OPEN, CA_VERIFIED));
+    r.commit("incident: verify CA-1");
+    r.author("Alice Example", "alice@example.com");
+    let pm = resolved.replace(CA_OPEN, CA_VERIFIED) + "root_cause: no idempotency key\n";
+    r.write(p, &pm);
+    r.commit("incident: post-mortem");
+    r
+}
+
+#[test]
+fn clean_history_passes() {
+    let r = clean();
+    let (code, v) = audit(&r, &[]);
+    assert_eq!(rules(&v), Vec::<String>::new(), "{v}");
+    assert_eq!((code, v["verdict"].as_str()), (Some(0), Some("pass")));
+    let human = aeef(r.path(), &["audit"]);
+    assert!(
+        stdout(&human).contains("4 commit(s) touching incident records, 0 error(s)"),
+        "{}",
+        stdout(&human)
+    );
+}
+
+#[test]
+fn deleted_record_is_reported_and_old_enough_one_passes_retention() {
+    let mut r = RepoBuilder::new();
+    // SEV-3 resolved in 2020: its 3 years ended in 2023, so only the deletion is reported.
+    r.write(
+        "incidents/INC-2020-001.yaml",
+        &record(
+            "INC-2020-001",
+            "SEV-3",
+            "resolved",
+            "2020-01-05T09:00:00Z",
+            "resolved_at: 2020-01-06T09:00:00Z\n",
+        ),
+    );
+    r.at("2020-01-06T10:00:00Z");
+    r.commit("incident: INC-2020-001");
+    r.remove("incidents/INC-2020-001.yaml");
+    r.commit("chore: tidy incidents");
+    let (code, v) = audit(&r, &[]);
+    assert_eq!(rules(&v), ["audit-record-deleted"], "{v}");
+    assert_eq!(code, Some(1));
+    assert_eq!(v["findings"][0]["incident"], "INC-2020-001");
+    assert_eq!(v["findings"][0]["commit"].as_str(), Some(r.head().as_str()));
+}
+
+#[test]
+fn removal_inside_retention_is_reported() {
+    let mut r = RepoBuilder::new();
+    // SEV-1 detected 2026-01-05 must be kept until 2031.
+    r.write(
+        "incidents/INC-2026-009.yaml",
+        &record("INC-2026-009", "SEV-1", "open", "2026-01-05T09:00:00Z", ""),
+    );
+    r.commit("incident: INC-2026-009");
+    r.remove("incidents/INC-2026-009.yaml");
+    r.commit("chore: drop");
+    let (code, v) = audit(&r, &[]);
+    assert_eq!(
+        rules(&v),
+        ["audit-record-deleted", "audit-retention"],
+        "{v}"
+    );
+    assert_eq!(code, Some(1));
+    let msg = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "audit-retention")
+        .unwrap()["message"]
+        .clone();
+    assert!(msg.as_str().unwrap().contains("2031-01-05"), "{msg}");
+}
+
+#[test]
+fn id_reused_in_another_file_and_after_deletion() {
+    let mut r = RepoBuilder::new();
+    r.write(
+        "incidents/INC-2026-001.yaml",
+        &record("INC-2026-001", "SEV-4", "open", "2026-01-05T09:00:00Z", ""),
+    );
+    r.commit("incident: one");
+    r.write(
+        "incidents/INC-2026-002.yaml",
+        &record("INC-2026-001", "SEV-4", "open", "2026-01-06T09:00:00Z", ""),
+    );
+    let dup = r.commit("incident: copy-paste keeps the id");
+    let (_, v) = audit(&r, &[]);
+    assert_eq!(rules(&v), ["audit-id-reused"], "{v}");
+    assert_eq!(v["findings"][0]["commit"].as_str(), Some(dup.as_str()));
+    assert_eq!(v["findings"][0]["file"], "incidents/INC-2026-002.yaml");
+
+    let mut r = RepoBuilder::new();
+    let p = "incidents/INC-2026-003.yaml";
+    r.write(
+        p,
+        &record("INC-2026-003", "SEV-4", "open", "2020-01-05T09:00:00Z", ""),
+    );
+    r.commit("incident: three");
+    r.remove(p);
+    r.commit("drop");
+    r.write(
+        p,
+        &record("INC-2026-003", "SEV-4", "open", "2026-02-05T09:00:00Z", ""),
+    );
+    r.commit("a new incident under the old id");
+    let (code, v) = audit(&r, &[]);
+    assert_eq!(
+        rules(&v),
+        ["audit-id-reused", "audit-record-deleted"],
+        "{v}"
+    );
+    assert_eq!(code, Some(1));
+}
+
+#[test]
+fn moving_a_record_is_neither_deletion_nor_reuse() {
+    let mut r = RepoBuilder::new();
+    r.write(
+        "incidents/INC-2026-001.yaml",
+        &record("INC-2026-001", "SEV-4", "open", "2026-01-05T09:00:00Z", ""),
+    );
+    r.commit("incident");
+    r.rename(
+        "incidents/INC-2026-001.yaml",
+        "incidents/2026/INC-2026-001.yaml",
+    );
+    r.commit("move into a year folder");
+    let (code, v) = audit(&r, &[]);
+    assert_eq!((code, rules(&v)), (Some(0), vec![]), "{v}");
+}
+
+#[test]
+fn verified_by_committed_by_the_owner() {
+    for (name, email) in [
+        ("Alice Example", "alice@example.com"),
+        ("alice", "a.example@corp.test"),
+        ("A. Example", "98765+alice@users.noreply.github.com"),
+    ] {
+        let mut r = RepoBuilder::new();
+        let p = "incidents/INC-2026-001.yaml";
+        r.author("Carol", "carol@example.com");
+        r.write(
+            p,
+            &record(
+                "INC-2026-001",
+                "SEV-3",
+                "open",
+                "2026-01-05T09:00:00Z",
+                CA_OPEN,
+            ),
+        );
+        r.commit("incident");
+        r.author(name, email);
+        r.write(
+            p,
+            &record(
+                "INC-2026-001",
+                "SEV-3",
+                "open",
+                "2026-01-05T09:00:00Z",
+                CA_VERIFIED,
+            ),
+        );
+        r.commit("verify my own action");
+        let (code, v) = audit(&r, &[]);
+        assert_eq!(rules(&v), ["audit-self-verified"], "{name} <{email}>: {v}");
+        assert_eq!(v["findings"][0]["corrective_action"], "CA-1");
+        assert_eq!(code, Some(1));
+    }
+}
+
+#[test]
+fn resolved_incident_rewritten_without_timeline_entry() {
+    let mut r = clean();
+    let p = "incidents/INC-2026-001.yaml";
+    let text = std::fs::read_to_string(r.path().join(p)).unwrap();
+    r.write(p, &text.replace("severity: SEV-2", "severity: SEV-3"));
+    let bad = r.commit("downgrade quietly");
+    let (code, v) = audit(&r, &[]);
+    assert_eq!(rules(&v), ["audit-rewritten-after-resolve"], "{v}");
+    assert!(
+        v["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("severity")
+    );
+    assert_eq!(v["findings"][0]["commit"].as_str(), Some(bad.as_str()));
+    assert_eq!(code, Some(1));
+
+    // The same change with a timeline entry saying why is fine.
+    let mut r = clean();
+    r.write(
+        p,
+        &text.replace("severity: SEV-2", "severity: SEV-3").replace(
+            "  - {at: 2026-01-06T09:00:00Z, event: resolved}\n",
+            "  - {at: 2026-01-06T09:00:00Z, event: resolved}\n  - {at: 2026-01-09T09:00:00Z, event: severity corrected to SEV-3 after impact review}\n",
+        ),
+    );
+    r.commit("correct the severity, with a timeline entry");
+    let (code, v) = audit(&r, &[]);
+    assert_eq!((code, rules(&v)), (Some(0), vec![]), "{v}");
+
+    // Editing an existing timeline entry is a rewrite even with a new one.
+    let mut r = clean();
+    r.write(p, &text.replace("event: alert", "event: nothing happened"));
+    r.commit("edit history");
+    let (_, v) = audit(&r, &[]);
+    assert_eq!(rules(&v), ["audit-rewritten-after-resolve"], "{v}");
+}
+
+/// Rewrites HEAD with a `gpgsig` header (presence is what the rule checks;
+/// no key is needed to craft one) and moves the branch to it.
+fn sign_head(r: &RepoBuilder) -> String {
+    let raw = r.git(&["cat-file", "commit", "HEAD"]);
+    let (head, body) = raw.split_once("\n\n").unwrap();
+    let signed = format!(
+        "{head}\ngpgsig -----BEGIN PGP SIGNATURE-----\n \n iQEzBAABCAAdFiEEtest\n -----END PGP SIGNATURE-----\n\n{body}"
+    );
+    let f = r.path().join(".git/SIGNED");
+    std::fs::write(&f, signed).unwrap();
+    let sha = r
+        .git(&["hash-object", "-t", "commit", "-w", f.to_str().unwrap()])
+        .trim()
+        .to_string();
+    r.git(&["update-ref", "HEAD", &sha]);
+    sha
+}
+
+#[test]
+fn unsigned_commits_when_signatures_are_required() {
+    let mut r = RepoBuilder::new();
+    r.write(".aeef.yml", "audit:\n  require_signed: true\n");
+    r.write(
+        "incidents/INC-2026-001.yaml",
+        &record("INC-2026-001", "SEV-4", "open", "2026-01-05T09:00:00Z", ""),
+    );
+    r.commit("incident, unsigned");
+    let unsigned = r.head();
+    r.write(
+        "incidents/INC-2026-002.yaml",
+        &record("INC-2026-002", "SEV-4", "open", "2026-01-06T09:00:00Z", ""),
+    );
+    r.commit("incident, to be signed");
+    let signed = sign_head(&r);
+    // The oracle: git itself sees the signature header on the crafted commit.
+    assert!(
+        r.git(&["cat-file", "commit", &signed])
+            .contains("\ngpgsig ")
+    );
+    let (code, v) = audit(&r, &[]);
+    assert_eq!(rules(&v), ["audit-unsigned"], "{v}");
+    assert_eq!(v["findings"][0]["commit"].as_str(), Some(unsigned.as_str()));
+    assert_eq!(code, Some(1));
+
+    // Off by default.
+    r.write(".aeef.yml", "");
+    r.commit("drop the requirement");
+    let (code, v) = audit(&r, &[]);
+    assert_eq!((code, rules(&v)), (Some(0), vec![]), "{v}");
+}
+
+#[test]
+fn since_limits_reporting_but_not_the_walk() {
+    let mut r = RepoBuilder::new();
+    let p = "incidents/INC-2026-003.yaml";
+    r.write(
+        p,
+        &record("INC-2026-003", "SEV-4", "open", "2026-01-05T09:00:00Z", ""),
+    );
+    r.at("2026-01-05T10:00:00Z");
+    r.commit("incident");
+    r.remove(p);
+    r.at("2026-02-01T10:00:00Z");
+    r.commit("drop");
+    r.write(
+        p,
+        &record("INC-2026-003", "SEV-4", "open", "2026-03-05T09:00:00Z", ""),
+    );
+    r.at("2026-03-10T10:00:00Z");
+    r.commit("reuse");
+    let (_, v) = audit(&r, &["--since", "2026-03-01"]);
+    // The deletion predates --since; the reuse is still recognised as one.
+    assert_eq!(rules(&v), ["audit-id-reused"], "{v}");
+}
+
+#[test]
+fn rule_levels_follow_the_config() {
+    let mut r = clean();
+    r.remove("incidents/INC-2026-001.yaml");
+    r.write(
+        ".aeef.yml",
+        "rules:\n  audit-record-deleted: warn\n  audit-retention: off\n",
+    );
+    r.commit("drop with relaxed rules");
+    let (code, v) = audit(&r, &[]);
+    assert_eq!(rules(&v), ["audit-record-deleted"], "{v}");
+    assert_eq!(v["findings"][0]["level"], "warn");
+    assert_eq!(code, Some(0));
+}
+
+#[test]
+fn shallow_clone_cannot_be_audited() {
+    let r = clean();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", r.path().display());
+    git_in(
+        dir.path(),
+        &["clone", "-q", "--depth", "1", &url, "shallow"],
+    );
+    let o = aeef(&dir.path().join("shallow"), &["audit"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("fetch-depth: 0"), "{}", stderr(&o));
+}
