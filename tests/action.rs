@@ -359,7 +359,6 @@ fn windows_runners_are_told_to_build_from_source() {
 /// overdue, unverified corrective action and a real-shaped `pull_request`
 /// payload.
 #[test]
-#[ignore = "needs `aeef gate` (lead's branch); remove this ignore when merging"]
 fn real_gate_through_the_action_writes_annotations_summary_and_outputs() {
     let mut repo = RepoBuilder::new();
     repo.write("src/pay.rs", "fn pay() {}\n");

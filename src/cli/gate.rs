@@ -122,17 +122,9 @@ fn read_change(
                 &head[..12]
             ),
         })?;
-    let spec = vec![format!("{base}..{head}")];
-    let mut stream = git::commits::LogStream::start(repo, &spec)?;
-    let rows = provenance::scan::scan(stream.by_ref(), &HashMap::new(), table);
-    stream.finish()?;
+    let rows = super::scan::scan_range(repo, &[format!("{base}..{head}")], table)?;
     let mut commits = Vec::with_capacity(rows.len());
-    for (c, mut p) in rows {
-        // A commit the gate judges may carry a git-ai note: read it (few commits).
-        if let Some(text) = repo.note(&c.sha) {
-            let note = provenance::Note::parse(&text).ok();
-            p = provenance::of_commit(table, &c.identity(), &c.message, note.as_ref()).1;
-        }
+    for (c, p) in rows {
         if repo.is_shallow_boundary(&c.sha) && c.sha != head {
             return Err(GitError::Shallow {
                 what: format!(
@@ -142,7 +134,17 @@ fn read_change(
             }
             .into());
         }
+        let files = if p.is_ai() && !p.aeef_fields.missing().is_empty() {
+            let parent = c.parents.first().map(String::as_str);
+            git::diff::changes(repo, &c.sha, parent)?
+                .iter()
+                .map(|f| f.path().to_string())
+                .collect()
+        } else {
+            Vec::new()
+        };
         commits.push(ChangeCommit {
+            files,
             summary: c.summary().to_string(),
             sha: c.sha,
             provenance: p,

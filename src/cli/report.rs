@@ -1,6 +1,6 @@
 //! `aeef report`: trend statistics over the incident records of one period,
 //! with the period's AI commits from the provenance engine beside them.
-use std::collections::{HashMap, HashSet};
+
 use std::io::{BufWriter, Write};
 
 use chrono::{DateTime, Utc};
@@ -93,16 +93,9 @@ fn provenance(
         format!("--until={}T23:59:59Z", p.to),
         "HEAD".to_string(),
     ];
-    let commits = crate::git::commits::log(repo, &spec)?;
-    let wanted: HashSet<&str> = commits.iter().map(|c| c.sha.as_str()).collect();
-    let notes: HashMap<String, String> = repo
-        .noted_commits()
-        .into_iter()
-        .filter(|(sha, _)| wanted.contains(sha.as_str()))
-        .filter_map(|(sha, blob)| repo.blob_text(blob).map(|t| (sha, t)))
-        .collect();
     let table = crate::provenance::AgentTable::builtin().with_rules(&cfg.agents);
-    let provs = crate::provenance::scan::scan(&commits, &notes, &table);
+    let rows = super::scan::scan_range(repo, &spec, &table)?;
+    let provs: Vec<crate::provenance::Provenance> = rows.into_iter().map(|(_, p)| p).collect();
     Ok(Some(report::provenance_stats(&provs)))
 }
 

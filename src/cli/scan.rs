@@ -97,22 +97,28 @@ fn row<'a>(c: &'a RawCommit, p: &'a Provenance) -> Row<'a> {
     }
 }
 
+/// Every commit of `spec` with its provenance: one streaming `git log`,
+/// git-ai notes read up front (few next to commits), parsing on threads.
+pub fn scan_range(repo: &git::Repo, spec: &[String], table: &provenance::AgentTable) -> miette::Result<Vec<(RawCommit, Provenance)>> {
+    let notes: HashMap<String, String> = repo
+        .noted_commits()
+        .into_iter()
+        .filter_map(|(sha, blob)| repo.blob_text(blob).map(|t| (sha, t)))
+        .collect();
+    let mut stream = git::commits::LogStream::start(repo, spec)?;
+    let rows = provenance::scan::scan(stream.by_ref(), &notes, table);
+    stream.finish()?;
+    Ok(rows)
+}
+
 pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     ctx.require_format(&[Format::Human, Format::Json])?;
     let repo = ctx.repo()?;
     let cfg = super::load_config(&repo)?;
     let spec = args.spec();
     git::commits::revspec_args(&spec)?;
-    // Notes are few next to commits: read them all up front, parse lazily.
-    let notes: HashMap<String, String> = repo
-        .noted_commits()
-        .into_iter()
-        .filter_map(|(sha, blob)| repo.blob_text(blob).map(|t| (sha, t)))
-        .collect();
     let table = provenance::AgentTable::builtin().with_rules(&cfg.agents);
-    let mut stream = git::commits::LogStream::start(&repo, &spec)?;
-    let rows = provenance::scan::scan(stream.by_ref(), &notes, &table);
-    stream.finish()?;
+    let rows = scan_range(&repo, &spec, &table)?;
     let mut w = BufWriter::new(super::out());
     let r = match ctx.format {
         Format::Json => (|| {

@@ -22,6 +22,8 @@ pub struct ChangeCommit {
     pub sha: String,
     pub summary: String,
     pub provenance: Provenance,
+    /// Files the commit touched (read only for commits a finding points at).
+    pub files: Vec<String>,
 }
 
 /// A pull request's change: `base..head`.
@@ -64,8 +66,7 @@ pub fn provenance_incomplete(change: &Change, level: Level) -> Vec<Finding> {
             continue;
         }
         let tool = p.tool.as_deref().unwrap_or("an AI tool");
-        out.push(
-            Finding::new(
+        let mut f = Finding::new(
                 "provenance-incomplete",
                 level,
                 format!(
@@ -80,8 +81,12 @@ pub fn provenance_incomplete(change: &Change, level: Level) -> Vec<Finding> {
             .help(format!(
                 "add the missing trailers to the commit message (e.g. `git commit --amend --trailer \"{}: …\"`, or `git rebase -i` for older commits), or an `AI-Attribution:` block",
                 missing[0]
-            )),
-        );
+            ));
+        // Code scanning needs a file for every result: point at one the commit changed.
+        if let Some(file) = c.files.first() {
+            f = f.file(file.clone());
+        }
+        out.push(f);
     }
     out
 }
@@ -136,6 +141,7 @@ mod tests {
         ChangeCommit {
             sha: "a".repeat(40),
             summary: "s".into(),
+            files: vec!["src/a.rs".into()],
             provenance: Provenance {
                 ai: true,
                 confidence: Some(conf),
