@@ -174,7 +174,11 @@ fn sessions_and_humans_note() {
     };
     let (_, p) = provenance::of_commit(&AgentTable::builtin(), &who, "Fix totals\n", Some(&n));
     assert_eq!(p.sources, vec!["git-ai-note"]);
-    assert_eq!(p.tool.as_deref(), Some("claude"));
+    assert_eq!(
+        p.tool.as_deref(),
+        Some("claude-code"),
+        "git-ai tool names are reported as canonical ids"
+    );
     assert_eq!(p.model_version.as_deref(), Some("claude-opus-4-6"));
     assert_eq!(p.session_id.as_deref(), Some("s_0a1b2c3d4e5f60"));
     assert!(p.is_ai());

@@ -312,7 +312,10 @@ fn line_blame_reports_git_ai_sessions() {
     assert_eq!(lines[9]["session"], "s_0123456789abcd");
     // Line 5 is not listed: untracked, so no session (the commit is still AI).
     assert!(lines[4].get("session").is_none());
-    assert_eq!(v["commits"][0]["provenance"]["sources"], serde_json::json!(["git-ai-note"]));
+    assert_eq!(
+        v["commits"][0]["provenance"]["sources"],
+        serde_json::json!(["git-ai-note"])
+    );
     assert_eq!(v["commits"][0]["provenance"]["model_version"], "gpt-5");
 }
 

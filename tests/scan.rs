@@ -85,11 +85,13 @@ fn ranges_and_all_follow_git() {
     let o = aeef(r.path(), &["scan", "--all", "--format", "json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let expected = r
-        .git(&["rev-list", "--all", "--exclude=refs/notes/*"])
+        .git(&["rev-list", "--exclude=refs/notes/*", "--all"])
         .lines()
         .count();
     assert_eq!(rows(&stdout(&o)).len(), expected);
     assert_eq!(expected, 3);
+    // Plain `git rev-list --all` would have listed the notes commit too.
+    assert_eq!(r.git(&["rev-list", "--all"]).lines().count(), 4);
 }
 
 #[test]

@@ -184,7 +184,8 @@ pub fn line_blame(
             if let AttestKey::Session { session: s, .. } | AttestKey::Legacy(s) = k {
                 session = Some(s.clone());
                 if let Some(t) = classifier.note_agent(&b.commit, k).and_then(|a| a.tool) {
-                    tool = Some(crate::provenance::agents::known_tool(&t).map_or(t, str::to_string));
+                    tool =
+                        Some(crate::provenance::agents::known_tool(&t).map_or(t, str::to_string));
                 }
             }
             if k.is_ai() {

@@ -174,13 +174,13 @@ fn records(
     Ok((repo, root, ok))
 }
 
-fn token(gh: &GhArgs) -> Option<String> {
+pub(crate) fn token(gh: &GhArgs) -> Option<String> {
     std::env::var(&gh.token_env)
         .ok()
         .filter(|t| !t.trim().is_empty())
 }
 
-fn slug(gh: &GhArgs, repo: &crate::git::Repo) -> Result<RepoSlug, GithubError> {
+pub(crate) fn slug(gh: &GhArgs, repo: &crate::git::Repo) -> Result<RepoSlug, GithubError> {
     if let Some(r) = &gh.repo {
         return RepoSlug::parse(r).ok_or_else(|| GithubError::BadRepository { value: r.clone() });
     }
@@ -196,14 +196,14 @@ fn slug(gh: &GhArgs, repo: &crate::git::Repo) -> Result<RepoSlug, GithubError> {
         .ok_or(GithubError::NoRepository)
 }
 
-fn api_url() -> String {
+pub(crate) fn api_url() -> String {
     std::env::var("GITHUB_API_URL")
         .ok()
         .filter(|u| !u.trim().is_empty())
         .unwrap_or_else(|| github::DEFAULT_API_URL.to_string())
 }
 
-fn client(gh: &GhArgs, token: Option<String>) -> Result<Client, GithubError> {
+pub(crate) fn client(gh: &GhArgs, token: Option<String>) -> Result<Client, GithubError> {
     let mut o = ClientOptions::new(api_url());
     o.timeout = Duration::from_secs_f64(gh.timeout.clamp(0.01, 3600.0));
     o.max_wait = Duration::from_secs(gh.max_wait);
@@ -218,7 +218,7 @@ fn client(gh: &GhArgs, token: Option<String>) -> Result<Client, GithubError> {
     Client::new(o, token)
 }
 
-fn runtime() -> miette::Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> miette::Result<tokio::runtime::Runtime> {
     github::runtime().map_err(|e| miette::miette!("cannot start the async runtime: {e}"))
 }
 

@@ -29,7 +29,7 @@ pub enum Command {
     Show(ShowArgs),
 }
 
-fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
+pub(crate) fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| format!("`{s}` is not an RFC 3339 timestamp with a time zone ({e})"))

@@ -9,13 +9,68 @@ use crate::provenance::{self, Provenance};
 
 /// Arguments of `aeef scan`.
 #[derive(Debug, clap::Args)]
-#[command(
-    after_help = "REVSPEC is what `git rev-list` takes: `HEAD` (default), `main..topic`, `v1.2..`, `--all` (refs/notes/* excluded), `--since=2026-01-01`."
-)]
+#[command(after_help = "\
+REVSPEC is what `git rev-list` takes: `HEAD` (default), `main..topic`, `v1.2..`, `^old new`.
+Other rev-list options go after `--`: `aeef scan -- --branches=release/*`.
+
+Examples:
+  aeef scan                          every commit reachable from HEAD
+  aeef scan main..topic              the commits of a pull request
+  aeef scan --all --since 2026-11-01 --format json")]
 pub struct Args {
     /// Revisions and ranges, as `git rev-list` takes them.
-    #[arg(value_name = "REVSPEC", allow_hyphen_values = true, num_args = 0..)]
-    pub revspec: Vec<String>,
+    #[arg(value_name = "REVSPEC")]
+    pub revs: Vec<String>,
+    /// Every ref except refs/notes/* (notes are not code history).
+    #[arg(long)]
+    pub all: bool,
+    /// Follow only the first parent of merges.
+    #[arg(long)]
+    pub first_parent: bool,
+    /// Leave out merge commits.
+    #[arg(long)]
+    pub no_merges: bool,
+    /// Commits more recent than DATE (as git understands it).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Commits older than DATE.
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// At most N commits.
+    #[arg(short = 'n', long = "max-count", value_name = "N")]
+    pub max_count: Option<u64>,
+    /// Further `git rev-list` options (after `--`).
+    #[arg(last = true, value_name = "REV-LIST OPTIONS")]
+    pub extra: Vec<String>,
+}
+
+impl Args {
+    /// The revision arguments for `git log`.
+    pub fn spec(&self) -> Vec<String> {
+        let mut v = Vec::new();
+        if self.first_parent {
+            v.push("--first-parent".to_string());
+        }
+        if self.no_merges {
+            v.push("--no-merges".to_string());
+        }
+        if let Some(d) = &self.since {
+            v.push(format!("--since={d}"));
+        }
+        if let Some(d) = &self.until {
+            v.push(format!("--until={d}"));
+        }
+        if let Some(n) = self.max_count {
+            v.push(format!("--max-count={n}"));
+        }
+        v.extend(self.extra.iter().cloned());
+        if self.all {
+            v.push("--all".to_string());
+        }
+        v.extend(self.revs.iter().cloned());
+        // With no revision at all, `git::commits` adds HEAD as git log does.
+        v
+    }
 }
 
 /// One JSON Lines row of `aeef scan --format json` (DESIGN §8).
@@ -46,41 +101,37 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     ctx.require_format(&[Format::Human, Format::Json])?;
     let repo = ctx.repo()?;
     let cfg = super::load_config(&repo)?;
-    git::commits::revspec_args(&args.revspec)?;
-    let commits = git::commits::log(&repo, &args.revspec)?;
-    let wanted: std::collections::HashSet<&str> = commits.iter().map(|c| c.sha.as_str()).collect();
+    let spec = args.spec();
+    git::commits::revspec_args(&spec)?;
+    // Notes are few next to commits: read them all up front, parse lazily.
     let notes: HashMap<String, String> = repo
         .noted_commits()
         .into_iter()
-        .filter(|(sha, _)| wanted.contains(sha.as_str()))
         .filter_map(|(sha, blob)| repo.blob_text(blob).map(|t| (sha, t)))
         .collect();
     let table = provenance::AgentTable::builtin().with_rules(&cfg.agents);
-    let provs = provenance::scan::scan(&commits, &notes, &table);
+    let mut stream = git::commits::LogStream::start(&repo, &spec)?;
+    let rows = provenance::scan::scan(stream.by_ref(), &notes, &table);
+    stream.finish()?;
     let mut w = BufWriter::new(super::out());
     let r = match ctx.format {
         Format::Json => (|| {
-            for (c, p) in commits.iter().zip(&provs) {
+            for (c, p) in &rows {
                 serde_json::to_writer(&mut w, &row(c, p))?;
                 w.write_all(b"\n")?;
             }
             w.flush()
         })(),
-        _ => human(&mut w, &commits, &provs, ctx.color),
+        _ => human(&mut w, &rows, ctx.color),
     };
     super::write_result(r)?;
     Ok(Outcome::Ok)
 }
 
-fn human(
-    w: &mut impl Write,
-    commits: &[RawCommit],
-    provs: &[Provenance],
-    color: bool,
-) -> std::io::Result<()> {
+fn human(w: &mut impl Write, rows: &[(RawCommit, Provenance)], color: bool) -> std::io::Result<()> {
     // (tool, model) → commits.
     let mut by: BTreeMap<(String, String), usize> = BTreeMap::new();
-    for (c, p) in commits.iter().zip(provs) {
+    for (c, p) in rows {
         let who = match (p.ai, p.confidence) {
             (false, _) => paint::dim(color, "human"),
             (true, Some(provenance::Confidence::Low)) => {
@@ -111,7 +162,7 @@ fn human(
         };
         *by.entry(key).or_default() += 1;
     }
-    let total = commits.len().max(1);
+    let total = rows.len().max(1);
     writeln!(w)?;
     writeln!(
         w,
@@ -124,15 +175,15 @@ fn human(
             )
         )
     )?;
-    let mut rows: Vec<_> = by.into_iter().collect();
-    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    for ((tool, model), n) in rows {
+    let mut table: Vec<_> = by.into_iter().collect();
+    table.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    for ((tool, model), n) in table {
         writeln!(
             w,
             "{tool:<16} {model:<28} {n:>8} {:>6.1}%",
             100.0 * n as f64 / total as f64
         )?;
     }
-    writeln!(w, "{:<16} {:<28} {:>8}", "total", "", commits.len())?;
+    writeln!(w, "{:<16} {:<28} {:>8}", "total", "", rows.len())?;
     w.flush()
 }

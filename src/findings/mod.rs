@@ -3,7 +3,11 @@
 //! into human, JSON, GitHub, SARIF or Markdown output.
 use serde::{Deserialize, Serialize};
 
+pub mod github;
 pub mod human;
+pub mod markdown;
+pub mod rules;
+pub mod sarif;
 
 /// Level of a finding. `Off` only appears in config, never in a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

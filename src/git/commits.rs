@@ -94,81 +94,185 @@ pub fn revspec_args(spec: &[String]) -> Result<Vec<String>, UsageError> {
         }
         out.push(a.clone());
     }
-    if out.is_empty() {
+    if !out.iter().any(|a| {
+        !a.starts_with('-')
+            || a == "--all"
+            || a.starts_with("--branches")
+            || a.starts_with("--tags")
+            || a.starts_with("--glob")
+            || a.starts_with("--remotes")
+    }) {
         out.push("HEAD".into());
     }
     Ok(out)
 }
 
+/// Fields per `git log` record (see the `--format` in [`LogStream::start`]).
 const FIELDS: usize = 8;
-
-/// Splits the `git log -z` stream of [`log`] into commits.
-fn parse_log(buf: &[u8]) -> Result<Vec<RawCommit>, GitError> {
-    let mut fields = buf.split(|b| *b == 0);
-    let mut out = Vec::new();
-    while let Some(sha) = fields.next() {
-        if sha.is_empty() {
-            break;
-        }
-        let mut f: [&[u8]; FIELDS - 1] = [&[]; FIELDS - 1];
-        for slot in f.iter_mut() {
-            *slot = fields.next().ok_or_else(|| GitError::Parse {
-                what: "truncated git log record".into(),
-            })?;
-        }
-        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-        let sha = text(sha).trim_start_matches('\n').to_string();
-        out.push(RawCommit {
-            sha,
-            parents: text(f[0]).split_whitespace().map(str::to_string).collect(),
-            author_name: text(f[1]),
-            author_email: text(f[2]),
-            committer_name: text(f[3]),
-            committer_email: text(f[4]),
-            author_time: std::str::from_utf8(f[5])
-                .ok()
-                .and_then(|s| s.trim().parse().ok())
-                .unwrap_or(0),
-            message: text(f[6]),
-        });
-    }
-    Ok(out)
-}
 
 /// Every commit `git rev-list <spec>` lists, newest first, with messages.
 pub fn log(repo: &Repo, spec: &[String]) -> Result<Vec<RawCommit>, GitError> {
-    let args = revspec_args(spec).map_err(|e| GitError::CommandFailed {
-        command: "aeef scan".into(),
-        stderr: e.message,
-    })?;
-    if !repo.has_git() {
-        return log_git2(repo, &args);
+    let mut stream = LogStream::start(repo, spec)?;
+    let mut out = Vec::new();
+    for batch in stream.by_ref() {
+        out.extend(batch);
     }
-    let mut cmd = repo.git();
-    cmd.args([
-        "log",
-        "-z",
-        "--no-color",
-        "--no-show-signature",
-        "--encoding=UTF-8",
-        "--format=%H%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%at%x00%B",
-    ]);
-    cmd.args(&args).arg("--");
-    let out = cmd.output()?;
-    if !out.status.success() {
+    stream.finish()?;
+    Ok(out)
+}
+
+/// Commits per batch handed out by [`LogStream`].
+const BATCH: usize = 256;
+
+/// `git log` read as it runs, in batches, so parsing overlaps git's work.
+pub struct LogStream {
+    child: Option<std::process::Child>,
+    reader: Option<std::io::BufReader<std::process::ChildStdout>>,
+    /// Commits already read when git is not on PATH.
+    preloaded: Option<std::vec::IntoIter<RawCommit>>,
+    args: Vec<String>,
+    error: Option<GitError>,
+}
+
+fn into_text(v: Vec<u8>) -> String {
+    String::from_utf8(v).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+impl LogStream {
+    /// Starts `git log` over `spec` (libgit2 walk when git is absent).
+    pub fn start(repo: &Repo, spec: &[String]) -> Result<LogStream, GitError> {
+        let args = revspec_args(spec).map_err(|e| GitError::CommandFailed {
+            command: "aeef scan".into(),
+            stderr: e.message,
+        })?;
+        if !repo.has_git() {
+            return Ok(LogStream {
+                child: None,
+                reader: None,
+                preloaded: Some(log_git2(repo, &args)?.into_iter()),
+                args,
+                error: None,
+            });
+        }
+        let mut cmd = repo.git();
+        cmd.args([
+            "log",
+            "-z",
+            "--no-color",
+            "--no-show-signature",
+            "--encoding=UTF-8",
+            "--format=%H%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%at%x00%B",
+        ]);
+        cmd.args(&args)
+            .arg("--")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn()?;
+        let reader = child
+            .stdout
+            .take()
+            .map(|o| std::io::BufReader::with_capacity(1 << 20, o));
+        Ok(LogStream {
+            child: Some(child),
+            reader,
+            preloaded: None,
+            args,
+            error: None,
+        })
+    }
+
+    /// Waits for git and reports how it ended.
+    pub fn finish(mut self) -> Result<(), GitError> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        let Some(child) = self.child.take() else {
+            return Ok(());
+        };
+        drop(self.reader.take());
+        let out = child.wait_with_output()?;
+        if out.status.success() {
+            return Ok(());
+        }
         let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
-        if let Some(bad) = args
+        if let Some(bad) = self
+            .args
             .iter()
             .find(|a| !a.starts_with('-') && stderr.contains(a.as_str()))
         {
             return Err(GitError::UnknownRevision { rev: bad.clone() });
         }
-        return Err(GitError::CommandFailed {
-            command: format!("git log {}", args.join(" ")),
+        Err(GitError::CommandFailed {
+            command: format!("git log {}", self.args.join(" ")),
             stderr,
-        });
+        })
     }
-    parse_log(&out.stdout)
+
+    /// Reads one NUL-separated record; `None` at the end of the stream.
+    fn record(&mut self) -> Result<Option<RawCommit>, GitError> {
+        use std::io::BufRead;
+        let Some(reader) = self.reader.as_mut() else {
+            return Ok(None);
+        };
+        let mut f: [Vec<u8>; FIELDS] = Default::default();
+        for (i, slot) in f.iter_mut().enumerate() {
+            let n = reader.read_until(0, slot)?;
+            if slot.last() == Some(&0) {
+                slot.pop();
+            }
+            if n == 0 {
+                if i == 0 {
+                    return Ok(None);
+                }
+                return Err(GitError::Parse {
+                    what: "truncated git log record".into(),
+                });
+            }
+        }
+        let [sha, parents, an, ae, cn, ce, at, msg] = f;
+        let sha = into_text(sha);
+        Ok(Some(RawCommit {
+            sha: sha.trim_start_matches('\n').to_string(),
+            parents: std::str::from_utf8(&parents)
+                .unwrap_or("")
+                .split_whitespace()
+                .map(str::to_string)
+                .collect(),
+            author_name: into_text(an),
+            author_email: into_text(ae),
+            committer_name: into_text(cn),
+            committer_email: into_text(ce),
+            author_time: std::str::from_utf8(&at)
+                .ok()
+                .and_then(|s| s.trim().parse().ok())
+                .unwrap_or(0),
+            message: into_text(msg),
+        }))
+    }
+}
+
+impl Iterator for LogStream {
+    type Item = Vec<RawCommit>;
+
+    fn next(&mut self) -> Option<Vec<RawCommit>> {
+        if let Some(pre) = self.preloaded.as_mut() {
+            let v: Vec<RawCommit> = pre.by_ref().take(BATCH).collect();
+            return (!v.is_empty()).then_some(v);
+        }
+        let mut v = Vec::with_capacity(BATCH);
+        while v.len() < BATCH {
+            match self.record() {
+                Ok(Some(c)) => v.push(c),
+                Ok(None) => break,
+                Err(e) => {
+                    self.error = Some(e);
+                    self.reader = None;
+                    break;
+                }
+            }
+        }
+        (!v.is_empty()).then_some(v)
+    }
 }
 
 /// libgit2 walk for `A`, `^A`, `A..B`, `--all` when `git` is absent.
@@ -248,17 +352,5 @@ mod tests {
     fn options_that_write_files_are_refused() {
         assert!(revspec_args(&["--output=/tmp/x".into()]).is_err());
         assert!(revspec_args(&["-n5".into()]).is_ok());
-    }
-
-    #[test]
-    fn parses_nul_separated_records() {
-        let s =
-            b"aaaa\0p1 p2\0A\0a@x\0C\0c@x\x00100\0msg one\n\0\nbbbb\0\0B\0b@x\0C\0c@x\x00200\0two\0";
-        let v = parse_log(s).unwrap();
-        assert_eq!(v.len(), 2);
-        assert_eq!(v[0].parents, vec!["p1", "p2"]);
-        assert_eq!(v[1].sha, "bbbb");
-        assert_eq!(v[1].author_time, 200);
-        assert_eq!(v[1].message, "two");
     }
 }

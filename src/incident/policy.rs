@@ -47,6 +47,10 @@ pub struct PolicyOptions<'a> {
     /// Assignees of each action's issue, keyed `INC-…/CA-…` (from GitHub,
     /// when known): none of them may verify it.
     pub assignees: HashMap<String, Vec<String>>,
+    /// Verification decided elsewhere (GitHub, or the records checked
+    /// against their git history), keyed `INC-…/CA-…`. When set it replaces
+    /// the record's own `verified_by`/`verified_at` for the unverified rules.
+    pub verified: Option<HashMap<String, bool>>,
 }
 
 impl<'a> PolicyOptions<'a> {
@@ -58,6 +62,7 @@ impl<'a> PolicyOptions<'a> {
             fail_on_unverified: false,
             commit_exists: None,
             assignees: HashMap::new(),
+            verified: None,
         }
     }
 
@@ -492,7 +497,11 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
         if ca.status == CaStatus::WontDo {
             continue;
         }
-        let verified = is_verified(ca);
+        let key = format!("{}/{}", inc.id, ca.id);
+        let verified = match &e.opts.verified {
+            Some(m) => m.get(&key).copied().unwrap_or(false),
+            None => is_verified(ca),
+        };
         if !verified {
             if let Some(due) = ca.due.filter(|d| now.date_naive() > *d) {
                 e.emit(
@@ -521,7 +530,6 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
             }
         }
         if let Some(v) = ca.verified_by.as_deref().filter(|s| !s.trim().is_empty()) {
-            let key = format!("{}/{}", inc.id, ca.id);
             let by_owner = ca
                 .owner
                 .as_deref()
@@ -547,7 +555,7 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
                 );
             }
         }
-        if let Some(at) = ca.verified_at.filter(|_| verified) {
+        if let Some(at) = ca.verified_at.filter(|_| verified && is_verified(ca)) {
             let eff = ca.effectiveness.clone().unwrap_or_default();
             for (days, name, done) in [
                 (30, "day30", eff.day30.is_some()),

@@ -281,7 +281,12 @@ pub fn merge(
             p.add_source("aeef-block");
             p.signals
                 .push(format!("AI-Attribution block at message line {}", b.line));
-            type Slot<'a> = (&'a str, &'a Option<String>, &'a Option<String>, &'a mut Option<String>);
+            type Slot<'a> = (
+                &'a str,
+                &'a Option<String>,
+                &'a Option<String>,
+                &'a mut Option<String>,
+            );
             let pairs: [Slot<'_>; 5] = [
                 ("tool", &b.tool, &t_tool, &mut b_tool),
                 ("model-version", &b.model_version, &t_model, &mut b_model),

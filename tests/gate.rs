@@ -1,0 +1,368 @@
+//! `aeef gate` end to end on built repositories: each way it passes, fails
+//! and refuses to decide.
+mod common;
+
+use common::{RepoBuilder, aeef, aeef_env, git_in, stderr, stdout};
+use serde_json::Value;
+
+const BEFORE_DUE: &str = "2026-11-10T00:00:00Z";
+const AFTER_DUE: &str = "2026-11-25T00:00:00Z";
+
+/// A repository with one AI commit on src/pay.rs and an open SEV-3 incident
+/// naming it, with two unverified actions due 2026-11-20 and 2026-12-20.
+fn repo() -> (RepoBuilder, String) {
+    let mut r = RepoBuilder::new();
+    r.write("README.md", "readme\n");
+    r.commit("Initial commit");
+    r.write("src/pay.rs", "a\nb\nc\n");
+    full_trailers(&mut r);
+    let ai = r.commit("Add payment retry");
+    let short = &ai[..8];
+    r.write(
+        "incidents/INC-2026-001.yaml",
+        &format!(
+            "id: INC-2026-001
+title: Payment retry double-charges
+severity: SEV-3
+status: open
+detected_at: 2026-11-02T09:14:00Z
+acknowledged_at: 2026-11-02T09:30:00Z
+faulty_commits: [{short}]
+corrective_actions:
+  - id: CA-1
+    action: Add an idempotency key
+    category: immediate-fix
+    owner: alice
+    due: 2026-11-20
+    issue: 1
+  - id: CA-2
+    action: Add a timeout test
+    category: test-improvement
+    owner: carol
+    due: 2026-12-20
+    issue: 2
+"
+        ),
+    );
+    r.commit("Record INC-2026-001");
+    (r, ai)
+}
+
+fn full_trailers(r: &mut RepoBuilder) {
+    r.trailer("AI-Tool", "claude-code")
+        .trailer("AI-Model-Version", "claude-opus-4")
+        .trailer("AI-Prompt-Ref", "prompts/pay.v1")
+        .trailer("AI-Human-Modifications", "minor")
+        .trailer("AI-Reviewed-By", "bob");
+}
+
+fn gate(r: &RepoBuilder, args: &[&str]) -> (i32, Value) {
+    let mut a = vec!["gate", "--format", "json"];
+    a.extend_from_slice(args);
+    let o = aeef(r.path(), &a);
+    let v = serde_json::from_str(&stdout(&o))
+        .unwrap_or_else(|e| panic!("{e}: {} {}", stdout(&o), stderr(&o)));
+    (o.status.code().unwrap(), v)
+}
+
+fn rules(v: &Value, level: &str) -> Vec<String> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["level"] == level)
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn passes_while_actions_are_not_yet_due() {
+    let (r, _) = repo();
+    let (code, v) = gate(&r, &["--now", BEFORE_DUE]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["verdict"], "pass");
+    assert_eq!(v["schema_version"], 1);
+    assert!(rules(&v, "error").is_empty());
+    assert!(rules(&v, "warn").contains(&"ca-unverified".to_string()));
+}
+
+#[test]
+fn unverified_action_past_due_fails() {
+    let (r, _) = repo();
+    let (code, v) = gate(&r, &["--now", AFTER_DUE]);
+    assert_eq!(code, 1);
+    assert_eq!(v["verdict"], "fail");
+    assert_eq!(rules(&v, "error"), ["ca-unverified-overdue"]);
+    let f = &v["findings"][0];
+    assert_eq!(f["corrective_action"], "CA-1");
+    assert_eq!(f["file"], "incidents/INC-2026-001.yaml");
+    assert!(f["line"].as_u64().is_some());
+}
+
+#[test]
+fn fail_on_unverified_fails_any_unverified_action() {
+    let (r, _) = repo();
+    let (code, v) = gate(&r, &["--now", BEFORE_DUE, "--fail-on", "unverified"]);
+    assert_eq!(code, 1);
+    assert_eq!(rules(&v, "error"), ["ca-unverified", "ca-unverified"]);
+}
+
+#[test]
+fn verified_by_someone_else_in_history_passes_even_when_overdue() {
+    let (mut r, _) = repo();
+    let text = std::fs::read_to_string(r.path().join("incidents/INC-2026-001.yaml")).unwrap();
+    let text = text
+        .replace(
+            "    issue: 1\n",
+            "    issue: 1\n    verified_by: dave\n    verified_at: 2026-11-19T10:00:00Z\n",
+        )
+        .replace(
+            "    issue: 2\n",
+            "    issue: 2\n    verified_by: dave\n    verified_at: 2026-11-19T10:00:00Z\n",
+        );
+    r.author("Dave Reviewer", "dave@example.com");
+    r.write("incidents/INC-2026-001.yaml", &text);
+    r.commit("Verify CA-1 and CA-2");
+    let (code, v) = gate(&r, &["--now", AFTER_DUE]);
+    assert_eq!(code, 0, "{v}");
+    // The owner writing their own verification does not count.
+    let (mut r, _) = repo();
+    let text = std::fs::read_to_string(r.path().join("incidents/INC-2026-001.yaml")).unwrap();
+    r.author("alice", "alice@example.com");
+    r.write(
+        "incidents/INC-2026-001.yaml",
+        &text.replace(
+            "    issue: 1\n",
+            "    issue: 1\n    verified_by: dave\n    verified_at: 2026-11-19T10:00:00Z\n",
+        ),
+    );
+    r.commit("Verify CA-1 myself");
+    let (code, v) = gate(&r, &["--now", AFTER_DUE]);
+    assert_eq!(code, 1, "{v}");
+    assert!(
+        rules(&v, "error").contains(&"ca-unverified-overdue".to_string()),
+        "{v}"
+    );
+}
+
+#[test]
+fn ai_commit_missing_each_required_field_fails() {
+    let fields = [
+        "AI-Tool",
+        "AI-Model-Version",
+        "AI-Prompt-Ref",
+        "AI-Human-Modifications",
+        "AI-Reviewed-By",
+    ];
+    for missing in fields {
+        let (mut r, _) = repo();
+        let base = r.head();
+        r.write("README.md", "changed\n");
+        // The commit is AI through an agent convention even without AI-Tool.
+        r.trailer("Co-Authored-By", "Claude <noreply@anthropic.com>");
+        for (k, v) in [
+            ("AI-Tool", "claude-code"),
+            ("AI-Model-Version", "claude-opus-4"),
+            ("AI-Prompt-Ref", "prompts/readme"),
+            ("AI-Human-Modifications", "none"),
+            ("AI-Reviewed-By", "bob"),
+        ] {
+            if k != missing {
+                r.trailer(k, v);
+            }
+        }
+        let head = r.commit("Update README");
+        let (code, v) = gate(&r, &["--now", BEFORE_DUE, "--base", &base, "--head", &head]);
+        assert_eq!(code, 1, "missing {missing}: {v}");
+        let f = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "provenance-incomplete")
+            .cloned()
+            .unwrap();
+        assert_eq!(f["commit"], head.as_str());
+        assert!(
+            f["message"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("lacks {missing}")),
+            "{f}"
+        );
+    }
+    // An invalid level counts as missing.
+    let (mut r, _) = repo();
+    let base = r.head();
+    r.write("README.md", "x\n");
+    full_trailers(&mut r);
+    r.trailer("AI-Human-Modifications", "lots");
+    let head = r.commit("Bad level");
+    let (code, _) = gate(&r, &["--now", BEFORE_DUE, "--base", &base, "--head", &head]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn complete_ai_commit_and_attribution_block_pass() {
+    let (mut r, _) = repo();
+    let base = r.head();
+    r.write("README.md", "x\n");
+    full_trailers(&mut r);
+    r.commit("Trailers");
+    r.write("README.md", "y\n");
+    r.commit("Block\n\nAI-Attribution:\n  tool: cursor\n  model-version: gpt-5\n  prompt-ref: ad-hoc\n  human-modifications: none\n  reviewer: bob\n\nMore text.");
+    let head = r.head();
+    let (code, v) = gate(&r, &["--now", BEFORE_DUE, "--base", &base, "--head", &head]);
+    assert_eq!(code, 0, "{v}");
+}
+
+#[test]
+fn change_touching_a_file_of_an_open_incident_fails() {
+    let (mut r, _) = repo();
+    let base = r.head();
+    r.edit("src/pay.rs", 2, 2, &["B"]);
+    let head = r.commit("Fix pay by hand");
+    let (code, v) = gate(&r, &["--now", BEFORE_DUE, "--base", &base, "--head", &head]);
+    assert_eq!(code, 1);
+    assert_eq!(rules(&v, "error"), ["touches-open-incident"]);
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "touches-open-incident")
+        .cloned()
+        .unwrap();
+    assert_eq!(f["file"], "src/pay.rs");
+    assert_eq!(f["incident"], "INC-2026-001");
+}
+
+#[test]
+fn human_only_change_elsewhere_passes() {
+    let (mut r, _) = repo();
+    let base = r.head();
+    r.write("docs/guide.md", "hello\n");
+    r.commit("Docs");
+    r.write("docs/guide.md", "hello again\n");
+    let head = r.commit("More docs");
+    let (code, v) = gate(&r, &["--now", BEFORE_DUE, "--base", &base, "--head", &head]);
+    assert_eq!(code, 0, "{v}");
+}
+
+#[test]
+fn pull_request_payload_gives_base_and_head() {
+    let (mut r, _) = repo();
+    let base = r.head();
+    r.edit("src/pay.rs", 1, 1, &["A"]);
+    let head = r.commit("Touch pay");
+    let event = r.path().join("event.json");
+    std::fs::write(
+        &event,
+        serde_json::json!({"action": "synchronize", "number": 7, "pull_request": {"base": {"sha": base, "ref": "main"}, "head": {"sha": head, "ref": "topic"}}}).to_string(),
+    )
+    .unwrap();
+    let o = aeef_env(
+        r.path(),
+        &["gate", "--format", "json", "--now", BEFORE_DUE],
+        &[("GITHUB_EVENT_PATH", event.to_str().unwrap())],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).contains("touches-open-incident"));
+    // A push event has no pull request: only the incident rules run.
+    std::fs::write(&event, r#"{"ref": "refs/heads/main", "after": "abc"}"#).unwrap();
+    let o = aeef_env(
+        r.path(),
+        &["gate", "--format", "json", "--now", BEFORE_DUE],
+        &[("GITHUB_EVENT_PATH", event.to_str().unwrap())],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+#[test]
+fn shallow_history_cannot_decide() {
+    let (mut r, _) = repo();
+    r.write("README.md", "1\n");
+    r.commit("one");
+    r.write("README.md", "2\n");
+    r.commit("two");
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", r.path().display());
+    git_in(dir.path(), &["clone", "-q", "--depth", "1", &url, "c"]);
+    let clone = dir.path().join("c");
+    let base = r.git(&["rev-parse", "HEAD~2"]);
+    let o = aeef(
+        &clone,
+        &[
+            "gate",
+            "--now",
+            BEFORE_DUE,
+            "--base",
+            base.trim(),
+            "--head",
+            "HEAD",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let e = stderr(&o);
+    assert!(e.contains("fetch-depth: 0"), "{e}");
+}
+
+#[test]
+fn unreadable_record_cannot_decide() {
+    let (mut r, _) = repo();
+    r.write(
+        "incidents/INC-2026-002.yaml",
+        "id: INC-2026-002\ntitle: [unclosed\n",
+    );
+    r.commit("Broken record");
+    let o = aeef(r.path(), &["gate", "--format", "json", "--now", BEFORE_DUE]);
+    assert_eq!(o.status.code(), Some(2));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "schema")
+        .cloned()
+        .unwrap();
+    assert_eq!(f["file"], "incidents/INC-2026-002.yaml");
+    assert!(f["line"].as_u64().is_some());
+    let o = aeef(r.path(), &["gate", "--now", BEFORE_DUE]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn github_unreachable_while_online_cannot_decide() {
+    let (r, _) = repo();
+    // Port 9 on loopback: nothing listens, the connection is refused at once.
+    let o = aeef_env(
+        r.path(),
+        &[
+            "gate",
+            "--now",
+            BEFORE_DUE,
+            "--repo",
+            "acme/pay",
+            "--timeout",
+            "2",
+            "--retry-backoff-ms",
+            "1",
+        ],
+        &[
+            ("GITHUB_TOKEN", "ghp_gate_secret_token_value"),
+            ("GITHUB_API_URL", "http://127.0.0.1:9"),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let all = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(all.contains("cannot decide"), "{all}");
+    assert!(!all.contains("ghp_gate_secret_token_value"));
+    // --offline decides from the records instead.
+    let o = aeef_env(
+        r.path(),
+        &["gate", "--offline", "--now", BEFORE_DUE],
+        &[
+            ("GITHUB_TOKEN", "ghp_gate_secret_token_value"),
+            ("GITHUB_API_URL", "http://127.0.0.1:9"),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
