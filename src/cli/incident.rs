@@ -144,10 +144,20 @@ pub(crate) fn sources_for(
     records: &[LoadedIncident],
     findings: &[Finding],
 ) -> human::Sources {
-    let mut s: HashMap<String, String> = records
+    // Only the files findings point into, not every record.
+    let by_path: HashMap<&str, &str> = records
         .iter()
-        .map(|r| (r.path.clone(), r.source.clone()))
+        .map(|r| (r.path.as_str(), r.source.as_str()))
         .collect();
+    let mut s = human::Sources::new();
+    for f in findings {
+        if let Some(file) = &f.file
+            && !s.contains_key(file)
+            && let Some(text) = by_path.get(file.as_str())
+        {
+            s.insert(file.clone(), (*text).to_string());
+        }
+    }
     for f in findings {
         if let Some(file) = &f.file
             && !s.contains_key(file)
@@ -271,7 +281,11 @@ fn check(a: CheckArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     findings.extend(policy::check(&records, &opts));
     let mut report = Report { findings };
     report.sort();
-    let sources = sources_for(&ws.root, &records, &report.findings);
+    let sources = if ctx.format == Format::Json {
+        human::Sources::new()
+    } else {
+        sources_for(&ws.root, &records, &report.findings)
+    };
     print_report(ctx, &report, &sources)?;
     if report.undecidable() {
         // Exit 2: printed the findings already; say why on stderr briefly.

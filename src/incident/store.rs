@@ -82,24 +82,51 @@ pub fn relative(root: &Path, path: &Path) -> String {
 /// Loads the given files (and, for directories, the records beneath them),
 /// then reports ids used by more than one file.
 pub fn load_paths(root: &Path, paths: &[PathBuf]) -> (Vec<LoadedIncident>, Vec<Finding>) {
-    let mut ok = Vec::new();
+    // Parsing dominates a check over many records and each file is
+    // independent: spread the files over the available cores, keep order.
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8);
+    let chunk = paths.len().div_ceil(threads).max(64);
+    let results: Vec<Result<LoadedIncident, Box<Finding>>> = if paths.len() <= chunk {
+        paths.iter().map(|p| load_one(root, p)).collect()
+    } else {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = paths
+                .chunks(chunk)
+                .map(|part| {
+                    s.spawn(move || part.iter().map(|p| load_one(root, p)).collect::<Vec<_>>())
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        })
+    };
+    let mut ok = Vec::with_capacity(results.len());
     let mut bad = Vec::new();
-    for p in paths {
-        let rel = relative(root, p);
-        match std::fs::read(p) {
-            Ok(bytes) => match parse_record(&rel, &bytes) {
-                Ok(r) => ok.push(r),
-                Err(f) => bad.push(*f),
-            },
-            Err(e) => bad.push(
-                Finding::new(SCHEMA_RULE, Level::Error, format!("cannot read {rel}: {e}"))
-                    .file(rel)
-                    .help("check that the file exists and is readable"),
-            ),
+    for r in results {
+        match r {
+            Ok(rec) => ok.push(rec),
+            Err(f) => bad.push(*f),
         }
     }
     bad.extend(duplicate_ids(&ok));
     (ok, bad)
+}
+
+fn load_one(root: &Path, p: &Path) -> Result<LoadedIncident, Box<Finding>> {
+    let rel = relative(root, p);
+    match std::fs::read(p) {
+        Ok(bytes) => parse_record(&rel, &bytes),
+        Err(e) => Err(Box::new(
+            Finding::new(SCHEMA_RULE, Level::Error, format!("cannot read {rel}: {e}"))
+                .file(rel)
+                .help("check that the file exists and is readable"),
+        )),
+    }
 }
 
 /// A `schema` finding for each record whose id another file already uses.
