@@ -176,11 +176,8 @@ impl Config {
                 return Err(fail(text, l, c, format!("{FILE_NAME}: {msg}"), help));
             }
         };
-        let known: Vec<&str> = crate::incident::policy::RULES
-            .iter()
-            .map(|(r, _)| *r)
-            .chain(crate::incident::policy::GATE_RULES.iter().copied())
-            .collect();
+        // The rule catalogue is the one list of rule ids (incident, gate, audit).
+        let known: Vec<&str> = crate::findings::rules::RULES.iter().map(|r| r.id).collect();
         for rule in cfg.rules.keys() {
             if !known.contains(&rule.as_str()) {
                 let pos = index.nearest(&format!("rules.{rule}"));

@@ -10,7 +10,6 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::{Ctx, Format, out, write_result};
-use crate::config::Config;
 use crate::error::{Outcome, UsageError};
 use crate::github::client::Logger;
 use crate::github::status::ActionStatus;
@@ -121,21 +120,6 @@ fn parse_now(now: Option<&str>) -> miette::Result<DateTime<Utc>> {
     }
 }
 
-fn load_config(root: &Path) -> miette::Result<Config> {
-    let p = root.join(crate::config::FILE_NAME);
-    match std::fs::read_to_string(&p) {
-        Ok(t) if t.trim().is_empty() => Ok(Config::default()),
-        Ok(t) => serde_saphyr::from_str(&t).map_err(|e| {
-            UsageError::new(
-                format!("{} cannot be read: {e}", crate::config::FILE_NAME),
-                "fix the file or remove it to use the defaults",
-            )
-            .into()
-        }),
-        Err(_) => Ok(Config::default()),
-    }
-}
-
 /// The work tree root and the records (filtered by `--incident`).
 fn records(
     ctx: &Ctx,
@@ -148,7 +132,7 @@ fn records(
             "run it in a checkout of the repository",
         )
     })?;
-    let cfg = load_config(&root)?;
+    let cfg = super::load_config_at(&root)?;
     let (mut ok, bad) = load_all(&root, &cfg);
     if !bad.is_empty() {
         let list: Vec<String> = bad

@@ -213,23 +213,16 @@ pub fn write_result(r: std::io::Result<()>) -> miette::Result<()> {
     }
 }
 
-/// Loads `.aeef.yml` from the work tree root (defaults when absent).
+/// Loads `.aeef.yml` from the work tree root (defaults when absent or in a
+/// bare repository); errors point at the line and column.
 pub fn load_config(repo: &Repo) -> miette::Result<crate::config::Config> {
-    let Some(root) = repo.workdir() else {
-        return Ok(crate::config::Config::default());
-    };
-    let path = root.join(crate::config::FILE_NAME);
-    match std::fs::read_to_string(&path) {
-        Ok(text) if text.trim().is_empty() => Ok(crate::config::Config::default()),
-        Ok(text) => serde_saphyr::from_str(&text).map_err(|e| {
-            miette::miette!(
-                code = "aeef::config::invalid",
-                help = "fix the file or remove it to use the defaults",
-                "{}: {e}",
-                path.display()
-            )
-        }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(crate::config::Config::default()),
-        Err(e) => Err(miette::miette!("cannot read {}: {e}", path.display())),
+    match repo.workdir() {
+        Some(root) => load_config_at(root),
+        None => Ok(crate::config::Config::default()),
     }
+}
+
+/// Loads `<root>/.aeef.yml`.
+pub fn load_config_at(root: &std::path::Path) -> miette::Result<crate::config::Config> {
+    crate::config::Config::load(root).map_err(|e| miette::Report::new(*e))
 }

@@ -99,7 +99,11 @@ fn row<'a>(c: &'a RawCommit, p: &'a Provenance) -> Row<'a> {
 
 /// Every commit of `spec` with its provenance: one streaming `git log`,
 /// git-ai notes read up front (few next to commits), parsing on threads.
-pub fn scan_range(repo: &git::Repo, spec: &[String], table: &provenance::AgentTable) -> miette::Result<Vec<(RawCommit, Provenance)>> {
+pub fn scan_range(
+    repo: &git::Repo,
+    spec: &[String],
+    table: &provenance::AgentTable,
+) -> miette::Result<Vec<(RawCommit, Provenance)>> {
     let notes: HashMap<String, String> = repo
         .noted_commits()
         .into_iter()

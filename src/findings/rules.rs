@@ -192,6 +192,23 @@ pub fn rule_description(id: &str) -> Option<(&'static str, &'static str, &'stati
 
 #[cfg(test)]
 mod tests {
+    /// The catalogue must know every rule a command can emit, or config
+    /// rejects a valid override and SARIF lacks its description.
+    #[test]
+    fn catalogue_knows_every_emitted_rule() {
+        let emitted = crate::incident::policy::RULES
+            .iter()
+            .map(|(r, _)| *r)
+            .chain(crate::incident::policy::GATE_RULES.iter().copied())
+            .chain(crate::audit::RULES.iter().map(|(r, _)| *r));
+        for id in emitted {
+            assert!(
+                super::rule(id).is_some(),
+                "{id} missing from the rule catalogue"
+            );
+        }
+    }
+
     use super::*;
     use std::collections::HashSet;
 

@@ -3,10 +3,10 @@
 //! (offline). [`verify`] and [`verify_record`] are pure; [`statuses`] and
 //! [`statuses_offline`] gather the inputs and are what `aeef ca status`,
 //! `aeef ca review` and the gate call.
-use std::collections::HashMap;
 use chrono::{DateTime, Days, FixedOffset, NaiveDate, Utc};
 use serde::Serialize;
 use serde_json::Value;
+use std::collections::HashMap;
 
 use super::client::{Client, Method};
 use super::{GithubError, RepoSlug, VERIFIED_LABEL};
@@ -529,7 +529,9 @@ pub fn statuses_offline(
                         // neither is the one that wrote `verified_by`: no blame needed.
                         Some(latest)
                             if !owner.is_empty()
-                                && !who.iter().any(|w| author_is_login(&w.name, &w.email, owner)) =>
+                                && !who
+                                    .iter()
+                                    .any(|w| author_is_login(&w.name, &w.email, owner)) =>
                         {
                             Some(latest.clone())
                         }
@@ -571,8 +573,16 @@ fn record_touchers(
     dirs.sort();
     dirs.dedup();
     let mut cmd = repo.git();
-    cmd.args(["log", "-z", "--no-renames", "--format=%x01%H%x00%an%x00%ae", "--name-only", head, "--"])
-        .args(&dirs);
+    cmd.args([
+        "log",
+        "-z",
+        "--no-renames",
+        "--format=%x01%H%x00%an%x00%ae",
+        "--name-only",
+        head,
+        "--",
+    ])
+    .args(&dirs);
     let Ok(bytes) = repo.run(&mut cmd) else {
         return out;
     };
