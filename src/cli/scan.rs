@@ -97,6 +97,14 @@ fn row<'a>(c: &'a RawCommit, p: &'a Provenance) -> Row<'a> {
     }
 }
 
+/// Every git-ai note, keyed by commit: few next to commits, parsed lazily.
+fn notes_of(repo: &git::Repo) -> HashMap<String, String> {
+    repo.noted_commits()
+        .into_iter()
+        .filter_map(|(sha, blob)| repo.blob_text(blob).map(|t| (sha, t)))
+        .collect()
+}
+
 /// Every commit of `spec` with its provenance: one streaming `git log`,
 /// git-ai notes read up front (few next to commits), parsing on threads.
 pub fn scan_range(
@@ -104,11 +112,7 @@ pub fn scan_range(
     spec: &[String],
     table: &provenance::AgentTable,
 ) -> miette::Result<Vec<(RawCommit, Provenance)>> {
-    let notes: HashMap<String, String> = repo
-        .noted_commits()
-        .into_iter()
-        .filter_map(|(sha, blob)| repo.blob_text(blob).map(|t| (sha, t)))
-        .collect();
+    let notes = notes_of(repo);
     let mut stream = git::commits::LogStream::start(repo, spec)?;
     let rows = provenance::scan::scan(stream.by_ref(), &notes, table);
     stream.finish()?;
@@ -122,19 +126,29 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     let spec = args.spec();
     git::commits::revspec_args(&spec)?;
     let table = provenance::AgentTable::builtin().with_rules(&cfg.agents);
+    if ctx.format == Format::Json {
+        // JSON Lines stream out while git is still reading history.
+        let notes = notes_of(&repo);
+        let mut stream = git::commits::LogStream::start(&repo, &spec)?;
+        let mut failed = None;
+        let mut w = BufWriter::with_capacity(1 << 16, std::io::stdout());
+        provenance::scan::scan_into(stream.by_ref(), &notes, &table, |rows| {
+            let r = rows.iter().try_for_each(|(c, p)| {
+                serde_json::to_writer(&mut w, &row(c, p))?;
+                w.write_all(b"\n")
+            });
+            let ok = r.is_ok();
+            failed = r.err();
+            ok
+        });
+        let flushed = w.flush();
+        stream.finish()?;
+        super::write_result(failed.map_or(flushed, Err))?;
+        return Ok(Outcome::Ok);
+    }
     let rows = scan_range(&repo, &spec, &table)?;
     let mut w = BufWriter::new(super::out());
-    let r = match ctx.format {
-        Format::Json => (|| {
-            for (c, p) in &rows {
-                serde_json::to_writer(&mut w, &row(c, p))?;
-                w.write_all(b"\n")?;
-            }
-            w.flush()
-        })(),
-        _ => human(&mut w, &rows, ctx.color),
-    };
-    super::write_result(r)?;
+    super::write_result(human(&mut w, &rows, ctx.color))?;
     Ok(Outcome::Ok)
 }
 

@@ -531,18 +531,48 @@ fn markers(found: &mut Found, message: &str) {
     }
 }
 
-/// ASCII case-insensitive substring test without allocating.
+/// ASCII case-insensitive substring test without allocating: jumps from
+/// one occurrence of the needle's first byte (either case) to the next with
+/// memchr instead of comparing at every offset; this runs on every commit
+/// of a scan.
 fn contains_ignore_case(hay: &str, needle: &str) -> bool {
-    let n = needle.as_bytes();
-    hay.as_bytes()
-        .windows(n.len())
-        .any(|w| w.eq_ignore_ascii_case(n))
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let Some(&first) = n.first() else { return true };
+    let (lo, up) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    let mut at = 0;
+    while at + n.len() <= h.len() {
+        let rest = &h[at..=h.len() - n.len()];
+        let next = match (rest.iter().position(|&b| b == lo), lo != up) {
+            (Some(i), true) => rest[..i].iter().position(|&b| b == up).unwrap_or(i),
+            (Some(i), false) => i,
+            (None, true) => match rest.iter().position(|&b| b == up) {
+                Some(i) => i,
+                None => return false,
+            },
+            (None, false) => return false,
+        };
+        if h[at + next..at + next + n.len()].eq_ignore_ascii_case(n) {
+            return true;
+        }
+        at += next + 1;
+    }
+    false
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::config::AgentRule;
+
+    #[test]
+    fn contains_ignore_case_finds_any_case() {
+        assert!(contains_ignore_case("x 🤖 Generated With [Claude Code]", "generated with"));
+        assert!(contains_ignore_case("generated with", "generated with"));
+        assert!(!contains_ignore_case("generated wit", "generated with"));
+        assert!(!contains_ignore_case("", "g"));
+        assert!(contains_ignore_case("aaG", "g"));
+        assert!(contains_ignore_case("gG-GENERATED WITH", "generated with"));
+    }
 
     fn human() -> CommitIdentity<'static> {
         CommitIdentity {
