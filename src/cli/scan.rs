@@ -3,7 +3,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::{BufWriter, Write};
 
 use super::{Ctx, Format, paint};
-use crate::error::Outcome;
+use crate::error::{GitError, Outcome};
 use crate::git::{self, RawCommit};
 use crate::provenance::{self, Provenance};
 
@@ -105,18 +105,59 @@ fn notes_of(repo: &git::Repo) -> HashMap<String, String> {
         .collect()
 }
 
-/// Every commit of `spec` with its provenance: one streaming `git log`,
-/// git-ai notes read up front (few next to commits), parsing on threads.
+/// Every commit of `spec` with its provenance, handed to `sink` in order
+/// as batches finish: ids from `git rev-list`, commit objects read and
+/// parsed on every core (a libgit2 handle per thread), git-ai notes read
+/// up front (few next to commits).
+pub fn scan_range_into(
+    repo: &git::Repo,
+    spec: &[String],
+    table: &provenance::AgentTable,
+    sink: impl FnMut(provenance::scan::Rows) -> bool + Send,
+) -> miette::Result<()> {
+    let notes = notes_of(repo);
+    let mut revs = git::commits::RevList::start(repo, spec)?;
+    let git_dir = repo.git2().path().to_path_buf();
+    let read_error = std::sync::Mutex::new(None);
+    provenance::scan::scan_with(
+        provenance::scan::cores(),
+        revs.by_ref(),
+        || git2::Repository::open_bare(&git_dir),
+        |r, oid| {
+            let got = match r {
+                Ok(r) => git::commits::read_git2(r, oid),
+                Err(e) => Err(GitError::Git2(git2::Error::from_str(e.message()))),
+            };
+            got.map_err(|e| {
+                if let Ok(mut slot) = read_error.lock() {
+                    slot.get_or_insert(e);
+                }
+            })
+            .ok()
+        },
+        &notes,
+        table,
+        sink,
+    );
+    revs.finish()?;
+    match read_error.into_inner().ok().flatten() {
+        Some(e) => Err(e.into()),
+        None => Ok(()),
+    }
+}
+
+/// Every commit of `spec` with its provenance, in `git rev-list` order.
 pub fn scan_range(
     repo: &git::Repo,
     spec: &[String],
     table: &provenance::AgentTable,
-) -> miette::Result<Vec<(RawCommit, Provenance)>> {
-    let notes = notes_of(repo);
-    let mut stream = git::commits::LogStream::start(repo, spec)?;
-    let rows = provenance::scan::scan(stream.by_ref(), &notes, table);
-    stream.finish()?;
-    Ok(rows)
+) -> miette::Result<provenance::scan::Rows> {
+    let mut all = Vec::new();
+    scan_range_into(repo, spec, table, |rows| {
+        all.extend(rows);
+        true
+    })?;
+    Ok(all)
 }
 
 pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
@@ -128,11 +169,9 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     let table = provenance::AgentTable::builtin().with_rules(&cfg.agents);
     if ctx.format == Format::Json {
         // JSON Lines stream out while git is still reading history.
-        let notes = notes_of(&repo);
-        let mut stream = git::commits::LogStream::start(&repo, &spec)?;
         let mut failed = None;
         let mut w = BufWriter::with_capacity(1 << 16, std::io::stdout());
-        provenance::scan::scan_into(stream.by_ref(), &notes, &table, |rows| {
+        scan_range_into(&repo, &spec, &table, |rows| {
             let r = rows.iter().try_for_each(|(c, p)| {
                 serde_json::to_writer(&mut w, &row(c, p))?;
                 w.write_all(b"\n")
@@ -140,9 +179,8 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
             let ok = r.is_ok();
             failed = r.err();
             ok
-        });
+        })?;
         let flushed = w.flush();
-        stream.finish()?;
         super::write_result(failed.map_or(flushed, Err))?;
         return Ok(Outcome::Ok);
     }

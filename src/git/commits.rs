@@ -1,5 +1,6 @@
-//! Reading commits: one `git log` stream for ranges (as fast as git itself),
-//! libgit2 for single commits and when `git` is not on PATH.
+//! Reading commits: `git rev-list` for the ids of a range (exactly git's
+//! semantics), libgit2 for the objects (on several threads, see
+//! `provenance::scan`), a libgit2 walk when `git` is not on PATH.
 use super::Repo;
 use crate::error::{GitError, UsageError};
 
@@ -107,63 +108,42 @@ pub fn revspec_args(spec: &[String]) -> Result<Vec<String>, UsageError> {
     Ok(out)
 }
 
-/// Fields per `git log` record (see the `--format` in [`LogStream::start`]).
-const FIELDS: usize = 8;
-
-/// Every commit `git rev-list <spec>` lists, newest first, with messages.
-pub fn log(repo: &Repo, spec: &[String]) -> Result<Vec<RawCommit>, GitError> {
-    let mut stream = LogStream::start(repo, spec)?;
-    let mut out = Vec::new();
-    for batch in stream.by_ref() {
-        out.extend(batch);
-    }
-    stream.finish()?;
-    Ok(out)
-}
-
-/// Commits per batch handed out by [`LogStream`].
+/// Commits per batch handed out by [`RevList`].
 const BATCH: usize = 256;
 
-/// `git log` read as it runs, in batches, so parsing overlaps git's work.
-pub struct LogStream {
+/// Commit ids from `git rev-list <spec>` as it runs, in batches, for
+/// readers that load the objects themselves on several threads.
+pub struct RevList {
     child: Option<std::process::Child>,
     reader: Option<std::io::BufReader<std::process::ChildStdout>>,
-    /// Commits already read when git is not on PATH.
-    preloaded: Option<std::vec::IntoIter<RawCommit>>,
+    preloaded: Option<std::vec::IntoIter<git2::Oid>>,
     args: Vec<String>,
     error: Option<GitError>,
 }
 
-fn into_text(v: Vec<u8>) -> String {
-    String::from_utf8(v).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-}
-
-impl LogStream {
-    /// Starts `git log` over `spec` (libgit2 walk when git is absent).
-    pub fn start(repo: &Repo, spec: &[String]) -> Result<LogStream, GitError> {
+impl RevList {
+    /// Starts `git rev-list` over `spec` (a libgit2 walk when git is absent).
+    pub fn start(repo: &Repo, spec: &[String]) -> Result<RevList, GitError> {
         let args = revspec_args(spec).map_err(|e| GitError::CommandFailed {
             command: "aeef scan".into(),
             stderr: e.message,
         })?;
         if !repo.has_git() {
-            return Ok(LogStream {
+            let oids: Vec<git2::Oid> = log_git2(repo, &args)?
+                .iter()
+                .filter_map(|c| git2::Oid::from_str(&c.sha).ok())
+                .collect();
+            return Ok(RevList {
                 child: None,
                 reader: None,
-                preloaded: Some(log_git2(repo, &args)?.into_iter()),
+                preloaded: Some(oids.into_iter()),
                 args,
                 error: None,
             });
         }
         let mut cmd = repo.git();
-        cmd.args([
-            "log",
-            "-z",
-            "--no-color",
-            "--no-show-signature",
-            "--encoding=UTF-8",
-            "--format=%H%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%at%x00%B",
-        ]);
-        cmd.args(&args)
+        cmd.arg("rev-list")
+            .args(&args)
             .arg("--")
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped());
@@ -171,8 +151,8 @@ impl LogStream {
         let reader = child
             .stdout
             .take()
-            .map(|o| std::io::BufReader::with_capacity(1 << 20, o));
-        Ok(LogStream {
+            .map(|o| std::io::BufReader::with_capacity(1 << 16, o));
+        Ok(RevList {
             child: Some(child),
             reader,
             preloaded: None,
@@ -190,82 +170,38 @@ impl LogStream {
             return Ok(());
         };
         drop(self.reader.take());
-        let out = child.wait_with_output()?;
-        if out.status.success() {
-            return Ok(());
-        }
-        let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
-        if let Some(bad) = self
-            .args
-            .iter()
-            .find(|a| !a.starts_with('-') && stderr.contains(a.as_str()))
-        {
-            return Err(GitError::UnknownRevision { rev: bad.clone() });
-        }
-        Err(GitError::CommandFailed {
-            command: format!("git log {}", self.args.join(" ")),
-            stderr,
-        })
-    }
-
-    /// Reads one NUL-separated record; `None` at the end of the stream.
-    fn record(&mut self) -> Result<Option<RawCommit>, GitError> {
-        use std::io::BufRead;
-        let Some(reader) = self.reader.as_mut() else {
-            return Ok(None);
-        };
-        let mut f: [Vec<u8>; FIELDS] = Default::default();
-        for (i, slot) in f.iter_mut().enumerate() {
-            let n = reader.read_until(0, slot)?;
-            if slot.last() == Some(&0) {
-                slot.pop();
-            }
-            if n == 0 {
-                if i == 0 {
-                    return Ok(None);
-                }
-                return Err(GitError::Parse {
-                    what: "truncated git log record".into(),
-                });
-            }
-        }
-        let [sha, parents, an, ae, cn, ce, at, msg] = f;
-        let sha = into_text(sha);
-        Ok(Some(RawCommit {
-            sha: sha.trim_start_matches('\n').to_string(),
-            parents: std::str::from_utf8(&parents)
-                .unwrap_or("")
-                .split_whitespace()
-                .map(str::to_string)
-                .collect(),
-            author_name: into_text(an),
-            author_email: into_text(ae),
-            committer_name: into_text(cn),
-            committer_email: into_text(ce),
-            author_time: std::str::from_utf8(&at)
-                .ok()
-                .and_then(|s| s.trim().parse().ok())
-                .unwrap_or(0),
-            message: into_text(msg),
-        }))
+        finish_child(child, &self.args, "rev-list")
     }
 }
 
-impl Iterator for LogStream {
-    type Item = Vec<RawCommit>;
+impl Iterator for RevList {
+    type Item = Vec<git2::Oid>;
 
-    fn next(&mut self) -> Option<Vec<RawCommit>> {
+    fn next(&mut self) -> Option<Vec<git2::Oid>> {
+        use std::io::BufRead;
         if let Some(pre) = self.preloaded.as_mut() {
-            let v: Vec<RawCommit> = pre.by_ref().take(BATCH).collect();
+            let v: Vec<git2::Oid> = pre.by_ref().take(BATCH).collect();
             return (!v.is_empty()).then_some(v);
         }
+        let reader = self.reader.as_mut()?;
         let mut v = Vec::with_capacity(BATCH);
+        let mut line = String::new();
         while v.len() < BATCH {
-            match self.record() {
-                Ok(Some(c)) => v.push(c),
-                Ok(None) => break,
+            line.clear();
+            match reader.read_line(&mut line) {
+                Ok(0) => break,
+                Ok(_) => match git2::Oid::from_str(line.trim()) {
+                    Ok(oid) => v.push(oid),
+                    Err(_) => {
+                        self.error = Some(GitError::Parse {
+                            what: format!("git rev-list printed `{}`", line.trim()),
+                        });
+                        self.reader = None;
+                        break;
+                    }
+                },
                 Err(e) => {
-                    self.error = Some(e);
+                    self.error = Some(e.into());
                     self.reader = None;
                     break;
                 }
@@ -273,6 +209,26 @@ impl Iterator for LogStream {
         }
         (!v.is_empty()).then_some(v)
     }
+}
+
+/// Waits for a git child and turns a failure into an error naming the
+/// revision git complained about.
+fn finish_child(child: std::process::Child, args: &[String], what: &str) -> Result<(), GitError> {
+    let out = child.wait_with_output()?;
+    if out.status.success() {
+        return Ok(());
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
+    if let Some(bad) = args
+        .iter()
+        .find(|a| !a.starts_with('-') && stderr.contains(a.as_str()))
+    {
+        return Err(GitError::UnknownRevision { rev: bad.clone() });
+    }
+    Err(GitError::CommandFailed {
+        command: format!("git {what} {}", args.join(" ")),
+        stderr,
+    })
 }
 
 /// libgit2 walk for `A`, `^A`, `A..B`, `--all` when `git` is absent.
@@ -316,7 +272,8 @@ fn log_git2(repo: &Repo, args: &[String]) -> Result<Vec<RawCommit>, GitError> {
     walk.map(|oid| read_git2(r, oid?)).collect()
 }
 
-fn read_git2(r: &git2::Repository, oid: git2::Oid) -> Result<RawCommit, GitError> {
+/// Reads one commit object with libgit2.
+pub fn read_git2(r: &git2::Repository, oid: git2::Oid) -> Result<RawCommit, GitError> {
     let c = r.find_commit(oid)?;
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     Ok(RawCommit {

@@ -566,7 +566,10 @@ mod tests {
 
     #[test]
     fn contains_ignore_case_finds_any_case() {
-        assert!(contains_ignore_case("x 🤖 Generated With [Claude Code]", "generated with"));
+        assert!(contains_ignore_case(
+            "x 🤖 Generated With [Claude Code]",
+            "generated with"
+        ));
         assert!(contains_ignore_case("generated with", "generated with"));
         assert!(!contains_ignore_case("generated wit", "generated with"));
         assert!(!contains_ignore_case("", "g"));

@@ -29,9 +29,41 @@ where
 /// Like [`scan`], but hands each batch to `sink` as soon as it and every
 /// batch before it are done. `sink` returns false to stop early (a closed
 /// pipe).
-pub fn scan_into<I, F>(batches: I, notes: &HashMap<String, String>, table: &AgentTable, mut sink: F)
+pub fn scan_into<I, F>(batches: I, notes: &HashMap<String, String>, table: &AgentTable, sink: F)
 where
     I: IntoIterator<Item = Vec<RawCommit>>,
+    F: FnMut(Rows) -> bool + Send,
+{
+    // One core is git's (it is writing the stream we read): leave it to it.
+    let threads = cores().saturating_sub(1).max(1);
+    scan_with(threads, batches, || (), |_, c| Some(c), notes, table, sink);
+}
+
+/// Cores this process may use (at most 8).
+pub fn cores() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8)
+}
+
+/// The general form: batches of any item, turned into commits on the worker
+/// threads by `load` (with per-thread state from `init`, e.g. an object
+/// database handle), so reading objects is parallel too. An item `load`
+/// returns `None` for is skipped; the caller records why.
+#[allow(clippy::too_many_arguments)]
+pub fn scan_with<T, S, I, N, L, F>(
+    threads: usize,
+    batches: I,
+    init: N,
+    load: L,
+    notes: &HashMap<String, String>,
+    table: &AgentTable,
+    mut sink: F,
+) where
+    T: Send,
+    I: IntoIterator<Item = Vec<T>>,
+    N: Fn() -> S + Sync,
+    L: Fn(&mut S, T) -> Option<RawCommit> + Sync,
     F: FnMut(Rows) -> bool + Send,
 {
     let one = |c: RawCommit| {
@@ -39,22 +71,26 @@ where
         let p = of_commit(table, &c.identity(), &c.message, note.as_ref()).1;
         (c, p)
     };
-    // One core is git's (it is writing the stream we read): leave it to it.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).saturating_sub(1).clamp(1, 8);
-    let (work_tx, work_rx) = mpsc::channel::<(usize, Vec<RawCommit>)>();
+    let (work_tx, work_rx) = mpsc::channel::<(usize, Vec<T>)>();
     let work_rx = Mutex::new(work_rx);
     let (done_tx, done_rx) = mpsc::channel::<(usize, Rows)>();
     std::thread::scope(|s| {
         for _ in 0..threads {
             let done_tx = done_tx.clone();
             let work_rx = &work_rx;
-            let one = &one;
+            let (one, init, load) = (&one, &init, &load);
             s.spawn(move || {
+                let mut state = init();
                 loop {
                     // Take the lock only to receive, never while working.
                     let next = work_rx.lock().map(|rx| rx.recv());
                     let Ok(Ok((i, batch))) = next else { break };
-                    if done_tx.send((i, batch.into_iter().map(one).collect())).is_err() {
+                    let rows = batch
+                        .into_iter()
+                        .filter_map(|t| load(&mut state, t))
+                        .map(one)
+                        .collect();
+                    if done_tx.send((i, rows)).is_err() {
                         break;
                     }
                 }
