@@ -228,7 +228,6 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
 
     // Verification: GitHub when a token is present, the records otherwise.
     let token = ca::token(&args.gh);
-    let readable: Vec<LoadedIncident> = records.clone();
     let (statuses, mode): (Vec<ActionStatus>, &str) = if token.is_some() && !args.offline {
         let r = repo.ok_or_else(|| {
             UsageError::new(
@@ -240,14 +239,14 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         let rt = ca::runtime()?;
         let _g = rt.enter();
         let client = ca::client(&args.gh, token)?;
-        let st = rt.block_on(github::status::statuses(&client, &slug, &readable, now)).map_err(|e| {
+        let st = rt.block_on(github::status::statuses(&client, &slug, &records, now)).map_err(|e| {
             miette::Report::new(e).wrap_err("could not read corrective-action verification from GitHub; the gate cannot decide (use --offline to decide from the records)")
         })?;
         (st, "online")
     } else {
         match repo {
             Some(r) => (
-                github::status::statuses_offline(r, &readable, now),
+                github::status::statuses_offline(r, &records, now),
                 "offline",
             ),
             None => (Vec::new(), "offline"),

@@ -99,26 +99,34 @@ pub fn touches_open_incident(change: &Change, open: &[OpenIncident], level: Leve
     }
     let mut out = Vec::new();
     for inc in open {
+        // One finding per incident: a change that touches fifty of its files
+        // needs one decision, not fifty annotations.
         let hit: Vec<&String> = inc.files.intersection(&change.files).collect();
-        for f in hit {
-            out.push(
-                Finding::new(
-                    "touches-open-incident",
-                    level,
-                    format!(
-                        "this change modifies {f}, a file of {} whose corrective actions {} are not verified",
-                        inc.id,
-                        inc.unverified.join(", ")
-                    ),
-                )
-                .incident(&inc.id)
-                .file(f.clone())
-                .help(format!(
-                    "verify {}'s corrective actions first (`aeef ca status --incident {}`), or have the change reviewed against the incident's post-mortem",
-                    inc.id, inc.id
-                )),
-            );
-        }
+        let Some(first) = hit.first() else { continue };
+        let shown: Vec<&str> = hit.iter().take(5).map(|s| s.as_str()).collect();
+        let more = if hit.len() > shown.len() {
+            format!(" and {} more", hit.len() - shown.len())
+        } else {
+            String::new()
+        };
+        out.push(
+            Finding::new(
+                "touches-open-incident",
+                level,
+                format!(
+                    "this change modifies {}{more}, file(s) of {} whose corrective actions {} are not verified",
+                    shown.join(", "),
+                    inc.id,
+                    inc.unverified.join(", ")
+                ),
+            )
+            .incident(&inc.id)
+            .file((*first).clone())
+            .help(format!(
+                "verify {}'s corrective actions first (`aeef ca status --incident {}`), or have the change reviewed against the incident's post-mortem",
+                inc.id, inc.id
+            )),
+        );
     }
     out
 }
@@ -232,6 +240,20 @@ mod tests {
         let v = touches_open_incident(&change, &open, Level::Error);
         assert_eq!(v.len(), 1);
         assert_eq!(v[0].file.as_deref(), Some("src/pay.rs"));
+        // Many files of one incident: still one finding, naming the first few.
+        let mut many = open.clone();
+        many[0].files = (0..8).map(|i| format!("src/m{i}.rs")).collect();
+        let big = Change {
+            files: many[0].files.clone(),
+            ..Change::default()
+        };
+        let v = touches_open_incident(&big, &many, Level::Error);
+        assert_eq!(v.len(), 1);
+        assert!(
+            v[0].message.contains("src/m4.rs and 3 more"),
+            "{}",
+            v[0].message
+        );
         assert!(touches_open_incident(&change, &open, Level::Off).is_empty());
     }
 }

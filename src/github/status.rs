@@ -503,9 +503,16 @@ pub fn statuses_offline(
         .as_deref()
         .map(|h| record_touchers(repo, h, incidents))
         .unwrap_or_default();
+    let blobs = head
+        .as_deref()
+        .map(|h| record_blobs(repo, h, incidents))
+        .unwrap_or_default();
     let mut out = Vec::new();
     for li in incidents {
-        let head_text = head.as_deref().and_then(|h| blob_at(repo, h, &li.path));
+        let head_text = blobs.get(li.path.as_str()).and_then(|oid| {
+            let blob = repo.git2().find_blob(*oid).ok()?;
+            Some(String::from_utf8_lossy(blob.content()).into_owned())
+        });
         // In CI the work tree is HEAD: reuse the record already parsed.
         let reparsed;
         let head_record = match head_text.as_deref() {
@@ -604,16 +611,45 @@ fn record_touchers(
     out
 }
 
-fn blob_at(repo: &Repo, rev: &str, path: &str) -> Option<String> {
+/// Blob ids of the records at `rev`, reading each folder's tree once
+/// (a lookup by path per record re-reads the folder's tree every time).
+fn record_blobs<'a>(
+    repo: &Repo,
+    rev: &str,
+    incidents: &'a [LoadedIncident],
+) -> HashMap<&'a str, git2::Oid> {
+    let mut out = HashMap::new();
     let r = repo.git2();
-    let commit = r.find_commit(git2::Oid::from_str(rev).ok()?).ok()?;
-    let entry = commit
-        .tree()
-        .ok()?
-        .get_path(std::path::Path::new(path))
-        .ok()?;
-    let blob = entry.to_object(r).ok()?.peel_to_blob().ok()?;
-    Some(String::from_utf8_lossy(blob.content()).into_owned())
+    let Some(root) = git2::Oid::from_str(rev)
+        .ok()
+        .and_then(|o| r.find_commit(o).ok())
+        .and_then(|c| c.tree().ok())
+    else {
+        return out;
+    };
+    let mut dirs: HashMap<&str, Option<HashMap<Vec<u8>, git2::Oid>>> = HashMap::new();
+    for li in incidents {
+        let (dir, name) = li.path.rsplit_once('/').unwrap_or(("", li.path.as_str()));
+        let entries = dirs.entry(dir).or_insert_with(|| {
+            let tree = if dir.is_empty() {
+                Some(root.clone())
+            } else {
+                root.get_path(std::path::Path::new(dir))
+                    .ok()
+                    .and_then(|e| e.to_object(r).ok())
+                    .and_then(|o| o.into_tree().ok())
+            };
+            tree.map(|t| {
+                t.iter()
+                    .map(|e| (e.name_bytes().to_vec(), e.id()))
+                    .collect()
+            })
+        });
+        if let Some(oid) = entries.as_ref().and_then(|m| m.get(name.as_bytes())) {
+            out.insert(li.path.as_str(), *oid);
+        }
+    }
+    out
 }
 
 fn line_author(repo: &Repo, head: &str, path: &str, text: &str, ca: &str) -> Option<LineAuthor> {
