@@ -1,6 +1,5 @@
-//! The SLA table of DESIGN §3, private to reports for now.
-//! TODO(lead): unify with the SLA logic in `incident::` when both land.
-use chrono::{DateTime, Datelike, Duration, Utc, Weekday};
+//! SLA compliance for reports, on the policy's SLA table (DESIGN §3).
+use chrono::{DateTime, Utc};
 
 use crate::incident::{Severity, Timestamp};
 
@@ -26,34 +25,16 @@ impl Kind {
 }
 
 /// The deadline of `kind` for an incident of `sev` detected at `detected`;
-/// `None` where the SLA does not apply (mitigate for SEV-3/4).
+/// `None` where the SLA does not apply (mitigate for SEV-3/4). The limits
+/// are the policy's own table, so reports and checks never disagree.
 pub fn deadline(sev: Severity, kind: Kind, detected: &Timestamp) -> Option<Timestamp> {
-    let after = |d: Duration| Some(*detected + d);
-    match (sev, kind) {
-        (Severity::Sev1, Kind::Acknowledge) => after(Duration::minutes(15)),
-        (Severity::Sev1, Kind::Mitigate) => after(Duration::hours(4)),
-        (Severity::Sev1, Kind::Resolve) => after(Duration::hours(24)),
-        (Severity::Sev2, Kind::Acknowledge) => after(Duration::minutes(30)),
-        (Severity::Sev2, Kind::Mitigate) => after(Duration::hours(8)),
-        (Severity::Sev2, Kind::Resolve) => after(Duration::hours(48)),
-        (Severity::Sev3, Kind::Acknowledge) => after(Duration::hours(2)),
-        (Severity::Sev3, Kind::Resolve) => after(Duration::days(7)),
-        (Severity::Sev4, Kind::Acknowledge) => Some(one_business_day(detected)),
-        (Severity::Sev4, Kind::Resolve) => after(Duration::days(30)),
-        (Severity::Sev3 | Severity::Sev4, Kind::Mitigate) => None,
-    }
-}
-
-/// The same time of day on the next weekday (in the record's own offset):
-/// Friday 10:00 → Monday 10:00, Saturday 10:00 → Monday 10:00.
-fn one_business_day(t: &Timestamp) -> Timestamp {
-    let mut d = *t;
-    loop {
-        d += Duration::days(1);
-        if !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
-            return d;
-        }
-    }
+    let table = crate::incident::policy::sla(sev);
+    let limit = match kind {
+        Kind::Acknowledge => Some(table.acknowledge),
+        Kind::Mitigate => table.mitigate,
+        Kind::Resolve => Some(table.resolve),
+    }?;
+    Some(limit.deadline(*detected))
 }
 
 /// Whether the SLA was met: `Some(true|false)` when decided, `None` when it
