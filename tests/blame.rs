@@ -287,6 +287,13 @@ fn line_blame_matches_git_blame_with_and_without_git() {
             })
             .collect();
         assert_eq!(got, expected, "env {env:?}");
+        // The fallback says so.
+        assert_eq!(
+            stderr(&o).contains("libgit2's blame"),
+            !env.is_empty(),
+            "{}",
+            stderr(&o)
+        );
         assert_eq!(v["origin"], "ai-generated");
         assert_eq!(v["lines"][7]["tool"], "codex");
     }

@@ -68,6 +68,12 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         window: args.window.unwrap_or(cfg.adjacency_window),
         agents: crate::provenance::AgentTable::builtin().with_rules(&cfg.agents),
     };
+    if !repo.has_git() {
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "warning: `git` is not on PATH: using libgit2's blame, which is much slower on long histories"
+        );
+    }
     let classifier = Classifier::new(&repo, opts);
     let (path, range) = parse_path_spec(&args.target)?;
     let line_mode =
