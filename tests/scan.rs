@@ -139,3 +139,25 @@ fn unknown_revision_exits_2() {
     let o = aeef(r.path(), &["scan", "nope..HEAD"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// Without `git` on PATH the libgit2 walk must list the same commits with
+/// the same provenance as `git rev-list` does.
+#[test]
+fn libgit2_fallback_agrees_with_git() {
+    let mut r = repo();
+    let head = r.head();
+    r.note(&head, "a\n  0123456 1\n---\n{}\n");
+    let first = r
+        .git(&["rev-list", "--max-parents=0", "HEAD"])
+        .trim()
+        .to_string();
+    let range = format!("{first}..HEAD");
+    for spec in [vec!["HEAD"], vec!["--all"], vec![range.as_str()]] {
+        let mut args = vec!["scan", "--format", "json"];
+        args.extend(spec.iter().copied());
+        let with_git = aeef(r.path(), &args);
+        let without = common::aeef_env(r.path(), &args, &[("AEEF_NO_GIT", "1")]);
+        assert!(without.status.success(), "{}", stderr(&without));
+        assert_eq!(stdout(&with_git), stdout(&without), "{spec:?}");
+    }
+}

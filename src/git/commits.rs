@@ -129,10 +129,7 @@ impl RevList {
             stderr: e.message,
         })?;
         if !repo.has_git() {
-            let oids: Vec<git2::Oid> = log_git2(repo, &args)?
-                .iter()
-                .filter_map(|c| git2::Oid::from_str(&c.sha).ok())
-                .collect();
+            let oids = walk_git2(repo, &args)?;
             return Ok(RevList {
                 child: None,
                 reader: None,
@@ -232,7 +229,7 @@ fn finish_child(child: std::process::Child, args: &[String], what: &str) -> Resu
 }
 
 /// libgit2 walk for `A`, `^A`, `A..B`, `--all` when `git` is absent.
-fn log_git2(repo: &Repo, args: &[String]) -> Result<Vec<RawCommit>, GitError> {
+fn walk_git2(repo: &Repo, args: &[String]) -> Result<Vec<git2::Oid>, GitError> {
     let r = repo.git2();
     let mut walk = r.revwalk()?;
     walk.set_sorting(git2::Sort::TIME)?;
@@ -269,7 +266,7 @@ fn log_git2(repo: &Repo, args: &[String]) -> Result<Vec<RawCommit>, GitError> {
             }
         }
     }
-    walk.map(|oid| read_git2(r, oid?)).collect()
+    Ok(walk.collect::<Result<Vec<_>, _>>()?)
 }
 
 /// Reads one commit object with libgit2.
