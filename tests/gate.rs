@@ -305,6 +305,29 @@ fn shallow_history_cannot_decide() {
     assert!(e.contains("fetch-depth: 0"), "{e}");
 }
 
+/// The faulty commit of an open incident is missing from a shallow clone:
+/// which files the incident concerns is unknown, so the gate must not pass.
+#[test]
+fn incident_files_missing_from_a_shallow_clone_cannot_decide() {
+    let (mut r, _) = repo();
+    for i in 0..3 {
+        r.write("docs/x.md", &format!("{i}\n"));
+        r.commit("docs");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", r.path().display());
+    git_in(dir.path(), &["clone", "-q", "--depth", "2", &url, "c"]);
+    let clone = dir.path().join("c");
+    let o = aeef(
+        &clone,
+        &[
+            "gate", "--now", BEFORE_DUE, "--base", "HEAD~1", "--head", "HEAD",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stderr(&o).contains("fetch-depth: 0"), "{}", stderr(&o));
+}
+
 #[test]
 fn unreadable_record_cannot_decide() {
     let (mut r, _) = repo();

@@ -163,29 +163,51 @@ fn read_change(
     })
 }
 
-/// Files an incident concerns: `files:` plus what its faulty commits touched.
+/// Files an incident concerns: `files:` plus what its faulty commits
+/// touched. A faulty commit a shallow clone lacks (or whose parents it
+/// lacks) leaves the answer unknown: that is an error, never "no files".
 fn incident_files(
     repo: Option<&Repo>,
     li: &LoadedIncident,
     cache: &mut HashMap<String, Vec<String>>,
-) -> BTreeSet<String> {
+) -> Result<BTreeSet<String>, GitError> {
     let mut out: BTreeSet<String> = li.incident.files.iter().cloned().collect();
-    let Some(repo) = repo else { return out };
+    let Some(repo) = repo else { return Ok(out) };
+    let shallow = !repo.shallow_commits().is_empty();
     for sha in &li.incident.faulty_commits {
-        let files = cache.entry(sha.clone()).or_insert_with(|| {
-            let Ok(full) = repo.resolve_commit(sha) else {
-                return Vec::new();
+        if !cache.contains_key(sha) {
+            let files = match repo.resolve_commit(sha) {
+                Ok(full) if repo.is_shallow_boundary(&full) => {
+                    return Err(GitError::Shallow {
+                        what: format!(
+                            "the parents of {}'s faulty commit {sha} were not fetched",
+                            li.incident.id
+                        ),
+                    });
+                }
+                Ok(full) => {
+                    let parent = git::commits::read(repo, &full)?.parents.first().cloned();
+                    git::diff::changes(repo, &full, parent.as_deref())?
+                        .iter()
+                        .map(|c| c.path().to_string())
+                        .collect()
+                }
+                Err(_) if shallow => {
+                    return Err(GitError::Shallow {
+                        what: format!(
+                            "{}'s faulty commit {sha} is not in this shallow clone",
+                            li.incident.id
+                        ),
+                    });
+                }
+                // Not in a full clone either: `unknown-commit` reports it.
+                Err(_) => Vec::new(),
             };
-            let parent = git::commits::read(repo, &full)
-                .ok()
-                .and_then(|c| c.parents.first().cloned());
-            git::diff::changes(repo, &full, parent.as_deref())
-                .map(|v| v.iter().map(|c| c.path().to_string()).collect())
-                .unwrap_or_default()
-        });
-        out.extend(files.iter().cloned());
+            cache.insert(sha.clone(), files);
+        }
+        out.extend(cache[sha].iter().cloned());
     }
-    out
+    Ok(out)
 }
 
 fn key(inc: &str, ca: &str) -> String {
@@ -311,29 +333,29 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
             ws.config.level("provenance-incomplete", Level::Error),
         ));
         let mut cache = HashMap::new();
-        let open: Vec<OpenIncident> = records
-            .iter()
-            .filter_map(|li| {
-                let unverified: Vec<String> = li
-                    .incident
-                    .corrective_actions
-                    .iter()
-                    .filter(|a| a.status != CaStatus::WontDo)
-                    .filter(|a| {
-                        !by_key
-                            .get(&key(&li.incident.id, &a.id))
-                            .is_some_and(|s| s.verified)
-                    })
-                    .map(|a| a.id.clone())
-                    .collect();
-                (!unverified.is_empty()).then(|| OpenIncident {
+        let mut open: Vec<OpenIncident> = Vec::new();
+        for li in &records {
+            let unverified: Vec<String> = li
+                .incident
+                .corrective_actions
+                .iter()
+                .filter(|a| a.status != CaStatus::WontDo)
+                .filter(|a| {
+                    !by_key
+                        .get(&key(&li.incident.id, &a.id))
+                        .is_some_and(|s| s.verified)
+                })
+                .map(|a| a.id.clone())
+                .collect();
+            if !unverified.is_empty() {
+                open.push(OpenIncident {
                     id: li.incident.id.clone(),
                     record: li.path.clone(),
-                    files: incident_files(repo, li, &mut cache),
+                    files: incident_files(repo, li, &mut cache)?,
                     unverified,
-                })
-            })
-            .collect();
+                });
+            }
+        }
         findings.extend(gate::touches_open_incident(
             change,
             &open,
