@@ -417,3 +417,41 @@ fn dash_c_bare_repositories_and_worktrees() {
     let o = aeef(&wt, &["blame", "src/pay.rs:1-2", "--format", "json"]);
     assert!(o.status.success(), "worktree: {}", stderr(&o));
 }
+
+/// `--window function`: adjacency follows the enclosing function (git's
+/// `diff -W`), not a line count — in both directions.
+#[test]
+fn function_window_follows_the_enclosing_function() {
+    let mut r = RepoBuilder::new();
+    // a: lines 1-3; blank line 4; b: lines 5-17.
+    let mut text = String::from("fn a() {\n    a1\n}\n\nfn b() {\n");
+    for i in 6..=16 {
+        text.push_str(&format!("    b{i}\n"));
+    }
+    text.push_str("}\n");
+    r.write("src/lib.rs", &text);
+    r.commit("Human functions a and b");
+    r.trailer("AI-Tool", "claude-code");
+    r.edit("src/lib.rs", 6, 6, &["    ai wrote this"]);
+    r.commit("AI edits the top of b");
+    let base = r.head();
+    // Line 15 is inside b, 9 lines below the AI line.
+    r.edit("src/lib.rs", 15, 15, &["    human b15"]);
+    let far_in_b = r.commit("Human edit deep in b");
+    assert_eq!(origin(&r, &far_in_b), "human");
+    assert_eq!(
+        blame_json(&r, &far_in_b, &["--window", "function"])["origin"],
+        "ai-adjacent"
+    );
+    // Line 3 closes a, 3 lines above the AI line: adjacent by lines, not by function.
+    r.checkout_new("other", &base);
+    r.edit("src/lib.rs", 3, 3, &["} // end of a"]);
+    let in_a = r.commit("Human edit in a");
+    assert_eq!(origin(&r, &in_a), "ai-adjacent");
+    assert_eq!(
+        blame_json(&r, &in_a, &["--window", "function"])["origin"],
+        "human"
+    );
+    let o = aeef(r.path(), &["blame", &in_a, "--window", "wide"]);
+    assert_eq!(o.status.code(), Some(2));
+}

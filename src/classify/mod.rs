@@ -18,18 +18,41 @@ use crate::provenance::{
     self, AgentTable, AttestKey, HumanModifications, Note, Provenance, Trailer,
 };
 
+/// How far from a change AI lines make it `ai-adjacent`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    /// Within N lines of the changed lines (default 3).
+    Lines(u32),
+    /// Within the function that encloses the change, as git's
+    /// function-context diff (`git diff -W`) delimits it.
+    Function,
+}
+
+impl std::str::FromStr for Window {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        if s.eq_ignore_ascii_case("function") {
+            return Ok(Window::Function);
+        }
+        s.parse()
+            .map(Window::Lines)
+            .map_err(|_| format!("`{s}` is neither a number of lines nor `function`"))
+    }
+}
+
 /// Options of a classification.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Adjacency window in lines (default 3).
-    pub window: u32,
+    /// Adjacency window (default 3 lines).
+    pub window: Window,
     pub agents: AgentTable,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
-            window: 3,
+            window: Window::Lines(3),
             agents: AgentTable::builtin(),
         }
     }
@@ -102,6 +125,8 @@ pub struct FileContext {
     /// Path in the parent.
     pub path: String,
     pub hunks: Vec<Hunk>,
+    /// Parent lines within the adjacency window of the hunks.
+    pub near: Vec<(u32, u32)>,
     /// Blame of the lines in and around the hunks, at the parent.
     pub lines: Vec<AttributedLine>,
 }
@@ -111,8 +136,8 @@ fn changed(h: &Hunk) -> Option<(u32, u32)> {
     (h.old_lines > 0).then(|| (h.old_start, h.old_start + h.old_lines - 1))
 }
 
-/// Parent lines within `window` of a hunk, including the changed ones.
-fn neighbourhood(h: &Hunk, window: u32) -> (u32, u32) {
+/// Parent lines within `window` lines of a hunk, including the changed ones.
+pub fn neighbourhood(h: &Hunk, window: u32) -> (u32, u32) {
     match changed(h) {
         Some((a, b)) => (a.saturating_sub(window).max(1), b + window),
         // Inserted after line `old_start`: lines old_start-w+1 ..= old_start+w.
@@ -138,7 +163,7 @@ pub fn ranges(mut lines: Vec<u32>) -> Vec<(u32, u32)> {
 }
 
 /// The pure decision of DESIGN §2.
-pub fn decide(own: &Provenance, files: &[FileContext], window: u32) -> (Origin, Vec<Evidence>) {
+pub fn decide(own: &Provenance, files: &[FileContext]) -> (Origin, Vec<Evidence>) {
     let mut evidence = Vec::new();
     if own.is_ai() {
         for s in &own.signals {
@@ -165,10 +190,7 @@ pub fn decide(own: &Provenance, files: &[FileContext], window: u32) -> (Origin, 
                 .any(|(a, b)| (a..=b).contains(&l.line));
             if in_change {
                 hit_mod.entry(&l.commit).or_default().push(l.line);
-            } else if f.hunks.iter().any(|h| {
-                let (a, b) = neighbourhood(h, window);
-                (a..=b).contains(&l.line)
-            }) {
+            } else if f.near.iter().any(|&(a, b)| (a..=b).contains(&l.line)) {
                 hit_adj.entry(&l.commit).or_default().push(l.line);
             }
         }
@@ -322,6 +344,31 @@ impl<'r> Classifier<'r> {
         Ok(())
     }
 
+    /// Parent lines within the adjacency window of a file's hunks.
+    fn near(
+        &self,
+        parent: &str,
+        sha: &str,
+        ch: &FileChange,
+        old: &str,
+    ) -> Result<Vec<(u32, u32)>, GitError> {
+        let lines = |w| merge_ranges(ch.hunks.iter().map(|h| neighbourhood(h, w)).collect());
+        match self.opts.window {
+            Window::Lines(w) => Ok(lines(w)),
+            Window::Function if self.repo.has_git() => {
+                let new = ch.new_path.as_deref().unwrap_or(old);
+                let f = git::diff::function_ranges(self.repo, parent, sha, old, new)?;
+                // Changes outside any function (git found no header) fall back to lines.
+                Ok(if f.is_empty() {
+                    lines(3)
+                } else {
+                    merge_ranges(f)
+                })
+            }
+            Window::Function => Ok(lines(3)),
+        }
+    }
+
     /// Classifies commit `sha` (40 hex).
     pub fn classify(&self, sha: &str) -> Result<Rc<CommitClassification>, GitError> {
         if let Some(c) = self.done.borrow().get(sha) {
@@ -377,7 +424,7 @@ impl<'r> Classifier<'r> {
         let (origin, mut ev) = if merge_without_resolutions {
             (Origin::Human, Vec::new())
         } else if k.provenance.is_ai() {
-            decide(&k.provenance, &[], self.opts.window)
+            decide(&k.provenance, &[])
         } else {
             let mut contexts = Vec::new();
             if let Some(parent) = raw.parents.first() {
@@ -395,12 +442,8 @@ impl<'r> Classifier<'r> {
                     if ch.hunks.is_empty() {
                         continue;
                     }
-                    let wanted: Vec<(u32, u32)> = ch
-                        .hunks
-                        .iter()
-                        .map(|h| neighbourhood(h, self.opts.window))
-                        .collect();
-                    let blamed = git::blame::blame(self.repo, parent, old, &merge_ranges(wanted))?;
+                    let near = self.near(parent, sha, ch, old)?;
+                    let blamed = git::blame::blame(self.repo, parent, old, &near)?;
                     let mut lines = Vec::with_capacity(blamed.len());
                     for b in &blamed {
                         self.check_not_shallow(b, old)?;
@@ -414,11 +457,12 @@ impl<'r> Classifier<'r> {
                     contexts.push(FileContext {
                         path: old.to_string(),
                         hunks: ch.hunks.clone(),
+                        near,
                         lines,
                     });
                 }
             }
-            decide(&k.provenance, &contexts, self.opts.window)
+            decide(&k.provenance, &contexts)
         };
         evidence.append(&mut ev);
         evidence.append(&mut info);
@@ -476,6 +520,7 @@ mod tests {
         FileContext {
             path: "f.rs".into(),
             hunks: vec![hunk],
+            near: vec![neighbourhood(&hunk, 3)],
             lines: all
                 .map(|l| AttributedLine {
                     line: l,
@@ -500,13 +545,13 @@ mod tests {
     #[test]
     fn own_provenance_decides_by_human_modification_level() {
         let mut p = ai();
-        assert_eq!(decide(&p, &[], 3).0, Origin::AiGenerated);
+        assert_eq!(decide(&p, &[]).0, Origin::AiGenerated);
         p.human_modifications = HumanModifications::Minor;
-        assert_eq!(decide(&p, &[], 3).0, Origin::AiGenerated);
+        assert_eq!(decide(&p, &[]).0, Origin::AiGenerated);
         p.human_modifications = HumanModifications::Moderate;
-        assert_eq!(decide(&p, &[], 3).0, Origin::AiModified);
+        assert_eq!(decide(&p, &[]).0, Origin::AiModified);
         p.human_modifications = HumanModifications::Substantial;
-        assert_eq!(decide(&p, &[], 3).0, Origin::AiModified);
+        assert_eq!(decide(&p, &[]).0, Origin::AiModified);
     }
 
     #[test]
@@ -514,17 +559,17 @@ mod tests {
         let human = Provenance::default();
         // Changed lines 10-11; window 3 reaches 7 and 14.
         assert_eq!(
-            decide(&human, &[ctx(H, &[7], 1..=20)], 3).0,
+            decide(&human, &[ctx(H, &[7], 1..=20)]).0,
             Origin::AiAdjacent
         );
         assert_eq!(
-            decide(&human, &[ctx(H, &[14], 1..=20)], 3).0,
+            decide(&human, &[ctx(H, &[14], 1..=20)]).0,
             Origin::AiAdjacent
         );
-        assert_eq!(decide(&human, &[ctx(H, &[6], 1..=20)], 3).0, Origin::Human);
-        assert_eq!(decide(&human, &[ctx(H, &[15], 1..=20)], 3).0, Origin::Human);
+        assert_eq!(decide(&human, &[ctx(H, &[6], 1..=20)]).0, Origin::Human);
+        assert_eq!(decide(&human, &[ctx(H, &[15], 1..=20)]).0, Origin::Human);
         assert_eq!(
-            decide(&human, &[ctx(H, &[11], 1..=20)], 3).0,
+            decide(&human, &[ctx(H, &[11], 1..=20)]).0,
             Origin::AiModified
         );
     }
@@ -540,31 +585,32 @@ mod tests {
         };
         // Inserted between parent lines 10 and 11: 8..=13 is within 3 lines.
         assert_eq!(
-            decide(&human, &[ctx(ins, &[8], 1..=20)], 3).0,
+            decide(&human, &[ctx(ins, &[8], 1..=20)]).0,
             Origin::AiAdjacent
         );
         assert_eq!(
-            decide(&human, &[ctx(ins, &[13], 1..=20)], 3).0,
+            decide(&human, &[ctx(ins, &[13], 1..=20)]).0,
             Origin::AiAdjacent
         );
-        assert_eq!(
-            decide(&human, &[ctx(ins, &[7], 1..=20)], 3).0,
-            Origin::Human
-        );
-        assert_eq!(
-            decide(&human, &[ctx(ins, &[14], 1..=20)], 3).0,
-            Origin::Human
-        );
+        assert_eq!(decide(&human, &[ctx(ins, &[7], 1..=20)]).0, Origin::Human);
+        assert_eq!(decide(&human, &[ctx(ins, &[14], 1..=20)]).0, Origin::Human);
     }
 
     #[test]
     fn evidence_names_commit_file_and_ranges() {
-        let (_, ev) = decide(&Provenance::default(), &[ctx(H, &[10, 11, 13], 1..=20)], 3);
+        let (_, ev) = decide(&Provenance::default(), &[ctx(H, &[10, 11, 13], 1..=20)]);
         let m = ev.iter().find(|e| e.kind == "ai-lines-modified").unwrap();
         assert_eq!(m.lines, vec![(10, 11)]);
         assert_eq!(m.file.as_deref(), Some("f.rs"));
         let a = ev.iter().find(|e| e.kind == "ai-lines-adjacent").unwrap();
         assert_eq!(a.lines, vec![(13, 13)]);
+    }
+
+    #[test]
+    fn window_parses_lines_or_function() {
+        assert_eq!("4".parse::<Window>(), Ok(Window::Lines(4)));
+        assert_eq!("function".parse::<Window>(), Ok(Window::Function));
+        assert!("wide".parse::<Window>().is_err());
     }
 
     #[test]

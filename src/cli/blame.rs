@@ -28,9 +28,10 @@ pub struct Args {
     #[arg(long, value_name = "REV")]
     pub rev: Option<String>,
 
-    /// Adjacency window in lines (default: `adjacency_window` in .aeef.yml, else 3).
-    #[arg(long, value_name = "N")]
-    pub window: Option<u32>,
+    /// Adjacency window: a number of lines, or `function` for the enclosing
+    /// function (default: `adjacency_window` in .aeef.yml, else 3).
+    #[arg(long, value_name = "N|function")]
+    pub window: Option<classify::Window>,
 }
 
 /// `PATH[:L1[-L2]]` split into path and optional 1-based range.
@@ -65,7 +66,9 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     let repo = ctx.repo()?;
     let cfg = super::load_config(&repo)?;
     let opts = classify::Options {
-        window: args.window.unwrap_or(cfg.adjacency_window),
+        window: args
+            .window
+            .unwrap_or(classify::Window::Lines(cfg.adjacency_window)),
         agents: crate::provenance::AgentTable::builtin().with_rules(&cfg.agents),
     };
     if !repo.has_git() {

@@ -493,7 +493,7 @@ struct Prefill {
 fn prefill(repo: &Repo, cfg: &Config, shas: &[String]) -> Prefill {
     let mut p = Prefill::default();
     let opts = crate::classify::Options {
-        window: cfg.adjacency_window,
+        window: crate::classify::Window::Lines(cfg.adjacency_window),
         ..Default::default()
     };
     for sha in shas {

@@ -86,6 +86,45 @@ pub fn changes(repo: &Repo, sha: &str, parent: Option<&str>) -> Result<Vec<FileC
     Ok(out)
 }
 
+/// The parent-side extents of the functions that enclose `sha`'s changes
+/// to one file, as git's function-context diff (`git diff -W`) finds them
+/// with the file's diff driver (`.gitattributes`) or git's default
+/// function-header heuristic.
+pub fn function_ranges(
+    repo: &Repo,
+    parent: &str,
+    sha: &str,
+    old: &str,
+    new: &str,
+) -> Result<Vec<(u32, u32)>, GitError> {
+    let out = repo.run(repo.git().args([
+        "diff",
+        "-W",
+        "-U0",
+        "-M",
+        "--no-color",
+        "--no-ext-diff",
+        parent,
+        sha,
+        "--",
+        old,
+        new,
+    ]))?;
+    let text = String::from_utf8_lossy(&out);
+    let mut ranges = Vec::new();
+    for line in text.lines() {
+        let Some(rest) = line.strip_prefix("@@ -") else {
+            continue;
+        };
+        let old_range = rest.split_whitespace().next().unwrap_or("");
+        let (start, len) = range(old_range);
+        if len > 0 {
+            ranges.push((start, start + len - 1));
+        }
+    }
+    Ok(ranges)
+}
+
 /// The conflict resolutions of a merge: hunks where the result differs from
 /// every parent (`git diff-tree --cc`), in first-parent coordinates.
 pub fn merge_resolutions(repo: &Repo, sha: &str) -> Result<Vec<FileChange>, GitError> {
