@@ -161,3 +161,25 @@ fn libgit2_fallback_agrees_with_git() {
         assert_eq!(stdout(&with_git), stdout(&without), "{spec:?}");
     }
 }
+
+/// A commit that declares a legacy encoding reads as `git log` shows it.
+#[test]
+fn declared_commit_encoding_is_decoded_like_git_log() {
+    let mut r = RepoBuilder::new();
+    r.write("a", "1\n");
+    r.git(&["config", "i18n.commitEncoding", "ISO-8859-1"]);
+    let sha = r.commit_raw(b"Caf\xe9 au lait\n\nAI-Tool: aider\n");
+    let subject = r.git(&[
+        "-c",
+        "i18n.logOutputEncoding=UTF-8",
+        "log",
+        "-1",
+        "--format=%s",
+        &sha,
+    ]);
+    assert_eq!(subject.trim(), "Café au lait");
+    let o = aeef(r.path(), &["blame", &sha]);
+    assert!(stdout(&o).contains("Café au lait"), "{}", stdout(&o));
+    let o = aeef(r.path(), &["scan", "--format", "json"]);
+    assert_eq!(rows(&stdout(&o))[0]["tool"], "aider");
+}

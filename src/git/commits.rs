@@ -272,7 +272,19 @@ fn walk_git2(repo: &Repo, args: &[String]) -> Result<Vec<git2::Oid>, GitError> {
 /// Reads one commit object with libgit2.
 pub fn read_git2(r: &git2::Repository, oid: git2::Oid) -> Result<RawCommit, GitError> {
     let c = r.find_commit(oid)?;
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    // A commit that declares another encoding (`i18n.commitEncoding`) is
+    // decoded from it, as `git log` re-encodes it; anything else that is not
+    // UTF-8 is decoded lossily.
+    let declared = c
+        .message_encoding()
+        .ok()
+        .flatten()
+        .and_then(|label| encoding_rs::Encoding::for_label(label.as_bytes()))
+        .filter(|e| *e != encoding_rs::UTF_8);
+    let text = |b: &[u8]| match declared {
+        Some(e) => e.decode_without_bom_handling(b).0.into_owned(),
+        None => String::from_utf8_lossy(b).into_owned(),
+    };
     Ok(RawCommit {
         sha: oid.to_string(),
         parents: c.parent_ids().map(|p| p.to_string()).collect(),
