@@ -385,3 +385,57 @@ fn shallow_clone_cannot_be_audited() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("fetch-depth: 0"), "{}", stderr(&o));
 }
+
+/// A record both branches kept but the merge dropped while resolving: the
+/// merge's own change, reported; records brought in by a branch are not
+/// reported again at the merge.
+#[test]
+fn record_deleted_while_resolving_a_merge() {
+    let mut r = RepoBuilder::new();
+    r.write(
+        "incidents/INC-2020-001.yaml",
+        &record(
+            "INC-2020-001",
+            "SEV-3",
+            "resolved",
+            "2020-01-05T09:00:00Z",
+            "resolved_at: 2020-01-06T09:00:00Z\n",
+        ),
+    );
+    r.at("2020-01-06T10:00:00Z");
+    let base = r.commit("incident: INC-2020-001");
+    r.checkout_new("topic", &base);
+    r.write(
+        "incidents/INC-2020-002.yaml",
+        &record(
+            "INC-2020-002",
+            "SEV-4",
+            "resolved",
+            "2020-02-05T09:00:00Z",
+            "resolved_at: 2020-02-06T09:00:00Z\n",
+        ),
+    );
+    r.commit("incident: INC-2020-002 on a branch");
+    r.checkout("main");
+    r.write("README.md", "main work\n");
+    r.commit("main work");
+    // A clean merge first: nothing of its own.
+    r.merge("topic", "Merge topic", &[]);
+    let (code, v) = audit(&r, &[]);
+    assert_eq!(code, Some(0), "{v}");
+    // Now a merge whose result drops a record both sides still have.
+    let head = r.head();
+    r.checkout_new("other", &head);
+    r.write("docs.md", "x\n");
+    r.commit("other work");
+    r.checkout("main");
+    r.write("README.md", "more\n");
+    r.commit("more main work");
+    let _ = r.git(&["merge", "-q", "--no-ff", "--no-commit", "other"]);
+    r.remove("incidents/INC-2020-001.yaml");
+    let merge = r.commit("Merge other, dropping a record");
+    let (code, v) = audit(&r, &[]);
+    assert_eq!(code, Some(1), "{v}");
+    assert_eq!(rules(&v), ["audit-record-deleted"], "{v}");
+    assert_eq!(v["findings"][0]["commit"].as_str(), Some(merge.as_str()));
+}

@@ -406,8 +406,8 @@ fn retention(v: &View, id: &str, path: &str, c: &AuditCommit, emit: &mut impl Fn
 }
 
 /// Reads the history of `dir` (the incidents folder) on HEAD, oldest
-/// first, with libgit2. Merge commits are skipped: their parents' commits
-/// are walked themselves. Fails with [`GitError::Shallow`] in a shallow clone.
+/// first, with libgit2. A merge contributes only what differs from all its
+/// parents. Fails with [`GitError::Shallow`] in a shallow clone.
 pub fn history(repo: &Repo, dir: &str) -> Result<Vec<AuditCommit>, GitError> {
     let r = repo.git2();
     if r.is_shallow() || !repo.shallow_commits().is_empty() {
@@ -429,21 +429,13 @@ pub fn history(repo: &Repo, dir: &str) -> Result<Vec<AuditCommit>, GitError> {
             .map(|b| String::from_utf8_lossy(b.content()).into_owned())
             .unwrap_or_default()
     };
-    let mut out = Vec::new();
-    for oid in walk {
-        let c = r.find_commit(oid?)?;
-        if c.parent_count() > 1 {
-            continue;
-        }
-        let tree = c.tree()?;
-        let parent = if c.parent_count() == 1 {
-            Some(c.parent(0)?.tree()?)
-        } else {
-            None
-        };
+    // The record changes between `parent` (None: the empty tree) and `tree`.
+    let changes_between = |parent: Option<&git2::Tree>,
+                           tree: &git2::Tree|
+     -> Result<Vec<Change>, GitError> {
         let mut opts = git2::DiffOptions::new();
         opts.pathspec(&prefix);
-        let mut diff = r.diff_tree_to_tree(parent.as_ref(), Some(&tree), Some(&mut opts))?;
+        let mut diff = r.diff_tree_to_tree(parent, Some(tree), Some(&mut opts))?;
         diff.find_similar(Some(git2::DiffFindOptions::new().renames(true)))?;
         let mut changes = Vec::new();
         for d in diff.deltas() {
@@ -483,6 +475,38 @@ pub fn history(repo: &Repo, dir: &str) -> Result<Vec<AuditCommit>, GitError> {
             };
             changes.push(ch);
         }
+        Ok(changes)
+    };
+    let mut out = Vec::new();
+    for oid in walk {
+        let c = r.find_commit(oid?)?;
+        let tree = c.tree()?;
+        let changes = match c.parent_count() {
+            0 => changes_between(None, &tree)?,
+            1 => changes_between(Some(&c.parent(0)?.tree()?), &tree)?,
+            // A merge's own changes are those that differ from every parent
+            // (a record deleted or rewritten while resolving it); the rest
+            // came in with a parent whose commits are walked themselves.
+            n => {
+                let first = changes_between(Some(&c.parent(0)?.tree()?), &tree)?;
+                let mut others = Vec::new();
+                for i in 1..n {
+                    let paths: Vec<String> = changes_between(Some(&c.parent(i)?.tree()?), &tree)?
+                        .iter()
+                        .map(|ch| change_path(ch).to_string())
+                        .collect();
+                    others.push(paths);
+                }
+                first
+                    .into_iter()
+                    .filter(|ch| {
+                        others
+                            .iter()
+                            .all(|paths| paths.iter().any(|p| p == change_path(ch)))
+                    })
+                    .collect()
+            }
+        };
         if changes.is_empty() {
             continue;
         }
@@ -499,6 +523,16 @@ pub fn history(repo: &Repo, dir: &str) -> Result<Vec<AuditCommit>, GitError> {
         });
     }
     Ok(out)
+}
+
+/// The path a change leaves behind (the old one for a deletion).
+fn change_path(ch: &Change) -> &str {
+    match ch {
+        Change::Added { path, .. }
+        | Change::Modified { path, .. }
+        | Change::Deleted { path, .. } => path,
+        Change::Renamed { to, .. } => to,
+    }
 }
 
 fn oid_string(c: &git2::Commit) -> String {
