@@ -455,3 +455,38 @@ fn function_window_follows_the_enclosing_function() {
     let o = aeef(r.path(), &["blame", &in_a, "--window", "wide"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// A path is relative to where aeef runs, as with git: a subdirectory, or
+/// the directory `-C` names.
+#[test]
+fn paths_are_relative_to_the_directory_aeef_runs_in() {
+    let r = ai_base();
+    let expected = blame_json(&r, "src/pay.rs:1-2", &[]);
+    let o = aeef(
+        &r.path().join("src"),
+        &["blame", "pay.rs:1-2", "--format", "json"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        serde_json::from_str::<Value>(&stdout(&o)).unwrap(),
+        expected
+    );
+    let elsewhere = tempfile::tempdir().unwrap();
+    let src = r.path().join("src");
+    let o = aeef(
+        elsewhere.path(),
+        &[
+            "-C",
+            src.to_str().unwrap(),
+            "blame",
+            "pay.rs:1-2",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        serde_json::from_str::<Value>(&stdout(&o)).unwrap(),
+        expected
+    );
+}

@@ -94,16 +94,24 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         },
         e => e,
     })?;
-    let path = relative_path(&repo, &path);
+    let path = relative_path(&repo, ctx.dir.as_deref(), &path);
     let lb = line_blame(&repo, &classifier, &rev, &path, range)?;
     super::write_result(print_lines(&lb, ctx))?;
     Ok(Outcome::Ok)
 }
 
-/// Paths are taken relative to the current directory inside the work tree,
-/// as git does; `git blame` wants them relative to the root.
-fn relative_path(repo: &Repo, path: &str) -> String {
-    let (Some(root), Ok(cwd)) = (repo.workdir(), std::env::current_dir()) else {
+/// Paths are taken relative to where aeef runs (`-C DIR`, else the current
+/// directory) inside the work tree, as git does; `git blame` wants them
+/// relative to the root.
+fn relative_path(repo: &Repo, dir: Option<&std::path::Path>, path: &str) -> String {
+    let Ok(here) = std::env::current_dir() else {
+        return path.to_string();
+    };
+    let cwd = match dir {
+        Some(d) => here.join(d),
+        None => here,
+    };
+    let Some(root) = repo.workdir() else {
         return path.to_string();
     };
     let (Ok(root), Ok(cwd)) = (root.canonicalize(), cwd.canonicalize()) else {
