@@ -439,3 +439,59 @@ fn record_deleted_while_resolving_a_merge() {
     assert_eq!(rules(&v), ["audit-record-deleted"], "{v}");
     assert_eq!(v["findings"][0]["commit"].as_str(), Some(merge.as_str()));
 }
+
+/// Records share a template, so git's rename detection pairs a deleted
+/// record with a new, similar one added in the same commit. That is a
+/// deletion (and an addition), never a move.
+#[test]
+fn deleting_one_record_while_adding_a_similar_one_is_a_deletion() {
+    let mut r = RepoBuilder::new();
+    r.write(
+        "incidents/INC-2026-001.yaml",
+        &record("INC-2026-001", "SEV-2", "open", "2026-01-05T09:00:00Z", ""),
+    );
+    r.commit("incident 1");
+    r.remove("incidents/INC-2026-001.yaml");
+    r.write(
+        "incidents/INC-2026-002.yaml",
+        &record("INC-2026-002", "SEV-2", "open", "2026-01-05T09:00:00Z", ""),
+    );
+    let sha = r.commit("swap records");
+    // git itself sees a rename here.
+    assert!(
+        r.git(&["show", "-M", "--name-status", "--format=", &sha])
+            .starts_with('R')
+    );
+    let (code, v) = audit(&r, &[]);
+    assert_eq!(code, Some(1), "{v}");
+    assert!(
+        rules(&v).contains(&"audit-record-deleted".to_string()),
+        "{v}"
+    );
+    assert!(rules(&v).contains(&"audit-retention".to_string()), "{v}");
+}
+
+/// A draft renamed into the folder's record name is a new record: its
+/// verification is audited like any other.
+#[test]
+fn draft_renamed_into_a_record_is_audited() {
+    let mut r = RepoBuilder::new();
+    r.write("incidents/INC-2026-001.yaml.draft", "draft\n");
+    r.commit("draft");
+    r.rename(
+        "incidents/INC-2026-001.yaml.draft",
+        "incidents/INC-2026-001.yaml",
+    );
+    r.write(
+        "incidents/INC-2026-001.yaml",
+        &record("INC-2026-001", "SEV-4", "open", "2026-01-05T09:00:00Z", ""),
+    );
+    r.commit("promote the draft");
+    r.write(
+        "incidents/INC-2026-002.yaml",
+        &record("INC-2026-001", "SEV-4", "open", "2026-01-05T09:00:00Z", ""),
+    );
+    r.commit("same id again");
+    let (_, v) = audit(&r, &[]);
+    assert!(rules(&v).contains(&"audit-id-reused".to_string()), "{v}");
+}

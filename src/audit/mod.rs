@@ -424,10 +424,14 @@ pub fn history(repo: &Repo, dir: &str) -> Result<Vec<AuditCommit>, GitError> {
     let prefix = format!("{}/", dir.trim_end_matches('/'));
     let is_record =
         |p: &str| p.starts_with(&prefix) && (p.ends_with(".yaml") || p.ends_with(".yml"));
-    let text = |oid: git2::Oid| -> String {
-        r.find_blob(oid)
-            .map(|b| String::from_utf8_lossy(b.content()).into_owned())
-            .unwrap_or_default()
+    // A blob the repository cannot produce (a partial clone, corruption)
+    // must stop the audit: read as empty it would pass every check.
+    let text = |oid: git2::Oid| -> Result<String, GitError> {
+        let b = r.find_blob(oid).map_err(|e| GitError::CommandFailed {
+            command: format!("read blob {oid}"),
+            stderr: e.message().to_string(),
+        })?;
+        Ok(String::from_utf8_lossy(b.content()).into_owned())
     };
     // The record changes between `parent` (None: the empty tree) and `tree`.
     let changes_between = |parent: Option<&git2::Tree>,
@@ -445,31 +449,51 @@ pub fn history(repo: &Repo, dir: &str) -> Result<Vec<AuditCommit>, GitError> {
             };
             let ch = match d.status() {
                 git2::Delta::Added if is_record(&new_path) => Change::Added {
-                    text: text(d.new_file().id()),
+                    text: text(d.new_file().id())?,
                     path: new_path,
                 },
                 git2::Delta::Deleted if is_record(&old_path) => Change::Deleted {
-                    old: text(d.old_file().id()),
+                    old: text(d.old_file().id())?,
                     path: old_path,
                 },
                 git2::Delta::Modified | git2::Delta::Typechange if is_record(&new_path) => {
                     Change::Modified {
-                        old: text(d.old_file().id()),
-                        new: text(d.new_file().id()),
+                        old: text(d.old_file().id())?,
+                        new: text(d.new_file().id())?,
                         path: new_path,
                     }
                 }
                 git2::Delta::Renamed if is_record(&old_path) && is_record(&new_path) => {
-                    Change::Renamed {
-                        old: text(d.old_file().id()),
-                        new: text(d.new_file().id()),
-                        from: old_path,
-                        to: new_path,
+                    let (old, new) = (text(d.old_file().id())?, text(d.new_file().id())?);
+                    // Records share a template, so rename detection pairs a
+                    // deleted record with a new, similar one: a different id
+                    // is a deletion and an addition, never a move.
+                    if id_of(&parse(&old), &old_path) != id_of(&parse(&new), &new_path) {
+                        changes.push(Change::Deleted {
+                            old,
+                            path: old_path,
+                        });
+                        Change::Added {
+                            text: new,
+                            path: new_path,
+                        }
+                    } else {
+                        Change::Renamed {
+                            old,
+                            new,
+                            from: old_path,
+                            to: new_path,
+                        }
                     }
                 }
                 git2::Delta::Renamed if is_record(&old_path) => Change::Deleted {
-                    old: text(d.old_file().id()),
+                    old: text(d.old_file().id())?,
                     path: old_path,
+                },
+                // A draft renamed into a record path is a new record.
+                git2::Delta::Renamed if is_record(&new_path) => Change::Added {
+                    text: text(d.new_file().id())?,
+                    path: new_path,
                 },
                 _ => continue,
             };
