@@ -102,6 +102,13 @@ fn bad_input_gives_positioned_diagnostics_and_exit_2() {
             (2, 11),
             "UTF-8",
         ),
+        (
+            // Issues and verification are keyed INC/CA: two CA-1 would be one.
+            "duplicate-ca.yaml",
+            b"id: INC-2026-001\ntitle: t\nseverity: SEV-3\nstatus: open\ndetected_at: 2026-11-01T00:00:00Z\ncorrective_actions:\n  - id: CA-1\n    action: a\n    category: training\n  - id: CA-1\n    action: b\n    category: training\n".to_vec(),
+            (10, 9),
+            "CA-1 appears twice",
+        ),
     ];
     for (name, bytes, (line, col), needle) in cases {
         let (r, _) = repo_with(&[(name, &bytes)]);

@@ -186,3 +186,25 @@ fn open_incidents_count_elapsed_time_to_now() {
     let ack = f.iter().find(|f| f.rule == "sla-acknowledge").unwrap();
     assert_eq!((ack.line, ack.column), (Some(5), Some(1)));
 }
+
+/// Verification decided on GitHub (the record has no `verified_by`) still
+/// starts the 30- and 90-day effectiveness clocks, from GitHub's time.
+#[test]
+fn effectiveness_counts_from_verification_decided_elsewhere() {
+    let path = root().join("rules/ca-unverified/trigger.yaml");
+    let rec = parse_record("r.yaml", &std::fs::read(&path).unwrap()).unwrap();
+    let mut opts = PolicyOptions::new(now());
+    let key = |ca: &str| format!("INC-2026-101/{ca}");
+    opts.verified = Some([(key("CA-1"), true), (key("CA-2"), true)].into());
+    opts.verified_at.insert(
+        key("CA-2"),
+        DateTime::parse_from_rfc3339("2026-10-01T10:00:00Z").unwrap(),
+    );
+    let findings = policy::check(&[rec], &opts);
+    let ca2: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.corrective_action.as_deref() == Some("CA-2"))
+        .map(|f| f.rule.as_str())
+        .collect();
+    assert_eq!(ca2, ["ca-effectiveness-overdue"], "{findings:?}");
+}

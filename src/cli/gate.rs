@@ -299,6 +299,10 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         .iter()
         .map(|s| (key(&s.incident, &s.corrective_action), s.assignees.clone()))
         .collect();
+    opts.verified_at = statuses
+        .iter()
+        .filter_map(|s| Some((key(&s.incident, &s.corrective_action), s.verified_at?)))
+        .collect();
     opts.verified = Some(
         statuses
             .iter()

@@ -12,7 +12,7 @@ use super::client::{Client, Method};
 use super::{GithubError, RepoSlug, VERIFIED_LABEL};
 use crate::git::Repo;
 use crate::incident::store::LoadedIncident;
-use crate::incident::{CaStatus, CorrectiveAction, Incident};
+use crate::incident::{CaStatus, CorrectiveAction, Incident, same_login};
 
 /// Why an action is (not) verified; stable kebab-case codes in JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -106,13 +106,12 @@ pub fn verify(owner: Option<&str>, issue: &Value, timeline: &[Value]) -> Verific
         .map(|a| a.iter().filter_map(login).collect())
         .unwrap_or_default();
     if let Some(a) = issue.get("assignee").and_then(login)
-        && !assignees.iter().any(|x| x.eq_ignore_ascii_case(&a))
+        && !assignees.iter().any(|x| same_login(x, &a))
     {
         assignees.push(a);
     }
     let excluded = |who: &str| {
-        owner.is_some_and(|o| o.eq_ignore_ascii_case(who))
-            || assignees.iter().any(|a| a.eq_ignore_ascii_case(who))
+        owner.is_some_and(|o| same_login(o, who)) || assignees.iter().any(|a| same_login(a, who))
     };
 
     let mut ever_closed = false;
@@ -285,10 +284,7 @@ pub fn verify_record(
         );
     };
     let owner = action.owner.as_deref().unwrap_or("");
-    if !owner.is_empty()
-        && v.trim_start_matches('@')
-            .eq_ignore_ascii_case(owner.trim_start_matches('@'))
-    {
+    if same_login(v, owner) {
         return Verification::no(
             ReasonCode::VerifiedByOwner,
             format!("`verified_by` is the owner @{owner}"),

@@ -6,6 +6,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::provenance::HumanModifications;
 
+/// True when two GitHub logins name the same person: case-insensitive,
+/// with a leading `@` and surrounding spaces ignored (`@Alice` = `alice`).
+/// Every owner/verifier/assignee comparison goes through this.
+pub fn same_login(a: &str, b: &str) -> bool {
+    let norm = |s: &str| s.trim().trim_start_matches('@').trim().to_string();
+    let (a, b) = (norm(a), norm(b));
+    !a.is_empty() && a.eq_ignore_ascii_case(&b)
+}
+
 /// Severity, `SEV-1` (critical) to `SEV-4` (minor).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Severity {
@@ -316,4 +325,20 @@ pub struct Incident {
     pub lessons_learned: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics: Option<Metrics>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_login;
+
+    /// `owner: "@alice"` and a closer `alice` are one person; an empty
+    /// login matches nobody.
+    #[test]
+    fn logins_compare_without_at_sign_or_case() {
+        assert!(same_login("@alice", "alice"));
+        assert!(same_login(" Alice ", "@ALICE"));
+        assert!(!same_login("alice", "alicia"));
+        assert!(!same_login("", ""));
+        assert!(!same_login("@", "@"));
+    }
 }

@@ -51,6 +51,9 @@ pub struct PolicyOptions<'a> {
     /// against their git history), keyed `INC-…/CA-…`. When set it replaces
     /// the record's own `verified_by`/`verified_at` for the unverified rules.
     pub verified: Option<HashMap<String, bool>>,
+    /// When that verification happened (GitHub's closing or labelling
+    /// time), keyed like `verified`: the 30- and 90-day marks count from it.
+    pub verified_at: HashMap<String, Timestamp>,
 }
 
 impl<'a> PolicyOptions<'a> {
@@ -63,6 +66,7 @@ impl<'a> PolicyOptions<'a> {
             commit_exists: None,
             assignees: HashMap::new(),
             verified: None,
+            verified_at: HashMap::new(),
         }
     }
 
@@ -533,12 +537,12 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
             let by_owner = ca
                 .owner
                 .as_deref()
-                .is_some_and(|o| o.eq_ignore_ascii_case(v));
+                .is_some_and(|o| crate::incident::same_login(o, v));
             let by_assignee = e
                 .opts
                 .assignees
                 .get(&key)
-                .is_some_and(|a| a.iter().any(|x| x.eq_ignore_ascii_case(v)));
+                .is_some_and(|a| a.iter().any(|x| crate::incident::same_login(x, v)));
             if by_owner || by_assignee {
                 e.emit(
                     "ca-verified-by-owner",
@@ -555,7 +559,11 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
                 );
             }
         }
-        if let Some(at) = ca.verified_at.filter(|_| verified && is_verified(ca)) {
+        let at = match &e.opts.verified {
+            Some(_) => e.opts.verified_at.get(&key).copied().or(ca.verified_at),
+            None => ca.verified_at.filter(|_| is_verified(ca)),
+        };
+        if let Some(at) = at.filter(|_| verified) {
             let eff = ca.effectiveness.clone().unwrap_or_default();
             for (days, name, done) in [
                 (30, "day30", eff.day30.is_some()),

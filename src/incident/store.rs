@@ -101,7 +101,8 @@ pub fn load_paths(root: &Path, paths: &[PathBuf]) -> (Vec<LoadedIncident>, Vec<F
                 .collect();
             handles
                 .into_iter()
-                .flat_map(|h| h.join().unwrap_or_default())
+                // A worker only panics on a bug: surface it, never drop records.
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
                 .collect()
         })
     };
@@ -330,7 +331,18 @@ fn check_patterns(rel: &str, inc: &Incident, index: &KeyIndex) -> Result<(), Box
             ));
         }
     }
+    let mut seen = std::collections::HashSet::new();
     for (i, ca) in inc.corrective_actions.iter().enumerate() {
+        // Issues, verification and findings are keyed `INC/CA`: a repeated
+        // id would make two actions one.
+        if !seen.insert(ca.id.as_str()) {
+            return Err(schema_at(
+                rel,
+                val(&format!("corrective_actions[{i}].id")),
+                format!("{} appears twice in this record", ca.id),
+                "give each corrective action its own id (`CA-1`, `CA-2`, …)",
+            ));
+        }
         if !CA_ID_RE.is_match(&ca.id) {
             return Err(schema_at(
                 rel,
