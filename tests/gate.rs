@@ -389,3 +389,21 @@ fn github_unreachable_while_online_cannot_decide() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+/// `--token-env` given the token itself instead of a variable name: refused
+/// without echoing it; a non-number timeout is refused, not a panic.
+#[test]
+fn token_passed_as_a_name_is_never_echoed() {
+    let (r, _) = repo();
+    for cmd in [vec!["gate"], vec!["ca", "status"]] {
+        let mut args = cmd.clone();
+        args.extend(["--token-env", "ghp_literal_token_value-1"]);
+        let o = aeef(r.path(), &args);
+        assert_eq!(o.status.code(), Some(2), "{cmd:?}");
+        let all = format!("{}{}", stdout(&o), stderr(&o));
+        assert!(!all.contains("ghp_literal_token_value"), "{all}");
+        assert!(all.contains("--token-env"), "{all}");
+    }
+    let o = aeef(r.path(), &["ca", "status", "--timeout", "nan"]);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -30,7 +30,7 @@ pub struct GhArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub max_wait: u64,
     /// Timeout of one request.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = seconds)]
     pub timeout: f64,
     /// Log each request (method and path, never headers) to stderr.
     #[arg(long, short = 'v')]
@@ -38,6 +38,34 @@ pub struct GhArgs {
     /// First backoff between read retries (tests make it short).
     #[arg(long, value_name = "MS", default_value_t = 1000, hide = true)]
     pub retry_backoff_ms: u64,
+}
+
+/// `--token-env` takes a variable's *name*. Someone who passes the token
+/// itself must not see it echoed back (clap's own validation would quote
+/// it), so this check runs after parsing and never repeats the value.
+pub(crate) fn check_token_env(gh: &GhArgs) -> miette::Result<()> {
+    let s = gh.token_env.as_str();
+    let ok = s
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if ok {
+        return Ok(());
+    }
+    Err(UsageError::new(
+        "`--token-env` must name an environment variable (like GITHUB_TOKEN); the value given is not a variable name and is not shown",
+        "pass the variable's name, e.g. `--token-env GH_TOKEN`, and put the token in that variable",
+    )
+    .into())
+}
+
+/// A finite, positive number of seconds.
+fn seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err("expected a positive number of seconds".into()),
+    }
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -84,6 +112,8 @@ pub enum Command {
 }
 
 pub fn run(c: Command, ctx: &Ctx) -> miette::Result<Outcome> {
+    let (Command::File { gh, .. } | Command::Status { gh, .. } | Command::Review { gh, .. }) = &c;
+    check_token_env(gh)?;
     match c {
         Command::File {
             incident,

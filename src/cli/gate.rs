@@ -222,6 +222,7 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         Format::Sarif,
         Format::Markdown,
     ])?;
+    ca::check_token_env(&args.gh)?;
     let ws = cli_incident::workspace(ctx)?;
     let now = args.now.unwrap_or_else(Utc::now);
     let (records, bad) = crate::incident::store::load_all(&ws.root, &ws.config);

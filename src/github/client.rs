@@ -13,7 +13,7 @@ use std::time::Duration;
 use octocrab::Octocrab;
 use serde_json::Value;
 
-use super::{API_VERSION, GithubError};
+use super::GithubError;
 
 /// Receives one line per request (`GET /repos/…  → 200`) for `--verbose`.
 /// Never given headers or bodies.
@@ -483,10 +483,6 @@ fn relative(url: &str) -> String {
 pub fn path_only(path: &str) -> String {
     path.split('?').next().unwrap_or(path).to_string()
 }
-
-/// The version header every request sends (octocrab adds it from its own
-/// package metadata; the fake GitHub in the tests checks it).
-pub const VERSION_HEADER: (&str, &str) = ("X-GitHub-Api-Version", API_VERSION);
 
 #[cfg(test)]
 mod tests {

@@ -20,8 +20,9 @@ pub use status::{ActionStatus, ReasonCode, Verification, statuses, statuses_offl
 pub const CA_LABEL: &str = "ai-incident-ca";
 /// The label a verifier adds to confirm completion.
 pub const VERIFIED_LABEL: &str = "ca-verified";
-/// The REST API version every request asks for.
-pub const API_VERSION: &str = "2022-11-28";
+// Every request carries `X-GitHub-Api-Version: 2022-11-28`: octocrab adds
+// it (from its package metadata), and the fake GitHub in the tests refuses
+// requests without it.
 /// Default API root (GitHub Enterprise Server: `https://HOST/api/v3`).
 pub const DEFAULT_API_URL: &str = "https://api.github.com";
 

@@ -5,7 +5,7 @@
 //! never touches git.
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeDelta, Utc, Weekday};
+use chrono::{DateTime, Datelike, Duration, TimeDelta, Utc, Weekday};
 
 use super::store::LoadedIncident;
 use super::{CaStatus, CorrectiveAction, Incident, Severity, Timestamp};
@@ -616,19 +616,6 @@ pub fn action_counts(inc: &Incident, now: DateTime<Utc>) -> (usize, usize) {
         .filter(|c| is_overdue(c, now))
         .count();
     (open, overdue)
-}
-
-/// The next effectiveness mark of a verified action not yet evaluated.
-pub fn next_effectiveness_mark(ca: &CorrectiveAction) -> Option<NaiveDate> {
-    let at = ca.verified_at.filter(|_| is_verified(ca))?;
-    let eff = ca.effectiveness.clone().unwrap_or_default();
-    if eff.day30.is_none() {
-        return Some((at + Duration::days(30)).date_naive());
-    }
-    if eff.day90.is_none() {
-        return Some((at + Duration::days(90)).date_naive());
-    }
-    None
 }
 
 #[cfg(test)]
