@@ -11,7 +11,7 @@
 #   INPUT_FAIL_ON            overdue | unverified
 #   INPUT_FORMAT             github | human | json | sarif | markdown
 #   INPUT_WORKING_DIRECTORY  directory to run in (default: .)
-#   INPUT_GITHUB_TOKEN       exported as GITHUB_TOKEN for aeef
+#   INPUT_GITHUB_TOKEN       passed as GITHUB_TOKEN to aeef only (not to curl or cargo)
 #   INPUT_OUTPUT             optional file that receives aeef's stdout
 # Other environment:
 #   AEEF_BIN                 a prebuilt aeef; skips download and build
@@ -112,6 +112,11 @@ build_from_source() {
   echo "$root/bin/aeef"
 }
 
+# The token is for aeef alone: keep it out of the environment of curl and
+# of `cargo install`, which runs every dependency's build script.
+token=${INPUT_GITHUB_TOKEN:-}
+unset INPUT_GITHUB_TOKEN GITHUB_TOKEN
+
 if [ -n "${AEEF_BIN:-}" ]; then
   bin=$AEEF_BIN
   [ -x "$bin" ] || fail "AEEF_BIN=$bin is not an executable file"
@@ -136,23 +141,28 @@ fi
 
 cd "${INPUT_WORKING_DIRECTORY:-.}" || fail "working-directory '${INPUT_WORKING_DIRECTORY:-}' does not exist"
 
-if [ -n "${INPUT_GITHUB_TOKEN:-}" ]; then
-  export GITHUB_TOKEN="$INPUT_GITHUB_TOKEN"
-fi
-
 cmd=("$bin" gate --format "${INPUT_FORMAT:-github}" --fail-on "${INPUT_FAIL_ON:-overdue}")
 # `${args[@]+…}`: an empty array under `set -u` is an error in bash < 4.4
 # (macOS ships 3.2).
 cmd+=(${args[@]+"${args[@]}"})
 
-set +e
+# An output file that cannot be written is an environment error (exit 2),
+# not a gate verdict: open it before aeef runs.
 if [ -n "${INPUT_OUTPUT:-}" ]; then
-  "${cmd[@]}" >"$INPUT_OUTPUT"
+  exec 3>"$INPUT_OUTPUT" || fail "cannot write the output file '$INPUT_OUTPUT'"
 else
-  "${cmd[@]}"
+  exec 3>&1
+fi
+
+set +e
+if [ -n "$token" ]; then
+  GITHUB_TOKEN=$token "${cmd[@]}" >&3
+else
+  "${cmd[@]}" >&3
 fi
 code=$?
 set -e
+exec 3>&-
 
 # `--format github` writes verdict/errors/warnings itself; other formats
 # still get a verdict output from the exit code.

@@ -84,6 +84,7 @@ fn stub_aeef(dir: &Path) -> PathBuf {
 log="$STUB_LOG"
 pwd > "$log"
 echo "token=${GITHUB_TOKEN:-}" >> "$log"
+echo "input_token=${INPUT_GITHUB_TOKEN:-}" >> "$log"
 for a in "$@"; do printf 'arg=%s\n' "$a" >> "$log"; done
 echo "::warning title=stub::ran"
 if [ "$3" = github ]; then printf 'verdict=pass\nerrors=0\nwarnings=0\n' >> "$GITHUB_OUTPUT"; fi
@@ -189,9 +190,31 @@ fn runs_in_the_working_directory_with_the_input_token_and_passes_the_exit_code()
             std::fs::canonicalize(cwd).expect("cwd"),
             std::fs::canonicalize(r.path("workspace/sub")).expect("sub")
         );
-        assert!(text.contains("token=ghs_secret"), "{text}");
+        assert!(text.contains("\ntoken=ghs_secret"), "{text}");
+        // The input variable itself is gone before anything else runs
+        // (curl, cargo's build scripts): only aeef gets the token.
+        assert!(text.contains("input_token=\n"), "{text}");
         assert!(stub_args(&text).contains(&"unverified".to_string()));
     }
+}
+
+/// An output file that cannot be written is an environment error, exit 2,
+/// not a "fail" verdict; aeef does not run.
+#[test]
+fn an_unwritable_output_file_is_exit_2_not_a_verdict() {
+    let r = Runner::new();
+    let bin = stub_aeef(r.dir.path());
+    let log = r.path("stub.log");
+    let out = r.run(
+        &[("OUTPUT", "no/such/dir/aeef.sarif"), ("FORMAT", "sarif")],
+        &[
+            ("AEEF_BIN", bin.to_str().expect("utf-8")),
+            ("STUB_LOG", log.to_str().expect("utf-8")),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write the output file"));
+    assert!(!log.exists(), "aeef must not have run");
 }
 
 #[test]
