@@ -535,6 +535,14 @@ fn sarif_fingerprint_ignores_line_and_wording_but_not_identity() {
     let y = Finding::new("r", Level::Error, "m").action("ab");
     assert_ne!(sarif::fingerprint(&x), sarif::fingerprint(&y));
     assert_eq!(sarif::fingerprint(&a).len(), 16);
+    // Two schema findings in one file (no incident to name) are two alerts.
+    let k1 = Finding::new("schema", Level::Error, "unknown key `a`")
+        .file("incidents/x.yaml")
+        .at(3, 1);
+    let k2 = Finding::new("schema", Level::Error, "unknown key `b`")
+        .file("incidents/x.yaml")
+        .at(7, 1);
+    assert_ne!(sarif::fingerprint(&k1), sarif::fingerprint(&k2));
 }
 
 #[test]

@@ -263,3 +263,56 @@ fn exactly_one_period_is_required() {
         common::stderr(&bad)
     );
 }
+
+/// The JSON of DESIGN §6 is a contract other tools read: every key it
+/// names is there with the type it names (extra keys are allowed).
+#[test]
+fn json_keeps_the_design_contract() {
+    let r = build();
+    let v = report(&r, &["--quarter", "2026-Q1"]);
+    assert_eq!(v["schema_version"], 1);
+    assert!(
+        v["period"]["from"].is_string() && v["period"]["to"].is_string(),
+        "{v}"
+    );
+    assert!(v["incidents"].is_u64());
+    for k in [
+        "by_severity",
+        "by_origin",
+        "by_failure_mode",
+        "by_ai_tool",
+        "by_model_version",
+        "by_validation_gap",
+        "by_team",
+        "by_prompt_template",
+    ] {
+        let m = v[k]
+            .as_object()
+            .unwrap_or_else(|| panic!("{k} is not an object: {v}"));
+        assert!(m.values().all(Value::is_u64), "{k}: {v}");
+    }
+    assert!(
+        v["weighted_score"].is_u64() && v["previous_weighted_score"].is_u64(),
+        "{v}"
+    );
+    let mttr = v["mttr_hours"].as_object().expect("mttr_hours");
+    assert!(
+        mttr.keys().all(|k| k.starts_with("SEV-"))
+            && mttr.values().all(|x| x.is_number() || x.is_null()),
+        "{v}"
+    );
+    let sla = v["sla_compliance"].as_object().expect("sla_compliance");
+    for k in ["acknowledge", "mitigate", "resolve"] {
+        let x = &sla[k];
+        assert!(
+            x.is_null() || x.as_f64().is_some_and(|f| (0.0..=1.0).contains(&f)),
+            "{k}: {v}"
+        );
+    }
+    for k in ["opened", "verified", "overdue"] {
+        assert!(
+            v["corrective_actions"][k].is_u64(),
+            "corrective_actions.{k}: {v}"
+        );
+    }
+}

@@ -233,12 +233,18 @@ pub fn relative_uri(path: &str) -> String {
 /// Rust releases and would then reopen every alert.
 pub fn fingerprint(f: &Finding) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    // Findings tied to an incident or action keep their identity when lines
+    // move; the others (two unknown keys in one unreadable file) have only
+    // their position to tell them apart.
+    let position = (f.incident.is_none() && f.corrective_action.is_none())
+        .then(|| format!("{}:{}", f.line.unwrap_or(0), f.column.unwrap_or(0)));
     let fields = [
         Some(f.rule.as_str()),
         f.incident.as_deref(),
         f.corrective_action.as_deref(),
         f.file.as_deref(),
         f.commit.as_deref(),
+        position.as_deref(),
     ];
     for field in fields {
         // A separator and a presence byte keep ("a","") and ("","a") apart.

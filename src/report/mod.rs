@@ -341,26 +341,21 @@ fn with_incident_rates(mut p: ProvenanceStats, inside: &[&Incident]) -> Provenan
     p
 }
 
-/// Counts AI commits per tool (lower-cased canonical ids) from the
-/// provenance engine's output.
-pub fn provenance_stats<'a>(
-    provenances: impl IntoIterator<Item = &'a crate::provenance::Provenance>,
-) -> ProvenanceStats {
-    let mut p = ProvenanceStats::default();
-    for prov in provenances {
-        p.commits += 1;
+impl ProvenanceStats {
+    /// Counts one commit (so a scan can stream into the statistics).
+    pub fn add(&mut self, prov: &crate::provenance::Provenance) {
+        self.commits += 1;
         if prov.is_ai() {
-            p.ai_commits += 1;
+            self.ai_commits += 1;
             let tool = prov
                 .tool
                 .as_deref()
                 .map(|t| t.trim().to_lowercase())
                 .filter(|t| !t.is_empty())
                 .unwrap_or_else(|| "unknown-agent".to_string());
-            p.by_tool.entry(tool).or_default().commits += 1;
+            self.by_tool.entry(tool).or_default().commits += 1;
         }
     }
-    p
 }
 
 fn round2(x: f64) -> f64 {
