@@ -125,6 +125,27 @@ fn verified_by_someone_else_in_history_passes_even_when_overdue() {
     r.commit("Verify CA-1 and CA-2");
     let (code, v) = gate(&r, &["--now", AFTER_DUE]);
     assert_eq!(code, 0, "{v}");
+    // Both paths of the offline check: CA-1's owner (alice) wrote the record,
+    // so its verified_by line is blamed; CA-2's owner (carol) never touched
+    // it, which settles the question without blame. Both are verified.
+    let o = aeef(
+        r.path(),
+        &[
+            "ca",
+            "status",
+            "--offline",
+            "--format",
+            "json",
+            "--now",
+            AFTER_DUE,
+        ],
+    );
+    let st: Value =
+        serde_json::from_str(&stdout(&o)).unwrap_or_else(|e| panic!("{e}: {}", stderr(&o)));
+    for a in st["actions"].as_array().unwrap() {
+        assert_eq!(a["verified"], true, "{a}");
+        assert_eq!(a["verifier"], "dave", "{a}");
+    }
     // The owner writing their own verification does not count.
     let (mut r, _) = repo();
     let text = std::fs::read_to_string(r.path().join("incidents/INC-2026-001.yaml")).unwrap();
