@@ -77,10 +77,16 @@ download_release() {
   repo=${repo:-aeef/aeef}
   base=${AEEF_RELEASE_BASE_URL:-${GITHUB_SERVER_URL:-https://github.com}/$repo/releases/download}
   name=aeef-$target.tar.gz
-  dir=${RUNNER_TEMP:-${TMPDIR:-/tmp}}/aeef-$tag-$target
-  if [ -x "$dir/aeef" ]; then
-    echo "$dir/aeef"
-    return
+  # Reuse a binary only from the runner's own per-job RUNNER_TEMP: one found
+  # in a shared /tmp could have been planted by another user.
+  if [ -n "${RUNNER_TEMP:-}" ]; then
+    dir=$RUNNER_TEMP/aeef-$tag-$target
+    if [ -x "$dir/aeef" ]; then
+      echo "$dir/aeef"
+      return
+    fi
+  else
+    dir=$(mktemp -d)/aeef-$tag-$target
   fi
   tmp=$(mktemp -d)
   curl -fsSL --retry 3 -o "$tmp/$name" "$base/$tag/$name" >&2 \
