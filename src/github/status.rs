@@ -408,7 +408,19 @@ pub fn build_status(
             && action.status != CaStatus::WontDo
             && action.due.is_some_and(|d| d < today),
         next_effectiveness_mark: mark,
-        effectiveness_overdue: mark.is_some_and(|m| m < today),
+        // The same instant the policy's `ca-effectiveness-overdue` uses
+        // (verification + 30/90 days), so status and gate agree on the mark day.
+        effectiveness_overdue: verified_at.is_some_and(|at| {
+            let eff = action.effectiveness.clone().unwrap_or_default();
+            let days = if eff.day30.is_none() {
+                Some(30)
+            } else if eff.day90.is_none() {
+                Some(90)
+            } else {
+                None
+            };
+            days.is_some_and(|d| now.fixed_offset() > at + chrono::Duration::days(d))
+        }),
         verified_at,
         owner: action.owner.clone(),
         assignees: v.assignees,
@@ -791,5 +803,44 @@ mod tests {
         ));
         assert!(!author_is_login("Bob", "bob@example.com", "alice"));
         assert!(!author_is_login("Bob", "bob@example.com", ""));
+    }
+}
+
+#[cfg(test)]
+mod mark_tests {
+    use super::*;
+
+    /// `ca status` and the gate's `ca-effectiveness-overdue` agree on the
+    /// mark day: overdue from verification + 30 days, to the minute.
+    #[test]
+    fn effectiveness_is_overdue_from_the_same_instant_as_the_policy() {
+        let inc: Incident = serde_saphyr::from_str(
+            "id: INC-2026-001\ntitle: t\nseverity: SEV-3\nstatus: open\ndetected_at: 2026-09-01T00:00:00Z\ncorrective_actions:\n  - id: CA-1\n    action: a\n    category: training\n    owner: alice\n",
+        )
+        .unwrap();
+        let at = DateTime::parse_from_rfc3339("2026-10-01T10:00:00Z").unwrap();
+        let status = |now: &str| {
+            let v = Verification {
+                verified: true,
+                verifier: Some("bob".into()),
+                verified_at: Some(at),
+                code: ReasonCode::Verified,
+                reason: String::new(),
+                assignees: vec![],
+            };
+            let now = DateTime::parse_from_rfc3339(now)
+                .unwrap()
+                .with_timezone(&Utc);
+            build_status(
+                &inc,
+                "r.yaml",
+                &inc.corrective_actions[0],
+                IssueState::Closed,
+                v,
+                now,
+            )
+        };
+        assert!(!status("2026-10-31T09:00:00Z").effectiveness_overdue);
+        assert!(status("2026-10-31T11:00:00Z").effectiveness_overdue);
     }
 }
