@@ -31,6 +31,120 @@ pub struct AuditConfig {
     pub require_signed: bool,
 }
 
+/// A grace period (DESIGN §3): `5bd` (business days), `3d` (calendar days),
+/// `12h` (hours) or `0`. Written as text in `.aeef.yml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum GracePeriod {
+    /// Weekdays in the resolution's own time zone (`5bd`).
+    BusinessDays(u32),
+    /// Calendar days of 24 h (`3d`).
+    Days(u32),
+    /// Hours (`12h`).
+    Hours(u32),
+}
+
+impl GracePeriod {
+    /// The end of the grace that starts at `from`.
+    pub fn end(self, from: crate::incident::Timestamp) -> crate::incident::Timestamp {
+        match self {
+            GracePeriod::BusinessDays(n) => crate::incident::policy::add_business_days(from, n),
+            GracePeriod::Days(n) => from + chrono::Duration::days(i64::from(n)),
+            GracePeriod::Hours(n) => from + chrono::Duration::hours(i64::from(n)),
+        }
+    }
+}
+
+impl TryFrom<String> for GracePeriod {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        let t = s.trim().to_ascii_lowercase();
+        let bad = || {
+            format!("`{s}` is not a grace period: write a number of business days (`5bd`), days (`3d`) or hours (`12h`)")
+        };
+        if t == "0" {
+            return Ok(GracePeriod::Hours(0));
+        }
+        let (num, ctor): (&str, fn(u32) -> GracePeriod) = if let Some(n) = t.strip_suffix("bd") {
+            (n, GracePeriod::BusinessDays)
+        } else if let Some(n) = t.strip_suffix('d') {
+            (n, GracePeriod::Days)
+        } else if let Some(n) = t.strip_suffix('h') {
+            (n, GracePeriod::Hours)
+        } else {
+            return Err(bad());
+        };
+        let n: u32 = num.trim().parse().map_err(|_| bad())?;
+        // A year is plenty; larger values would switch the rules off by stealth.
+        if n > 366 * 24 {
+            return Err(bad());
+        }
+        Ok(ctor(n))
+    }
+}
+
+impl From<GracePeriod> for String {
+    fn from(g: GracePeriod) -> String {
+        match g {
+            GracePeriod::BusinessDays(n) => format!("{n}bd"),
+            GracePeriod::Days(n) => format!("{n}d"),
+            GracePeriod::Hours(n) => format!("{n}h"),
+        }
+    }
+}
+
+/// `grace:` — how long after `resolved_at` the post-mortem and the
+/// corrective-action rules stay warnings (DESIGN §3). While an incident is
+/// open or mitigated they are warnings regardless.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GraceConfig {
+    /// For `postmortem-missing`.
+    #[serde(default = "default_grace")]
+    pub postmortem: GracePeriod,
+    /// For `ca-categories`, `ca-owner` and `ca-due`.
+    #[serde(default = "default_grace")]
+    pub corrective_actions: GracePeriod,
+}
+
+fn default_grace() -> GracePeriod {
+    GracePeriod::BusinessDays(5)
+}
+
+impl Default for GraceConfig {
+    fn default() -> Self {
+        GraceConfig {
+            postmortem: default_grace(),
+            corrective_actions: default_grace(),
+        }
+    }
+}
+
+/// One accepted finding (DESIGN §5, `waivers:`): a matching finding is
+/// reported as a note naming the waiver instead of failing. The approver
+/// must not be the owner of an action it covers; past `expires` the waiver
+/// is the error `waiver-expired` and no longer applies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Waiver {
+    /// The rule id it accepts (`touches-open-incident`, `ca-unverified-overdue`, …).
+    pub rule: String,
+    /// The incident it concerns (`INC-2026-007`).
+    pub incident: String,
+    /// Narrows it to one corrective action (`CA-2`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrective_action: Option<String>,
+    /// Narrows it to findings on one file (repository-relative).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Why the finding is accepted.
+    pub reason: String,
+    /// Login of who accepted it.
+    pub approved_by: String,
+    /// Last day (UTC) the waiver applies.
+    pub expires: chrono::NaiveDate,
+}
+
 /// The whole config; every field has a default so an empty file is valid.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -46,6 +160,10 @@ pub struct Config {
     pub agents: Vec<AgentRule>,
     #[serde(default)]
     pub audit: AuditConfig,
+    #[serde(default)]
+    pub grace: GraceConfig,
+    #[serde(default)]
+    pub waivers: Vec<Waiver>,
 }
 
 fn default_incidents_dir() -> String {
@@ -63,6 +181,8 @@ impl Default for Config {
             rules: BTreeMap::new(),
             agents: Vec::new(),
             audit: AuditConfig::default(),
+            grace: GraceConfig::default(),
+            waivers: Vec::new(),
         }
     }
 }
@@ -190,6 +310,22 @@ impl Config {
                     pos.line,
                     pos.column,
                     format!("unknown rule `{rule}` in {FILE_NAME}"),
+                    help,
+                ));
+            }
+        }
+        for (i, w) in cfg.waivers.iter().enumerate() {
+            if !known.contains(&w.rule.as_str()) {
+                let pos = index.nearest(&format!("waivers[{i}].rule"));
+                let help = match crate::incident::store::did_you_mean(&w.rule, &known) {
+                    Some(k) => format!("did you mean `{k}`?"),
+                    None => format!("known rules: {}", known.join(", ")),
+                };
+                return Err(fail(
+                    text,
+                    pos.line,
+                    pos.column,
+                    format!("unknown rule `{}` in a waiver in {FILE_NAME}", w.rule),
                     help,
                 ));
             }

@@ -117,12 +117,16 @@ pub fn plan_one(inc: &Incident, file: &str, idx: usize, web: &str, slug: &RepoSl
     }
 }
 
-/// Every action without an issue.
+/// Every action without an issue that still asks for work: never one the
+/// record already verifies, nor a `wont-do` (DESIGN §4), so `ca file` does
+/// not open an issue for an action the gate already counts as done.
 pub fn plan(incidents: &[LoadedIncident], web: &str, slug: &RepoSlug) -> Vec<Planned> {
     let mut out = Vec::new();
     for li in incidents {
         for (i, a) in li.incident.corrective_actions.iter().enumerate() {
-            if a.issue.is_none() {
+            let settled = crate::incident::actions::recorded_verification(a)
+                || a.status == crate::incident::CaStatus::WontDo;
+            if a.issue.is_none() && !settled {
                 out.push(plan_one(&li.incident, &li.path, i, web, slug));
             }
         }

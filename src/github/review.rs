@@ -10,14 +10,14 @@ use serde_json::{Value, json};
 use super::client::{Client, Method};
 use super::status::ActionStatus;
 use super::{GithubError, RepoSlug};
-use crate::incident::CaStatus;
 
 /// Marks the one comment `--post` keeps up to date.
 pub const REVIEW_MARKER: &str = "<!-- aeef:ca-review -->";
 
-/// Still needs work or verification (not verified, not `wont-do`).
+/// Still needs work or verification: not verified and not declined with
+/// approval (`incident::actions::is_open`).
 pub fn is_open(s: &ActionStatus) -> bool {
-    !s.verified && s.record_status != CaStatus::WontDo
+    !s.verified && !s.declined
 }
 
 fn line(s: &ActionStatus) -> String {

@@ -3,7 +3,7 @@
 //! (offline). [`verify`] and [`verify_record`] are pure; [`statuses`] and
 //! [`statuses_offline`] gather the inputs and are what `aeef ca status`,
 //! `aeef ca review` and the gate call.
-use chrono::{DateTime, Days, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -357,6 +357,9 @@ pub struct ActionStatus {
     pub due: Option<NaiveDate>,
     pub action: String,
     pub record_status: CaStatus,
+    /// `wont-do` approved by someone other than the owner, with a reason
+    /// (`incident::actions::is_declined`): closed without being done.
+    pub declined: bool,
     /// The record's path, relative to the repository root.
     pub file: String,
 }
@@ -368,15 +371,7 @@ pub fn next_mark(
     action: &CorrectiveAction,
     verified_at: Option<DateTime<FixedOffset>>,
 ) -> Option<NaiveDate> {
-    let day = verified_at?.date_naive();
-    let eff = action.effectiveness.clone().unwrap_or_default();
-    if eff.day30.is_none() {
-        day.checked_add_days(Days::new(30))
-    } else if eff.day90.is_none() {
-        day.checked_add_days(Days::new(90))
-    } else {
-        None
-    }
+    crate::incident::actions::next_mark_day(action, verified_at)
 }
 
 /// Combines an action, its verification and the clock into a status line.
@@ -388,7 +383,6 @@ pub fn build_status(
     v: Verification,
     now: DateTime<Utc>,
 ) -> ActionStatus {
-    let today = now.date_naive();
     let verified_at = if v.verified { v.verified_at } else { None };
     let mark = if v.verified {
         next_mark(action, verified_at)
@@ -404,29 +398,19 @@ pub fn build_status(
         verifier: v.verifier,
         reason: v.reason,
         reason_code: v.code,
-        overdue: !v.verified
-            && action.status != CaStatus::WontDo
-            && action.due.is_some_and(|d| d < today),
+        overdue: crate::incident::actions::is_overdue(action, v.verified, now),
         next_effectiveness_mark: mark,
         // The same instant the policy's `ca-effectiveness-overdue` uses
         // (verification + 30/90 days), so status and gate agree on the mark day.
-        effectiveness_overdue: verified_at.is_some_and(|at| {
-            let eff = action.effectiveness.clone().unwrap_or_default();
-            let days = if eff.day30.is_none() {
-                Some(30)
-            } else if eff.day90.is_none() {
-                Some(90)
-            } else {
-                None
-            };
-            days.is_some_and(|d| now.fixed_offset() > at + chrono::Duration::days(d))
-        }),
+        effectiveness_overdue: !crate::incident::actions::overdue_marks(action, verified_at, now)
+            .is_empty(),
         verified_at,
         owner: action.owner.clone(),
         assignees: v.assignees,
         due: action.due,
         action: action.action.clone(),
         record_status: action.status,
+        declined: crate::incident::actions::is_declined(action),
         file: file.to_string(),
     }
 }

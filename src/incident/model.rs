@@ -269,6 +269,12 @@ pub struct CorrectiveAction {
     pub verified_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effectiveness: Option<Effectiveness>,
+    /// For `wont-do`: the login (not the owner's) who agreed to decline it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
+    /// For `wont-do`: why the action will not be done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 fn default_ca_status() -> CaStatus {
