@@ -64,6 +64,7 @@ fn human(w: &mut impl Write, r: &Report, commits: usize, color: bool) -> std::io
     for f in &r.findings {
         let lvl = match f.level {
             Level::Error => paint::paint(color, "1;31", "error"),
+            Level::Note => paint::paint(color, "36", "note"),
             _ => paint::paint(color, "33", "warn"),
         };
         let sha = f

@@ -271,14 +271,29 @@ fn check(a: CheckArgs, ctx: &Ctx) -> miette::Result<Outcome> {
         seen.borrow_mut().insert(sha.to_string(), v);
         v
     };
-    let mut opts = policy::PolicyOptions::new(now_or(a.now));
+    let now = now_or(a.now);
+    let mut opts = policy::PolicyOptions::new(now);
     opts.rules = ws.config.rules.clone();
+    opts.grace = ws.config.grace;
     opts.fail_on_unverified = a.fail_on == Some(FailOn::Unverified);
     if repo.is_some() {
         opts.commit_exists = Some(&exists);
     }
+    // The same decision as `aeef gate --offline` without a change: the
+    // records checked against their git history (who committed
+    // `verified_by`), and the waivers.
+    let statuses = repo.map(|r| crate::github::status::statuses_offline(r, &records, now));
     let mut findings = bad;
-    findings.extend(policy::check(&records, &opts));
+    findings.extend(crate::gate::evaluate(
+        &crate::gate::Inputs {
+            records: &records,
+            statuses: statuses.as_deref(),
+            change: None,
+            incident_files: &HashMap::new(),
+            waivers: &ws.config.waivers,
+        },
+        opts,
+    ));
     let mut report = Report { findings };
     report.sort();
     let sources = if ctx.format == Format::Json {

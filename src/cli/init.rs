@@ -23,11 +23,16 @@ incidents_dir: incidents
 adjacency_window: 3
 
 # Rule levels: error | warn | off. The defaults are
-#   error: schema, unknown-commit, postmortem-missing (warn for SEV-3),
-#          ca-categories, ca-owner, ca-due, ca-unverified-overdue,
-#          ca-verified-by-owner, ca-effectiveness-overdue,
-#          provenance-incomplete, touches-open-incident
-#   warn:  sla-acknowledge, sla-mitigate, sla-resolve, ca-unverified, ca-not-filed
+#   error: schema, unknown-commit, postmortem-missing, ca-categories, ca-owner,
+#          ca-due, ca-unverified-overdue, ca-verified-by-owner,
+#          ca-effectiveness-overdue, provenance-incomplete,
+#          touches-open-incident, ca-wont-do-unapproved, waiver-expired,
+#          waiver-invalid, audit-record-deleted, audit-id-reused,
+#          audit-self-verified, audit-rewritten-after-resolve, audit-retention,
+#          audit-unsigned
+#   warn:  sla-acknowledge, sla-mitigate, sla-resolve, ca-unverified,
+#          ca-not-filed
+#   (postmortem-missing is a warning for SEV-3)
 rules: {}
 #  ca-categories: warn
 #  ca-not-filed: off
@@ -40,6 +45,25 @@ agents: []
 
 audit:
   require_signed: false
+
+# How long after `resolved_at` the post-mortem and corrective-action rules
+# (postmortem-missing, ca-categories, ca-owner, ca-due) stay warnings; while
+# an incident is open or mitigated they are warnings anyway.
+# 5bd = 5 business days; also 3d (days) or 12h (hours).
+grace:
+  postmortem: 5bd
+  corrective_actions: 5bd
+
+# Findings accepted on purpose: reported as a note naming the waiver, never
+# silently. The approver must not be the owner of the action it covers.
+waivers: []
+#  - rule: touches-open-incident
+#    incident: INC-2026-007
+#    corrective_action: CA-2        # optional
+#    path: src/payments/retry.rs    # optional
+#    reason: refactor reviewed against the post-mortem
+#    approved_by: bob
+#    expires: 2026-12-31
 ";
 
 pub fn run(_args: Args, ctx: &Ctx) -> miette::Result<Outcome> {

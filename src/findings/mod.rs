@@ -10,11 +10,15 @@ pub mod rules;
 pub mod sarif;
 
 /// Level of a finding. `Off` only appears in config, never in a report.
+/// `Note` records something decided on purpose — a waiver that accepted a
+/// finding, a change acknowledged as a corrective action's implementation —
+/// and never fails a check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Error,
     Warn,
+    Note,
     Off,
 }
 
@@ -23,6 +27,7 @@ impl Level {
         match self {
             Level::Error => "error",
             Level::Warn => "warn",
+            Level::Note => "note",
             Level::Off => "off",
         }
     }

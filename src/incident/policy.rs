@@ -77,6 +77,12 @@ impl<'a> PolicyOptions<'a> {
         }
     }
 
+    /// The level of `rule`: the config's override, else `default`;
+    /// `--fail-on unverified` makes `ca-unverified` an error.
+    pub fn level_of(&self, rule: &str, default: Level) -> Level {
+        self.level(rule, default)
+    }
+
     fn level(&self, rule: &str, default: Level) -> Level {
         let l = self.rules.get(rule).copied().unwrap_or(default);
         if rule == "ca-unverified" && self.fail_on_unverified && l != Level::Off {
