@@ -60,7 +60,9 @@ impl TryFrom<String> for GracePeriod {
     fn try_from(s: String) -> Result<Self, String> {
         let t = s.trim().to_ascii_lowercase();
         let bad = || {
-            format!("`{s}` is not a grace period: write a number of business days (`5bd`), days (`3d`) or hours (`12h`)")
+            format!(
+                "`{s}` is not a grace period: write a number of business days (`5bd`), days (`3d`) or hours (`12h`)"
+            )
         };
         if t == "0" {
             return Ok(GracePeriod::Hours(0));

@@ -433,8 +433,7 @@ fn new_prefills_from_provenance_and_points_at_an_existing_schema() {
         findings
             .iter()
             .filter(|f| f["rule"] == "ca-categories")
-            .all(|f| f["level"] == "warn"
-                && f["message"].as_str().unwrap().contains("grace")),
+            .all(|f| f["level"] == "warn" && f["message"].as_str().unwrap().contains("grace")),
         "{findings:?}"
     );
 

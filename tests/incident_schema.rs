@@ -136,7 +136,10 @@ fn config_schema_and_init_config_list_every_catalogue_rule() {
         .map(|v| v.as_str().unwrap())
         .collect();
     let ids: Vec<&str> = aeef::findings::rules::RULES.iter().map(|r| r.id).collect();
-    assert_eq!(names, ids, "schemas/config.schema.json rules vs the catalogue");
+    assert_eq!(
+        names, ids,
+        "schemas/config.schema.json rules vs the catalogue"
+    );
     let init = aeef::cli::init::DEFAULT_CONFIG;
     let section = |level: &str| {
         // `#   error: a, b,` then continuation lines `#          c, d`.
@@ -145,9 +148,18 @@ fn config_schema_and_init_config_list_every_catalogue_rule() {
         for line in init.lines() {
             if let Some(rest) = line.strip_prefix(&format!("#   {level}:")) {
                 inside = true;
-                out.extend(rest.split([',', ' ']).filter(|s| !s.is_empty()).map(str::to_string));
+                out.extend(
+                    rest.split([',', ' '])
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string),
+                );
             } else if inside && line.starts_with("#          ") {
-                out.extend(line[1..].split([',', ' ']).filter(|s| !s.is_empty()).map(str::to_string));
+                out.extend(
+                    line[1..]
+                        .split([',', ' '])
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string),
+                );
             } else {
                 inside = false;
             }
@@ -177,13 +189,22 @@ fn grace_and_waivers_parse_in_schema_and_loader() {
     let raw: serde_json::Value = serde_saphyr::from_str(text).unwrap();
     assert_eq!(errors(&v, &raw), Vec::<String>::new());
     let c = aeef::config::Config::parse(text.as_bytes()).unwrap();
-    assert_eq!(c.grace.postmortem, aeef::config::GracePeriod::BusinessDays(3));
-    assert_eq!(c.grace.corrective_actions, aeef::config::GracePeriod::Hours(48));
+    assert_eq!(
+        c.grace.postmortem,
+        aeef::config::GracePeriod::BusinessDays(3)
+    );
+    assert_eq!(
+        c.grace.corrective_actions,
+        aeef::config::GracePeriod::Hours(48)
+    );
     assert_eq!(c.waivers[0].corrective_action.as_deref(), Some("CA-2"));
     let e = aeef::config::Config::parse(
         b"waivers:\n  - {rule: touches-open-incidnet, incident: INC-2026-007, reason: r, approved_by: bob, expires: 2026-12-31}\n",
     )
     .unwrap_err();
-    assert_eq!(e.help.as_deref(), Some("did you mean `touches-open-incident`?"));
+    assert_eq!(
+        e.help.as_deref(),
+        Some("did you mean `touches-open-incident`?")
+    );
     assert!(aeef::config::Config::parse(b"grace: {postmortem: soon}\n").is_err());
 }

@@ -92,7 +92,10 @@ impl Acknowledgements {
                     a.actions
                         .entry((m[1].to_string(), m[2].to_string()))
                         .or_insert_with(|| {
-                            format!("`Corrective-Action:` trailer of {}", &c.sha[..12.min(c.sha.len())])
+                            format!(
+                                "`Corrective-Action:` trailer of {}",
+                                &c.sha[..12.min(c.sha.len())]
+                            )
                         });
                 }
             }
@@ -313,11 +316,12 @@ pub fn apply_waivers(
             let matches = f.rule == w.rule
                 && f.level != Level::Note
                 && f.incident.as_deref() == Some(w.incident.as_str())
-                && w
-                    .corrective_action
+                && w.corrective_action
                     .as_deref()
                     .is_none_or(|c| f.corrective_action.as_deref() == Some(c))
-                && w.path.as_deref().is_none_or(|p| f.file.as_deref() == Some(p));
+                && w.path
+                    .as_deref()
+                    .is_none_or(|p| f.file.as_deref() == Some(p));
             if matches {
                 f.level = Level::Note;
                 f.message = format!(
@@ -455,9 +459,13 @@ pub fn evaluate(inp: &Inputs, mut opts: PolicyOptions) -> Vec<Finding> {
             opts.level_of("touches-open-incident", Level::Error),
         ));
     }
-    apply_waivers(&mut findings, inp.waivers, inp.records, opts.now, &|r, d| {
-        opts.level_of(r, d)
-    });
+    apply_waivers(
+        &mut findings,
+        inp.waivers,
+        inp.records,
+        opts.now,
+        &|r, d| opts.level_of(r, d),
+    );
     findings
 }
 

@@ -197,9 +197,15 @@ mod tests {
         let a = ca(CaStatus::Done);
         let at = DateTime::parse_from_rfc3339("2026-10-01T10:00:00Z").unwrap();
         let (name, t) = next_mark(&a, Some(at)).unwrap();
-        assert_eq!((name, t.to_rfc3339().as_str()), ("day30", "2026-10-31T10:00:00+00:00"));
+        assert_eq!(
+            (name, t.to_rfc3339().as_str()),
+            ("day30", "2026-10-31T10:00:00+00:00")
+        );
         assert!(overdue_marks(&a, Some(at), now("2026-10-31T10:00:00Z")).is_empty());
-        assert_eq!(overdue_marks(&a, Some(at), now("2026-10-31T10:01:00Z")).len(), 1);
+        assert_eq!(
+            overdue_marks(&a, Some(at), now("2026-10-31T10:01:00Z")).len(),
+            1
+        );
         assert!(next_mark(&a, None).is_none());
     }
 }

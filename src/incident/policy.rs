@@ -307,7 +307,10 @@ impl Grace {
     pub fn describe(self) -> String {
         match self {
             Grace::UntilResolved(p) => {
-                format!("grace: a warning until {} after resolution", String::from(p))
+                format!(
+                    "grace: a warning until {} after resolution",
+                    String::from(p)
+                )
             }
             Grace::Until(t) => format!(
                 "grace: a warning until {}",

@@ -268,7 +268,8 @@ pub fn compute(
                     },
                     None => {
                         if let (true, Some(at)) = (verified, ca.verified_at) {
-                            if now.fixed_offset() > crate::incident::actions::mark_instant(at, days) {
+                            if now.fixed_offset() > crate::incident::actions::mark_instant(at, days)
+                            {
                                 m.overdue += 1;
                             } else {
                                 m.pending += 1;
