@@ -208,3 +208,31 @@ fn grace_and_waivers_parse_in_schema_and_loader() {
     );
     assert!(aeef::config::Config::parse(b"grace: {postmortem: soon}\n").is_err());
 }
+
+/// The README documents every rule of the catalogue, and where a table row
+/// gives a rule's default level, it is the catalogue's (the README's copy
+/// of the rule table had drifted from the code before).
+#[test]
+fn readme_documents_every_rule_with_its_default_level() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    for r in aeef::findings::rules::RULES {
+        let tick = format!("`{}`", r.id);
+        assert!(readme.contains(&tick), "README does not mention {}", r.id);
+        for row in readme.lines().filter(|l| l.starts_with('|')) {
+            let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+            // `| \`a\`, \`b\` | level | when |`: the first cell names the rule.
+            let named = cells
+                .get(1)
+                .is_some_and(|c| c.split(", ").any(|x| x == tick));
+            if named && let Some(level) = cells.get(2) {
+                assert!(
+                    level.starts_with(r.default_level.as_str()),
+                    "README gives {} the level `{level}`, the catalogue `{}`",
+                    r.id,
+                    r.default_level.as_str()
+                );
+            }
+        }
+    }
+}
