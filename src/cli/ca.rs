@@ -188,9 +188,12 @@ fn records(
     Ok((repo, root, ok))
 }
 
+/// The token from `--token-env` (default GITHUB_TOKEN), `None` when unset
+/// or blank. A value that is not UTF-8 is kept (lossily) rather than read
+/// as "not set": the client then refuses it with `aeef::github::bad_token`.
 pub(crate) fn token(gh: &GhArgs) -> Option<String> {
-    std::env::var(&gh.token_env)
-        .ok()
+    std::env::var_os(&gh.token_env)
+        .map(|t| t.to_string_lossy().into_owned())
         .filter(|t| !t.trim().is_empty())
 }
 
@@ -405,7 +408,7 @@ fn gather(
         None => Ok((
             false,
             None,
-            github::statuses_offline(&repo, &incidents, now),
+            github::statuses_offline(&repo, &incidents, now)?,
         )),
     }
 }

@@ -115,12 +115,22 @@ fn read_change(
             git2::Oid::from_str(&base).map_err(GitError::from)?,
             git2::Oid::from_str(&head).map_err(GitError::from)?,
         )
-        .map_err(|_| GitError::Shallow {
-            what: format!(
-                "no merge base of {} and {} in this clone",
-                &base[..12],
-                &head[..12]
-            ),
+        .map_err(|_| {
+            // Only a shallow clone can lack the history that joins them.
+            if repo.is_shallow() {
+                GitError::Shallow {
+                    what: format!(
+                        "no merge base of {} and {} in this shallow clone",
+                        &base[..12],
+                        &head[..12]
+                    ),
+                }
+            } else {
+                GitError::NoMergeBase {
+                    base: base[..12].to_string(),
+                    head: head[..12].to_string(),
+                }
+            }
         })?;
     let rows = super::scan::scan_range(repo, &[format!("{base}..{head}")], table)?;
     let mut commits = Vec::with_capacity(rows.len());
@@ -269,7 +279,7 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     } else {
         match repo {
             Some(r) => (
-                github::status::statuses_offline(r, &records, now),
+                github::status::statuses_offline(r, &records, now)?,
                 "offline",
             ),
             None => (Vec::new(), "offline"),

@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use octocrab::Octocrab;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::GithubError;
@@ -85,11 +86,16 @@ impl Method {
 }
 
 /// One answer: status, the headers we use, the body as JSON (`Null` when
-/// empty or not JSON).
+/// empty or not JSON; `json` tells which).
 #[derive(Debug, Clone)]
 pub struct Response {
     pub status: u16,
     pub body: Value,
+    /// The body was JSON (UTF-8, parsed). False for an empty body, HTML from
+    /// a proxy, or bytes that are not UTF-8.
+    pub json: bool,
+    /// Length of the body in bytes (for messages; the body is never quoted).
+    pub len: usize,
     /// The `rel="next"` target of the `Link` header, as a path + query.
     pub next: Option<String>,
 }
@@ -133,13 +139,20 @@ enum Transport {
 impl Client {
     /// Builds a client. The token goes into octocrab's secret store and is
     /// sent as `Authorization` only to the API host.
+    ///
+    /// Errors (before anything is sent): the API root is not an absolute
+    /// `https://` URL, or `http://` to a host that is not loopback
+    /// ([`check_api_url`]); the token holds a character no HTTP header may
+    /// carry ([`check_token`]). Neither error quotes the token.
     pub fn new(opts: ClientOptions, token: Option<String>) -> Result<Client, GithubError> {
+        let url = check_api_url(&opts.api_url)?;
         let bad = || GithubError::BadApiUrl {
-            url: opts.api_url.clone(),
+            url: redact_userinfo(&url),
+            reason: "it cannot be parsed as a URL".into(),
         };
-        let url = opts.api_url.trim_end_matches('/').to_string();
-        if !(url.starts_with("https://") || url.starts_with("http://")) {
-            return Err(bad());
+        let token = token.filter(|t| !t.trim().is_empty());
+        if let Some(t) = &token {
+            check_token(t.trim(), &opts.token_var)?;
         }
         let mut b = Octocrab::builder()
             .base_uri(url.as_str())
@@ -147,7 +160,6 @@ impl Client {
             .set_connect_timeout(Some(opts.timeout))
             .set_read_timeout(Some(opts.timeout))
             .set_write_timeout(Some(opts.timeout));
-        let token = token.filter(|t| !t.trim().is_empty());
         if let Some(t) = &token {
             b = b.personal_token(t.trim().to_string());
         }
@@ -210,13 +222,29 @@ impl Client {
             let next = header("link")
                 .and_then(|l| next_link(&l))
                 .map(|u| relative(&u));
-            let text = self
-                .octo
-                .body_to_string(res)
-                .await
-                .map_err(|e| Transport::Other(self.scrub(&e.to_string())))?;
-            let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-            Ok((Response { status, body, next }, Some(rate)))
+            // GitHub answered: whatever the body holds, the status stands. A
+            // body that is not UTF-8 is "not JSON", never "cannot reach".
+            let (text, len) = match self.octo.body_to_string(res).await {
+                Ok(t) => {
+                    let n = t.len();
+                    (Some(t), n)
+                }
+                Err(octocrab::Error::InvalidUtf8 { source, .. }) => (None, source.as_bytes().len()),
+                Err(e) => return Err(Transport::Other(self.scrub(&e.to_string()))),
+            };
+            let parsed = text.as_deref().and_then(|t| serde_json::from_str(t).ok());
+            let json = parsed.is_some();
+            let body = parsed.unwrap_or(Value::Null);
+            Ok((
+                Response {
+                    status,
+                    body,
+                    json,
+                    len,
+                    next,
+                },
+                Some(rate),
+            ))
         };
         match tokio::time::timeout(self.opts.timeout, fut).await {
             Ok(r) => r,
@@ -373,14 +401,63 @@ impl Client {
         }
     }
 
-    /// GETs every page of a list endpoint (`per_page=100` is added), following
-    /// `Link: rel="next"`.
-    pub async fn get_all(
+    /// Reads a 2xx answer as `T`. A body that is not JSON, or JSON of
+    /// another shape (an array where an issue was expected, a field of the
+    /// wrong type), is [`GithubError::Unexpected`] naming the method, the
+    /// endpoint and the status; the body itself is never quoted.
+    pub fn parse<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        resp: &Response,
+    ) -> Result<T, GithubError> {
+        let unexpected = |what: String| GithubError::Unexpected {
+            method: method.as_str().into(),
+            path: path_only(path),
+            status: resp.status,
+            what,
+        };
+        if !resp.json {
+            return Err(unexpected(if resp.len == 0 {
+                "the body is empty, not JSON".into()
+            } else {
+                format!("the body ({} bytes) is not JSON", resp.len)
+            }));
+        }
+        T::deserialize(&resp.body).map_err(|e| {
+            let e = self.scrub(&e.to_string());
+            // serde names the expectation; add what actually came.
+            let got = json_kind(&resp.body);
+            unexpected(if e.contains("invalid type") {
+                format!("{e} (GitHub sent {got})")
+            } else {
+                e
+            })
+        })
+    }
+
+    /// GETs one object and reads it as `T` (non-2xx answers are mapped as
+    /// [`Client::check`] does).
+    pub async fn get_one<T: DeserializeOwned>(
         &self,
         path: &str,
         repo: &str,
         permission: &str,
-    ) -> Result<Vec<Value>, GithubError> {
+    ) -> Result<T, GithubError> {
+        let resp = self.request(Method::Get, path, None).await?;
+        let resp = self.check(Method::Get, path, resp, repo, permission)?;
+        self.parse(Method::Get, path, &resp)
+    }
+
+    /// GETs every page of a list endpoint (`per_page=100` is added), following
+    /// `Link: rel="next"`, and reads every item as `T`. A page that is not a
+    /// JSON array, or an item `T` refuses, is [`GithubError::Unexpected`].
+    pub async fn get_all<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        repo: &str,
+        permission: &str,
+    ) -> Result<Vec<T>, GithubError> {
         let sep = if path.contains('?') { '&' } else { '?' };
         let mut next = Some(format!("{path}{sep}per_page=100"));
         let mut out = Vec::new();
@@ -389,13 +466,18 @@ impl Client {
             pages += 1;
             let resp = self.request(Method::Get, &p, None).await?;
             let resp = self.check(Method::Get, &p, resp, repo, permission)?;
-            let Value::Array(items) = resp.body else {
+            if resp.json && !resp.body.is_array() {
                 return Err(GithubError::Unexpected {
                     method: "GET".into(),
                     path: path_only(&p),
-                    what: "expected a JSON array".into(),
+                    status: resp.status,
+                    what: format!(
+                        "expected a list (a JSON array), GitHub sent {}",
+                        json_kind(&resp.body)
+                    ),
                 });
-            };
+            }
+            let items: Vec<T> = self.parse(Method::Get, &p, &resp)?;
             out.extend(items);
             // A server that links in circles must not keep us forever.
             if pages < 10_000 {
@@ -479,6 +561,140 @@ fn relative(url: &str) -> String {
     }
 }
 
+/// What a JSON value is, for messages ("an array", "a string", …).
+pub fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Checks and normalises the API root (issue 12, DESIGN §4: the token is
+/// trusted to the configured API host only, and must not cross the network
+/// in clear text). Accepted: `https://HOST[:PORT][/PATH]`, and `http://`
+/// only to a loopback host — `localhost`, `127.0.0.0/8`, `[::1]` (and
+/// `[::ffff:127.x.y.z]`) — where a test server or a local proxy listens.
+/// Refused: other schemes, user names or passwords in the URL, a query or
+/// fragment, spaces and control characters. Returns the URL without its
+/// trailing `/`. Errors never quote credentials.
+pub fn check_api_url(raw: &str) -> Result<String, GithubError> {
+    let url = raw.trim().trim_end_matches('/');
+    let shown = redact_userinfo(url);
+    let bad = |reason: &str| GithubError::BadApiUrl {
+        url: shown.clone(),
+        reason: reason.into(),
+    };
+    if url.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(GithubError::BadApiUrl {
+            url: shown.escape_debug().to_string(),
+            reason: "it contains a space or a control character".into(),
+        });
+    }
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return Err(bad("it is not an absolute URL (https://HOST/…)"));
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.contains('@') {
+        return Err(bad(
+            "it carries a user name or password; the token goes in the token variable, never in the URL",
+        ));
+    }
+    if rest.contains(['?', '#']) {
+        return Err(bad("it has a query or fragment; give the API root only"));
+    }
+    let host = if let Some(v6) = authority.strip_prefix('[') {
+        let Some((h, port)) = v6.split_once(']') else {
+            return Err(bad("its IPv6 host has no closing `]`"));
+        };
+        if !(port.is_empty() || port.strip_prefix(':').is_some_and(valid_port)) {
+            return Err(bad("its port is not a number"));
+        }
+        h
+    } else {
+        match authority.split_once(':') {
+            Some((h, port)) if valid_port(port) => h,
+            Some(_) => return Err(bad("its port is not a number")),
+            None => authority,
+        }
+    };
+    if host.is_empty() {
+        return Err(bad("it names no host"));
+    }
+    match scheme.to_ascii_lowercase().as_str() {
+        "https" => Ok(url.to_string()),
+        "http" if is_loopback_host(host) => Ok(url.to_string()),
+        "http" => Err(GithubError::InsecureApiUrl {
+            url: shown.clone(),
+            host: host.to_string(),
+        }),
+        _ => Err(bad("its scheme is not https")),
+    }
+}
+
+fn valid_port(p: &str) -> bool {
+    !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `localhost`, an IPv4 address in 127.0.0.0/8, `::1`, or an IPv4-mapped
+/// loopback address. Only the strict dotted-quad form counts (`127.1` and
+/// `0x7f.0.0.1` do not: they are not what they look like to everyone).
+pub fn is_loopback_host(host: &str) -> bool {
+    let h = host.trim_end_matches('.');
+    if h.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    if let Ok(v4) = h.parse::<std::net::Ipv4Addr>() {
+        return v4.is_loopback();
+    }
+    if let Ok(v6) = host.parse::<std::net::Ipv6Addr>() {
+        return v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback());
+    }
+    false
+}
+
+/// `scheme://***@host…` for a URL that carries credentials.
+fn redact_userinfo(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..end].rfind('@') {
+        Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
+        None => url.to_string(),
+    }
+}
+
+/// A token must be something an HTTP header can carry: printable ASCII
+/// without spaces (GitHub's tokens are `[A-Za-z0-9_]`). A line break, a
+/// control character, a space or a non-ASCII character inside the token
+/// (a copy-paste of two lines, a file read with its CRLF) is an error
+/// naming the variable and the position, never the value. Surrounding
+/// whitespace is trimmed before this check.
+pub fn check_token(token: &str, var: &str) -> Result<(), GithubError> {
+    match token
+        .chars()
+        .enumerate()
+        .find(|(_, c)| !c.is_ascii_graphic())
+    {
+        None => Ok(()),
+        Some((i, c)) => Err(GithubError::BadToken {
+            var: var.to_string(),
+            what: match c {
+                '\r' | '\n' => "a line break",
+                c if c.is_control() => "a control character",
+                c if c.is_whitespace() => "a space",
+                _ => "a non-ASCII character",
+            }
+            .into(),
+            position: i + 1,
+        }),
+    }
+}
+
 /// The path without its query, for error messages.
 pub fn path_only(path: &str) -> String {
     path.split('?').next().unwrap_or(path).to_string()
@@ -499,6 +715,86 @@ mod tests {
         assert_eq!(next_link(last), None);
         assert_eq!(next_link("garbage"), None);
         assert_eq!(relative("https://h/api/v3/x?page=2"), "/api/v3/x?page=2");
+    }
+
+    /// Item 8 of issue 12: a token may leave only over https, or over
+    /// plain http to this machine.
+    #[test]
+    fn api_url_requires_https_except_on_loopback() {
+        for ok in [
+            "https://api.github.com",
+            "https://ghe.acme.io/api/v3/",
+            "https://ghe.acme.io:8443/api/v3",
+            "http://127.0.0.1:8080",
+            "http://127.9.9.9/api/v3",
+            "http://localhost:3000",
+            "HTTP://LOCALHOST",
+            "http://[::1]:8080/",
+            "http://[::ffff:127.0.0.1]:1",
+        ] {
+            assert!(check_api_url(ok).is_ok(), "{ok}");
+        }
+        for insecure in [
+            "http://api.github.com",
+            "http://10.0.0.1:8080",
+            "http://127.0.0.1.evil.example",
+            "http://localhost.evil.example",
+            "http://127.1",
+            "http://0x7f.0.0.1",
+            "http://[::2]:80",
+        ] {
+            assert!(
+                matches!(
+                    check_api_url(insecure),
+                    Err(GithubError::InsecureApiUrl { .. })
+                ),
+                "{insecure}"
+            );
+        }
+        for bad in [
+            "api.github.com",
+            "ftp://api.github.com",
+            "https://",
+            "https://user:pw@api.github.com",
+            "https://api.github.com?x=1",
+            "https://api.github.com:abc",
+            "https://api.git hub.com",
+            "https://api.github.com\r\nX: y",
+        ] {
+            let e = check_api_url(bad).unwrap_err();
+            assert!(matches!(e, GithubError::BadApiUrl { .. }), "{bad}: {e}");
+            assert!(!e.to_string().contains("pw@"), "credentials shown: {e}");
+        }
+    }
+
+    /// Item 9 of issue 12: a token no header can carry is refused by name
+    /// and position, never echoed, never a panic.
+    #[test]
+    fn token_with_line_breaks_or_controls_is_refused_without_echo() {
+        assert!(check_token("ghp_abcDEF123_xyz", "GITHUB_TOKEN").is_ok());
+        for (tok, what) in [
+            ("ghp_abc\r\nX-Injected: 1", "line break"),
+            ("ghp_abc\ndef", "line break"),
+            ("ghp_abc\u{7}def", "control character"),
+            ("ghp_abc\u{0}def", "control character"),
+            ("ghp_abc def", "space"),
+            ("ghp_abcé", "non-ASCII"),
+        ] {
+            let e = check_token(tok, "GH_TOKEN").unwrap_err();
+            let msg = e.to_string();
+            assert!(msg.contains(what) && msg.contains("GH_TOKEN"), "{msg}");
+            assert!(!msg.contains("ghp_abc"), "token echoed: {msg}");
+        }
+        // Client::new refuses it before octocrab ever builds a header.
+        let e = Client::new(
+            ClientOptions::new("https://api.github.com"),
+            Some("ghp_a\r\nb".into()),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(e, GithubError::BadToken { position: 6, .. }),
+            "{e}"
+        );
     }
 
     #[test]
