@@ -278,6 +278,17 @@ fn dash_c_opens_every_repository_shape_as_git_does() {
             stdout(&o)
         );
     }
+    // GIT_DIR names the repository, as for git.
+    for shape in ["bare.git", "noconfig"] {
+        let gd = here.join(shape);
+        let o = common::aeef_env(
+            here,
+            &["scan", "--format", "json"],
+            &[("GIT_DIR", gd.to_str().unwrap())],
+        );
+        assert!(o.status.success(), "GIT_DIR={shape}: {}", stderr(&o));
+        assert_eq!(stdout(&o).lines().count(), want.len(), "GIT_DIR={shape}");
+    }
     // A subdirectory of a work tree opens its repository; a folder that git
     // does not call a repository is not one.
     std::fs::create_dir_all(r.path().join("src/deep")).unwrap();

@@ -51,6 +51,42 @@ fn git_available() -> bool {
     })
 }
 
+/// Environment variables that change where git looks for a repository;
+/// libgit2's plain discovery ignores them.
+const DISCOVERY_ENV: [&str; 5] = [
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_COMMON_DIR",
+    "GIT_CEILING_DIRECTORIES",
+    "GIT_DISCOVERY_ACROSS_FILESYSTEM",
+];
+
+/// The common case, opened by libgit2 alone (no `git rev-parse` process:
+/// every command opens a repository, and a process costs milliseconds):
+/// no discovery variable is set, the git directory has its `config` (so
+/// `core.bare` decides bare or not, for git and libgit2 alike), and `start`
+/// is not inside the git directory of a non-bare repository (where git has
+/// no work tree but libgit2 would use the parent). `None` otherwise: then
+/// git is asked.
+fn open_ordinary(start: &Path) -> Option<git2::Repository> {
+    if DISCOVERY_ENV.iter().any(|v| std::env::var_os(v).is_some()) {
+        return None;
+    }
+    let none = std::iter::empty::<&std::ffi::OsStr>();
+    let repo = git2::Repository::open_ext(start, git2::RepositoryOpenFlags::empty(), none).ok()?;
+    if !repo.commondir().join("config").is_file() {
+        return None;
+    }
+    if !repo.is_bare() {
+        let here = start.canonicalize().ok()?;
+        let git_dir = repo.path().canonicalize().ok()?;
+        if here.starts_with(&git_dir) {
+            return None;
+        }
+    }
+    Some(repo)
+}
+
 /// libgit2's discovery, corrected where it differs from git: a git
 /// directory without `config` (so without `core.bare`) that is neither a
 /// `.git` folder nor a worktree's is bare to git, while libgit2 would take
@@ -167,14 +203,17 @@ impl Location {
 
 impl Repo {
     /// Opens the repository containing `dir` (or the current directory)
-    /// exactly as git does: git itself is asked where the git directory and
-    /// the work tree are (`git rev-parse --absolute-git-dir
-    /// --is-bare-repository --is-inside-work-tree --show-cdup`), so `-C`,
-    /// `GIT_DIR`/`GIT_WORK_TREE`, worktrees, bare repositories and git
-    /// directories without a `config` file (as some mirrors have) open as
-    /// `git -C DIR` opens them. libgit2 then opens that git directory
+    /// exactly as git does. The common case (a git directory with its
+    /// `config`, no `GIT_DIR`-like variables) is opened by libgit2 alone,
+    /// where both agree. Otherwise git itself is asked where the git
+    /// directory and the work tree are (`git rev-parse --absolute-git-dir
+    /// --is-bare-repository --is-inside-work-tree --show-cdup`), so
+    /// `GIT_DIR`/`GIT_WORK_TREE`, a start inside `.git`, and git directories
+    /// without a `config` file (as some mirrors have: bare to git) open as
+    /// `git -C DIR` opens them; libgit2 then opens that git directory
     /// without searching, bare when git found no work tree. Without git on
-    /// PATH (or when git refuses), libgit2's own discovery is used.
+    /// PATH (or when git refuses), libgit2's discovery is used, corrected
+    /// for the config-less case.
     ///
     /// Errors: [`GitError::NotARepository`] when neither finds one.
     pub fn discover(dir: Option<&Path>) -> Result<Repo, GitError> {
@@ -189,14 +228,19 @@ impl Repo {
         let not_a_repo = || GitError::NotARepository {
             path: start.display().to_string(),
         };
-        let located = if git_on_path {
-            match Location::ask_git(&start) {
+        let ordinary = if git_on_path {
+            open_ordinary(&start)
+        } else {
+            None
+        };
+        let located = match ordinary {
+            Some(r) => Some(r),
+            None if git_on_path => match Location::ask_git(&start) {
                 Asked::Found(l) => l.open().ok(),
                 Asked::NotARepository => return Err(not_a_repo()),
                 Asked::Failed => None,
-            }
-        } else {
-            None
+            },
+            None => None,
         };
         let repo = match located {
             Some(r) => r,

@@ -206,7 +206,7 @@ impl Client {
                 Method::Post => self.octo._post(path, body).await,
                 Method::Patch => self.octo._patch(path, body).await,
             };
-            let res = res.map_err(|e| Transport::Other(self.scrub(&e.to_string())))?;
+            let res = res.map_err(|e| Transport::Other(self.scrub(&transport_detail(&e))))?;
             let status = res.status().as_u16();
             let h = res.headers();
             let header = |name: &str| {
@@ -558,6 +558,29 @@ fn relative(url: &str) -> String {
             None => "/".into(),
         },
         None => url.to_string(),
+    }
+}
+
+/// Says why no answer came, in the words of the innermost cause (the OS
+/// or TLS error: "Connection refused (os error 111)", "failed to lookup
+/// address information: …"), not the wrappers' ("Service Error: client
+/// error (Connect)").
+fn transport_detail(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut chain = vec![e.to_string()];
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        chain.push(c.to_string());
+        cur = c.source();
+    }
+    chain.dedup();
+    let connect = chain
+        .iter()
+        .any(|m| m.contains("(Connect)") || m.contains("tcp connect"));
+    let root = chain.last().cloned().unwrap_or_default();
+    if connect && chain.len() > 1 {
+        format!("could not connect: {root}")
+    } else {
+        root
     }
 }
 
