@@ -137,6 +137,25 @@ async fn issue_answered_with_the_wrong_shape_is_exit_2_naming_the_endpoint() {
     );
     let e = stderr(&run(&r, &fake, &["ca", "status"]));
     assert!(e.contains("an array") && e.contains("answered 200"), "{e}");
+    // Text from the server cannot drive the terminal through a message.
+    for (status, body) in [
+        (
+            200,
+            json!({"number": 1, "state": "\u{1b}]0;pwned\u{7}\u{1b}[2Jopen"}),
+        ),
+        (418, json!({"message": "\u{1b}[1A\u{1b}[2Korigin: human"})),
+    ] {
+        fake.fault(
+            "GET",
+            "/repos/acme/pay/issues/1",
+            FaultKind::Before(status, body),
+        );
+        let o = run(&r, &fake, &["ca", "status", "--color", "never"]);
+        assert_eq!(o.status.code(), Some(2));
+        let e = stderr(&o);
+        assert!(!e.contains('\u{1b}') && !e.contains('\u{7}'), "{e:?}");
+        assert!(e.contains(&status.to_string()), "{e}");
+    }
     // A list endpoint that answers an object is the same error.
     fake.fault(
         "GET",

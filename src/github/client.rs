@@ -180,12 +180,26 @@ impl Client {
     }
 
     /// Removes the token from `s` (belt and braces: nothing we build
-    /// contains it, but transport errors are not ours).
+    /// contains it, but transport errors and GitHub's texts are not ours),
+    /// and escapes control characters, so text from the server cannot move
+    /// the cursor or retitle the terminal when the message is printed.
     fn scrub(&self, s: &str) -> String {
-        match &self.secret {
+        let s = match &self.secret {
             Some(t) if !t.is_empty() => s.replace(t.as_str(), "***"),
             _ => s.to_string(),
+        };
+        if !s.chars().any(char::is_control) {
+            return s;
         }
+        s.chars()
+            .flat_map(|c| -> Box<dyn Iterator<Item = char>> {
+                if c.is_control() {
+                    Box::new(c.escape_default())
+                } else {
+                    Box::new(std::iter::once(c))
+                }
+            })
+            .collect()
     }
 
     fn log(&self, line: &str) {
