@@ -252,6 +252,26 @@ async fn non_utf8_answer_says_what_github_answered() {
     );
 }
 
+// Guards the kind of item 6 at the GitHub edge: an answer is read up to
+// 64 MiB, not buffered without bound; past that it is exit 2 naming the
+// endpoint.
+#[tokio::test(flavor = "multi_thread")]
+async fn oversized_answer_is_refused_not_buffered() {
+    let fake = Fake::start(TOKEN).await;
+    fake.seed("x", "", &["ai-incident-ca"], &["alice"]);
+    let r = repo_with(&record(&ca("CA-1", "alice", "    issue: 1\n")));
+    let mut huge = b"{\"number\": 1, \"state\": \"open\", \"body\": \"".to_vec();
+    huge.resize((64 << 20) + 4096, b'a');
+    fake.fault("GET", "/repos/acme/pay/issues/1", FaultKind::Raw(200, huge));
+    let o = run(&r, &fake, &["ca", "status"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("GET /repos/acme/pay/issues/1") && e.contains("larger than 64 MiB"),
+        "{e}"
+    );
+}
+
 /// A local address of this machine that is not loopback, if it has one:
 /// a server listening there is reachable, but not over loopback.
 fn non_loopback_local_ip() -> Option<std::net::IpAddr> {

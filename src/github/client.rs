@@ -16,6 +16,12 @@ use serde_json::Value;
 
 use super::GithubError;
 
+/// The most of one answer aeef reads: 64 MiB. GitHub's largest answer it
+/// asks for — 100 issues of at most 65,536 characters each — stays well
+/// below; a server that sends more (or never stops) is refused, not
+/// buffered without bound.
+pub const MAX_BODY: usize = 64 << 20;
+
 /// Receives one line per request (`GET /repos/…  → 200`) for `--verbose`.
 /// Never given headers or bodies.
 pub type Logger = Arc<dyn Fn(&str) + Send + Sync>;
@@ -96,6 +102,8 @@ pub struct Response {
     pub json: bool,
     /// Length of the body in bytes (for messages; the body is never quoted).
     pub len: usize,
+    /// The body was longer than [`MAX_BODY`] and was not read to its end.
+    pub too_large: bool,
     /// The `rel="next"` target of the `Link` header, as a path + query.
     pub next: Option<String>,
 }
@@ -237,16 +245,20 @@ impl Client {
                 .and_then(|l| next_link(&l))
                 .map(|u| relative(&u));
             // GitHub answered: whatever the body holds, the status stands. A
-            // body that is not UTF-8 is "not JSON", never "cannot reach".
-            let (text, len) = match self.octo.body_to_string(res).await {
-                Ok(t) => {
-                    let n = t.len();
-                    (Some(t), n)
+            // body that is not UTF-8 is "not JSON", never "cannot reach"; one
+            // past MAX_BODY is not read further.
+            let limited = http_body_util::Limited::new(res.into_body(), MAX_BODY);
+            let (bytes, too_large) = match http_body_util::BodyExt::collect(limited).await {
+                Ok(c) => (c.to_bytes(), false),
+                Err(e)
+                    if e.downcast_ref::<http_body_util::LengthLimitError>()
+                        .is_some() =>
+                {
+                    (Default::default(), true)
                 }
-                Err(octocrab::Error::InvalidUtf8 { source, .. }) => (None, source.as_bytes().len()),
-                Err(e) => return Err(Transport::Other(self.scrub(&e.to_string()))),
+                Err(e) => return Err(Transport::Other(self.scrub(&transport_detail(&*e)))),
             };
-            let parsed = text.as_deref().and_then(|t| serde_json::from_str(t).ok());
+            let parsed = serde_json::from_slice(&bytes).ok();
             let json = parsed.is_some();
             let body = parsed.unwrap_or(Value::Null);
             Ok((
@@ -254,7 +266,8 @@ impl Client {
                     status,
                     body,
                     json,
-                    len,
+                    len: bytes.len(),
+                    too_large,
                     next,
                 },
                 Some(rate),
@@ -417,8 +430,10 @@ impl Client {
 
     /// Reads a 2xx answer as `T`. A body that is not JSON, or JSON of
     /// another shape (an array where an issue was expected, a field of the
-    /// wrong type), is [`GithubError::Unexpected`] naming the method, the
-    /// endpoint and the status; the body itself is never quoted.
+    /// wrong type), or a body past [`MAX_BODY`], is
+    /// [`GithubError::Unexpected`] naming the method, the endpoint and the
+    /// status; the body is not quoted (beyond the one value serde names,
+    /// scrubbed of the token and control characters).
     pub fn parse<T: DeserializeOwned>(
         &self,
         method: Method,
@@ -431,6 +446,12 @@ impl Client {
             status: resp.status,
             what,
         };
+        if resp.too_large {
+            return Err(unexpected(format!(
+                "the body is larger than {} MiB, more than any answer aeef reads",
+                MAX_BODY >> 20
+            )));
+        }
         if !resp.json {
             return Err(unexpected(if resp.len == 0 {
                 "the body is empty, not JSON".into()
