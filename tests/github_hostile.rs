@@ -108,6 +108,8 @@ async fn issue_answered_with_the_wrong_shape_is_exit_2_naming_the_endpoint() {
         json!({"number": 1, "state": "merged"}),
         json!({"number": "one", "state": "open"}),
         json!("closed"),
+        // serde's derived structs take an array of field values: not here.
+        json!([1, "closed", "completed"]),
     ];
     for args in [
         &["ca", "status"][..],
@@ -136,7 +138,10 @@ async fn issue_answered_with_the_wrong_shape_is_exit_2_naming_the_endpoint() {
         FaultKind::Before(200, shapes[0].clone()),
     );
     let e = stderr(&run(&r, &fake, &["ca", "status"]));
-    assert!(e.contains("an array") && e.contains("answered 200"), "{e}");
+    assert!(
+        e.contains("expected a JSON object, GitHub sent an array") && e.contains("answered 200"),
+        "{e}"
+    );
     // Text from the server cannot drive the terminal through a message.
     for (status, body) in [
         (

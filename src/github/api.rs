@@ -22,11 +22,25 @@ where
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
-/// A GitHub account as issues and events name it (`{"login": "…"}`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(expecting = "a user object with a `login`")]
+/// A GitHub account as issues and events name it (`{"login": "…"}`). Only
+/// an object is a user (a derived struct would also take `["login"]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
     pub login: String,
+}
+
+impl<'de> Deserialize<'de> for User {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Raw {
+            login: String,
+        }
+        use serde::de::Error;
+        let map = serde_json::Map::deserialize(d)
+            .map_err(|_| D::Error::custom("a user is not a JSON object with a `login`"))?;
+        let raw = Raw::deserialize(serde_json::Value::Object(map)).map_err(D::Error::custom)?;
+        Ok(User { login: raw.login })
+    }
 }
 
 /// A label: an object with a `name` (what the REST API returns), or a bare
@@ -283,5 +297,12 @@ mod tests {
         .unwrap_err();
         assert!(bad.to_string().contains("`reopened` event"), "{bad}");
         assert!(serde_json::from_value::<Vec<TimelineEvent>>(json!([42])).is_err());
+        // A user is an object, never an array of field values.
+        assert!(
+            serde_json::from_value::<Vec<TimelineEvent>>(
+                json!([{"event": "closed", "actor": ["bob"]}])
+            )
+            .is_err()
+        );
     }
 }

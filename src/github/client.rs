@@ -440,6 +440,20 @@ impl Client {
         path: &str,
         resp: &Response,
     ) -> Result<T, GithubError> {
+        self.decode(method, path, resp, false)
+    }
+
+    /// [`Client::parse`] for one object (`list` false) or a list of objects
+    /// (`list` true). The top-level shape is checked before serde sees the
+    /// value: serde's derived structs also accept an array of field values
+    /// (`[1, "closed"]` would read as issue 1, closed).
+    fn decode<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        resp: &Response,
+        list: bool,
+    ) -> Result<T, GithubError> {
         let unexpected = |what: String| GithubError::Unexpected {
             method: method.as_str().into(),
             path: path_only(path),
@@ -459,7 +473,32 @@ impl Client {
                 format!("the body ({} bytes) is not JSON", resp.len)
             }));
         }
-        T::deserialize(&resp.body).map_err(|e| {
+        let body = &resp.body;
+        match (list, body.as_array()) {
+            (false, _) if !body.is_object() => {
+                return Err(unexpected(format!(
+                    "expected a JSON object, GitHub sent {}",
+                    json_kind(body)
+                )));
+            }
+            (true, None) => {
+                return Err(unexpected(format!(
+                    "expected a list (a JSON array), GitHub sent {}",
+                    json_kind(body)
+                )));
+            }
+            (true, Some(items)) => {
+                if let Some((i, v)) = items.iter().enumerate().find(|(_, v)| !v.is_object()) {
+                    return Err(unexpected(format!(
+                        "item {} of the list is {}, not a JSON object",
+                        i + 1,
+                        json_kind(v)
+                    )));
+                }
+            }
+            _ => {}
+        }
+        T::deserialize(body).map_err(|e| {
             let e = self.scrub(&e.to_string());
             // serde names the expectation; add what actually came.
             let got = json_kind(&resp.body);
@@ -501,18 +540,7 @@ impl Client {
             pages += 1;
             let resp = self.request(Method::Get, &p, None).await?;
             let resp = self.check(Method::Get, &p, resp, repo, permission)?;
-            if resp.json && !resp.body.is_array() {
-                return Err(GithubError::Unexpected {
-                    method: "GET".into(),
-                    path: path_only(&p),
-                    status: resp.status,
-                    what: format!(
-                        "expected a list (a JSON array), GitHub sent {}",
-                        json_kind(&resp.body)
-                    ),
-                });
-            }
-            let items: Vec<T> = self.parse(Method::Get, &p, &resp)?;
+            let items: Vec<T> = self.decode(Method::Get, &p, &resp, true)?;
             out.extend(items);
             // A server that links in circles must not keep us forever.
             if pages < 10_000 {

@@ -95,7 +95,7 @@ impl RepoSlug {
 /// none of them ever carries the token.
 #[derive(Debug, Error, Diagnostic)]
 pub enum GithubError {
-    #[error("no GitHub token: `{var}` is not set")]
+    #[error("no GitHub token: `{var}` is not set (or is empty)")]
     #[diagnostic(
         code(aeef::github::no_token),
         help(
