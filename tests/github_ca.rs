@@ -619,3 +619,82 @@ fn dry_run_reads_repository_from_origin_without_token() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("GITHUB_TOKEN"));
 }
+
+/// Issue 11.3: an action with no issue whose `verified_by` someone other
+/// than the owner committed is verified by its record — online (a token, the
+/// Action's default) exactly as offline. The online gate used to call it
+/// "not verified (203 days overdue)", and `ca file` planned an issue for it.
+#[tokio::test(flavor = "multi_thread")]
+async fn online_and_offline_agree_on_an_unfiled_action_verified_in_its_record() {
+    let fake = Fake::start(TOKEN).await;
+    let acts = [
+        ca("CA-1", "training", "alice", ""),
+        ca("CA-2", "test-improvement", "alice", "    issue: 1\n"),
+    ]
+    .concat();
+    let mut r = RepoBuilder::new();
+    r.write(F, &record("INC-2026-007", &acts));
+    r.commit("record");
+    r.author("Bob Reviewer", "bob@example.com");
+    let text = std::fs::read_to_string(r.path().join(F)).unwrap();
+    let pos = text.lines().position(|l| l.contains("id: CA-1")).unwrap() + 5;
+    r.edit(
+        F,
+        pos + 1,
+        pos,
+        &[
+            "    verified_by: bob",
+            "    verified_at: 2026-11-21T10:00:00Z",
+        ],
+    );
+    r.commit("verify CA-1");
+    let n = fake.seed(
+        "CA-2",
+        "<!-- aeef:ca INC-2026-007/CA-2 -->",
+        &["ai-incident-ca"],
+        &["alice"],
+    );
+    assert_eq!(n, 1);
+    fake.close(1, "bob", "completed", "2026-11-21T10:00:00Z");
+    let now = "2026-12-01T00:00:00Z";
+    let verdicts = |extra: &[&str]| {
+        let mut a = vec!["gate", "--format", "json", "--now", now];
+        a.extend_from_slice(extra);
+        let o = run(&r, &fake, &a);
+        (o.status.code(), json_out(&o))
+    };
+    let (online_code, online) = verdicts(&[]);
+    let (offline_code, offline) = verdicts(&["--offline"]);
+    // The record lacks a post-mortem (an error either way). CA-2's closed
+    // issue counts only online; CA-1's record counts in both.
+    assert_eq!(online_code, offline_code, "{online:#}\n{offline:#}");
+    let unverified = |v: &Value| {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"].as_str().unwrap().starts_with("ca-unverified"))
+            .filter(|f| f["corrective_action"] == "CA-1")
+            .count()
+    };
+    assert_eq!((unverified(&online), unverified(&offline)), (0, 0));
+    // ca status online says the same, and ca file plans nothing for CA-1.
+    let o = run(
+        &r,
+        &fake,
+        &["ca", "status", "--format", "json", "--now", now],
+    );
+    let j = json_out(&o);
+    let ca1 = j["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["corrective_action"] == "CA-1")
+        .unwrap();
+    assert_eq!(
+        (ca1["verified"].as_bool(), ca1["verifier"].as_str()),
+        (Some(true), Some("bob"))
+    );
+    let o = run(&r, &fake, &["ca", "file", "--dry-run", "--format", "json"]);
+    assert!(!stdout(&o).contains("CA-1"), "{}", stdout(&o));
+}

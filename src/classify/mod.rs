@@ -332,16 +332,7 @@ impl<'r> Classifier<'r> {
     }
 
     fn check_not_shallow(&self, line: &BlameLine, path: &str) -> Result<(), GitError> {
-        if line.boundary || self.repo.is_shallow_boundary(&line.commit) {
-            return Err(GitError::Shallow {
-                what: format!(
-                    "line {} of {path} is attributed to {}, the edge of a shallow clone, so its real author is unknown",
-                    line.line,
-                    &line.commit[..12.min(line.commit.len())]
-                ),
-            });
-        }
-        Ok(())
+        git::blame::check_not_boundary(self.repo, line, path)
     }
 
     /// Parent lines within the adjacency window of a file's hunks.

@@ -135,12 +135,22 @@ fn read_change(
             git2::Oid::from_str(&base).map_err(GitError::from)?,
             git2::Oid::from_str(&head).map_err(GitError::from)?,
         )
-        .map_err(|_| GitError::Shallow {
-            what: format!(
-                "no merge base of {} and {} in this clone",
-                &base[..12],
-                &head[..12]
-            ),
+        .map_err(|_| {
+            // Only a shallow clone can lack the history that joins them.
+            if repo.is_shallow() {
+                GitError::Shallow {
+                    what: format!(
+                        "no merge base of {} and {} in this shallow clone",
+                        &base[..12],
+                        &head[..12]
+                    ),
+                }
+            } else {
+                GitError::NoMergeBase {
+                    base: base[..12].to_string(),
+                    head: head[..12].to_string(),
+                }
+            }
         })?;
     let rows = super::scan::scan_range(repo, &[format!("{base}..{head}")], table)?;
     let mut commits = Vec::with_capacity(rows.len());
@@ -296,12 +306,20 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         let st = rt.block_on(github::status::statuses(&client, &slug, &records, now)).map_err(|e| {
             miette::Report::new(e).wrap_err("could not read corrective-action verification from GitHub; the gate cannot decide (use --offline to decide from the records)")
         })?;
-        (Some(st), "online")
-    } else {
         (
-            repo.map(|r| github::status::statuses_offline(r, &records, now)),
-            "offline",
+            Some(github::status::with_records_for_unfiled(
+                st, r, &records, now,
+            )?),
+            "online",
         )
+    } else {
+        match repo {
+            Some(r) => (
+                Some(github::status::statuses_offline(r, &records, now)?),
+                "offline",
+            ),
+            None => (None, "offline"),
+        }
     };
 
     // Files of the incidents the change could touch (git: the adapter's part).

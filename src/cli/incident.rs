@@ -282,7 +282,9 @@ fn check(a: CheckArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     // The same decision as `aeef gate --offline` without a change: the
     // records checked against their git history (who committed
     // `verified_by`), and the waivers.
-    let statuses = repo.map(|r| crate::github::status::statuses_offline(r, &records, now));
+    let statuses = repo
+        .map(|r| crate::github::status::statuses_offline(r, &records, now))
+        .transpose()?;
     let mut findings = bad;
     findings.extend(crate::gate::evaluate(
         &crate::gate::Inputs {

@@ -8,8 +8,9 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
+use super::api;
 use super::client::{Client, Method};
 use super::{CA_LABEL, GithubError, RepoSlug};
 use crate::incident::store::LoadedIncident;
@@ -160,18 +161,16 @@ pub async fn list_markers(
     slug: &RepoSlug,
 ) -> Result<BTreeMap<(String, String), u64>, GithubError> {
     let path = format!("{}/issues?labels={CA_LABEL}&state=all", slug.api_path());
-    let items = client
+    let items: Vec<api::Issue> = client
         .get_all(&path, &slug.to_string(), "issues: read")
         .await?;
     let mut map = BTreeMap::new();
     for it in items {
-        if it.get("pull_request").is_some() {
+        // `"pull_request": null` is an issue; only a present value marks a PR.
+        if it.is_pull_request() {
             continue;
         }
-        let (Some(n), Some(body)) = (
-            it.get("number").and_then(Value::as_u64),
-            it.get("body").and_then(Value::as_str),
-        ) else {
+        let (n, Some(body)) = (it.number, it.body.as_deref()) else {
             continue;
         };
         for key in markers_in(body) {
@@ -220,12 +219,28 @@ pub async fn ensure_labels(
         let post = format!("{}/labels", slug.api_path());
         let body = json!({"name": name, "color": color, "description": description});
         let r = client.request(Method::Post, &post, Some(&body)).await?;
-        let exists = r.status == 422 && r.body.to_string().contains("already_exists");
+        let exists = r.status == 422
+            && serde_json::from_value::<api::Validation>(r.body.clone()).is_ok_and(|v| {
+                v.errors
+                    .iter()
+                    .any(|e| e.code.as_deref() == Some("already_exists"))
+            });
         if !r.ok() && !exists {
             return Err(client.status_error(Method::Post, &post, &r, &repo, "issues: write"));
         }
     }
     Ok(())
+}
+
+/// A 422 that refuses the assignee (`errors[].field` is `assignees`, or the
+/// message names it): GitHub stored nothing.
+fn refused_assignee(r: &super::client::Response) -> bool {
+    let v = serde_json::from_value::<api::Validation>(r.body.clone()).unwrap_or_default();
+    v.errors.iter().any(|e| {
+        e.field
+            .as_deref()
+            .is_some_and(|f| f.starts_with("assignee"))
+    }) || r.message().to_ascii_lowercase().contains("assignee")
 }
 
 /// How filing one action ended.
@@ -256,20 +271,10 @@ pub async fn create_issue(
     for attempt in 1..=3u32 {
         match client.request(Method::Post, &path, Some(&body)).await {
             Ok(r) if r.ok() => {
-                return match r.body.get("number").and_then(Value::as_u64) {
-                    Some(n) => Ok(FileOutcome::Created(n)),
-                    None => Err(GithubError::Unexpected {
-                        method: "POST".into(),
-                        path,
-                        what: "the created issue has no number".into(),
-                    }),
-                };
+                let created: api::Created = client.parse(Method::Post, &path, &r)?;
+                return Ok(FileOutcome::Created(created.number));
             }
-            Ok(r)
-                if r.status == 422
-                    && body.get("assignees").is_some()
-                    && r.body.to_string().contains("assignee") =>
-            {
+            Ok(r) if r.status == 422 && body.get("assignees").is_some() && refused_assignee(&r) => {
                 // GitHub refused the assignee (not a collaborator) and stored
                 // nothing: file it unassigned rather than not at all.
                 if let Some(o) = body.as_object_mut() {
