@@ -243,6 +243,34 @@ fn verified_by_committed_by_the_owner() {
     }
 }
 
+/// A `wont-do` approval the owner committed themselves is reported like a
+/// self-verification (issue 11.6): the record names someone else, the
+/// owner wrote it.
+#[test]
+fn wont_do_approval_committed_by_the_owner() {
+    let mut r = RepoBuilder::new();
+    let p = "incidents/INC-2026-001.yaml";
+    r.author("Carol", "carol@example.com");
+    let rec = |ca: &str| record("INC-2026-001", "SEV-3", "open", "2026-01-05T09:00:00Z", ca);
+    r.write(p, &rec(CA_OPEN));
+    r.commit("incident");
+    r.author("Alice Example", "alice@example.com");
+    r.write(
+        p,
+        &rec("corrective_actions:\n  - {id: CA-1, action: add a test, category: test-improvement, owner: alice, due: 2026-02-01, status: wont-do, approved_by: bob, reason: superseded}\n"),
+    );
+    r.commit("decline my own action");
+    let (code, v) = audit(&r, &[]);
+    assert_eq!(rules(&v), ["audit-self-verified"], "{v}");
+    assert!(
+        v["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`approved_by: bob`")
+    );
+    assert_eq!(code, Some(1));
+}
+
 #[test]
 fn resolved_incident_rewritten_without_timeline_entry() {
     let mut r = clean();

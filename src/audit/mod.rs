@@ -104,6 +104,8 @@ struct ActionView {
     owner: Option<String>,
     #[serde(default)]
     verified_by: Option<String>,
+    #[serde(default)]
+    approved_by: Option<String>,
 }
 
 /// Fields that state what happened; after resolution they change only
@@ -333,8 +335,9 @@ fn modified(path: &str, old: &str, new: &str, c: &AuditCommit, emit: &mut impl F
     }
 }
 
-/// `audit-self-verified`: a `verified_by` set or changed by a commit whose
-/// author is the action's owner.
+/// `audit-self-verified`: a `verified_by` (or a `wont-do`'s `approved_by`)
+/// set or changed by a commit whose author is the action's owner: the
+/// record names someone else, but the owner wrote it.
 fn self_verified(
     old: Option<&View>,
     new: &View,
@@ -343,21 +346,45 @@ fn self_verified(
     c: &AuditCommit,
     emit: &mut impl FnMut(Finding),
 ) {
+    type Field = fn(&ActionView) -> Option<String>;
+    let fields: [(&str, Field); 2] = [
+        ("verified_by", |a| a.verified_by.clone()),
+        ("approved_by", |a| a.approved_by.clone()),
+    ];
     for ca in &new.corrective_actions {
-        let Some(by) = ca.verified_by.as_deref().filter(|s| !s.trim().is_empty()) else {
-            continue;
+        for (key, get) in fields {
+            self_signed(old, ca, key, get, id, path, c, emit);
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn self_signed(
+    old: Option<&View>,
+    ca: &ActionView,
+    key: &str,
+    get: fn(&ActionView) -> Option<String>,
+    id: &str,
+    path: &str,
+    c: &AuditCommit,
+    emit: &mut impl FnMut(Finding),
+) {
+    {
+        let value = get(ca);
+        let Some(by) = value.as_deref().filter(|s| !s.trim().is_empty()) else {
+            return;
         };
         let before = old.and_then(|o| {
             o.corrective_actions
                 .iter()
                 .find(|a| a.id == ca.id)
-                .and_then(|a| a.verified_by.clone())
+                .and_then(get)
         });
         if before.as_deref() == Some(by) {
-            continue;
+            return;
         }
         let Some(owner) = ca.owner.as_deref() else {
-            continue;
+            return;
         };
         if crate::github::status::author_is_login(&c.author_name, &c.author_email, owner) {
             let ca_id = ca.id.clone().unwrap_or_else(|| "?".into());
@@ -366,14 +393,14 @@ fn self_verified(
                     SELF_VERIFIED,
                     Level::Error,
                     format!(
-                        "{id} {ca_id}: `verified_by: {by}` was committed by the action's owner {owner} ({} <{}>)",
+                        "{id} {ca_id}: `{key}: {by}` was committed by the action's owner {owner} ({} <{}>)",
                         c.author_name, c.author_email
                     ),
                 )
                 .incident(id.to_string())
                 .action(ca_id)
                 .file(path.to_string())
-                .help("verification must come from someone other than the owner: have the verifier commit the `verified_by` line"),
+                .help(format!("this must come from someone other than the owner: have {by} commit the `{key}` line")),
             );
         }
     }
