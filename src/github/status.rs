@@ -445,10 +445,12 @@ pub async fn statuses(
     let base = slug.api_path();
     let r = client.request(Method::Get, &base, None).await?;
     client.check(Method::Get, &base, r, &repo_s, perm)?;
+    let by_marker = issues_by_marker(client, slug, incidents).await?;
     let mut out = Vec::new();
     for li in incidents {
         for a in &li.incident.corrective_actions {
-            let Some(n) = a.issue else {
+            let found = by_marker.get(&(li.incident.id.clone(), a.id.clone()));
+            let Some(n) = a.issue.or(found.copied()) else {
                 let v = Verification::no(
                     ReasonCode::NotFiled,
                     "no issue filed yet (`aeef ca file`)",
@@ -472,14 +474,9 @@ pub async fn statuses(
                     format!("issue #{n} does not exist in {repo_s}"),
                     vec![],
                 );
-                out.push(build_status(
-                    &li.incident,
-                    &li.path,
-                    a,
-                    IssueState::Missing,
-                    v,
-                    now,
-                ));
+                let mut st = build_status(&li.incident, &li.path, a, IssueState::Missing, v, now);
+                st.issue = Some(n);
+                out.push(st);
                 continue;
             }
             let issue = client.check(Method::Get, &path, resp, &repo_s, perm)?.body;
@@ -491,10 +488,34 @@ pub async fn statuses(
                 _ => IssueState::Open,
             };
             let v = verify(a.owner.as_deref(), &issue, &timeline);
-            out.push(build_status(&li.incident, &li.path, a, state, v, now));
+            let mut st = build_status(&li.incident, &li.path, a, state, v, now);
+            st.issue = Some(n);
+            out.push(st);
         }
     }
     Ok(out)
+}
+
+/// Issue numbers of the actions whose record lacks `issue:`, found by their
+/// hidden marker `<!-- aeef:ca INC/CA -->` (DESIGN §4: "its `issue:`
+/// number, or found by its marker when the record lacks the number"), keyed
+/// `(incident, action)`. One listing of the `ai-incident-ca` issues, and
+/// none when every action has its number. Needs `issues: read`.
+pub async fn issues_by_marker(
+    client: &Client,
+    slug: &RepoSlug,
+    incidents: &[LoadedIncident],
+) -> Result<std::collections::BTreeMap<(String, String), u64>, GithubError> {
+    let lacking = incidents.iter().any(|li| {
+        li.incident
+            .corrective_actions
+            .iter()
+            .any(|a| a.issue.is_none())
+    });
+    if !lacking {
+        return Ok(Default::default());
+    }
+    super::file::list_markers(client, slug).await
 }
 
 /// Decides from the records alone (no token, `--offline`): `verified_by`

@@ -329,9 +329,38 @@ pub fn check(records: &[LoadedIncident], opts: &PolicyOptions) -> Vec<Finding> {
         out: Vec::new(),
     };
     for rec in records {
+        let future = future_findings(rec, opts.now);
+        if !future.is_empty() {
+            // A record dated in the future cannot be measured: nothing else
+            // about it is decided (the `schema` finding makes the run exit 2).
+            e.out.extend(future);
+            continue;
+        }
         check_one(&mut e, rec);
     }
     e.out
+}
+
+/// `schema` findings for the moments of `rec` that lie in the future of
+/// `now` ([`Incident::future_values`]), each at its value in the YAML.
+/// `incident check`, `gate` and `report` call this with their `--now`.
+pub fn future_findings(rec: &LoadedIncident, now: DateTime<Utc>) -> Vec<Finding> {
+    rec.incident
+        .future_values(now)
+        .into_iter()
+        .map(|v| {
+            let pos = rec
+                .index
+                .value(&v.path)
+                .map(|x| x.pos)
+                .unwrap_or_else(|| rec.index.nearest(&v.path));
+            Finding::new(super::store::SCHEMA_RULE, Level::Error, v.message)
+                .incident(&rec.incident.id)
+                .file(&rec.path)
+                .at(pos.line, pos.column)
+                .help(v.help)
+        })
+        .collect()
 }
 
 fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
