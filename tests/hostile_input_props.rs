@@ -19,9 +19,13 @@ use proptest::prelude::*;
 
 /// Cases per property: enough to reach the deep branches through the
 /// structured strategies, few enough for a CI run of a few seconds.
+/// `PROPTEST_CASES=20000` runs a deeper search locally.
 fn cases(n: u32) -> ProptestConfig {
+    let env = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok());
     ProptestConfig {
-        cases: n,
+        cases: env.unwrap_or(n),
         failure_persistence: None,
         ..ProptestConfig::default()
     }

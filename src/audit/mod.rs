@@ -375,15 +375,16 @@ fn modified(
 ) {
     let pn = parse(new);
     let id = id_of(&pn, path);
-    let po = parse(old);
+    // Compared with the last readable version: a `verified_by` that was
+    // there before the record broke is not written by the fixing commit.
+    let po = match base {
+        Some(b) if new_ok => parse(b),
+        _ => parse(old),
+    };
     self_verified(Some(&po.view), &pn.view, &id, path, c, emit);
     if !new_ok {
         return;
     }
-    let po = match base {
-        Some(b) if b != old => parse(b),
-        _ => po,
-    };
     if !is_resolved(&po.view) {
         return;
     }
