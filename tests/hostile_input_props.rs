@@ -167,6 +167,63 @@ const YAML_PIECES: &[&str] = &[
     "financial_usd: ",
 ];
 
+/// Values written over a scalar of a valid record: the impossible, the
+/// mistyped and the YAML-special.
+const VALUE_PIECES: &[&str] = &[
+    "~",
+    "\"\"",
+    "[]",
+    "{}",
+    ".nan",
+    "-.inf",
+    "-1",
+    "0",
+    "1e400",
+    "18446744073709551616",
+    "9999-12-31T23:59:59Z",
+    "0001-01-01T00:00:00Z",
+    "2026-01-01T00:00:00-12:00",
+    "2026-11-02",
+    "SEV-9",
+    "CA-1",
+    "INC-2026-001",
+    "\"@alice\"",
+    "[a, b]",
+    "{x: 1}",
+    "&a x",
+    "*a",
+    "!!str 5",
+    "\"\\u0000\"",
+    "\"\\e[2J\"",
+    "done",
+    "wont-do",
+];
+
+/// Replaces the scalars at the given positions (fractions of the list of
+/// scalar values) with value pieces, through the record's own key index:
+/// the structure stays valid, the values go wrong.
+fn replace_values(text: &str, edits: &[(f64, &str)]) -> String {
+    let mut t = text.to_string();
+    for (f, piece) in edits {
+        let Ok(idx) = aeef::incident::yaml::KeyIndex::build(&t) else {
+            break;
+        };
+        let scalars: Vec<(usize, usize)> = idx
+            .paths()
+            .filter_map(|p| idx.value(p))
+            .filter(|v| v.scalar.is_some() && v.end > v.pos.offset)
+            .map(|v| (v.pos.offset, v.end))
+            .collect();
+        if scalars.is_empty() {
+            break;
+        }
+        let k = ((f * scalars.len() as f64) as usize).min(scalars.len() - 1);
+        let (a, b) = scalars[k];
+        t.replace_range(a..b, piece);
+    }
+    t
+}
+
 /// Valid inputs to mutate: every incident fixture.
 fn fixtures() -> Vec<(PathBuf, Vec<u8>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/incidents");
@@ -245,7 +302,13 @@ fn record_property(bytes: &[u8]) -> Result<(), TestCaseError> {
             prop_assert_eq!(f.file.as_deref(), Some("incidents/x.yaml"));
             let (line, col) = (f.line.unwrap_or(0), f.column.unwrap_or(0));
             prop_assert!(line >= 1 && col >= 1, "no position: {:?}", f);
-            let lines = bytes.iter().filter(|b| **b == b'\n').count() as u32 + 1;
+            // YAML line breaks: LF, CRLF, and a lone CR (YAML 1.2 b-break).
+            let breaks = bytes
+                .iter()
+                .enumerate()
+                .filter(|(i, b)| **b == b'\n' || (**b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+                .count();
+            let lines = breaks as u32 + 1;
             prop_assert!(
                 line <= lines,
                 "line {} past the end ({}): {:?}",
@@ -392,6 +455,20 @@ proptest! {
         let all = fixtures();
         let (_, bytes) = &all[which.index(all.len())];
         record_property(&apply(bytes.clone(), &muts))?;
+    }
+
+    /// Valid records with wrong values in valid places: most still parse
+    /// as YAML, so the schema, the value checks, the policy, the report
+    /// and the write-back all run on them.
+    #[test]
+    fn record_checks_survive_wrong_values_in_valid_fixtures(
+        which in any::<proptest::sample::Index>(),
+        edits in proptest::collection::vec((0.0..1.0f64, proptest::sample::select(VALUE_PIECES)), 1..3),
+    ) {
+        let all = fixtures();
+        let (_, bytes) = &all[which.index(all.len())];
+        let text = String::from_utf8_lossy(bytes);
+        record_property(replace_values(&text, &edits).as_bytes())?;
     }
 
     /// `.aeef.yml` from a pull request: read, or an error with a span.
