@@ -224,6 +224,26 @@ fn replace_values(text: &str, edits: &[(f64, &str)]) -> String {
     t
 }
 
+/// The `.txt` files of a fixtures folder (agent commits, git-ai notes).
+fn text_fixtures(sub: &str) -> Vec<Vec<u8>> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(sub);
+    let mut v: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .map(|p| {
+            let b = std::fs::read(&p).unwrap();
+            (p, b)
+        })
+        .collect();
+    v.sort();
+    assert!(!v.is_empty(), "no fixtures in {sub}");
+    v.into_iter().map(|(_, b)| b).collect()
+}
+
 /// Valid inputs to mutate: every incident fixture.
 fn fixtures() -> Vec<(PathBuf, Vec<u8>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/incidents");
@@ -402,9 +422,30 @@ proptest! {
         message_property(&String::from_utf8_lossy(&b));
     }
 
-    /// A git-ai note is either read or refused with a line inside the note.
+    /// Real agent commits (fixtures/agents), mutated: the conventions'
+    /// matchers see near-valid messages.
     #[test]
-    fn git_ai_notes_parse_or_name_a_line(text in prop_oneof![any::<String>(), pieces(NOTE_PIECES, 80)]) {
+    fn commit_message_parsers_never_panic_on_mutated_agent_commits(
+        which in any::<proptest::sample::Index>(),
+        muts in proptest::collection::vec(mutation(MESSAGE_PIECES), 1..5),
+    ) {
+        let all = text_fixtures("agents");
+        let b = apply(all[which.index(all.len())].clone(), &muts);
+        message_property(&String::from_utf8_lossy(&b));
+    }
+
+    /// A git-ai note is either read or refused with a line inside the note:
+    /// any text, note-shaped text, and real notes (fixtures/notes) mutated.
+    #[test]
+    fn git_ai_notes_parse_or_name_a_line(text in prop_oneof![
+        any::<String>(),
+        pieces(NOTE_PIECES, 80),
+        (any::<proptest::sample::Index>(), proptest::collection::vec(mutation(NOTE_PIECES), 1..5))
+            .prop_map(|(w, m)| {
+                let all = text_fixtures("notes");
+                String::from_utf8_lossy(&apply(all[w.index(all.len())].clone(), &m)).into_owned()
+            }),
+    ]) {
         match Note::parse(&text) {
             Err(e) => {
                 let lines = text.split('\n').count();
