@@ -745,3 +745,39 @@ async fn ca_status_finds_an_issue_by_its_marker_when_the_record_lacks_the_number
     // One listing of the labelled issues, not one per action.
     assert_eq!(fake.count("GET /repos/acme/pay/issues?labels="), 1);
 }
+
+// Guards the online gate on the same rule: an action whose issue is found
+// by its marker is filed (no `ca-not-filed`) and verified from that issue.
+#[tokio::test(flavor = "multi_thread")]
+async fn online_gate_reads_an_issue_found_by_its_marker() {
+    let fake = Fake::start(TOKEN).await;
+    let n = fake.seed(
+        "[INC-2026-007/CA-2] Do CA-2",
+        "body\n\n<!-- aeef:ca INC-2026-007/CA-2 -->\n",
+        &["ai-incident-ca"],
+        &["bob"],
+    );
+    fake.close(n, "dave", "completed", "2026-11-21T10:00:00Z");
+    let r = repo_with(&[(F, record("INC-2026-007", &three_actions()))]);
+    let o = run(
+        &r,
+        &fake,
+        &["gate", "--format", "json", "--now", "2026-11-25T00:00:00Z"],
+    );
+    let j = json_out(&o);
+    let about = |rule: &str| -> Vec<String> {
+        j["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == rule)
+            .map(|f| f["corrective_action"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(about("ca-not-filed"), ["CA-1", "CA-3"], "{j}");
+    assert!(
+        !about("ca-unverified-overdue").contains(&"CA-2".to_string()),
+        "{j}"
+    );
+    assert_eq!(about("ca-unverified-overdue"), ["CA-1", "CA-3"], "{j}");
+}

@@ -304,6 +304,10 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         .iter()
         .filter_map(|s| Some((key(&s.incident, &s.corrective_action), s.verified_at?)))
         .collect();
+    opts.filed = statuses
+        .iter()
+        .filter_map(|s| Some((key(&s.incident, &s.corrective_action), s.issue?)))
+        .collect();
     opts.verified = Some(
         statuses
             .iter()

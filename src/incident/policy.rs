@@ -54,6 +54,10 @@ pub struct PolicyOptions<'a> {
     /// When that verification happened (GitHub's closing or labelling
     /// time), keyed like `verified`: the 30- and 90-day marks count from it.
     pub verified_at: HashMap<String, Timestamp>,
+    /// Issue numbers known from elsewhere (GitHub, matched by marker when
+    /// the record lacks `issue:`), keyed like `verified`: such an action is
+    /// filed, so `ca-not-filed` does not fire (DESIGN §4).
+    pub filed: HashMap<String, u64>,
 }
 
 impl<'a> PolicyOptions<'a> {
@@ -67,6 +71,7 @@ impl<'a> PolicyOptions<'a> {
             assignees: HashMap::new(),
             verified: None,
             verified_at: HashMap::new(),
+            filed: HashMap::new(),
         }
     }
 
@@ -618,7 +623,7 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
                 }
             }
         }
-        if ca.issue.is_none() {
+        if ca.issue.is_none() && !e.opts.filed.contains_key(&key) {
             e.emit(
                 "ca-not-filed",
                 Level::Warn,
