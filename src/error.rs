@@ -40,6 +40,16 @@ pub enum GitError {
     )]
     PathNotInTree { path: String, rev: String },
 
+    /// A configured path git cannot take (a NUL byte ends a C string).
+    #[error("`{key}` in .aeef.yml cannot be used as a path in git: {reason}")]
+    #[diagnostic(
+        code(aeef::git::invalid_path),
+        help(
+            "write `{key}` as a relative folder inside the repository, e.g. `incidents`, without control characters"
+        )
+    )]
+    InvalidPath { key: String, reason: String },
+
     /// Raised only where the clone is shallow (or git's walk stopped at a
     /// boundary); `what` says which history is missing.
     #[error("history needed to decide is missing: {what}")]

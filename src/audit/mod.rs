@@ -2,7 +2,8 @@
 //! incidents folder and reports, as [`Finding`]s with stable rule ids,
 //! what an auditor must see — deleted records, reused ids, self-verified
 //! corrective actions, resolved incidents rewritten without a timeline
-//! entry, removals inside the retention period, unsigned commits.
+//! entry, removals inside the retention period, unsigned commits, and
+//! committed versions of a record that cannot be read at all.
 //!
 //! [`check`] is pure: it takes the history as values ([`Change`]s per
 //! [`AuditCommit`]); [`history`] reads it from the repository with libgit2.
@@ -17,13 +18,14 @@ use crate::findings::{Finding, Level, Report};
 use crate::git::Repo;
 
 /// Rule ids of `aeef audit`, each with its default level.
-pub const RULES: [(&str, Level); 6] = [
+pub const RULES: [(&str, Level); 7] = [
     (RECORD_DELETED, Level::Error),
     (ID_REUSED, Level::Error),
     (SELF_VERIFIED, Level::Error),
     (REWRITTEN, Level::Error),
     (RETENTION, Level::Error),
     (UNSIGNED, Level::Error),
+    (UNREADABLE, Level::Error),
 ];
 pub const RECORD_DELETED: &str = "audit-record-deleted";
 pub const ID_REUSED: &str = "audit-id-reused";
@@ -31,6 +33,9 @@ pub const SELF_VERIFIED: &str = "audit-self-verified";
 pub const REWRITTEN: &str = "audit-rewritten-after-resolve";
 pub const RETENTION: &str = "audit-retention";
 pub const UNSIGNED: &str = "audit-unsigned";
+/// A committed version of a record that `aeef incident check` would refuse
+/// (`schema`): its own finding, never read as empty or as a timeline edit.
+pub const UNREADABLE: &str = "audit-unreadable";
 
 /// Retention in years: SEV-1/2 five, SEV-3/4 three.
 fn retention_years(severity: &str) -> i64 {
@@ -52,6 +57,10 @@ pub struct AuditCommit {
     /// The commit carries a signature header (`gpgsig`, `gpgsig-sha256`).
     pub signed: bool,
     pub changes: Vec<Change>,
+    /// Paths whose version in this commit is not UTF-8 (their text in
+    /// `changes` is decoded lossily): `audit-unreadable`, as the loader
+    /// refuses such a record.
+    pub not_utf8: Vec<String>,
 }
 
 /// A change to one record file. Texts are the file contents.
@@ -173,6 +182,9 @@ pub fn check(history: &[AuditCommit], cfg: &Config, since: Option<DateTime<Utc>>
     // Live records: path → id; ids ever deleted; every path an id lived at.
     let mut live: BTreeMap<String, String> = BTreeMap::new();
     let mut deleted: BTreeSet<String> = BTreeSet::new();
+    // path → the last committed version that could be read: a change made
+    // while (or right after) a record was broken is compared with it.
+    let mut readable: BTreeMap<String, String> = BTreeMap::new();
     for c in history {
         let report = since.is_none_or(|s| c.time >= s);
         let mut emit = |f: Finding| {
@@ -217,11 +229,37 @@ pub fn check(history: &[AuditCommit], cfg: &Config, since: Option<DateTime<Utc>>
             })
             .collect();
         for ch in &c.changes {
+            // The last readable version before this change (of the old
+            // path, for a rename).
+            let base = match ch {
+                Change::Modified { path, .. } => readable.get(path).cloned(),
+                Change::Renamed { from, .. } => readable.get(from).cloned(),
+                _ => None,
+            };
+            let mut new_ok = true;
+            // Every version a commit leaves behind must be readable.
+            if let Some((path, text)) = match ch {
+                Change::Added { path, text } => Some((path, text)),
+                Change::Modified { path, new, .. } => Some((path, new)),
+                Change::Renamed { to, new, .. } => Some((to, new)),
+                Change::Deleted { .. } => None,
+            } {
+                match unreadable(path, text, c.not_utf8.contains(path)) {
+                    Some(f) => {
+                        new_ok = false;
+                        emit(f);
+                    }
+                    None => {
+                        readable.insert(path.clone(), text.clone());
+                    }
+                }
+            }
             match ch {
                 Change::Deleted { path, old } => {
                     let p = parse(old);
                     let id = id_of(&p, path);
                     live.remove(path);
+                    readable.remove(path);
                     if added_ids.contains(&id) {
                         continue;
                     }
@@ -266,13 +304,18 @@ pub fn check(history: &[AuditCommit], cfg: &Config, since: Option<DateTime<Utc>>
                     live.insert(path.clone(), id);
                 }
                 Change::Modified { path, old, new } => {
-                    modified(path, old, new, c, &mut emit);
+                    modified(path, old, new, base.as_deref(), new_ok, c, &mut emit);
                     let id = id_of(&parse(new), path);
                     live.insert(path.clone(), id);
                 }
                 Change::Renamed { from, to, old, new } => {
                     live.remove(from);
-                    modified(to, old, new, c, &mut emit);
+                    if let Some(t) = readable.remove(from)
+                        && !readable.contains_key(to)
+                    {
+                        readable.insert(to.clone(), t);
+                    }
+                    modified(to, old, new, base.as_deref(), new_ok, c, &mut emit);
                     live.insert(to.clone(), id_of(&parse(new), to));
                 }
             }
@@ -283,10 +326,67 @@ pub fn check(history: &[AuditCommit], cfg: &Config, since: Option<DateTime<Utc>>
     r
 }
 
-fn modified(path: &str, old: &str, new: &str, c: &AuditCommit, emit: &mut impl FnMut(Finding)) {
-    let (po, pn) = (parse(old), parse(new));
+/// `audit-unreadable` when `text`, a committed version of the record at
+/// `path`, is refused by the record loader (`aeef incident check`'s
+/// `schema`), at the loader's line and column, or was not UTF-8.
+fn unreadable(path: &str, text: &str, not_utf8: bool) -> Option<Finding> {
+    if not_utf8 {
+        return Some(
+            Finding::new(
+                UNREADABLE,
+                Level::Error,
+                format!("this version of {path} is not valid UTF-8"),
+            )
+            .file(path.to_string())
+            .help("fix the record in a new commit, saved as UTF-8; the broken version stays in history"),
+        );
+    }
+    let f = crate::incident::store::parse_record(path, text.as_bytes()).err()?;
+    let mut out = Finding::new(
+        UNREADABLE,
+        Level::Error,
+        format!("this version of {path} cannot be read: {}", f.message),
+    )
+    .file(path.to_string())
+    .help(format!(
+        "fix the record in a new commit ({}); the broken version stays in history, and later changes are audited against the last readable one",
+        f.help.as_deref().unwrap_or("`aeef incident check` points at the error")
+    ));
+    if let Some(id) = f.incident {
+        out = out.incident(id);
+    }
+    if let (Some(l), Some(c)) = (f.line, f.column) {
+        out = out.at(l, c);
+    }
+    Some(out)
+}
+
+/// The checks of a record changed from `old` to `new`. `base` is the last
+/// readable version before the change (`old` itself when it is readable);
+/// `new_ok` says whether `new` is. Facts are compared only between readable
+/// versions: breaking a record's syntax is `audit-unreadable`, not an edit,
+/// and fixing it again is compared with what it said before it broke.
+fn modified(
+    path: &str,
+    old: &str,
+    new: &str,
+    base: Option<&str>,
+    new_ok: bool,
+    c: &AuditCommit,
+    emit: &mut impl FnMut(Finding),
+) {
+    let pn = parse(new);
     let id = id_of(&pn, path);
+    // Compared with the last readable version: a `verified_by` that was
+    // there before the record broke is not written by the fixing commit.
+    let po = match base {
+        Some(b) if new_ok => parse(b),
+        _ => parse(old),
+    };
     self_verified(Some(&po.view), &pn.view, &id, path, c, emit);
+    if !new_ok {
+        return;
+    }
     if !is_resolved(&po.view) {
         return;
     }
@@ -434,8 +534,16 @@ fn retention(v: &View, id: &str, path: &str, c: &AuditCommit, emit: &mut impl Fn
 
 /// Reads the history of `dir` (the incidents folder) on HEAD, oldest
 /// first, with libgit2. A merge contributes only what differs from all its
-/// parents. Fails with [`GitError::Shallow`] in a shallow clone.
+/// parents. Fails with [`GitError::Shallow`] in a shallow clone and
+/// [`GitError::InvalidPath`] when `dir` holds a NUL byte.
 pub fn history(repo: &Repo, dir: &str) -> Result<Vec<AuditCommit>, GitError> {
+    // libgit2 takes pathspecs as C strings: a NUL byte would abort the run.
+    if let Some(at) = dir.find(['\0']) {
+        return Err(GitError::InvalidPath {
+            key: "incidents_dir".into(),
+            reason: format!("it contains a NUL byte (at byte {at})"),
+        });
+    }
     let r = repo.git2();
     if r.is_shallow() || !repo.shallow_commits().is_empty() {
         return Err(GitError::Shallow {
@@ -453,12 +561,21 @@ pub fn history(repo: &Repo, dir: &str) -> Result<Vec<AuditCommit>, GitError> {
         |p: &str| p.starts_with(&prefix) && (p.ends_with(".yaml") || p.ends_with(".yml"));
     // A blob the repository cannot produce (a partial clone, corruption)
     // must stop the audit: read as empty it would pass every check.
+    // Lossy texts of blobs that are not UTF-8, to name them unreadable.
+    let lossy: std::cell::RefCell<BTreeSet<String>> = Default::default();
     let text = |oid: git2::Oid| -> Result<String, GitError> {
         let b = r.find_blob(oid).map_err(|e| GitError::CommandFailed {
             command: format!("read blob {oid}"),
             stderr: e.message().to_string(),
         })?;
-        Ok(String::from_utf8_lossy(b.content()).into_owned())
+        Ok(match std::str::from_utf8(b.content()) {
+            Ok(t) => t.to_string(),
+            Err(_) => {
+                let t = String::from_utf8_lossy(b.content()).into_owned();
+                lossy.borrow_mut().insert(t.clone());
+                t
+            }
+        })
     };
     // The record changes between `parent` (None: the empty tree) and `tree`.
     let changes_between = |parent: Option<&git2::Tree>,
@@ -561,6 +678,20 @@ pub fn history(repo: &Repo, dir: &str) -> Result<Vec<AuditCommit>, GitError> {
         if changes.is_empty() {
             continue;
         }
+        let not_utf8 = {
+            let lossy = lossy.borrow();
+            changes
+                .iter()
+                .filter_map(|ch| match ch {
+                    Change::Added { path, text: t }
+                    | Change::Modified { path, new: t, .. }
+                    | Change::Renamed {
+                        to: path, new: t, ..
+                    } => lossy.contains(t).then(|| path.clone()),
+                    Change::Deleted { .. } => None,
+                })
+                .collect()
+        };
         let author = c.author();
         let time =
             chrono::DateTime::from_timestamp(c.committer().when().seconds(), 0).unwrap_or_default();
@@ -571,6 +702,7 @@ pub fn history(repo: &Repo, dir: &str) -> Result<Vec<AuditCommit>, GitError> {
             time,
             signed: r.extract_signature(&c.id(), None).is_ok(),
             changes,
+            not_utf8,
         });
     }
     Ok(out)

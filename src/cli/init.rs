@@ -29,7 +29,7 @@ adjacency_window: 3
 #          touches-open-incident, ca-wont-do-unapproved, waiver-expired,
 #          waiver-invalid, audit-record-deleted, audit-id-reused,
 #          audit-self-verified, audit-rewritten-after-resolve, audit-retention,
-#          audit-unsigned
+#          audit-unsigned, audit-unreadable
 #   warn:  sla-acknowledge, sla-mitigate, sla-resolve, ca-unverified,
 #          ca-not-filed
 #   (postmortem-missing is a warning for SEV-3)

@@ -122,7 +122,13 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
             "incident records are read from the work tree; this repository is bare"
         )
     })?;
-    let (loaded, bad) = crate::incident::store::load_all(root, &cfg);
+    let (loaded, mut bad) = crate::incident::store::load_all(root, &cfg);
+    // A record dated after `--now` would count in a period it cannot belong to.
+    bad.extend(
+        loaded
+            .iter()
+            .flat_map(|l| crate::incident::policy::future_findings(l, now)),
+    );
     if !bad.is_empty() {
         let list: Vec<String> = bad
             .iter()

@@ -199,6 +199,13 @@ pub const RULES: &[Rule] = &[
         full: "`audit.require_signed: true` is set and a commit that changed an incident record carries no signature.",
         help: "Sign commits to incident records (`git commit -S`, or commit signing in your git config).",
     },
+    Rule {
+        id: "audit-unreadable",
+        default_level: Level::Error,
+        short: "A commit wrote a version of an incident record that cannot be read.",
+        full: "A committed version of a record is not valid YAML or does not match the schema (what `aeef incident check` reports as `schema`), so nothing in it can be audited; later changes are compared with the last readable version.",
+        help: "Fix the record in a new commit (`aeef incident check` points at the line); the broken version stays in history as evidence.",
+    },
 ];
 
 /// The catalogue entry of `id`, if it is a known rule.

@@ -367,6 +367,8 @@ pub fn evaluate(inp: &Inputs, mut opts: PolicyOptions) -> Vec<Finding> {
             .filter_map(|s| Some((key(s), s.verified_at?)))
             .collect();
         opts.verified = Some(st.iter().map(|s| (key(s), s.verified)).collect());
+        // Issues found by marker when the record lacks `issue:` (DESIGN §4).
+        opts.filed = st.iter().filter_map(|s| Some((key(s), s.issue?))).collect();
     }
     let mut findings = policy::check(inp.records, &opts);
     // Where the record claims a verification that does not count, say why

@@ -397,10 +397,12 @@ pub async fn statuses(
     let base = slug.api_path();
     // Also proves the API root speaks GitHub's shapes before anything is decided.
     let _: api::Repository = client.get_one(&base, &repo_s, perm).await?;
+    let by_marker = issues_by_marker(client, slug, incidents).await?;
     let mut out = Vec::new();
     for li in incidents {
         for a in &li.incident.corrective_actions {
-            let Some(n) = a.issue else {
+            let found = by_marker.get(&(li.incident.id.clone(), a.id.clone()));
+            let Some(n) = a.issue.or(found.copied()) else {
                 let v = Verification::no(
                     ReasonCode::NotFiled,
                     "no issue filed yet (`aeef ca file`)",
@@ -424,14 +426,9 @@ pub async fn statuses(
                     format!("issue #{n} does not exist in {repo_s}"),
                     vec![],
                 );
-                out.push(build_status(
-                    &li.incident,
-                    &li.path,
-                    a,
-                    IssueState::Missing,
-                    v,
-                    now,
-                ));
+                let mut st = build_status(&li.incident, &li.path, a, IssueState::Missing, v, now);
+                st.issue = Some(n);
+                out.push(st);
                 continue;
             }
             let resp = client.check(Method::Get, &path, resp, &repo_s, perm)?;
@@ -463,7 +460,9 @@ pub async fn statuses(
                 api::State::Open => IssueState::Open,
             };
             let v = verify(a.owner.as_deref(), &issue, &timeline);
-            out.push(build_status(&li.incident, &li.path, a, state, v, now));
+            let mut st = build_status(&li.incident, &li.path, a, state, v, now);
+            st.issue = Some(n);
+            out.push(st);
         }
     }
     Ok(out)
@@ -498,6 +497,28 @@ pub fn with_records_for_unfiled(
         }
     }
     Ok(online)
+}
+
+/// Issue numbers of the actions whose record lacks `issue:`, found by their
+/// hidden marker `<!-- aeef:ca INC/CA -->` (DESIGN §4: "its `issue:`
+/// number, or found by its marker when the record lacks the number"), keyed
+/// `(incident, action)`. One listing of the `ai-incident-ca` issues, and
+/// none when every action has its number. Needs `issues: read`.
+pub async fn issues_by_marker(
+    client: &Client,
+    slug: &RepoSlug,
+    incidents: &[LoadedIncident],
+) -> Result<std::collections::BTreeMap<(String, String), u64>, GithubError> {
+    let lacking = incidents.iter().any(|li| {
+        li.incident
+            .corrective_actions
+            .iter()
+            .any(|a| a.issue.is_none())
+    });
+    if !lacking {
+        return Ok(Default::default());
+    }
+    super::file::list_markers(client, slug).await
 }
 
 /// Decides from the records alone (no token, `--offline`): `verified_by`

@@ -60,6 +60,10 @@ pub struct PolicyOptions<'a> {
     /// How long after resolution the post-mortem and corrective-action
     /// rules stay warnings (DESIGN §3, `grace:` in `.aeef.yml`).
     pub grace: GraceConfig,
+    /// Issue numbers known from elsewhere (GitHub, matched by marker when
+    /// the record lacks `issue:`), keyed like `verified`: such an action is
+    /// filed, so `ca-not-filed` does not fire (DESIGN §4).
+    pub filed: HashMap<String, u64>,
 }
 
 impl<'a> PolicyOptions<'a> {
@@ -74,6 +78,7 @@ impl<'a> PolicyOptions<'a> {
             verified: None,
             verified_at: HashMap::new(),
             grace: GraceConfig::default(),
+            filed: HashMap::new(),
         }
     }
 
@@ -389,9 +394,38 @@ pub fn check(records: &[LoadedIncident], opts: &PolicyOptions) -> Vec<Finding> {
         out: Vec::new(),
     };
     for rec in records {
+        let future = future_findings(rec, opts.now);
+        if !future.is_empty() {
+            // A record dated in the future cannot be measured: nothing else
+            // about it is decided (the `schema` finding makes the run exit 2).
+            e.out.extend(future);
+            continue;
+        }
         check_one(&mut e, rec);
     }
     e.out
+}
+
+/// `schema` findings for the moments of `rec` that lie in the future of
+/// `now` ([`Incident::future_values`]), each at its value in the YAML.
+/// `incident check`, `gate` and `report` call this with their `--now`.
+pub fn future_findings(rec: &LoadedIncident, now: DateTime<Utc>) -> Vec<Finding> {
+    rec.incident
+        .future_values(now)
+        .into_iter()
+        .map(|v| {
+            let pos = rec
+                .index
+                .value(&v.path)
+                .map(|x| x.pos)
+                .unwrap_or_else(|| rec.index.nearest(&v.path));
+            Finding::new(super::store::SCHEMA_RULE, Level::Error, v.message)
+                .incident(&rec.incident.id)
+                .file(&rec.path)
+                .at(pos.line, pos.column)
+                .help(v.help)
+        })
+        .collect()
 }
 
 fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
@@ -666,7 +700,7 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
                 }
             }
         }
-        if ca.issue.is_none() {
+        if ca.issue.is_none() && !e.opts.filed.contains_key(&key) {
             e.emit(
                 "ca-not-filed",
                 Level::Warn,

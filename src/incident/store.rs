@@ -360,6 +360,12 @@ fn check_patterns(rel: &str, inc: &Incident, index: &KeyIndex) -> Result<(), Box
             ));
         }
     }
+    // Values the types accept but no incident can have (a resolution
+    // before detection, a NaN amount): refused here so no command computes
+    // with them.
+    if let Some(v) = inc.impossible_values().into_iter().next() {
+        return Err(schema_at(rel, val(&v.path), v.message, v.help));
+    }
     Ok(())
 }
 
