@@ -50,6 +50,10 @@ pub const TRACES_PATH: &str = ".agent-trace/traces.jsonl";
 /// in the evidence, rather than slowing every run.
 pub const MAX_TRACE_BYTES: u64 = 64 << 20;
 
+/// Problems of the traces file listed in one commit's evidence; the rest
+/// are counted.
+const MAX_PROBLEMS_SHOWN: usize = 5;
+
 /// Bound on the moved-content search: (lines of the file) × (lines of the
 /// range) above this is not searched, only the recorded position is.
 const MAX_SEARCH_WORK: usize = 2_000_000;
@@ -564,13 +568,13 @@ pub fn tool_id(name: Option<&str>) -> String {
 pub fn apply(p: &mut Provenance, s: &TraceSummary) {
     p.add_source("agent-trace");
     p.signals.extend(s.evidence.iter().cloned());
-    for problem in s.problems.iter().take(3) {
+    for problem in s.problems.iter().take(MAX_PROBLEMS_SHOWN) {
         p.signals.push(format!("Agent Trace: {problem}"));
     }
-    if s.problems.len() > 3 {
+    if s.problems.len() > MAX_PROBLEMS_SHOWN {
         p.signals.push(format!(
             "Agent Trace: {} more problem(s) in the traces file",
-            s.problems.len() - 3
+            s.problems.len() - MAX_PROBLEMS_SHOWN
         ));
     }
     if s.ai_lines + s.mixed_lines == 0 {
@@ -859,4 +863,149 @@ fn murmur3_32(data: &[u8], seed: u32) -> u32 {
     h = h.wrapping_mul(0xc2b2_ae35);
     h ^= h >> 16;
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REV: &str = "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0";
+
+    /// The spec's §6.2 example record, on one line.
+    fn spec_example() -> String {
+        format!(
+            r#"{{"version":"0.1.0","id":"550e8400-e29b-41d4-a716-446655440000","timestamp":"2026-01-23T14:30:00Z","vcs":{{"type":"git","revision":"{REV}"}},"tool":{{"name":"cursor","version":"2.4.0"}},"files":[{{"path":"src/utils/parser.ts","conversations":[{{"url":"https://api.cursor.com/v1/conversations/12345","contributor":{{"type":"ai","model_id":"anthropic/claude-opus-4-5-20251101"}},"ranges":[{{"start_line":42,"end_line":67,"content_hash":"murmur3:9f2e8a1b"}}],"related":[{{"type":"session","url":"https://api.cursor.com/v1/sessions/67890"}}]}}]}},{{"path":"src/utils/helpers.ts","conversations":[{{"url":"https://api.cursor.com/v1/conversations/12345","contributor":{{"type":"ai","model_id":"openai/gpt-4o"}},"ranges":[{{"start_line":10,"end_line":25}}]}}]}}],"metadata":{{"confidence":0.95,"dev.cursor":{{"workspace_id":"ws-abc123"}}}}}}"#
+        )
+    }
+
+    #[test]
+    fn the_spec_example_parses() {
+        let mut t = AgentTraces::default();
+        t.add_text(&spec_example(), "traces.jsonl");
+        assert!(t.problems().is_empty(), "{:?}", t.problems());
+        let r = &t.records()[0];
+        assert_eq!(r.revision, REV);
+        assert_eq!(r.tool.as_deref(), Some("cursor"));
+        assert_eq!(r.files.len(), 2);
+        assert_eq!(r.files[0].ranges[0].start, 42);
+        assert_eq!(
+            r.files[0].ranges[0].content_hash.as_deref(),
+            Some("murmur3:9f2e8a1b")
+        );
+        assert_eq!(
+            r.files[1].ranges[0].model_id.as_deref(),
+            Some("openai/gpt-4o")
+        );
+        let applied = t.for_commit(REV, &[], 0);
+        assert_eq!(applied.len(), 1);
+        assert_eq!(applied[0].rule, Rule::SameRevision);
+        let s = t.summary(&applied).expect("decides");
+        assert_eq!(s.ai_lines, 26 + 16);
+        assert_eq!(tool_id(s.tool.as_deref()), "cursor");
+        assert_eq!(
+            model_name(s.model_id.as_deref().unwrap()),
+            "claude-opus-4-5-20251101"
+        );
+        // The same record read again (committed copy and work tree) counts once.
+        t.add_text(&spec_example(), "work tree");
+        assert_eq!(t.records().len(), 1);
+    }
+
+    #[test]
+    fn records_without_a_git_revision_are_problems_and_other_vcs_are_ignored() {
+        let mut t = AgentTraces::default();
+        // The spec's minimal record has no vcs: it cannot be tied to a commit.
+        t.add_text(
+            r#"{"version":"0.1.0","id":"550e8400-e29b-41d4-a716-446655440000","timestamp":"2026-01-25T10:00:00Z","files":[{"path":"src/app.ts","conversations":[{"contributor":{"type":"ai"},"ranges":[{"start_line":1,"end_line":50}]}]}]}
+{"version":"0.1.0","id":"b","timestamp":"2026-01-25T10:00:00Z","vcs":{"type":"jj","revision":"kkmpptxz"},"files":[]}
+"#,
+            "t",
+        );
+        assert!(t.is_empty());
+        assert_eq!(t.problems().len(), 1);
+        assert!(t.problems()[0].starts_with("t line 1: no git vcs.revision"));
+    }
+
+    #[test]
+    fn an_abbreviated_revision_matches_by_prefix() {
+        let mut t = AgentTraces::default();
+        t.add_text(
+            r#"{"id":"c","vcs":{"type":"git","revision":"A1B2C3D"},"files":[{"path":"a","conversations":[{"contributor":{"type":"ai"},"ranges":[{"start_line":1,"end_line":1}]}]}]}"#,
+            "t",
+        );
+        assert_eq!(t.for_commit(REV, &[], 0).len(), 1);
+        assert!(
+            t.for_commit("b1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0", &[], 0)
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn range_contributor_overrides_the_conversation_and_later_records_win() {
+        let mut t = AgentTraces::default();
+        t.add_text(
+            &format!(
+                r#"{{"id":"1","timestamp":"2026-01-01T00:00:00Z","vcs":{{"type":"git","revision":"{REV}"}},"files":[{{"path":"./f","conversations":[{{"contributor":{{"type":"ai"}},"ranges":[{{"start_line":1,"end_line":10}},{{"start_line":4,"end_line":4,"contributor":{{"type":"human"}}}}]}}]}}]}}
+{{"id":"0","timestamp":"2025-12-31T00:00:00Z","vcs":{{"type":"git","revision":"{REV}"}},"files":[{{"path":"f","conversations":[{{"contributor":{{"type":"human"}},"ranges":[{{"start_line":1,"end_line":12}}]}}]}}]}}"#
+            ),
+            "t",
+        );
+        let applied = t.for_commit(REV, &[], 0);
+        // Record "0" is older: "1" paints over it although it was read first.
+        let m = t.paint(&applied, "f", None);
+        assert_eq!(m.ai_ranges(), vec![(1, 3), (5, 10)]);
+        assert_eq!(m.at(11).map(|d| d.contributor), Some(Contributor::Human));
+        assert_eq!(m.at(13), None);
+    }
+
+    #[test]
+    fn sha256_matches_known_vectors() {
+        assert_eq!(
+            sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        let long = b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+        assert_eq!(
+            sha256_hex(long),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+        );
+    }
+
+    #[test]
+    fn murmur3_matches_known_vectors() {
+        assert_eq!(murmur3_32(b"", 0), 0);
+        assert_eq!(murmur3_32(b"", 1), 0x514e_28b7);
+        assert_eq!(murmur3_32(b"hello", 0), 0x248b_fa47);
+        assert_eq!(
+            murmur3_32(b"The quick brown fox jumps over the lazy dog", 0),
+            0x2e4f_f723
+        );
+    }
+
+    #[test]
+    fn murmur3_content_hash_matches_at_the_recorded_lines() {
+        let text = "a\nfn x() {}\nb\n";
+        let h = murmur3_32(b"fn x() {}", 0);
+        let g = TraceRange {
+            start: 2,
+            end: 2,
+            content_hash: Some(format!("murmur3:{h:x}")),
+            contributor: Contributor::Ai,
+            model_id: None,
+        };
+        let lines = split_lines(text);
+        let (a, b, how) = place(&g, Some(&lines)).expect("placed");
+        assert_eq!((a, b), (2, 2));
+        assert!(how.contains("at its recorded lines"), "{how}");
+        let unknown = TraceRange {
+            content_hash: Some("xxh3:abcd".into()),
+            ..g
+        };
+        let (_, _, how) = place(&unknown, Some(&lines)).expect("by number");
+        assert!(how.contains("does not compute"), "{how}");
+    }
 }
