@@ -557,3 +557,37 @@ fn agent_trace_parent_is_gits_parent_not_any_ancestor() {
     );
     assert_eq!(sources(&rows[&g]), Vec::<String>::new());
 }
+
+/// Guards reading records shaped like the spec's own examples
+/// (`fixtures/agent-trace/spec-examples.jsonl`, one kind per line).
+#[test]
+fn agent_trace_spec_example_records() {
+    use aeef::provenance::agent_trace::AgentTraces;
+    let p =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/agent-trace/spec-examples.jsonl");
+    let mut t = AgentTraces::default();
+    t.add_text(&std::fs::read_to_string(p).unwrap(), "spec-examples.jsonl");
+    // Lines 1, 2 and 4 are git records; 3 is jj (ignored); 5 has no vcs and
+    // 6 is truncated (problems).
+    assert_eq!(t.records().len(), 3);
+    let problems = t.problems();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(problems[0].starts_with("spec-examples.jsonl line 5: no git vcs.revision"));
+    assert!(problems[1].starts_with("spec-examples.jsonl line 6: not a JSON record"));
+    let rev = "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0";
+    let applied = t.for_commit(rev, &[], 0);
+    assert_eq!(applied.len(), 3);
+    let s = t.summary(&applied).expect("decides");
+    assert_eq!(s.ai_lines, 26 + 16 + (16 * 3 + 3));
+    assert_eq!(s.mixed_lines, 41);
+    assert_eq!(s.human_lines, 2);
+    assert_eq!(s.tool.as_deref(), Some("cursor"));
+    // Line by line in src/api.ts: mixed, unknown (undecided), human override.
+    let m = t.paint(&applied, "src/api.ts", None);
+    assert_eq!(m.ai_ranges(), vec![(10, 50)]);
+    assert!(m.at(65).is_none(), "unknown decides nothing");
+    assert!(m.at(80).is_some_and(|d| !d.contributor.is_ai()));
+    // The murmur3-hashed range cannot be checked without the file: by number.
+    let parser = t.paint(&applied, "src/utils/parser.ts", None);
+    assert!(parser.at(42).unwrap().detail.contains("was not available"));
+}
