@@ -315,6 +315,10 @@ fn agent_trace_record_at_the_commit_attributes_its_lines() {
         l.detail
     );
     assert!(l.detail.contains("matched by line number"), "{}", l.detail);
+    assert_eq!(
+        l.session.as_deref(),
+        Some("https://example.com/v1/conversations/12345")
+    );
     assert!(!c.line_attribution(&base, "src/a.rs", 10).unwrap().ai);
     // Later human fixes: outside the listed lines → human; inside → ai-modified.
     r.edit("src/a.rs", 10, 10, &["fixed 10"]);

@@ -310,7 +310,8 @@ pub struct LineAttribution {
     pub tool: Option<String>,
     /// Model as the source gives it, when `ai`.
     pub model: Option<String>,
-    /// git-ai session or prompt id, or the commit's session id, when `ai`.
+    /// git-ai session or prompt id, the Agent Trace conversation `url`, or
+    /// the commit's session id, when `ai`.
     pub session: Option<String>,
     /// `moderate` for Agent Trace `mixed` lines; otherwise the commit's level.
     pub human_modifications: HumanModifications,
@@ -494,7 +495,7 @@ impl<'r> Classifier<'r> {
                     .as_deref()
                     .filter(|_| ai)
                     .map(|m| agent_trace::model_name(m).to_string()),
-                session: None,
+                session: d.conversation.clone().filter(|_| ai),
                 human_modifications: match d.contributor {
                     agent_trace::Contributor::Mixed => HumanModifications::Moderate,
                     _ if ai => p.human_modifications,

@@ -102,6 +102,8 @@ pub struct TraceRange {
     pub contributor: Contributor,
     /// `model_id` as written (`anthropic/claude-opus-4-5-20251101`).
     pub model_id: Option<String>,
+    /// The conversation's `url`: the session that produced the range.
+    pub conversation: Option<String>,
 }
 
 /// One file of a record, its conversations' ranges flattened in order.
@@ -342,6 +344,7 @@ impl AgentTraces {
                         contributor: g.contributor,
                         model_id: g.model_id.clone(),
                         tool: r.tool.clone(),
+                        conversation: g.conversation.clone(),
                         detail: format!(
                             "{}: {}; range {}-{} of {} ({})",
                             r.label(),
@@ -471,6 +474,8 @@ pub struct LineDecision {
     pub model_id: Option<String>,
     /// `tool.name` of the record, as written.
     pub tool: Option<String>,
+    /// The conversation `url` of the range, if given.
+    pub conversation: Option<String>,
     /// Which record, rule and range matched, for the evidence.
     pub detail: String,
 }
@@ -661,6 +666,7 @@ fn parse_record(line: &str, at: &str) -> Result<Option<(TraceRecord, Vec<String>
         let convs = f.get("conversations").and_then(|c| c.as_array());
         for c in convs.into_iter().flatten() {
             let conv = contributor_of(c.get("contributor"));
+            let url = str_field(c.get("url"));
             for g in c
                 .get("ranges")
                 .and_then(|r| r.as_array())
@@ -697,6 +703,7 @@ fn parse_record(line: &str, at: &str) -> Result<Option<(TraceRecord, Vec<String>
                     content_hash: str_field(g.get("content_hash")),
                     contributor,
                     model_id,
+                    conversation: url.clone(),
                 });
             }
         }
@@ -996,6 +1003,7 @@ mod tests {
             content_hash: Some(format!("murmur3:{h:x}")),
             contributor: Contributor::Ai,
             model_id: None,
+            conversation: None,
         };
         let lines = split_lines(text);
         let (a, b, how) = place(&g, Some(&lines)).expect("placed");
