@@ -113,9 +113,23 @@ pub fn scan_range_into(
     repo: &git::Repo,
     spec: &[String],
     table: &provenance::AgentTable,
-    sink: impl FnMut(provenance::scan::Rows) -> bool + Send,
+    mut sink: impl FnMut(provenance::scan::Rows) -> bool + Send,
 ) -> miette::Result<()> {
     let notes = notes_of(repo);
+    // Agent Trace records: read once per run, applied on the sink thread
+    // (a hash lookup per commit; nothing at all without a traces file).
+    let traces = provenance::agent_trace::load(repo, None);
+    let sink = move |mut rows: provenance::scan::Rows| {
+        if !traces.is_empty() {
+            for (c, p) in &mut rows {
+                let applied = traces.for_commit(&c.sha, &c.parents, c.author_time);
+                if let Some(s) = traces.summary(&applied) {
+                    provenance::agent_trace::apply(p, &s);
+                }
+            }
+        }
+        sink(rows)
+    };
     let mut revs = git::commits::RevList::start(repo, spec)?;
     let git_dir = repo.git2().path().to_path_buf();
     let read_error = std::sync::Mutex::new(None);
