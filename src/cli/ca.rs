@@ -189,9 +189,12 @@ fn records(
 }
 
 pub(crate) fn token(gh: &GhArgs) -> Option<String> {
-    std::env::var(&gh.token_env)
+    let t = std::env::var(&gh.token_env)
         .ok()
-        .filter(|t| !t.trim().is_empty())
+        .filter(|t| !t.trim().is_empty())?;
+    // Whatever its shape, the token in use is masked in every output.
+    crate::redact::register_secret(&t);
+    Some(t)
 }
 
 pub(crate) fn slug(gh: &GhArgs, repo: &crate::git::Repo) -> Result<RepoSlug, GithubError> {
@@ -225,6 +228,7 @@ pub(crate) fn client(gh: &GhArgs, token: Option<String>) -> Result<Client, Githu
     o.token_var = gh.token_env.clone();
     if gh.verbose {
         let log: Logger = Arc::new(|line: &str| {
+            let line = crate::redact::for_terminal(line, false);
             let _ = writeln!(std::io::stderr().lock(), "aeef: {line}");
         });
         o.log = Some(log);

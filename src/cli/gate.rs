@@ -50,15 +50,18 @@ pub struct Args {
 
 /// The change's base and head from a `pull_request` event payload.
 pub fn event_shas(path: &std::path::Path) -> miette::Result<Option<(String, String)>> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        miette::miette!(
-            code = "aeef::gate::event",
-            help = "GITHUB_EVENT_PATH is set by GitHub Actions; unset it outside a runner",
-            "cannot read the event payload {}: {e}",
-            path.display()
-        )
-    })?;
-    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+    // A regular file of bounded size: `/dev/zero` or a FIFO is refused
+    // before a byte is read (safe_fs).
+    let bytes =
+        crate::safe_fs::read_regular(path, crate::safe_fs::EVENT_MAX_BYTES).map_err(|r| {
+            miette::miette!(
+                code = "aeef::gate::event",
+                help = "GITHUB_EVENT_PATH is set by GitHub Actions to a JSON file; unset it outside a runner",
+                "{}",
+                r.describe(&format!("the event payload {}", path.display()))
+            )
+        })?;
+    let v: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
         miette::miette!(
             code = "aeef::gate::event",
             help = "the payload must be the JSON GitHub Actions wrote",

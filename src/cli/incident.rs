@@ -158,18 +158,16 @@ pub(crate) fn sources_for(
             s.insert(file.clone(), (*text).to_string());
         }
     }
+    // Other files (`.aeef.yml`) only from inside the work tree: a snippet
+    // never quotes a file outside the repository (safe_fs).
+    let jail = crate::safe_fs::Jail::new(root);
     for f in findings {
         if let Some(file) = &f.file
             && !s.contains_key(file)
+            && !Path::new(file).is_absolute()
+            && let Ok(b) = jail.read(&root.join(file), crate::safe_fs::RECORD_MAX_BYTES)
         {
-            let p = if Path::new(file).is_absolute() {
-                PathBuf::from(file)
-            } else {
-                root.join(file)
-            };
-            if let Ok(b) = std::fs::read(p) {
-                s.insert(file.clone(), String::from_utf8_lossy(&b).into_owned());
-            }
+            s.insert(file.clone(), String::from_utf8_lossy(&b).into_owned());
         }
     }
     s
@@ -206,7 +204,7 @@ pub(crate) fn refuse_unreadable(
     if ctx.format == Format::Json {
         print_report(ctx, &report, &sources)?;
     } else {
-        let mut err = std::io::stderr().lock();
+        let mut err = super::err(ctx.color);
         let _ = human::render(&report, &sources, ctx.color, &mut err);
     }
     Err(UsageError::new(

@@ -128,10 +128,13 @@ impl Report {
             .filter(|f| f.level == Level::Warn)
             .count()
     }
-    /// True when a finding says the input could not be read (`schema`), so
-    /// nothing could be decided and the command must exit 2.
+    /// True when a finding says the input could not be read (`schema`, or
+    /// `config` for `.aeef.yml`), so nothing could be decided and the
+    /// command must exit 2.
     pub fn undecidable(&self) -> bool {
-        self.findings.iter().any(|f| f.rule == "schema")
+        self.findings
+            .iter()
+            .any(|f| f.rule == "schema" || f.rule == crate::config::CONFIG_RULE)
     }
     /// Errors first, then by file, line, rule: stable output.
     pub fn sort(&mut self) {
