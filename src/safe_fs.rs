@@ -253,8 +253,6 @@ pub enum PathProblem {
     Nul,
     /// It exists and resolves outside the work tree (or into `.git`).
     LeadsOut,
-    /// It exists and is not a directory.
-    NotADirectory,
 }
 
 impl PathProblem {
@@ -268,15 +266,14 @@ impl PathProblem {
             PathProblem::LeadsOut => format!(
                 "`{key}: {v}` is (or lies under) a symlink that leads out of the repository"
             ),
-            PathProblem::NotADirectory => format!("`{key}: {v}` is not a directory"),
         }
     }
 }
 
 /// Checks a path from `.aeef.yml`: relative, `/`-separated, no `..`, no
-/// NUL, and, where it exists, a directory that resolves inside the work
-/// tree and outside the git directory. A missing path is not a problem
-/// here (reading commands decide what a missing folder means).
+/// NUL, and, where it exists, resolving inside the work tree and outside
+/// the git directory. A missing path, or a file where a folder should be,
+/// is not a problem here (reading commands report what they cannot read).
 pub fn check_configured_dir(jail: &Jail, value: &str) -> Result<(), PathProblem> {
     if value.contains('\0') {
         return Err(PathProblem::Nul);
@@ -295,7 +292,6 @@ pub fn check_configured_dir(jail: &Jail, value: &str) -> Result<(), PathProblem>
     }
     let full = jail.root().join(p);
     match jail.resolve(&full) {
-        Ok(real) if !real.is_dir() => Err(PathProblem::NotADirectory),
         Ok(_) | Err(Refusal::NotFound) => Ok(()),
         Err(Refusal::Outside { .. } | Refusal::InGitDir) => Err(PathProblem::LeadsOut),
         Err(_) => Ok(()),

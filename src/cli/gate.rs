@@ -229,6 +229,7 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     let ws = cli_incident::workspace(ctx)?;
     let now = args.now.unwrap_or_else(Utc::now);
     let (records, bad) = crate::incident::store::load_all(&ws.root, &ws.config);
+    cli_incident::note_missing_dir(ctx, &ws);
     let repo = ws.repo.as_ref();
 
     // The change under review, if any.

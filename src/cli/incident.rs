@@ -138,6 +138,15 @@ pub(crate) fn workspace(ctx: &Ctx) -> miette::Result<Workspace> {
     Ok(Workspace { root, repo, config })
 }
 
+/// Prints the "no incidents folder" note on stderr when the default folder
+/// does not exist (a configured one that is missing is a `config` finding).
+pub(crate) fn note_missing_dir(ctx: &Ctx, ws: &Workspace) {
+    if let Some(note) = store::missing_dir_note(&ws.root, &ws.config) {
+        let mut e = super::err(ctx.color);
+        let _ = writeln!(e, "{note}");
+    }
+}
+
 /// The text of every file the findings point into, for snippets.
 pub(crate) fn sources_for(
     root: &Path,
@@ -226,6 +235,7 @@ fn check(a: CheckArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     let ws = workspace(ctx)?;
     let base = ctx.dir.clone().unwrap_or_else(|| PathBuf::from("."));
     let (records, bad) = if a.paths.is_empty() {
+        note_missing_dir(ctx, &ws);
         store::load_all(&ws.root, &ws.config)
     } else {
         let mut files = Vec::new();
@@ -540,6 +550,31 @@ fn prefill(repo: &Repo, cfg: &Config, shas: &[String]) -> Prefill {
     p
 }
 
+/// The highest number of `year` any record file of `dir` has had in the
+/// history of every ref (`git log --all --name-only -- <dir>`), so a deleted
+/// record's id is never handed out again (DESIGN §3). 0 when git is not on
+/// PATH or the repository has no commits yet; the live files still count.
+fn highest_in_history(repo: &Repo, dir: &str, year: i32) -> u32 {
+    if !repo.has_git() {
+        return 0;
+    }
+    let mut cmd = repo.git();
+    // The folder name is a path, never pathspec magic.
+    cmd.env("GIT_LITERAL_PATHSPECS", "1").args([
+        "log",
+        "--all",
+        "--format=",
+        "--name-only",
+        "--no-renames",
+        "--",
+        dir,
+    ]);
+    match repo.run(&mut cmd) {
+        Ok(out) => create::highest_in_names(String::from_utf8_lossy(&out).lines(), year),
+        Err(_) => 0,
+    }
+}
+
 fn new(a: NewArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     ctx.require_format(&[Format::Human, Format::Json])?;
     if a.title.trim().is_empty() {
@@ -556,6 +591,13 @@ fn new(a: NewArgs, ctx: &Ctx) -> miette::Result<Outcome> {
             "run it inside the repository, or point at it with `-C DIR`",
         ))
     })?;
+    if repo.workdir().is_none() {
+        return Err(UsageError::new(
+            "this is a bare repository: `aeef incident new` writes the record into a work tree, and there is none",
+            "run it in a checkout of the repository (`git clone`, `git worktree add`) and commit the record",
+        )
+        .into());
+    }
     let mut shas = Vec::new();
     for c in &a.commits {
         shas.push(repo.resolve_commit(c)?);
@@ -616,7 +658,8 @@ fn new(a: NewArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     let schema_ref = create::relative_path(&ws.config.incidents_dir, create::SCHEMA_PATH);
     let dir = ws.root.join(&ws.config.incidents_dir);
     let render_err = std::cell::RefCell::new(None);
-    let (path, id) = create::create_record(&dir, detected_at.year(), |id| {
+    let floor = highest_in_history(repo, &ws.config.incidents_dir, detected_at.year());
+    let (path, id) = create::create_record_above(&dir, detected_at.year(), floor, |id| {
         let mut inc = template.clone();
         inc.id = id.to_string();
         create::render_new(&inc, &schema_ref).unwrap_or_else(|e| {

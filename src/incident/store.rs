@@ -175,7 +175,30 @@ pub fn scan_dir(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<Finding>) {
 pub fn load_all(root: &Path, cfg: &Config) -> (Vec<LoadedIncident>, Vec<Finding>) {
     let dir = root.join(&cfg.incidents_dir);
     let (files, mut unseen) = scan_dir(root, &dir);
-    if files.is_empty()
+    let configured = cfg.positions.of("incidents_dir");
+    if let Ok(m) = std::fs::metadata(&dir)
+        && !m.is_dir()
+    {
+        let mut f = Finding::new(
+            if configured.is_some() {
+                crate::config::CONFIG_RULE
+            } else {
+                SCHEMA_RULE
+            },
+            Level::Error,
+            format!(
+                "the incidents folder `{}` is a {}, not a folder",
+                crate::redact::escape_controls(&cfg.incidents_dir),
+                crate::safe_fs::kind_of(&m)
+            ),
+        )
+        .help("records live in a folder, one YAML file per incident; move this entry aside");
+        f = match configured {
+            Some((line, column)) => f.file(crate::config::FILE_NAME).at(line, column),
+            None => f.file(cfg.incidents_dir.clone()),
+        };
+        unseen.push(f);
+    } else if files.is_empty()
         && unseen.is_empty()
         && !dir.is_dir()
         && let Some((line, column)) = cfg.positions.of("incidents_dir")
@@ -204,7 +227,21 @@ pub fn load_all(root: &Path, cfg: &Config) -> (Vec<LoadedIncident>, Vec<Finding>
 /// True when the incidents folder is the default one (not set in
 /// `.aeef.yml`) and does not exist: a note for the user, not an error.
 pub fn missing_default_dir(root: &Path, cfg: &Config) -> bool {
-    cfg.positions.of("incidents_dir").is_none() && !root.join(&cfg.incidents_dir).exists()
+    cfg.positions.of("incidents_dir").is_none()
+        && std::fs::symlink_metadata(root.join(&cfg.incidents_dir)).is_err()
+}
+
+/// The note a reading command prints on stderr when
+/// [`missing_default_dir`] holds (DESIGN §5: finding no incidents folder is
+/// a note, not a silent pass).
+pub fn missing_dir_note(root: &Path, cfg: &Config) -> Option<String> {
+    missing_default_dir(root, cfg).then(|| {
+        format!(
+            "note: no incidents folder ({}/) in {}: no incident records were read",
+            cfg.incidents_dir,
+            root.display()
+        )
+    })
 }
 
 /// `path` relative to `root`, `/`-separated (as given when outside).
