@@ -224,6 +224,36 @@ fn incidents_dir_leading_out_of_the_repository_is_refused() {
     }
 }
 
+/// Why: `incident new` writes `.aeef/incident.schema.json` beside the
+/// record; a `.aeef` symlinked out of the repository must not receive it.
+#[test]
+fn incident_new_never_writes_through_a_symlinked_schema_folder() {
+    let outside = tempfile::tempdir().unwrap();
+    let r = repo_with_record();
+    symlink(outside.path(), r.path().join(".aeef")).unwrap();
+    let o = aeef(
+        r.path(),
+        &[
+            "incident",
+            "new",
+            "--commit",
+            "HEAD",
+            "--severity",
+            "SEV-3",
+            "--title",
+            "x",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", all_output(&o));
+    assert!(
+        stderr(&o).contains("leads out of the repository"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+    assert!(!r.path().join("incidents/INC-2026-002.yaml").exists());
+}
+
 // ---- item 5: records aeef cannot see -------------------------------------
 
 /// Why: symlinked records, FIFOs, directories named `*.yaml` and upper-case
@@ -257,6 +287,15 @@ fn records_aeef_cannot_read_are_findings_never_a_silent_pass() {
         for args in [
             vec!["gate", "--offline", "--now", NOW, "--format", "json"],
             vec!["incident", "check", "--now", NOW, "--format", "json"],
+            vec![
+                "incident",
+                "check",
+                "incidents",
+                "--now",
+                NOW,
+                "--format",
+                "json",
+            ],
         ] {
             let o = aeef_within(r.path(), &args, &[], Duration::from_secs(20));
             assert_eq!(

@@ -16,6 +16,7 @@ use crate::incident::{
     create, policy,
 };
 use crate::provenance::HumanModifications;
+use crate::safe_fs::Refusal;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -238,35 +239,30 @@ fn check(a: CheckArgs, ctx: &Ctx) -> miette::Result<Outcome> {
         note_missing_dir(ctx, &ws);
         store::load_all(&ws.root, &ws.config)
     } else {
+        // Paths named on the command line are the user's choice; what a
+        // named folder holds is walked like the incidents folder, so
+        // nothing in it is skipped silently (store::scan_dir).
+        let root = ws.root.canonicalize().unwrap_or_else(|_| ws.root.clone());
         let mut files = Vec::new();
+        let mut unseen = Vec::new();
         for p in &a.paths {
             let p = if p.is_absolute() {
                 p.clone()
             } else {
                 base.join(p)
             };
+            let p = p.canonicalize().unwrap_or(p);
             if p.is_dir() {
-                let mut v: Vec<PathBuf> = walkdir::WalkDir::new(&p)
-                    .into_iter()
-                    .filter_map(Result::ok)
-                    .filter(|e| e.file_type().is_file())
-                    .map(|e| e.into_path())
-                    .filter(|p| {
-                        matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
-                    })
-                    .collect();
-                v.sort();
-                files.extend(v);
+                let (f, b) = store::scan_dir(&root, &p);
+                files.extend(f);
+                unseen.extend(b);
             } else {
                 files.push(p);
             }
         }
-        let root = ws.root.canonicalize().unwrap_or_else(|_| ws.root.clone());
-        let files: Vec<PathBuf> = files
-            .into_iter()
-            .map(|f| f.canonicalize().unwrap_or(f))
-            .collect();
-        store::load_paths(&root, &files)
+        let (records, mut bad) = store::load_paths(&root, &files);
+        bad.extend(unseen);
+        (records, bad)
     };
     let repo = ws.repo.as_ref();
     // Records often name the same commits: ask git once per id.
@@ -642,8 +638,19 @@ fn new(a: NewArgs, ctx: &Ctx) -> miette::Result<Outcome> {
         lessons_learned: Vec::new(),
         metrics: None,
     };
-    // The `$schema` line must point at a file that exists.
+    // The `$schema` line must point at a file that exists; `.aeef/` must not
+    // be a symlink leading out of the repository (safe_fs).
     let schema_file = ws.root.join(create::SCHEMA_PATH);
+    let jail = crate::safe_fs::Jail::new(&ws.root);
+    for p in [ws.root.join(".aeef"), schema_file.clone()] {
+        if let Err(r @ (Refusal::Outside { .. } | Refusal::InGitDir)) = jail.resolve(&p) {
+            return Err(UsageError::new(
+                r.describe(&store::relative(&ws.root, &p)),
+                "replace the symlink with a folder of the repository; aeef never writes outside the work tree",
+            )
+            .into());
+        }
+    }
     if !schema_file.exists() {
         if let Some(parent) = schema_file.parent() {
             std::fs::create_dir_all(parent)
