@@ -400,6 +400,36 @@ fn config_that_is_a_fifo_or_too_large_is_refused_without_blocking() {
     assert!(stderr(&o).contains("limit 1.0 MiB"), "{}", stderr(&o));
 }
 
+/// Why: a record is read whole into memory; one past the 4 MiB limit is a
+/// `schema` finding naming the limit, not an allocation without bound.
+#[test]
+fn a_record_past_the_size_limit_is_a_schema_finding() {
+    let r = repo_with_record();
+    let mut big = record("INC-2026-002");
+    big.push_str("lessons_learned:\n");
+    while big.len() <= aeef::safe_fs::RECORD_MAX_BYTES as usize {
+        big.push_str("  - padding padding padding padding padding padding padding padding\n");
+    }
+    std::fs::write(r.path().join("incidents/INC-2026-002.yaml"), big).unwrap();
+    let o = aeef(
+        r.path(),
+        &["incident", "check", "--now", NOW, "--format", "json"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let f = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["file"] == "incidents/INC-2026-002.yaml")
+        .unwrap_or_else(|| panic!("no finding for the large record: {doc:#}"));
+    assert_eq!(f["rule"], "schema", "{doc:#}");
+    assert!(
+        f["message"].as_str().unwrap().contains("limit 4.0 MiB"),
+        "{doc:#}"
+    );
+}
+
 /// Why: `GITHUB_EVENT_PATH=/dev/zero` grew to 24 GB; a FIFO would block.
 /// The payload is read only as a regular file of at most 25 MiB.
 #[test]
