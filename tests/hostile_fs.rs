@@ -306,6 +306,7 @@ fn records_aeef_cannot_read_are_findings_never_a_silent_pass() {
             );
             let doc: serde_json::Value =
                 serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&o)));
+            assert_eq!(doc["verdict"], "error", "exit 2 decided nothing: {doc:#}");
             let findings = doc["findings"].as_array().unwrap();
             assert!(
                 findings.iter().any(|f| f["rule"] == "schema"

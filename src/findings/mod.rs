@@ -160,10 +160,17 @@ impl Report {
 }
 
 /// The JSON document of DESIGN §8 (`gate`, `incident check`, `audit`).
+/// The verdict is `error` when a record or the config could not be read
+/// (the command exits 2: nothing was decided), else `pass` or `fail`.
 pub fn to_json(report: &Report) -> serde_json::Value {
+    let verdict = if report.undecidable() {
+        serde_json::json!("error")
+    } else {
+        serde_json::json!(report.verdict())
+    };
     serde_json::json!({
         "schema_version": 1,
-        "verdict": report.verdict(),
+        "verdict": verdict,
         "findings": report.findings,
     })
 }
