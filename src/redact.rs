@@ -238,6 +238,8 @@ pub struct Guard<W: Write> {
 }
 
 impl<W: Write> Guard<W> {
+    /// Wraps `inner`; what is written comes out line by line, masked (and
+    /// escaped, per `mode`).
     pub fn new(inner: W, mode: Mode) -> Self {
         Guard {
             inner,

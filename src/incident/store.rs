@@ -789,6 +789,26 @@ mod tests {
     }
 
     #[test]
+    fn yaml_library_wording_never_reaches_the_user() {
+        // Why: serde-saphyr says "set DuplicateKeyPolicy in Options" and
+        // "use from_str_multiple"; a record's author needs the file's terms.
+        for (src, says) in [
+            (format!("{HEAD}title: again\n"), "appears twice"),
+            (
+                format!("{HEAD}detected_at: 2026-01-01T00:00:00Z\n---\nid: INC-2026-002\n"),
+                "more than one YAML document",
+            ),
+        ] {
+            let f = err(&src);
+            let text = format!("{} {}", f.message, f.help.as_deref().unwrap_or(""));
+            assert!(text.contains(says), "{text}");
+            for internal in ["DuplicateKeyPolicy", "Options", "from_str", "budget"] {
+                assert!(!text.contains(internal), "{internal}: {text}");
+            }
+        }
+    }
+
+    #[test]
     fn timestamp_without_zone_is_refused() {
         let f = err(&format!("{HEAD}detected_at: 2026-01-01T10:00:00\n"));
         assert_eq!((f.line, f.column), (Some(5), Some(14)));
