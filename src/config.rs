@@ -98,7 +98,7 @@ impl Config {
 }
 
 /// `.aeef.yml` could not be used. `code` is stable
-/// (`aeef::config::syntax`, `aeef::config::unreadable`,
+/// (`aeef::config::invalid`, `aeef::config::unreadable`,
 /// `aeef::config::path_outside`, …); the span points at the key or value.
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
