@@ -326,15 +326,46 @@ fn an_unreadable_incidents_folder_is_a_finding() {
     std::fs::create_dir(&sub).unwrap();
     std::fs::write(sub.join("INC-2025-001.yaml"), record("INC-2025-001")).unwrap();
     std::fs::set_permissions(&sub, std::fs::Permissions::from_mode(0o000)).unwrap();
-    let readable = std::fs::read_dir(&sub).is_ok();
-    let o = aeef(r.path(), &["gate", "--offline", "--now", NOW]);
+    let o = if std::fs::read_dir(&sub).is_ok() {
+        // Root reads through permissions: run aeef as `nobody` instead, on
+        // a repository nobody owns (git refuses repositories of others).
+        let chown = Command::new("chown")
+            .args(["-R", "65534:65534"])
+            .arg(r.path())
+            .status()
+            .expect("chown runs");
+        assert!(chown.success());
+        let mut dir = r.path().to_path_buf();
+        while let Some(parent) = dir.parent() {
+            // The temp directory itself must be traversable.
+            if parent == Path::new("/") {
+                break;
+            }
+            let _ = std::fs::set_permissions(
+                &dir,
+                std::fs::Permissions::from_mode(
+                    std::fs::metadata(&dir).unwrap().permissions().mode() | 0o011,
+                ),
+            );
+            dir = parent.to_path_buf();
+        }
+        Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_aeef"))
+            .args(["gate", "--offline", "--now", NOW])
+            .current_dir(r.path())
+            .env_remove("GITHUB_TOKEN")
+            .env_remove("GITHUB_EVENT_PATH")
+            .env("HOME", r.path())
+            .env("NO_COLOR", "1")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .stdin(Stdio::null())
+            .output()
+            .expect("setpriv runs")
+    } else {
+        aeef(r.path(), &["gate", "--offline", "--now", NOW])
+    };
     std::fs::set_permissions(&sub, std::fs::Permissions::from_mode(0o755)).unwrap();
-    if readable {
-        // Running as root: permissions do not stop reads, so the record is
-        // read normally and the gate decides on it.
-        assert_ne!(o.status.code(), Some(101), "{}", all_output(&o));
-        return;
-    }
     assert_eq!(o.status.code(), Some(2), "{}", all_output(&o));
     assert!(
         all_output(&o).contains("cannot list incidents/2025"),
