@@ -116,6 +116,36 @@ fn config_symlinked_to_proc_environ_prints_no_token_in_any_command() {
     }
 }
 
+/// Why: naming a record on the command line must not let a committed
+/// symlink in the incidents folder lead the read out of the repository.
+#[test]
+fn a_symlinked_record_named_on_the_command_line_is_not_followed_out() {
+    let r = repo_with_record();
+    symlink(
+        "/proc/self/environ",
+        r.path().join("incidents/INC-2026-002.yaml"),
+    )
+    .unwrap();
+    let o = aeef_env(
+        r.path(),
+        &[
+            "incident",
+            "check",
+            "incidents/INC-2026-002.yaml",
+            "--now",
+            NOW,
+        ],
+        &[("AEEF_CANARY", CANARY)],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", all_output(&o));
+    assert!(!all_output(&o).contains(CANARY), "{}", all_output(&o));
+    assert!(
+        all_output(&o).contains("leads out of the repository"),
+        "{}",
+        all_output(&o)
+    );
+}
+
 /// Why: a symlink into the git directory (`.git/config` holds remote URLs
 /// and, after actions/checkout, an `AUTHORIZATION` header) is not committed
 /// content and must not be quoted either.

@@ -251,7 +251,16 @@ fn check(a: CheckArgs, ctx: &Ctx) -> miette::Result<Outcome> {
             } else {
                 base.join(p)
             };
-            let p = p.canonicalize().unwrap_or(p);
+            // Resolve the folders on the way but not the file itself: a
+            // record that is a symlink inside the repository is then read
+            // through the work tree's rules (never followed out of it).
+            let p = match (p.parent(), p.file_name()) {
+                (Some(dir), Some(name)) if !p.is_dir() => dir
+                    .canonicalize()
+                    .map(|d| d.join(name))
+                    .unwrap_or_else(|_| p.clone()),
+                _ => p.canonicalize().unwrap_or(p),
+            };
             if p.is_dir() {
                 let (f, b) = store::scan_dir(&root, &p);
                 files.extend(f);
