@@ -65,15 +65,18 @@ pub struct EventPullRequest {
 
 /// Reads the pull request of an event payload; `None` for other events.
 pub fn event_pull_request(path: &std::path::Path) -> miette::Result<Option<EventPullRequest>> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        miette::miette!(
-            code = "aeef::gate::event",
-            help = "GITHUB_EVENT_PATH is set by GitHub Actions; unset it outside a runner",
-            "cannot read the event payload {}: {e}",
-            path.display()
-        )
-    })?;
-    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+    // A regular file of bounded size: `/dev/zero` or a FIFO is refused
+    // before a byte is read (safe_fs).
+    let bytes =
+        crate::safe_fs::read_regular(path, crate::safe_fs::EVENT_MAX_BYTES).map_err(|r| {
+            miette::miette!(
+                code = "aeef::gate::event",
+                help = "GITHUB_EVENT_PATH is set by GitHub Actions to a JSON file; unset it outside a runner",
+                "{}",
+                r.describe(&format!("the event payload {}", path.display()))
+            )
+        })?;
+    let v: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
         miette::miette!(
             code = "aeef::gate::event",
             help = "the payload must be the JSON GitHub Actions wrote",
@@ -259,6 +262,7 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     let ws = cli_incident::workspace(ctx)?;
     let now = args.now.unwrap_or_else(Utc::now);
     let (records, bad) = crate::incident::store::load_all(&ws.root, &ws.config);
+    cli_incident::note_missing_dir(ctx, &ws);
     let repo = ws.repo.as_ref();
 
     // The change under review, if any.

@@ -133,10 +133,13 @@ impl Report {
             .filter(|f| f.level == Level::Warn)
             .count()
     }
-    /// True when a finding says the input could not be read (`schema`), so
-    /// nothing could be decided and the command must exit 2.
+    /// True when a finding says the input could not be read (`schema`, or
+    /// `config` for `.aeef.yml`), so nothing could be decided and the
+    /// command must exit 2.
     pub fn undecidable(&self) -> bool {
-        self.findings.iter().any(|f| f.rule == "schema")
+        self.findings
+            .iter()
+            .any(|f| f.rule == "schema" || f.rule == crate::config::CONFIG_RULE)
     }
     /// Errors first, then by file, line, rule: stable output.
     pub fn sort(&mut self) {
@@ -162,10 +165,17 @@ impl Report {
 }
 
 /// The JSON document of DESIGN §8 (`gate`, `incident check`, `audit`).
+/// The verdict is `error` when a record or the config could not be read
+/// (the command exits 2: nothing was decided), else `pass` or `fail`.
 pub fn to_json(report: &Report) -> serde_json::Value {
+    let verdict = if report.undecidable() {
+        serde_json::json!("error")
+    } else {
+        serde_json::json!(report.verdict())
+    };
     serde_json::json!({
         "schema_version": 1,
-        "verdict": report.verdict(),
+        "verdict": verdict,
         "findings": report.findings,
     })
 }

@@ -32,6 +32,13 @@ pub const RULES: &[Rule] = &[
         help: "Fix the record at the reported line and column; editors validate it against schemas/incident.schema.json through the yaml-language-server line.",
     },
     Rule {
+        id: "config",
+        default_level: Level::Error,
+        short: "`.aeef.yml` cannot be used.",
+        full: "The config cannot be read (a symlink out of the repository, not a regular file, too large, invalid YAML) or a value is refused (a configured path outside the repository, a configured incidents folder that does not exist). Nothing can be decided, so the command exits 2.",
+        help: "Fix `.aeef.yml` at the reported line and column; schemas/config.schema.json describes every key.",
+    },
+    Rule {
         id: "unknown-commit",
         default_level: Level::Error,
         short: "A faulty commit of an incident is not in the repository.",
