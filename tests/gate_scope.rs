@@ -389,3 +389,64 @@ faulty_commits: [{short}]
     let v = json(&o);
     assert_eq!(v["sla_compliance"]["mitigate"], 1.0, "{v:#}");
 }
+
+/// Issue 11.5: a bare repository has no work tree; the gate used to read
+/// nothing, find 0 records and pass. Every reading command now reads the
+/// records from the tree of HEAD (or `--rev`) and says which revision.
+#[test]
+fn a_bare_repository_reads_records_from_head_and_fails_closed() {
+    let (r, _, _) = repo_with_record(OPEN_ACTIONS);
+    let bare = tempfile::tempdir().unwrap();
+    let dst = bare.path().join("repo.git");
+    common::git_in(
+        bare.path(),
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            r.path().to_str().unwrap(),
+            dst.to_str().unwrap(),
+        ],
+    );
+    let now = "2026-12-22T09:00:00Z";
+    let o = aeef(
+        &dst,
+        &["gate", "--offline", "--format", "json", "--now", now],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(findings(&json(&o), "ca-unverified-overdue").len(), 2);
+    assert!(
+        stderr(&o).contains("from the tree of HEAD"),
+        "{}",
+        stderr(&o)
+    );
+    let o = aeef(
+        &dst,
+        &["incident", "check", "--format", "json", "--now", now],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let o = aeef(
+        &dst,
+        &["incident", "list", "--format", "json", "--now", now],
+    );
+    assert!(stdout(&o).contains("INC-2026-001"), "{}", stdout(&o));
+
+    // `--rev` in a work tree: the records of an older revision.
+    let mut r = r;
+    let before = r.head();
+    r.remove("incidents/INC-2026-001.yaml");
+    r.commit("Drop the record");
+    let o = aeef(
+        r.path(),
+        &["incident", "list", "--format", "json", "--now", now],
+    );
+    assert!(!stdout(&o).contains("INC-2026-001"));
+    let o = aeef(
+        r.path(),
+        &[
+            "--rev", &before, "incident", "list", "--format", "json", "--now", now,
+        ],
+    );
+    assert!(stdout(&o).contains("INC-2026-001"), "{}", stdout(&o));
+    assert!(stderr(&o).contains(&before[..12]), "{}", stderr(&o));
+}

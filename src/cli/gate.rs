@@ -261,7 +261,7 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     ca::check_token_env(&args.gh)?;
     let ws = cli_incident::workspace(ctx)?;
     let now = args.now.unwrap_or_else(Utc::now);
-    let (records, bad) = crate::incident::store::load_all(&ws.root, &ws.config);
+    let (records, bad) = ws.records()?;
     cli_incident::note_missing_dir(ctx, &ws);
     let repo = ws.repo.as_ref();
 

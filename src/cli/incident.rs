@@ -121,6 +121,38 @@ pub(crate) struct Workspace {
     pub root: PathBuf,
     pub repo: Option<Repo>,
     pub config: Config,
+    /// The revision whose tree holds the records (DESIGN §5): `--rev`, or
+    /// HEAD in a bare repository; `None` reads the work tree.
+    pub rev: Option<(String, git2::Oid)>,
+}
+
+impl Workspace {
+    /// Every record, from the work tree or from the tree of [`Self::rev`],
+    /// with the findings about what could not be read. Reading from a
+    /// revision says so on stderr, naming it.
+    pub fn records(&self) -> miette::Result<(Vec<LoadedIncident>, Vec<Finding>)> {
+        match (&self.rev, &self.repo) {
+            (Some((name, oid)), Some(repo)) => {
+                let (ok, bad) = store::load_from_tree(repo.git2(), *oid, &self.config)
+                    .map_err(crate::error::GitError::from)?;
+                let short = &oid.to_string()[..12];
+                let mut e = super::err(false);
+                let _ = writeln!(
+                    e,
+                    "note: reading incident records from the tree of {name} ({short}), not a work tree"
+                );
+                if ok.is_empty() && bad.is_empty() {
+                    let _ = writeln!(
+                        e,
+                        "note: no incidents folder ({}/) at {name}: no incident records were read",
+                        self.config.incidents_dir
+                    );
+                }
+                Ok((ok, bad))
+            }
+            _ => Ok(store::load_all(&self.root, &self.config)),
+        }
+    }
 }
 
 pub(crate) fn workspace(ctx: &Ctx) -> miette::Result<Workspace> {
@@ -135,13 +167,83 @@ pub(crate) fn workspace(ctx: &Ctx) -> miette::Result<Workspace> {
         .as_ref()
         .and_then(|r| r.workdir().map(Path::to_path_buf))
         .unwrap_or_else(|| base.clone());
-    let config = Config::load(&root).map_err(|e| miette::Report::new(*e))?;
-    Ok(Workspace { root, repo, config })
+    // No work tree (a bare repository) or `--rev`: records at a revision.
+    let rev_name = match (&ctx.rev, &repo) {
+        (Some(r), _) => Some(r.clone()),
+        (None, Some(r)) if r.workdir().is_none() => Some("HEAD".to_string()),
+        _ => None,
+    };
+    let rev = match (rev_name, &repo) {
+        (Some(name), Some(r)) => {
+            let sha = r.resolve_commit(&name)?;
+            Some((
+                name,
+                git2::Oid::from_str(&sha).map_err(crate::error::GitError::from)?,
+            ))
+        }
+        (Some(_), None) => {
+            return Err(crate::error::UsageError::new(
+                "--rev needs a git repository",
+                "run aeef inside the repository, or point -C at it",
+            )
+            .into());
+        }
+        _ => None,
+    };
+    let config = match (&rev, &repo) {
+        (Some((_, oid)), Some(r)) => config_at(r, *oid)?,
+        _ => Config::load(&root).map_err(|e| miette::Report::new(*e))?,
+    };
+    Ok(Workspace {
+        root,
+        repo,
+        config,
+        rev,
+    })
+}
+
+/// `.aeef.yml` from the tree of `commit` (the defaults when absent).
+fn config_at(repo: &Repo, commit: git2::Oid) -> miette::Result<Config> {
+    let r = repo.git2();
+    let tree = r
+        .find_commit(commit)
+        .and_then(|c| c.tree())
+        .map_err(crate::error::GitError::from)?;
+    let Ok(entry) = tree.get_path(Path::new(crate::config::FILE_NAME)) else {
+        return Ok(Config::default());
+    };
+    let blob = match r.find_blob(entry.id()) {
+        Ok(b) if entry.filemode() != 0o120000 => b,
+        _ => {
+            return Err(crate::error::UsageError::new(
+                format!(
+                    "{} at this revision is not a regular file",
+                    crate::config::FILE_NAME
+                ),
+                "commit .aeef.yml as a regular file",
+            )
+            .into());
+        }
+    };
+    if blob.size() as u64 > crate::safe_fs::CONFIG_MAX_BYTES {
+        return Err(crate::error::UsageError::new(
+            format!(
+                "{} at this revision is larger than 1 MiB",
+                crate::config::FILE_NAME
+            ),
+            "keep .aeef.yml small: rules, agents, grace and waivers",
+        )
+        .into());
+    }
+    Config::parse(blob.content()).map_err(|e| miette::Report::new(*e))
 }
 
 /// Prints the "no incidents folder" note on stderr when the default folder
 /// does not exist (a configured one that is missing is a `config` finding).
 pub(crate) fn note_missing_dir(ctx: &Ctx, ws: &Workspace) {
+    if ws.rev.is_some() {
+        return; // `Workspace::records` says it for a revision.
+    }
     if let Some(note) = store::missing_dir_note(&ws.root, &ws.config) {
         let mut e = super::err(ctx.color);
         let _ = writeln!(e, "{note}");
@@ -237,7 +339,7 @@ fn check(a: CheckArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     let base = ctx.dir.clone().unwrap_or_else(|| PathBuf::from("."));
     let (records, bad) = if a.paths.is_empty() {
         note_missing_dir(ctx, &ws);
-        store::load_all(&ws.root, &ws.config)
+        ws.records()?
     } else {
         // Paths named on the command line are the user's choice; what a
         // named folder holds is walked like the incidents folder, so
@@ -338,7 +440,7 @@ fn origin_of(inc: &Incident) -> Option<Origin> {
 fn list(a: ListArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     ctx.require_format(&[Format::Human, Format::Json])?;
     let ws = workspace(ctx)?;
-    let (mut records, bad) = store::load_all(&ws.root, &ws.config);
+    let (mut records, bad) = ws.records()?;
     if !bad.is_empty() {
         return refuse_unreadable(ctx, &ws.root, &records, bad);
     }
@@ -427,7 +529,7 @@ fn status_str(s: Status) -> &'static str {
 /// Loads every record and finds `id` (exit 2 when a record cannot be read
 /// or the id is unknown).
 pub(crate) fn find_incident(ctx: &Ctx, ws: &Workspace, id: &str) -> miette::Result<LoadedIncident> {
-    let (records, bad) = store::load_all(&ws.root, &ws.config);
+    let (records, bad) = ws.records()?;
     if !bad.is_empty() {
         refuse_unreadable(ctx, &ws.root, &records, bad)?;
     }

@@ -43,6 +43,11 @@ pub struct Cli {
     #[arg(long, value_enum, global = true, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
+    /// Read incident records and `.aeef.yml` from the tree of this revision
+    /// instead of the work tree (the default in a bare repository: HEAD).
+    #[arg(long, value_name = "REV", global = true)]
+    pub rev: Option<String>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -109,6 +114,8 @@ pub struct Ctx {
     pub dir: Option<PathBuf>,
     pub format: Format,
     pub color: bool,
+    /// `--rev`: records and config from this revision's tree.
+    pub rev: Option<String>,
 }
 
 impl Ctx {
@@ -158,6 +165,7 @@ pub fn main() -> ExitCode {
         dir: cli.dir.clone(),
         format: cli.format,
         color: color_enabled(cli.color),
+        rev: cli.rev.clone(),
     };
     let color = ctx.color;
     miette::set_hook(Box::new(move |_| {

@@ -224,6 +224,101 @@ pub fn load_all(root: &Path, cfg: &Config) -> (Vec<LoadedIncident>, Vec<Finding>
     (ok, bad)
 }
 
+/// Loads the records from the tree of commit `rev` instead of the work
+/// tree (DESIGN §5, records at a revision): what a bare repository, or
+/// `--rev REV`, holds. The same rules as [`load_all`]: every blob under
+/// `incidents_dir` named `*.yaml`/`*.yml` is parsed as a record; a symlink,
+/// a submodule, an upper-case `*.YAML` or a blob over the record size limit
+/// is a `schema` finding, never a silent skip. A folder the tree lacks
+/// yields no records (the caller prints the note); a configured one is a
+/// `config` finding, as in the work tree.
+pub fn load_from_tree(
+    repo: &git2::Repository,
+    commit: git2::Oid,
+    cfg: &Config,
+) -> Result<(Vec<LoadedIncident>, Vec<Finding>), git2::Error> {
+    let tree = repo.find_commit(commit)?.tree()?;
+    let dir = cfg.incidents_dir.trim_end_matches('/');
+    let mut ok = Vec::new();
+    let mut bad = Vec::new();
+    let sub = match tree.get_path(Path::new(dir)) {
+        Ok(e) if e.kind() == Some(git2::ObjectType::Tree) => repo.find_tree(e.id())?,
+        Ok(_) | Err(_) => {
+            if let Some((line, column)) = cfg.positions.of("incidents_dir") {
+                bad.push(
+                    Finding::new(
+                        crate::config::CONFIG_RULE,
+                        Level::Error,
+                        format!(
+                            "the configured incidents_dir `{}` is not a folder in the tree of {}",
+                            crate::redact::escape_controls(&cfg.incidents_dir),
+                            &commit.to_string()[..12]
+                        ),
+                    )
+                    .file(crate::config::FILE_NAME)
+                    .at(line, column)
+                    .help("correct `incidents_dir` in .aeef.yml; nothing was checked"),
+                );
+            }
+            return Ok((ok, bad));
+        }
+    };
+    let mut entries: Vec<(String, git2::Oid, i32)> = Vec::new();
+    sub.walk(git2::TreeWalkMode::PreOrder, |parent, e| {
+        if let Ok(name) = e.name() {
+            let rel = format!("{dir}/{parent}{name}");
+            if e.kind() != Some(git2::ObjectType::Tree) && record_extension(name).is_some() {
+                entries.push((rel, e.id(), e.filemode()));
+            }
+        }
+        git2::TreeWalkResult::Ok
+    })?;
+    entries.sort();
+    for (rel, oid, mode) in entries {
+        let name = rel.rsplit('/').next().unwrap_or(&rel);
+        let lower_ok = name.ends_with(".yaml") || name.ends_with(".yml");
+        let problem = if mode == 0o120000 {
+            Some("is a symlink; records are never read through links")
+        } else if mode == 0o160000 {
+            Some("is a submodule, not a record")
+        } else if !lower_ok {
+            Some("has an upper-case extension; name records `*.yaml`")
+        } else {
+            None
+        };
+        if let Some(p) = problem {
+            bad.push(
+                Finding::new(SCHEMA_RULE, Level::Error, format!("{rel} {p}"))
+                    .file(rel.clone())
+                    .help("make it a regular `*.yaml` file in the incidents folder"),
+            );
+            continue;
+        }
+        let blob = repo.find_blob(oid)?;
+        if blob.size() as u64 > crate::safe_fs::RECORD_MAX_BYTES {
+            bad.push(
+                Finding::new(
+                    SCHEMA_RULE,
+                    Level::Error,
+                    format!(
+                        "{rel} is larger than a record may be ({} bytes)",
+                        blob.size()
+                    ),
+                )
+                .file(rel.clone())
+                .help("a record is a few kB of YAML; split attachments out of it"),
+            );
+            continue;
+        }
+        match parse_record(&rel, blob.content()) {
+            Ok(r) => ok.push(r),
+            Err(f) => bad.push(*f),
+        }
+    }
+    bad.extend(duplicate_ids(&ok));
+    Ok((ok, bad))
+}
+
 /// True when the incidents folder is the default one (not set in
 /// `.aeef.yml`) and does not exist: a note for the user, not an error.
 pub fn missing_default_dir(root: &Path, cfg: &Config) -> bool {
