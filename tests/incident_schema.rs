@@ -119,3 +119,21 @@ fn the_config_schema_accepts_what_init_writes_and_rejects_unknown_rules() {
     assert!(!v.is_valid(&bad_level));
     assert!(aeef::config::Config::parse(b"rules: {ca-categories: loud}\n").is_err());
 }
+
+// Guards "one truth" for rule ids: every rule of the catalogue (incident,
+// gate and audit rules, `audit-unreadable` included) can be set in
+// `.aeef.yml` by both the loader and the schema editors validate with.
+#[test]
+fn the_config_schema_names_every_rule_of_the_catalogue() {
+    let v = validator("config.schema.json");
+    for r in aeef::findings::rules::RULES {
+        let cfg = serde_json::json!({"rules": {r.id: "warn"}});
+        assert_eq!(errors(&v, &cfg), Vec::<String>::new(), "{}", r.id);
+        let yaml = format!("rules: {{{}: warn}}\n", r.id);
+        assert!(
+            aeef::config::Config::parse(yaml.as_bytes()).is_ok(),
+            "{}",
+            r.id
+        );
+    }
+}
