@@ -6,7 +6,7 @@
 //! leave every other byte as it was.
 use std::path::{Path, PathBuf};
 
-use aeef::github::file::{same_record_plus_issue, set_issue};
+use aeef::github::file::{key_line, same_record_plus_issue, set_issue};
 use aeef::incident::store::parse_record;
 use aeef::incident::yaml::{self, KeyIndex};
 use serde_json::Value;
@@ -118,6 +118,7 @@ fn write_and_check(name: &str, text: &str, ca: &str, n: u64) -> String {
 fn issue_write_back_round_trips_every_fixture_in_every_style() {
     let mut written = 0;
     let mut unreadable = 0;
+    let mut verified_lines = 0;
     for f in fixtures() {
         let bytes = std::fs::read(&f).unwrap();
         let Ok(rec) = parse_record("x.yaml", &bytes) else {
@@ -136,6 +137,19 @@ fn issue_write_back_round_trips_every_fixture_in_every_style() {
                 "{name}: style changed the record"
             );
             for (k, ca) in rec.incident.corrective_actions.iter().enumerate() {
+                // Offline verification blames the `verified_by` line: it is
+                // found in every style, at the line that holds the key.
+                if ca.verified_by.is_some() {
+                    let l = key_line(&text, &ca.id, "verified_by")
+                        .unwrap_or_else(|| panic!("{name} {}: no verified_by line", ca.id));
+                    let line = text.split('\n').nth(l).unwrap_or("");
+                    assert!(
+                        line.contains("verified_by"),
+                        "{name} {}: line {l} is `{line}`",
+                        ca.id
+                    );
+                    verified_lines += 1;
+                }
                 let n = 400 + k as u64;
                 let once = write_and_check(&name, &text, &ca.id, n);
                 let twice = write_and_check(&format!("{name} again"), &once, &ca.id, n + 100);
@@ -150,4 +164,8 @@ fn issue_write_back_round_trips_every_fixture_in_every_style() {
     }
     assert!(written >= 100, "only {written} write-backs exercised");
     assert!(unreadable >= 5, "the invalid fixtures were not exercised");
+    assert!(
+        verified_lines >= 8,
+        "only {verified_lines} verified_by lines checked"
+    );
 }

@@ -244,22 +244,25 @@ fn text_fixtures(sub: &str) -> Vec<Vec<u8>> {
     v.into_iter().map(|(_, b)| b).collect()
 }
 
-/// Valid inputs to mutate: every incident fixture.
-fn fixtures() -> Vec<(PathBuf, Vec<u8>)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/incidents");
-    let mut v: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let p = e.into_path();
-            let b = std::fs::read(&p).unwrap();
-            (p, b)
-        })
-        .collect();
-    v.sort();
-    assert!(v.len() > 10, "fixtures missing");
-    v
+/// Valid inputs to mutate: every incident fixture (read once).
+fn fixtures() -> &'static [(PathBuf, Vec<u8>)] {
+    static ALL: std::sync::OnceLock<Vec<(PathBuf, Vec<u8>)>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/incidents");
+        let mut v: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let p = e.into_path();
+                let b = std::fs::read(&p).unwrap();
+                (p, b)
+            })
+            .collect();
+        v.sort();
+        assert!(v.len() > 10, "fixtures missing");
+        v
+    })
 }
 
 /// One edit of a byte string: insert a piece, delete a range, or
@@ -525,6 +528,53 @@ proptest! {
         if let Err(e) = Config::parse(&t) {
             prop_assert!(e.span.is_some(), "config error without a position: {}", e.message);
             prop_assert!(!e.message.trim().is_empty());
+        }
+    }
+}
+
+proptest! {
+    // Each case audits a two-commit history through the loader: fewer cases.
+    #![proptest_config(cases(120))]
+
+    /// Issue 12 item 13 as a property: a committed version `incident check`
+    /// refuses is `audit-unreadable`, one it reads is not, and an unreadable
+    /// version is never taken for a rewrite of the record before it.
+    #[test]
+    fn audit_reports_exactly_the_versions_the_loader_refuses(
+        which in any::<proptest::sample::Index>(),
+        muts in proptest::collection::vec(mutation(YAML_PIECES), 1..3),
+    ) {
+        use aeef::audit::{AuditCommit, Change, UNREADABLE, REWRITTEN};
+        let all = fixtures();
+        let (_, before) = &all[which.index(all.len())];
+        let after = apply(before.clone(), &muts);
+        let path = "incidents/x.yaml".to_string();
+        let commit = |sha: &str, b: &[u8], change: Change| AuditCommit {
+            sha: sha.into(),
+            author_name: "A".into(),
+            author_email: "a@example.com".into(),
+            time: now(),
+            signed: true,
+            changes: vec![change],
+            not_utf8: if std::str::from_utf8(b).is_err() { vec![path.clone()] } else { vec![] },
+        };
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        let history = [
+            commit("1", before, Change::Added { path: path.clone(), text: text(before) }),
+            commit("2", &after, Change::Modified { path: path.clone(), old: text(before), new: text(&after) }),
+        ];
+        let report = aeef::audit::check(&history, &Config::default(), None);
+        let unreadable_at = |sha: &str| report.findings.iter().any(|f| f.rule == UNREADABLE && f.commit.as_deref() == Some(sha));
+        let before_ok = parse_record(&path, before).is_ok();
+        let after_ok = parse_record(&path, &after).is_ok();
+        prop_assert_eq!(unreadable_at("1"), !before_ok);
+        prop_assert_eq!(unreadable_at("2"), !after_ok);
+        if !after_ok {
+            prop_assert!(
+                !report.findings.iter().any(|f| f.rule == REWRITTEN && f.commit.as_deref() == Some("2")),
+                "an unreadable version was read as a rewrite: {:?}",
+                report.findings
+            );
         }
     }
 }

@@ -180,6 +180,24 @@ fn config_schema_and_init_config_list_every_catalogue_rule() {
     }
 }
 
+// Guards "one truth" for rule ids: every rule of the catalogue (incident,
+// gate and audit rules, `audit-unreadable` included) can be set in
+// `.aeef.yml` by both the loader and the schema editors validate with.
+#[test]
+fn the_config_schema_names_every_rule_of_the_catalogue() {
+    let v = validator("config.schema.json");
+    for r in aeef::findings::rules::RULES {
+        let cfg = serde_json::json!({"rules": {r.id: "warn"}});
+        assert_eq!(errors(&v, &cfg), Vec::<String>::new(), "{}", r.id);
+        let yaml = format!("rules: {{{}: warn}}\n", r.id);
+        assert!(
+            aeef::config::Config::parse(yaml.as_bytes()).is_ok(),
+            "{}",
+            r.id
+        );
+    }
+}
+
 /// Grace and waivers are valid in both the schema and the loader, and the
 /// loader refuses a waiver for an unknown rule or a malformed period.
 #[test]

@@ -149,6 +149,26 @@ fn parse(text: &str) -> Parsed {
     }
 }
 
+/// Parses each distinct text once: a version is read as the new side of
+/// one commit and as the old side (or the last readable base) of the next.
+#[derive(Default)]
+struct Memo(std::collections::HashMap<String, std::rc::Rc<Parsed>>);
+
+impl Memo {
+    fn get(&mut self, text: &str) -> std::rc::Rc<Parsed> {
+        if let Some(p) = self.0.get(text) {
+            return p.clone();
+        }
+        // Bounded: a long history keeps only recent versions.
+        if self.0.len() >= 512 {
+            self.0.clear();
+        }
+        let p = std::rc::Rc::new(parse(text));
+        self.0.insert(text.to_string(), p.clone());
+        p
+    }
+}
+
 fn stem(path: &str) -> String {
     let name = path.rsplit('/').next().unwrap_or(path);
     name.rsplit_once('.').map_or(name, |(s, _)| s).to_string()
@@ -185,6 +205,7 @@ pub fn check(history: &[AuditCommit], cfg: &Config, since: Option<DateTime<Utc>>
     // path → the last committed version that could be read: a change made
     // while (or right after) a record was broken is compared with it.
     let mut readable: BTreeMap<String, String> = BTreeMap::new();
+    let mut memo = Memo::default();
     for c in history {
         let report = since.is_none_or(|s| c.time >= s);
         let mut emit = |f: Finding| {
@@ -216,7 +237,7 @@ pub fn check(history: &[AuditCommit], cfg: &Config, since: Option<DateTime<Utc>>
             .changes
             .iter()
             .filter_map(|ch| match ch {
-                Change::Added { path, text } => Some(id_of(&parse(text), path)),
+                Change::Added { path, text } => Some(id_of(&memo.get(text), path)),
                 _ => None,
             })
             .collect();
@@ -224,7 +245,7 @@ pub fn check(history: &[AuditCommit], cfg: &Config, since: Option<DateTime<Utc>>
             .changes
             .iter()
             .filter_map(|ch| match ch {
-                Change::Deleted { path, old } => Some(id_of(&parse(old), path)),
+                Change::Deleted { path, old } => Some(id_of(&memo.get(old), path)),
                 _ => None,
             })
             .collect();
@@ -256,7 +277,7 @@ pub fn check(history: &[AuditCommit], cfg: &Config, since: Option<DateTime<Utc>>
             }
             match ch {
                 Change::Deleted { path, old } => {
-                    let p = parse(old);
+                    let p = memo.get(old);
                     let id = id_of(&p, path);
                     live.remove(path);
                     readable.remove(path);
@@ -277,7 +298,7 @@ pub fn check(history: &[AuditCommit], cfg: &Config, since: Option<DateTime<Utc>>
                     retention(&p.view, &id, path, c, &mut emit);
                 }
                 Change::Added { path, text } => {
-                    let p = parse(text);
+                    let p = memo.get(text);
                     let id = id_of(&p, path);
                     if deleted.contains(&id) && !deleted_ids.contains(&id) {
                         emit(
@@ -304,8 +325,16 @@ pub fn check(history: &[AuditCommit], cfg: &Config, since: Option<DateTime<Utc>>
                     live.insert(path.clone(), id);
                 }
                 Change::Modified { path, old, new } => {
-                    modified(path, old, new, base.as_deref(), new_ok, c, &mut emit);
-                    let id = id_of(&parse(new), path);
+                    let id = modified(
+                        &mut memo,
+                        path,
+                        old,
+                        new,
+                        base.as_deref(),
+                        new_ok,
+                        c,
+                        &mut emit,
+                    );
                     live.insert(path.clone(), id);
                 }
                 Change::Renamed { from, to, old, new } => {
@@ -315,8 +344,17 @@ pub fn check(history: &[AuditCommit], cfg: &Config, since: Option<DateTime<Utc>>
                     {
                         readable.insert(to.clone(), t);
                     }
-                    modified(to, old, new, base.as_deref(), new_ok, c, &mut emit);
-                    live.insert(to.clone(), id_of(&parse(new), to));
+                    let id = modified(
+                        &mut memo,
+                        to,
+                        old,
+                        new,
+                        base.as_deref(),
+                        new_ok,
+                        c,
+                        &mut emit,
+                    );
+                    live.insert(to.clone(), id);
                 }
             }
         }
@@ -366,7 +404,10 @@ fn unreadable(path: &str, text: &str, not_utf8: bool) -> Option<Finding> {
 /// `new_ok` says whether `new` is. Facts are compared only between readable
 /// versions: breaking a record's syntax is `audit-unreadable`, not an edit,
 /// and fixing it again is compared with what it said before it broke.
+/// Returns the record's id as `new` states it (else the file's stem).
+#[allow(clippy::too_many_arguments)]
 fn modified(
+    memo: &mut Memo,
     path: &str,
     old: &str,
     new: &str,
@@ -374,21 +415,21 @@ fn modified(
     new_ok: bool,
     c: &AuditCommit,
     emit: &mut impl FnMut(Finding),
-) {
-    let pn = parse(new);
+) -> String {
+    let pn = memo.get(new);
     let id = id_of(&pn, path);
     // Compared with the last readable version: a `verified_by` that was
     // there before the record broke is not written by the fixing commit.
     let po = match base {
-        Some(b) if new_ok => parse(b),
-        _ => parse(old),
+        Some(b) if new_ok => memo.get(b),
+        _ => memo.get(old),
     };
     self_verified(Some(&po.view), &pn.view, &id, path, c, emit);
     if !new_ok {
-        return;
+        return id;
     }
     if !is_resolved(&po.view) {
-        return;
+        return id;
     }
     let changed: Vec<&str> = FACT_FIELDS
         .iter()
@@ -433,6 +474,7 @@ fn modified(
             .help("record why in the same commit: append `- {at: <now>, event: corrected <field>: <reason>}` to `timeline`"),
         );
     }
+    id
 }
 
 /// `audit-self-verified`: a `verified_by` (or a `wont-do`'s `approved_by`)

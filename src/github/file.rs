@@ -422,7 +422,12 @@ pub fn record_issue(root: &Path, file: &str, ca: &str, n: u64) -> Result<(), Str
         std::fs::read_to_string(&path).map_err(|e| format!("{file} could not be read: {e}"))?;
     let hint = || format!("add `issue: {n}` to {ca} in {file} by hand");
     let new = set_issue(&text, ca, n)
-        .ok_or_else(|| format!("{ca} was not found in {file}; {}", hint()))?;
+        .ok_or_else(|| {
+            format!(
+                "{ca} in {file} could not be edited in place (not found, or written through an alias or block scalar that leaves no place for the line); {}",
+                hint()
+            )
+        })?;
     if !same_record_plus_issue(&text, &new, ca, n) {
         return Err(format!("{file} could not be edited safely; {}", hint()));
     }

@@ -461,17 +461,34 @@ pub fn set_key(
             text,
         });
     }
-    // Block mapping: keys start their lines at one column.
-    let anchor = children
-        .iter()
-        .rposition(|c| {
-            let name = c.rsplit('.').next().unwrap_or(c);
-            after.contains(&name)
-        })
-        .or(children.len().checked_sub(1))
-        .ok_or_else(no_place)?;
-    let ak = key_of(children[anchor])?;
-    let a_end = end_of(children[anchor])?;
+    // Block mapping: keys start their lines at one column. Try the last
+    // key of `after`, then every key from the last one up.
+    let preferred = children.iter().rposition(|c| {
+        let name = c.rsplit('.').next().unwrap_or(c);
+        after.contains(&name)
+    });
+    for a in preferred.into_iter().chain((0..children.len()).rev()) {
+        if let Some(edit) = block_insert(source, &children, a, key, value, &key_of, &end_of)? {
+            return Ok(edit);
+        }
+    }
+    Err(no_place())
+}
+
+/// A new line `key: value` after the line of block key `children[a]` (when
+/// its value stays on that line), or else before the next key; `None` when
+/// neither keeps the layout.
+fn block_insert(
+    source: &str,
+    children: &[&str],
+    a: usize,
+    key: &str,
+    value: &str,
+    key_of: &dyn Fn(&str) -> Result<Pos, EditError>,
+    end_of: &dyn Fn(&str) -> Result<usize, EditError>,
+) -> Result<Option<Edit>, EditError> {
+    let ak = key_of(children[a])?;
+    let a_end = end_of(children[a])?;
     let indent = " ".repeat(ak.column.saturating_sub(1) as usize);
     let entry = format!("{indent}{key}: {value}");
     if !source[ak.offset..a_end].contains('\n') {
@@ -483,7 +500,7 @@ pub fn set_key(
         };
         let tail = tail.trim();
         if tail.is_empty() || tail.starts_with('#') {
-            return Ok(match at {
+            return Ok(Some(match at {
                 Some(at) => Edit {
                     range: at..at,
                     text: format!("{entry}{}", eol_at(source, ak.offset)),
@@ -492,21 +509,23 @@ pub fn set_key(
                     range: source.len()..source.len(),
                     text: format!("{}{entry}", eol_at(source, ak.offset)),
                 },
-            });
+            }));
         }
     }
     // The anchor's value spans lines: go before the next key.
-    let next = children.get(anchor + 1).ok_or_else(no_place)?;
+    let Some(next) = children.get(a + 1) else {
+        return Ok(None);
+    };
     let nk = key_of(next)?;
     let ls = line_start(source, nk.offset);
     let lead = &source[ls..nk.offset];
     if !lead.chars().all(|c| c == ' ') {
-        return Err(no_place());
+        return Ok(None);
     }
-    Ok(Edit {
+    Ok(Some(Edit {
         range: ls..ls,
         text: format!("{lead}{key}: {value}{}", eol_at(source, nk.offset)),
-    })
+    }))
 }
 
 /// Byte offset of 1-based `line`:`column` (column in characters) in `source`.
@@ -641,18 +660,12 @@ mod tests {
             out,
             "- id: CA-1\n  owner: >\n    long\n    text\n  issue: 7\n  due: x\n"
         );
-        let idx = KeyIndex::build("- id: CA-1\n  owner: |\n    x\n").unwrap();
-        assert!(
-            set_key(
-                "- id: CA-1\n  owner: |\n    x\n",
-                &idx,
-                "[0]",
-                "issue",
-                "7",
-                &["owner"]
-            )
-            .is_err()
-        );
+        // The last key is a block scalar: the line goes after an earlier key.
+        let (_, out) = set("- id: CA-1\n  owner: |\n    x\n", "[0]", "7");
+        assert_eq!(out, "- id: CA-1\n  issue: 7\n  owner: |\n    x\n");
+        let src = "- owner: |\n    x\n";
+        let idx = KeyIndex::build(src).unwrap();
+        assert!(set_key(src, &idx, "[0]", "issue", "7", &["owner"]).is_err());
     }
 
     #[test]
