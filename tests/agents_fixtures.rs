@@ -53,6 +53,8 @@ struct Expect {
     confidence: Option<Confidence>,
     sources: &'static [&'static str],
     session: Option<&'static str>,
+    /// Text one evidence line must contain (the line as written).
+    evidence: Option<&'static str>,
 }
 
 const H: Option<Confidence> = Some(Confidence::High);
@@ -60,34 +62,64 @@ const L: Option<Confidence> = Some(Confidence::Low);
 
 #[rustfmt::skip]
 const TABLE: &[Expect] = &[
-    Expect { name: "claude-code", tool: Some("claude-code"), model: None, confidence: H, sources: &["agent:claude-code"], session: None },
-    Expect { name: "claude-code-model", tool: Some("claude-code"), model: Some("Claude Opus 4.6"), confidence: H, sources: &["agent:claude-code"], session: Some("01JQ7Z3K9V4M2N8P6R5T0W1XYZ") },
-    Expect { name: "claude-code-web", tool: Some("claude-code"), model: None, confidence: H, sources: &["agent:claude-code"], session: None },
-    Expect { name: "aider-author", tool: Some("aider"), model: None, confidence: H, sources: &["agent:aider"], session: None },
-    Expect { name: "aider-committer-only", tool: Some("aider"), model: None, confidence: L, sources: &["agent:aider"], session: None },
-    Expect { name: "aider-co-author", tool: Some("aider"), model: Some("gpt-4o"), confidence: H, sources: &["agent:aider"], session: None },
-    Expect { name: "copilot-agent", tool: Some("github-copilot"), model: None, confidence: H, sources: &["agent:github-copilot"], session: None },
-    Expect { name: "copilot-review-suggestion", tool: Some("github-copilot"), model: None, confidence: L, sources: &["agent:github-copilot"], session: None },
-    Expect { name: "cursor-agent", tool: Some("cursor"), model: None, confidence: H, sources: &["agent:cursor"], session: None },
-    Expect { name: "cursor-made-with", tool: Some("cursor"), model: None, confidence: H, sources: &["agent:cursor"], session: None },
-    Expect { name: "codex", tool: Some("codex"), model: None, confidence: H, sources: &["agent:codex"], session: None },
-    Expect { name: "devin", tool: Some("devin"), model: None, confidence: H, sources: &["agent:devin"], session: None },
-    Expect { name: "jules", tool: Some("jules"), model: None, confidence: H, sources: &["agent:jules"], session: None },
-    Expect { name: "amp", tool: Some("amp"), model: None, confidence: H, sources: &["agent:amp"], session: Some("T-7f3e2d1c-4b5a-6978-8a9b-0c1d2e3f4a5b") },
-    Expect { name: "openhands", tool: Some("openhands"), model: None, confidence: H, sources: &["agent:openhands"], session: None },
-    Expect { name: "opencode", tool: Some("opencode"), model: None, confidence: H, sources: &["agent:opencode"], session: None },
-    Expect { name: "windsurf", tool: Some("windsurf"), model: None, confidence: H, sources: &["agent:windsurf"], session: None },
-    Expect { name: "gemini-cli-bot", tool: Some("gemini"), model: None, confidence: H, sources: &["agent:gemini"], session: None },
-    Expect { name: "gemini-review-suggestion", tool: Some("gemini"), model: None, confidence: L, sources: &["agent:gemini"], session: None },
-    Expect { name: "kernel-assisted-by", tool: Some("claude-code"), model: Some("claude-3-opus"), confidence: H, sources: &["agent:claude-code"], session: None },
-    Expect { name: "kernel-assisted-by-unknown", tool: Some("unknown-agent"), model: Some("foo-coder-2"), confidence: H, sources: &["agent:unknown-agent"], session: None },
-    Expect { name: "generated-by", tool: Some("unknown-agent"), model: Some("Tabnine"), confidence: H, sources: &["agent:unknown-agent"], session: None },
-    Expect { name: "ai-assisted-yes", tool: Some("unknown-agent"), model: None, confidence: H, sources: &["agent:unknown-agent"], session: None },
-    Expect { name: "near-miss-ai-assisted-no", tool: None, model: None, confidence: None, sources: &["declared-human"], session: None },
-    Expect { name: "near-miss-claude-monet", tool: None, model: None, confidence: None, sources: &[], session: None },
-    Expect { name: "near-miss-anthropic-staff", tool: None, model: None, confidence: None, sources: &[], session: None },
-    Expect { name: "near-miss-cursor-prose", tool: None, model: None, confidence: None, sources: &[], session: None },
-    Expect { name: "near-miss-copilot-name", tool: None, model: None, confidence: None, sources: &[], session: None },
+    Expect { name: "claude-code", tool: Some("claude-code"), model: None, confidence: H, sources: &["agent:claude-code"], session: None, evidence: None },
+    Expect { name: "claude-code-model", tool: Some("claude-code"), model: Some("claude-opus-4-6"), confidence: H, sources: &["agent:claude-code"], session: Some("01JQ7Z3K9V4M2N8P6R5T0W1XYZ"), evidence: Some("Co-Authored-By: Claude Opus 4.6 <noreply@anthropic.com>") },
+    Expect { name: "claude-code-web", tool: Some("claude-code"), model: None, confidence: H, sources: &["agent:claude-code"], session: None, evidence: None },
+    Expect { name: "claude-code-docs-footer", tool: Some("claude-code"), model: None, confidence: H, sources: &["agent:claude-code"], session: None, evidence: Some("🤖 Generated with [Claude Code](https://docs.anthropic.com/s/claude-code)") },
+    Expect { name: "claude-code-bare-footer", tool: Some("claude-code"), model: None, confidence: H, sources: &["agent:claude-code"], session: None, evidence: Some("Generated with Claude Code") },
+    Expect { name: "claude-code-claude-email", tool: Some("claude-code"), model: None, confidence: H, sources: &["agent:claude-code"], session: None, evidence: Some("Co-Authored-By: Claude <claude@anthropic.com>") },
+    Expect { name: "claude-code-1m-context", tool: Some("claude-code"), model: Some("claude-opus-4-6"), confidence: H, sources: &["agent:claude-code"], session: None, evidence: Some("Co-Authored-By: Claude Opus 4.6 (1M context) <noreply@anthropic.com>") },
+    Expect { name: "claude-code-opus-5", tool: Some("claude-code"), model: Some("claude-opus-5"), confidence: H, sources: &["agent:claude-code"], session: None, evidence: None },
+    Expect { name: "claude-bot", tool: Some("claude-code"), model: None, confidence: H, sources: &["agent:claude-code"], session: None, evidence: Some("author: claude[bot] <209825114+claude[bot]@users.noreply.github.com>") },
+    Expect { name: "aider-author", tool: Some("aider"), model: None, confidence: H, sources: &["agent:aider"], session: None, evidence: None },
+    Expect { name: "aider-committer-only", tool: Some("aider"), model: None, confidence: L, sources: &["agent:aider"], session: None, evidence: None },
+    Expect { name: "aider-co-author", tool: Some("aider"), model: Some("gpt-4o"), confidence: H, sources: &["agent:aider"], session: None, evidence: None },
+    Expect { name: "aider-co-author-current", tool: Some("aider"), model: Some("claude-sonnet-4"), confidence: H, sources: &["agent:aider"], session: None, evidence: Some("aider (anthropic/claude-sonnet-4-20250514)") },
+    Expect { name: "aider-co-author-dev", tool: Some("aider"), model: Some("gpt-4.1"), confidence: H, sources: &["agent:aider"], session: None, evidence: None },
+    Expect { name: "copilot-agent", tool: Some("github-copilot"), model: None, confidence: H, sources: &["agent:github-copilot"], session: None, evidence: None },
+    Expect { name: "copilot-cli", tool: Some("github-copilot"), model: None, confidence: H, sources: &["agent:github-copilot"], session: None, evidence: Some("223556219+Copilot") },
+    Expect { name: "copilot-review-suggestion", tool: Some("github-copilot"), model: None, confidence: L, sources: &["agent:github-copilot"], session: None, evidence: None },
+    Expect { name: "cursor-agent", tool: Some("cursor"), model: None, confidence: H, sources: &["agent:cursor"], session: None, evidence: None },
+    Expect { name: "cursor-made-with", tool: Some("cursor"), model: None, confidence: H, sources: &["agent:cursor"], session: None, evidence: None },
+    Expect { name: "cursor-made-with-link", tool: Some("cursor"), model: None, confidence: H, sources: &["agent:cursor"], session: None, evidence: Some("Made with [Cursor](https://cursor.com)") },
+    Expect { name: "codex", tool: Some("codex"), model: None, confidence: H, sources: &["agent:codex"], session: None, evidence: None },
+    Expect { name: "codex-model", tool: Some("codex"), model: Some("o4-mini"), confidence: H, sources: &["agent:codex"], session: None, evidence: None },
+    Expect { name: "devin", tool: Some("devin"), model: None, confidence: H, sources: &["agent:devin"], session: None, evidence: None },
+    Expect { name: "jules", tool: Some("jules"), model: None, confidence: H, sources: &["agent:jules"], session: None, evidence: None },
+    Expect { name: "amp", tool: Some("amp"), model: None, confidence: H, sources: &["agent:amp"], session: Some("T-7f3e2d1c-4b5a-6978-8a9b-0c1d2e3f4a5b"), evidence: None },
+    Expect { name: "openhands", tool: Some("openhands"), model: None, confidence: H, sources: &["agent:openhands"], session: None, evidence: None },
+    Expect { name: "opencode", tool: Some("opencode"), model: None, confidence: H, sources: &["agent:opencode"], session: None, evidence: None },
+    Expect { name: "windsurf", tool: Some("windsurf"), model: None, confidence: H, sources: &["agent:windsurf"], session: None, evidence: None },
+    Expect { name: "gemini-cli-bot", tool: Some("gemini"), model: None, confidence: H, sources: &["agent:gemini"], session: None, evidence: None },
+    Expect { name: "gemini-review-suggestion", tool: Some("gemini"), model: None, confidence: L, sources: &["agent:gemini"], session: None, evidence: None },
+    Expect { name: "qwen-code", tool: Some("qwen-code"), model: None, confidence: H, sources: &["agent:qwen-code"], session: None, evidence: None },
+    Expect { name: "crush-co-author", tool: Some("crush"), model: None, confidence: H, sources: &["agent:crush"], session: None, evidence: Some("💘 Generated with Crush") },
+    Expect { name: "crush-assisted-by", tool: Some("crush"), model: Some("glm-5.2"), confidence: H, sources: &["agent:crush"], session: None, evidence: Some("Assisted-by: Crush:glm-5.2") },
+    Expect { name: "crush-assisted-by-via", tool: Some("crush"), model: Some("glm-5.1"), confidence: H, sources: &["agent:crush"], session: None, evidence: None },
+    Expect { name: "warp-oz", tool: Some("warp"), model: None, confidence: H, sources: &["agent:warp"], session: None, evidence: None },
+    Expect { name: "factory-droid", tool: Some("factory-droid"), model: None, confidence: H, sources: &["agent:factory-droid"], session: None, evidence: None },
+    Expect { name: "kernel-assisted-by", tool: Some("claude-code"), model: Some("claude-3-opus"), confidence: H, sources: &["agent:claude-code"], session: None, evidence: None },
+    Expect { name: "kernel-assisted-by-unknown", tool: Some("unknown-agent"), model: Some("foo-coder-2"), confidence: H, sources: &["agent:unknown-agent"], session: None, evidence: Some("agent \"FooAgent\"") },
+    Expect { name: "assisted-by-slash", tool: Some("claude-code"), model: Some("claude-opus-4-7"), confidence: H, sources: &["agent:claude-code"], session: None, evidence: None },
+    Expect { name: "assisted-by-spaced-slash", tool: Some("claude-code"), model: Some("claude-opus-4-7"), confidence: H, sources: &["agent:claude-code"], session: None, evidence: None },
+    Expect { name: "assisted-by-parens", tool: Some("cursor"), model: Some("gpt-5"), confidence: H, sources: &["agent:cursor"], session: None, evidence: None },
+    Expect { name: "assisted-by-agent-colon-model", tool: Some("claude-code"), model: Some("claude-sonnet-4-5"), confidence: H, sources: &["agent:claude-code"], session: None, evidence: None },
+    Expect { name: "assisted-by-auto", tool: Some("cursor"), model: None, confidence: H, sources: &["agent:cursor"], session: None, evidence: Some("Assisted-by: Cursor:auto") },
+    Expect { name: "generated-by", tool: Some("unknown-agent"), model: None, confidence: H, sources: &["agent:unknown-agent"], session: None, evidence: Some("agent \"Tabnine\"") },
+    Expect { name: "generated-by-model-prose", tool: Some("claude-code"), model: Some("claude-opus-4-5"), confidence: H, sources: &["agent:claude-code"], session: None, evidence: None },
+    Expect { name: "generated-by-link", tool: Some("gemini"), model: None, confidence: H, sources: &["agent:gemini"], session: None, evidence: None },
+    Expect { name: "aeef-model-quoted", tool: Some("claude-code"), model: Some("claude-opus-4-6"), confidence: H, sources: &["aeef-trailer"], session: None, evidence: Some("AI-Model-Version: \"claude-opus-4-6\"") },
+    Expect { name: "aeef-model-auto", tool: Some("cursor"), model: None, confidence: H, sources: &["aeef-trailer"], session: None, evidence: Some("AI-Model-Version: auto") },
+    Expect { name: "ai-assisted-yes", tool: Some("unknown-agent"), model: None, confidence: H, sources: &["agent:unknown-agent"], session: None, evidence: None },
+    Expect { name: "near-miss-ai-assisted-no", tool: None, model: None, confidence: None, sources: &["declared-human"], session: None, evidence: None },
+    Expect { name: "near-miss-claude-monet", tool: None, model: None, confidence: None, sources: &[], session: None, evidence: None },
+    Expect { name: "near-miss-anthropic-staff", tool: None, model: None, confidence: None, sources: &[], session: None, evidence: None },
+    Expect { name: "near-miss-cursor-prose", tool: None, model: None, confidence: None, sources: &[], session: None, evidence: None },
+    Expect { name: "near-miss-copilot-name", tool: None, model: None, confidence: None, sources: &[], session: None, evidence: None },
+    Expect { name: "near-miss-vendor-domain", tool: None, model: None, confidence: None, sources: &[], session: None, evidence: None },
+    Expect { name: "near-miss-foreign-link", tool: None, model: None, confidence: None, sources: &[], session: None, evidence: None },
+    Expect { name: "near-miss-prose-footer", tool: None, model: None, confidence: None, sources: &[], session: None, evidence: None },
+    Expect { name: "near-miss-unknown-noreply-id", tool: None, model: None, confidence: None, sources: &[], session: None, evidence: None },
 ];
 
 #[test]
@@ -108,6 +140,12 @@ fn every_agent_fixture_matches_its_expectation() {
         assert_eq!(p.confidence, e.confidence, "confidence, {ctx}");
         assert_eq!(p.sources, e.sources, "sources, {ctx}");
         assert_eq!(p.session_id.as_deref(), e.session, "session, {ctx}");
+        if let Some(ev) = e.evidence {
+            assert!(
+                p.signals.iter().any(|s| s.contains(ev)),
+                "evidence {ev:?}, {ctx}"
+            );
+        }
         // Only high-confidence conventions make a commit AI-provenanced.
         assert_eq!(p.is_ai(), e.confidence == H, "is_ai, {ctx}");
     }
