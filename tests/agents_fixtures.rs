@@ -1,9 +1,14 @@
 //! Runs every coding-agent fixture (`fixtures/agents/*.txt`) and every git-ai
 //! note fixture (`fixtures/notes/*.txt`) through the public provenance API
 //! and checks the result against the expectation tables below.
+mod common;
+
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use aeef::provenance::{self, AgentTable, AttestKey, CommitIdentity, Confidence, Note};
+use common::{RepoBuilder, aeef, stderr, stdout};
+use serde_json::Value;
 
 fn fixtures(dir: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -251,4 +256,206 @@ fn large_metadata_note() {
     assert_eq!(a.model.as_deref(), Some("claude-sonnet-4-5"));
     // Asking again reuses the parsed metadata.
     assert_eq!(n.agent(&key), Some(a));
+}
+
+const TABLE_START: &str = "<!-- agent-conventions:start -->\n";
+const TABLE_END: &str = "<!-- agent-conventions:end -->";
+
+/// Guards DESIGN §1.2.3 "one data table": the README's conventions table is
+/// the one generated from `provenance::agents::conventions`, so the
+/// documentation can never list an identity the matcher does not use (or
+/// the reverse). `AEEF_BLESS=1` rewrites the README.
+#[test]
+fn readme_conventions_table_matches_the_data() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).expect("README.md");
+    let start = readme.find(TABLE_START).expect("table start marker") + TABLE_START.len();
+    let end = readme[start..].find(TABLE_END).expect("table end marker") + start;
+    let want = provenance::agents::conventions::readme_table();
+    if readme[start..end] == want {
+        return;
+    }
+    if std::env::var_os("AEEF_BLESS").is_some() {
+        let new = format!("{}{want}{}", &readme[..start], &readme[end..]);
+        std::fs::write(&path, new).expect("write README.md");
+        return;
+    }
+    panic!(
+        "README.md's conventions table differs from the data; run \
+         `AEEF_BLESS=1 cargo test --test agents_fixtures` to regenerate it.\n\
+         expected:\n{want}"
+    );
+}
+
+/// Commits every fixture, verbatim, to a real repository and runs `aeef
+/// scan` on it: the fixture table holds end to end, with git (not the
+/// test) supplying identities and messages.
+#[test]
+fn every_agent_fixture_through_aeef_scan_on_a_real_repository() {
+    let mut r = RepoBuilder::new();
+    let mut shas = Vec::new();
+    for (i, e) in TABLE.iter().enumerate() {
+        let c = load(e.name);
+        r.author(&c.author.0, &c.author.1)
+            .committer(&c.committer.0, &c.committer.1)
+            .write("f", &format!("{i}\n"));
+        shas.push(r.commit_raw(c.message.as_bytes()));
+    }
+    let o = aeef(r.path(), &["scan", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows: HashMap<String, Value> = stdout(&o)
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).expect("JSON line");
+            (v["commit"].as_str().expect("commit").to_string(), v)
+        })
+        .collect();
+    for (e, sha) in TABLE.iter().zip(&shas) {
+        let v = &rows[sha];
+        let ctx = format!("fixture {}: {v}", e.name);
+        assert_eq!(v["tool"].as_str(), e.tool, "{ctx}");
+        assert_eq!(v["model_version"].as_str(), e.model, "{ctx}");
+        let conf = match e.confidence {
+            Some(Confidence::High) => Some("high"),
+            Some(Confidence::Low) => Some("low"),
+            None => None,
+        };
+        assert_eq!(v["confidence"].as_str(), conf, "{ctx}");
+        let sources: Vec<&str> = v["sources"]
+            .as_array()
+            .expect("sources")
+            .iter()
+            .map(|s| s.as_str().expect("source"))
+            .collect();
+        assert_eq!(sources, e.sources, "{ctx}");
+    }
+}
+
+/// One commit through `aeef scan`; returns its JSON row.
+fn scan_one(author: (&str, &str), message: &str) -> Value {
+    let mut r = RepoBuilder::new();
+    r.author(author.0, author.1).write("f", "x\n");
+    let sha = r.commit_raw(message.as_bytes());
+    let o = aeef(r.path(), &["scan", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(stdout(&o).lines().next().expect("one row")).unwrap();
+    assert_eq!(v["commit"], sha.as_str());
+    v
+}
+
+const JANE: (&str, &str) = ("Jane Doe", "jane@example.com");
+
+/// Issue 9 item 1: aider's maintainer commits from aider's domain; about
+/// 1,600 human commits of one real repository were called agent-written.
+/// Only aider's exact addresses and its `(aider)` suffix identify aider.
+#[test]
+fn vendor_domain_human_is_not_the_agent() {
+    for email in ["dana@aider.chat", "dana@aider.dev", "dana@anthropic.com"] {
+        let v = scan_one(("Dana Maintainer", email), "Release 0.90.0\n");
+        assert_eq!(v["ai"], false, "{email}: {v}");
+        assert_eq!(v["sources"], serde_json::json!([]), "{email}");
+    }
+    let v = scan_one(
+        JANE,
+        "Fix the repo map\n\nCo-authored-by: aider (gpt-4o) <aider@aider.chat>\n",
+    );
+    assert_eq!(v["tool"], "aider");
+}
+
+/// Issue 9 item 3: Claude Code also writes as `claude@anthropic.com`;
+/// such commits were `human` with no evidence.
+#[test]
+fn claude_at_anthropic_is_claude_code() {
+    let v = scan_one(
+        JANE,
+        "Add nested tables\n\nCo-Authored-By: Claude <claude@anthropic.com>\n",
+    );
+    assert_eq!(v["tool"], "claude-code");
+    assert_eq!(v["confidence"], "high");
+}
+
+/// Issue 9 item 3: Copilot CLI and agentic workflows co-author as the
+/// account 223556219, not the coding agent's 198982749.
+#[test]
+fn copilot_cli_223556219_is_copilot() {
+    let v = scan_one(
+        JANE,
+        "Add a health check\n\nCo-authored-by: Copilot <223556219+Copilot@users.noreply.github.com>\n",
+    );
+    assert_eq!(v["tool"], "github-copilot");
+    assert_eq!(v["confidence"], "high");
+}
+
+/// Issue 9 item 4: Claude Code's first footer linked to
+/// docs.anthropic.com; only the claude.com and claude.ai links matched.
+#[test]
+fn docs_anthropic_footer_is_claude_code() {
+    for footer in [
+        "🤖 Generated with [Claude Code](https://docs.anthropic.com/s/claude-code)",
+        "🤖 Generated with [Claude Code](https://claude.com/claude-code)",
+        "Generated with [Claude Code](https://claude.ai/code)",
+        "Generated with Claude Code",
+    ] {
+        let v = scan_one(JANE, &format!("Add a flag\n\n{footer}\n"));
+        assert_eq!(v["tool"], "claude-code", "{footer}");
+    }
+    // Another host is not the vendor's footer.
+    let v = scan_one(
+        JANE,
+        "Add a flag\n\nGenerated with [Claude Code](https://example.com/claude-code)\n",
+    );
+    assert_eq!(v["ai"], false);
+}
+
+/// Issue 9 item 5: `AGENT/MODEL`, documented by several projects, gave
+/// `unknown-agent` with no model.
+#[test]
+fn assisted_by_claude_code_slash_claude_opus_4_7() {
+    let v = scan_one(
+        JANE,
+        "Reject negative quantities\n\nAssisted-by: claude-code/claude-opus-4-7\n",
+    );
+    assert_eq!(v["tool"], "claude-code");
+    assert_eq!(v["model_version"], "claude-opus-4-7");
+}
+
+/// Issue 9 item 6: `Claude Opus 5 (1M context)` and `Claude Opus 5` were
+/// counted as two models.
+#[test]
+fn opus_5_1m_context_is_opus_5() {
+    let a = scan_one(
+        JANE,
+        "A\n\nCo-Authored-By: Claude Opus 5 (1M context) <noreply@anthropic.com>\n",
+    );
+    let b = scan_one(
+        JANE,
+        "B\n\nCo-Authored-By: Claude Opus 5 <noreply@anthropic.com>\n",
+    );
+    let c = scan_one(
+        JANE,
+        "C\n\nAI-Tool: claude-code\nAI-Model-Version: claude-opus-5\n",
+    );
+    assert_eq!(a["model_version"], "claude-opus-5");
+    assert_eq!(a["model_version"], b["model_version"]);
+    assert_eq!(a["model_version"], c["model_version"]);
+}
+
+/// Issue 9 item 6: a model written in quotes was its own row.
+#[test]
+fn quoted_model_is_the_model() {
+    let v = scan_one(
+        JANE,
+        "A\n\nAI-Tool: claude-code\nAI-Model-Version: \"Claude Opus 4.6\"\n",
+    );
+    assert_eq!(v["model_version"], "claude-opus-4-6");
+}
+
+/// Issue 9 item 5: `auto` is a placeholder, not a model.
+#[test]
+fn auto_placeholder_is_no_model() {
+    let v = scan_one(JANE, "A\n\nAssisted-by: Cursor:auto\n");
+    assert_eq!(v["tool"], "cursor");
+    assert_eq!(v["model_version"], Value::Null);
+    let v = scan_one(JANE, "A\n\nAI-Tool: cursor\nAI-Model-Version: unknown\n");
+    assert_eq!(v["model_version"], Value::Null);
 }

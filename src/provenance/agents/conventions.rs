@@ -93,9 +93,10 @@ pub enum TrailerValue {
 /// optionally after an emoji, on a line of its own.
 #[derive(Debug)]
 pub struct Marker {
-    /// Lower-case phrase (`generated with`).
+    /// The phrase as the vendor writes it (`Generated with`); matched
+    /// ASCII case-insensitively.
     pub phrase: &'static str,
-    /// Lower-case agent name as it appears after the phrase.
+    /// The agent's name as it appears after the phrase, likewise.
     pub name: &'static str,
     /// URL prefixes (scheme and `www.` left out) the link may point to; the
     /// bare form needs none.
@@ -130,7 +131,7 @@ pub static CONVENTIONS: &[Convention] = &[
             id: "209825114",
             login: "claude[bot]",
             confidence: H,
-            role: "Claude GitHub app (claude-code-action)",
+            role: "Claude GitHub app, claude-code-action",
         }],
         name_suffix: None,
         trailers: &[TrailerKey {
@@ -138,8 +139,8 @@ pub static CONVENTIONS: &[Convention] = &[
             value: TrailerValue::Session,
         }],
         markers: &[Marker {
-            phrase: "generated with",
-            name: "claude code",
+            phrase: "Generated with",
+            name: "Claude Code",
             links: &[
                 "claude.com",
                 "claude.ai",
@@ -196,7 +197,7 @@ pub static CONVENTIONS: &[Convention] = &[
                 id: "198982749",
                 login: "Copilot",
                 confidence: H,
-                role: "coding agent (`copilot-swe-agent[bot]`)",
+                role: "coding agent, `copilot-swe-agent[bot]`",
             },
             Account {
                 id: "223556219",
@@ -235,8 +236,8 @@ pub static CONVENTIONS: &[Convention] = &[
             value: TrailerValue::Equals("Cursor"),
         }],
         markers: &[Marker {
-            phrase: "made with",
-            name: "cursor",
+            phrase: "Made with",
+            name: "Cursor",
             links: &["cursor.com"],
         }],
         sources: &[
@@ -312,8 +313,8 @@ pub static CONVENTIONS: &[Convention] = &[
             },
         ],
         markers: &[Marker {
-            phrase: "generated with",
-            name: "amp",
+            phrase: "Generated with",
+            name: "Amp",
             links: &["ampcode.com"],
         }],
         sources: &[
@@ -348,7 +349,7 @@ pub static CONVENTIONS: &[Convention] = &[
         name_suffix: None,
         trailers: &[],
         markers: &[Marker {
-            phrase: "generated with",
+            phrase: "Generated with",
             name: "opencode",
             links: &["opencode.ai"],
         }],
@@ -433,12 +434,12 @@ pub static CONVENTIONS: &[Convention] = &[
         trailers: &[],
         markers: &[
             Marker {
-                phrase: "generated with",
-                name: "crush",
+                phrase: "Generated with",
+                name: "Crush",
                 links: &["charm.land", "github.com/charmbracelet/crush"],
             },
             Marker {
-                phrase: "generated with",
+                phrase: "Generated with",
                 name: "termai",
                 links: &[],
             },
@@ -458,8 +459,8 @@ pub static CONVENTIONS: &[Convention] = &[
         name_suffix: None,
         trailers: &[],
         markers: &[Marker {
-            phrase: "this pr was generated with",
-            name: "oz",
+            phrase: "This PR was generated with",
+            name: "Oz",
             links: &["warp.dev"],
         }],
         sources: &[
@@ -542,7 +543,7 @@ pub fn readme_table() -> String {
                 String::new()
             } else {
                 format!(
-                    ", or linked to {}",
+                    ", bare or linked to {}",
                     m.links
                         .iter()
                         .map(|l| format!("`{l}`"))
@@ -550,7 +551,7 @@ pub fn readme_table() -> String {
                         .join(", ")
                 )
             };
-            marks.push(format!("line \"{} {}\"{links}", m.phrase, m.name));
+            marks.push(format!("line `{} {}`{links}", m.phrase, m.name));
         }
         let sources: Vec<String> = c
             .sources
@@ -612,10 +613,6 @@ mod tests {
             for a in c.aliases {
                 assert_eq!(*a, super::super::normalise_name(a), "alias {a:?}");
                 aliases.push(*a);
-            }
-            for m in c.markers {
-                assert_eq!(m.phrase, m.phrase.to_ascii_lowercase());
-                assert_eq!(m.name, m.name.to_ascii_lowercase());
             }
         }
         for v in [&mut emails, &mut ids, &mut aliases] {
