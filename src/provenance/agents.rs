@@ -381,7 +381,9 @@ fn agent_value(value: &str) -> Value {
     {
         tool = Some(t);
         if model.is_none() {
-            model = rest.filter(|m| plausible_model(m)).map(str::to_string);
+            model = family_model(agent, rest)
+                .filter(|m| plausible_model(m))
+                .map(str::to_string);
         }
     }
     Value {
@@ -424,7 +426,14 @@ fn split_forms(v: &str) -> (&str, Option<&str>) {
     if let Some(i) = v.find(':')
         && !v[i..].starts_with("://")
     {
-        return (&v[..i], v[i + 1..].split_whitespace().next());
+        // A model written with spaces (`Crush:AWS Claude Opus 4.6`) is
+        // taken whole when its first word is no model.
+        let rest = v[i + 1..].trim();
+        let first = rest.split_whitespace().next();
+        return match first {
+            Some(w) if plausible_model(w) => (&v[..i], Some(w)),
+            _ => (&v[..i], Some(rest)),
+        };
     }
     if let Some(i) = v.find('/') {
         let (a, m) = (&v[..i], &v[i + 1..]);
@@ -501,6 +510,18 @@ fn split_identity(value: &str) -> Option<(&str, &str)> {
 /// display name `Claude Opus 4.6` is the model as a whole.
 const MODEL_FAMILY_ALIASES: [&str; 2] = ["claude", "gemini"];
 
+/// The model in `name` = agent alias + `rest`: the whole name when the
+/// alias is the first word of the vendor's model names (`Claude Fable 5`),
+/// else the rest (`Codex o4-mini` → `o4-mini`).
+fn family_model<'a>(name: &'a str, rest: Option<&'a str>) -> Option<&'a str> {
+    let first = normalise_name(name.split_whitespace().next().unwrap_or(""));
+    if MODEL_FAMILY_ALIASES.contains(&first.as_str()) {
+        rest.map(|_| name)
+    } else {
+        rest
+    }
+}
+
 /// The model a co-author or author display name carries for `tool_id`:
 /// `Claude Opus 4.6`, `claude-opus-4-1 (Claude Code)`, `aider (gpt-4o)`,
 /// `Codex o4-mini`. A name that is only the agent's gives none.
@@ -527,13 +548,9 @@ fn model_from_name(tool_id: &str, name: &str) -> Option<String> {
         if t != tool_id {
             return None;
         }
-        let first = normalise_name(candidate.split_whitespace().next().unwrap_or(""));
-        let model = if MODEL_FAMILY_ALIASES.contains(&first.as_str()) {
-            Some(candidate)
-        } else {
-            rest
-        };
-        return model.filter(|m| plausible_model(m)).map(str::to_string);
+        return family_model(candidate, rest)
+            .filter(|m| plausible_model(m))
+            .map(str::to_string);
     }
     // A bare model id as the name (`claude-opus-4-1 (Claude Code)`).
     (candidate != name && plausible_model(candidate)).then(|| candidate.to_string())
@@ -990,5 +1007,127 @@ mod tests {
             tr("Co-Authored-By", "Claude <noreply@anthropic.com>"),
         ];
         assert_eq!(detect(&human(), "x", &t).len(), 1);
+    }
+
+    /// Guards the value forms of DESIGN §1.2.3, each as projects write it.
+    #[test]
+    fn value_forms_give_tool_and_model() {
+        let cases: &[(&str, Option<&str>, Option<&str>)] = &[
+            (
+                "Claude:claude-3-opus coccinelle sparse",
+                Some("claude-code"),
+                Some("claude-3-opus"),
+            ),
+            (
+                "Claude Code:claude-sonnet-4-5",
+                Some("claude-code"),
+                Some("claude-sonnet-4-5"),
+            ),
+            (
+                "claude-code/claude-opus-4-7",
+                Some("claude-code"),
+                Some("claude-opus-4-7"),
+            ),
+            (
+                "Claude Code / Claude Opus 4.7",
+                Some("claude-code"),
+                Some("Claude Opus 4.7"),
+            ),
+            ("Cursor (gpt-5)", Some("cursor"), Some("gpt-5")),
+            (
+                "claude-opus-4-1 (Claude Code)",
+                Some("claude-code"),
+                Some("claude-opus-4-1"),
+            ),
+            (
+                "GLM-5.1 via Crush <crush@charm.land>",
+                Some("crush"),
+                Some("GLM-5.1"),
+            ),
+            (
+                "Claude Code (claude-opus-4-5) - see https://x.example",
+                Some("claude-code"),
+                Some("claude-opus-4-5"),
+            ),
+            (
+                "Gemini CLI https://github.com/google-gemini/gemini-cli",
+                Some("gemini"),
+                None,
+            ),
+            (
+                "[Claude Code](https://claude.com/claude-code)",
+                Some("claude-code"),
+                None,
+            ),
+            (
+                "Claude Opus 4.6",
+                Some("claude-code"),
+                Some("Claude Opus 4.6"),
+            ),
+            (
+                "Crush:AWS Claude Opus 4.6",
+                Some("crush"),
+                Some("AWS Claude Opus 4.6"),
+            ),
+            (
+                "Claude (Anthropic AI) <noreply@anthropic.com>",
+                Some("claude-code"),
+                None,
+            ),
+            ("Cursor:auto", Some("cursor"), None),
+            ("Codex:unknown", Some("codex"), None),
+            ("FooBot:foo-large-2", None, Some("foo-large-2")),
+            ("Tabnine", None, None),
+            ("GPT-5", None, None),
+        ];
+        for (v, tool, model) in cases {
+            let got = agent_value(v);
+            assert_eq!(got.tool, *tool, "{v}");
+            assert_eq!(got.model.as_deref(), *model, "{v}");
+        }
+    }
+
+    /// Guards issue 9 item 4: a footer matches by phrase and any vendor
+    /// host, or bare, never on one literal URL, and never inside prose.
+    #[test]
+    fn markers_match_by_pattern() {
+        let claude = &conventions::by_tool("claude-code").unwrap().markers[0];
+        for line in [
+            "🤖 Generated with [Claude Code](https://docs.anthropic.com/s/claude-code)",
+            "🤖 Generated with [Claude Code](https://claude.com/claude-code)",
+            "Generated with [Claude Code](https://claude.ai/code/session_01ABC)",
+            "Generated with [Claude Code](http://www.claude.ai/code).",
+            "_Generated with [Claude Code](https://claude.ai/code)_",
+            "generated with claude code",
+            "  🤖 Generated with Claude Code  ",
+        ] {
+            assert!(is_marker(line, claude), "{line}");
+        }
+        for line in [
+            "Generated with [Claude Code](https://example.com/claude-code)",
+            "Generated with [Claude Code](https://claude.company.example/x)",
+            "Generated with [Claude Code](claude.com)",
+            "Drop the Generated with Claude Code footer",
+            "Generated with Claude Code and a lot of patience",
+            "Generated with [Claude Code]",
+        ] {
+            assert!(!is_marker(line, claude), "{line}");
+        }
+    }
+
+    /// Guards DESIGN §1.2.3: the numeric id decides a noreply account, the
+    /// login does not.
+    #[test]
+    fn noreply_id_decides() {
+        let hit = |e: &str| builtin_email(e).map(|(c, conf)| (c.tool, conf));
+        assert_eq!(
+            hit("223556219+copilot@users.noreply.github.com"),
+            Some(("github-copilot", Confidence::High))
+        );
+        assert_eq!(hit("12345+copilot@users.noreply.github.com"), None);
+        assert_eq!(hit("41898282+claude[bot]@users.noreply.github.com"), None);
+        assert_eq!(hit("copilot@users.noreply.github.com"), None);
+        assert_eq!(hit("paul@aider.chat"), None);
+        assert_eq!(hit("aider@aider.chat").map(|h| h.0), Some("aider"));
     }
 }

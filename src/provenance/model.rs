@@ -33,6 +33,7 @@ pub fn normalise(raw: &str) -> Option<String> {
     if is_placeholder(s) {
         return None;
     }
+    let s = strip_vendor_words(s);
     // Words become one id (`Claude Opus 4.6` → `claude-opus-4.6`); a name
     // that keeps a parenthesised part keeps its spaces.
     let sep = if s.contains('(') { " " } else { "-" };
@@ -67,7 +68,7 @@ pub fn is_placeholder(s: &str) -> bool {
 /// Whether a word is one of Anthropic's model family names, which people
 /// write without `Claude` (`Opus 4.6`, `sonnet`).
 pub fn is_claude_family(word: &str) -> bool {
-    ["opus", "sonnet", "haiku"]
+    ["opus", "sonnet", "haiku", "fable"]
         .iter()
         .any(|f| word.eq_ignore_ascii_case(f))
 }
@@ -122,6 +123,34 @@ fn strip_deployment_suffix(s: &str) -> &str {
 fn is_context_size(l: &str) -> bool {
     let digits = l.trim_end_matches(['k', 'm']);
     digits.len() < l.len() && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Drops a provider written in words in front of the model: `Z.ai: GLM
+/// 5.1`, `AWS Claude Opus 4.6`, `OpenAI GPT-5`, `Google Gemini 2.5 Pro`.
+fn strip_vendor_words(s: &str) -> &str {
+    let mut s = match s.rfind(": ") {
+        Some(i) => s[i + 2..].trim(),
+        None => s,
+    };
+    const VENDORS: [&str; 10] = [
+        "aws",
+        "amazon",
+        "bedrock",
+        "vertex",
+        "azure",
+        "openrouter",
+        "anthropic",
+        "openai",
+        "google",
+        "github",
+    ];
+    while let Some((first, rest)) = s.split_once(char::is_whitespace) {
+        if !VENDORS.iter().any(|v| first.eq_ignore_ascii_case(v)) || rest.trim().is_empty() {
+            break;
+        }
+        s = rest.trim_start();
+    }
+    s
 }
 
 /// Drops `vendor/` and `router/vendor/` prefixes, and Bedrock's
@@ -260,5 +289,21 @@ mod tests {
         );
         assert_eq!(n("o4-mini").as_deref(), Some("o4-mini"));
         assert_eq!(n("GLM-5.1").as_deref(), Some("glm-5.1"));
+        assert_eq!(n("GLM 5.1").as_deref(), Some("glm-5.1"));
+        assert_eq!(n("Z.ai: GLM 5.1").as_deref(), Some("glm-5.1"));
+        assert_eq!(n("OpenAI GPT-5").as_deref(), Some("gpt-5"));
+        assert_eq!(
+            n("Google Gemini 2.5 Pro").as_deref(),
+            Some("gemini-2.5-pro")
+        );
+    }
+
+    /// Found on Crush's history: the same Claude model through Bedrock and
+    /// a new family name.
+    #[test]
+    fn provider_words_and_new_families() {
+        assert_eq!(n("AWS Claude Opus 4.6").as_deref(), Some("claude-opus-4-6"));
+        assert_eq!(n("Claude Fable 5").as_deref(), Some("claude-fable-5"));
+        assert_eq!(n("fable 5").as_deref(), Some("claude-fable-5"));
     }
 }
