@@ -629,7 +629,7 @@ pub fn known_tool(name: &str) -> Option<&'static str> {
     }
     CONVENTIONS
         .iter()
-        .find(|c| normalise_name(c.tool) == norm || c.aliases.contains(&norm.as_str()))
+        .find(|c| c.aliases.contains(&norm.as_str()))
         .map(|c| c.tool)
 }
 
