@@ -560,22 +560,27 @@ fn model_from_name(tool_id: &str, name: &str) -> Option<String> {
 /// into the agent's tool id and the rest (`Codex o4-mini` →
 /// (`codex`, `o4-mini`)). The longest alias wins.
 fn split_alias_prefix(name: &str) -> Option<(&'static str, Option<&str>)> {
-    let words: Vec<(usize, &str)> = name
-        .split_whitespace()
-        .map(|w| (w.as_ptr() as usize - name.as_ptr() as usize, w))
-        .collect();
-    for k in (1..=words.len().min(3)).rev() {
-        if k == words.len() {
-            continue;
-        }
-        let (start, last) = (words[0].0, words[k - 1]);
-        let head = &name[start..last.0 + last.1.len()];
-        if let Some(t) = known_tool(head) {
-            let rest = name[words[k].0..].trim();
-            return Some((t, (!rest.is_empty()).then_some(rest)));
+    // Where each of the first three words ends, when another word follows.
+    let mut ends = [0usize; 3];
+    let mut n = 0;
+    let mut in_word = false;
+    for (i, c) in name.char_indices() {
+        if !c.is_whitespace() {
+            in_word = true;
+        } else if in_word {
+            ends[n] = i;
+            n += 1;
+            in_word = false;
+            if n == ends.len() {
+                break;
+            }
         }
     }
-    None
+    (0..n).rev().find_map(|k| {
+        let t = known_tool(&name[..ends[k]])?;
+        let rest = name[ends[k]..].trim();
+        Some((t, (!rest.is_empty()).then_some(rest)))
+    })
 }
 
 /// The built-in convention of an e-mail address (lower-case): an exact
@@ -622,25 +627,53 @@ pub(crate) fn normalise_name(name: &str) -> String {
 /// Maps a tool name as people write it (`Claude`, `GitHub Copilot`,
 /// `Gemini CLI`, `claude-code`) to its canonical id, from the aliases of
 /// [`conventions::CONVENTIONS`].
+///
+/// Runs on every co-author of a scan, so it compares word by word without
+/// allocating.
 pub fn known_tool(name: &str) -> Option<&'static str> {
-    let norm = normalise_name(name);
-    if norm.is_empty() {
-        return None;
-    }
+    let name = name.trim();
+    let first = name.bytes().next()?.to_ascii_lowercase();
     CONVENTIONS
         .iter()
-        .find(|c| c.aliases.contains(&norm.as_str()))
+        .find(|c| {
+            c.aliases
+                .iter()
+                .any(|a| a.as_bytes().first() == Some(&first) && same_name(name, a))
+        })
         .map(|c| c.tool)
 }
 
-/// The distinct marker phrases of the table, for the cheap pre-check.
+/// Whether `name` reads as `alias` (an alias in [`normalise_name`] form).
+fn same_name(name: &str, alias: &str) -> bool {
+    let mut words = name
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+        .filter(|w| !w.is_empty());
+    let mut alias_words = alias.split(' ');
+    loop {
+        match (words.next(), alias_words.next()) {
+            (None, None) => return true,
+            (Some(w), Some(a)) if w.eq_ignore_ascii_case(a) => {}
+            _ => return false,
+        }
+    }
+}
+
+/// The marker phrases of the table for the cheap pre-check: distinct, and
+/// leaving out a phrase that contains another (`This PR was generated
+/// with` holds `Generated with`), so each message is scanned once per
+/// phrase that can decide.
 static PHRASES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
     let mut p: Vec<&'static str> = CONVENTIONS
         .iter()
         .flat_map(|c| c.markers.iter().map(|m| m.phrase))
         .collect();
-    p.sort_unstable();
-    p.dedup();
+    p.sort_unstable_by_key(|s| s.to_ascii_lowercase());
+    p.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+    let all = p.clone();
+    p.retain(|long| {
+        !all.iter()
+            .any(|short| short.len() < long.len() && contains_ignore_case(long, short))
+    });
     p
 });
 

@@ -602,7 +602,11 @@ mod tests {
             assert!(!c.sources.is_empty(), "{} has no source", c.tool);
             // `known_tool` reads aliases only: the id itself must be one.
             let id = super::super::normalise_name(c.tool);
-            assert!(c.aliases.contains(&id.as_str()), "{} lacks alias {id:?}", c.tool);
+            assert!(
+                c.aliases.contains(&id.as_str()),
+                "{} lacks alias {id:?}",
+                c.tool
+            );
             assert!(c.sources.iter().all(|s| s.starts_with("https://")));
             for e in c.emails {
                 assert_eq!(e.address, e.address.to_ascii_lowercase());
