@@ -31,6 +31,7 @@
 //! in the message.
 pub mod conventions;
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use super::Confidence;
@@ -583,6 +584,35 @@ fn split_alias_prefix(name: &str) -> Option<(&'static str, Option<&str>)> {
     })
 }
 
+/// Exact addresses and noreply account ids of the table, for one hash
+/// lookup per identity: convention and confidence.
+struct IdentityIndex {
+    emails: HashMap<&'static str, (&'static Convention, Confidence)>,
+    accounts: HashMap<&'static str, (&'static Convention, Confidence)>,
+    /// Aliases in [`normalise_name`] form.
+    aliases: HashMap<&'static str, &'static str>,
+}
+
+static INDEX: LazyLock<IdentityIndex> = LazyLock::new(|| {
+    let mut ix = IdentityIndex {
+        emails: HashMap::new(),
+        accounts: HashMap::new(),
+        aliases: HashMap::new(),
+    };
+    for c in CONVENTIONS {
+        for e in c.emails {
+            ix.emails.insert(e.address, (c, e.confidence));
+        }
+        for a in c.accounts {
+            ix.accounts.insert(a.id, (c, a.confidence));
+        }
+        for a in c.aliases {
+            ix.aliases.insert(a, c.tool);
+        }
+    }
+    ix
+});
+
 /// The built-in convention of an e-mail address (lower-case): an exact
 /// address, or a GitHub noreply address decided by its numeric id.
 fn builtin_email(email: &str) -> Option<(&'static Convention, Confidence)> {
@@ -593,19 +623,9 @@ fn builtin_email(email: &str) -> Option<(&'static Convention, Confidence)> {
         if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        return CONVENTIONS.iter().find_map(|c| {
-            c.accounts
-                .iter()
-                .find(|a| a.id == id)
-                .map(|a| (c, a.confidence))
-        });
+        return INDEX.accounts.get(id).copied();
     }
-    CONVENTIONS.iter().find_map(|c| {
-        c.emails
-            .iter()
-            .find(|e| e.address == email)
-            .map(|e| (c, e.confidence))
-    })
+    INDEX.emails.get(email).copied()
 }
 
 /// A name in the form the table's aliases are written: ASCII lower-case,
@@ -628,40 +648,33 @@ pub(crate) fn normalise_name(name: &str) -> String {
 /// `Gemini CLI`, `claude-code`) to its canonical id, from the aliases of
 /// [`conventions::CONVENTIONS`].
 ///
-/// Runs on every co-author of a scan, so it compares word by word without
-/// allocating.
+/// Runs on every co-author of a scan, so the name is normalised into a
+/// stack buffer (no alias is longer than it) for one hash lookup.
 pub fn known_tool(name: &str) -> Option<&'static str> {
-    let name = name.trim();
-    let first = name.bytes().next()?.to_ascii_lowercase();
-    CONVENTIONS
-        .iter()
-        .find(|c| {
-            c.aliases
-                .iter()
-                .any(|a| a.as_bytes().first() == Some(&first) && same_name(name, a))
-        })
-        .map(|c| c.tool)
-}
-
-/// Whether `name` reads as `alias` (an alias in [`normalise_name`] form).
-fn same_name(name: &str, alias: &str) -> bool {
-    let mut words = name
+    let mut buf = [0u8; 48];
+    let mut n = 0;
+    for w in name
         .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
-        .filter(|w| !w.is_empty());
-    let mut alias_words = alias.split(' ');
-    loop {
-        match (words.next(), alias_words.next()) {
-            (None, None) => return true,
-            (Some(w), Some(a)) if w.eq_ignore_ascii_case(a) => {}
-            _ => return false,
+        .filter(|w| !w.is_empty())
+    {
+        let need = w.len() + usize::from(n > 0);
+        if n + need > buf.len() {
+            return None;
+        }
+        if n > 0 {
+            buf[n] = b' ';
+            n += 1;
+        }
+        for b in w.bytes() {
+            buf[n] = b.to_ascii_lowercase();
+            n += 1;
         }
     }
+    let key = std::str::from_utf8(&buf[..n]).ok()?;
+    INDEX.aliases.get(key).copied()
 }
 
-/// The marker phrases of the table for the cheap pre-check: distinct, and
-/// leaving out a phrase that contains another (`This PR was generated
-/// with` holds `Generated with`), so each message is scanned once per
-/// phrase that can decide.
+/// The marker phrases of the table, distinct (ASCII case-insensitively).
 static PHRASES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
     let mut p: Vec<&'static str> = CONVENTIONS
         .iter()
@@ -669,27 +682,23 @@ static PHRASES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
         .collect();
     p.sort_unstable_by_key(|s| s.to_ascii_lowercase());
     p.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
-    let all = p.clone();
-    p.retain(|long| {
-        !all.iter()
-            .any(|short| short.len() < long.len() && contains_ignore_case(long, short))
-    });
     p
 });
 
-/// Searches the message for marker lines; skipped unless the message holds
-/// one of the marker phrases somewhere.
+/// Searches the message for marker lines. A marker is a whole line that
+/// starts (after an emoji) with its phrase, so each line costs a look at
+/// its first bytes; only a line that starts with a phrase is matched
+/// against the table.
 fn markers(found: &mut Found, message: &str) {
-    let present: Vec<&str> = PHRASES
-        .iter()
-        .copied()
-        .filter(|p| contains_ignore_case(message, p))
-        .collect();
-    if present.is_empty() {
-        return;
-    }
     for line in message.lines() {
-        if !present.iter().any(|p| contains_ignore_case(line, p)) {
+        let start = line.trim_start_matches(|c: char| !c.is_ascii_alphanumeric());
+        let starts = |p: &&str| {
+            start
+                .as_bytes()
+                .get(..p.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(p.as_bytes()))
+        };
+        if !PHRASES.iter().any(starts) {
             continue;
         }
         for c in CONVENTIONS {
@@ -765,51 +774,10 @@ fn vendor_link(url: &str, prefixes: &[&str]) -> bool {
     })
 }
 
-/// ASCII case-insensitive substring test without allocating: jumps from
-/// one occurrence of the needle's first byte (either case) to the next with
-/// memchr instead of comparing at every offset; this runs on every commit
-/// of a scan.
-fn contains_ignore_case(hay: &str, needle: &str) -> bool {
-    let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    let Some(&first) = n.first() else { return true };
-    let (lo, up) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
-    let mut at = 0;
-    while at + n.len() <= h.len() {
-        let rest = &h[at..=h.len() - n.len()];
-        let next = match (rest.iter().position(|&b| b == lo), lo != up) {
-            (Some(i), true) => rest[..i].iter().position(|&b| b == up).unwrap_or(i),
-            (Some(i), false) => i,
-            (None, true) => match rest.iter().position(|&b| b == up) {
-                Some(i) => i,
-                None => return false,
-            },
-            (None, false) => return false,
-        };
-        if h[at + next..at + next + n.len()].eq_ignore_ascii_case(n) {
-            return true;
-        }
-        at += next + 1;
-    }
-    false
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::config::AgentRule;
-
-    #[test]
-    fn contains_ignore_case_finds_any_case() {
-        assert!(contains_ignore_case(
-            "x 🤖 Generated With [Claude Code]",
-            "generated with"
-        ));
-        assert!(contains_ignore_case("generated with", "generated with"));
-        assert!(!contains_ignore_case("generated wit", "generated with"));
-        assert!(!contains_ignore_case("", "g"));
-        assert!(contains_ignore_case("aaG", "g"));
-        assert!(contains_ignore_case("gG-GENERATED WITH", "generated with"));
-    }
 
     fn human() -> CommitIdentity<'static> {
         CommitIdentity {

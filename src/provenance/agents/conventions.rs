@@ -619,6 +619,8 @@ mod tests {
             }
             for a in c.aliases {
                 assert_eq!(*a, super::super::normalise_name(a), "alias {a:?}");
+                // `known_tool` normalises into a 48-byte buffer.
+                assert!(a.len() <= 48, "alias {a:?} too long");
                 aliases.push(*a);
             }
         }
