@@ -690,6 +690,9 @@ static PHRASES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
 /// its first bytes; only a line that starts with a phrase is matched
 /// against the table.
 fn markers(found: &mut Found, message: &str) {
+    if !has_phrase(message) {
+        return;
+    }
     for line in message.lines() {
         let start = line.trim_start_matches(|c: char| !c.is_ascii_alphanumeric());
         let starts = |p: &&str| {
@@ -713,6 +716,37 @@ fn markers(found: &mut Found, message: &str) {
             }
         }
     }
+}
+
+/// The word every marker phrase ends with (checked by the table test).
+const PHRASE_END: &[u8] = b"with";
+
+/// Whether some marker phrase occurs in the message: one pass that jumps
+/// (memchr) between occurrences of `with`, in either case, and compares
+/// the text before each with the phrases. As cheap as the single-phrase
+/// pre-check it replaced, however many phrases the table has.
+fn has_phrase(message: &str) -> bool {
+    let h = message.as_bytes();
+    let mut at = 0;
+    while at + PHRASE_END.len() <= h.len() {
+        let rest = &h[at..=h.len() - PHRASE_END.len()];
+        let lo = rest.iter().position(|&b| b == b'w');
+        let up = match lo {
+            Some(i) => rest[..i].iter().position(|&b| b == b'W'),
+            None => rest.iter().position(|&b| b == b'W'),
+        };
+        let Some(i) = up.or(lo) else { return false };
+        let end = at + i + PHRASE_END.len();
+        if h[at + i..end].eq_ignore_ascii_case(PHRASE_END)
+            && PHRASES
+                .iter()
+                .any(|p| end >= p.len() && h[end - p.len()..end].eq_ignore_ascii_case(p.as_bytes()))
+        {
+            return true;
+        }
+        at += i + 1;
+    }
+    false
 }
 
 /// Whether `line` is the marker: the phrase and the name, bare or as a
@@ -1114,6 +1148,25 @@ mod tests {
         ] {
             assert!(!is_marker(line, claude), "{line}");
         }
+    }
+
+    #[test]
+    fn has_phrase_finds_every_phrase_in_any_case() {
+        for c in CONVENTIONS {
+            for m in c.markers {
+                let p = m.phrase;
+                assert!(p.to_ascii_lowercase().ends_with("with"), "{p}");
+                assert!(has_phrase(&format!(
+                    "x\n\n🤖 {} {}",
+                    p.to_ascii_uppercase(),
+                    m.name
+                )));
+                assert!(has_phrase(&format!("{p} x")));
+            }
+        }
+        assert!(!has_phrase("Fix it\n\nwrapped at a sane width, with care"));
+        assert!(!has_phrase(""));
+        assert!(!has_phrase("Generated wit"));
     }
 
     /// Guards DESIGN §1.2.3: the numeric id decides a noreply account, the

@@ -36,12 +36,18 @@ pub fn normalise(raw: &str) -> Option<String> {
     let s = strip_vendor_words(s);
     // Words become one id (`Claude Opus 4.6` → `claude-opus-4.6`); a name
     // that keeps a parenthesised part keeps its spaces.
-    let sep = if s.contains('(') { " " } else { "-" };
-    let lower: String = s
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(sep)
-        .to_lowercase();
+    let sep = if s.contains('(') { ' ' } else { '-' };
+    let mut lower = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !lower.is_empty() {
+            lower.push(sep);
+        }
+        if w.is_ascii() {
+            lower.extend(w.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            lower.push_str(&w.to_lowercase());
+        }
+    }
     let lower = strip_provider(&lower);
     if let Some(claude) = claude_id(lower) {
         return claude;
@@ -56,7 +62,11 @@ pub fn is_placeholder(s: &str) -> bool {
         return true;
     }
     let wrapped = |o: char, c: char| t.starts_with(o) && t.ends_with(c);
-    if wrapped('<', '>') || wrapped('{', '}') || wrapped('[', ']') || t.contains("{{") {
+    if wrapped('<', '>')
+        || wrapped('{', '}')
+        || wrapped('[', ']')
+        || (t.contains('{') && t.contains("{{"))
+    {
         return true;
     }
     matches!(
