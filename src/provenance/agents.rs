@@ -32,6 +32,7 @@
 pub mod conventions;
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use super::Confidence;
@@ -587,17 +588,42 @@ fn split_alias_prefix(name: &str) -> Option<(&'static str, Option<&str>)> {
 /// Exact addresses and noreply account ids of the table, for one hash
 /// lookup per identity: convention and confidence.
 struct IdentityIndex {
-    emails: HashMap<&'static str, (&'static Convention, Confidence)>,
-    accounts: HashMap<&'static str, (&'static Convention, Confidence)>,
+    emails: Map<(&'static Convention, Confidence)>,
+    accounts: Map<(&'static Convention, Confidence)>,
     /// Aliases in [`normalise_name`] form.
-    aliases: HashMap<&'static str, &'static str>,
+    aliases: Map<&'static str>,
+}
+
+/// A map keyed by the table's short strings. Keys are fixed data, not
+/// input, so FNV-1a (a few instructions a byte) replaces SipHash: this
+/// runs for the author and committer of every commit.
+type Map<V> = HashMap<&'static str, V, BuildHasherDefault<Fnv>>;
+
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
 }
 
 static INDEX: LazyLock<IdentityIndex> = LazyLock::new(|| {
     let mut ix = IdentityIndex {
-        emails: HashMap::new(),
-        accounts: HashMap::new(),
-        aliases: HashMap::new(),
+        emails: Map::default(),
+        accounts: Map::default(),
+        aliases: Map::default(),
     };
     for c in CONVENTIONS {
         for e in c.emails {

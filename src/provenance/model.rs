@@ -21,6 +21,10 @@
 /// Normalises a model name as written; `None` for a placeholder or a name
 /// that is only an agent (`Claude`, `Claude Code`).
 pub fn normalise(raw: &str) -> Option<String> {
+    // Most models are written as API ids already; only Claude's need work.
+    if is_plain_id(raw) && !is_placeholder(raw) {
+        return Some(raw.to_string());
+    }
     let mut s = strip_quotes(raw.trim());
     loop {
         let before = s.len();
@@ -53,6 +57,17 @@ pub fn normalise(raw: &str) -> Option<String> {
         return claude;
     }
     Some(lower.to_string())
+}
+
+/// Already canonical: lower-case ASCII letters, digits, `-` and `.`, not
+/// a Claude name (whose dates and dots are rewritten).
+fn is_plain_id(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b.iter()
+            .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'.')
+        && !s.starts_with("claude")
+        && !s.split(['-', '.']).next().is_some_and(is_claude_family)
 }
 
 /// Whether a model name is a placeholder rather than a model.
