@@ -386,10 +386,9 @@ fn new_prefills_from_provenance_and_points_at_an_existing_schema() {
     assert_eq!(c.origin, Some(aeef::incident::Origin::AiGenerated));
     let tool = c.ai_tool.unwrap();
     assert_eq!(tool.name, "claude-code");
-    assert_eq!(
-        tool.model_version.as_deref(),
-        Some("claude-opus-4-20250514")
-    );
+    // One model, one row (DESIGN §1.3): the snapshot date is dropped from
+    // `model_version`; the evidence keeps the text as written.
+    assert_eq!(tool.model_version.as_deref(), Some("claude-opus-4"));
     assert!(
         c.evidence
             .iter()

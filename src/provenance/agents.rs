@@ -1,31 +1,43 @@
-//! Coding-agent conventions (DESIGN §1.3): how Claude Code, aider, the
-//! GitHub Copilot coding agent, Cursor, Codex, Devin, Jules, Amp, OpenHands,
-//! opencode, Windsurf and Gemini mark the commits they write, plus the
-//! generic `Assisted-by:` / `Generated-by:` / `AI-Assisted:` trailers.
+//! Coding-agent conventions (DESIGN §1.2.3): how coding agents mark the
+//! commits they write, plus the generic `Assisted-by:` / `Generated-by:` /
+//! `AI-Assisted:` trailers. The agents, their identities, trailer keys,
+//! marker lines and sources are data, in [`conventions::CONVENTIONS`]; this
+//! module is the matcher.
 //!
-//! Everything matches on an e-mail address, a numeric GitHub noreply id, a
-//! trailer key or a whole marker line — never on a display name alone, so a
-//! human called "Claude" or "Copilot" is never taken for an agent. The one
-//! name-based convention, aider's `(aider)` suffix, is aider's own
-//! deliberate marker and cannot be confused with a person's name.
+//! Identities are exact: an e-mail address whole, a GitHub noreply address
+//! by its numeric id, never a domain and never a display name alone, so a
+//! human called "Claude" and the people who build an agent (who commit from
+//! its domain) are never taken for it. The one name-based convention,
+//! aider's `(aider)` suffix, is aider's own deliberate marker.
 //!
 //! Confidence: a match on the author, a co-author or an agent trailer is
 //! `high`. Weak signals are `low` and never make a commit agent-written on
 //! their own: a match on the committer only (the agent applied someone
 //! else's change: a rebase, a cherry-pick, aider's `--attribute-committer`),
-//! and review-suggestion bots (`Copilot <175728472+Copilot@…>`,
+//! and review-suggestion accounts (`Copilot <175728472+Copilot@…>`,
 //! `gemini-code-assist[bot]`), whose co-author line means a human accepted a
 //! suggested edit in a pull-request review.
 //!
-//! This runs on every commit of a long history scan, so the checks are plain
-//! string comparisons; the only regexes are compiled once and only run when
-//! a cheap substring pre-check passes.
-use std::sync::LazyLock;
+//! Value forms (DESIGN §1.2.3): `Assisted-by` and `Generated-by` values
+//! are read as `AGENT:MODEL [TOOL…]` (the Linux kernel form), `AGENT/MODEL`,
+//! `AGENT / MODEL`, `AGENT (MODEL)`, `MODEL via AGENT` (Crush), each
+//! possibly followed by `<email>`, prose or a link, which are dropped. A
+//! known agent name gives its canonical id; an unknown name gives
+//! `unknown-agent` with the name in the evidence, never as the model.
+//!
+//! This runs on every commit of a long history scan: identities are plain
+//! string comparisons against the table, and marker lines are only looked
+//! for when a cheap case-insensitive substring test finds a marker phrase
+//! in the message.
+pub mod conventions;
 
-use regex::Regex;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::LazyLock;
 
 use super::Confidence;
 use super::trailers::Trailer;
+use conventions::{CONVENTIONS, Convention, Marker, TrailerValue};
 
 /// Who wrote and who committed a commit (names and e-mail addresses).
 #[derive(Debug, Clone, Copy)]
@@ -41,7 +53,8 @@ pub struct CommitIdentity<'a> {
 pub struct AgentMatch {
     /// Canonical tool id (`claude-code`, `aider`, …, `unknown-agent`).
     pub tool: String,
-    /// Model named by the convention ("Claude Opus 4.6", "gpt-4o"), if any.
+    /// Model named by the convention, as written ("Claude Opus 4.6",
+    /// "gpt-4o"); the merge normalises it ([`super::model::normalise`]).
     pub model: Option<String>,
     pub confidence: Confidence,
     /// What matched, for the evidence list (e.g. `Co-Authored-By: Claude <noreply@anthropic.com>`).
@@ -50,7 +63,9 @@ pub struct AgentMatch {
     pub session_id: Option<String>,
 }
 
-/// Canonical tool ids, as used in `agent:<tool>` sources.
+/// Canonical tool ids, as used in `agent:<tool>` sources. Each is the
+/// `tool` of one entry of [`conventions::CONVENTIONS`], except
+/// [`tool::UNKNOWN`].
 pub mod tool {
     pub const CLAUDE_CODE: &str = "claude-code";
     pub const AIDER: &str = "aider";
@@ -64,6 +79,12 @@ pub mod tool {
     pub const OPENCODE: &str = "opencode";
     pub const WINDSURF: &str = "windsurf";
     pub const GEMINI: &str = "gemini";
+    pub const QWEN_CODE: &str = "qwen-code";
+    pub const CRUSH: &str = "crush";
+    pub const WARP: &str = "warp";
+    pub const FACTORY_DROID: &str = "factory-droid";
+    pub const ROO_CODE: &str = "roo-code";
+    /// An agent named by a generic trailer but not in the table.
     pub const UNKNOWN: &str = "unknown-agent";
 }
 
@@ -133,7 +154,7 @@ impl Found {
 }
 
 impl AgentTable {
-    /// The built-in conventions of DESIGN §1.3.
+    /// The built-in conventions of [`conventions::CONVENTIONS`].
     pub fn builtin() -> Self {
         AgentTable { extra: Vec::new() }
     }
@@ -185,9 +206,10 @@ impl AgentTable {
         let before_committer: Vec<String> = found.0.iter().map(|m| m.tool.clone()).collect();
         // aider marks the author name with "(aider)" when it wrote the change
         // and the committer name when it only committed a human's edit.
-        if ends_with_aider(who.author_name) {
+        let author_suffix = name_suffix(who.author_name);
+        if let Some(c) = author_suffix {
             found.push(
-                tool::AIDER,
+                c.tool,
                 None,
                 Confidence::High,
                 format!("author: {}", show(who.author_name, who.author_email)),
@@ -201,9 +223,11 @@ impl AgentTable {
             who.committer_email,
             "",
         );
-        if ends_with_aider(who.committer_name) && !ends_with_aider(who.author_name) {
+        if let Some(c) = name_suffix(who.committer_name)
+            && author_suffix.is_none()
+        {
             found.push(
-                tool::AIDER,
+                c.tool,
                 None,
                 Confidence::Low,
                 format!(
@@ -241,8 +265,11 @@ impl AgentTable {
                 });
             }
         }
-        if let Some(h) = builtin_email(&lower) {
-            hits.push(h);
+        if let Some((c, confidence)) = builtin_email(&lower) {
+            hits.push(EmailHit {
+                tool: c.tool.to_string(),
+                confidence,
+            });
         }
         for h in hits {
             let (evidence, confidence) = match role {
@@ -265,6 +292,9 @@ impl AgentTable {
                 found.push(&r.tool, None, Confidence::High, evidence(), None);
             }
         }
+        if value.is_empty() {
+            return;
+        }
         let lkey = key.to_ascii_lowercase();
         match lkey.as_str() {
             "co-authored-by" => {
@@ -272,67 +302,173 @@ impl AgentTable {
                     self.identity(found, Role::CoAuthor, name, email, &evidence());
                 }
             }
-            "claude-session" if !value.is_empty() => found.push(
-                tool::CLAUDE_CODE,
-                None,
-                Confidence::High,
-                evidence(),
-                Some(value.to_string()),
-            ),
-            "agent-logs-url" if !value.is_empty() => found.push(
-                tool::GITHUB_COPILOT,
-                None,
-                Confidence::High,
-                evidence(),
-                None,
-            ),
-            "made-with" if value.eq_ignore_ascii_case("cursor") => {
-                found.push(tool::CURSOR, None, Confidence::High, evidence(), None)
-            }
-            "amp-thread-id" | "amp-thread" if !value.is_empty() => found.push(
-                tool::AMP,
-                None,
-                Confidence::High,
-                evidence(),
-                Some(amp_thread(value)),
-            ),
-            "assisted-by" if !value.is_empty() => {
-                let (agent, model) = match value.split_once(':') {
-                    // Kernel form `AGENT:MODEL [TOOL…]`: the model is the
-                    // first word after the colon, analysis tools follow.
-                    Some((a, rest)) if !looks_like_url(value) => {
-                        (a.trim(), rest.split_whitespace().next().map(str::to_string))
-                    }
-                    _ => (value, None),
-                };
-                let tool_id = known_tool(agent).unwrap_or(tool::UNKNOWN);
-                found.push(tool_id, model, Confidence::High, evidence(), None);
-            }
-            "generated-by" if !value.is_empty() => {
-                let (tool_id, model) = match known_tool(value) {
-                    Some(id) => (id, None),
-                    // The name as written is all we know of the tool.
-                    None => (tool::UNKNOWN, Some(value.to_string())),
-                };
-                found.push(tool_id, model, Confidence::High, evidence(), None);
-            }
-            "ai-assisted" if !value.is_empty() => {
+            "assisted-by" | "generated-by" => push_value(found, evidence(), value),
+            "ai-assisted" => {
                 let v = value.to_ascii_lowercase();
                 if matches!(v.as_str(), "yes" | "true" | "y" | "1") {
                     found.push(tool::UNKNOWN, None, Confidence::High, evidence(), None);
                 } else if !matches!(v.as_str(), "no" | "false" | "n" | "0" | "none" | "human") {
                     // `AI-Assisted: <tool>`: a name instead of yes/no.
-                    let (tool_id, model) = match known_tool(value) {
-                        Some(id) => (id, None),
-                        None => (tool::UNKNOWN, Some(value.to_string())),
-                    };
-                    found.push(tool_id, model, Confidence::High, evidence(), None);
+                    push_value(found, evidence(), value);
                 }
                 // Negative values are a declaration handled by the merge.
             }
-            _ => {}
+            _ => {
+                for c in CONVENTIONS {
+                    for k in c.trailers {
+                        if !k.key.eq_ignore_ascii_case(key) {
+                            continue;
+                        }
+                        let session = match k.value {
+                            TrailerValue::Any => None,
+                            TrailerValue::Equals(v) if value.eq_ignore_ascii_case(v) => None,
+                            TrailerValue::Equals(_) => continue,
+                            TrailerValue::Session => Some(session_of(value)),
+                        };
+                        found.push(c.tool, None, Confidence::High, evidence(), session);
+                    }
+                }
+            }
         }
     }
+}
+
+/// Reads an `Assisted-by` / `Generated-by` / `AI-Assisted` value and
+/// records the agent it names.
+fn push_value(found: &mut Found, evidence: String, value: &str) {
+    let v = agent_value(value);
+    match v.tool {
+        Some(t) => found.push(t, v.model, Confidence::High, evidence, None),
+        None => {
+            let evidence = if v.agent.is_empty() {
+                evidence
+            } else {
+                format!(
+                    "{evidence} (agent \"{}\" is not in the conventions table)",
+                    v.agent
+                )
+            };
+            found.push(tool::UNKNOWN, v.model, Confidence::High, evidence, None);
+        }
+    }
+}
+
+/// What a generic agent trailer's value says.
+#[derive(Debug, PartialEq, Eq)]
+struct Value {
+    /// The agent's name as written (prose, links and e-mail dropped).
+    agent: String,
+    tool: Option<&'static str>,
+    model: Option<String>,
+}
+
+/// Parses the value forms of DESIGN §1.2.3 (see the module docs).
+fn agent_value(value: &str) -> Value {
+    let mut v = value.trim();
+    let mut email_tool = None;
+    if let Some((name, email)) = split_identity(v) {
+        email_tool = builtin_email(&email.to_ascii_lowercase()).map(|(c, _)| c.tool);
+        v = name;
+    }
+    let v = drop_prose(v);
+    let (agent, model) = split_forms(v);
+    let agent = agent.trim();
+    let mut tool = known_tool(agent);
+    let mut model = model
+        .map(str::trim)
+        .filter(|m| plausible_model(m))
+        .map(str::to_string);
+    if tool.is_none()
+        && let Some((t, rest)) = split_alias_prefix(agent)
+    {
+        tool = Some(t);
+        if model.is_none() {
+            model = family_model(agent, rest)
+                .filter(|m| plausible_model(m))
+                .map(str::to_string);
+        }
+    }
+    Value {
+        agent: agent.to_string(),
+        tool: email_tool.or(tool),
+        model,
+    }
+}
+
+/// Drops what follows the agent and model: a link, a dash or a semicolon
+/// and the prose after it, a final full stop. A Markdown link
+/// `[Name](url)` gives its text.
+fn drop_prose(v: &str) -> &str {
+    let mut v = v.trim();
+    if let Some(rest) = v.strip_prefix('[')
+        && let Some(end) = rest.find("](")
+    {
+        v = &rest[..end];
+    }
+    let mut cut = v.len();
+    for stop in [
+        " http", "(http", "<http", " - ", " — ", " – ", "; ", ", ", " see ",
+    ] {
+        if let Some(i) = v.find(stop) {
+            cut = cut.min(i);
+        }
+    }
+    v[..cut].trim().trim_end_matches('.').trim_end()
+}
+
+/// Splits a value into agent and model by the first form that applies.
+fn split_forms(v: &str) -> (&str, Option<&str>) {
+    let lower = v.to_ascii_lowercase();
+    // Crush: `GLM-5.1 via Crush`.
+    if let Some(i) = lower.find(" via ") {
+        return (&v[i + 5..], Some(&v[..i]));
+    }
+    // Kernel: `AGENT:MODEL [TOOL…]`; the analysis tools after the model are
+    // not the model.
+    if let Some(i) = v.find(':')
+        && !v[i..].starts_with("://")
+    {
+        // A model written with spaces (`Crush:AWS Claude Opus 4.6`) is
+        // taken whole when its first word is no model.
+        let rest = v[i + 1..].trim();
+        let first = rest.split_whitespace().next();
+        return match first {
+            Some(w) if plausible_model(w) => (&v[..i], Some(w)),
+            _ => (&v[..i], Some(rest)),
+        };
+    }
+    if let Some(i) = v.find('/') {
+        let (a, m) = (&v[..i], &v[i + 1..]);
+        return if a.ends_with(' ') {
+            // `AGENT / MODEL`: the model may have words.
+            (a, Some(m.trim()))
+        } else {
+            (a, m.split_whitespace().next())
+        };
+    }
+    if let Some(open) = v.find('(')
+        && let Some(close) = v[open..].find(')')
+    {
+        let (outer, inner) = (v[..open].trim(), v[open + 1..open + close].trim());
+        // `claude-opus-4-1 (Claude Code)`: the tool is in parentheses.
+        if known_tool(inner).is_some() && known_tool(outer).is_none() {
+            return (inner, Some(outer));
+        }
+        return (outer, Some(inner));
+    }
+    (v, None)
+}
+
+/// Whether text in a model position names a model: not a placeholder, not
+/// an agent, and with a version digit or an Anthropic family name.
+fn plausible_model(m: &str) -> bool {
+    let m = m.trim();
+    if super::model::is_placeholder(m) || known_tool(m).is_some() {
+        return false;
+    }
+    m.bytes().any(|b| b.is_ascii_digit())
+        || m.split(|c: char| !c.is_ascii_alphanumeric())
+            .any(super::model::is_claude_family)
 }
 
 /// `Name <email>` for evidence lines.
@@ -340,141 +476,16 @@ fn show(name: &str, email: &str) -> String {
     format!("{} <{}>", name.trim(), email.trim())
 }
 
-fn ends_with_aider(name: &str) -> bool {
-    name.trim_end().ends_with("(aider)")
+/// The convention whose name suffix (aider's `(aider)`) ends `name`.
+fn name_suffix(name: &str) -> Option<&'static Convention> {
+    let name = name.trim_end();
+    CONVENTIONS
+        .iter()
+        .find(|c| c.name_suffix.is_some_and(|s| name.ends_with(s)))
 }
 
-fn looks_like_url(v: &str) -> bool {
-    v.contains("://")
-}
-
-/// Splits `Name <email>`; `None` without an address (a bare name never
-/// identifies an agent).
-fn split_identity(value: &str) -> Option<(&str, &str)> {
-    let v = value.trim();
-    let open = v.rfind('<')?;
-    let close = v[open..].find('>')? + open;
-    let email = v[open + 1..close].trim();
-    if email.is_empty() || !email.contains('@') {
-        return None;
-    }
-    Some((v[..open].trim(), email))
-}
-
-/// The model a display name carries, for the tools whose convention puts
-/// one there: Claude Code (`Claude Opus 4.6`, `claude-opus-4 (Claude Code)`)
-/// and aider (`aider (gpt-4o)`).
-fn model_from_name(tool_id: &str, name: &str) -> Option<String> {
-    let name = name.trim();
-    match tool_id {
-        tool::CLAUDE_CODE => {
-            let (bare, tagged) = match name.strip_suffix("(Claude Code)") {
-                Some(b) => (b.trim(), true),
-                None => (name, false),
-            };
-            let l = bare.to_ascii_lowercase();
-            if bare.is_empty() || matches!(l.as_str(), "claude" | "claude code" | "claude[bot]") {
-                return None;
-            }
-            (tagged || l.contains("claude")).then(|| bare.to_string())
-        }
-        tool::AIDER => {
-            let open = name.find('(')?;
-            let close = name.rfind(')')?;
-            let inner = name.get(open + 1..close)?.trim();
-            (!inner.is_empty() && !inner.eq_ignore_ascii_case("aider")).then(|| inner.to_string())
-        }
-        _ => None,
-    }
-}
-
-/// The built-in e-mail conventions. `email` is lower-case.
-fn builtin_email(email: &str) -> Option<EmailHit> {
-    let hit = |t: &str, c: Confidence| {
-        Some(EmailHit {
-            tool: t.to_string(),
-            confidence: c,
-        })
-    };
-    match email {
-        "noreply@anthropic.com" => return hit(tool::CLAUDE_CODE, Confidence::High),
-        "cursoragent@cursor.com" => return hit(tool::CURSOR, Confidence::High),
-        "noreply@openai.com" | "codex@openai.com" => return hit(tool::CODEX, Confidence::High),
-        "amp@ampcode.com" => return hit(tool::AMP, Confidence::High),
-        // All Hands moved from all-hands.dev to openhands.dev.
-        "openhands@all-hands.dev" | "openhands@openhands.dev" => {
-            return hit(tool::OPENHANDS, Confidence::High);
-        }
-        "noreply@opencode.ai" => return hit(tool::OPENCODE, Confidence::High),
-        // Cascade's co-author line; both forms are in use.
-        "windsurf@codeium.com" | "noreply@codeium.com" => {
-            return hit(tool::WINDSURF, Confidence::High);
-        }
-        _ => {}
-    }
-    if email.ends_with("@aider.chat") || email.ends_with("@aider.dev") {
-        return hit(tool::AIDER, Confidence::High);
-    }
-    // GitHub noreply addresses: `<numeric id>+<login>@users.noreply.github.com`.
-    // The numeric id is what identifies the account; logins can be reused.
-    let local = email.strip_suffix("@users.noreply.github.com")?;
-    let (id, login) = local.split_once('+')?;
-    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    match (id, login) {
-        // The Copilot coding agent (author `copilot-swe-agent[bot]`).
-        ("198982749", "copilot") => hit(tool::GITHUB_COPILOT, Confidence::High),
-        // Copilot as a reviewer: a human accepted its suggestion.
-        ("175728472", "copilot") => hit(tool::GITHUB_COPILOT, Confidence::Low),
-        (_, "devin-ai-integration[bot]") => hit(tool::DEVIN, Confidence::High),
-        (_, "google-labs-jules[bot]") => hit(tool::JULES, Confidence::High),
-        (_, "claude[bot]") => hit(tool::CLAUDE_CODE, Confidence::High),
-        (_, "gemini-cli[bot]") => hit(tool::GEMINI, Confidence::High),
-        // Gemini Code Assist reviews pull requests; its co-author line comes
-        // from an accepted review suggestion.
-        (_, "gemini-code-assist[bot]") => hit(tool::GEMINI, Confidence::Low),
-        _ => None,
-    }
-}
-
-/// Maps a tool name as people write it (`Claude`, `GitHub Copilot`,
-/// `Gemini CLI`) to a canonical id.
-pub fn known_tool(name: &str) -> Option<&'static str> {
-    let norm: String = name
-        .trim()
-        .to_ascii_lowercase()
-        .chars()
-        .map(|c| if c == '-' || c == '_' { ' ' } else { c })
-        .collect();
-    let norm = norm.split_whitespace().collect::<Vec<_>>().join(" ");
-    let id = match norm.as_str() {
-        "claude" | "claude code" | "anthropic claude" | "anthropic claude code" => {
-            tool::CLAUDE_CODE
-        }
-        "aider" => tool::AIDER,
-        "copilot"
-        | "github copilot"
-        | "copilot coding agent"
-        | "github copilot coding agent"
-        | "copilot swe agent" => tool::GITHUB_COPILOT,
-        "cursor" | "cursor agent" => tool::CURSOR,
-        "codex" | "openai codex" | "codex cli" => tool::CODEX,
-        "devin" | "devin ai" => tool::DEVIN,
-        "jules" | "google jules" => tool::JULES,
-        "amp" | "sourcegraph amp" => tool::AMP,
-        "openhands" | "all hands" => tool::OPENHANDS,
-        "opencode" => tool::OPENCODE,
-        "windsurf" | "codeium" | "cascade" | "windsurf cascade" => tool::WINDSURF,
-        "gemini" | "gemini cli" | "google gemini" | "gemini code assist" => tool::GEMINI,
-        _ => return None,
-    };
-    Some(id)
-}
-
-/// The thread id of an `Amp-Thread-ID:` value, which is usually the thread
-/// URL `https://ampcode.com/threads/T-…`.
-fn amp_thread(value: &str) -> String {
+/// The session id of a session trailer: the last path segment of an URL.
+fn session_of(value: &str) -> String {
     value
         .trim_end_matches('/')
         .rsplit('/')
@@ -484,43 +495,245 @@ fn amp_thread(value: &str) -> String {
         .to_string()
 }
 
-/// Whole-line markers agents put in the message body.
-static MARKERS: LazyLock<[(Regex, &'static str); 3]> = LazyLock::new(|| {
-    let re = |s: &str| Regex::new(s).expect("static marker regex");
-    [
-        (
-            re(
-                r"(?i)^\s*(?:🤖\s*)?generated with (?:\[claude code\]\(https?://(?:www\.)?(?:claude\.com/claude-code|claude\.ai/code)/?\)|claude code)\.?\s*$",
-            ),
-            tool::CLAUDE_CODE,
-        ),
-        (
-            re(
-                r"(?i)^\s*(?:🤖\s*)?generated with \[opencode\]\(https?://(?:www\.)?opencode\.ai/?\)",
-            ),
-            tool::OPENCODE,
-        ),
-        (
-            re(r"(?i)^\s*(?:🤖\s*)?generated with \[amp\]\(https?://(?:www\.)?ampcode\.com/?\)"),
-            tool::AMP,
-        ),
-    ]
+/// Splits `Name <email>`; `None` without an address (a bare name never
+/// identifies an agent).
+fn split_identity(value: &str) -> Option<(&str, &str)> {
+    let v = value.trim();
+    let open = v.rfind('<')?;
+    let close = v[open..].find('>')? + open;
+    let email = v[open + 1..close].trim();
+    if email.is_empty() || !email.contains('@') || email.contains("://") {
+        return None;
+    }
+    Some((v[..open].trim(), email))
+}
+
+/// Aliases that are also the first word of the vendor's model names, so a
+/// display name `Claude Opus 4.6` is the model as a whole.
+const MODEL_FAMILY_ALIASES: [&str; 2] = ["claude", "gemini"];
+
+/// The model in `name` = agent alias + `rest`: the whole name when the
+/// alias is the first word of the vendor's model names (`Claude Fable 5`),
+/// else the rest (`Codex o4-mini` → `o4-mini`).
+fn family_model<'a>(name: &'a str, rest: Option<&'a str>) -> Option<&'a str> {
+    let first = normalise_name(name.split_whitespace().next().unwrap_or(""));
+    if MODEL_FAMILY_ALIASES.contains(&first.as_str()) {
+        rest.map(|_| name)
+    } else {
+        rest
+    }
+}
+
+/// The model a co-author or author display name carries for `tool_id`:
+/// `Claude Opus 4.6`, `claude-opus-4-1 (Claude Code)`, `aider (gpt-4o)`,
+/// `Codex o4-mini`. A name that is only the agent's gives none.
+fn model_from_name(tool_id: &str, name: &str) -> Option<String> {
+    let name = name
+        .trim()
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .trim();
+    let mut candidate = name;
+    if let Some(open) = name.find('(')
+        && name.ends_with(')')
+    {
+        let (outer, inner) = (name[..open].trim(), name[open + 1..name.len() - 1].trim());
+        if known_tool(inner) == Some(tool_id) {
+            candidate = outer;
+        } else if known_tool(outer) == Some(tool_id) {
+            candidate = inner;
+        }
+    }
+    if candidate.is_empty() || known_tool(candidate) == Some(tool_id) {
+        return None;
+    }
+    if let Some((t, rest)) = split_alias_prefix(candidate) {
+        if t != tool_id {
+            return None;
+        }
+        return family_model(candidate, rest)
+            .filter(|m| plausible_model(m))
+            .map(str::to_string);
+    }
+    // A bare model id as the name (`claude-opus-4-1 (Claude Code)`).
+    (candidate != name && plausible_model(candidate)).then(|| candidate.to_string())
+}
+
+/// Splits a name that starts with an agent's alias (one to three words)
+/// into the agent's tool id and the rest (`Codex o4-mini` →
+/// (`codex`, `o4-mini`)). The longest alias wins.
+fn split_alias_prefix(name: &str) -> Option<(&'static str, Option<&str>)> {
+    // Where each of the first three words ends, when another word follows.
+    let mut ends = [0usize; 3];
+    let mut n = 0;
+    let mut in_word = false;
+    for (i, c) in name.char_indices() {
+        if !c.is_whitespace() {
+            in_word = true;
+        } else if in_word {
+            ends[n] = i;
+            n += 1;
+            in_word = false;
+            if n == ends.len() {
+                break;
+            }
+        }
+    }
+    (0..n).rev().find_map(|k| {
+        let t = known_tool(&name[..ends[k]])?;
+        let rest = name[ends[k]..].trim();
+        Some((t, (!rest.is_empty()).then_some(rest)))
+    })
+}
+
+/// Exact addresses and noreply account ids of the table, for one hash
+/// lookup per identity: convention and confidence.
+struct IdentityIndex {
+    emails: Map<(&'static Convention, Confidence)>,
+    accounts: Map<(&'static Convention, Confidence)>,
+    /// Aliases in [`normalise_name`] form.
+    aliases: Map<&'static str>,
+}
+
+/// A map keyed by the table's short strings. Keys are fixed data, not
+/// input, so FNV-1a (a few instructions a byte) replaces SipHash: this
+/// runs for the author and committer of every commit.
+type Map<V> = HashMap<&'static str, V, BuildHasherDefault<Fnv>>;
+
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+static INDEX: LazyLock<IdentityIndex> = LazyLock::new(|| {
+    let mut ix = IdentityIndex {
+        emails: Map::default(),
+        accounts: Map::default(),
+        aliases: Map::default(),
+    };
+    for c in CONVENTIONS {
+        for e in c.emails {
+            ix.emails.insert(e.address, (c, e.confidence));
+        }
+        for a in c.accounts {
+            ix.accounts.insert(a.id, (c, a.confidence));
+        }
+        for a in c.aliases {
+            ix.aliases.insert(a, c.tool);
+        }
+    }
+    ix
 });
 
-/// Searches the message for marker lines; skipped unless the message says
-/// "generated with" somewhere.
+/// The built-in convention of an e-mail address (lower-case): an exact
+/// address, or a GitHub noreply address decided by its numeric id.
+fn builtin_email(email: &str) -> Option<(&'static Convention, Confidence)> {
+    // `<numeric id>+<login>@users.noreply.github.com`: the id identifies
+    // the account; logins can be renamed and reused.
+    if let Some(local) = email.strip_suffix("@users.noreply.github.com") {
+        let (id, _login) = local.split_once('+')?;
+        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        return INDEX.accounts.get(id).copied();
+    }
+    INDEX.emails.get(email).copied()
+}
+
+/// A name in the form the table's aliases are written: ASCII lower-case,
+/// `-` and `_` as spaces, single spaces.
+pub(crate) fn normalise_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for w in name
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&w.to_ascii_lowercase());
+    }
+    out
+}
+
+/// Maps a tool name as people write it (`Claude`, `GitHub Copilot`,
+/// `Gemini CLI`, `claude-code`) to its canonical id, from the aliases of
+/// [`conventions::CONVENTIONS`].
+///
+/// Runs on every co-author of a scan, so the name is normalised into a
+/// stack buffer (no alias is longer than it) for one hash lookup.
+pub fn known_tool(name: &str) -> Option<&'static str> {
+    let mut buf = [0u8; 48];
+    let mut n = 0;
+    for w in name
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+        .filter(|w| !w.is_empty())
+    {
+        let need = w.len() + usize::from(n > 0);
+        if n + need > buf.len() {
+            return None;
+        }
+        if n > 0 {
+            buf[n] = b' ';
+            n += 1;
+        }
+        for b in w.bytes() {
+            buf[n] = b.to_ascii_lowercase();
+            n += 1;
+        }
+    }
+    let key = std::str::from_utf8(&buf[..n]).ok()?;
+    INDEX.aliases.get(key).copied()
+}
+
+/// The marker phrases of the table, distinct (ASCII case-insensitively).
+static PHRASES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut p: Vec<&'static str> = CONVENTIONS
+        .iter()
+        .flat_map(|c| c.markers.iter().map(|m| m.phrase))
+        .collect();
+    p.sort_unstable_by_key(|s| s.to_ascii_lowercase());
+    p.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+    p
+});
+
+/// Searches the message for marker lines. A marker is a whole line that
+/// starts (after an emoji) with its phrase, so each line costs a look at
+/// its first bytes; only a line that starts with a phrase is matched
+/// against the table.
 fn markers(found: &mut Found, message: &str) {
-    if !contains_ignore_case(message, "generated with") {
+    if !has_phrase(message) {
         return;
     }
     for line in message.lines() {
-        if !contains_ignore_case(line, "generated with") {
+        let start = line.trim_start_matches(|c: char| !c.is_ascii_alphanumeric());
+        let starts = |p: &&str| {
+            start
+                .as_bytes()
+                .get(..p.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(p.as_bytes()))
+        };
+        if !PHRASES.iter().any(starts) {
             continue;
         }
-        for (re, tool_id) in MARKERS.iter() {
-            if re.is_match(line) {
+        for c in CONVENTIONS {
+            if c.markers.iter().any(|m| is_marker(line, m)) {
                 found.push(
-                    tool_id,
+                    c.tool,
                     None,
                     Confidence::High,
                     line.trim().to_string(),
@@ -531,51 +744,100 @@ fn markers(found: &mut Found, message: &str) {
     }
 }
 
-/// ASCII case-insensitive substring test without allocating: jumps from
-/// one occurrence of the needle's first byte (either case) to the next with
-/// memchr instead of comparing at every offset; this runs on every commit
-/// of a scan.
-fn contains_ignore_case(hay: &str, needle: &str) -> bool {
-    let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    let Some(&first) = n.first() else { return true };
-    let (lo, up) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+/// The word every marker phrase ends with (checked by the table test).
+const PHRASE_END: &[u8] = b"with";
+
+/// Whether some marker phrase occurs in the message: one pass that jumps
+/// (memchr) between occurrences of `with`, in either case, and compares
+/// the text before each with the phrases. As cheap as the single-phrase
+/// pre-check it replaced, however many phrases the table has.
+fn has_phrase(message: &str) -> bool {
+    let h = message.as_bytes();
     let mut at = 0;
-    while at + n.len() <= h.len() {
-        let rest = &h[at..=h.len() - n.len()];
-        let next = match (rest.iter().position(|&b| b == lo), lo != up) {
-            (Some(i), true) => rest[..i].iter().position(|&b| b == up).unwrap_or(i),
-            (Some(i), false) => i,
-            (None, true) => match rest.iter().position(|&b| b == up) {
-                Some(i) => i,
-                None => return false,
-            },
-            (None, false) => return false,
+    while at + PHRASE_END.len() <= h.len() {
+        let rest = &h[at..=h.len() - PHRASE_END.len()];
+        let lo = rest.iter().position(|&b| b == b'w');
+        let up = match lo {
+            Some(i) => rest[..i].iter().position(|&b| b == b'W'),
+            None => rest.iter().position(|&b| b == b'W'),
         };
-        if h[at + next..at + next + n.len()].eq_ignore_ascii_case(n) {
+        let Some(i) = up.or(lo) else { return false };
+        let end = at + i + PHRASE_END.len();
+        if h[at + i..end].eq_ignore_ascii_case(PHRASE_END)
+            && PHRASES
+                .iter()
+                .any(|p| end >= p.len() && h[end - p.len()..end].eq_ignore_ascii_case(p.as_bytes()))
+        {
             return true;
         }
-        at += next + 1;
+        at += i + 1;
     }
     false
+}
+
+/// Whether `line` is the marker: the phrase and the name, bare or as a
+/// link to one of the vendor's pages, alone on the line after an optional
+/// emoji, with optional emphasis and a final full stop.
+fn is_marker(line: &str, m: &Marker) -> bool {
+    let s = line
+        .trim()
+        .trim_start_matches(|c: char| !c.is_ascii_alphanumeric())
+        .trim_end_matches(|c: char| c == '_' || c == '*' || c == '.' || c.is_whitespace());
+    let Some(head) = s.get(..m.phrase.len()) else {
+        return false;
+    };
+    if !head.eq_ignore_ascii_case(m.phrase) {
+        return false;
+    }
+    let rest = &s[m.phrase.len()..];
+    if !rest.starts_with(char::is_whitespace) {
+        return false;
+    }
+    let rest = rest.trim_start();
+    if rest.eq_ignore_ascii_case(m.name) {
+        return true;
+    }
+    let Some(link) = rest.strip_prefix('[') else {
+        return false;
+    };
+    let Some(text) = link.get(..m.name.len()) else {
+        return false;
+    };
+    if !text.eq_ignore_ascii_case(m.name) {
+        return false;
+    }
+    let Some(url) = link[m.name.len()..]
+        .strip_prefix("](")
+        .and_then(|u| u.strip_suffix(')'))
+    else {
+        return false;
+    };
+    vendor_link(url.trim(), m.links)
+}
+
+/// Whether `url` points under one of `prefixes` (scheme and `www.` left out).
+fn vendor_link(url: &str, prefixes: &[&str]) -> bool {
+    let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let rest = rest.strip_prefix("www.").unwrap_or(rest);
+    prefixes.iter().any(|p| {
+        rest.get(..p.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(p))
+            && matches!(
+                rest.as_bytes().get(p.len()),
+                None | Some(b'/' | b'?' | b'#')
+            )
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::config::AgentRule;
-
-    #[test]
-    fn contains_ignore_case_finds_any_case() {
-        assert!(contains_ignore_case(
-            "x 🤖 Generated With [Claude Code]",
-            "generated with"
-        ));
-        assert!(contains_ignore_case("generated with", "generated with"));
-        assert!(!contains_ignore_case("generated wit", "generated with"));
-        assert!(!contains_ignore_case("", "g"));
-        assert!(contains_ignore_case("aaG", "g"));
-        assert!(contains_ignore_case("gG-GENERATED WITH", "generated with"));
-    }
 
     fn human() -> CommitIdentity<'static> {
         CommitIdentity {
@@ -806,5 +1068,146 @@ mod tests {
             tr("Co-Authored-By", "Claude <noreply@anthropic.com>"),
         ];
         assert_eq!(detect(&human(), "x", &t).len(), 1);
+    }
+
+    /// Guards the value forms of DESIGN §1.2.3, each as projects write it.
+    #[test]
+    fn value_forms_give_tool_and_model() {
+        let cases: &[(&str, Option<&str>, Option<&str>)] = &[
+            (
+                "Claude:claude-3-opus coccinelle sparse",
+                Some("claude-code"),
+                Some("claude-3-opus"),
+            ),
+            (
+                "Claude Code:claude-sonnet-4-5",
+                Some("claude-code"),
+                Some("claude-sonnet-4-5"),
+            ),
+            (
+                "claude-code/claude-opus-4-7",
+                Some("claude-code"),
+                Some("claude-opus-4-7"),
+            ),
+            (
+                "Claude Code / Claude Opus 4.7",
+                Some("claude-code"),
+                Some("Claude Opus 4.7"),
+            ),
+            ("Cursor (gpt-5)", Some("cursor"), Some("gpt-5")),
+            (
+                "claude-opus-4-1 (Claude Code)",
+                Some("claude-code"),
+                Some("claude-opus-4-1"),
+            ),
+            (
+                "GLM-5.1 via Crush <crush@charm.land>",
+                Some("crush"),
+                Some("GLM-5.1"),
+            ),
+            (
+                "Claude Code (claude-opus-4-5) - see https://x.example",
+                Some("claude-code"),
+                Some("claude-opus-4-5"),
+            ),
+            (
+                "Gemini CLI https://github.com/google-gemini/gemini-cli",
+                Some("gemini"),
+                None,
+            ),
+            (
+                "[Claude Code](https://claude.com/claude-code)",
+                Some("claude-code"),
+                None,
+            ),
+            (
+                "Claude Opus 4.6",
+                Some("claude-code"),
+                Some("Claude Opus 4.6"),
+            ),
+            (
+                "Crush:AWS Claude Opus 4.6",
+                Some("crush"),
+                Some("AWS Claude Opus 4.6"),
+            ),
+            (
+                "Claude (Anthropic AI) <noreply@anthropic.com>",
+                Some("claude-code"),
+                None,
+            ),
+            ("Cursor:auto", Some("cursor"), None),
+            ("Codex:unknown", Some("codex"), None),
+            ("FooBot:foo-large-2", None, Some("foo-large-2")),
+            ("Tabnine", None, None),
+            ("GPT-5", None, None),
+        ];
+        for (v, tool, model) in cases {
+            let got = agent_value(v);
+            assert_eq!(got.tool, *tool, "{v}");
+            assert_eq!(got.model.as_deref(), *model, "{v}");
+        }
+    }
+
+    /// Guards issue 9 item 4: a footer matches by phrase and any vendor
+    /// host, or bare, never on one literal URL, and never inside prose.
+    #[test]
+    fn markers_match_by_pattern() {
+        let claude = &conventions::by_tool("claude-code").unwrap().markers[0];
+        for line in [
+            "🤖 Generated with [Claude Code](https://docs.anthropic.com/s/claude-code)",
+            "🤖 Generated with [Claude Code](https://claude.com/claude-code)",
+            "Generated with [Claude Code](https://claude.ai/code/session_01ABC)",
+            "Generated with [Claude Code](http://www.claude.ai/code).",
+            "_Generated with [Claude Code](https://claude.ai/code)_",
+            "generated with claude code",
+            "  🤖 Generated with Claude Code  ",
+        ] {
+            assert!(is_marker(line, claude), "{line}");
+        }
+        for line in [
+            "Generated with [Claude Code](https://example.com/claude-code)",
+            "Generated with [Claude Code](https://claude.company.example/x)",
+            "Generated with [Claude Code](claude.com)",
+            "Drop the Generated with Claude Code footer",
+            "Generated with Claude Code and a lot of patience",
+            "Generated with [Claude Code]",
+        ] {
+            assert!(!is_marker(line, claude), "{line}");
+        }
+    }
+
+    #[test]
+    fn has_phrase_finds_every_phrase_in_any_case() {
+        for c in CONVENTIONS {
+            for m in c.markers {
+                let p = m.phrase;
+                assert!(p.to_ascii_lowercase().ends_with("with"), "{p}");
+                assert!(has_phrase(&format!(
+                    "x\n\n🤖 {} {}",
+                    p.to_ascii_uppercase(),
+                    m.name
+                )));
+                assert!(has_phrase(&format!("{p} x")));
+            }
+        }
+        assert!(!has_phrase("Fix it\n\nwrapped at a sane width, with care"));
+        assert!(!has_phrase(""));
+        assert!(!has_phrase("Generated wit"));
+    }
+
+    /// Guards DESIGN §1.2.3: the numeric id decides a noreply account, the
+    /// login does not.
+    #[test]
+    fn noreply_id_decides() {
+        let hit = |e: &str| builtin_email(e).map(|(c, conf)| (c.tool, conf));
+        assert_eq!(
+            hit("223556219+copilot@users.noreply.github.com"),
+            Some(("github-copilot", Confidence::High))
+        );
+        assert_eq!(hit("12345+copilot@users.noreply.github.com"), None);
+        assert_eq!(hit("41898282+claude[bot]@users.noreply.github.com"), None);
+        assert_eq!(hit("copilot@users.noreply.github.com"), None);
+        assert_eq!(hit("paul@aider.chat"), None);
+        assert_eq!(hit("aider@aider.chat").map(|h| h.0), Some("aider"));
     }
 }

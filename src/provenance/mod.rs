@@ -4,6 +4,7 @@
 pub mod agent_trace;
 pub mod agents;
 pub mod block;
+pub mod model;
 pub mod notes;
 pub mod scan;
 pub mod trailers;
@@ -344,6 +345,8 @@ pub fn merge(
         .filter(|v| !is_negative(v))
         .or(b_tool.clone());
     let model = t_model.clone().or(b_model.clone());
+    // One model, one row (DESIGN §1.3); the evidence keeps the text as written.
+    let model_norm = model.as_deref().and_then(model::normalise);
     let human_raw = t_human.clone().or(b_human.clone());
     p.prompt_ref = t_prompt.clone().or(b_prompt.clone());
     p.reviewer = t_reviewer.clone().or(b_reviewer.clone());
@@ -361,7 +364,7 @@ pub fn merge(
         reviewer: p.reviewer.is_some(),
     };
     p.tool = tool;
-    p.model_version = model;
+    p.model_version = model_norm;
     p.human_modifications = human_level.unwrap_or(HumanModifications::Unknown);
 
     // 3. Coding-agent conventions.
@@ -388,7 +391,7 @@ pub fn merge(
             p.model_version = matches
                 .iter()
                 .filter(|x| x.tool == m.tool)
-                .find_map(|x| x.model.clone());
+                .find_map(|x| x.model.as_deref().and_then(model::normalise));
         }
         if p.session_id.is_none() {
             p.session_id = matches.iter().find_map(|x| x.session_id.clone());
@@ -435,7 +438,11 @@ pub fn merge(
                 );
             }
             if p.model_version.is_none() {
-                p.model_version = n.agent.as_ref().and_then(|a| a.model.clone());
+                p.model_version = n
+                    .agent
+                    .as_ref()
+                    .and_then(|a| a.model.as_deref())
+                    .and_then(model::normalise);
             }
             if p.session_id.is_none() {
                 p.session_id = n.session_id.clone();
