@@ -269,6 +269,8 @@ pub struct Classifier<'r> {
     opts: Options,
     known: RefCell<HashMap<String, Rc<Known>>>,
     done: RefCell<HashMap<String, Rc<CommitClassification>>>,
+    /// Entire checkpoint metadata, read only for commits that name one.
+    entire: RefCell<git::entire::Store>,
 }
 
 impl<'r> Classifier<'r> {
@@ -278,6 +280,7 @@ impl<'r> Classifier<'r> {
             opts,
             known: RefCell::default(),
             done: RefCell::default(),
+            entire: RefCell::new(git::entire::Store::new(repo)),
         }
     }
 
@@ -287,12 +290,13 @@ impl<'r> Classifier<'r> {
         }
         let raw = git::commits::read(self.repo, sha)?;
         let note = self.repo.note(sha).and_then(|t| Note::parse(&t).ok());
-        let (trailers, provenance) = provenance::of_commit(
+        let (trailers, mut provenance) = provenance::of_commit(
             &self.opts.agents,
             &raw.identity(),
             &raw.message,
             note.as_ref(),
         );
+        self.entire.borrow_mut().enrich(&mut provenance);
         let k = Rc::new(Known {
             provenance,
             trailers,

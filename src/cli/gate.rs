@@ -134,7 +134,10 @@ fn read_change(
             }
             .into());
         }
-        let files = if p.is_ai() && !p.aeef_fields.missing().is_empty() {
+        // Findings point at a file the commit changed (code scanning needs one).
+        let files = if (p.is_ai() && !p.aeef_fields.missing().is_empty())
+            || !p.not_in_trailers.is_empty()
+        {
             let parent = c.parents.first().map(String::as_str);
             git::diff::changes(repo, &c.sha, parent)?
                 .iter()
@@ -336,6 +339,10 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         findings.extend(gate::provenance_incomplete(
             change,
             ws.config.level("provenance-incomplete", Level::Error),
+        ));
+        findings.extend(gate::provenance_not_trailer(
+            change,
+            ws.config.level("provenance-not-trailer", Level::Warn),
         ));
         let mut cache = HashMap::new();
         let mut open: Vec<OpenIncident> = Vec::new();

@@ -116,6 +116,15 @@ pub fn scan_range_into(
     sink: impl FnMut(provenance::scan::Rows) -> bool + Send,
 ) -> miette::Result<()> {
     let notes = notes_of(repo);
+    // Entire checkpoint metadata, read only for commits that name one.
+    let mut entire = git::entire::Store::new(repo);
+    let mut sink = sink;
+    let sink = move |mut rows: provenance::scan::Rows| {
+        for (_, p) in &mut rows {
+            entire.enrich(p);
+        }
+        sink(rows)
+    };
     let mut revs = git::commits::RevList::start(repo, spec)?;
     let git_dir = repo.git2().path().to_path_buf();
     let read_error = std::sync::Mutex::new(None);

@@ -137,6 +137,13 @@ pub const RULES: &[Rule] = &[
         help: "Verify the incident's corrective actions first, or have the change reviewed against the incident and its corrective actions.",
     },
     Rule {
+        id: "provenance-not-trailer",
+        default_level: Level::Warn,
+        short: "An AEEF field stands outside git's trailer block.",
+        full: "A commit of the change declares an AEEF field (AI-Tool, AI-Model-Version, AI-Prompt-Ref, AI-Human-Modifications, AI-Reviewed-By, AI-Usage, AEEF-Run-ID) on a line outside the last paragraph of its message, where git's trailer parser does not look. aeef reads it, so the provenance check is satisfied, but `git log --format=%(trailers)` and other tools do not see it.",
+        help: "Move the field lines into the last paragraph of the commit message, with no other text in that paragraph (`git commit --amend`, or `git rebase -i` for older commits).",
+    },
+    Rule {
         id: "audit-record-deleted",
         default_level: Level::Error,
         short: "An incident record was deleted from the history.",
@@ -251,6 +258,7 @@ mod tests {
             "ca-not-filed",
             "provenance-incomplete",
             "touches-open-incident",
+            "provenance-not-trailer",
             "audit-record-deleted",
             "audit-id-reused",
             "audit-self-verified",
