@@ -60,12 +60,25 @@ pub struct Lines<'m> {
 
 /// Where a provenance line was found, for the evidence: `None` is git's
 /// trailer block, `Some(n)` message line `n` outside it. Confidence is the
-/// same for both (DESIGN §1.1).
-pub fn place(line: Option<usize>) -> String {
-    match line {
-        None => " (trailer)".to_string(),
-        Some(n) => format!(" (body line {n}, outside git's trailer block)"),
+/// same for both (DESIGN §1.1). Displays as ` (trailer)` or
+/// ` (body line N, outside git's trailer block)`, written straight into
+/// the evidence line (no allocation of its own: this runs per signal of
+/// every AI commit of a scan).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place(pub Option<usize>);
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            None => f.write_str(" (trailer)"),
+            Some(n) => write!(f, " (body line {n}, outside git's trailer block)"),
+        }
     }
+}
+
+/// [`Place`] of a line, as a value to format.
+pub fn place(line: Option<usize>) -> Place {
+    Place(line)
 }
 
 /// An identity that matches nothing: the body lines are fed to the agent
@@ -102,7 +115,12 @@ fn fence_of(line: &[u8]) -> Option<(u8, usize, &[u8])> {
 
 /// Reads the body-line view of `message`.
 pub fn read(message: &str) -> Lines<'_> {
-    let span = trailers::block_span(message);
+    read_with_span(message, trailers::block_span(message))
+}
+
+/// [`read`] with git's block already located (by
+/// [`trailers::parse_with_span`]), so a message is parsed once.
+pub fn read_with_span(message: &str, span: trailers::BlockSpan) -> Lines<'_> {
     let buf = message.as_bytes();
     let title_end = buf
         .iter()
@@ -127,6 +145,8 @@ pub fn read(message: &str) -> Lines<'_> {
         let start = pos;
         pos = eol + 1;
         let Some(&first) = line.first() else { continue };
+        // Only a line starting with a space, ` or ~ can be a fence.
+        let maybe_fence = matches!(first, b' ' | b'`' | b'~');
         let excluded = if let Some(f) = fence {
             // Inside a fence: only a closing fence of the same kind ends it.
             if let Some((ch, len, rest)) = fence_of(line)
@@ -137,7 +157,7 @@ pub fn read(message: &str) -> Lines<'_> {
                 fence = None;
             }
             true
-        } else if let Some((ch, len, rest)) = fence_of(line) {
+        } else if let Some((ch, len, rest)) = maybe_fence.then(|| fence_of(line)).flatten() {
             // A backtick fence's info string has no backtick.
             if ch == b'~' || !rest.contains(&b'`') {
                 fence = Some(Fence { ch, len });
@@ -215,7 +235,7 @@ pub fn detect(
     let mut matches = table.detect(who, &lines.marker_text, trailers);
     for m in &mut matches {
         if trailers.iter().any(|t| is_trailer_evidence(&m.evidence, t)) {
-            m.evidence.push_str(&place(None));
+            m.evidence.push_str(" (trailer)");
         }
     }
     let mut merge_lines = Vec::new();
@@ -230,9 +250,9 @@ pub fn detect(
         if merge_key(k) {
             merge_lines.push(c.clone());
         }
-        let where_ = place(Some(c.line));
         for mut m in table.detect(&NOBODY, "", std::slice::from_ref(&c.trailer)) {
-            m.evidence.push_str(&where_);
+            use std::fmt::Write as _;
+            let _ = write!(m.evidence, "{}", place(Some(c.line)));
             matches.push(m);
         }
     }
@@ -304,9 +324,9 @@ mod tests {
 
     #[test]
     fn place_names_the_view() {
-        assert_eq!(place(None), " (trailer)");
+        assert_eq!(place(None).to_string(), " (trailer)");
         assert_eq!(
-            place(Some(7)),
+            place(Some(7)).to_string(),
             " (body line 7, outside git's trailer block)"
         );
     }

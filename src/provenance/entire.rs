@@ -71,7 +71,9 @@ impl Session {
                 .map(str::to_string)
         };
         Some(Session {
-            agent: text("agent"),
+            // `Agent` (early versions) and `Unknown` are Entire's own
+            // "agent not known" values (`AgentTypeUnknown`).
+            agent: text("agent").filter(|a| !matches!(a.as_str(), "Agent" | "Unknown")),
             model: text("model"),
             session_id: text("session_id"),
             lines: o
@@ -196,6 +198,11 @@ mod tests {
         // A summary without session fields, and junk.
         assert!(!Session::parse(r#"{"sessions":[]}"#).unwrap().has_any());
         assert_eq!(Session::parse("not json"), None);
+        // Entire's placeholders for an agent it did not know.
+        for a in ["Agent", "Unknown"] {
+            let s = Session::parse(&format!(r#"{{"agent":"{a}","model":"m"}}"#)).unwrap();
+            assert_eq!(s.agent, None, "{a}");
+        }
         // A field of the wrong type is absent, not an error.
         let s = Session::parse(r#"{"agent":7,"model":"m"}"#).unwrap();
         assert_eq!((s.agent, s.model.as_deref()), (None, Some("m")));

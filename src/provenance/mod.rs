@@ -112,7 +112,7 @@ pub struct Provenance {
     /// `high` for AEEF fields, agent conventions and git-ai notes; `low` when
     /// only weak signals matched; absent when no AI source matched.
     pub confidence: Option<Confidence>,
-    /// `aeef-trailer`, `aeef-block`, `agent:<tool>`, `git-ai-note`, `declared-human`.
+    /// `aeef-trailer`, `aeef-block`, `agent:<tool>`, `git-ai-note`, `entire`, `declared-human`.
     pub sources: Vec<String>,
     #[serde(skip)]
     pub declared_human: bool,
@@ -231,12 +231,6 @@ const MERGE_KEYS: [&str; 9] = [
     K_RUN,
     K_ASSISTED,
     "entire-checkpoint",
-];
-
-/// The AEEF fields of DESIGN §1.2 item 1, which belong in git's trailer
-/// block (`provenance-not-trailer`). Lower case.
-const AEEF_KEYS: [&str; 7] = [
-    K_TOOL, K_MODEL, K_PROMPT, K_HUMAN, K_REVIEWER, K_USAGE, K_RUN,
 ];
 
 fn is_merge_key(key: &str) -> bool {
@@ -464,8 +458,18 @@ pub fn merge(
             .is_some()
         })
     };
-    for k in AEEF_KEYS {
-        if let Some((_, Some(line))) = get(k)
+    // The AEEF fields of DESIGN §1.2 item 1, which belong in git's block.
+    let found_at = [
+        (K_TOOL, l_tool),
+        (K_MODEL, l_model),
+        (K_PROMPT, l_prompt),
+        (K_HUMAN, l_human),
+        (K_REVIEWER, l_reviewer),
+        (K_USAGE, l_usage),
+        (K_RUN, l_run),
+    ];
+    for (k, line) in found_at {
+        if let Some(line) = line
             && !in_block(k)
             && let Some(b) = body.iter().find(|b| b.line == line)
         {
@@ -610,11 +614,11 @@ pub fn of_commit(
     message: &str,
     note: Option<&Note>,
 ) -> (Vec<Trailer>, Provenance) {
-    let trailers = trailers::parse(message);
-    let block = block::parse(message);
     // Both views of the message (DESIGN §1.1): git's block, and provenance
     // lines anywhere after the title.
-    let lines = body::read(message);
+    let (trailers, span) = trailers::parse_with_span(message);
+    let block = block::parse(message);
+    let lines = body::read_with_span(message, span);
     let (body_lines, matches) = body::detect(table, who, &lines, &trailers, is_merge_key);
     let summary = note.map(NoteSummary::of);
     let p = merge(

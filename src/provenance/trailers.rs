@@ -68,14 +68,24 @@ fn c_string(message: &str) -> (&str, bool) {
 
 /// Parses the trailers of a commit message exactly as git does.
 pub fn parse(message: &str) -> Vec<Trailer> {
+    parse_with_span(message).0
+}
+
+/// [`parse`] and [`block_span`] in one pass over the message: what the
+/// provenance reader needs for both views of a message.
+pub fn parse_with_span(message: &str) -> (Vec<Trailer>, BlockSpan) {
     // git handles the message as a C string: everything after a NUL is gone.
     let (msg, completed) = c_string(message);
     let buf = msg.as_bytes();
     let end = end_of_log_message(msg, completed);
     let start = trailer_block_start(buf, end);
+    let span = BlockSpan {
+        start: start.min(end),
+        end,
+    };
     let mut out = Vec::new();
     if start >= end {
-        return out;
+        return (out, span);
     }
 
     // Group the block's lines into entries: a line with a separator takes the
@@ -103,7 +113,7 @@ pub fn parse(message: &str) -> Vec<Trailer> {
     if let Some((s, sep)) = entry {
         out.push(make_trailer(msg, s, sep, end));
     }
-    out
+    (out, span)
 }
 
 /// Builds one trailer from the entry `msg[start..end]` whose separator sits
