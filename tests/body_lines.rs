@@ -409,14 +409,15 @@ fn entire_checkpoint_metadata_from_the_checkpoint_branch() {
     let s_a = session_json(a, "Claude Code", "claude-sonnet-4-6", 12);
     let s_b = session_json(b, "Factory AI Droid", "glm-4.6", 5);
     let (sum_a, sum_b) = (summary_json(a), summary_json(b));
-    let p_a = (
-        format!("a3/b2c4d5e6f7/metadata.json"),
-        format!("a3/b2c4d5e6f7/0/metadata.json"),
-    );
-    let p_b = (
-        format!("0f/1e2d3c4b5a/metadata.json"),
-        format!("0f/1e2d3c4b5a/0/metadata.json"),
-    );
+    // Entire's git-branch layout: `<id[:2]>/<id[2:]>/`, sessions numbered.
+    let paths = |id: &str| {
+        let dir = format!("{}/{}", &id[..2], &id[2..]);
+        (
+            format!("{dir}/metadata.json"),
+            format!("{dir}/0/metadata.json"),
+        )
+    };
+    let (p_a, p_b) = (paths(a), paths(b));
     let v1 = commit_tree(
         &r,
         &[
@@ -600,9 +601,15 @@ fn gate_warns_provenance_not_trailer_for_fields_outside_the_block() {
         r.path(),
         &["gate", "--format", "json", "--base", &base, "--head", &head],
     );
+    let v: Value = serde_json::from_str(&stdout(&o))
+        .unwrap_or_else(|e| panic!("{e}: {} {}", stdout(&o), stderr(&o)));
+    assert_eq!(o.status.code(), Some(0), "{v}");
     assert!(
-        !stdout(&o).contains("provenance-not-trailer"),
-        "{}",
-        stdout(&o)
+        !v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "provenance-not-trailer"),
+        "{v}"
     );
 }
