@@ -164,6 +164,58 @@ fn squash_merge_of_several_messages_reads_each_commits_lines_once() {
     );
 }
 
+/// Found on git-ai's own history: the agent's co-author line glued to the
+/// end of a prose paragraph (no blank line before it), so git's 25 % rule
+/// rejects the whole paragraph.
+#[test]
+fn co_author_line_glued_to_a_prose_paragraph_is_read() {
+    let msg = "Move the metrics family into src/model\n\nThe oldest open note is fulfilled: the family moves together,\nshims keep the old paths for their consumers.\nCo-Authored-By: Claude Fable 5 <noreply@anthropic.com>\n";
+    assert!(git_trailers(msg).is_empty());
+    let (_, p) = read(msg);
+    assert_eq!(p.tool.as_deref(), Some("claude-code"));
+    assert!(signal(&p, "Fable").ends_with("(body line 5, outside git's trailer block)"));
+}
+
+/// Found on crush's history: `Assisted-by:` in its own paragraph, a human
+/// co-author in the last one (which git reads).
+#[test]
+fn assisted_by_paragraph_above_a_human_co_author_is_read() {
+    let msg = "feat(enricher): add a model enricher\n\nFetch the context window from the server's models endpoint.\n\nAssisted-by: Crush:qwen3.7-max\n\nCo-Authored-By: Erin Reviewer <erin@example.org>\n";
+    assert_eq!(
+        git_trailers(msg),
+        ["Co-Authored-By: Erin Reviewer <erin@example.org>"]
+    );
+    let (_, p) = read(msg);
+    assert!(p.is_ai());
+    assert!(
+        signal(&p, "Assisted-by").ends_with("(body line 5, outside git's trailer block)"),
+        "{:?}",
+        p.signals
+    );
+}
+
+/// A squash merge of commits made in several Entire sessions names several
+/// checkpoints; each is evidence (Entire itself reads them anywhere in the
+/// message for squash history), the repeated one once: git's view first.
+#[test]
+fn squash_merge_with_several_entire_checkpoints() {
+    let msg = "Login flow (#9)\n\n* Add login\n\nEntire-Checkpoint: a3b2c4d5e6f7\n\n* Add logout\n\nEntire-Checkpoint: 0f1e2d3c4b5a\n\n* Fix login\n\nEntire-Checkpoint: a3b2c4d5e6f7\n";
+    let (_, p) = read(msg);
+    assert_eq!(p.sources, ["entire"]);
+    assert_eq!(
+        p.entire.as_ref().unwrap().ids,
+        ["a3b2c4d5e6f7", "0f1e2d3c4b5a"]
+    );
+    assert_eq!(
+        signal(&p, "a3b2c4d5e6f7"),
+        "Entire-Checkpoint: a3b2c4d5e6f7 (trailer)"
+    );
+    assert_eq!(
+        signal(&p, "0f1e2d3c4b5a"),
+        "Entire-Checkpoint: 0f1e2d3c4b5a (body line 9, outside git's trailer block)"
+    );
+}
+
 /// The same line inside git's block says so.
 #[test]
 fn a_line_git_reads_is_evidence_from_the_trailer_view() {
