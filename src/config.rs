@@ -31,6 +31,122 @@ pub struct AuditConfig {
     pub require_signed: bool,
 }
 
+/// A grace period (DESIGN §3): `5bd` (business days), `3d` (calendar days),
+/// `12h` (hours) or `0`. Written as text in `.aeef.yml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum GracePeriod {
+    /// Weekdays in the resolution's own time zone (`5bd`).
+    BusinessDays(u32),
+    /// Calendar days of 24 h (`3d`).
+    Days(u32),
+    /// Hours (`12h`).
+    Hours(u32),
+}
+
+impl GracePeriod {
+    /// The end of the grace that starts at `from`.
+    pub fn end(self, from: crate::incident::Timestamp) -> crate::incident::Timestamp {
+        match self {
+            GracePeriod::BusinessDays(n) => crate::incident::policy::add_business_days(from, n),
+            GracePeriod::Days(n) => from + chrono::Duration::days(i64::from(n)),
+            GracePeriod::Hours(n) => from + chrono::Duration::hours(i64::from(n)),
+        }
+    }
+}
+
+impl TryFrom<String> for GracePeriod {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        let t = s.trim().to_ascii_lowercase();
+        let bad = || {
+            format!(
+                "`{s}` is not a grace period: write a number of business days (`5bd`), days (`3d`) or hours (`12h`)"
+            )
+        };
+        if t == "0" {
+            return Ok(GracePeriod::Hours(0));
+        }
+        let (num, ctor): (&str, fn(u32) -> GracePeriod) = if let Some(n) = t.strip_suffix("bd") {
+            (n, GracePeriod::BusinessDays)
+        } else if let Some(n) = t.strip_suffix('d') {
+            (n, GracePeriod::Days)
+        } else if let Some(n) = t.strip_suffix('h') {
+            (n, GracePeriod::Hours)
+        } else {
+            return Err(bad());
+        };
+        let n: u32 = num.trim().parse().map_err(|_| bad())?;
+        // A year is plenty; larger values would switch the rules off by stealth.
+        if n > 366 * 24 {
+            return Err(bad());
+        }
+        Ok(ctor(n))
+    }
+}
+
+impl From<GracePeriod> for String {
+    fn from(g: GracePeriod) -> String {
+        match g {
+            GracePeriod::BusinessDays(n) => format!("{n}bd"),
+            GracePeriod::Days(n) => format!("{n}d"),
+            GracePeriod::Hours(n) => format!("{n}h"),
+        }
+    }
+}
+
+/// `grace:` — how long after `resolved_at` the post-mortem and the
+/// corrective-action rules stay warnings (DESIGN §3). While an incident is
+/// open or mitigated they are warnings regardless.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GraceConfig {
+    /// For `postmortem-missing`.
+    #[serde(default = "default_grace")]
+    pub postmortem: GracePeriod,
+    /// For `ca-categories`, `ca-owner` and `ca-due`.
+    #[serde(default = "default_grace")]
+    pub corrective_actions: GracePeriod,
+}
+
+fn default_grace() -> GracePeriod {
+    GracePeriod::BusinessDays(5)
+}
+
+impl Default for GraceConfig {
+    fn default() -> Self {
+        GraceConfig {
+            postmortem: default_grace(),
+            corrective_actions: default_grace(),
+        }
+    }
+}
+
+/// One accepted finding (DESIGN §5, `waivers:`): a matching finding is
+/// reported as a note naming the waiver instead of failing. The approver
+/// must not be the owner of an action it covers; past `expires` the waiver
+/// is the error `waiver-expired` and no longer applies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Waiver {
+    /// The rule id it accepts (`touches-open-incident`, `ca-unverified-overdue`, …).
+    pub rule: String,
+    /// The incident it concerns (`INC-2026-007`).
+    pub incident: String,
+    /// Narrows it to one corrective action (`CA-2`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrective_action: Option<String>,
+    /// Narrows it to findings on one file (repository-relative).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Why the finding is accepted.
+    pub reason: String,
+    /// Login of who accepted it.
+    pub approved_by: String,
+    /// Last day (UTC) the waiver applies.
+    pub expires: chrono::NaiveDate,
+}
+
 /// The whole config; every field has a default so an empty file is valid.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -46,6 +162,32 @@ pub struct Config {
     pub agents: Vec<AgentRule>,
     #[serde(default)]
     pub audit: AuditConfig,
+    #[serde(default)]
+    pub grace: GraceConfig,
+    #[serde(default)]
+    pub waivers: Vec<Waiver>,
+    /// Where keys stand in `.aeef.yml`, for diagnostics about their values
+    /// (not part of the value: two configs that say the same are equal).
+    #[serde(skip)]
+    pub positions: Positions,
+}
+
+/// 1-based line and column of configured keys' values, by key path.
+#[derive(Debug, Clone, Default)]
+pub struct Positions(BTreeMap<String, (u32, u32)>);
+
+impl PartialEq for Positions {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+impl Eq for Positions {}
+
+impl Positions {
+    /// Where the value of `key` stands, when the file sets it.
+    pub fn of(&self, key: &str) -> Option<(u32, u32)> {
+        self.0.get(key).copied()
+    }
 }
 
 fn default_incidents_dir() -> String {
@@ -63,6 +205,9 @@ impl Default for Config {
             rules: BTreeMap::new(),
             agents: Vec::new(),
             audit: AuditConfig::default(),
+            grace: GraceConfig::default(),
+            waivers: Vec::new(),
+            positions: Positions::default(),
         }
     }
 }
@@ -74,35 +219,140 @@ impl Config {
     }
 }
 
-/// `.aeef.yml` could not be used.
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+/// `.aeef.yml` could not be used. `code` is stable
+/// (`aeef::config::invalid`, `aeef::config::unreadable`,
+/// `aeef::config::path_outside`, …); the span points at the key or value.
+#[derive(Debug, thiserror::Error)]
 #[error("{message}")]
-#[diagnostic(code(aeef::config))]
 pub struct ConfigError {
+    pub code: &'static str,
     pub message: String,
-    #[source_code]
     pub src: miette::NamedSource<String>,
-    #[label("here")]
     pub span: Option<miette::SourceSpan>,
-    #[help]
+    /// 1-based line and column of the span, for JSON findings.
+    pub line_col: Option<(u32, u32)>,
     pub help: Option<String>,
+}
+
+impl miette::Diagnostic for ConfigError {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new(self.code))
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        // A file that was never read has no snippet.
+        self.span.map(|_| &self.src as &dyn miette::SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let span = self.span?;
+        Some(Box::new(std::iter::once(
+            miette::LabeledSpan::new_with_span(Some("here".into()), span),
+        )))
+    }
+}
+
+/// The rule id of a finding that says `.aeef.yml` cannot be used.
+pub const CONFIG_RULE: &str = "config";
+
+impl ConfigError {
+    /// A config error without a position (the file could not be read).
+    fn unreadable(message: String, help: &str) -> Box<ConfigError> {
+        Box::new(ConfigError {
+            code: "aeef::config::unreadable",
+            message,
+            src: miette::NamedSource::new(FILE_NAME, String::new()),
+            span: None,
+            line_col: None,
+            help: Some(help.to_string()),
+        })
+    }
+
+    /// The same error as a finding (rule `config`), for `--format json`.
+    pub fn to_finding(&self) -> crate::findings::Finding {
+        let mut f = crate::findings::Finding::new(
+            CONFIG_RULE,
+            crate::findings::Level::Error,
+            self.message.clone(),
+        )
+        .file(FILE_NAME);
+        if let Some((l, c)) = self.line_col {
+            f = f.at(l, c);
+        }
+        if let Some(h) = &self.help {
+            f = f.help(h.clone());
+        }
+        f
+    }
 }
 
 impl Config {
     /// Reads `<root>/.aeef.yml`; a missing file gives the defaults. Errors
     /// point at the line and column of the offending key or value.
+    ///
+    /// The file is committed content and may be hostile: it is read only
+    /// when it resolves inside the work tree (not into `.git`), is a regular
+    /// file and holds at most [`crate::safe_fs::CONFIG_MAX_BYTES`]; anything
+    /// else is refused without reading a byte (`aeef::config::unreadable`).
+    /// Configured paths must stay inside the work tree
+    /// (`aeef::config::path_outside`).
     pub fn load(root: &std::path::Path) -> Result<Config, Box<ConfigError>> {
-        let path = root.join(FILE_NAME);
-        match std::fs::read(&path) {
-            Ok(bytes) => Config::parse(&bytes),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
-            Err(e) => Err(Box::new(ConfigError {
-                message: format!("cannot read {FILE_NAME}: {e}"),
-                src: miette::NamedSource::new(FILE_NAME, String::new()),
-                span: None,
-                help: Some("check the file's permissions".into()),
-            })),
+        use crate::safe_fs::{CONFIG_MAX_BYTES, Jail, Refusal};
+        let jail = Jail::new(root);
+        let bytes = match jail.read(&root.join(FILE_NAME), CONFIG_MAX_BYTES) {
+            Ok(b) => b,
+            Err(Refusal::NotFound) => {
+                let cfg = Config::default();
+                cfg.check_paths(&jail, b"")?;
+                return Ok(cfg);
+            }
+            Err(r) => return Err(ConfigError::unreadable(r.describe(FILE_NAME), r.help())),
+        };
+        let cfg = Config::parse(&bytes)?;
+        cfg.check_paths(&jail, &bytes)?;
+        Ok(cfg)
+    }
+
+    /// Refuses configured paths that leave the work tree.
+    fn check_paths(
+        &self,
+        jail: &crate::safe_fs::Jail,
+        bytes: &[u8],
+    ) -> Result<(), Box<ConfigError>> {
+        let key = "incidents_dir";
+        if let Err(problem) = crate::safe_fs::check_configured_dir(jail, &self.incidents_dir) {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            // The default folder is not in the file: no snippet then.
+            let at = self.positions.of(key);
+            let span = at.map(|(line, col)| {
+                let off = crate::incident::yaml::offset_of(&text, line, col);
+                miette::SourceSpan::new(off.into(), 1)
+            });
+            let message = match at {
+                Some(_) => format!(
+                    "{FILE_NAME}: {}",
+                    problem.describe(key, &self.incidents_dir)
+                ),
+                None => format!(
+                    "the default incidents folder: {}",
+                    problem.describe(key, &self.incidents_dir)
+                ),
+            };
+            return Err(Box::new(ConfigError {
+                code: "aeef::config::path_outside",
+                message,
+                src: miette::NamedSource::new(FILE_NAME, text),
+                span,
+                line_col: at,
+                help: Some(format!(
+                    "`{key}` names a folder inside the repository, relative to its root and without `..` (e.g. `{key}: incidents`); aeef never reads or writes outside the work tree"
+                )),
+            }));
         }
+        Ok(())
     }
 
     /// Parses the text of `.aeef.yml` (an empty file is the defaults).
@@ -110,9 +360,11 @@ impl Config {
         let fail = |src: &str, line: u32, col: u32, message: String, help: String| {
             let off = crate::incident::yaml::offset_of(src, line, col);
             Box::new(ConfigError {
+                code: "aeef::config::invalid",
                 message,
                 src: miette::NamedSource::new(FILE_NAME, src.to_string()),
                 span: Some(miette::SourceSpan::new(off.into(), 1)),
+                line_col: Some((line, col)),
                 help: Some(help),
             })
         };
@@ -149,7 +401,7 @@ impl Config {
         {
             return Ok(Config::default());
         }
-        let cfg: Config = match serde_saphyr::from_str(text) {
+        let mut cfg: Config = match serde_saphyr::from_str(text) {
             Ok(c) => c,
             Err(e) => {
                 let (l, c) = e
@@ -161,6 +413,12 @@ impl Config {
                 | serde_saphyr::Error::AliasError { error, .. } = inner
                 {
                     inner = error;
+                }
+                // serde-saphyr's own wording names its API (`DuplicateKeyPolicy`,
+                // `from_str_multiple`, `budget breached: …`): say it in the
+                // user's terms instead.
+                if let Some((msg, help)) = crate::incident::store::user_yaml_error(inner) {
+                    return Err(fail(text, l, c, format!("{FILE_NAME}: {msg}"), help));
                 }
                 let help = match inner {
                     serde_saphyr::Error::SerdeUnknownField {
@@ -192,6 +450,29 @@ impl Config {
                     format!("unknown rule `{rule}` in {FILE_NAME}"),
                     help,
                 ));
+            }
+        }
+        for (i, w) in cfg.waivers.iter().enumerate() {
+            if !known.contains(&w.rule.as_str()) {
+                let pos = index.nearest(&format!("waivers[{i}].rule"));
+                let help = match crate::incident::store::did_you_mean(&w.rule, &known) {
+                    Some(k) => format!("did you mean `{k}`?"),
+                    None => format!("known rules: {}", known.join(", ")),
+                };
+                return Err(fail(
+                    text,
+                    pos.line,
+                    pos.column,
+                    format!("unknown rule `{}` in a waiver in {FILE_NAME}", w.rule),
+                    help,
+                ));
+            }
+        }
+        for key in ["incidents_dir"] {
+            if let Some(v) = index.value(key) {
+                cfg.positions
+                    .0
+                    .insert(key.to_string(), (v.pos.line, v.pos.column));
             }
         }
         Ok(cfg)

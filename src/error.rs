@@ -40,14 +40,36 @@ pub enum GitError {
     )]
     PathNotInTree { path: String, rev: String },
 
+    /// A configured path git cannot take (a NUL byte ends a C string).
+    #[error("`{key}` in .aeef.yml cannot be used as a path in git: {reason}")]
+    #[diagnostic(
+        code(aeef::git::invalid_path),
+        help(
+            "write `{key}` as a relative folder inside the repository, e.g. `incidents`, without control characters"
+        )
+    )]
+    InvalidPath { key: String, reason: String },
+
+    /// Raised only where the clone is shallow (or git's walk stopped at a
+    /// boundary); `what` says which history is missing.
     #[error("history needed to decide is missing: {what}")]
     #[diagnostic(
         code(aeef::git::shallow),
         help(
-            "this is a shallow clone; fetch the full history with `git fetch --unshallow` (in GitHub Actions: `actions/checkout` with `fetch-depth: 0`)"
+            "fetch the full history with `git fetch --unshallow` (in GitHub Actions: `actions/checkout` with `fetch-depth: 0`)"
         )
     )]
     Shallow { what: String },
+
+    /// Two commits of a full clone that share no history.
+    #[error("{base} and {head} share no history (they have no merge base)")]
+    #[diagnostic(
+        code(aeef::git::no_merge_base),
+        help(
+            "check `--base` and `--head` (or the event's base and head): they must be commits of the same history"
+        )
+    )]
+    NoMergeBase { base: String, head: String },
 
     #[error("`{command}` failed: {stderr}")]
     #[diagnostic(

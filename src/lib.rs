@@ -18,5 +18,7 @@ pub mod git;
 pub mod github;
 pub mod incident;
 pub mod provenance;
+pub mod redact;
 pub mod report;
+pub mod safe_fs;
 pub mod util;

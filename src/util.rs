@@ -1,21 +1,68 @@
 //! Small shared helpers: atomic file writes.
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
-/// Writes `contents` to `path` through a temporary file in the same
-/// directory and a rename, so a reader never sees a half-written file.
-/// With `create_new` the rename refuses to replace an existing file.
-/// The result keeps the permissions of the file it replaces; a new file
-/// gets the usual 0644 (less the umask), not the temporary file's 0600.
+/// Prefix and suffix of the temporary files [`write_atomic`] creates.
+pub const TMP_PREFIX: &str = ".aeef-";
+pub const TMP_SUFFIX: &str = ".tmp";
+
+/// A temporary file older than this was left by a killed run: removed.
+pub const STALE_AFTER: Duration = Duration::from_secs(10 * 60);
+
+/// Writes `contents` to `path` through a temporary file and a rename, so a
+/// reader never sees a half-written file. With `create_new` the rename
+/// refuses to replace an existing file. The result keeps the permissions
+/// of the file it replaces; a new file gets the usual 0644 (less the
+/// umask), not the temporary file's 0600.
+///
+/// The temporary file lives in the repository's git directory
+/// (`<git dir>/aeef/tmp/`, which `git status` never shows) when `path` is in
+/// a work tree, so a run killed mid-write leaves nothing where the user
+/// looks; beside `path` only when there is no repository or the git
+/// directory is on another filesystem (a rename cannot cross it). Stale
+/// temporary files of killed runs, in either place, are removed on the
+/// next write.
 pub fn write_atomic(path: &Path, contents: &[u8], create_new: bool) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
+    remove_stale_temps(dir);
+    if let Some(staging) = staging_dir(dir) {
+        remove_stale_temps(&staging);
+        match write_via(&staging, path, contents, create_new) {
+            Err(e) if e.kind() == std::io::ErrorKind::CrossesDevices => {}
+            other => return other,
+        }
+    }
+    write_via(dir, path, contents, create_new)
+}
+
+/// `<git dir>/aeef/tmp` of the repository whose work tree holds `dir`.
+fn staging_dir(dir: &Path) -> Option<PathBuf> {
+    let repo = git2::Repository::discover(dir).ok()?;
+    // Only for paths of the work tree: never stage a write into the git
+    // directory itself (bare repositories have no work tree to write to).
+    let work = repo.workdir()?.canonicalize().ok()?;
+    if !dir.canonicalize().ok()?.starts_with(&work) {
+        return None;
+    }
+    let staging = repo.path().join("aeef").join("tmp");
+    std::fs::create_dir_all(&staging).ok()?;
+    Some(staging)
+}
+
+fn write_via(
+    tmp_dir: &Path,
+    path: &Path,
+    contents: &[u8],
+    create_new: bool,
+) -> std::io::Result<()> {
     let mut tmp = tempfile::Builder::new()
-        .prefix(".aeef-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+        .prefix(TMP_PREFIX)
+        .suffix(TMP_SUFFIX)
+        .tempfile_in(tmp_dir)?;
     tmp.write_all(contents)?;
     tmp.as_file().sync_all()?;
     match std::fs::metadata(path) {
@@ -28,6 +75,32 @@ pub fn write_atomic(path: &Path, contents: &[u8], create_new: bool) -> std::io::
         tmp.persist(path).map_err(|e| e.error)?;
     }
     Ok(())
+}
+
+/// Removes `.aeef-*.tmp` files in `dir` last modified more than
+/// [`STALE_AFTER`] ago: a write in progress finishes within seconds, so an
+/// older one belongs to a killed run. Errors are ignored (best effort).
+pub fn remove_stale_temps(dir: &Path) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let now = SystemTime::now();
+    for e in rd.filter_map(Result::ok) {
+        let name = e.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if !(name.starts_with(TMP_PREFIX) && name.ends_with(TMP_SUFFIX)) {
+            continue;
+        }
+        let Ok(m) = e.metadata() else { continue };
+        let old = m
+            .modified()
+            .ok()
+            .and_then(|t| now.duration_since(t).ok())
+            .is_some_and(|age| age > STALE_AFTER);
+        if m.is_file() && old {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 #[cfg(unix)]

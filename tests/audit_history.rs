@@ -243,6 +243,34 @@ fn verified_by_committed_by_the_owner() {
     }
 }
 
+/// A `wont-do` approval the owner committed themselves is reported like a
+/// self-verification (issue 11.6): the record names someone else, the
+/// owner wrote it.
+#[test]
+fn wont_do_approval_committed_by_the_owner() {
+    let mut r = RepoBuilder::new();
+    let p = "incidents/INC-2026-001.yaml";
+    r.author("Carol", "carol@example.com");
+    let rec = |ca: &str| record("INC-2026-001", "SEV-3", "open", "2026-01-05T09:00:00Z", ca);
+    r.write(p, &rec(CA_OPEN));
+    r.commit("incident");
+    r.author("Alice Example", "alice@example.com");
+    r.write(
+        p,
+        &rec("corrective_actions:\n  - {id: CA-1, action: add a test, category: test-improvement, owner: alice, due: 2026-02-01, status: wont-do, approved_by: bob, reason: superseded}\n"),
+    );
+    r.commit("decline my own action");
+    let (code, v) = audit(&r, &[]);
+    assert_eq!(rules(&v), ["audit-self-verified"], "{v}");
+    assert!(
+        v["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`approved_by: bob`")
+    );
+    assert_eq!(code, Some(1));
+}
+
 #[test]
 fn resolved_incident_rewritten_without_timeline_entry() {
     let mut r = clean();
@@ -494,4 +522,117 @@ fn draft_renamed_into_a_record_is_audited() {
     r.commit("same id again");
     let (_, v) = audit(&r, &[]);
     assert!(rules(&v).contains(&"audit-id-reused".to_string()), "{v}");
+}
+
+/// The resolved record of `clean()` at its last version.
+fn resolved_text(r: &RepoBuilder) -> String {
+    std::fs::read_to_string(r.path().join("incidents/INC-2026-001.yaml")).unwrap()
+}
+
+// Guards issue 12 item 13: a commit that only breaks a resolved record's
+// syntax is an unreadable version, not a timeline edit, and never passes.
+#[test]
+fn broken_yaml_version_is_audit_unreadable_not_a_rewrite() {
+    let mut r = clean();
+    let good = resolved_text(&r);
+    let broken = good.replace(
+        "title: retry double-charges",
+        "title: [retry double-charges",
+    );
+    r.write("incidents/INC-2026-001.yaml", &broken);
+    let sha = r.commit("incident: typo");
+    let (code, v) = audit(&r, &[]);
+    assert_eq!(rules(&v), ["audit-unreadable"], "{v}");
+    assert_eq!(code, Some(1));
+    let f = &v["findings"][0];
+    assert_eq!(f["commit"].as_str(), Some(sha.as_str()));
+    assert_eq!(f["file"], "incidents/INC-2026-001.yaml");
+    assert!(f["line"].as_u64().is_some_and(|l| l >= 2), "{f}");
+    assert!(
+        f["message"].as_str().unwrap().contains("cannot be read"),
+        "{f}"
+    );
+}
+
+// Guards the hide-a-rewrite trick: break the record, then "fix" it with a
+// changed fact. The fix is compared with the last readable version.
+#[test]
+fn rewrite_hidden_behind_an_unreadable_version_is_still_found() {
+    let mut r = clean();
+    let good = resolved_text(&r);
+    r.write(
+        "incidents/INC-2026-001.yaml",
+        &good.replace("severity: SEV-2", "severity: [SEV-2"),
+    );
+    r.commit("incident: wip");
+    r.write(
+        "incidents/INC-2026-001.yaml",
+        &good.replace("severity: SEV-2", "severity: SEV-4"),
+    );
+    let fix = r.commit("incident: fix syntax");
+    let (_, v) = audit(&r, &[]);
+    assert_eq!(
+        rules(&v),
+        ["audit-rewritten-after-resolve", "audit-unreadable"],
+        "{v}"
+    );
+    let rw = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "audit-rewritten-after-resolve")
+        .unwrap();
+    assert_eq!(rw["commit"].as_str(), Some(fix.as_str()));
+    assert!(rw["message"].as_str().unwrap().contains("severity"), "{rw}");
+}
+
+// Guards: what `incident check` refuses (schema: unknown key, bad enum,
+// impossible value, not UTF-8) is unreadable to the audit too.
+#[test]
+fn schema_invalid_and_non_utf8_versions_are_audit_unreadable() {
+    for (what, bytes) in [
+        ("unknown key", b"id: INC-2026-002\ntitle: t\nseverity: SEV-3\nstatus: open\ndetected_at: 2026-01-05T09:00:00Z\nteem: x\n".to_vec()),
+        ("bad enum", b"id: INC-2026-002\ntitle: t\nseverity: SEV-9\nstatus: open\ndetected_at: 2026-01-05T09:00:00Z\n".to_vec()),
+        ("resolved before detected", b"id: INC-2026-002\ntitle: t\nseverity: SEV-3\nstatus: resolved\ndetected_at: 2026-01-05T09:00:00Z\nresolved_at: 2025-12-22T11:00:00Z\n".to_vec()),
+        ("not UTF-8", b"id: INC-2026-002\ntitle: caf\xe9\nseverity: SEV-3\nstatus: open\ndetected_at: 2026-01-05T09:00:00Z\n".to_vec()),
+    ] {
+        let mut r = RepoBuilder::new();
+        r.write_bytes("incidents/INC-2026-002.yaml", &bytes);
+        r.commit("incident: INC-2026-002");
+        let (code, v) = audit(&r, &[]);
+        assert_eq!(rules(&v), ["audit-unreadable"], "{what}: {v}");
+        assert_eq!(code, Some(1), "{what}");
+        let check = aeef(r.path(), &["incident", "check", "--now", "2026-02-01T00:00:00Z"]);
+        assert_eq!(check.status.code(), Some(2), "{what}: incident check refuses it too");
+    }
+}
+
+// Guards issue 12 item 9: a NUL byte in `incidents_dir` made libgit2's
+// pathspec panic (exit 101); now a clear error, exit 2. The other commands
+// never panic on it either.
+#[test]
+fn nul_byte_in_incidents_dir_is_an_error_not_a_panic() {
+    let mut r = clean();
+    r.write(".aeef.yml", "incidents_dir: \"inc\\0idents\"\n");
+    r.commit("config");
+    let o = aeef(r.path(), &["audit"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("NUL"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+    for args in [
+        &["gate", "--offline", "--now", "2026-02-01T00:00:00Z"][..],
+        &["incident", "check", "--now", "2026-02-01T00:00:00Z"],
+        &[
+            "report",
+            "--month",
+            "2026-01",
+            "--now",
+            "2026-02-01T00:00:00Z",
+        ],
+        &["incident", "list"],
+    ] {
+        let o = aeef(r.path(), args);
+        assert_ne!(o.status.code(), Some(101), "{args:?}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("panicked"), "{args:?}: {}", stderr(&o));
+    }
 }

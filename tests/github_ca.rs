@@ -619,3 +619,244 @@ fn dry_run_reads_repository_from_origin_without_token() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("GITHUB_TOKEN"));
 }
+
+/// Issue 11.3: an action with no issue whose `verified_by` someone other
+/// than the owner committed is verified by its record — online (a token, the
+/// Action's default) exactly as offline. The online gate used to call it
+/// "not verified (203 days overdue)", and `ca file` planned an issue for it.
+#[tokio::test(flavor = "multi_thread")]
+async fn online_and_offline_agree_on_an_unfiled_action_verified_in_its_record() {
+    let fake = Fake::start(TOKEN).await;
+    let acts = [
+        ca("CA-1", "training", "alice", ""),
+        ca("CA-2", "test-improvement", "alice", "    issue: 1\n"),
+    ]
+    .concat();
+    let mut r = RepoBuilder::new();
+    r.write(F, &record("INC-2026-007", &acts));
+    r.commit("record");
+    r.author("Bob Reviewer", "bob@example.com");
+    let text = std::fs::read_to_string(r.path().join(F)).unwrap();
+    let pos = text.lines().position(|l| l.contains("id: CA-1")).unwrap() + 5;
+    r.edit(
+        F,
+        pos + 1,
+        pos,
+        &[
+            "    verified_by: bob",
+            "    verified_at: 2026-11-21T10:00:00Z",
+        ],
+    );
+    r.commit("verify CA-1");
+    let n = fake.seed(
+        "CA-2",
+        "<!-- aeef:ca INC-2026-007/CA-2 -->",
+        &["ai-incident-ca"],
+        &["alice"],
+    );
+    assert_eq!(n, 1);
+    fake.close(1, "bob", "completed", "2026-11-21T10:00:00Z");
+    let now = "2026-12-01T00:00:00Z";
+    let verdicts = |extra: &[&str]| {
+        let mut a = vec!["gate", "--format", "json", "--now", now];
+        a.extend_from_slice(extra);
+        let o = run(&r, &fake, &a);
+        (o.status.code(), json_out(&o))
+    };
+    let (online_code, online) = verdicts(&[]);
+    let (offline_code, offline) = verdicts(&["--offline"]);
+    // The record lacks a post-mortem (an error either way). CA-2's closed
+    // issue counts only online; CA-1's record counts in both.
+    assert_eq!(online_code, offline_code, "{online:#}\n{offline:#}");
+    let unverified = |v: &Value| {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"].as_str().unwrap().starts_with("ca-unverified"))
+            .filter(|f| f["corrective_action"] == "CA-1")
+            .count()
+    };
+    assert_eq!((unverified(&online), unverified(&offline)), (0, 0));
+    // ca status online says the same, and ca file plans nothing for CA-1.
+    let o = run(
+        &r,
+        &fake,
+        &["ca", "status", "--format", "json", "--now", now],
+    );
+    let j = json_out(&o);
+    let ca1 = j["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["corrective_action"] == "CA-1")
+        .unwrap();
+    assert_eq!(
+        (ca1["verified"].as_bool(), ca1["verifier"].as_str()),
+        (Some(true), Some("bob"))
+    );
+    let o = run(&r, &fake, &["ca", "file", "--dry-run", "--format", "json"]);
+    assert!(!stdout(&o).contains("CA-1"), "{}", stdout(&o));
+}
+
+/// The record of `record("INC-2026-007", three_actions())` as JSON (valid
+/// YAML) and in one-line flow style.
+fn json_record() -> String {
+    let text = record("INC-2026-007", &three_actions());
+    let v: Value = serde_saphyr::from_str(&text).unwrap();
+    serde_json::to_string_pretty(&v).unwrap() + "\n"
+}
+
+const FLOW_RECORD: &str = "# flow style, comments kept\n{id: INC-2026-007, title: Payment retry double-charges, severity: SEV-2, status: resolved,\n  detected_at: 2026-11-02T09:14:00Z, corrective_actions: [\n    {id: CA-1, action: Do CA-1, category: test-improvement, owner: alice, due: 2026-11-20}, # first\n    {id: CA-2, action: Do CA-2, category: scanning-rule, owner: bob, due: 2026-11-20, issue: null},\n    {id: CA-3, action: Do CA-3, category: training, owner: carol, due: 2026-11-20}]}\n";
+
+// Guards issue 12 item 12: `ca file` filed the issue but could not write
+// its number into a record in flow or JSON style, and `ca status` then
+// said "no issue filed". Both styles now get the numbers, in their style,
+// with every other byte kept.
+#[tokio::test(flavor = "multi_thread")]
+async fn ca_file_records_issue_numbers_in_flow_and_json_records() {
+    let fake = Fake::start(TOKEN).await;
+    let g = "incidents/INC-2026-008.yaml";
+    let flow = FLOW_RECORD.replace("INC-2026-007", "INC-2026-008");
+    let r = repo_with(&[(F, json_record()), (g, flow.clone())]);
+    let o = run(&r, &fake, &["ca", "file", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j = json_out(&o);
+    assert_eq!(j["created"].as_array().unwrap().len(), 6, "{j}");
+    assert_eq!(j["failed"], json!([]), "{j}");
+    for (file, inc) in [(F, "INC-2026-007"), (g, "INC-2026-008")] {
+        for c in ["CA-1", "CA-2", "CA-3"] {
+            let found = fake.with_marker(&format!("<!-- aeef:ca {inc}/{c} -->"));
+            assert_eq!(issue_in_record(&r, file, c), Some(found[0]), "{file} {c}");
+        }
+    }
+    // JSON stays JSON; flow stays flow with its comments.
+    let json_after = std::fs::read_to_string(r.path().join(F)).unwrap();
+    assert!(
+        serde_json::from_str::<Value>(&json_after).is_ok(),
+        "{json_after}"
+    );
+    let flow_after = std::fs::read_to_string(r.path().join(g)).unwrap();
+    assert!(
+        flow_after.contains("# flow style, comments kept") && flow_after.contains("}, # first"),
+        "{flow_after}"
+    );
+    assert!(
+        flow_after.contains("due: 2026-11-20, issue: "),
+        "{flow_after}"
+    );
+    // Only the numbers were added: removing them gives the old text back.
+    let strip = |t: &str| {
+        regex::Regex::new(r#",?\s*"?issue"?: [0-9]+"#)
+            .unwrap()
+            .replace_all(t, "")
+            .into_owned()
+    };
+    assert_eq!(
+        strip(&flow_after),
+        strip(&flow).replace(", issue: null", "")
+    );
+    let status = run(
+        &r,
+        &fake,
+        &[
+            "ca",
+            "status",
+            "--format",
+            "json",
+            "--now",
+            "2026-11-10T00:00:00Z",
+        ],
+    );
+    assert!(status.status.success(), "{}", stderr(&status));
+    let s = json_out(&status);
+    for a in s["actions"].as_array().unwrap() {
+        assert_eq!(a["state"], "open", "{a}");
+        assert!(a["issue"].as_u64().is_some(), "{a}");
+    }
+}
+
+// Guards DESIGN §4 "found by its marker when the record lacks the number":
+// a record whose `issue:` write failed (or was reverted) still gets its
+// verification from the issue, on every online path.
+#[tokio::test(flavor = "multi_thread")]
+async fn ca_status_finds_an_issue_by_its_marker_when_the_record_lacks_the_number() {
+    let fake = Fake::start(TOKEN).await;
+    let l = &["ai-incident-ca"];
+    let n = fake.seed(
+        "[INC-2026-007/CA-2] Do CA-2",
+        "body\n\n<!-- aeef:ca INC-2026-007/CA-2 -->\n",
+        l,
+        &["bob"],
+    );
+    fake.close(n, "dave", "completed", "2026-11-21T10:00:00Z");
+    let r = repo_with(&[(F, record("INC-2026-007", &three_actions()))]);
+    let o = run(
+        &r,
+        &fake,
+        &[
+            "ca",
+            "status",
+            "--format",
+            "json",
+            "--now",
+            "2026-11-25T00:00:00Z",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j = json_out(&o);
+    let a = j["actions"].as_array().unwrap();
+    assert_eq!(
+        (
+            a[1]["issue"].as_u64(),
+            a[1]["state"].as_str(),
+            a[1]["verified"].as_bool(),
+            a[1]["verifier"].as_str()
+        ),
+        (Some(n), Some("closed"), Some(true), Some("dave")),
+        "{j}"
+    );
+    // The others have no issue anywhere: still "missing".
+    assert_eq!(
+        (a[0]["state"].as_str(), a[0]["issue"].as_u64()),
+        (Some("missing"), None)
+    );
+    // One listing of the labelled issues, not one per action.
+    assert_eq!(fake.count("GET /repos/acme/pay/issues?labels="), 1);
+}
+
+// Guards the online gate on the same rule: an action whose issue is found
+// by its marker is filed (no `ca-not-filed`) and verified from that issue.
+#[tokio::test(flavor = "multi_thread")]
+async fn online_gate_reads_an_issue_found_by_its_marker() {
+    let fake = Fake::start(TOKEN).await;
+    let n = fake.seed(
+        "[INC-2026-007/CA-2] Do CA-2",
+        "body\n\n<!-- aeef:ca INC-2026-007/CA-2 -->\n",
+        &["ai-incident-ca"],
+        &["bob"],
+    );
+    fake.close(n, "dave", "completed", "2026-11-21T10:00:00Z");
+    let r = repo_with(&[(F, record("INC-2026-007", &three_actions()))]);
+    let o = run(
+        &r,
+        &fake,
+        &["gate", "--format", "json", "--now", "2026-11-25T00:00:00Z"],
+    );
+    let j = json_out(&o);
+    let about = |rule: &str| -> Vec<String> {
+        j["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == rule)
+            .map(|f| f["corrective_action"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(about("ca-not-filed"), ["CA-1", "CA-3"], "{j}");
+    assert!(
+        !about("ca-unverified-overdue").contains(&"CA-2".to_string()),
+        "{j}"
+    );
+    assert_eq!(about("ca-unverified-overdue"), ["CA-1", "CA-3"], "{j}");
+}

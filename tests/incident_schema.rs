@@ -119,3 +119,138 @@ fn the_config_schema_accepts_what_init_writes_and_rejects_unknown_rules() {
     assert!(!v.is_valid(&bad_level));
     assert!(aeef::config::Config::parse(b"rules: {ca-categories: loud}\n").is_err());
 }
+
+/// The rule catalogue is the one list of rule ids: the config schema's rule
+/// names and `aeef init`'s commented defaults are checked against it, so a
+/// new rule cannot be missing from either (they had drifted: the schema
+/// lacked every audit rule).
+#[test]
+fn config_schema_and_init_config_list_every_catalogue_rule() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/config.schema.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let names: Vec<&str> = schema["properties"]["rules"]["propertyNames"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let ids: Vec<&str> = aeef::findings::rules::RULES.iter().map(|r| r.id).collect();
+    assert_eq!(
+        names, ids,
+        "schemas/config.schema.json rules vs the catalogue"
+    );
+    let init = aeef::cli::init::DEFAULT_CONFIG;
+    let section = |level: &str| {
+        // `#   error: a, b,` then continuation lines `#          c, d`.
+        let mut out = Vec::new();
+        let mut inside = false;
+        for line in init.lines() {
+            if let Some(rest) = line.strip_prefix(&format!("#   {level}:")) {
+                inside = true;
+                out.extend(
+                    rest.split([',', ' '])
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string),
+                );
+            } else if inside && line.starts_with("#          ") {
+                out.extend(
+                    line[1..]
+                        .split([',', ' '])
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string),
+                );
+            } else {
+                inside = false;
+            }
+        }
+        out
+    };
+    let (errors, warns) = (section("error"), section("warn"));
+    for r in aeef::findings::rules::RULES {
+        let listed = match r.default_level {
+            aeef::findings::Level::Error => &errors,
+            _ => &warns,
+        };
+        assert!(
+            listed.iter().any(|x| x == r.id),
+            "{} is not listed under its default level in init's config",
+            r.id
+        );
+    }
+}
+
+// Guards "one truth" for rule ids: every rule of the catalogue (incident,
+// gate and audit rules, `audit-unreadable` included) can be set in
+// `.aeef.yml` by both the loader and the schema editors validate with.
+#[test]
+fn the_config_schema_names_every_rule_of_the_catalogue() {
+    let v = validator("config.schema.json");
+    for r in aeef::findings::rules::RULES {
+        let cfg = serde_json::json!({"rules": {r.id: "warn"}});
+        assert_eq!(errors(&v, &cfg), Vec::<String>::new(), "{}", r.id);
+        let yaml = format!("rules: {{{}: warn}}\n", r.id);
+        assert!(
+            aeef::config::Config::parse(yaml.as_bytes()).is_ok(),
+            "{}",
+            r.id
+        );
+    }
+}
+
+/// Grace and waivers are valid in both the schema and the loader, and the
+/// loader refuses a waiver for an unknown rule or a malformed period.
+#[test]
+fn grace_and_waivers_parse_in_schema_and_loader() {
+    let text = "grace: {postmortem: 3bd, corrective_actions: 48h}\nwaivers:\n  - rule: touches-open-incident\n    incident: INC-2026-007\n    corrective_action: CA-2\n    reason: reviewed\n    approved_by: bob\n    expires: 2026-12-31\n";
+    let v = validator("config.schema.json");
+    let raw: serde_json::Value = serde_saphyr::from_str(text).unwrap();
+    assert_eq!(errors(&v, &raw), Vec::<String>::new());
+    let c = aeef::config::Config::parse(text.as_bytes()).unwrap();
+    assert_eq!(
+        c.grace.postmortem,
+        aeef::config::GracePeriod::BusinessDays(3)
+    );
+    assert_eq!(
+        c.grace.corrective_actions,
+        aeef::config::GracePeriod::Hours(48)
+    );
+    assert_eq!(c.waivers[0].corrective_action.as_deref(), Some("CA-2"));
+    let e = aeef::config::Config::parse(
+        b"waivers:\n  - {rule: touches-open-incidnet, incident: INC-2026-007, reason: r, approved_by: bob, expires: 2026-12-31}\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.help.as_deref(),
+        Some("did you mean `touches-open-incident`?")
+    );
+    assert!(aeef::config::Config::parse(b"grace: {postmortem: soon}\n").is_err());
+}
+
+/// The README documents every rule of the catalogue, and where a table row
+/// gives a rule's default level, it is the catalogue's (the README's copy
+/// of the rule table had drifted from the code before).
+#[test]
+fn readme_documents_every_rule_with_its_default_level() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    for r in aeef::findings::rules::RULES {
+        let tick = format!("`{}`", r.id);
+        assert!(readme.contains(&tick), "README does not mention {}", r.id);
+        for row in readme.lines().filter(|l| l.starts_with('|')) {
+            let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+            // `| \`a\`, \`b\` | level | when |`: the first cell names the rule.
+            let named = cells
+                .get(1)
+                .is_some_and(|c| c.split(", ").any(|x| x == tick));
+            if named && let Some(level) = cells.get(2) {
+                assert!(
+                    level.starts_with(r.default_level.as_str()),
+                    "README gives {} the level `{level}`, the catalogue `{}`",
+                    r.id,
+                    r.default_level.as_str()
+                );
+            }
+        }
+    }
+}

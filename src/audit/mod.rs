@@ -2,7 +2,8 @@
 //! incidents folder and reports, as [`Finding`]s with stable rule ids,
 //! what an auditor must see — deleted records, reused ids, self-verified
 //! corrective actions, resolved incidents rewritten without a timeline
-//! entry, removals inside the retention period, unsigned commits.
+//! entry, removals inside the retention period, unsigned commits, and
+//! committed versions of a record that cannot be read at all.
 //!
 //! [`check`] is pure: it takes the history as values ([`Change`]s per
 //! [`AuditCommit`]); [`history`] reads it from the repository with libgit2.
@@ -17,13 +18,14 @@ use crate::findings::{Finding, Level, Report};
 use crate::git::Repo;
 
 /// Rule ids of `aeef audit`, each with its default level.
-pub const RULES: [(&str, Level); 6] = [
+pub const RULES: [(&str, Level); 7] = [
     (RECORD_DELETED, Level::Error),
     (ID_REUSED, Level::Error),
     (SELF_VERIFIED, Level::Error),
     (REWRITTEN, Level::Error),
     (RETENTION, Level::Error),
     (UNSIGNED, Level::Error),
+    (UNREADABLE, Level::Error),
 ];
 pub const RECORD_DELETED: &str = "audit-record-deleted";
 pub const ID_REUSED: &str = "audit-id-reused";
@@ -31,6 +33,9 @@ pub const SELF_VERIFIED: &str = "audit-self-verified";
 pub const REWRITTEN: &str = "audit-rewritten-after-resolve";
 pub const RETENTION: &str = "audit-retention";
 pub const UNSIGNED: &str = "audit-unsigned";
+/// A committed version of a record that `aeef incident check` would refuse
+/// (`schema`): its own finding, never read as empty or as a timeline edit.
+pub const UNREADABLE: &str = "audit-unreadable";
 
 /// Retention in years: SEV-1/2 five, SEV-3/4 three.
 fn retention_years(severity: &str) -> i64 {
@@ -52,6 +57,10 @@ pub struct AuditCommit {
     /// The commit carries a signature header (`gpgsig`, `gpgsig-sha256`).
     pub signed: bool,
     pub changes: Vec<Change>,
+    /// Paths whose version in this commit is not UTF-8 (their text in
+    /// `changes` is decoded lossily): `audit-unreadable`, as the loader
+    /// refuses such a record.
+    pub not_utf8: Vec<String>,
 }
 
 /// A change to one record file. Texts are the file contents.
@@ -104,6 +113,8 @@ struct ActionView {
     owner: Option<String>,
     #[serde(default)]
     verified_by: Option<String>,
+    #[serde(default)]
+    approved_by: Option<String>,
 }
 
 /// Fields that state what happened; after resolution they change only
@@ -135,6 +146,26 @@ fn parse(text: &str) -> Parsed {
     Parsed {
         view: serde_saphyr::from_str::<View>(text).unwrap_or_default(),
         doc: serde_saphyr::from_str::<serde_json::Value>(text).unwrap_or(serde_json::Value::Null),
+    }
+}
+
+/// Parses each distinct text once: a version is read as the new side of
+/// one commit and as the old side (or the last readable base) of the next.
+#[derive(Default)]
+struct Memo(std::collections::HashMap<String, std::rc::Rc<Parsed>>);
+
+impl Memo {
+    fn get(&mut self, text: &str) -> std::rc::Rc<Parsed> {
+        if let Some(p) = self.0.get(text) {
+            return p.clone();
+        }
+        // Bounded: a long history keeps only recent versions.
+        if self.0.len() >= 512 {
+            self.0.clear();
+        }
+        let p = std::rc::Rc::new(parse(text));
+        self.0.insert(text.to_string(), p.clone());
+        p
     }
 }
 
@@ -171,6 +202,10 @@ pub fn check(history: &[AuditCommit], cfg: &Config, since: Option<DateTime<Utc>>
     // Live records: path → id; ids ever deleted; every path an id lived at.
     let mut live: BTreeMap<String, String> = BTreeMap::new();
     let mut deleted: BTreeSet<String> = BTreeSet::new();
+    // path → the last committed version that could be read: a change made
+    // while (or right after) a record was broken is compared with it.
+    let mut readable: BTreeMap<String, String> = BTreeMap::new();
+    let mut memo = Memo::default();
     for c in history {
         let report = since.is_none_or(|s| c.time >= s);
         let mut emit = |f: Finding| {
@@ -202,7 +237,7 @@ pub fn check(history: &[AuditCommit], cfg: &Config, since: Option<DateTime<Utc>>
             .changes
             .iter()
             .filter_map(|ch| match ch {
-                Change::Added { path, text } => Some(id_of(&parse(text), path)),
+                Change::Added { path, text } => Some(id_of(&memo.get(text), path)),
                 _ => None,
             })
             .collect();
@@ -210,16 +245,42 @@ pub fn check(history: &[AuditCommit], cfg: &Config, since: Option<DateTime<Utc>>
             .changes
             .iter()
             .filter_map(|ch| match ch {
-                Change::Deleted { path, old } => Some(id_of(&parse(old), path)),
+                Change::Deleted { path, old } => Some(id_of(&memo.get(old), path)),
                 _ => None,
             })
             .collect();
         for ch in &c.changes {
+            // The last readable version before this change (of the old
+            // path, for a rename).
+            let base = match ch {
+                Change::Modified { path, .. } => readable.get(path).cloned(),
+                Change::Renamed { from, .. } => readable.get(from).cloned(),
+                _ => None,
+            };
+            let mut new_ok = true;
+            // Every version a commit leaves behind must be readable.
+            if let Some((path, text)) = match ch {
+                Change::Added { path, text } => Some((path, text)),
+                Change::Modified { path, new, .. } => Some((path, new)),
+                Change::Renamed { to, new, .. } => Some((to, new)),
+                Change::Deleted { .. } => None,
+            } {
+                match unreadable(path, text, c.not_utf8.contains(path)) {
+                    Some(f) => {
+                        new_ok = false;
+                        emit(f);
+                    }
+                    None => {
+                        readable.insert(path.clone(), text.clone());
+                    }
+                }
+            }
             match ch {
                 Change::Deleted { path, old } => {
-                    let p = parse(old);
+                    let p = memo.get(old);
                     let id = id_of(&p, path);
                     live.remove(path);
+                    readable.remove(path);
                     if added_ids.contains(&id) {
                         continue;
                     }
@@ -237,7 +298,7 @@ pub fn check(history: &[AuditCommit], cfg: &Config, since: Option<DateTime<Utc>>
                     retention(&p.view, &id, path, c, &mut emit);
                 }
                 Change::Added { path, text } => {
-                    let p = parse(text);
+                    let p = memo.get(text);
                     let id = id_of(&p, path);
                     if deleted.contains(&id) && !deleted_ids.contains(&id) {
                         emit(
@@ -264,14 +325,36 @@ pub fn check(history: &[AuditCommit], cfg: &Config, since: Option<DateTime<Utc>>
                     live.insert(path.clone(), id);
                 }
                 Change::Modified { path, old, new } => {
-                    modified(path, old, new, c, &mut emit);
-                    let id = id_of(&parse(new), path);
+                    let id = modified(
+                        &mut memo,
+                        path,
+                        old,
+                        new,
+                        base.as_deref(),
+                        new_ok,
+                        c,
+                        &mut emit,
+                    );
                     live.insert(path.clone(), id);
                 }
                 Change::Renamed { from, to, old, new } => {
                     live.remove(from);
-                    modified(to, old, new, c, &mut emit);
-                    live.insert(to.clone(), id_of(&parse(new), to));
+                    if let Some(t) = readable.remove(from)
+                        && !readable.contains_key(to)
+                    {
+                        readable.insert(to.clone(), t);
+                    }
+                    let id = modified(
+                        &mut memo,
+                        to,
+                        old,
+                        new,
+                        base.as_deref(),
+                        new_ok,
+                        c,
+                        &mut emit,
+                    );
+                    live.insert(to.clone(), id);
                 }
             }
         }
@@ -281,12 +364,72 @@ pub fn check(history: &[AuditCommit], cfg: &Config, since: Option<DateTime<Utc>>
     r
 }
 
-fn modified(path: &str, old: &str, new: &str, c: &AuditCommit, emit: &mut impl FnMut(Finding)) {
-    let (po, pn) = (parse(old), parse(new));
+/// `audit-unreadable` when `text`, a committed version of the record at
+/// `path`, is refused by the record loader (`aeef incident check`'s
+/// `schema`), at the loader's line and column, or was not UTF-8.
+fn unreadable(path: &str, text: &str, not_utf8: bool) -> Option<Finding> {
+    if not_utf8 {
+        return Some(
+            Finding::new(
+                UNREADABLE,
+                Level::Error,
+                format!("this version of {path} is not valid UTF-8"),
+            )
+            .file(path.to_string())
+            .help("fix the record in a new commit, saved as UTF-8; the broken version stays in history"),
+        );
+    }
+    let f = crate::incident::store::parse_record(path, text.as_bytes()).err()?;
+    let mut out = Finding::new(
+        UNREADABLE,
+        Level::Error,
+        format!("this version of {path} cannot be read: {}", f.message),
+    )
+    .file(path.to_string())
+    .help(format!(
+        "fix the record in a new commit ({}); the broken version stays in history, and later changes are audited against the last readable one",
+        f.help.as_deref().unwrap_or("`aeef incident check` points at the error")
+    ));
+    if let Some(id) = f.incident {
+        out = out.incident(id);
+    }
+    if let (Some(l), Some(c)) = (f.line, f.column) {
+        out = out.at(l, c);
+    }
+    Some(out)
+}
+
+/// The checks of a record changed from `old` to `new`. `base` is the last
+/// readable version before the change (`old` itself when it is readable);
+/// `new_ok` says whether `new` is. Facts are compared only between readable
+/// versions: breaking a record's syntax is `audit-unreadable`, not an edit,
+/// and fixing it again is compared with what it said before it broke.
+/// Returns the record's id as `new` states it (else the file's stem).
+#[allow(clippy::too_many_arguments)]
+fn modified(
+    memo: &mut Memo,
+    path: &str,
+    old: &str,
+    new: &str,
+    base: Option<&str>,
+    new_ok: bool,
+    c: &AuditCommit,
+    emit: &mut impl FnMut(Finding),
+) -> String {
+    let pn = memo.get(new);
     let id = id_of(&pn, path);
+    // Compared with the last readable version: a `verified_by` that was
+    // there before the record broke is not written by the fixing commit.
+    let po = match base {
+        Some(b) if new_ok => memo.get(b),
+        _ => memo.get(old),
+    };
     self_verified(Some(&po.view), &pn.view, &id, path, c, emit);
+    if !new_ok {
+        return id;
+    }
     if !is_resolved(&po.view) {
-        return;
+        return id;
     }
     let changed: Vec<&str> = FACT_FIELDS
         .iter()
@@ -331,10 +474,12 @@ fn modified(path: &str, old: &str, new: &str, c: &AuditCommit, emit: &mut impl F
             .help("record why in the same commit: append `- {at: <now>, event: corrected <field>: <reason>}` to `timeline`"),
         );
     }
+    id
 }
 
-/// `audit-self-verified`: a `verified_by` set or changed by a commit whose
-/// author is the action's owner.
+/// `audit-self-verified`: a `verified_by` (or a `wont-do`'s `approved_by`)
+/// set or changed by a commit whose author is the action's owner: the
+/// record names someone else, but the owner wrote it.
 fn self_verified(
     old: Option<&View>,
     new: &View,
@@ -343,21 +488,45 @@ fn self_verified(
     c: &AuditCommit,
     emit: &mut impl FnMut(Finding),
 ) {
+    type Field = fn(&ActionView) -> Option<String>;
+    let fields: [(&str, Field); 2] = [
+        ("verified_by", |a| a.verified_by.clone()),
+        ("approved_by", |a| a.approved_by.clone()),
+    ];
     for ca in &new.corrective_actions {
-        let Some(by) = ca.verified_by.as_deref().filter(|s| !s.trim().is_empty()) else {
-            continue;
+        for (key, get) in fields {
+            self_signed(old, ca, key, get, id, path, c, emit);
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn self_signed(
+    old: Option<&View>,
+    ca: &ActionView,
+    key: &str,
+    get: fn(&ActionView) -> Option<String>,
+    id: &str,
+    path: &str,
+    c: &AuditCommit,
+    emit: &mut impl FnMut(Finding),
+) {
+    {
+        let value = get(ca);
+        let Some(by) = value.as_deref().filter(|s| !s.trim().is_empty()) else {
+            return;
         };
         let before = old.and_then(|o| {
             o.corrective_actions
                 .iter()
                 .find(|a| a.id == ca.id)
-                .and_then(|a| a.verified_by.clone())
+                .and_then(get)
         });
         if before.as_deref() == Some(by) {
-            continue;
+            return;
         }
         let Some(owner) = ca.owner.as_deref() else {
-            continue;
+            return;
         };
         if crate::github::status::author_is_login(&c.author_name, &c.author_email, owner) {
             let ca_id = ca.id.clone().unwrap_or_else(|| "?".into());
@@ -366,14 +535,14 @@ fn self_verified(
                     SELF_VERIFIED,
                     Level::Error,
                     format!(
-                        "{id} {ca_id}: `verified_by: {by}` was committed by the action's owner {owner} ({} <{}>)",
+                        "{id} {ca_id}: `{key}: {by}` was committed by the action's owner {owner} ({} <{}>)",
                         c.author_name, c.author_email
                     ),
                 )
                 .incident(id.to_string())
                 .action(ca_id)
                 .file(path.to_string())
-                .help("verification must come from someone other than the owner: have the verifier commit the `verified_by` line"),
+                .help(format!("this must come from someone other than the owner: have {by} commit the `{key}` line")),
             );
         }
     }
@@ -407,8 +576,16 @@ fn retention(v: &View, id: &str, path: &str, c: &AuditCommit, emit: &mut impl Fn
 
 /// Reads the history of `dir` (the incidents folder) on HEAD, oldest
 /// first, with libgit2. A merge contributes only what differs from all its
-/// parents. Fails with [`GitError::Shallow`] in a shallow clone.
+/// parents. Fails with [`GitError::Shallow`] in a shallow clone and
+/// [`GitError::InvalidPath`] when `dir` holds a NUL byte.
 pub fn history(repo: &Repo, dir: &str) -> Result<Vec<AuditCommit>, GitError> {
+    // libgit2 takes pathspecs as C strings: a NUL byte would abort the run.
+    if let Some(at) = dir.find(['\0']) {
+        return Err(GitError::InvalidPath {
+            key: "incidents_dir".into(),
+            reason: format!("it contains a NUL byte (at byte {at})"),
+        });
+    }
     let r = repo.git2();
     if r.is_shallow() || !repo.shallow_commits().is_empty() {
         return Err(GitError::Shallow {
@@ -426,12 +603,21 @@ pub fn history(repo: &Repo, dir: &str) -> Result<Vec<AuditCommit>, GitError> {
         |p: &str| p.starts_with(&prefix) && (p.ends_with(".yaml") || p.ends_with(".yml"));
     // A blob the repository cannot produce (a partial clone, corruption)
     // must stop the audit: read as empty it would pass every check.
+    // Lossy texts of blobs that are not UTF-8, to name them unreadable.
+    let lossy: std::cell::RefCell<BTreeSet<String>> = Default::default();
     let text = |oid: git2::Oid| -> Result<String, GitError> {
         let b = r.find_blob(oid).map_err(|e| GitError::CommandFailed {
             command: format!("read blob {oid}"),
             stderr: e.message().to_string(),
         })?;
-        Ok(String::from_utf8_lossy(b.content()).into_owned())
+        Ok(match std::str::from_utf8(b.content()) {
+            Ok(t) => t.to_string(),
+            Err(_) => {
+                let t = String::from_utf8_lossy(b.content()).into_owned();
+                lossy.borrow_mut().insert(t.clone());
+                t
+            }
+        })
     };
     // The record changes between `parent` (None: the empty tree) and `tree`.
     let changes_between = |parent: Option<&git2::Tree>,
@@ -534,6 +720,20 @@ pub fn history(repo: &Repo, dir: &str) -> Result<Vec<AuditCommit>, GitError> {
         if changes.is_empty() {
             continue;
         }
+        let not_utf8 = {
+            let lossy = lossy.borrow();
+            changes
+                .iter()
+                .filter_map(|ch| match ch {
+                    Change::Added { path, text: t }
+                    | Change::Modified { path, new: t, .. }
+                    | Change::Renamed {
+                        to: path, new: t, ..
+                    } => lossy.contains(t).then(|| path.clone()),
+                    Change::Deleted { .. } => None,
+                })
+                .collect()
+        };
         let author = c.author();
         let time =
             chrono::DateTime::from_timestamp(c.committer().when().seconds(), 0).unwrap_or_default();
@@ -544,6 +744,7 @@ pub fn history(repo: &Repo, dir: &str) -> Result<Vec<AuditCommit>, GitError> {
             time,
             signed: r.extract_signature(&c.id(), None).is_ok(),
             changes,
+            not_utf8,
         });
     }
     Ok(out)

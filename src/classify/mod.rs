@@ -14,8 +14,9 @@ use serde::Serialize;
 use crate::error::GitError;
 use crate::git::{self, BlameLine, FileChange, Hunk, Repo};
 use crate::incident::Origin;
+use crate::provenance::agent_trace::{self, AgentTraces, Applied, LineMap};
 use crate::provenance::{
-    self, AgentTable, AttestKey, HumanModifications, Note, Provenance, Trailer,
+    self, AgentTable, AttestKey, HumanModifications, Note, Provenance, Resolution, Trailer,
 };
 
 /// How far from a change AI lines make it `ai-adjacent`.
@@ -254,13 +255,69 @@ pub fn fmt_ranges(rs: &[(u32, u32)]) -> String {
         .join(", ")
 }
 
-/// Provenance of one commit plus its parsed note, cached.
+/// Provenance of one commit plus its line-level sources, cached.
 #[derive(Debug)]
 struct Known {
     provenance: Provenance,
     trailers: Vec<Trailer>,
     note: Option<Note>,
+    /// Agent Trace records that describe this commit and decide something.
+    traces: Vec<Applied>,
     raw: git::RawCommit,
+}
+
+impl Known {
+    /// True when a line-level source decides this commit's lines (DESIGN §2).
+    fn line_level(&self) -> bool {
+        self.note.is_some() || !self.traces.is_empty()
+    }
+}
+
+/// Which source decided a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LineSource {
+    /// The commit's git-ai note (`refs/notes/ai`).
+    GitAiNote,
+    /// An Agent Trace record of the commit.
+    AgentTrace,
+    /// No line-level source: the commit's own provenance.
+    Commit,
+}
+
+impl LineSource {
+    /// The source name as DESIGN §1 spells it (`git-ai-note`, `agent-trace`),
+    /// `commit` for the commit-level fallback.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineSource::GitAiNote => "git-ai-note",
+            LineSource::AgentTrace => "agent-trace",
+            LineSource::Commit => "commit",
+        }
+    }
+}
+
+/// Who wrote one line of one commit (DESIGN §2, "AI-attributed line").
+///
+/// When the commit has a git-ai note or Agent Trace records, they decide:
+/// lines they list as AI are AI, lines they list as human and lines they do
+/// not list are not, whatever the commit-level sources say. Otherwise the
+/// commit's own provenance decides (`ai` is [`Provenance::is_ai`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineAttribution {
+    pub ai: bool,
+    /// Canonical tool id (`claude-code`, …, `unknown-agent`) when `ai`.
+    pub tool: Option<String>,
+    /// Model as the source gives it, when `ai`.
+    pub model: Option<String>,
+    /// git-ai session or prompt id, the Agent Trace conversation `url`, or
+    /// the commit's session id, when `ai`.
+    pub session: Option<String>,
+    /// `moderate` for Agent Trace `mixed` lines; otherwise the commit's level.
+    pub human_modifications: HumanModifications,
+    pub source: LineSource,
+    /// Why, in one line: the note key or record and rule that matched.
+    pub detail: String,
 }
 
 /// Classifies commits of one repository, caching what it reads.
@@ -271,6 +328,10 @@ pub struct Classifier<'r> {
     done: RefCell<HashMap<String, Rc<CommitClassification>>>,
     /// Entire checkpoint metadata, read only for commits that name one.
     entire: RefCell<git::entire::Store>,
+    /// Agent Trace records, read once per classifier (per run).
+    traces: std::cell::OnceCell<AgentTraces>,
+    /// Lines of (commit, path) that Agent Trace records decide.
+    trace_lines: RefCell<HashMap<(String, String), Rc<LineMap>>>,
 }
 
 impl<'r> Classifier<'r> {
@@ -281,7 +342,14 @@ impl<'r> Classifier<'r> {
             known: RefCell::default(),
             done: RefCell::default(),
             entire: RefCell::new(git::entire::Store::new(repo)),
+            traces: std::cell::OnceCell::new(),
+            trace_lines: RefCell::default(),
         }
+    }
+
+    fn traces(&self) -> &AgentTraces {
+        self.traces
+            .get_or_init(|| agent_trace::load(self.repo, None))
     }
 
     fn known(&self, sha: &str) -> Result<Rc<Known>, GitError> {
@@ -297,10 +365,18 @@ impl<'r> Classifier<'r> {
             note.as_ref(),
         );
         self.entire.borrow_mut().enrich(&mut provenance);
+        let traces = self.traces();
+        let mut applied = traces.for_commit(sha, &raw.parents, raw.author_time);
+        match traces.summary(&applied) {
+            Some(s) => agent_trace::apply(&mut provenance, &s),
+            // Records that decide nothing (`unknown` only) do not narrow lines.
+            None => applied.clear(),
+        }
         let k = Rc::new(Known {
             provenance,
             trailers,
             note,
+            traces: applied,
             raw,
         });
         self.known.borrow_mut().insert(sha.to_string(), k.clone());
@@ -312,21 +388,178 @@ impl<'r> Classifier<'r> {
         Ok(self.known(sha)?.provenance.clone())
     }
 
+    /// The Agent Trace decisions for `path` as of `commit` (cached).
+    fn trace_map(&self, commit: &str, k: &Known, path: &str) -> Rc<LineMap> {
+        let key = (commit.to_string(), path.to_string());
+        if let Some(m) = self.trace_lines.borrow().get(&key) {
+            return m.clone();
+        }
+        let traces = self.traces();
+        let text = traces
+            .needs_text(&k.traces, path)
+            .then(|| self.file_at(commit, path))
+            .flatten();
+        let m = Rc::new(traces.paint(&k.traces, path, text.as_deref()));
+        self.trace_lines.borrow_mut().insert(key, m.clone());
+        m
+    }
+
+    /// `path` as of `commit`, as text (for content hashes); `None` when
+    /// absent or larger than the traces bound.
+    fn file_at(&self, commit: &str, path: &str) -> Option<String> {
+        let g = self.repo.git2();
+        let tree = g
+            .find_commit(git2::Oid::from_str(commit).ok()?)
+            .ok()?
+            .tree()
+            .ok()?;
+        let blob = tree
+            .get_path(std::path::Path::new(path))
+            .ok()?
+            .to_object(g)
+            .ok()?;
+        let blob = blob.as_blob()?;
+        (blob.size() as u64 <= agent_trace::MAX_TRACE_BYTES)
+            .then(|| String::from_utf8_lossy(blob.content()).into_owned())
+    }
+
+    /// Who wrote line `line` (1-based) of `path` as of `commit`, the commit
+    /// `git blame` names for it (`path` and `line` are blame's original
+    /// path and line, i.e. in that commit's version). Cached per commit and
+    /// file; a line costs a binary search. See [`LineAttribution`] for the
+    /// rule; errors only when the commit cannot be read.
+    pub fn line_attribution(
+        &self,
+        commit: &str,
+        path: &str,
+        line: u32,
+    ) -> Result<LineAttribution, GitError> {
+        let k = self.known(commit)?;
+        let p = &k.provenance;
+        if let Some(note) = &k.note
+            && let Some(key) = note.owner(path, line)
+        {
+            if !key.is_ai() {
+                return Ok(LineAttribution {
+                    ai: false,
+                    tool: None,
+                    model: None,
+                    session: None,
+                    human_modifications: HumanModifications::Unknown,
+                    source: LineSource::GitAiNote,
+                    detail: format!(
+                        "git-ai note attests line {line} of {path} to human key `{}`",
+                        key.id()
+                    ),
+                });
+            }
+            let (tool, model, why) = match note.resolve(key) {
+                Resolution::Agent(a) => {
+                    let tool = a.tool.as_deref().map(|t| {
+                        provenance::agents::known_tool(t).map_or_else(|| t.to_string(), str::to_string)
+                    });
+                    (tool, a.model, String::new())
+                }
+                Resolution::Silent => (None, None, String::new()),
+                Resolution::Anonymous => (None, None, " (AI, tool unknown)".to_string()),
+                Resolution::Nowhere => (
+                    None,
+                    None,
+                    " (the key resolves to no session or prompt of the note's metadata: AI, tool unknown)".to_string(),
+                ),
+            };
+            let session = match key {
+                AttestKey::Session { session, .. } | AttestKey::Legacy(session) => {
+                    Some(session.clone())
+                }
+                _ => None,
+            };
+            return Ok(LineAttribution {
+                ai: true,
+                tool: Some(tool.unwrap_or_else(|| provenance::agents::tool::UNKNOWN.to_string())),
+                model,
+                session,
+                human_modifications: p.human_modifications,
+                source: LineSource::GitAiNote,
+                detail: format!(
+                    "git-ai note attests line {line} of {path} to AI key `{}`{why}",
+                    key.id()
+                ),
+            });
+        }
+        if !k.traces.is_empty()
+            && let Some(d) = self.trace_map(commit, &k, path).at(line)
+        {
+            let ai = d.contributor.is_ai();
+            return Ok(LineAttribution {
+                ai,
+                tool: ai.then(|| agent_trace::tool_id(d.tool.as_deref())),
+                model: d
+                    .model_id
+                    .as_deref()
+                    .filter(|_| ai)
+                    .map(|m| agent_trace::model_name(m).to_string()),
+                session: d.conversation.clone().filter(|_| ai),
+                human_modifications: match d.contributor {
+                    agent_trace::Contributor::Mixed => HumanModifications::Moderate,
+                    _ if ai => p.human_modifications,
+                    _ => HumanModifications::Unknown,
+                },
+                source: LineSource::AgentTrace,
+                detail: format!("{} ({})", d.detail, d.contributor.as_str()),
+            });
+        }
+        if k.line_level() {
+            let (source, what) = if k.note.is_some() {
+                (LineSource::GitAiNote, "the commit's git-ai note")
+            } else {
+                (LineSource::AgentTrace, "the commit's Agent Trace records")
+            };
+            return Ok(LineAttribution {
+                ai: false,
+                tool: None,
+                model: None,
+                session: None,
+                human_modifications: HumanModifications::Unknown,
+                source,
+                detail: format!(
+                    "line {line} of {path} is not listed as AI by {what}, which decide the commit's lines"
+                ),
+            });
+        }
+        let ai = p.is_ai();
+        Ok(LineAttribution {
+            ai,
+            tool: p.tool.clone().filter(|_| ai),
+            model: p.model_version.clone().filter(|_| ai),
+            session: p.session_id.clone().filter(|_| ai),
+            human_modifications: p.human_modifications,
+            source: LineSource::Commit,
+            detail: if ai {
+                format!("commit-level provenance ({})", p.sources.join(", "))
+            } else {
+                "the commit carries no AI provenance".to_string()
+            },
+        })
+    }
+
     /// Whether line `orig_line` of `orig_path`, last changed by `commit`, was
-    /// written by AI: the commit's git-ai note decides for the lines it
-    /// lists, the commit's own provenance for the rest. Returns the note's
-    /// session key when one covers the line.
+    /// written by AI ([`Classifier::line_attribution`]), with the git-ai note
+    /// key that covers it, if any.
     pub fn line_is_ai(
         &self,
         commit: &str,
         orig_path: &str,
         orig_line: u32,
     ) -> Result<(bool, Option<AttestKey>), GitError> {
+        let a = self.line_attribution(commit, orig_path, orig_line)?;
         let k = self.known(commit)?;
-        if let Some(key) = k.note.as_ref().and_then(|n| n.owner(orig_path, orig_line)) {
-            return Ok((key.is_ai(), Some(key.clone())));
-        }
-        Ok((k.provenance.is_ai(), None))
+        let key = k
+            .note
+            .as_ref()
+            .and_then(|n| n.owner(orig_path, orig_line))
+            .cloned();
+        Ok((a.ai, key))
     }
 
     /// Tool and model of a note key of `commit`.
@@ -336,16 +569,7 @@ impl<'r> Classifier<'r> {
     }
 
     fn check_not_shallow(&self, line: &BlameLine, path: &str) -> Result<(), GitError> {
-        if line.boundary || self.repo.is_shallow_boundary(&line.commit) {
-            return Err(GitError::Shallow {
-                what: format!(
-                    "line {} of {path} is attributed to {}, the edge of a shallow clone, so its real author is unknown",
-                    line.line,
-                    &line.commit[..12.min(line.commit.len())]
-                ),
-            });
-        }
-        Ok(())
+        git::blame::check_not_boundary(self.repo, line, path)
     }
 
     /// Parent lines within the adjacency window of a file's hunks.
@@ -451,7 +675,9 @@ impl<'r> Classifier<'r> {
                     let mut lines = Vec::with_capacity(blamed.len());
                     for b in &blamed {
                         self.check_not_shallow(b, old)?;
-                        let (ai, _) = self.line_is_ai(&b.commit, &b.orig_path, b.orig_line)?;
+                        let ai = self
+                            .line_attribution(&b.commit, &b.orig_path, b.orig_line)?
+                            .ai;
                         lines.push(AttributedLine {
                             line: b.line,
                             commit: b.commit.clone(),

@@ -13,7 +13,8 @@ use crate::findings::{self, Level, Report};
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Rules: audit-record-deleted, audit-id-reused, audit-self-verified, \
-audit-rewritten-after-resolve, audit-retention, audit-unsigned (with `audit.require_signed: true`).\n\
+audit-rewritten-after-resolve, audit-retention, audit-unsigned (with `audit.require_signed: true`), \
+audit-unreadable.\n\
 Exit codes: 0 no error findings, 1 error findings, 2 the history cannot be read (shallow clone: use `fetch-depth: 0`)."
 )]
 pub struct Args {
@@ -64,6 +65,7 @@ fn human(w: &mut impl Write, r: &Report, commits: usize, color: bool) -> std::io
     for f in &r.findings {
         let lvl = match f.level {
             Level::Error => paint::paint(color, "1;31", "error"),
+            Level::Note => paint::paint(color, "36", "note"),
             _ => paint::paint(color, "33", "warn"),
         };
         let sha = f
@@ -78,8 +80,10 @@ fn human(w: &mut impl Write, r: &Report, commits: usize, color: bool) -> std::io
             paint::dim(color, sha),
             f.message
         )?;
-        if let Some(file) = &f.file {
-            writeln!(w, "  --> {file}")?;
+        match (&f.file, f.line, f.column) {
+            (Some(file), Some(l), Some(c)) => writeln!(w, "  --> {file}:{l}:{c}")?,
+            (Some(file), ..) => writeln!(w, "  --> {file}")?,
+            _ => {}
         }
         if let Some(h) = &f.help {
             writeln!(w, "  help: {h}")?;

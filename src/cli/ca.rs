@@ -188,10 +188,16 @@ fn records(
     Ok((repo, root, ok))
 }
 
+/// The token from `--token-env` (default GITHUB_TOKEN), `None` when unset
+/// or blank. A value that is not UTF-8 is kept (lossily) rather than read
+/// as "not set": the client then refuses it with `aeef::github::bad_token`.
 pub(crate) fn token(gh: &GhArgs) -> Option<String> {
-    std::env::var(&gh.token_env)
-        .ok()
-        .filter(|t| !t.trim().is_empty())
+    let t = std::env::var_os(&gh.token_env)
+        .map(|t| t.to_string_lossy().into_owned())
+        .filter(|t| !t.trim().is_empty())?;
+    // Whatever its shape, the token in use is masked in every output.
+    crate::redact::register_secret(&t);
+    Some(t)
 }
 
 pub(crate) fn slug(gh: &GhArgs, repo: &crate::git::Repo) -> Result<RepoSlug, GithubError> {
@@ -225,6 +231,7 @@ pub(crate) fn client(gh: &GhArgs, token: Option<String>) -> Result<Client, Githu
     o.token_var = gh.token_env.clone();
     if gh.verbose {
         let log: Logger = Arc::new(|line: &str| {
+            let line = crate::redact::for_terminal(line, false);
             let _ = writeln!(std::io::stderr().lock(), "aeef: {line}");
         });
         o.log = Some(log);
@@ -400,12 +407,13 @@ fn gather(
             let s = slug(gh, &repo)?;
             let c = client(gh, Some(t))?;
             let st = rt.block_on(github::statuses(&c, &s, &incidents, now))?;
+            let st = github::status::with_records_for_unfiled(st, &repo, &incidents, now)?;
             Ok((true, Some((c, s)), st))
         }
         None => Ok((
             false,
             None,
-            github::statuses_offline(&repo, &incidents, now),
+            github::statuses_offline(&repo, &incidents, now)?,
         )),
     }
 }

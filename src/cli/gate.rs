@@ -10,11 +10,11 @@ use chrono::{DateTime, Utc};
 
 use super::{Ctx, Format, ca, incident as cli_incident};
 use crate::error::{GitError, Outcome, UsageError};
-use crate::findings::{Finding, Level, Report, Verdict};
-use crate::gate::{self, Change, ChangeCommit, FailOn, OpenIncident};
+use crate::findings::{Finding, Report, Verdict};
+use crate::gate::{self, Change, ChangeCommit, FailOn};
 use crate::git::{self, Repo};
 use crate::github::{self, status::ActionStatus};
-use crate::incident::{CaStatus, policy, store::LoadedIncident};
+use crate::incident::{policy, store::LoadedIncident};
 use crate::provenance;
 
 /// Arguments of `aeef gate`.
@@ -50,15 +50,33 @@ pub struct Args {
 
 /// The change's base and head from a `pull_request` event payload.
 pub fn event_shas(path: &std::path::Path) -> miette::Result<Option<(String, String)>> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        miette::miette!(
-            code = "aeef::gate::event",
-            help = "GITHUB_EVENT_PATH is set by GitHub Actions; unset it outside a runner",
-            "cannot read the event payload {}: {e}",
-            path.display()
-        )
-    })?;
-    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+    Ok(event_pull_request(path)?.map(|p| (p.base, p.head)))
+}
+
+/// What the gate reads from a `pull_request` event payload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventPullRequest {
+    pub base: String,
+    pub head: String,
+    /// Title and body, joined by a blank line: where a change references
+    /// the corrective action it implements (DESIGN §5).
+    pub text: String,
+}
+
+/// Reads the pull request of an event payload; `None` for other events.
+pub fn event_pull_request(path: &std::path::Path) -> miette::Result<Option<EventPullRequest>> {
+    // A regular file of bounded size: `/dev/zero` or a FIFO is refused
+    // before a byte is read (safe_fs).
+    let bytes =
+        crate::safe_fs::read_regular(path, crate::safe_fs::EVENT_MAX_BYTES).map_err(|r| {
+            miette::miette!(
+                code = "aeef::gate::event",
+                help = "GITHUB_EVENT_PATH is set by GitHub Actions to a JSON file; unset it outside a runner",
+                "{}",
+                r.describe(&format!("the event payload {}", path.display()))
+            )
+        })?;
+    let v: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
         miette::miette!(
             code = "aeef::gate::event",
             help = "the payload must be the JSON GitHub Actions wrote",
@@ -75,8 +93,13 @@ pub fn event_shas(path: &std::path::Path) -> miette::Result<Option<(String, Stri
             .and_then(|s| s.as_str())
             .map(str::to_string)
     };
+    let text = |k: &str| pr.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
     match (sha("base"), sha("head")) {
-        (Some(b), Some(h)) => Ok(Some((b, h))),
+        (Some(base), Some(head)) => Ok(Some(EventPullRequest {
+            base,
+            head,
+            text: format!("{}\n\n{}", text("title"), text("body")),
+        })),
         _ => Err(miette::miette!(
             code = "aeef::gate::event",
             help = "pass --base and --head explicitly",
@@ -115,12 +138,22 @@ fn read_change(
             git2::Oid::from_str(&base).map_err(GitError::from)?,
             git2::Oid::from_str(&head).map_err(GitError::from)?,
         )
-        .map_err(|_| GitError::Shallow {
-            what: format!(
-                "no merge base of {} and {} in this clone",
-                &base[..12],
-                &head[..12]
-            ),
+        .map_err(|_| {
+            // Only a shallow clone can lack the history that joins them.
+            if repo.is_shallow() {
+                GitError::Shallow {
+                    what: format!(
+                        "no merge base of {} and {} in this shallow clone",
+                        &base[..12],
+                        &head[..12]
+                    ),
+                }
+            } else {
+                GitError::NoMergeBase {
+                    base: base[..12].to_string(),
+                    head: head[..12].to_string(),
+                }
+            }
         })?;
     let rows = super::scan::scan_range(repo, &[format!("{base}..{head}")], table)?;
     let mut commits = Vec::with_capacity(rows.len());
@@ -146,8 +179,14 @@ fn read_change(
         } else {
             Vec::new()
         };
+        let implements = provenance::trailers::parse(&c.message)
+            .into_iter()
+            .filter(|t| t.key.eq_ignore_ascii_case("Corrective-Action"))
+            .map(|t| t.value)
+            .collect();
         commits.push(ChangeCommit {
             files,
+            implements,
             summary: c.summary().to_string(),
             sha: c.sha,
             provenance: p,
@@ -163,13 +202,14 @@ fn read_change(
         head,
         commits,
         files,
+        pr_text: None,
     })
 }
 
 /// Files an incident concerns: `files:` plus what its faulty commits
 /// touched. A faulty commit a shallow clone lacks (or whose parents it
 /// lacks) leaves the answer unknown: that is an error, never "no files".
-fn incident_files(
+fn incident_files_of(
     repo: Option<&Repo>,
     li: &LoadedIncident,
     cache: &mut HashMap<String, Vec<String>>,
@@ -213,10 +253,6 @@ fn incident_files(
     Ok(out)
 }
 
-fn key(inc: &str, ca: &str) -> String {
-    format!("{inc}/{ca}")
-}
-
 pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     ctx.require_format(&[
         Format::Human,
@@ -228,20 +264,29 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     ca::check_token_env(&args.gh)?;
     let ws = cli_incident::workspace(ctx)?;
     let now = args.now.unwrap_or_else(Utc::now);
-    let (records, bad) = crate::incident::store::load_all(&ws.root, &ws.config);
+    let (records, bad) = ws.records()?;
+    cli_incident::note_missing_dir(ctx, &ws);
     let repo = ws.repo.as_ref();
 
     // The change under review, if any.
-    let shas = match (&args.base, &args.head) {
-        (Some(b), Some(h)) => Some((b.clone(), h.clone())),
+    let event = match (&args.base, &args.head) {
+        (Some(_), Some(_)) => None,
         _ => match std::env::var_os("GITHUB_EVENT_PATH").filter(|p| !p.is_empty()) {
-            Some(p) => event_shas(&PathBuf::from(p))?,
+            Some(p) => event_pull_request(&PathBuf::from(p))?,
             None => None,
         },
     };
+    let shas = match (&args.base, &args.head) {
+        (Some(b), Some(h)) => Some((b.clone(), h.clone())),
+        _ => event.as_ref().map(|e| (e.base.clone(), e.head.clone())),
+    };
     let table = provenance::AgentTable::builtin().with_rules(&ws.config.agents);
     let change = match (&shas, repo) {
-        (Some((b, h)), Some(r)) => Some(read_change(r, b, h, &table)?),
+        (Some((b, h)), Some(r)) => {
+            let mut c = read_change(r, b, h, &table)?;
+            c.pr_text = event.map(|e| e.text);
+            Some(c)
+        }
         (Some(_), None) => {
             return Err(UsageError::new(
                 "a change was given but this is not a git repository",
@@ -254,7 +299,7 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
 
     // Verification: GitHub when a token is present, the records otherwise.
     let token = ca::token(&args.gh);
-    let (statuses, mode): (Vec<ActionStatus>, &str) = if token.is_some() && !args.offline {
+    let (statuses, mode): (Option<Vec<ActionStatus>>, &str) = if token.is_some() && !args.offline {
         let r = repo.ok_or_else(|| {
             UsageError::new(
                 "not a git repository",
@@ -268,22 +313,51 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         let st = rt.block_on(github::status::statuses(&client, &slug, &records, now)).map_err(|e| {
             miette::Report::new(e).wrap_err("could not read corrective-action verification from GitHub; the gate cannot decide (use --offline to decide from the records)")
         })?;
-        (st, "online")
+        (
+            Some(github::status::with_records_for_unfiled(
+                st, r, &records, now,
+            )?),
+            "online",
+        )
     } else {
         match repo {
             Some(r) => (
-                github::status::statuses_offline(r, &records, now),
+                Some(github::status::statuses_offline(r, &records, now)?),
                 "offline",
             ),
-            None => (Vec::new(), "offline"),
+            None => (None, "offline"),
         }
     };
-    let by_key: HashMap<String, &ActionStatus> = statuses
-        .iter()
-        .map(|s| (key(&s.incident, &s.corrective_action), s))
-        .collect();
 
-    // Incident rules, with verification as decided above.
+    // Files of the incidents the change could touch (git: the adapter's part).
+    let mut incident_files = HashMap::new();
+    if change.is_some() {
+        let mut cache = HashMap::new();
+        for li in &records {
+            let verified = |a: &crate::incident::CorrectiveAction| {
+                statuses
+                    .as_deref()
+                    .and_then(|st| {
+                        st.iter()
+                            .find(|s| s.incident == li.incident.id && s.corrective_action == a.id)
+                    })
+                    .map(|s| s.verified)
+                    .unwrap_or_else(|| crate::incident::actions::recorded_verification(a))
+            };
+            let open = li
+                .incident
+                .corrective_actions
+                .iter()
+                .any(|a| crate::incident::actions::is_open(a, verified(a)));
+            if open {
+                incident_files.insert(
+                    li.incident.id.clone(),
+                    incident_files_of(repo, li, &mut cache)?,
+                );
+            }
+        }
+    }
+
     let seen = std::cell::RefCell::new(HashMap::<String, bool>::new());
     let exists = |sha: &str| {
         if let Some(v) = seen.borrow().get(sha) {
@@ -295,85 +369,22 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     };
     let mut opts = policy::PolicyOptions::new(now);
     opts.rules = ws.config.rules.clone();
+    opts.grace = ws.config.grace;
     opts.fail_on_unverified = args.fail_on == FailOn::Unverified;
     if repo.is_some() {
         opts.commit_exists = Some(&exists);
     }
-    opts.assignees = statuses
-        .iter()
-        .map(|s| (key(&s.incident, &s.corrective_action), s.assignees.clone()))
-        .collect();
-    opts.verified_at = statuses
-        .iter()
-        .filter_map(|s| Some((key(&s.incident, &s.corrective_action), s.verified_at?)))
-        .collect();
-    opts.verified = Some(
-        statuses
-            .iter()
-            .map(|s| (key(&s.incident, &s.corrective_action), s.verified))
-            .collect(),
-    );
     let mut findings: Vec<Finding> = bad;
-    findings.extend(policy::check(&records, &opts));
-    // GitHub can also show that the owner or an assignee closed the issue.
-    for s in &statuses {
-        let level = ws.config.level("ca-verified-by-owner", Level::Error);
-        let already = findings.iter().any(|f| {
-            f.rule == "ca-verified-by-owner"
-                && f.incident.as_deref() == Some(&s.incident)
-                && f.corrective_action.as_deref() == Some(&s.corrective_action)
-        });
-        if s.reason_code.by_owner() && !already && level != Level::Off {
-            findings.push(
-                Finding::new("ca-verified-by-owner", level, format!("{}: {}", s.corrective_action, s.reason))
-                    .incident(&s.incident)
-                    .action(&s.corrective_action)
-                    .file(&s.file)
-                    .help("completion must be verified by someone other than the owner and the assignees: ask a colleague to close the issue or add the `ca-verified` label"),
-            );
-        }
-    }
-
-    // The change's own rules.
-    if let Some(change) = &change {
-        findings.extend(gate::provenance_incomplete(
-            change,
-            ws.config.level("provenance-incomplete", Level::Error),
-        ));
-        findings.extend(gate::provenance_not_trailer(
-            change,
-            ws.config.level("provenance-not-trailer", Level::Warn),
-        ));
-        let mut cache = HashMap::new();
-        let mut open: Vec<OpenIncident> = Vec::new();
-        for li in &records {
-            let unverified: Vec<String> = li
-                .incident
-                .corrective_actions
-                .iter()
-                .filter(|a| a.status != CaStatus::WontDo)
-                .filter(|a| {
-                    !by_key
-                        .get(&key(&li.incident.id, &a.id))
-                        .is_some_and(|s| s.verified)
-                })
-                .map(|a| a.id.clone())
-                .collect();
-            if !unverified.is_empty() {
-                open.push(OpenIncident {
-                    id: li.incident.id.clone(),
-                    record: li.path.clone(),
-                    files: incident_files(repo, li, &mut cache)?,
-                    unverified,
-                });
-            }
-        }
-        findings.extend(gate::touches_open_incident(
-            change,
-            &open,
-            ws.config.level("touches-open-incident", Level::Error),
-        ));
-    }
+    findings.extend(gate::evaluate(
+        &gate::Inputs {
+            records: &records,
+            statuses: statuses.as_deref(),
+            change: change.as_ref(),
+            incident_files: &incident_files,
+            waivers: &ws.config.waivers,
+        },
+        opts,
+    ));
 
     let mut report = Report { findings };
     report.sort();

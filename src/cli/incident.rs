@@ -16,6 +16,7 @@ use crate::incident::{
     create, policy,
 };
 use crate::provenance::HumanModifications;
+use crate::safe_fs::Refusal;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -120,6 +121,38 @@ pub(crate) struct Workspace {
     pub root: PathBuf,
     pub repo: Option<Repo>,
     pub config: Config,
+    /// The revision whose tree holds the records (DESIGN §5): `--rev`, or
+    /// HEAD in a bare repository; `None` reads the work tree.
+    pub rev: Option<(String, git2::Oid)>,
+}
+
+impl Workspace {
+    /// Every record, from the work tree or from the tree of [`Self::rev`],
+    /// with the findings about what could not be read. Reading from a
+    /// revision says so on stderr, naming it.
+    pub fn records(&self) -> miette::Result<(Vec<LoadedIncident>, Vec<Finding>)> {
+        match (&self.rev, &self.repo) {
+            (Some((name, oid)), Some(repo)) => {
+                let (ok, bad) = store::load_from_tree(repo.git2(), *oid, &self.config)
+                    .map_err(crate::error::GitError::from)?;
+                let short = &oid.to_string()[..12];
+                let mut e = super::err(false);
+                let _ = writeln!(
+                    e,
+                    "note: reading incident records from the tree of {name} ({short}), not a work tree"
+                );
+                if ok.is_empty() && bad.is_empty() {
+                    let _ = writeln!(
+                        e,
+                        "note: no incidents folder ({}/) at {name}: no incident records were read",
+                        self.config.incidents_dir
+                    );
+                }
+                Ok((ok, bad))
+            }
+            _ => Ok(store::load_all(&self.root, &self.config)),
+        }
+    }
 }
 
 pub(crate) fn workspace(ctx: &Ctx) -> miette::Result<Workspace> {
@@ -134,8 +167,87 @@ pub(crate) fn workspace(ctx: &Ctx) -> miette::Result<Workspace> {
         .as_ref()
         .and_then(|r| r.workdir().map(Path::to_path_buf))
         .unwrap_or_else(|| base.clone());
-    let config = Config::load(&root).map_err(|e| miette::Report::new(*e))?;
-    Ok(Workspace { root, repo, config })
+    // No work tree (a bare repository) or `--rev`: records at a revision.
+    let rev_name = match (&ctx.rev, &repo) {
+        (Some(r), _) => Some(r.clone()),
+        (None, Some(r)) if r.workdir().is_none() => Some("HEAD".to_string()),
+        _ => None,
+    };
+    let rev = match (rev_name, &repo) {
+        (Some(name), Some(r)) => {
+            let sha = r.resolve_commit(&name)?;
+            Some((
+                name,
+                git2::Oid::from_str(&sha).map_err(crate::error::GitError::from)?,
+            ))
+        }
+        (Some(_), None) => {
+            return Err(crate::error::UsageError::new(
+                "--rev needs a git repository",
+                "run aeef inside the repository, or point -C at it",
+            )
+            .into());
+        }
+        _ => None,
+    };
+    let config = match (&rev, &repo) {
+        (Some((_, oid)), Some(r)) => config_at(r, *oid)?,
+        _ => Config::load(&root).map_err(|e| miette::Report::new(*e))?,
+    };
+    Ok(Workspace {
+        root,
+        repo,
+        config,
+        rev,
+    })
+}
+
+/// `.aeef.yml` from the tree of `commit` (the defaults when absent).
+fn config_at(repo: &Repo, commit: git2::Oid) -> miette::Result<Config> {
+    let r = repo.git2();
+    let tree = r
+        .find_commit(commit)
+        .and_then(|c| c.tree())
+        .map_err(crate::error::GitError::from)?;
+    let Ok(entry) = tree.get_path(Path::new(crate::config::FILE_NAME)) else {
+        return Ok(Config::default());
+    };
+    let blob = match r.find_blob(entry.id()) {
+        Ok(b) if entry.filemode() != 0o120000 => b,
+        _ => {
+            return Err(crate::error::UsageError::new(
+                format!(
+                    "{} at this revision is not a regular file",
+                    crate::config::FILE_NAME
+                ),
+                "commit .aeef.yml as a regular file",
+            )
+            .into());
+        }
+    };
+    if blob.size() as u64 > crate::safe_fs::CONFIG_MAX_BYTES {
+        return Err(crate::error::UsageError::new(
+            format!(
+                "{} at this revision is larger than 1 MiB",
+                crate::config::FILE_NAME
+            ),
+            "keep .aeef.yml small: rules, agents, grace and waivers",
+        )
+        .into());
+    }
+    Config::parse(blob.content()).map_err(|e| miette::Report::new(*e))
+}
+
+/// Prints the "no incidents folder" note on stderr when the default folder
+/// does not exist (a configured one that is missing is a `config` finding).
+pub(crate) fn note_missing_dir(ctx: &Ctx, ws: &Workspace) {
+    if ws.rev.is_some() {
+        return; // `Workspace::records` says it for a revision.
+    }
+    if let Some(note) = store::missing_dir_note(&ws.root, &ws.config) {
+        let mut e = super::err(ctx.color);
+        let _ = writeln!(e, "{note}");
+    }
 }
 
 /// The text of every file the findings point into, for snippets.
@@ -158,18 +270,16 @@ pub(crate) fn sources_for(
             s.insert(file.clone(), (*text).to_string());
         }
     }
+    // Other files (`.aeef.yml`) only from inside the work tree: a snippet
+    // never quotes a file outside the repository (safe_fs).
+    let jail = crate::safe_fs::Jail::new(root);
     for f in findings {
         if let Some(file) = &f.file
             && !s.contains_key(file)
+            && !Path::new(file).is_absolute()
+            && let Ok(b) = jail.read(&root.join(file), crate::safe_fs::RECORD_MAX_BYTES)
         {
-            let p = if Path::new(file).is_absolute() {
-                PathBuf::from(file)
-            } else {
-                root.join(file)
-            };
-            if let Ok(b) = std::fs::read(p) {
-                s.insert(file.clone(), String::from_utf8_lossy(&b).into_owned());
-            }
+            s.insert(file.clone(), String::from_utf8_lossy(&b).into_owned());
         }
     }
     s
@@ -206,7 +316,7 @@ pub(crate) fn refuse_unreadable(
     if ctx.format == Format::Json {
         print_report(ctx, &report, &sources)?;
     } else {
-        let mut err = std::io::stderr().lock();
+        let mut err = super::err(ctx.color);
         let _ = human::render(&report, &sources, ctx.color, &mut err);
     }
     Err(UsageError::new(
@@ -228,37 +338,42 @@ fn check(a: CheckArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     let ws = workspace(ctx)?;
     let base = ctx.dir.clone().unwrap_or_else(|| PathBuf::from("."));
     let (records, bad) = if a.paths.is_empty() {
-        store::load_all(&ws.root, &ws.config)
+        note_missing_dir(ctx, &ws);
+        ws.records()?
     } else {
+        // Paths named on the command line are the user's choice; what a
+        // named folder holds is walked like the incidents folder, so
+        // nothing in it is skipped silently (store::scan_dir).
+        let root = ws.root.canonicalize().unwrap_or_else(|_| ws.root.clone());
         let mut files = Vec::new();
+        let mut unseen = Vec::new();
         for p in &a.paths {
             let p = if p.is_absolute() {
                 p.clone()
             } else {
                 base.join(p)
             };
+            // Resolve the folders on the way but not the file itself: a
+            // record that is a symlink inside the repository is then read
+            // through the work tree's rules (never followed out of it).
+            let p = match (p.parent(), p.file_name()) {
+                (Some(dir), Some(name)) if !p.is_dir() => dir
+                    .canonicalize()
+                    .map(|d| d.join(name))
+                    .unwrap_or_else(|_| p.clone()),
+                _ => p.canonicalize().unwrap_or(p),
+            };
             if p.is_dir() {
-                let mut v: Vec<PathBuf> = walkdir::WalkDir::new(&p)
-                    .into_iter()
-                    .filter_map(Result::ok)
-                    .filter(|e| e.file_type().is_file())
-                    .map(|e| e.into_path())
-                    .filter(|p| {
-                        matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
-                    })
-                    .collect();
-                v.sort();
-                files.extend(v);
+                let (f, b) = store::scan_dir(&root, &p);
+                files.extend(f);
+                unseen.extend(b);
             } else {
                 files.push(p);
             }
         }
-        let root = ws.root.canonicalize().unwrap_or_else(|_| ws.root.clone());
-        let files: Vec<PathBuf> = files
-            .into_iter()
-            .map(|f| f.canonicalize().unwrap_or(f))
-            .collect();
-        store::load_paths(&root, &files)
+        let (records, mut bad) = store::load_paths(&root, &files);
+        bad.extend(unseen);
+        (records, bad)
     };
     let repo = ws.repo.as_ref();
     // Records often name the same commits: ask git once per id.
@@ -271,14 +386,31 @@ fn check(a: CheckArgs, ctx: &Ctx) -> miette::Result<Outcome> {
         seen.borrow_mut().insert(sha.to_string(), v);
         v
     };
-    let mut opts = policy::PolicyOptions::new(now_or(a.now));
+    let now = now_or(a.now);
+    let mut opts = policy::PolicyOptions::new(now);
     opts.rules = ws.config.rules.clone();
+    opts.grace = ws.config.grace;
     opts.fail_on_unverified = a.fail_on == Some(FailOn::Unverified);
     if repo.is_some() {
         opts.commit_exists = Some(&exists);
     }
+    // The same decision as `aeef gate --offline` without a change: the
+    // records checked against their git history (who committed
+    // `verified_by`), and the waivers.
+    let statuses = repo
+        .map(|r| crate::github::status::statuses_offline(r, &records, now))
+        .transpose()?;
     let mut findings = bad;
-    findings.extend(policy::check(&records, &opts));
+    findings.extend(crate::gate::evaluate(
+        &crate::gate::Inputs {
+            records: &records,
+            statuses: statuses.as_deref(),
+            change: None,
+            incident_files: &HashMap::new(),
+            waivers: &ws.config.waivers,
+        },
+        opts,
+    ));
     let mut report = Report { findings };
     report.sort();
     let sources = if ctx.format == Format::Json {
@@ -308,7 +440,7 @@ fn origin_of(inc: &Incident) -> Option<Origin> {
 fn list(a: ListArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     ctx.require_format(&[Format::Human, Format::Json])?;
     let ws = workspace(ctx)?;
-    let (mut records, bad) = store::load_all(&ws.root, &ws.config);
+    let (mut records, bad) = ws.records()?;
     if !bad.is_empty() {
         return refuse_unreadable(ctx, &ws.root, &records, bad);
     }
@@ -397,7 +529,7 @@ fn status_str(s: Status) -> &'static str {
 /// Loads every record and finds `id` (exit 2 when a record cannot be read
 /// or the id is unknown).
 pub(crate) fn find_incident(ctx: &Ctx, ws: &Workspace, id: &str) -> miette::Result<LoadedIncident> {
-    let (records, bad) = store::load_all(&ws.root, &ws.config);
+    let (records, bad) = ws.records()?;
     if !bad.is_empty() {
         refuse_unreadable(ctx, &ws.root, &records, bad)?;
     }
@@ -543,6 +675,31 @@ fn prefill(repo: &Repo, cfg: &Config, shas: &[String]) -> Prefill {
     p
 }
 
+/// The highest number of `year` any record file of `dir` has had in the
+/// history of every ref (`git log --all --name-only -- <dir>`), so a deleted
+/// record's id is never handed out again (DESIGN §3). 0 when git is not on
+/// PATH or the repository has no commits yet; the live files still count.
+fn highest_in_history(repo: &Repo, dir: &str, year: i32) -> u32 {
+    if !repo.has_git() {
+        return 0;
+    }
+    let mut cmd = repo.git();
+    // The folder name is a path, never pathspec magic.
+    cmd.env("GIT_LITERAL_PATHSPECS", "1").args([
+        "log",
+        "--all",
+        "--format=",
+        "--name-only",
+        "--no-renames",
+        "--",
+        dir,
+    ]);
+    match repo.run(&mut cmd) {
+        Ok(out) => create::highest_in_names(String::from_utf8_lossy(&out).lines(), year),
+        Err(_) => 0,
+    }
+}
+
 fn new(a: NewArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     ctx.require_format(&[Format::Human, Format::Json])?;
     if a.title.trim().is_empty() {
@@ -559,6 +716,13 @@ fn new(a: NewArgs, ctx: &Ctx) -> miette::Result<Outcome> {
             "run it inside the repository, or point at it with `-C DIR`",
         ))
     })?;
+    if repo.workdir().is_none() {
+        return Err(UsageError::new(
+            "this is a bare repository: `aeef incident new` writes the record into a work tree, and there is none",
+            "run it in a checkout of the repository (`git clone`, `git worktree add`) and commit the record",
+        )
+        .into());
+    }
     let mut shas = Vec::new();
     for c in &a.commits {
         shas.push(repo.resolve_commit(c)?);
@@ -603,8 +767,19 @@ fn new(a: NewArgs, ctx: &Ctx) -> miette::Result<Outcome> {
         lessons_learned: Vec::new(),
         metrics: None,
     };
-    // The `$schema` line must point at a file that exists.
+    // The `$schema` line must point at a file that exists; `.aeef/` must not
+    // be a symlink leading out of the repository (safe_fs).
     let schema_file = ws.root.join(create::SCHEMA_PATH);
+    let jail = crate::safe_fs::Jail::new(&ws.root);
+    for p in [ws.root.join(".aeef"), schema_file.clone()] {
+        if let Err(r @ (Refusal::Outside { .. } | Refusal::InGitDir)) = jail.resolve(&p) {
+            return Err(UsageError::new(
+                r.describe(&store::relative(&ws.root, &p)),
+                "replace the symlink with a folder of the repository; aeef never writes outside the work tree",
+            )
+            .into());
+        }
+    }
     if !schema_file.exists() {
         if let Some(parent) = schema_file.parent() {
             std::fs::create_dir_all(parent)
@@ -619,7 +794,8 @@ fn new(a: NewArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     let schema_ref = create::relative_path(&ws.config.incidents_dir, create::SCHEMA_PATH);
     let dir = ws.root.join(&ws.config.incidents_dir);
     let render_err = std::cell::RefCell::new(None);
-    let (path, id) = create::create_record(&dir, detected_at.year(), |id| {
+    let floor = highest_in_history(repo, &ws.config.incidents_dir, detected_at.year());
+    let (path, id) = create::create_record_above(&dir, detected_at.year(), floor, |id| {
         let mut inc = template.clone();
         inc.id = id.to_string();
         create::render_new(&inc, &schema_ref).unwrap_or_else(|e| {

@@ -23,11 +23,16 @@ incidents_dir: incidents
 adjacency_window: 3
 
 # Rule levels: error | warn | off. The defaults are
-#   error: schema, unknown-commit, postmortem-missing (warn for SEV-3),
-#          ca-categories, ca-owner, ca-due, ca-unverified-overdue,
-#          ca-verified-by-owner, ca-effectiveness-overdue,
-#          provenance-incomplete, touches-open-incident
-#   warn:  sla-acknowledge, sla-mitigate, sla-resolve, ca-unverified, ca-not-filed
+#   error: schema, config, unknown-commit, postmortem-missing, ca-categories,
+#          ca-owner, ca-due, ca-unverified-overdue, ca-verified-by-owner,
+#          ca-effectiveness-overdue, provenance-incomplete,
+#          touches-open-incident, ca-wont-do-unapproved, waiver-expired,
+#          waiver-invalid, audit-record-deleted, audit-id-reused,
+#          audit-self-verified, audit-rewritten-after-resolve, audit-retention,
+#          audit-unsigned, audit-unreadable
+#   warn:  sla-acknowledge, sla-mitigate, sla-resolve, ca-unverified,
+#          ca-not-filed, provenance-not-trailer
+#   (postmortem-missing is a warning for SEV-3)
 rules: {}
 #  ca-categories: warn
 #  ca-not-filed: off
@@ -40,23 +45,90 @@ agents: []
 
 audit:
   require_signed: false
+
+# How long after `resolved_at` the post-mortem and corrective-action rules
+# (postmortem-missing, ca-categories, ca-owner, ca-due) stay warnings; while
+# an incident is open or mitigated they are warnings anyway.
+# 5bd = 5 business days; also 3d (days) or 12h (hours).
+grace:
+  postmortem: 5bd
+  corrective_actions: 5bd
+
+# Findings accepted on purpose: reported as a note naming the waiver, never
+# silently. The approver must not be the owner of the action it covers.
+waivers: []
+#  - rule: touches-open-incident
+#    incident: INC-2026-007
+#    corrective_action: CA-2        # optional
+#    path: src/payments/retry.rs    # optional
+#    reason: refactor reviewed against the post-mortem
+#    approved_by: bob
+#    expires: 2026-12-31
 ";
 
-pub fn run(_args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
-    ctx.require_format(&[Format::Human])?;
-    let ws = super::incident::workspace(ctx)?;
-    let cfg_path = ws.root.join(crate::config::FILE_NAME);
-    if cfg_path.exists() {
+/// Why `init` cannot set up `root`, checked before anything is written so a
+/// refusal leaves the directory as it was.
+fn preflight(ws: &super::incident::Workspace) -> miette::Result<()> {
+    if let Some(repo) = &ws.repo
+        && repo.workdir().is_none()
+    {
+        return Err(UsageError::new(
+            "this is a bare repository: it has no work tree to hold .aeef.yml and incidents/",
+            "run `aeef init` in a checkout (`git clone`, `git worktree add`) and commit the files",
+        )
+        .into());
+    }
+    let root = &ws.root;
+    let cfg_path = root.join(crate::config::FILE_NAME);
+    if std::fs::symlink_metadata(&cfg_path).is_ok() {
         return Err(UsageError::new(
             format!(
                 "{} already exists in {}; nothing was written",
                 crate::config::FILE_NAME,
-                ws.root.display()
+                root.display()
             ),
             "edit it by hand, or remove it first to start over",
         )
         .into());
     }
+    // Each folder init writes into must be a real folder (or absent): a
+    // file would fail half-way, a symlink could lead out of the repository.
+    for name in ["incidents", ".aeef"] {
+        if let Ok(m) = std::fs::symlink_metadata(root.join(name))
+            && !m.file_type().is_dir()
+        {
+            return Err(UsageError::new(
+                format!(
+                    "`{name}` exists and is a {}, not a folder; nothing was written",
+                    crate::safe_fs::kind_of(&m)
+                ),
+                format!("move `{name}` aside (or remove it) and run `aeef init` again"),
+            )
+            .into());
+        }
+    }
+    for rel in [create::SCHEMA_PATH, ".aeef/config.schema.json"] {
+        if let Ok(m) = std::fs::symlink_metadata(root.join(rel))
+            && !m.file_type().is_file()
+        {
+            return Err(UsageError::new(
+                format!(
+                    "`{rel}` exists and is a {}, not a file; nothing was written",
+                    crate::safe_fs::kind_of(&m)
+                ),
+                format!("remove `{rel}` and run `aeef init` again"),
+            )
+            .into());
+        }
+    }
+    Ok(())
+}
+
+pub fn run(_args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
+    ctx.require_format(&[Format::Human])?;
+    let ws = super::incident::workspace(ctx)?;
+    preflight(&ws)?;
+    let cfg_path = ws.root.join(crate::config::FILE_NAME);
     let io = |what: &str, e: std::io::Error| miette::miette!("cannot write {what}: {e}");
     // The config goes first and create-new: a concurrent init loses cleanly.
     crate::util::write_atomic(&cfg_path, DEFAULT_CONFIG.as_bytes(), true).map_err(|e| {

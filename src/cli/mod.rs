@@ -43,6 +43,11 @@ pub struct Cli {
     #[arg(long, value_enum, global = true, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
+    /// Read incident records and `.aeef.yml` from the tree of this revision
+    /// instead of the work tree (the default in a bare repository: HEAD).
+    #[arg(long, value_name = "REV", global = true)]
+    pub rev: Option<String>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -109,6 +114,8 @@ pub struct Ctx {
     pub dir: Option<PathBuf>,
     pub format: Format,
     pub color: bool,
+    /// `--rev`: records and config from this revision's tree.
+    pub rev: Option<String>,
 }
 
 impl Ctx {
@@ -158,6 +165,7 @@ pub fn main() -> ExitCode {
         dir: cli.dir.clone(),
         format: cli.format,
         color: color_enabled(cli.color),
+        rev: cli.rev.clone(),
     };
     let color = ctx.color;
     miette::set_hook(Box::new(move |_| {
@@ -177,15 +185,52 @@ pub fn main() -> ExitCode {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
         Ok(Outcome::Failed) => ExitCode::from(1),
         Err(report) => {
+            // With `--format json` a config error is still a JSON finding on
+            // stdout (DESIGN §8), so a pipeline reading stdout sees it.
+            if ctx.format == Format::Json
+                && let Some(e) = report.downcast_ref::<crate::config::ConfigError>()
+            {
+                let doc = serde_json::json!({
+                    "schema_version": 1,
+                    "verdict": "error",
+                    "findings": [e.to_finding()],
+                });
+                let mut o = out();
+                let _ = writeln!(o, "{doc:#}");
+            }
+            // Every diagnostic leaves through the one masking and escaping
+            // function (README "Security model").
+            let text = crate::redact::for_terminal(&format!("{report:?}"), ctx.color);
             let mut err = std::io::stderr().lock();
-            let _ = writeln!(err, "{report:?}");
+            let _ = writeln!(err, "{text}");
             ExitCode::from(2)
         }
     }
 }
 
+/// How stdout treats what commands print: set by [`run`] from the format
+/// and colour choice (0 mask only, 1 terminal, 2 terminal with colour).
+static OUTPUT_MODE: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(1);
+
+fn output_mode() -> crate::redact::Mode {
+    match OUTPUT_MODE.load(std::sync::atomic::Ordering::Relaxed) {
+        0 => crate::redact::Mode::MaskOnly,
+        2 => crate::redact::Mode::Terminal { color: true },
+        _ => crate::redact::Mode::Terminal { color: false },
+    }
+}
+
 /// Runs one command.
 pub fn run(command: Command, ctx: &Ctx) -> miette::Result<Outcome> {
+    // Human and Markdown output are read on terminals: control characters
+    // from commits and records are escaped there. Machine formats keep their
+    // bytes (JSON escapes its own); every format masks credentials.
+    let mode = match (ctx.format, ctx.color) {
+        (Format::Human | Format::Markdown, false) => 1,
+        (Format::Human | Format::Markdown, true) => 2,
+        _ => 0,
+    };
+    OUTPUT_MODE.store(mode, std::sync::atomic::Ordering::Relaxed);
     match command {
         Command::Scan(a) => scan::run(a, ctx),
         Command::Blame(a) => blame::run(a, ctx),
@@ -199,9 +244,19 @@ pub fn run(command: Command, ctx: &Ctx) -> miette::Result<Outcome> {
     }
 }
 
-/// Writes to stdout, ignoring a closed pipe (`aeef scan | head`).
-pub fn out() -> std::io::StdoutLock<'static> {
-    std::io::stdout().lock()
+/// Stdout for a command's output: credentials masked, and for human and
+/// Markdown output control characters escaped ([`crate::redact::Guard`]).
+pub fn out() -> crate::redact::Guard<std::io::StdoutLock<'static>> {
+    crate::redact::Guard::new(std::io::stdout().lock(), output_mode())
+}
+
+/// Stderr for diagnostics a command prints itself (findings of records
+/// that cannot be read): masked and escaped like every diagnostic.
+pub fn err(color: bool) -> crate::redact::Guard<std::io::StderrLock<'static>> {
+    crate::redact::Guard::new(
+        std::io::stderr().lock(),
+        crate::redact::Mode::Terminal { color },
+    )
 }
 
 /// Maps a write error on stdout: a closed pipe is not an error.

@@ -113,16 +113,22 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     ])?;
     let period = period(&args)?;
     let now = parse_now(args.now.as_deref())?;
-    let repo = ctx.repo()?;
-    let cfg = super::load_config(&repo)?;
-    let root = repo.workdir().ok_or_else(|| {
+    let ws = super::incident::workspace(ctx)?;
+    let repo = ws.repo.as_ref().ok_or_else(|| {
         miette::miette!(
-            code = "aeef::report::bare",
-            help = "run the report in a work tree (a clone or `git worktree add`)",
-            "incident records are read from the work tree; this repository is bare"
+            code = "aeef::report::no_repository",
+            help = "run the report inside the repository, or point -C at it",
+            "not a git repository"
         )
     })?;
-    let (loaded, bad) = crate::incident::store::load_all(root, &cfg);
+    let cfg = &ws.config;
+    let (loaded, mut bad) = ws.records()?;
+    // A record dated after `--now` would count in a period it cannot belong to.
+    bad.extend(
+        loaded
+            .iter()
+            .flat_map(|l| crate::incident::policy::future_findings(l, now)),
+    );
     if !bad.is_empty() {
         let list: Vec<String> = bad
             .iter()
@@ -139,7 +145,7 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     let prov = if args.no_provenance {
         None
     } else {
-        provenance(&repo, &cfg, &period)?
+        provenance(repo, cfg, &period)?
     };
     let incidents: Vec<&crate::incident::Incident> = loaded.iter().map(|l| &l.incident).collect();
     let stats = report::compute(&incidents, &period, now, prov);

@@ -49,6 +49,14 @@ pub fn annotations(report: &Report, w: &mut impl Write) -> io::Result<()> {
                 hidden_warnings += 1;
                 continue;
             }
+            Level::Note if warnings < MAX_WARNING_ANNOTATIONS => {
+                warnings += 1;
+                "notice"
+            }
+            Level::Note => {
+                hidden_warnings += 1;
+                continue;
+            }
             Level::Off => continue,
         };
         writeln!(w, "{}", annotation(command, f))?;

@@ -49,6 +49,7 @@ impl Diagnostic for Diag<'_> {
     fn severity(&self) -> Option<Severity> {
         Some(match self.f.level {
             Level::Error => Severity::Error,
+            Level::Note => Severity::Advice,
             _ => Severity::Warning,
         })
     }

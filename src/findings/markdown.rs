@@ -57,6 +57,7 @@ pub(crate) fn table(findings: &[&Finding], max_rows: usize) -> String {
         let level = match f.level {
             Level::Error => "❌ error",
             Level::Warn => "⚠️ warning",
+            Level::Note => "ℹ️ note",
             Level::Off => "off",
         };
         let mut message = f.message.clone();

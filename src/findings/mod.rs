@@ -10,11 +10,15 @@ pub mod rules;
 pub mod sarif;
 
 /// Level of a finding. `Off` only appears in config, never in a report.
+/// `Note` records something decided on purpose — a waiver that accepted a
+/// finding, a change acknowledged as a corrective action's implementation —
+/// and never fails a check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Error,
     Warn,
+    Note,
     Off,
 }
 
@@ -23,6 +27,7 @@ impl Level {
         match self {
             Level::Error => "error",
             Level::Warn => "warn",
+            Level::Note => "note",
             Level::Off => "off",
         }
     }
@@ -128,10 +133,13 @@ impl Report {
             .filter(|f| f.level == Level::Warn)
             .count()
     }
-    /// True when a finding says the input could not be read (`schema`), so
-    /// nothing could be decided and the command must exit 2.
+    /// True when a finding says the input could not be read (`schema`, or
+    /// `config` for `.aeef.yml`), so nothing could be decided and the
+    /// command must exit 2.
     pub fn undecidable(&self) -> bool {
-        self.findings.iter().any(|f| f.rule == "schema")
+        self.findings
+            .iter()
+            .any(|f| f.rule == "schema" || f.rule == crate::config::CONFIG_RULE)
     }
     /// Errors first, then by file, line, rule: stable output.
     pub fn sort(&mut self) {
@@ -157,10 +165,17 @@ impl Report {
 }
 
 /// The JSON document of DESIGN §8 (`gate`, `incident check`, `audit`).
+/// The verdict is `error` when a record or the config could not be read
+/// (the command exits 2: nothing was decided), else `pass` or `fail`.
 pub fn to_json(report: &Report) -> serde_json::Value {
+    let verdict = if report.undecidable() {
+        serde_json::json!("error")
+    } else {
+        serde_json::json!(report.verdict())
+    };
     serde_json::json!({
         "schema_version": 1,
-        "verdict": report.verdict(),
+        "verdict": verdict,
         "findings": report.findings,
     })
 }

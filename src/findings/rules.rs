@@ -32,6 +32,13 @@ pub const RULES: &[Rule] = &[
         help: "Fix the record at the reported line and column; editors validate it against schemas/incident.schema.json through the yaml-language-server line.",
     },
     Rule {
+        id: "config",
+        default_level: Level::Error,
+        short: "`.aeef.yml` cannot be used.",
+        full: "The config cannot be read (a symlink out of the repository, not a regular file, too large, invalid YAML) or a value is refused (a configured path outside the repository, a configured incidents folder that does not exist). Nothing can be decided, so the command exits 2.",
+        help: "Fix `.aeef.yml` at the reported line and column; schemas/config.schema.json describes every key.",
+    },
+    Rule {
         id: "unknown-commit",
         default_level: Level::Error,
         short: "A faulty commit of an incident is not in the repository.",
@@ -144,6 +151,27 @@ pub const RULES: &[Rule] = &[
         help: "Move the field lines into the last paragraph of the commit message, with no other text in that paragraph (`git commit --amend`, or `git rebase -i` for older commits).",
     },
     Rule {
+        id: "ca-wont-do-unapproved",
+        default_level: Level::Error,
+        short: "A corrective action is `wont-do` without an approver other than the owner, or without a reason.",
+        full: "Declining a corrective action needs `approved_by` (a login other than the owner's) and a `reason` (DESIGN §3). Until both are there, the action counts as open: it can be overdue and it does not leave the incident's files.",
+        help: "Add `approved_by: <login>` (someone other than the owner) and `reason: <why>` to the action, or set it back to `open`.",
+    },
+    Rule {
+        id: "waiver-expired",
+        default_level: Level::Error,
+        short: "A waiver in `.aeef.yml` is past its `expires` date.",
+        full: "A waiver accepts a finding until its `expires` day (UTC). After that it no longer applies, the finding it covered is reported again, and the stale waiver itself is this error.",
+        help: "Remove the waiver, or renew it with a new `expires` date and an approver other than the action's owner.",
+    },
+    Rule {
+        id: "waiver-invalid",
+        default_level: Level::Error,
+        short: "A waiver in `.aeef.yml` is approved by the owner of the action it covers.",
+        full: "A waiver must be approved by someone other than the owner of the corrective action it covers (DESIGN §5); such a waiver does not apply.",
+        help: "Have someone other than the owner approve it (`approved_by`).",
+    },
+    Rule {
         id: "audit-record-deleted",
         default_level: Level::Error,
         short: "An incident record was deleted from the history.",
@@ -184,6 +212,13 @@ pub const RULES: &[Rule] = &[
         short: "A commit to an incident record is not signed.",
         full: "`audit.require_signed: true` is set and a commit that changed an incident record carries no signature.",
         help: "Sign commits to incident records (`git commit -S`, or commit signing in your git config).",
+    },
+    Rule {
+        id: "audit-unreadable",
+        default_level: Level::Error,
+        short: "A commit wrote a version of an incident record that cannot be read.",
+        full: "A committed version of a record is not valid YAML or does not match the schema (what `aeef incident check` reports as `schema`), so nothing in it can be audited; later changes are compared with the last readable version.",
+        help: "Fix the record in a new commit (`aeef incident check` points at the line); the broken version stays in history as evidence.",
     },
 ];
 
@@ -259,6 +294,9 @@ mod tests {
             "provenance-incomplete",
             "touches-open-incident",
             "provenance-not-trailer",
+            "ca-wont-do-unapproved",
+            "waiver-expired",
+            "waiver-invalid",
             "audit-record-deleted",
             "audit-id-reused",
             "audit-self-verified",

@@ -182,6 +182,7 @@ fn sarif_level(level: Level) -> &'static str {
     match level {
         Level::Error => "error",
         Level::Warn => "warning",
+        Level::Note => "note",
         Level::Off => "none",
     }
 }

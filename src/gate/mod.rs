@@ -2,9 +2,18 @@
 //! pull request with their provenance, the files it touches, and which
 //! incidents still have unverified corrective actions go in; findings come
 //! out. The incident rules themselves live in `incident::policy`.
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::LazyLock;
 
+use chrono::{DateTime, Utc};
+use regex::Regex;
+
+use crate::config::Waiver;
 use crate::findings::{Finding, Level};
+use crate::github::status::ActionStatus;
+use crate::incident::policy::{self, PolicyOptions};
+use crate::incident::store::LoadedIncident;
+use crate::incident::{actions, same_login};
 use crate::provenance::Provenance;
 
 /// `--fail-on`: which unverified corrective actions fail the gate.
@@ -24,6 +33,8 @@ pub struct ChangeCommit {
     pub provenance: Provenance,
     /// Files the commit touched (read only for commits a finding points at).
     pub files: Vec<String>,
+    /// Values of its `Corrective-Action:` trailers (`INC-2026-007/CA-2`).
+    pub implements: Vec<String>,
 }
 
 /// A pull request's change: `base..head`.
@@ -34,6 +45,9 @@ pub struct Change {
     pub commits: Vec<ChangeCommit>,
     /// Paths the change adds, modifies, deletes or renames (both names).
     pub files: BTreeSet<String>,
+    /// The pull request's title and body, when known (GITHUB_EVENT_PATH):
+    /// where a change references the issue or id of the action it implements.
+    pub pr_text: Option<String>,
 }
 
 /// An incident whose corrective actions are not all verified, with the
@@ -45,6 +59,75 @@ pub struct OpenIncident {
     pub record: String,
     pub files: BTreeSet<String>,
     pub unverified: Vec<String>,
+    /// Issue numbers of those actions, where filed.
+    pub issues: BTreeMap<String, u64>,
+}
+
+/// `INC-2026-007/CA-2` anywhere in a text.
+static ACTION_REF: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(INC-\d{4}-\d{3,})/(CA-\d+)\b").expect("static regex"));
+/// `#412`, `Fixes #412`, `(#412)`; not `&#412;` or `abc#412`.
+static ISSUE_REF: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|[^\w&/#])#(\d{1,9})\b").expect("static regex"));
+
+/// What a change declares it implements (DESIGN §5, acknowledged changes):
+/// `Corrective-Action: INC-2026-007/CA-2` trailers in any of its commits,
+/// and in a pull request the action's id or its issue (`#412`, `Fixes #412`)
+/// in the title or body.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Acknowledgements {
+    /// `(incident, action)` → where it was declared.
+    actions: BTreeMap<(String, String), String>,
+    /// Issue number → where it was referenced.
+    issues: BTreeMap<u64, String>,
+}
+
+impl Acknowledgements {
+    /// Reads the declarations of `change`.
+    pub fn of(change: &Change) -> Self {
+        let mut a = Acknowledgements::default();
+        for c in &change.commits {
+            for v in &c.implements {
+                for m in ACTION_REF.captures_iter(v) {
+                    a.actions
+                        .entry((m[1].to_string(), m[2].to_string()))
+                        .or_insert_with(|| {
+                            format!(
+                                "`Corrective-Action:` trailer of {}",
+                                &c.sha[..12.min(c.sha.len())]
+                            )
+                        });
+                }
+            }
+        }
+        if let Some(text) = &change.pr_text {
+            for m in ACTION_REF.captures_iter(text) {
+                a.actions
+                    .entry((m[1].to_string(), m[2].to_string()))
+                    .or_insert_with(|| "the pull request's title or body".to_string());
+            }
+            for m in ISSUE_REF.captures_iter(text) {
+                if let Ok(n) = m[1].parse::<u64>() {
+                    a.issues
+                        .entry(n)
+                        .or_insert_with(|| format!("#{n} in the pull request's title or body"));
+                }
+            }
+        }
+        a
+    }
+
+    /// Where the change declares that it implements one of `inc`'s
+    /// unverified actions, naming the action; `None` when it does not.
+    pub fn covering(&self, inc: &OpenIncident) -> Option<(String, String)> {
+        inc.unverified.iter().find_map(|ca| {
+            if let Some(w) = self.actions.get(&(inc.id.clone(), ca.clone())) {
+                return Some((ca.clone(), w.clone()));
+            }
+            let n = inc.issues.get(ca)?;
+            self.issues.get(n).map(|w| (ca.clone(), w.clone()))
+        })
+    }
 }
 
 /// `provenance-incomplete`: every commit that a high-confidence source
@@ -133,11 +216,15 @@ pub fn provenance_not_trailer(change: &Change, level: Level) -> Vec<Finding> {
 }
 
 /// `touches-open-incident`: the change modifies a file of an incident whose
-/// corrective actions are not all verified.
+/// corrective actions are not all verified, and does not declare that it
+/// implements one of them. A declared change gets a note instead (DESIGN
+/// §5): the change that implements a corrective action must be able to
+/// merge before the action can be verified.
 pub fn touches_open_incident(change: &Change, open: &[OpenIncident], level: Level) -> Vec<Finding> {
     if level == Level::Off {
         return Vec::new();
     }
+    let acks = Acknowledgements::of(change);
     let mut out = Vec::new();
     for inc in open {
         // One finding per incident: a change that touches fifty of its files
@@ -150,6 +237,23 @@ pub fn touches_open_incident(change: &Change, open: &[OpenIncident], level: Leve
         } else {
             String::new()
         };
+        if let Some((ca, wher)) = acks.covering(inc) {
+            out.push(
+                Finding::new(
+                    "touches-open-incident",
+                    Level::Note,
+                    format!(
+                        "this change modifies {}{more}, file(s) of {}, and implements its corrective action {ca} (declared by {wher})",
+                        shown.join(", "),
+                        inc.id
+                    ),
+                )
+                .incident(&inc.id)
+                .action(ca)
+                .file((*first).clone()),
+            );
+            continue;
+        }
         out.push(
             Finding::new(
                 "touches-open-incident",
@@ -164,12 +268,252 @@ pub fn touches_open_incident(change: &Change, open: &[OpenIncident], level: Leve
             .incident(&inc.id)
             .file((*first).clone())
             .help(format!(
-                "verify {}'s corrective actions first (`aeef ca status --incident {}`), or have the change reviewed against the incident's post-mortem",
-                inc.id, inc.id
+                "if this change implements one of them, say so: a commit trailer `Corrective-Action: {}/{}` or the action's issue in the pull request; otherwise verify {}'s corrective actions first (`aeef ca status --incident {}`)",
+                inc.id,
+                inc.unverified.first().map(String::as_str).unwrap_or("CA-1"),
+                inc.id,
+                inc.id
             )),
         );
     }
     out
+}
+
+/// Applies the `.aeef.yml` waivers (DESIGN §5) to `findings`: a finding a
+/// valid waiver matches (same rule and incident, and action and path where
+/// the waiver names them) becomes a note naming the waiver. A waiver past
+/// its `expires` day (UTC) no longer applies and is the error
+/// `waiver-expired`; one approved by the owner of an action it covers, or
+/// one for `schema` (an unreadable record cannot be accepted), is
+/// `waiver-invalid`.
+pub fn apply_waivers(
+    findings: &mut Vec<Finding>,
+    waivers: &[Waiver],
+    records: &[LoadedIncident],
+    now: DateTime<Utc>,
+    level_of: &dyn Fn(&str, Level) -> Level,
+) {
+    let today = now.date_naive();
+    let mut extra = Vec::new();
+    for (i, w) in waivers.iter().enumerate() {
+        let label = format!(
+            "waiver #{} ({} for {}{})",
+            i + 1,
+            w.rule,
+            w.incident,
+            w.corrective_action
+                .as_deref()
+                .map(|c| format!("/{c}"))
+                .unwrap_or_default()
+        );
+        if today > w.expires {
+            let l = level_of("waiver-expired", Level::Error);
+            if l != Level::Off {
+                extra.push(
+                    Finding::new(
+                        "waiver-expired",
+                        l,
+                        format!("{label} expired on {}", w.expires),
+                    )
+                    .incident(&w.incident)
+                    .file(crate::config::FILE_NAME)
+                    .help("remove the waiver, or renew it with a new `expires` date"),
+                );
+            }
+            continue;
+        }
+        let owners: Vec<&str> = records
+            .iter()
+            .filter(|r| r.incident.id == w.incident)
+            .flat_map(|r| r.incident.corrective_actions.iter())
+            .filter(|a| w.corrective_action.as_deref().is_none_or(|c| c == a.id))
+            .filter_map(|a| a.owner.as_deref())
+            .collect();
+        let problem = if w.rule == "schema" {
+            Some("cannot accept `schema`: an unreadable record has nothing to decide".to_string())
+        } else if owners.iter().any(|o| same_login(o, &w.approved_by)) {
+            Some(format!(
+                "is approved by `{}`, the owner of an action it covers",
+                w.approved_by
+            ))
+        } else if w.approved_by.trim().is_empty() || w.reason.trim().is_empty() {
+            Some("needs `approved_by` and `reason`".to_string())
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            let l = level_of("waiver-invalid", Level::Error);
+            if l != Level::Off {
+                extra.push(
+                    Finding::new("waiver-invalid", l, format!("{label} {problem}; it does not apply"))
+                        .incident(&w.incident)
+                        .file(crate::config::FILE_NAME)
+                        .help("a waiver needs a reason and an approver other than the owner of the actions it covers"),
+                );
+            }
+            continue;
+        }
+        for f in findings.iter_mut() {
+            let matches = f.rule == w.rule
+                && f.level != Level::Note
+                && f.incident.as_deref() == Some(w.incident.as_str())
+                && w.corrective_action
+                    .as_deref()
+                    .is_none_or(|c| f.corrective_action.as_deref() == Some(c))
+                && w.path
+                    .as_deref()
+                    .is_none_or(|p| f.file.as_deref() == Some(p));
+            if matches {
+                f.level = Level::Note;
+                f.message = format!(
+                    "waived by {label}, approved by {} until {}: {} — {}",
+                    w.approved_by,
+                    w.expires,
+                    w.reason.trim(),
+                    f.message
+                );
+            }
+        }
+    }
+    findings.extend(extra);
+}
+
+/// Everything the gate decides from (DESIGN §5), gathered by the adapters:
+/// records, each action's verification, the change, and the options.
+pub struct Inputs<'a> {
+    pub records: &'a [LoadedIncident],
+    /// Each action's verification (GitHub or the records' git history);
+    /// `None` when there is nothing to check the records against (no
+    /// repository), so the records' own claims count.
+    pub statuses: Option<&'a [ActionStatus]>,
+    /// The pull request's change, if any.
+    pub change: Option<&'a Change>,
+    /// Files each incident concerns (`files:` plus what its faulty commits
+    /// touched), keyed by incident id; read only with a change.
+    pub incident_files: &'a HashMap<String, BTreeSet<String>>,
+    pub waivers: &'a [Waiver],
+}
+
+/// The gate's decision, a pure function of its [`Inputs`] and the policy
+/// options (clock, rule levels, grace, `--fail-on`): every incident rule
+/// with verification as decided, the owner-verification rule from GitHub's
+/// answer, the change's own rules, then the waivers. `incident check` calls
+/// it without a change, so the two never disagree on the same records.
+pub fn evaluate(inp: &Inputs, mut opts: PolicyOptions) -> Vec<Finding> {
+    let key = |s: &ActionStatus| format!("{}/{}", s.incident, s.corrective_action);
+    if let Some(st) = inp.statuses {
+        opts.assignees = st.iter().map(|s| (key(s), s.assignees.clone())).collect();
+        opts.verified_at = st
+            .iter()
+            .filter_map(|s| Some((key(s), s.verified_at?)))
+            .collect();
+        opts.verified = Some(st.iter().map(|s| (key(s), s.verified)).collect());
+        // Issues found by marker when the record lacks `issue:` (DESIGN §4).
+        opts.filed = st.iter().filter_map(|s| Some((key(s), s.issue?))).collect();
+    }
+    let mut findings = policy::check(inp.records, &opts);
+    // Where the record claims a verification that does not count, say why
+    // (`verified_by` not committed yet, committed by the owner, an open issue).
+    if let Some(st) = inp.statuses {
+        for f in findings
+            .iter_mut()
+            .filter(|f| matches!(f.rule.as_str(), "ca-unverified" | "ca-unverified-overdue"))
+        {
+            let claimed = inp
+                .records
+                .iter()
+                .filter(|r| f.incident.as_deref() == Some(r.incident.id.as_str()))
+                .flat_map(|r| r.incident.corrective_actions.iter())
+                .find(|a| f.corrective_action.as_deref() == Some(a.id.as_str()))
+                .is_some_and(actions::recorded_verification);
+            let why = st.iter().find(|s| {
+                f.incident.as_deref() == Some(s.incident.as_str())
+                    && f.corrective_action.as_deref() == Some(s.corrective_action.as_str())
+            });
+            if let (true, Some(s)) = (claimed, why)
+                && !s.verified
+                && !s.reason.is_empty()
+            {
+                f.message = format!("{}: {}", f.message, s.reason);
+            }
+        }
+    }
+    // The verification can also show that the owner or an assignee verified
+    // (closed the issue, or committed the `verified_by` line).
+    let level = opts.level_of("ca-verified-by-owner", Level::Error);
+    for s in inp.statuses.unwrap_or_default() {
+        let already = findings.iter().any(|f| {
+            f.rule == "ca-verified-by-owner"
+                && f.incident.as_deref() == Some(&s.incident)
+                && f.corrective_action.as_deref() == Some(&s.corrective_action)
+        });
+        if s.reason_code.by_owner() && !already && level != Level::Off {
+            findings.push(
+                Finding::new("ca-verified-by-owner", level, format!("{}: {}", s.corrective_action, s.reason))
+                    .incident(&s.incident)
+                    .action(&s.corrective_action)
+                    .file(&s.file)
+                    .help("completion must be verified by someone other than the owner and the assignees: ask a colleague to close the issue or add the `ca-verified` label"),
+            );
+        }
+    }
+    if let Some(change) = inp.change {
+        findings.extend(provenance_incomplete(
+            change,
+            opts.level_of("provenance-incomplete", Level::Error),
+        ));
+        findings.extend(provenance_not_trailer(
+            change,
+            opts.level_of("provenance-not-trailer", Level::Warn),
+        ));
+        let verified: HashMap<String, bool> = inp
+            .statuses
+            .unwrap_or_default()
+            .iter()
+            .map(|s| (key(s), s.verified))
+            .collect();
+        let mut open = Vec::new();
+        for li in inp.records {
+            let inc = &li.incident;
+            let unverified: Vec<&crate::incident::CorrectiveAction> = inc
+                .corrective_actions
+                .iter()
+                .filter(|a| {
+                    let v = verified
+                        .get(&format!("{}/{}", inc.id, a.id))
+                        .copied()
+                        .unwrap_or_else(|| actions::recorded_verification(a));
+                    actions::is_open(a, v)
+                })
+                .collect();
+            if unverified.is_empty() {
+                continue;
+            }
+            open.push(OpenIncident {
+                id: inc.id.clone(),
+                record: li.path.clone(),
+                files: inp.incident_files.get(&inc.id).cloned().unwrap_or_default(),
+                issues: unverified
+                    .iter()
+                    .filter_map(|a| Some((a.id.clone(), a.issue?)))
+                    .collect(),
+                unverified: unverified.iter().map(|a| a.id.clone()).collect(),
+            });
+        }
+        findings.extend(touches_open_incident(
+            change,
+            &open,
+            opts.level_of("touches-open-incident", Level::Error),
+        ));
+    }
+    apply_waivers(
+        &mut findings,
+        inp.waivers,
+        inp.records,
+        opts.now,
+        &|r, d| opts.level_of(r, d),
+    );
+    findings
 }
 
 /// Counts per rule, for summaries.
@@ -191,6 +535,7 @@ mod tests {
             sha: "a".repeat(40),
             summary: "s".into(),
             files: vec!["src/a.rs".into()],
+            implements: Vec::new(),
             provenance: Provenance {
                 ai: true,
                 confidence: Some(conf),
@@ -277,6 +622,7 @@ mod tests {
             record: "incidents/INC-2026-001.yaml".into(),
             files: ["src/pay.rs".to_string()].into(),
             unverified: vec!["CA-1".into()],
+            issues: BTreeMap::new(),
         }];
         let v = touches_open_incident(&change, &open, Level::Error);
         assert_eq!(v.len(), 1);

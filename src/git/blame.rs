@@ -22,6 +22,34 @@ pub struct BlameLine {
     pub content: String,
 }
 
+/// Fails when `line` is attributed to a commit whose history git did not
+/// search: a shallow boundary (listed in `.git/shallow`, its parents never
+/// fetched) or a `boundary` commit of the walk. Such a commit only *looks*
+/// like the line's author — in a depth-1 clone every line blames to the
+/// one fetched commit — so any decision that reads a blamed author or
+/// commit calls this first (DESIGN §2, "Shallow clones": never guess).
+/// `path` names the blamed file in the message.
+pub fn check_not_boundary(repo: &Repo, line: &BlameLine, path: &str) -> Result<(), GitError> {
+    let short = &line.commit[..12.min(line.commit.len())];
+    if repo.is_shallow_boundary(&line.commit) {
+        return Err(GitError::Shallow {
+            what: format!(
+                "line {} of {path} blames to {short}, the edge of this shallow clone, so who wrote it is unknown",
+                line.line
+            ),
+        });
+    }
+    if line.boundary {
+        return Err(GitError::Shallow {
+            what: format!(
+                "line {} of {path} blames to {short}, where git blame's walk stopped, so who wrote it is unknown",
+                line.line
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// Number of lines in `path` at `rev`, or `None` when the path is not a
 /// blob in that tree.
 pub fn line_count(repo: &Repo, rev: &str, path: &str) -> Result<Option<u32>, GitError> {

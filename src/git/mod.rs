@@ -52,9 +52,171 @@ fn git_available() -> bool {
     })
 }
 
+/// Environment variables that change where git looks for a repository;
+/// libgit2's plain discovery ignores them.
+const DISCOVERY_ENV: [&str; 5] = [
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_COMMON_DIR",
+    "GIT_CEILING_DIRECTORIES",
+    "GIT_DISCOVERY_ACROSS_FILESYSTEM",
+];
+
+/// The common case, opened by libgit2 alone (no `git rev-parse` process:
+/// every command opens a repository, and a process costs milliseconds):
+/// no discovery variable is set, the git directory has its `config` (so
+/// `core.bare` decides bare or not, for git and libgit2 alike), and `start`
+/// is not inside the git directory of a non-bare repository (where git has
+/// no work tree but libgit2 would use the parent). `None` otherwise: then
+/// git is asked.
+fn open_ordinary(start: &Path) -> Option<git2::Repository> {
+    if DISCOVERY_ENV.iter().any(|v| std::env::var_os(v).is_some()) {
+        return None;
+    }
+    let none = std::iter::empty::<&std::ffi::OsStr>();
+    let repo = git2::Repository::open_ext(start, git2::RepositoryOpenFlags::empty(), none).ok()?;
+    if !repo.commondir().join("config").is_file() {
+        return None;
+    }
+    if !repo.is_bare() {
+        let here = start.canonicalize().ok()?;
+        let git_dir = repo.path().canonicalize().ok()?;
+        if here.starts_with(&git_dir) {
+            return None;
+        }
+    }
+    Some(repo)
+}
+
+/// libgit2's discovery, corrected where it differs from git: a git
+/// directory without `config` (so without `core.bare`) that is neither a
+/// `.git` folder nor a worktree's is bare to git, while libgit2 would take
+/// its parent folder for the work tree.
+fn open_like_git(start: &Path) -> Result<git2::Repository, git2::Error> {
+    let none = std::iter::empty::<&std::ffi::OsStr>();
+    let repo = git2::Repository::open_ext(start, git2::RepositoryOpenFlags::empty(), none)?;
+    let guessed_work_tree = !repo.is_bare()
+        && !repo.is_worktree()
+        && repo.path().file_name() != Some(std::ffi::OsStr::new(".git"))
+        && !repo.path().join("config").is_file();
+    if guessed_work_tree {
+        let git_dir = repo.path().to_path_buf();
+        let flags = git2::RepositoryOpenFlags::NO_SEARCH | git2::RepositoryOpenFlags::BARE;
+        return git2::Repository::open_ext(&git_dir, flags, std::iter::empty::<&std::ffi::OsStr>());
+    }
+    Ok(repo)
+}
+
+/// What `git rev-parse` said about a directory.
+enum Asked {
+    Found(Location),
+    /// git: "not a git repository (or any of the parent directories)".
+    NotARepository,
+    /// git could not answer (refused the repository, or failed to run).
+    Failed,
+}
+
+/// Where git says the repository is (see [`Repo::discover`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Location {
+    git_dir: PathBuf,
+    /// The work tree root; `None` in a bare repository or inside the git
+    /// directory (where git, too, has no work tree).
+    work_tree: Option<PathBuf>,
+}
+
+impl Location {
+    /// Asks `git rev-parse` in `start`.
+    fn ask_git(start: &Path) -> Asked {
+        let Ok(out) = Command::new("git")
+            .current_dir(start)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            // git's own words, untranslated, to tell "no repository" apart.
+            .env("LC_ALL", "C")
+            .env("LANGUAGE", "C")
+            .args([
+                "rev-parse",
+                "--absolute-git-dir",
+                "--is-bare-repository",
+                "--is-inside-work-tree",
+                "--show-cdup",
+            ])
+            .stdin(Stdio::null())
+            .output()
+        else {
+            return Asked::Failed;
+        };
+        if !out.status.success() {
+            let err = String::from_utf8_lossy(&out.stderr);
+            return if err.contains("not a git repository") {
+                Asked::NotARepository
+            } else {
+                Asked::Failed
+            };
+        }
+        match String::from_utf8(out.stdout)
+            .ok()
+            .and_then(|t| Location::parse(start, &t))
+        {
+            Some(l) => Asked::Found(l),
+            None => Asked::Failed,
+        }
+    }
+
+    /// Reads the four answers of [`Location::ask_git`] (`--show-cdup`
+    /// prints nothing outside a work tree).
+    fn parse(start: &Path, text: &str) -> Option<Location> {
+        let mut lines = text.split('\n');
+        let git_dir = PathBuf::from(lines.next().filter(|l| !l.is_empty())?);
+        let bare = lines.next()? == "true";
+        let inside = lines.next()? == "true";
+        let cdup = lines.next().unwrap_or("");
+        let work_tree = (!bare && inside).then(|| {
+            let top = start.join(cdup);
+            top.canonicalize().unwrap_or(top)
+        });
+        Some(Location { git_dir, work_tree })
+    }
+
+    /// Opens the git directory with libgit2, without searching and without
+    /// needing a `config` file, and sets the work tree git named.
+    fn open(&self) -> Result<git2::Repository, git2::Error> {
+        let mut flags = git2::RepositoryOpenFlags::NO_SEARCH;
+        if self.work_tree.is_none() {
+            flags |= git2::RepositoryOpenFlags::BARE;
+        }
+        let repo = git2::Repository::open_ext(
+            &self.git_dir,
+            flags,
+            std::iter::empty::<&std::ffi::OsStr>(),
+        )?;
+        if let Some(top) = &self.work_tree {
+            let same = repo
+                .workdir()
+                .is_some_and(|w| w.canonicalize().ok().as_deref() == Some(top.as_path()));
+            if !same {
+                repo.set_workdir(top, false)?;
+            }
+        }
+        Ok(repo)
+    }
+}
+
 impl Repo {
-    /// Opens the repository containing `dir` (or the current directory), as
-    /// git does: worktrees, bare repositories, `GIT_DIR`.
+    /// Opens the repository containing `dir` (or the current directory)
+    /// exactly as git does. The common case (a git directory with its
+    /// `config`, no `GIT_DIR`-like variables) is opened by libgit2 alone,
+    /// where both agree. Otherwise git itself is asked where the git
+    /// directory and the work tree are (`git rev-parse --absolute-git-dir
+    /// --is-bare-repository --is-inside-work-tree --show-cdup`), so
+    /// `GIT_DIR`/`GIT_WORK_TREE`, a start inside `.git`, and git directories
+    /// without a `config` file (as some mirrors have: bare to git) open as
+    /// `git -C DIR` opens them; libgit2 then opens that git directory
+    /// without searching, bare when git found no work tree. Without git on
+    /// PATH (or when git refuses), libgit2's discovery is used, corrected
+    /// for the config-less case.
+    ///
+    /// Errors: [`GitError::NotARepository`] when neither finds one.
     pub fn discover(dir: Option<&Path>) -> Result<Repo, GitError> {
         let start = match dir {
             Some(d) => d.to_path_buf(),
@@ -63,14 +225,28 @@ impl Repo {
         // git itself does not re-hash every object it reads; libgit2 does by
         // default, which doubles the cost of reading 1,000 records.
         git2::opts::strict_hash_verification(false);
-        let repo = git2::Repository::open_ext(
-            &start,
-            git2::RepositoryOpenFlags::empty(),
-            std::iter::empty::<&std::ffi::OsStr>(),
-        )
-        .map_err(|_| GitError::NotARepository {
+        let git_on_path = git_available();
+        let not_a_repo = || GitError::NotARepository {
             path: start.display().to_string(),
-        })?;
+        };
+        let ordinary = if git_on_path {
+            open_ordinary(&start)
+        } else {
+            None
+        };
+        let located = match ordinary {
+            Some(r) => Some(r),
+            None if git_on_path => match Location::ask_git(&start) {
+                Asked::Found(l) => l.open().ok(),
+                Asked::NotARepository => return Err(not_a_repo()),
+                Asked::Failed => None,
+            },
+            None => None,
+        };
+        let repo = match located {
+            Some(r) => r,
+            None => open_like_git(&start).map_err(|_| not_a_repo())?,
+        };
         let cwd = repo
             .workdir()
             .map(Path::to_path_buf)
@@ -78,9 +254,14 @@ impl Repo {
         Ok(Repo {
             repo,
             cwd,
-            git_on_path: git_available(),
+            git_on_path,
             shallow: OnceLock::new(),
         })
+    }
+
+    /// True when this is a shallow clone (`.git/shallow` lists commits).
+    pub fn is_shallow(&self) -> bool {
+        !self.shallow_commits().is_empty()
     }
 
     /// libgit2 handle for small reads.

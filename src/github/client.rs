@@ -11,9 +11,16 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use octocrab::Octocrab;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::GithubError;
+
+/// The most of one answer aeef reads: 64 MiB. GitHub's largest answer it
+/// asks for — 100 issues of at most 65,536 characters each — stays well
+/// below; a server that sends more (or never stops) is refused, not
+/// buffered without bound.
+pub const MAX_BODY: usize = 64 << 20;
 
 /// Receives one line per request (`GET /repos/…  → 200`) for `--verbose`.
 /// Never given headers or bodies.
@@ -85,11 +92,18 @@ impl Method {
 }
 
 /// One answer: status, the headers we use, the body as JSON (`Null` when
-/// empty or not JSON).
+/// empty or not JSON; `json` tells which).
 #[derive(Debug, Clone)]
 pub struct Response {
     pub status: u16,
     pub body: Value,
+    /// The body was JSON (UTF-8, parsed). False for an empty body, HTML from
+    /// a proxy, or bytes that are not UTF-8.
+    pub json: bool,
+    /// Length of the body in bytes (for messages; the body is never quoted).
+    pub len: usize,
+    /// The body was longer than [`MAX_BODY`] and was not read to its end.
+    pub too_large: bool,
     /// The `rel="next"` target of the `Link` header, as a path + query.
     pub next: Option<String>,
 }
@@ -133,13 +147,20 @@ enum Transport {
 impl Client {
     /// Builds a client. The token goes into octocrab's secret store and is
     /// sent as `Authorization` only to the API host.
+    ///
+    /// Errors (before anything is sent): the API root is not an absolute
+    /// `https://` URL, or `http://` to a host that is not loopback
+    /// ([`check_api_url`]); the token holds a character no HTTP header may
+    /// carry ([`check_token`]). Neither error quotes the token.
     pub fn new(opts: ClientOptions, token: Option<String>) -> Result<Client, GithubError> {
+        let url = check_api_url(&opts.api_url)?;
         let bad = || GithubError::BadApiUrl {
-            url: opts.api_url.clone(),
+            url: redact_userinfo(&url),
+            reason: "it cannot be parsed as a URL".into(),
         };
-        let url = opts.api_url.trim_end_matches('/').to_string();
-        if !(url.starts_with("https://") || url.starts_with("http://")) {
-            return Err(bad());
+        let token = token.filter(|t| !t.trim().is_empty());
+        if let Some(t) = &token {
+            check_token(t.trim(), &opts.token_var)?;
         }
         let mut b = Octocrab::builder()
             .base_uri(url.as_str())
@@ -147,7 +168,6 @@ impl Client {
             .set_connect_timeout(Some(opts.timeout))
             .set_read_timeout(Some(opts.timeout))
             .set_write_timeout(Some(opts.timeout));
-        let token = token.filter(|t| !t.trim().is_empty());
         if let Some(t) = &token {
             b = b.personal_token(t.trim().to_string());
         }
@@ -168,12 +188,26 @@ impl Client {
     }
 
     /// Removes the token from `s` (belt and braces: nothing we build
-    /// contains it, but transport errors are not ours).
+    /// contains it, but transport errors and GitHub's texts are not ours),
+    /// and escapes control characters, so text from the server cannot move
+    /// the cursor or retitle the terminal when the message is printed.
     fn scrub(&self, s: &str) -> String {
-        match &self.secret {
+        let s = match &self.secret {
             Some(t) if !t.is_empty() => s.replace(t.as_str(), "***"),
             _ => s.to_string(),
+        };
+        if !s.chars().any(char::is_control) {
+            return s;
         }
+        s.chars()
+            .flat_map(|c| -> Box<dyn Iterator<Item = char>> {
+                if c.is_control() {
+                    Box::new(c.escape_default())
+                } else {
+                    Box::new(std::iter::once(c))
+                }
+            })
+            .collect()
     }
 
     fn log(&self, line: &str) {
@@ -194,7 +228,7 @@ impl Client {
                 Method::Post => self.octo._post(path, body).await,
                 Method::Patch => self.octo._patch(path, body).await,
             };
-            let res = res.map_err(|e| Transport::Other(self.scrub(&e.to_string())))?;
+            let res = res.map_err(|e| Transport::Other(self.scrub(&transport_detail(&e))))?;
             let status = res.status().as_u16();
             let h = res.headers();
             let header = |name: &str| {
@@ -210,13 +244,34 @@ impl Client {
             let next = header("link")
                 .and_then(|l| next_link(&l))
                 .map(|u| relative(&u));
-            let text = self
-                .octo
-                .body_to_string(res)
-                .await
-                .map_err(|e| Transport::Other(self.scrub(&e.to_string())))?;
-            let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-            Ok((Response { status, body, next }, Some(rate)))
+            // GitHub answered: whatever the body holds, the status stands. A
+            // body that is not UTF-8 is "not JSON", never "cannot reach"; one
+            // past MAX_BODY is not read further.
+            let limited = http_body_util::Limited::new(res.into_body(), MAX_BODY);
+            let (bytes, too_large) = match http_body_util::BodyExt::collect(limited).await {
+                Ok(c) => (c.to_bytes(), false),
+                Err(e)
+                    if e.downcast_ref::<http_body_util::LengthLimitError>()
+                        .is_some() =>
+                {
+                    (Default::default(), true)
+                }
+                Err(e) => return Err(Transport::Other(self.scrub(&transport_detail(&*e)))),
+            };
+            let parsed = serde_json::from_slice(&bytes).ok();
+            let json = parsed.is_some();
+            let body = parsed.unwrap_or(Value::Null);
+            Ok((
+                Response {
+                    status,
+                    body,
+                    json,
+                    len: bytes.len(),
+                    too_large,
+                    next,
+                },
+                Some(rate),
+            ))
         };
         match tokio::time::timeout(self.opts.timeout, fut).await {
             Ok(r) => r,
@@ -373,14 +428,110 @@ impl Client {
         }
     }
 
-    /// GETs every page of a list endpoint (`per_page=100` is added), following
-    /// `Link: rel="next"`.
-    pub async fn get_all(
+    /// Reads a 2xx answer as `T`. A body that is not JSON, or JSON of
+    /// another shape (an array where an issue was expected, a field of the
+    /// wrong type), or a body past [`MAX_BODY`], is
+    /// [`GithubError::Unexpected`] naming the method, the endpoint and the
+    /// status; the body is not quoted (beyond the one value serde names,
+    /// scrubbed of the token and control characters).
+    pub fn parse<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        resp: &Response,
+    ) -> Result<T, GithubError> {
+        self.decode(method, path, resp, false)
+    }
+
+    /// [`Client::parse`] for one object (`list` false) or a list of objects
+    /// (`list` true). The top-level shape is checked before serde sees the
+    /// value: serde's derived structs also accept an array of field values
+    /// (`[1, "closed"]` would read as issue 1, closed).
+    fn decode<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        resp: &Response,
+        list: bool,
+    ) -> Result<T, GithubError> {
+        let unexpected = |what: String| GithubError::Unexpected {
+            method: method.as_str().into(),
+            path: path_only(path),
+            status: resp.status,
+            what,
+        };
+        if resp.too_large {
+            return Err(unexpected(format!(
+                "the body is larger than {} MiB, more than any answer aeef reads",
+                MAX_BODY >> 20
+            )));
+        }
+        if !resp.json {
+            return Err(unexpected(if resp.len == 0 {
+                "the body is empty, not JSON".into()
+            } else {
+                format!("the body ({} bytes) is not JSON", resp.len)
+            }));
+        }
+        let body = &resp.body;
+        match (list, body.as_array()) {
+            (false, _) if !body.is_object() => {
+                return Err(unexpected(format!(
+                    "expected a JSON object, GitHub sent {}",
+                    json_kind(body)
+                )));
+            }
+            (true, None) => {
+                return Err(unexpected(format!(
+                    "expected a list (a JSON array), GitHub sent {}",
+                    json_kind(body)
+                )));
+            }
+            (true, Some(items)) => {
+                if let Some((i, v)) = items.iter().enumerate().find(|(_, v)| !v.is_object()) {
+                    return Err(unexpected(format!(
+                        "item {} of the list is {}, not a JSON object",
+                        i + 1,
+                        json_kind(v)
+                    )));
+                }
+            }
+            _ => {}
+        }
+        T::deserialize(body).map_err(|e| {
+            let e = self.scrub(&e.to_string());
+            // serde names the expectation; add what actually came.
+            let got = json_kind(&resp.body);
+            unexpected(if e.contains("invalid type") {
+                format!("{e} (GitHub sent {got})")
+            } else {
+                e
+            })
+        })
+    }
+
+    /// GETs one object and reads it as `T` (non-2xx answers are mapped as
+    /// [`Client::check`] does).
+    pub async fn get_one<T: DeserializeOwned>(
         &self,
         path: &str,
         repo: &str,
         permission: &str,
-    ) -> Result<Vec<Value>, GithubError> {
+    ) -> Result<T, GithubError> {
+        let resp = self.request(Method::Get, path, None).await?;
+        let resp = self.check(Method::Get, path, resp, repo, permission)?;
+        self.parse(Method::Get, path, &resp)
+    }
+
+    /// GETs every page of a list endpoint (`per_page=100` is added), following
+    /// `Link: rel="next"`, and reads every item as `T`. A page that is not a
+    /// JSON array, or an item `T` refuses, is [`GithubError::Unexpected`].
+    pub async fn get_all<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        repo: &str,
+        permission: &str,
+    ) -> Result<Vec<T>, GithubError> {
         let sep = if path.contains('?') { '&' } else { '?' };
         let mut next = Some(format!("{path}{sep}per_page=100"));
         let mut out = Vec::new();
@@ -389,13 +540,7 @@ impl Client {
             pages += 1;
             let resp = self.request(Method::Get, &p, None).await?;
             let resp = self.check(Method::Get, &p, resp, repo, permission)?;
-            let Value::Array(items) = resp.body else {
-                return Err(GithubError::Unexpected {
-                    method: "GET".into(),
-                    path: path_only(&p),
-                    what: "expected a JSON array".into(),
-                });
-            };
+            let items: Vec<T> = self.decode(Method::Get, &p, &resp, true)?;
             out.extend(items);
             // A server that links in circles must not keep us forever.
             if pages < 10_000 {
@@ -479,6 +624,163 @@ fn relative(url: &str) -> String {
     }
 }
 
+/// Says why no answer came, in the words of the innermost cause (the OS
+/// or TLS error: "Connection refused (os error 111)", "failed to lookup
+/// address information: …"), not the wrappers' ("Service Error: client
+/// error (Connect)").
+fn transport_detail(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut chain = vec![e.to_string()];
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        chain.push(c.to_string());
+        cur = c.source();
+    }
+    chain.dedup();
+    let connect = chain
+        .iter()
+        .any(|m| m.contains("(Connect)") || m.contains("tcp connect"));
+    let root = chain.last().cloned().unwrap_or_default();
+    if connect && chain.len() > 1 {
+        format!("could not connect: {root}")
+    } else {
+        root
+    }
+}
+
+/// What a JSON value is, for messages ("an array", "a string", …).
+pub fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Checks and normalises the API root (issue 12, DESIGN §4: the token is
+/// trusted to the configured API host only, and must not cross the network
+/// in clear text). Accepted: `https://HOST[:PORT][/PATH]`, and `http://`
+/// only to a loopback host — `localhost`, `127.0.0.0/8`, `[::1]` (and
+/// `[::ffff:127.x.y.z]`) — where a test server or a local proxy listens.
+/// Refused: other schemes, user names or passwords in the URL, a query or
+/// fragment, spaces and control characters. Returns the URL without its
+/// trailing `/`. Errors never quote credentials.
+pub fn check_api_url(raw: &str) -> Result<String, GithubError> {
+    let url = raw.trim().trim_end_matches('/');
+    let shown = redact_userinfo(url);
+    let bad = |reason: &str| GithubError::BadApiUrl {
+        url: shown.clone(),
+        reason: reason.into(),
+    };
+    if url.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(GithubError::BadApiUrl {
+            url: shown.escape_debug().to_string(),
+            reason: "it contains a space or a control character".into(),
+        });
+    }
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return Err(bad("it is not an absolute URL (https://HOST/…)"));
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.contains('@') {
+        return Err(bad(
+            "it carries a user name or password; the token goes in the token variable, never in the URL",
+        ));
+    }
+    if rest.contains(['?', '#']) {
+        return Err(bad("it has a query or fragment; give the API root only"));
+    }
+    let host = if let Some(v6) = authority.strip_prefix('[') {
+        let Some((h, port)) = v6.split_once(']') else {
+            return Err(bad("its IPv6 host has no closing `]`"));
+        };
+        if !(port.is_empty() || port.strip_prefix(':').is_some_and(valid_port)) {
+            return Err(bad("its port is not a number"));
+        }
+        h
+    } else {
+        match authority.split_once(':') {
+            Some((h, port)) if valid_port(port) => h,
+            Some(_) => return Err(bad("its port is not a number")),
+            None => authority,
+        }
+    };
+    if host.is_empty() {
+        return Err(bad("it names no host"));
+    }
+    match scheme.to_ascii_lowercase().as_str() {
+        "https" => Ok(url.to_string()),
+        "http" if is_loopback_host(host) => Ok(url.to_string()),
+        "http" => Err(GithubError::InsecureApiUrl {
+            url: shown.clone(),
+            host: host.to_string(),
+        }),
+        _ => Err(bad("its scheme is not https")),
+    }
+}
+
+fn valid_port(p: &str) -> bool {
+    !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `localhost`, an IPv4 address in 127.0.0.0/8, `::1`, or an IPv4-mapped
+/// loopback address. Only the strict dotted-quad form counts (`127.1` and
+/// `0x7f.0.0.1` do not: they are not what they look like to everyone).
+pub fn is_loopback_host(host: &str) -> bool {
+    let h = host.trim_end_matches('.');
+    if h.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    if let Ok(v4) = h.parse::<std::net::Ipv4Addr>() {
+        return v4.is_loopback();
+    }
+    if let Ok(v6) = host.parse::<std::net::Ipv6Addr>() {
+        return v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback());
+    }
+    false
+}
+
+/// `scheme://***@host…` for a URL that carries credentials.
+fn redact_userinfo(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..end].rfind('@') {
+        Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
+        None => url.to_string(),
+    }
+}
+
+/// A token must be something an HTTP header can carry: printable ASCII
+/// without spaces (GitHub's tokens are `[A-Za-z0-9_]`). A line break, a
+/// control character, a space or a non-ASCII character inside the token
+/// (a copy-paste of two lines, a file read with its CRLF) is an error
+/// naming the variable and the position, never the value. Surrounding
+/// whitespace is trimmed before this check.
+pub fn check_token(token: &str, var: &str) -> Result<(), GithubError> {
+    match token
+        .chars()
+        .enumerate()
+        .find(|(_, c)| !c.is_ascii_graphic())
+    {
+        None => Ok(()),
+        Some((i, c)) => Err(GithubError::BadToken {
+            var: var.to_string(),
+            what: match c {
+                '\r' | '\n' => "a line break",
+                c if c.is_control() => "a control character",
+                c if c.is_whitespace() => "a space",
+                _ => "a non-ASCII character",
+            }
+            .into(),
+            position: i + 1,
+        }),
+    }
+}
+
 /// The path without its query, for error messages.
 pub fn path_only(path: &str) -> String {
     path.split('?').next().unwrap_or(path).to_string()
@@ -499,6 +801,86 @@ mod tests {
         assert_eq!(next_link(last), None);
         assert_eq!(next_link("garbage"), None);
         assert_eq!(relative("https://h/api/v3/x?page=2"), "/api/v3/x?page=2");
+    }
+
+    /// Item 8 of issue 12: a token may leave only over https, or over
+    /// plain http to this machine.
+    #[test]
+    fn api_url_requires_https_except_on_loopback() {
+        for ok in [
+            "https://api.github.com",
+            "https://ghe.acme.io/api/v3/",
+            "https://ghe.acme.io:8443/api/v3",
+            "http://127.0.0.1:8080",
+            "http://127.9.9.9/api/v3",
+            "http://localhost:3000",
+            "HTTP://LOCALHOST",
+            "http://[::1]:8080/",
+            "http://[::ffff:127.0.0.1]:1",
+        ] {
+            assert!(check_api_url(ok).is_ok(), "{ok}");
+        }
+        for insecure in [
+            "http://api.github.com",
+            "http://10.0.0.1:8080",
+            "http://127.0.0.1.evil.example",
+            "http://localhost.evil.example",
+            "http://127.1",
+            "http://0x7f.0.0.1",
+            "http://[::2]:80",
+        ] {
+            assert!(
+                matches!(
+                    check_api_url(insecure),
+                    Err(GithubError::InsecureApiUrl { .. })
+                ),
+                "{insecure}"
+            );
+        }
+        for bad in [
+            "api.github.com",
+            "ftp://api.github.com",
+            "https://",
+            "https://user:pw@api.github.com",
+            "https://api.github.com?x=1",
+            "https://api.github.com:abc",
+            "https://api.git hub.com",
+            "https://api.github.com\r\nX: y",
+        ] {
+            let e = check_api_url(bad).unwrap_err();
+            assert!(matches!(e, GithubError::BadApiUrl { .. }), "{bad}: {e}");
+            assert!(!e.to_string().contains("pw@"), "credentials shown: {e}");
+        }
+    }
+
+    /// Item 9 of issue 12: a token no header can carry is refused by name
+    /// and position, never echoed, never a panic.
+    #[test]
+    fn token_with_line_breaks_or_controls_is_refused_without_echo() {
+        assert!(check_token("ghp_abcDEF123_xyz", "GITHUB_TOKEN").is_ok());
+        for (tok, what) in [
+            ("ghp_abc\r\nX-Injected: 1", "line break"),
+            ("ghp_abc\ndef", "line break"),
+            ("ghp_abc\u{7}def", "control character"),
+            ("ghp_abc\u{0}def", "control character"),
+            ("ghp_abc def", "space"),
+            ("ghp_abcé", "non-ASCII"),
+        ] {
+            let e = check_token(tok, "GH_TOKEN").unwrap_err();
+            let msg = e.to_string();
+            assert!(msg.contains(what) && msg.contains("GH_TOKEN"), "{msg}");
+            assert!(!msg.contains("ghp_abc"), "token echoed: {msg}");
+        }
+        // Client::new refuses it before octocrab ever builds a header.
+        let e = Client::new(
+            ClientOptions::new("https://api.github.com"),
+            Some("ghp_a\r\nb".into()),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(e, GithubError::BadToken { position: 6, .. }),
+            "{e}"
+        );
     }
 
     #[test]

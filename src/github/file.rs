@@ -8,11 +8,13 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
+use super::api;
 use super::client::{Client, Method};
 use super::{CA_LABEL, GithubError, RepoSlug};
 use crate::incident::store::LoadedIncident;
+use crate::incident::yaml::{self, KeyIndex};
 use crate::incident::{Category, Incident};
 
 /// The hidden marker that identifies an action's issue.
@@ -117,12 +119,16 @@ pub fn plan_one(inc: &Incident, file: &str, idx: usize, web: &str, slug: &RepoSl
     }
 }
 
-/// Every action without an issue.
+/// Every action without an issue that still asks for work: never one the
+/// record already verifies, nor a `wont-do` (DESIGN §4), so `ca file` does
+/// not open an issue for an action the gate already counts as done.
 pub fn plan(incidents: &[LoadedIncident], web: &str, slug: &RepoSlug) -> Vec<Planned> {
     let mut out = Vec::new();
     for li in incidents {
         for (i, a) in li.incident.corrective_actions.iter().enumerate() {
-            if a.issue.is_none() {
+            let settled = crate::incident::actions::recorded_verification(a)
+                || a.status == crate::incident::CaStatus::WontDo;
+            if a.issue.is_none() && !settled {
                 out.push(plan_one(&li.incident, &li.path, i, web, slug));
             }
         }
@@ -156,18 +162,16 @@ pub async fn list_markers(
     slug: &RepoSlug,
 ) -> Result<BTreeMap<(String, String), u64>, GithubError> {
     let path = format!("{}/issues?labels={CA_LABEL}&state=all", slug.api_path());
-    let items = client
+    let items: Vec<api::Issue> = client
         .get_all(&path, &slug.to_string(), "issues: read")
         .await?;
     let mut map = BTreeMap::new();
     for it in items {
-        if it.get("pull_request").is_some() {
+        // `"pull_request": null` is an issue; only a present value marks a PR.
+        if it.is_pull_request() {
             continue;
         }
-        let (Some(n), Some(body)) = (
-            it.get("number").and_then(Value::as_u64),
-            it.get("body").and_then(Value::as_str),
-        ) else {
+        let (n, Some(body)) = (it.number, it.body.as_deref()) else {
             continue;
         };
         for key in markers_in(body) {
@@ -216,12 +220,28 @@ pub async fn ensure_labels(
         let post = format!("{}/labels", slug.api_path());
         let body = json!({"name": name, "color": color, "description": description});
         let r = client.request(Method::Post, &post, Some(&body)).await?;
-        let exists = r.status == 422 && r.body.to_string().contains("already_exists");
+        let exists = r.status == 422
+            && serde_json::from_value::<api::Validation>(r.body.clone()).is_ok_and(|v| {
+                v.errors
+                    .iter()
+                    .any(|e| e.code.as_deref() == Some("already_exists"))
+            });
         if !r.ok() && !exists {
             return Err(client.status_error(Method::Post, &post, &r, &repo, "issues: write"));
         }
     }
     Ok(())
+}
+
+/// A 422 that refuses the assignee (`errors[].field` is `assignees`, or the
+/// message names it): GitHub stored nothing.
+fn refused_assignee(r: &super::client::Response) -> bool {
+    let v = serde_json::from_value::<api::Validation>(r.body.clone()).unwrap_or_default();
+    v.errors.iter().any(|e| {
+        e.field
+            .as_deref()
+            .is_some_and(|f| f.starts_with("assignee"))
+    }) || r.message().to_ascii_lowercase().contains("assignee")
 }
 
 /// How filing one action ended.
@@ -252,20 +272,10 @@ pub async fn create_issue(
     for attempt in 1..=3u32 {
         match client.request(Method::Post, &path, Some(&body)).await {
             Ok(r) if r.ok() => {
-                return match r.body.get("number").and_then(Value::as_u64) {
-                    Some(n) => Ok(FileOutcome::Created(n)),
-                    None => Err(GithubError::Unexpected {
-                        method: "POST".into(),
-                        path,
-                        what: "the created issue has no number".into(),
-                    }),
-                };
+                let created: api::Created = client.parse(Method::Post, &path, &r)?;
+                return Ok(FileOutcome::Created(created.number));
             }
-            Ok(r)
-                if r.status == 422
-                    && body.get("assignees").is_some()
-                    && r.body.to_string().contains("assignee") =>
-            {
+            Ok(r) if r.status == 422 && body.get("assignees").is_some() && refused_assignee(&r) => {
                 // GitHub refused the assignee (not a collaborator) and stored
                 // nothing: file it unassigned rather than not at all.
                 if let Some(o) = body.as_object_mut() {
@@ -352,180 +362,55 @@ pub async fn file_all(
 }
 
 // ---------------------------------------------------------------------------
-// Minimal YAML text edits.
+// Minimal YAML text edits, through the positions of the key index, so a
+// record in block, flow or JSON style keeps every other byte.
 
-fn indent_of(l: &str) -> usize {
-    l.len() - l.trim_start_matches(' ').len()
-}
+/// Keys after which a new `issue:` line goes (DESIGN §3's order).
+const ISSUE_AFTER: [&str; 6] = ["id", "action", "category", "owner", "due", "status"];
 
-fn is_blank_or_comment(l: &str) -> bool {
-    let t = l.trim();
-    t.is_empty() || t.starts_with('#')
-}
-
-/// Where one corrective action sits in the text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Item {
-    /// Line of the `- `.
-    start: usize,
-    /// One past its last line (trailing blank and comment lines excluded).
-    end: usize,
-    /// Column of its keys.
-    key_indent: usize,
-    /// `- {id: CA-1, …}` on one line.
-    flow: bool,
-}
-
-fn unquote(v: &str) -> &str {
-    let v = v.trim();
-    let v = v.split(" #").next().unwrap_or(v).trim();
-    v.trim_matches(|c| c == '"' || c == '\'')
-}
-
-fn find_item(lines: &[&str], ca: &str) -> Option<Item> {
-    let key = lines.iter().position(|l| {
-        l.strip_prefix("corrective_actions:")
-            .is_some_and(is_blank_or_comment)
-    })?;
-    let first = (key + 1..lines.len()).find(|&i| !is_blank_or_comment(lines[i]))?;
-    let dash = indent_of(lines[first]);
-    if !lines[first].trim_start().starts_with('-') {
-        return None;
-    }
-    // Item boundaries.
-    let mut starts = Vec::new();
-    let mut stop = lines.len();
-    for (i, l) in lines.iter().enumerate().skip(first) {
-        if is_blank_or_comment(l) {
-            continue;
-        }
-        let ind = indent_of(l);
-        let t = l.trim_start();
-        if ind < dash || (ind == dash && !t.starts_with('-')) {
-            stop = i;
-            break;
-        }
-        if ind == dash {
-            starts.push(i);
-        }
-    }
-    for (k, &s) in starts.iter().enumerate() {
-        let mut e = starts.get(k + 1).copied().unwrap_or(stop);
-        while e > s + 1 && is_blank_or_comment(lines[e - 1]) {
-            e -= 1;
-        }
-        let after_dash = lines[s][dash + 1..].trim_start();
-        let key_indent = lines[s].len() - after_dash.len();
-        if after_dash.starts_with('{') {
-            let re = Regex::new(&format!(
-                r#"[{{,]\s*id:\s*["']?{}["']?\s*[,}}]"#,
-                regex::escape(ca)
-            ))
-            .ok()?;
-            if re.is_match(after_dash) && e == s + 1 {
-                return Some(Item {
-                    start: s,
-                    end: e,
-                    key_indent,
-                    flow: true,
-                });
-            }
-            continue;
-        }
-        let item = Item {
-            start: s,
-            end: e,
-            key_indent,
-            flow: false,
-        };
-        if let Some(l) = key_in(lines, &item, "id")
-            && value_of(lines[l], "id").map(unquote) == Some(ca)
-        {
-            return Some(item);
-        }
-    }
-    None
-}
-
-/// The value text after `key:` on a key line.
-fn value_of<'a>(line: &'a str, key: &str) -> Option<&'a str> {
-    let t = line.trim_start();
-    let t = t.strip_prefix("- ").map(str::trim_start).unwrap_or(t);
-    t.strip_prefix(key)?.strip_prefix(':')
-}
-
-/// The line of `key:` at the item's key column.
-fn key_in(lines: &[&str], item: &Item, key: &str) -> Option<usize> {
-    (item.start..item.end).find(|&i| {
-        let l = lines[i];
-        let at_col = if i == item.start {
-            true
-        } else {
-            indent_of(l) == item.key_indent
-        };
-        at_col && value_of(l, key).is_some_and(|v| v.is_empty() || v.starts_with([' ', '\t']))
-    })
-}
-
-/// The 0-based line of `key:` in the corrective action `ca` (block style).
+/// The 0-based line of `key:` in the corrective action `ca`, in any style.
 pub fn key_line(text: &str, ca: &str, key: &str) -> Option<usize> {
-    let lines: Vec<&str> = text.split('\n').collect();
-    let item = find_item(&lines, ca)?;
-    if item.flow {
-        return Some(item.start);
-    }
-    key_in(&lines, &item, key)
+    let idx = KeyIndex::build(text).ok()?;
+    let i = yaml::seq_item_with(&idx, "corrective_actions", "id", ca)?;
+    let at = idx.key(&format!("corrective_actions[{i}].{key}"))?;
+    Some((at.line as usize).saturating_sub(1))
 }
 
-/// Sets `issue: N` on corrective action `ca`, touching one line: the
-/// existing `issue:` line is rewritten (keeping a trailing comment), or a
-/// new line goes after the last of `id`/`action`/`category`/`owner`/`due`/
-/// `status`. `None` when the action cannot be found in a shape this edit
-/// understands; the caller then tells the user to add the line by hand.
+/// Sets `issue: N` on corrective action `ca` with one positional edit
+/// ([`yaml::set_key`]): an existing value is replaced (keeping a trailing
+/// comment), or the entry is added after the last of `id`/`action`/
+/// `category`/`owner`/`due`/`status`, in the record's own style (block,
+/// flow, JSON). `None` when the action cannot be found or no edit keeps
+/// the layout; the caller then tells the user to add the line by hand.
 pub fn set_issue(text: &str, ca: &str, n: u64) -> Option<String> {
-    let crlf = text.contains("\r\n");
-    let lines: Vec<&str> = text
-        .split('\n')
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
-        .collect();
-    let item = find_item(&lines, ca)?;
-    let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
-    if item.flow {
-        let l = &lines[item.start];
-        let re = Regex::new(r"(issue:\s*)[^,}]*").ok()?;
-        let new = if re.is_match(l) {
-            re.replace(l, format!("${{1}}{n}")).into_owned()
-        } else {
-            let close = l.rfind('}')?;
-            format!("{}, issue: {n}{}", l[..close].trim_end(), &l[close..])
-        };
-        out[item.start] = new;
-    } else if let Some(i) = key_in(&lines, &item, "issue") {
-        let l = lines[i];
-        let at = l.find("issue:")?;
-        let rest = &l[at + "issue:".len()..];
-        let comment = rest.find(" #").map(|c| &rest[c..]).unwrap_or("");
-        out[i] = format!("{}issue: {n}{comment}", &l[..at]);
-    } else {
-        let mut after = None;
-        for k in ["id", "action", "category", "owner", "due", "status"] {
-            if let Some(i) = key_in(&lines, &item, k) {
-                after = after.max(Some(i));
-            }
-        }
-        let mut at = after? + 1;
-        // Skip the value's continuation lines (block scalars, nested maps).
-        while at < item.end
-            && (lines[at].trim().is_empty() || indent_of(lines[at]) > item.key_indent)
-        {
-            at += 1;
-        }
-        while at > after? + 1 && lines[at - 1].trim().is_empty() {
-            at -= 1;
-        }
-        out.insert(at, format!("{}issue: {n}", " ".repeat(item.key_indent)));
+    let idx = KeyIndex::build(text).ok()?;
+    let i = yaml::seq_item_with(&idx, "corrective_actions", "id", ca)?;
+    let edit = yaml::set_key(
+        text,
+        &idx,
+        &format!("corrective_actions[{i}]"),
+        "issue",
+        &n.to_string(),
+        &ISSUE_AFTER,
+    )
+    .ok()?;
+    Some(edit.apply(text))
+}
+
+/// True when `after` reads as the record `before` with exactly one change:
+/// `issue: n` on action `ca`. The edit is positional; this is its proof.
+pub fn same_record_plus_issue(before: &str, after: &str, ca: &str, n: u64) -> bool {
+    let (Ok(mut want), Ok(got)) = (
+        serde_saphyr::from_str::<Incident>(before),
+        serde_saphyr::from_str::<Incident>(after),
+    ) else {
+        return false;
+    };
+    match want.corrective_actions.iter_mut().find(|c| c.id == ca) {
+        Some(c) => c.issue = Some(n),
+        None => return false,
     }
-    Some(out.join(if crlf { "\r\n" } else { "\n" }))
+    want == got
 }
 
 /// Writes `issue: n` into the record at `root/file` atomically, after
@@ -537,12 +422,13 @@ pub fn record_issue(root: &Path, file: &str, ca: &str, n: u64) -> Result<(), Str
         std::fs::read_to_string(&path).map_err(|e| format!("{file} could not be read: {e}"))?;
     let hint = || format!("add `issue: {n}` to {ca} in {file} by hand");
     let new = set_issue(&text, ca, n)
-        .ok_or_else(|| format!("{ca} was not found in {file}; {}", hint()))?;
-    let check = serde_saphyr::from_str::<Incident>(&new)
-        .ok()
-        .and_then(|i| i.corrective_actions.into_iter().find(|c| c.id == ca))
-        .and_then(|c| c.issue);
-    if check != Some(n) {
+        .ok_or_else(|| {
+            format!(
+                "{ca} in {file} could not be edited in place (not found, or written through an alias or block scalar that leaves no place for the line); {}",
+                hint()
+            )
+        })?;
+    if !same_record_plus_issue(&text, &new, ca, n) {
         return Err(format!("{file} could not be edited safely; {}", hint()));
     }
     crate::util::write_atomic(&path, new.as_bytes(), false)

@@ -5,6 +5,7 @@
 //!
 //! The decisions are pure functions over values (records, raw issue and
 //! timeline JSON, a clock); the network lives in [`client::Client`].
+pub mod api;
 pub mod client;
 pub mod file;
 pub mod review;
@@ -94,7 +95,7 @@ impl RepoSlug {
 /// none of them ever carries the token.
 #[derive(Debug, Error, Diagnostic)]
 pub enum GithubError {
-    #[error("no GitHub token: `{var}` is not set")]
+    #[error("no GitHub token: `{var}` is not set (or is empty)")]
     #[diagnostic(
         code(aeef::github::no_token),
         help(
@@ -119,12 +120,36 @@ pub enum GithubError {
     )]
     BadRepository { value: String },
 
-    #[error("GITHUB_API_URL `{url}` is not a usable URL")]
+    #[error("GITHUB_API_URL `{url}` is not usable: {reason}")]
     #[diagnostic(
         code(aeef::github::bad_api_url),
         help("use https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server")
     )]
-    BadApiUrl { url: String },
+    BadApiUrl { url: String, reason: String },
+
+    #[error(
+        "GITHUB_API_URL `{url}` uses plain http:// to {host}; the token would cross the network unencrypted"
+    )]
+    #[diagnostic(
+        code(aeef::github::insecure_api_url),
+        help(
+            "use https:// (https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server); http:// is accepted only for loopback hosts (localhost, 127.0.0.0/8, [::1]). Nothing was sent."
+        )
+    )]
+    InsecureApiUrl { url: String, host: String },
+
+    #[error("the token in `{var}` contains {what} (character {position}); the value is not shown")]
+    #[diagnostic(
+        code(aeef::github::bad_token),
+        help(
+            "a token is one line of printable ASCII: set {var} again without line breaks or spaces (e.g. `export {var}=\"$(tr -d '\\r\\n' < token.txt)\"`). Nothing was sent."
+        )
+    )]
+    BadToken {
+        var: String,
+        what: String,
+        position: usize,
+    },
 
     #[error("GitHub rejected the token (401 Bad credentials) on {method} {path}")]
     #[diagnostic(
@@ -212,14 +237,17 @@ pub enum GithubError {
         detail: String,
     },
 
-    #[error("unexpected answer from GitHub on {method} {path}: {what}")]
+    #[error("GitHub answered {status} on {method} {path}, but not in the shape aeef reads: {what}")]
     #[diagnostic(
         code(aeef::github::unexpected),
-        help("check that GITHUB_API_URL points at a GitHub REST API root")
+        help(
+            "check that GITHUB_API_URL points at a GitHub REST API root (https://api.github.com, or https://HOST/api/v3) and not at a proxy or web page; nothing was decided from this answer"
+        )
     )]
     Unexpected {
         method: String,
         path: String,
+        status: u16,
         what: String,
     },
 }

@@ -5,19 +5,20 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use chrono::{DateTime, Days, Utc};
-use serde_json::{Value, json};
+use serde_json::json;
 
+use super::api;
 use super::client::{Client, Method};
 use super::status::ActionStatus;
 use super::{GithubError, RepoSlug};
-use crate::incident::CaStatus;
 
 /// Marks the one comment `--post` keeps up to date.
 pub const REVIEW_MARKER: &str = "<!-- aeef:ca-review -->";
 
-/// Still needs work or verification (not verified, not `wont-do`).
+/// Still needs work or verification: not verified and not declined with
+/// approval (`incident::actions::is_open`).
 pub fn is_open(s: &ActionStatus) -> bool {
-    !s.verified && s.record_status != CaStatus::WontDo
+    !s.verified && !s.declined
 }
 
 fn line(s: &ActionStatus) -> String {
@@ -154,15 +155,13 @@ async fn find_sticky(
     issue: u64,
 ) -> Result<Option<u64>, GithubError> {
     let path = format!("{}/issues/{issue}/comments", slug.api_path());
-    let comments = client
+    let comments: Vec<api::Comment> = client
         .get_all(&path, &slug.to_string(), "issues: read")
         .await?;
-    Ok(comments.iter().find_map(|c| {
-        let body = c.get("body").and_then(Value::as_str)?;
-        body.contains(REVIEW_MARKER)
-            .then(|| c.get("id").and_then(Value::as_u64))
-            .flatten()
-    }))
+    Ok(comments
+        .iter()
+        .find(|c| c.body.as_deref().is_some_and(|b| b.contains(REVIEW_MARKER)))
+        .map(|c| c.id))
 }
 
 /// Creates or updates the one comment on `issue` that carries the marker.
@@ -185,9 +184,10 @@ pub async fn post(
     let path = format!("{}/issues/{issue}/comments", slug.api_path());
     let r = client.request(Method::Post, &path, Some(&body)).await;
     match r {
-        Ok(r) if r.ok() => Ok(Posted::Created(
-            r.body.get("id").and_then(Value::as_u64).unwrap_or(0),
-        )),
+        Ok(r) if r.ok() => {
+            let c: api::Comment = client.parse(Method::Post, &path, &r)?;
+            Ok(Posted::Created(c.id))
+        }
         Ok(r) if r.status < 500 => {
             Err(client.status_error(Method::Post, &path, &r, &repo, "issues: write"))
         }

@@ -17,21 +17,37 @@ pub const INCIDENT_SCHEMA: &str = include_str!("../../schemas/incident.schema.js
 /// The `.aeef.yml` schema shipped with this build.
 pub const CONFIG_SCHEMA: &str = include_str!("../../schemas/config.schema.json");
 
+/// The number of a record file name `INC-<year>-NNN.y(a)ml` of `year`
+/// (the last path component counts, so git's `incidents/…` paths work).
+pub fn number_in_name(name: &str, year: i32) -> Option<u32> {
+    let name = name.rsplit('/').next().unwrap_or(name);
+    let stem = name
+        .strip_suffix(".yaml")
+        .or_else(|| name.strip_suffix(".yml"))?;
+    stem.strip_prefix(&format!("INC-{year}-"))?
+        .parse::<u32>()
+        .ok()
+}
+
 /// The highest number used for `year` by files named `INC-<year>-NNN.y(a)ml`
 /// in `dir`.
 pub fn highest_number(dir: &Path, year: i32) -> u32 {
-    let prefix = format!("INC-{year}-");
     let Ok(rd) = std::fs::read_dir(dir) else {
         return 0;
     };
     rd.filter_map(Result::ok)
         .filter_map(|e| e.file_name().into_string().ok())
-        .filter_map(|name| {
-            let stem = name
-                .strip_suffix(".yaml")
-                .or_else(|| name.strip_suffix(".yml"))?;
-            stem.strip_prefix(&prefix)?.parse::<u32>().ok()
-        })
+        .filter_map(|name| number_in_name(&name, year))
+        .max()
+        .unwrap_or(0)
+}
+
+/// The highest number of `year` among `names` (paths the incidents folder
+/// has held in history, e.g. from `git log --all --name-only`), 0 if none.
+pub fn highest_in_names<'a>(names: impl IntoIterator<Item = &'a str>, year: i32) -> u32 {
+    names
+        .into_iter()
+        .filter_map(|n| number_in_name(n.trim(), year))
         .max()
         .unwrap_or(0)
 }
@@ -50,8 +66,20 @@ pub fn create_record(
     year: i32,
     render: impl Fn(&str) -> String,
 ) -> io::Result<(PathBuf, String)> {
+    create_record_above(dir, year, 0, render)
+}
+
+/// [`create_record`] with a number the new id must exceed besides the live
+/// files: the highest the folder has held in history (DESIGN §3: ids are
+/// never reused, so a deleted record's number stays taken).
+pub fn create_record_above(
+    dir: &Path,
+    year: i32,
+    floor: u32,
+    render: impl Fn(&str) -> String,
+) -> io::Result<(PathBuf, String)> {
     std::fs::create_dir_all(dir)?;
-    let mut n = highest_number(dir, year) + 1;
+    let mut n = highest_number(dir, year).max(floor) + 1;
     for _ in 0..10_000 {
         let id = format_id(year, n);
         let path = dir.join(format!("{id}.yaml"));
@@ -119,6 +147,21 @@ mod tests {
             "../../.aeef/x.json"
         );
         assert_eq!(relative_path("", ".aeef/x.json"), ".aeef/x.json");
+    }
+
+    #[test]
+    fn history_names_count_for_the_next_id() {
+        let names = [
+            "incidents/INC-2026-004.yaml",
+            "incidents/INC-2026-011.yml",
+            "incidents/INC-2025-099.yaml",
+            "incidents/notes.md",
+            "",
+        ];
+        assert_eq!(highest_in_names(names, 2026), 11);
+        let d = tempfile::tempdir().unwrap();
+        let (_, id) = create_record_above(d.path(), 2026, 11, |id| id.to_string()).unwrap();
+        assert_eq!(id, "INC-2026-012");
     }
 
     #[test]

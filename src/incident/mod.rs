@@ -1,5 +1,6 @@
 //! Incident records: the model, loading YAML with spans, policy rules,
 //! post-mortem rendering.
+pub mod actions;
 pub mod create;
 pub mod model;
 pub mod policy;

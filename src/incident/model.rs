@@ -269,6 +269,12 @@ pub struct CorrectiveAction {
     pub verified_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effectiveness: Option<Effectiveness>,
+    /// For `wont-do`: the login (not the owner's) who agreed to decline it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
+    /// For `wont-do`: why the action will not be done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 fn default_ca_status() -> CaStatus {
@@ -325,6 +331,157 @@ pub struct Incident {
     pub lessons_learned: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics: Option<Metrics>,
+}
+
+/// A value the types accept but no real incident can have (a milestone
+/// before detection, an amount that is not a number). Reported as a
+/// `schema` finding at `path` (a [`crate::incident::yaml::KeyIndex`] path,
+/// `impact.financial_usd`), so no report ever computes with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Impossible {
+    /// Where the value stands: `resolved_at`, `corrective_actions[0].verified_at`.
+    pub path: String,
+    /// What is wrong, naming the key and the value as read.
+    pub message: String,
+    /// How to fix it.
+    pub help: String,
+}
+
+/// How far past the clock a recorded moment may lie before it is taken for
+/// a typo: clocks and time-zone offsets disagree by hours, never by days.
+pub const FUTURE_TOLERANCE: chrono::TimeDelta = chrono::TimeDelta::days(1);
+
+/// A non-negative finite amount (dollars, hours), or why it is not one.
+fn amount_problem(v: f64) -> Option<&'static str> {
+    if v.is_nan() {
+        Some("is not a number (`.nan`)")
+    } else if v.is_infinite() {
+        Some("is infinite")
+    } else if v < 0.0 {
+        Some("is negative")
+    } else {
+        None
+    }
+}
+
+impl Incident {
+    /// Values that no incident can have and that need no clock to see
+    /// (issue 12, item 14): `acknowledged_at`, `mitigated_at` or
+    /// `resolved_at` before `detected_at` (a negative MTTR), and
+    /// `financial_usd`, `mttr_hours` or `time_to_detect_hours` that are NaN,
+    /// infinite or negative. Counts (`users_affected`) are unsigned in the
+    /// types, so a negative count is already a type error. The loader
+    /// (`store::parse_record`) refuses a record with any of these.
+    pub fn impossible_values(&self) -> Vec<Impossible> {
+        let mut out = Vec::new();
+        for (key, t) in [
+            ("acknowledged_at", self.acknowledged_at),
+            ("mitigated_at", self.mitigated_at),
+            ("resolved_at", self.resolved_at),
+        ] {
+            if let Some(t) = t
+                && t < self.detected_at
+            {
+                out.push(Impossible {
+                    path: key.into(),
+                    message: format!(
+                        "`{key}` ({}) is before `detected_at` ({})",
+                        t.to_rfc3339(),
+                        self.detected_at.to_rfc3339()
+                    ),
+                    help: format!(
+                        "an incident is {} after it is detected: correct the date or its time-zone offset",
+                        &key[..key.len() - 3]
+                    ),
+                });
+            }
+        }
+        let amounts = [
+            (
+                "impact.financial_usd",
+                self.impact.as_ref().and_then(|i| i.financial_usd),
+                "write the cost in US dollars as a number ≥ 0, or remove the key while it is unknown",
+            ),
+            (
+                "metrics.mttr_hours",
+                self.metrics.as_ref().and_then(|m| m.mttr_hours),
+                "write the hours as a number ≥ 0, or remove the key (reports compute MTTR from the timestamps)",
+            ),
+            (
+                "metrics.time_to_detect_hours",
+                self.metrics.as_ref().and_then(|m| m.time_to_detect_hours),
+                "write the hours as a number ≥ 0, or remove the key",
+            ),
+        ];
+        for (path, v, help) in amounts {
+            if let Some(v) = v
+                && let Some(problem) = amount_problem(v)
+            {
+                let key = path.rsplit('.').next().unwrap_or(path);
+                out.push(Impossible {
+                    path: path.into(),
+                    message: format!("`{key}` {problem}"),
+                    help: help.into(),
+                });
+            }
+        }
+        out
+    }
+
+    /// Recorded moments later than `now` plus [`FUTURE_TOLERANCE`]: a
+    /// detection in 9999 is a typo, not a plan. Checks `detected_at`,
+    /// `acknowledged_at`, `mitigated_at`, `resolved_at`, every
+    /// `timeline[].at`, and each action's `verified_at` and effectiveness
+    /// `evaluated_at` (a `due` date is a plan and may lie ahead). Needs the
+    /// clock, so the policy run (`incident check`, `gate`, `report`, all
+    /// with `--now`) reports these, not the loader.
+    pub fn future_values(&self, now: chrono::DateTime<chrono::Utc>) -> Vec<Impossible> {
+        let limit = now + FUTURE_TOLERANCE;
+        let mut moments: Vec<(String, Timestamp)> = vec![("detected_at".into(), self.detected_at)];
+        for (key, t) in [
+            ("acknowledged_at", self.acknowledged_at),
+            ("mitigated_at", self.mitigated_at),
+            ("resolved_at", self.resolved_at),
+        ] {
+            moments.extend(t.map(|t| (key.to_string(), t)));
+        }
+        for (i, e) in self.timeline.iter().enumerate() {
+            moments.push((format!("timeline[{i}].at"), e.at));
+        }
+        for (i, ca) in self.corrective_actions.iter().enumerate() {
+            if let Some(t) = ca.verified_at {
+                moments.push((format!("corrective_actions[{i}].verified_at"), t));
+            }
+            let eff = ca.effectiveness.as_ref();
+            for (mark, ev) in [
+                ("day30", eff.and_then(|e| e.day30.as_ref())),
+                ("day90", eff.and_then(|e| e.day90.as_ref())),
+            ] {
+                if let Some(ev) = ev {
+                    moments.push((
+                        format!("corrective_actions[{i}].effectiveness.{mark}.evaluated_at"),
+                        ev.evaluated_at,
+                    ));
+                }
+            }
+        }
+        moments
+            .into_iter()
+            .filter(|(_, t)| *t > limit)
+            .map(|(path, t)| {
+                let key = path.rsplit('.').next().unwrap_or(&path).to_string();
+                Impossible {
+                    message: format!(
+                        "`{key}` ({}) lies in the future (now is {})",
+                        t.to_rfc3339(),
+                        now.format("%Y-%m-%dT%H:%M:%SZ")
+                    ),
+                    help: "record what has happened, when it happened: correct the date (year, month, time-zone offset); `--now` fixes the clock in tests".into(),
+                    path,
+                }
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]

@@ -7,8 +7,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Datelike, Duration, TimeDelta, Utc, Weekday};
 
+use super::actions;
 use super::store::LoadedIncident;
-use super::{CaStatus, CorrectiveAction, Incident, Severity, Timestamp};
+use super::{CorrectiveAction, Incident, Severity, Status, Timestamp};
+use crate::config::{GraceConfig, GracePeriod};
 use crate::findings::{Finding, Level};
 
 /// Every rule this module emits, with its default level (DESIGN §3 table).
@@ -28,6 +30,7 @@ pub const RULES: &[(&str, Level)] = &[
     ("ca-verified-by-owner", Level::Error),
     ("ca-effectiveness-overdue", Level::Error),
     ("ca-not-filed", Level::Warn),
+    ("ca-wont-do-unapproved", Level::Error),
 ];
 
 /// Rule ids of the gate (DESIGN §3), accepted in config too.
@@ -58,6 +61,13 @@ pub struct PolicyOptions<'a> {
     /// When that verification happened (GitHub's closing or labelling
     /// time), keyed like `verified`: the 30- and 90-day marks count from it.
     pub verified_at: HashMap<String, Timestamp>,
+    /// How long after resolution the post-mortem and corrective-action
+    /// rules stay warnings (DESIGN §3, `grace:` in `.aeef.yml`).
+    pub grace: GraceConfig,
+    /// Issue numbers known from elsewhere (GitHub, matched by marker when
+    /// the record lacks `issue:`), keyed like `verified`: such an action is
+    /// filed, so `ca-not-filed` does not fire (DESIGN §4).
+    pub filed: HashMap<String, u64>,
 }
 
 impl<'a> PolicyOptions<'a> {
@@ -71,7 +81,15 @@ impl<'a> PolicyOptions<'a> {
             assignees: HashMap::new(),
             verified: None,
             verified_at: HashMap::new(),
+            grace: GraceConfig::default(),
+            filed: HashMap::new(),
         }
+    }
+
+    /// The level of `rule`: the config's override, else `default`;
+    /// `--fail-on unverified` makes `ca-unverified` an error.
+    pub fn level_of(&self, rule: &str, default: Level) -> Level {
+        self.level(rule, default)
     }
 
     fn level(&self, rule: &str, default: Level) -> Level {
@@ -271,19 +289,66 @@ pub fn sla_outcomes(inc: &Incident, now: DateTime<Utc>) -> Vec<SlaOutcome> {
     out
 }
 
-/// True when an action counts as verified: a verifier and a time recorded.
+/// The record's own claim of verification ([`actions::recorded_verification`]).
 pub fn is_verified(ca: &CorrectiveAction) -> bool {
-    ca.verified_by
-        .as_deref()
-        .is_some_and(|s| !s.trim().is_empty())
-        && ca.verified_at.is_some()
+    actions::recorded_verification(ca)
 }
 
-/// True when the action is past its due date (at `now`, UTC) and not verified.
+/// Overdue by the record alone ([`actions::is_overdue`] with the record's
+/// own verification).
 pub fn is_overdue(ca: &CorrectiveAction, now: DateTime<Utc>) -> bool {
-    ca.status != CaStatus::WontDo
-        && !is_verified(ca)
-        && ca.due.is_some_and(|d| now.date_naive() > d)
+    actions::is_overdue(ca, is_verified(ca), now)
+}
+
+/// Whether an incident is still inside its grace (DESIGN §3): the standard
+/// asks for the post-mortem and the corrective actions *after* the incident,
+/// so a fresh record must not block the hotfix for that very incident.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grace {
+    /// Open or mitigated: the grace lasts until resolution plus the period.
+    UntilResolved(GracePeriod),
+    /// Resolved or closed: the grace ends at this instant.
+    Until(Timestamp),
+}
+
+impl Grace {
+    /// "until 5bd after resolution", "until 2026-11-10 16:40 UTC".
+    pub fn describe(self) -> String {
+        match self {
+            Grace::UntilResolved(p) => {
+                format!(
+                    "grace: a warning until {} after resolution",
+                    String::from(p)
+                )
+            }
+            Grace::Until(t) => format!(
+                "grace: a warning until {}",
+                t.with_timezone(&Utc).format("%Y-%m-%d %H:%M UTC")
+            ),
+        }
+    }
+}
+
+/// The active grace of `inc` for `period` at `now`, or `None` when it has
+/// ended (or a resolved record has no `resolved_at` to count from).
+pub fn grace(inc: &Incident, period: GracePeriod, now: DateTime<Utc>) -> Option<Grace> {
+    match inc.status {
+        Status::Open | Status::Mitigated => Some(Grace::UntilResolved(period)),
+        Status::Resolved | Status::Closed => {
+            let end = period.end(inc.resolved_at?);
+            (now.fixed_offset() < end).then_some(Grace::Until(end))
+        }
+    }
+}
+
+/// Lowers an error to a warning while `grace` lasts, and says until when.
+fn apply_grace(f: Option<&mut Finding>, grace: Option<Grace>) {
+    if let (Some(f), Some(g)) = (f, grace)
+        && f.level == Level::Error
+    {
+        f.level = Level::Warn;
+        f.message = format!("{} ({})", f.message, g.describe());
+    }
 }
 
 fn blank(s: &Option<String>) -> bool {
@@ -333,9 +398,38 @@ pub fn check(records: &[LoadedIncident], opts: &PolicyOptions) -> Vec<Finding> {
         out: Vec::new(),
     };
     for rec in records {
+        let future = future_findings(rec, opts.now);
+        if !future.is_empty() {
+            // A record dated in the future cannot be measured: nothing else
+            // about it is decided (the `schema` finding makes the run exit 2).
+            e.out.extend(future);
+            continue;
+        }
         check_one(&mut e, rec);
     }
     e.out
+}
+
+/// `schema` findings for the moments of `rec` that lie in the future of
+/// `now` ([`Incident::future_values`]), each at its value in the YAML.
+/// `incident check`, `gate` and `report` call this with their `--now`.
+pub fn future_findings(rec: &LoadedIncident, now: DateTime<Utc>) -> Vec<Finding> {
+    rec.incident
+        .future_values(now)
+        .into_iter()
+        .map(|v| {
+            let pos = rec
+                .index
+                .value(&v.path)
+                .map(|x| x.pos)
+                .unwrap_or_else(|| rec.index.nearest(&v.path));
+            Finding::new(super::store::SCHEMA_RULE, Level::Error, v.message)
+                .incident(&rec.incident.id)
+                .file(&rec.path)
+                .at(pos.line, pos.column)
+                .help(v.help)
+        })
+        .collect()
 }
 
 fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
@@ -432,7 +526,8 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
             } else {
                 "rca"
             };
-            e.emit(
+            let g = grace(inc, e.opts.grace.postmortem, now);
+            let f = e.emit(
                 "postmortem-missing",
                 default,
                 rec,
@@ -445,19 +540,21 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
                 ),
                 "fill in all five RCA layers under `rca:` and a `root_cause:` statement",
             );
+            apply_grace(f, g);
         }
     }
+    let ca_grace = grace(inc, e.opts.grace.corrective_actions, now);
 
     let categories: HashSet<_> = inc
         .corrective_actions
         .iter()
-        .filter(|c| c.status != CaStatus::WontDo)
+        .filter(|c| !actions::is_declined(c))
         .map(|c| c.category)
         .collect();
     if categories.len() < 2 {
         let mut names: Vec<&str> = categories.iter().map(|c| c.as_str()).collect();
         names.sort_unstable();
-        e.emit(
+        let f = e.emit(
             "ca-categories",
             Level::Error,
             rec,
@@ -475,13 +572,14 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
             ),
             "add actions in another category: immediate-fix, prompt-improvement, test-improvement, scanning-rule, review-process, training, tool-configuration",
         );
+        apply_grace(f, ca_grace);
     }
 
     for (i, ca) in inc.corrective_actions.iter().enumerate() {
         let base = format!("corrective_actions[{i}]");
         let id = Some(ca.id.as_str());
         if blank(&ca.owner) {
-            e.emit(
+            let f = e.emit(
                 "ca-owner",
                 Level::Error,
                 rec,
@@ -490,9 +588,10 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
                 format!("{} has no owner", ca.id),
                 "add `owner:` with the GitHub login of the person accountable",
             );
+            apply_grace(f, ca_grace);
         }
         if ca.due.is_none() {
-            e.emit(
+            let f = e.emit(
                 "ca-due",
                 Level::Error,
                 rec,
@@ -501,8 +600,24 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
                 format!("{} has no due date", ca.id),
                 "add `due: YYYY-MM-DD`",
             );
+            apply_grace(f, ca_grace);
         }
-        if ca.status == CaStatus::WontDo {
+        if let Some(problem) = actions::wont_do_problem(ca) {
+            e.emit(
+                "ca-wont-do-unapproved",
+                Level::Error,
+                rec,
+                &format!("{base}.status"),
+                id,
+                format!(
+                    "{} is `wont-do` but {}, so it still counts as open",
+                    ca.id,
+                    problem.describe()
+                ),
+                "add `approved_by:` (a login other than the owner's) and `reason:` to the action, or set `status: open`",
+            );
+        }
+        if actions::is_declined(ca) {
             continue;
         }
         let key = format!("{}/{}", inc.id, ca.id);
@@ -511,7 +626,7 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
             None => is_verified(ca),
         };
         if !verified {
-            if let Some(due) = ca.due.filter(|d| now.date_naive() > *d) {
+            if let Some(due) = ca.due.filter(|_| actions::is_overdue(ca, verified, now)) {
                 e.emit(
                     "ca-unverified-overdue",
                     Level::Error,
@@ -521,7 +636,7 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
                     format!(
                         "{} was due {due} and is not verified ({} days overdue)",
                         ca.id,
-                        (now.date_naive() - due).num_days()
+                        actions::days_overdue(ca, now)
                     ),
                     "finish the action and have someone other than the owner verify it (`verified_by`, `verified_at`), or move the due date with a reason",
                 );
@@ -567,14 +682,10 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
             Some(_) => e.opts.verified_at.get(&key).copied().or(ca.verified_at),
             None => ca.verified_at.filter(|_| is_verified(ca)),
         };
-        if let Some(at) = at.filter(|_| verified) {
-            let eff = ca.effectiveness.clone().unwrap_or_default();
-            for (days, name, done) in [
-                (30, "day30", eff.day30.is_some()),
-                (90, "day90", eff.day90.is_some()),
-            ] {
-                let mark = at + Duration::days(days);
-                if !done && now.fixed_offset() > mark {
+        {
+            for (name, mark) in actions::overdue_marks(ca, at.filter(|_| verified), now) {
+                let days = if name == "day30" { 30 } else { 90 };
+                {
                     e.emit(
                         "ca-effectiveness-overdue",
                         Level::Error,
@@ -593,7 +704,7 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
                 }
             }
         }
-        if ca.issue.is_none() {
+        if ca.issue.is_none() && !e.opts.filed.contains_key(&key) {
             e.emit(
                 "ca-not-filed",
                 Level::Warn,
@@ -612,7 +723,7 @@ pub fn action_counts(inc: &Incident, now: DateTime<Utc>) -> (usize, usize) {
     let open = inc
         .corrective_actions
         .iter()
-        .filter(|c| c.status != CaStatus::WontDo && !is_verified(c))
+        .filter(|c| actions::is_open(c, is_verified(c)))
         .count();
     let overdue = inc
         .corrective_actions

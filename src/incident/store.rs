@@ -52,23 +52,291 @@ const TIMESTAMP_KEYS: &[&str] = &[
 ];
 
 /// Every `*.yaml` / `*.yml` file under `<root>/<cfg.incidents_dir>`, sorted.
+/// What the walk cannot read as a record is not listed: [`scan_dir`] says
+/// what it is.
 pub fn record_paths(root: &Path, cfg: &Config) -> Vec<PathBuf> {
-    let dir = root.join(&cfg.incidents_dir);
-    let mut v: Vec<PathBuf> = walkdir::WalkDir::new(&dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
-        .collect();
-    v.sort();
-    v
+    scan_dir(root, &root.join(&cfg.incidents_dir)).0
+}
+
+/// What a record's file name must end with (lower case, as
+/// `aeef incident new` writes it).
+fn record_extension(name: &str) -> Option<&'static str> {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".yaml") {
+        Some(".yaml")
+    } else if lower.ends_with(".yml") {
+        Some(".yml")
+    } else {
+        None
+    }
+}
+
+/// Walks `dir` for records: regular `*.yaml` / `*.yml` files, sorted. Every
+/// entry that looks like a record but cannot be read as one is a `schema`
+/// finding instead of a silent skip (DESIGN §3, issue 12): a symlink (never
+/// followed: it could lead out of the repository), a FIFO, socket or device,
+/// a directory named `*.yaml`, an upper-case `*.YAML` / `*.Yml` that other
+/// tools would read and aeef would not, and a folder that cannot be listed.
+/// A missing `dir` yields nothing (the caller decides what that means).
+pub fn scan_dir(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<Finding>) {
+    let mut files = Vec::new();
+    let mut bad = Vec::new();
+    let finding = |path: &Path, message: String, help: &str| {
+        let rel = relative(root, path);
+        Finding::new(SCHEMA_RULE, Level::Error, message)
+            .file(rel)
+            .help(help)
+    };
+    if !dir.exists() && std::fs::symlink_metadata(dir).is_err() {
+        return (files, bad);
+    }
+    for entry in walkdir::WalkDir::new(dir).follow_links(false) {
+        let e = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                let path = err.path().unwrap_or(dir).to_path_buf();
+                let why = err
+                    .io_error()
+                    .map(|e| e.to_string())
+                    .unwrap_or_else(|| err.to_string());
+                bad.push(finding(
+                    &path,
+                    format!(
+                        "cannot list {}: {why}; records in it would be skipped",
+                        relative(root, &path)
+                    ),
+                    "make the incidents folder readable (and searchable) by the user running aeef",
+                ));
+                continue;
+            }
+        };
+        if e.depth() == 0 {
+            continue;
+        }
+        let name = e.file_name().to_string_lossy();
+        let t = e.file_type();
+        let Some(ext) = record_extension(&name) else {
+            // A linked folder would hide the records under it.
+            if t.is_symlink() && e.path().is_dir() {
+                bad.push(finding(
+                    e.path(),
+                    format!(
+                        "{} is a symlink to a folder; aeef does not follow it, so records under it are not read",
+                        relative(root, e.path())
+                    ),
+                    "move the records into the incidents folder itself",
+                ));
+            }
+            continue;
+        };
+        let rel = relative(root, e.path());
+        if t.is_symlink() {
+            bad.push(finding(
+                e.path(),
+                format!("{rel} is a symlink; aeef does not follow symlinks to records"),
+                "commit the record itself in the incidents folder, not a link to it",
+            ));
+        } else if t.is_dir() {
+            bad.push(finding(
+                e.path(),
+                format!("{rel} is a directory, not a record"),
+                "rename the directory so its name does not end in .yaml / .yml",
+            ));
+        } else if !t.is_file() {
+            let kind = std::fs::symlink_metadata(e.path())
+                .map(|m| crate::safe_fs::kind_of(&m))
+                .unwrap_or("special file");
+            bad.push(finding(
+                e.path(),
+                format!("{rel} is a {kind}, not a regular file"),
+                "records are ordinary YAML files; remove this entry",
+            ));
+        } else if !name.ends_with(ext) {
+            bad.push(finding(
+                e.path(),
+                format!("{rel} has an upper-case extension; aeef reads only `{ext}`"),
+                "rename the file with a lower-case extension (`git mv`)",
+            ));
+        } else {
+            files.push(e.into_path());
+        }
+    }
+    files.sort();
+    (files, bad)
 }
 
 /// Loads every record under the incidents directory; a record that cannot
-/// be read becomes a `schema` finding instead.
+/// be read becomes a `schema` finding instead, and so does every entry of
+/// the folder that looks like a record but cannot be read as one
+/// ([`scan_dir`]). A configured `incidents_dir` that does not exist is a
+/// `config` finding pointing at the key in `.aeef.yml` (exit 2: a typo must
+/// not pass as "no incidents"); the default folder missing is no finding
+/// ([`missing_default_dir`] lets a command say so).
 pub fn load_all(root: &Path, cfg: &Config) -> (Vec<LoadedIncident>, Vec<Finding>) {
-    load_paths(root, &record_paths(root, cfg))
+    let dir = root.join(&cfg.incidents_dir);
+    let (files, mut unseen) = scan_dir(root, &dir);
+    let configured = cfg.positions.of("incidents_dir");
+    if let Ok(m) = std::fs::metadata(&dir)
+        && !m.is_dir()
+    {
+        let mut f = Finding::new(
+            if configured.is_some() {
+                crate::config::CONFIG_RULE
+            } else {
+                SCHEMA_RULE
+            },
+            Level::Error,
+            format!(
+                "the incidents folder `{}` is a {}, not a folder",
+                crate::redact::escape_controls(&cfg.incidents_dir),
+                crate::safe_fs::kind_of(&m)
+            ),
+        )
+        .help("records live in a folder, one YAML file per incident; move this entry aside");
+        f = match configured {
+            Some((line, column)) => f.file(crate::config::FILE_NAME).at(line, column),
+            None => f.file(cfg.incidents_dir.clone()),
+        };
+        unseen.push(f);
+    } else if files.is_empty()
+        && unseen.is_empty()
+        && !dir.is_dir()
+        && let Some((line, column)) = cfg.positions.of("incidents_dir")
+    {
+        unseen.push(
+            Finding::new(
+                crate::config::CONFIG_RULE,
+                Level::Error,
+                format!(
+                    "the configured incidents_dir `{}` does not exist",
+                    crate::redact::escape_controls(&cfg.incidents_dir)
+                ),
+            )
+            .file(crate::config::FILE_NAME)
+            .at(line, column)
+            .help(
+                "correct `incidents_dir` in .aeef.yml, or create the folder (`aeef init` does); nothing was checked",
+            ),
+        );
+    }
+    let (ok, mut bad) = load_paths(root, &files);
+    bad.extend(unseen);
+    (ok, bad)
+}
+
+/// Loads the records from the tree of commit `rev` instead of the work
+/// tree (DESIGN §5, records at a revision): what a bare repository, or
+/// `--rev REV`, holds. The same rules as [`load_all`]: every blob under
+/// `incidents_dir` named `*.yaml`/`*.yml` is parsed as a record; a symlink,
+/// a submodule, an upper-case `*.YAML` or a blob over the record size limit
+/// is a `schema` finding, never a silent skip. A folder the tree lacks
+/// yields no records (the caller prints the note); a configured one is a
+/// `config` finding, as in the work tree.
+pub fn load_from_tree(
+    repo: &git2::Repository,
+    commit: git2::Oid,
+    cfg: &Config,
+) -> Result<(Vec<LoadedIncident>, Vec<Finding>), git2::Error> {
+    let tree = repo.find_commit(commit)?.tree()?;
+    let dir = cfg.incidents_dir.trim_end_matches('/');
+    let mut ok = Vec::new();
+    let mut bad = Vec::new();
+    let sub = match tree.get_path(Path::new(dir)) {
+        Ok(e) if e.kind() == Some(git2::ObjectType::Tree) => repo.find_tree(e.id())?,
+        Ok(_) | Err(_) => {
+            if let Some((line, column)) = cfg.positions.of("incidents_dir") {
+                bad.push(
+                    Finding::new(
+                        crate::config::CONFIG_RULE,
+                        Level::Error,
+                        format!(
+                            "the configured incidents_dir `{}` is not a folder in the tree of {}",
+                            crate::redact::escape_controls(&cfg.incidents_dir),
+                            &commit.to_string()[..12]
+                        ),
+                    )
+                    .file(crate::config::FILE_NAME)
+                    .at(line, column)
+                    .help("correct `incidents_dir` in .aeef.yml; nothing was checked"),
+                );
+            }
+            return Ok((ok, bad));
+        }
+    };
+    let mut entries: Vec<(String, git2::Oid, i32)> = Vec::new();
+    sub.walk(git2::TreeWalkMode::PreOrder, |parent, e| {
+        if let Ok(name) = e.name() {
+            let rel = format!("{dir}/{parent}{name}");
+            if e.kind() != Some(git2::ObjectType::Tree) && record_extension(name).is_some() {
+                entries.push((rel, e.id(), e.filemode()));
+            }
+        }
+        git2::TreeWalkResult::Ok
+    })?;
+    entries.sort();
+    for (rel, oid, mode) in entries {
+        let name = rel.rsplit('/').next().unwrap_or(&rel);
+        let lower_ok = name.ends_with(".yaml") || name.ends_with(".yml");
+        let problem = if mode == 0o120000 {
+            Some("is a symlink; records are never read through links")
+        } else if mode == 0o160000 {
+            Some("is a submodule, not a record")
+        } else if !lower_ok {
+            Some("has an upper-case extension; name records `*.yaml`")
+        } else {
+            None
+        };
+        if let Some(p) = problem {
+            bad.push(
+                Finding::new(SCHEMA_RULE, Level::Error, format!("{rel} {p}"))
+                    .file(rel.clone())
+                    .help("make it a regular `*.yaml` file in the incidents folder"),
+            );
+            continue;
+        }
+        let blob = repo.find_blob(oid)?;
+        if blob.size() as u64 > crate::safe_fs::RECORD_MAX_BYTES {
+            bad.push(
+                Finding::new(
+                    SCHEMA_RULE,
+                    Level::Error,
+                    format!(
+                        "{rel} is larger than a record may be ({} bytes)",
+                        blob.size()
+                    ),
+                )
+                .file(rel.clone())
+                .help("a record is a few kB of YAML; split attachments out of it"),
+            );
+            continue;
+        }
+        match parse_record(&rel, blob.content()) {
+            Ok(r) => ok.push(r),
+            Err(f) => bad.push(*f),
+        }
+    }
+    bad.extend(duplicate_ids(&ok));
+    Ok((ok, bad))
+}
+
+/// True when the incidents folder is the default one (not set in
+/// `.aeef.yml`) and does not exist: a note for the user, not an error.
+pub fn missing_default_dir(root: &Path, cfg: &Config) -> bool {
+    cfg.positions.of("incidents_dir").is_none()
+        && std::fs::symlink_metadata(root.join(&cfg.incidents_dir)).is_err()
+}
+
+/// The note a reading command prints on stderr when
+/// [`missing_default_dir`] holds (DESIGN §5: finding no incidents folder is
+/// a note, not a silent pass).
+pub fn missing_dir_note(root: &Path, cfg: &Config) -> Option<String> {
+    missing_default_dir(root, cfg).then(|| {
+        format!(
+            "note: no incidents folder ({}/) in {}: no incident records were read",
+            cfg.incidents_dir,
+            root.display()
+        )
+    })
 }
 
 /// `path` relative to `root`, `/`-separated (as given when outside).
@@ -89,14 +357,16 @@ pub fn load_paths(root: &Path, paths: &[PathBuf]) -> (Vec<LoadedIncident>, Vec<F
         .unwrap_or(1)
         .clamp(1, 8);
     let chunk = paths.len().div_ceil(threads).max(64);
+    let jail = crate::safe_fs::Jail::new(root);
+    let jail = &jail;
     let results: Vec<Result<LoadedIncident, Box<Finding>>> = if paths.len() <= chunk {
-        paths.iter().map(|p| load_one(root, p)).collect()
+        paths.iter().map(|p| load_one(jail, p)).collect()
     } else {
         std::thread::scope(|s| {
             let handles: Vec<_> = paths
                 .chunks(chunk)
                 .map(|part| {
-                    s.spawn(move || part.iter().map(|p| load_one(root, p)).collect::<Vec<_>>())
+                    s.spawn(move || part.iter().map(|p| load_one(jail, p)).collect::<Vec<_>>())
                 })
                 .collect();
             handles
@@ -118,14 +388,23 @@ pub fn load_paths(root: &Path, paths: &[PathBuf]) -> (Vec<LoadedIncident>, Vec<F
     (ok, bad)
 }
 
-fn load_one(root: &Path, p: &Path) -> Result<LoadedIncident, Box<Finding>> {
+fn load_one(jail: &crate::safe_fs::Jail, p: &Path) -> Result<LoadedIncident, Box<Finding>> {
+    let root = jail.root();
     let rel = relative(root, p);
-    match std::fs::read(p) {
+    // Inside the work tree, a regular file of bounded size (safe_fs); a
+    // record named on the command line outside the repository is still
+    // regular and bounded.
+    let read = if p.starts_with(root) {
+        jail.read(p, crate::safe_fs::RECORD_MAX_BYTES)
+    } else {
+        crate::safe_fs::read_regular(p, crate::safe_fs::RECORD_MAX_BYTES)
+    };
+    match read {
         Ok(bytes) => parse_record(&rel, &bytes),
-        Err(e) => Err(Box::new(
-            Finding::new(SCHEMA_RULE, Level::Error, format!("cannot read {rel}: {e}"))
+        Err(r) => Err(Box::new(
+            Finding::new(SCHEMA_RULE, Level::Error, r.describe(&rel))
                 .file(rel)
-                .help("check that the file exists and is readable"),
+                .help(r.help()),
         )),
     }
 }
@@ -360,6 +639,12 @@ fn check_patterns(rel: &str, inc: &Incident, index: &KeyIndex) -> Result<(), Box
             ));
         }
     }
+    // Values the types accept but no incident can have (a resolution
+    // before detection, a NaN amount): refused here so no command computes
+    // with them.
+    if let Some(v) = inc.impossible_values().into_iter().next() {
+        return Err(schema_at(rel, val(&v.path), v.message, v.help));
+    }
     Ok(())
 }
 
@@ -396,6 +681,50 @@ fn list(expected: &[&str]) -> String {
         .join(", ")
 }
 
+/// A serde-saphyr error whose own text speaks of the library (its options,
+/// its API, its internal counters), said in terms of the user's file:
+/// `(message, help)`. `None` for errors whose own text is fine.
+pub fn user_yaml_error(inner: &serde_saphyr::Error) -> Option<(String, String)> {
+    use serde_saphyr::Error as E;
+    Some(match inner {
+        E::DuplicateMappingKey { key, .. } => (
+            match key {
+                Some(k) => format!(
+                    "the key `{}` appears twice in the same mapping",
+                    crate::redact::escape_controls(k)
+                ),
+                None => "a key appears twice in the same mapping".to_string(),
+            },
+            "a key may appear once per mapping; remove or merge the duplicate".to_string(),
+        ),
+        E::MultipleDocuments { .. } => (
+            "the file holds more than one YAML document (a `---` line starts a second one)"
+                .to_string(),
+            "keep one document: remove the extra `---` line and merge what follows it".to_string(),
+        ),
+        E::Budget { .. }
+        | E::AliasReplayCounterOverflow { .. }
+        | E::AliasReplayLimitExceeded { .. }
+        | E::AliasExpansionLimitExceeded { .. }
+        | E::AliasReplayStackDepthExceeded { .. } => (
+            "the YAML is too large, too deeply nested or expands too many aliases (`*name`) to be read safely"
+                .to_string(),
+            "write the values out plainly; a record or config needs neither deep nesting nor repeated aliases"
+                .to_string(),
+        ),
+        E::UnknownAnchor { .. } => (
+            "an alias (`*name`) refers to an anchor (`&name`) that is not defined before it"
+                .to_string(),
+            "define the anchor first, or write the value out".to_string(),
+        ),
+        E::Eof { .. } => (
+            "the YAML ends in the middle of a value".to_string(),
+            "complete or remove the last entry".to_string(),
+        ),
+        _ => return None,
+    })
+}
+
 /// Turns a serde-saphyr error into a finding at its position.
 fn serde_finding(
     rel: &str,
@@ -429,6 +758,9 @@ fn serde_finding(
             .unwrap_or(pos),
         _ => pos,
     };
+    if let Some((message, help)) = user_yaml_error(inner) {
+        return schema_at(rel, pos, message, help);
+    }
     let (message, help) = match inner {
         E::SerdeUnknownField {
             field, expected, ..
@@ -555,6 +887,26 @@ mod tests {
         assert_eq!(f.line, Some(3), "{f:?}");
         assert!(f.message.contains("SEV-9"), "{f:?}");
         assert!(f.help.as_deref().unwrap_or("").contains("`SEV-1`"), "{f:?}");
+    }
+
+    #[test]
+    fn yaml_library_wording_never_reaches_the_user() {
+        // Why: serde-saphyr says "set DuplicateKeyPolicy in Options" and
+        // "use from_str_multiple"; a record's author needs the file's terms.
+        for (src, says) in [
+            (format!("{HEAD}title: again\n"), "appears twice"),
+            (
+                format!("{HEAD}detected_at: 2026-01-01T00:00:00Z\n---\nid: INC-2026-002\n"),
+                "more than one YAML document",
+            ),
+        ] {
+            let f = err(&src);
+            let text = format!("{} {}", f.message, f.help.as_deref().unwrap_or(""));
+            assert!(text.contains(says), "{text}");
+            for internal in ["DuplicateKeyPolicy", "Options", "from_str", "budget"] {
+                assert!(!text.contains(internal), "{internal}: {text}");
+            }
+        }
     }
 
     #[test]

@@ -27,6 +27,10 @@ pub struct ValueAt {
     pub pos: Pos,
     /// The scalar's text; `None` for mappings and sequences.
     pub scalar: Option<String>,
+    /// Byte offset just past the node: the end of a scalar as written
+    /// (quotes included; equal to `pos.offset` for an empty scalar), the
+    /// end of a collection's closing event (past `}` / `]` in flow style).
+    pub end: usize,
 }
 
 /// Positions of every key and value of one document, by path.
@@ -56,6 +60,15 @@ enum Frame {
     },
     /// A complex (non-scalar) mapping key: skipped, depth-counted.
     Skip(usize),
+}
+
+/// Byte offset of the end of `span`, within `source`.
+fn end_of(span: &Span, source: &str) -> usize {
+    let start = span.start.byte_offset().unwrap_or(0).min(source.len());
+    span.end
+        .byte_offset()
+        .unwrap_or(start)
+        .clamp(start, source.len())
 }
 
 fn pos_of(span: &Span, source: &str) -> Pos {
@@ -132,7 +145,11 @@ impl KeyIndex {
                 continue;
             }
             if closes {
-                stack.pop();
+                if let Some(Frame::Map { path, .. } | Frame::Seq { path, .. }) = stack.pop()
+                    && let Some(v) = idx.values.get_mut(&path)
+                {
+                    v.end = end_of(&span, source).max(v.pos.offset);
+                }
                 continue;
             }
             if !is_node {
@@ -179,6 +196,7 @@ impl KeyIndex {
                 ValueAt {
                     pos,
                     scalar: scalar.clone(),
+                    end: end_of(&span, source),
                 },
             );
             idx.order.push(child.clone());
@@ -273,6 +291,243 @@ impl KeyIndex {
     }
 }
 
+/// One text edit: the bytes `range` of the source become `text`; every
+/// other byte stays as it was (comments, quoting, flow or block style,
+/// line endings).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    /// Byte range replaced (empty for an insertion).
+    pub range: std::ops::Range<usize>,
+    pub text: String,
+}
+
+impl Edit {
+    /// `source` with the edit applied.
+    pub fn apply(&self, source: &str) -> String {
+        let mut out = String::with_capacity(source.len() + self.text.len());
+        out.push_str(&source[..self.range.start]);
+        out.push_str(&self.text);
+        out.push_str(&source[self.range.end..]);
+        out
+    }
+}
+
+/// Why [`set_key`] found no edit.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    #[error("there is no mapping at `{0}`")]
+    NoMapping(String),
+    #[error("no insertion point for `{0}` keeps the layout")]
+    NoPlace(String),
+}
+
+/// The index of the item of the sequence at `seq` whose `key` is the
+/// scalar `value` (`corrective_actions`, `id`, `CA-2` → `Some(1)`).
+pub fn seq_item_with(index: &KeyIndex, seq: &str, key: &str, value: &str) -> Option<usize> {
+    (0..)
+        .map_while(|i| index.value(&format!("{seq}[{i}]")).map(|_| i))
+        .find(|i| {
+            index
+                .value(&format!("{seq}[{i}].{key}"))
+                .and_then(|v| v.scalar.as_deref())
+                == Some(value)
+        })
+}
+
+/// Start of the line holding byte `at`.
+fn line_start(source: &str, at: usize) -> usize {
+    source[..at].rfind('\n').map_or(0, |i| i + 1)
+}
+
+/// The line ending used by the line holding byte `at` (`\r\n` or `\n`).
+fn eol_at(source: &str, at: usize) -> &'static str {
+    let rest = &source[at..];
+    let line = rest.find('\n').map_or(rest, |i| &rest[..i]);
+    if line.ends_with('\r') || (!rest.contains('\n') && source.contains("\r\n")) {
+        "\r\n"
+    } else {
+        "\n"
+    }
+}
+
+/// Sets `key` to `value` (written as given: a plain scalar such as `412`)
+/// in the mapping at `map_path` of `source`, through the positions of
+/// `index` (built from `source` by [`KeyIndex::build`], not compacted),
+/// as one [`Edit`] that keeps every other byte:
+///
+/// - an existing value is replaced in place (`issue: null # later` →
+///   `issue: 412 # later`; an empty value gets ` 412` after its colon);
+/// - in a flow mapping (`{id: CA-1, …}`, JSON) the entry is appended after
+///   the last one, `, issue: 412` (`"issue": 412` when the keys are
+///   double-quoted), on a line of its own when the mapping spans lines;
+/// - in a block mapping a new line `issue: 412` at the keys' indentation
+///   follows the line of the last key of `after` present (or of the last
+///   key), or, when that value spans lines, goes before the next key.
+///
+/// The caller re-reads the result (the edit is positional, not semantic).
+pub fn set_key(
+    source: &str,
+    index: &KeyIndex,
+    map_path: &str,
+    key: &str,
+    value: &str,
+    after: &[&str],
+) -> Result<Edit, EditError> {
+    let prefix = if map_path.is_empty() {
+        String::new()
+    } else {
+        format!("{map_path}.")
+    };
+    let target = format!("{prefix}{key}");
+    let no_place = || EditError::NoPlace(target.clone());
+    if let (Some(k), Some(v)) = (index.key(&target), index.value(&target)) {
+        if v.end > v.pos.offset {
+            return Ok(Edit {
+                range: v.pos.offset..v.end,
+                text: value.to_string(),
+            });
+        }
+        // An empty value: write it after the key's colon.
+        let from = (k.offset + k.len).min(source.len());
+        let colon = source[from..].find(':').ok_or_else(no_place)?;
+        if !source[from..from + colon]
+            .trim_matches(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+            .is_empty()
+        {
+            return Err(no_place());
+        }
+        let at = from + colon + 1;
+        return Ok(Edit {
+            range: at..at,
+            text: format!(" {value}"),
+        });
+    }
+    let map = index
+        .value(map_path)
+        .filter(|v| v.scalar.is_none())
+        .ok_or_else(|| EditError::NoMapping(map_path.to_string()))?;
+    if source[map.pos.offset..].starts_with('[') {
+        return Err(EditError::NoMapping(map_path.to_string()));
+    }
+    // Direct children, in document order.
+    let children: Vec<&str> = index
+        .order
+        .iter()
+        .map(String::as_str)
+        .filter(|p| {
+            p.strip_prefix(prefix.as_str())
+                .is_some_and(|rest| !rest.is_empty() && !rest.contains(['.', '[']))
+        })
+        .collect();
+    let key_of = |p: &str| index.key(p).ok_or_else(no_place);
+    let end_of = |p: &str| -> Result<usize, EditError> {
+        let k = key_of(p)?;
+        let v_end = index.value(p).map_or(0, |v| v.end);
+        Ok(v_end.max(k.offset + k.len).min(source.len()))
+    };
+    if source[map.pos.offset..].starts_with('{') {
+        let json = match children.first() {
+            Some(first) => source[key_of(first)?.offset..].starts_with('"'),
+            None => false,
+        };
+        let entry = if json {
+            format!("\"{key}\": {value}")
+        } else {
+            format!("{key}: {value}")
+        };
+        let Some(last) = children.last() else {
+            let at = map.pos.offset + 1;
+            return Ok(Edit {
+                range: at..at,
+                text: entry,
+            });
+        };
+        let lk = key_of(last)?;
+        let at = end_of(last)?;
+        let text = if lk.line > map.pos.line {
+            let ls = line_start(source, lk.offset);
+            let lead = &source[ls..lk.offset];
+            let indent = if lead.chars().all(|c| c == ' ' || c == '\t') {
+                lead.to_string()
+            } else {
+                " ".repeat(lk.column.saturating_sub(1) as usize)
+            };
+            format!(",{}{indent}{entry}", eol_at(source, lk.offset))
+        } else {
+            format!(", {entry}")
+        };
+        return Ok(Edit {
+            range: at..at,
+            text,
+        });
+    }
+    // Block mapping: keys start their lines at one column. Try the last
+    // key of `after`, then every key from the last one up.
+    let preferred = children.iter().rposition(|c| {
+        let name = c.rsplit('.').next().unwrap_or(c);
+        after.contains(&name)
+    });
+    for a in preferred.into_iter().chain((0..children.len()).rev()) {
+        if let Some(edit) = block_insert(source, &children, a, key, value, &key_of, &end_of)? {
+            return Ok(edit);
+        }
+    }
+    Err(no_place())
+}
+
+/// A new line `key: value` after the line of block key `children[a]` (when
+/// its value stays on that line), or else before the next key; `None` when
+/// neither keeps the layout.
+fn block_insert(
+    source: &str,
+    children: &[&str],
+    a: usize,
+    key: &str,
+    value: &str,
+    key_of: &dyn Fn(&str) -> Result<Pos, EditError>,
+    end_of: &dyn Fn(&str) -> Result<usize, EditError>,
+) -> Result<Option<Edit>, EditError> {
+    let ak = key_of(children[a])?;
+    let a_end = end_of(children[a])?;
+    let indent = " ".repeat(ak.column.saturating_sub(1) as usize);
+    let entry = format!("{indent}{key}: {value}");
+    if !source[ak.offset..a_end].contains('\n') {
+        // After the anchor's line (past a trailing comment).
+        let rest = &source[a_end..];
+        let (tail, at) = match rest.find('\n') {
+            Some(i) => (&rest[..i], Some(a_end + i + 1)),
+            None => (rest, None),
+        };
+        let tail = tail.trim();
+        if tail.is_empty() || tail.starts_with('#') {
+            return Ok(Some(match at {
+                Some(at) => Edit {
+                    range: at..at,
+                    text: format!("{entry}{}", eol_at(source, ak.offset)),
+                },
+                None => Edit {
+                    range: source.len()..source.len(),
+                    text: format!("{}{entry}", eol_at(source, ak.offset)),
+                },
+            }));
+        }
+    }
+    // The anchor's value spans lines: go before the next key.
+    let Some(next) = children.get(a + 1) else {
+        return Ok(None);
+    };
+    let nk = key_of(next)?;
+    let ls = line_start(source, nk.offset);
+    let lead = &source[ls..nk.offset];
+    if !lead.chars().all(|c| c == ' ') {
+        return Ok(None);
+    }
+    Ok(Some(Edit {
+        range: ls..ls,
+        text: format!("{lead}{key}: {value}{}", eol_at(source, nk.offset)),
+    }))
+}
+
 /// Byte offset of 1-based `line`:`column` (column in characters) in `source`.
 pub fn offset_of(source: &str, line: u32, column: u32) -> usize {
     let mut off = 0usize;
@@ -341,5 +596,82 @@ mod tests {
         let src = "a: 1\nbé: x\n";
         assert_eq!(offset_of(src, 2, 5), src.find('x').unwrap());
         assert_eq!(line_col_of(b"ab\ncd\xff", 5), (2, 3));
+    }
+
+    fn set(src: &str, map: &str, v: &str) -> (Edit, String) {
+        let idx = KeyIndex::build(src).unwrap();
+        let e = set_key(src, &idx, map, "issue", v, &["id", "owner", "status"]).unwrap();
+        let out = e.apply(src);
+        (e, out)
+    }
+
+    /// An existing value is replaced in place; its comment stays.
+    #[test]
+    fn set_key_replaces_a_value_in_place_keeping_its_comment() {
+        let (e, out) = set("- id: CA-1\n  issue: null # later\n", "[0]", "7");
+        assert_eq!(out, "- id: CA-1\n  issue: 7 # later\n");
+        assert_eq!(e.range.len(), "null".len());
+        let (_, out) = set("{\"id\": \"CA-1\", \"issue\": null}", "", "7");
+        assert_eq!(out, "{\"id\": \"CA-1\", \"issue\": 7}");
+        let (_, out) = set("- {id: CA-1, issue: }\n", "[0]", "7");
+        assert_eq!(out, "- {id: CA-1, issue: 7 }\n");
+        let (_, out) = set("- id: CA-1\n  issue:\n  owner: a\n", "[0]", "7");
+        assert_eq!(out, "- id: CA-1\n  issue: 7\n  owner: a\n");
+    }
+
+    /// Flow and JSON mappings get the entry in their own style.
+    #[test]
+    fn set_key_appends_to_flow_and_json_mappings_in_their_style() {
+        let (_, out) = set("- {id: CA-1, owner: a} # c\n", "[0]", "7");
+        assert_eq!(out, "- {id: CA-1, owner: a, issue: 7} # c\n");
+        let (_, out) = set("{\"id\": \"CA-1\"}", "", "7");
+        assert_eq!(out, "{\"id\": \"CA-1\", \"issue\": 7}");
+        let src = "{\r\n  \"id\": \"CA-1\",\r\n  \"effectiveness\": {\"day30\": null}\r\n}\r\n";
+        let (_, out) = set(src, "", "7");
+        assert_eq!(
+            out,
+            "{\r\n  \"id\": \"CA-1\",\r\n  \"effectiveness\": {\"day30\": null},\r\n  \"issue\": 7\r\n}\r\n"
+        );
+        let (_, out) = set("- {}\n", "[0]", "7");
+        assert_eq!(out, "- {issue: 7}\n");
+    }
+
+    /// Block mappings get a new line after the anchor key's line, or
+    /// before the next key when the anchor's value spans lines.
+    #[test]
+    fn set_key_inserts_a_block_line_at_the_keys_indentation() {
+        let (_, out) = set(
+            "- id: CA-1 # c\n  owner: a\n  due: 2026-01-01\n",
+            "[0]",
+            "7",
+        );
+        assert_eq!(
+            out,
+            "- id: CA-1 # c\n  owner: a\n  issue: 7\n  due: 2026-01-01\n"
+        );
+        let (_, out) = set("- id: CA-1\n  owner: a", "[0]", "7");
+        assert_eq!(out, "- id: CA-1\n  owner: a\n  issue: 7");
+        let (_, out) = set(
+            "- id: CA-1\n  owner: >\n    long\n    text\n  due: x\n",
+            "[0]",
+            "7",
+        );
+        assert_eq!(
+            out,
+            "- id: CA-1\n  owner: >\n    long\n    text\n  issue: 7\n  due: x\n"
+        );
+        // The last key is a block scalar: the line goes after an earlier key.
+        let (_, out) = set("- id: CA-1\n  owner: |\n    x\n", "[0]", "7");
+        assert_eq!(out, "- id: CA-1\n  issue: 7\n  owner: |\n    x\n");
+        let src = "- owner: |\n    x\n";
+        let idx = KeyIndex::build(src).unwrap();
+        assert!(set_key(src, &idx, "[0]", "issue", "7", &["owner"]).is_err());
+    }
+
+    #[test]
+    fn seq_items_are_found_by_a_key() {
+        let idx = KeyIndex::build("a:\n  - {id: CA-1}\n  - id: CA-2\n").unwrap();
+        assert_eq!(seq_item_with(&idx, "a", "id", "CA-2"), Some(1));
+        assert_eq!(seq_item_with(&idx, "a", "id", "CA-3"), None);
     }
 }

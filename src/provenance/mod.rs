@@ -1,6 +1,7 @@
 //! AI provenance of a commit, read from every source of DESIGN §1 and merged
 //! into one [`Provenance`] value. Pure: takes a message, identities and an
 //! optional git-ai note; the git edge (`crate::git`) supplies them.
+pub mod agent_trace;
 pub mod agents;
 pub mod block;
 pub mod body;
@@ -15,7 +16,7 @@ pub use agents::{AgentMatch, AgentTable, CommitIdentity};
 pub use block::AttributionBlock;
 pub use body::BodyLine;
 pub use entire::EntireRef;
-pub use notes::{AgentId, AttestKey, Note};
+pub use notes::{AgentId, AttestKey, Note, Resolution};
 pub use trailers::Trailer;
 
 /// How much a human changed AI output (`AI-Human-Modifications`).
@@ -171,38 +172,59 @@ impl Provenance {
     }
 }
 
-/// What the git-ai note of a commit says, summarised for the merge.
+/// What the git-ai note of a commit says, summarised for the merge
+/// (DESIGN §1.2 item 4).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NoteSummary {
-    /// Number of lines the note attributes to AI sessions.
+    /// Number of lines the note attributes to AI keys.
     pub ai_lines: u64,
-    /// Tool and model of the first AI session that has them.
+    /// Number of lines the note attributes to known humans.
+    pub human_lines: u64,
+    /// Tool and model of the first AI key (in order of appearance) whose
+    /// metadata names them.
     pub agent: Option<AgentId>,
     pub session_id: Option<String>,
+    /// AI keys that own lines but resolve nowhere in the metadata (AI, tool
+    /// unknown), as written; `ai_agent` is listed too.
+    pub unknown_keys: Vec<String>,
+    /// Skipped lines of the note, `line N: why`.
+    pub problems: Vec<String>,
 }
 
 impl NoteSummary {
-    /// Summarises a parsed note.
+    /// Summarises a parsed note. Reads the metadata (once) only when the
+    /// note has AI lines: a human-only or empty note needs none.
     pub fn of(note: &Note) -> NoteSummary {
-        let mut s = NoteSummary::default();
-        for path in note.paths() {
-            for (a, b) in note.ai_ranges(path) {
-                s.ai_lines += u64::from(b - a + 1);
-            }
+        let (ai_lines, human_lines) = note.line_counts();
+        let mut s = NoteSummary {
+            ai_lines,
+            human_lines,
+            problems: note
+                .problems()
+                .iter()
+                .map(|e| format!("line {}: {}", e.line, e.message))
+                .collect(),
+            ..NoteSummary::default()
+        };
+        if ai_lines == 0 {
+            return s;
         }
-        if s.ai_lines > 0 {
-            'outer: for path in note.paths() {
-                for (a, _) in note.ai_ranges(path) {
-                    if let Some(key) = note.owner(path, a) {
-                        if let AttestKey::Session { session, .. } = key {
-                            s.session_id = Some(session.clone());
-                        }
-                        if let Some(agent) = note.agent(key) {
-                            s.agent = Some(agent);
-                            break 'outer;
-                        }
+        for key in note.keys().into_iter().filter(|k| k.is_ai()) {
+            if s.session_id.is_none()
+                && let AttestKey::Session { session, .. } = key
+            {
+                s.session_id = Some(session.clone());
+            }
+            match note.resolve(key) {
+                Resolution::Agent(a) => {
+                    if s.agent.is_none() {
+                        s.agent = Some(a);
                     }
                 }
+                Resolution::Nowhere | Resolution::Anonymous => {
+                    s.unknown_keys.push(key.id().to_string());
+                }
+                Resolution::Silent => {}
             }
         }
         s
@@ -509,28 +531,51 @@ pub fn merge(
         }
     }
 
-    // 4. git-ai note.
-    if let Some(n) = note.filter(|n| n.ai_lines > 0) {
-        high = true;
+    // 4. git-ai note: a source whenever the commit has one, AI only when
+    // it attributes lines to AI (DESIGN §1.2 item 4).
+    if let Some(n) = note {
         p.add_source("git-ai-note");
-        p.signals.push(format!(
-            "git-ai note attributes {} line(s) to AI",
-            n.ai_lines
-        ));
-        if let Some(a) = &n.agent {
+        if n.ai_lines > 0 {
+            high = true;
+            p.signals.push(format!(
+                "git-ai note attributes {} line(s) to AI",
+                n.ai_lines
+            ));
+            if !n.unknown_keys.is_empty() {
+                p.signals.push(format!(
+                    "git-ai note key(s) {} resolve to no session or prompt of the note's metadata: AI, tool unknown",
+                    n.unknown_keys.join(", ")
+                ));
+            }
+        } else {
+            p.signals.push(format!(
+                "git-ai note: the commit is tracked by git-ai with no AI lines ({} line(s) attested to humans)",
+                n.human_lines
+            ));
+        }
+        for problem in &n.problems {
+            p.signals
+                .push(format!("git-ai note {problem}: the line is skipped"));
+        }
+        if n.ai_lines > 0 {
             if p.tool.is_none() {
-                // git-ai names tools in its own words (`claude`); report the canonical id.
-                p.tool = a
-                    .tool
-                    .as_deref()
-                    .map(|t| agents::known_tool(t).map_or_else(|| t.to_string(), str::to_string));
+                // git-ai names tools in its own words (`claude`); report the
+                // canonical id, `unknown-agent` when no key names one.
+                p.tool = Some(
+                    n.agent
+                        .as_ref()
+                        .and_then(|a| a.tool.as_deref())
+                        .map_or(agents::tool::UNKNOWN.to_string(), |t| {
+                            agents::known_tool(t).map_or_else(|| t.to_string(), str::to_string)
+                        }),
+                );
             }
             if p.model_version.is_none() {
-                p.model_version = a.model.clone();
+                p.model_version = n.agent.as_ref().and_then(|a| a.model.clone());
             }
-        }
-        if p.session_id.is_none() {
-            p.session_id = n.session_id.clone();
+            if p.session_id.is_none() {
+                p.session_id = n.session_id.clone();
+            }
         }
     }
 

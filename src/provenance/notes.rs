@@ -18,6 +18,14 @@
 //! it, lines indented two spaces give `KEY RANGES`: RANGES is a comma list of
 //! 1-based lines and `a-b` spans, which may overlap or repeat.
 //!
+//! KEY is routed by its prefix, as git-ai's specification says (Git AI
+//! Standard v3.0.0 §1.2.3.1): `s_…::t_…` → `sessions.<s_…>`, `h_…` →
+//! `humans` (a known human), anything else → `prompts.<key>` (16-hex,
+//! 7-hex and UUID ids all occur in real notes). Early versions also wrote
+//! the bare keys `human` (a human) and `ai_agent` (AI, tool unknown). An AI
+//! key that resolves nowhere in the metadata still counts as AI, tool
+//! unknown ([`Resolution::Nowhere`]).
+//!
 //! **When two entries list the same line, the later entry wins**, as in
 //! git-ai's own lookup (it reads a file's entries last to first): the later
 //! entry records the later edit. A path listed twice is one file whose
@@ -30,45 +38,80 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-/// Who a range of lines is attested to.
+/// Who a range of lines is attested to, routed by the key's prefix as
+/// git-ai's specification says (Git AI Standard v3.0.0 §1.2.3.1, and
+/// `docs/migrations/sessions-v2-note-format.md`: "the prefixes and
+/// separators are part of the stable, public API", the lengths are not).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AttestKey {
-    /// `s_<14 hex>::t_<14 hex>`: an AI session and trace, each kept with its
-    /// prefix (`s_…`, `t_…`) as the metadata keys them.
+    /// `s_…::t_…`: an AI session (looked up in `metadata.sessions` by the
+    /// part before `::`) and its trace, each kept with its prefix. A bare
+    /// `s_…` without a trace is read the same way with an empty trace.
     Session { session: String, trace: String },
-    /// `h_<14 hex>`: a known human (with its prefix).
+    /// `h_…` (optionally `::t_…`): a known human, `metadata.humans`; the id
+    /// is the part before `::`.
     Human(String),
-    /// A bare 16- or 7-hex legacy prompt key (AI).
+    /// Any other key: an AI prompt, looked up in `metadata.prompts`. Real
+    /// notes carry 16-hex ids (v1.x), 7-hex ids (before v1.0) and UUIDs.
     Legacy(String),
+    /// The bare key `human` of early versions: a human.
+    BareHuman,
+    /// The bare key `ai_agent` of early versions: AI, tool unknown.
+    AiAgent,
 }
 
 impl AttestKey {
-    /// True for AI keys (sessions and legacy prompt keys).
+    /// True for AI keys (everything except `h_…` and `human`).
     pub fn is_ai(&self) -> bool {
-        !matches!(self, AttestKey::Human(_))
+        !matches!(self, AttestKey::Human(_) | AttestKey::BareHuman)
     }
 
-    /// Parses a key as written in a note.
+    /// The key as the evidence names it (`s_…`, `h_…`, the prompt id,
+    /// `human`, `ai_agent`).
+    pub fn id(&self) -> &str {
+        match self {
+            AttestKey::Session { session, .. } => session,
+            AttestKey::Human(h) | AttestKey::Legacy(h) => h,
+            AttestKey::BareHuman => "human",
+            AttestKey::AiAgent => "ai_agent",
+        }
+    }
+
+    /// Routes a key as written in a note; `None` only for an empty key.
     fn parse(s: &str) -> Option<AttestKey> {
-        if let Some((sess, trace)) = s.split_once("::") {
-            let ok = |p: &str, prefix: &str| {
-                p.strip_prefix(prefix)
-                    .is_some_and(|h| h.len() == 14 && is_hex(h))
-            };
-            return (ok(sess, "s_") && ok(trace, "t_")).then(|| AttestKey::Session {
-                session: sess.to_string(),
+        if s.is_empty() {
+            return None;
+        }
+        if s.starts_with("s_") {
+            let (session, trace) = s.split_once("::").unwrap_or((s, ""));
+            return Some(AttestKey::Session {
+                session: session.to_string(),
                 trace: trace.to_string(),
             });
         }
-        if let Some(h) = s.strip_prefix("h_") {
-            return (h.len() == 14 && is_hex(h)).then(|| AttestKey::Human(s.to_string()));
+        if s.starts_with("h_") {
+            let id = s.split_once("::").map_or(s, |(h, _)| h);
+            return Some(AttestKey::Human(id.to_string()));
         }
-        ((s.len() == 16 || s.len() == 7) && is_hex(s)).then(|| AttestKey::Legacy(s.to_string()))
+        Some(match s {
+            "human" => AttestKey::BareHuman,
+            "ai_agent" => AttestKey::AiAgent,
+            _ => AttestKey::Legacy(s.to_string()),
+        })
     }
 }
 
-fn is_hex(s: &str) -> bool {
-    s.bytes().all(|b| b.is_ascii_hexdigit())
+/// What a note's metadata says about an AI key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    /// The key has an entry with an `agent_id` (tool and/or model).
+    Agent(AgentId),
+    /// The key has an entry but its `agent_id` names neither tool nor model.
+    Silent,
+    /// `ai_agent`: AI by definition, no entry to look up.
+    Anonymous,
+    /// No entry for the key (or no readable metadata): AI, tool unknown.
+    Nowhere,
 }
 
 /// Tool and model of an AI session, from the note's metadata.
@@ -126,6 +169,9 @@ impl MetaEntry {
 pub struct Note {
     files: Vec<FileLines>,
     keys: Vec<AttestKey>,
+    /// Lines of the attestation section that were skipped, as errors
+    /// naming their 1-based line (see [`Note::problems`]).
+    problems: Vec<NoteError>,
     /// The JSON after `---`, unparsed until `agent` needs it.
     raw_meta: Option<String>,
     meta: OnceLock<Option<Meta>>,
@@ -155,6 +201,13 @@ fn err(line: usize, message: impl Into<String>) -> NoteError {
 
 impl Note {
     /// Parses the attestation section; metadata is kept raw until needed.
+    ///
+    /// Tolerant, because one bad line must not cost the commit its other
+    /// lines nor its other sources: an entry or path line that cannot be
+    /// read is skipped and recorded in [`Note::problems`] (an entry under a
+    /// skipped path is skipped with it). Fails only when nothing of the text
+    /// is a git-ai note: no `---` divider, no metadata object and no
+    /// readable attestation entry.
     pub fn parse(text: &str) -> Result<Note, NoteError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         // A note without attestations may be metadata alone.
@@ -162,8 +215,11 @@ impl Note {
         let mut note = Note::default();
         // Entries per file in order, as (key index, ranges), before painting.
         let mut pending: Vec<(String, Vec<Entry>)> = Vec::new();
+        // `None` before the first path and under a path that was skipped.
         let mut current: Option<usize> = None;
+        let mut skipped_path = false;
         let mut divider: Option<usize> = None;
+        let mut entries = 0usize;
         let lines = text.split('\n').enumerate().take_while(|_| !meta_only);
         for (i, raw) in lines {
             let n = i + 1;
@@ -180,21 +236,28 @@ impl Note {
                 .filter(|e| !e.starts_with(char::is_whitespace))
             {
                 let Some(file) = current else {
-                    return Err(err(n, "an attestation entry comes before any file path"));
+                    if !skipped_path {
+                        note.problems
+                            .push(err(n, "an attestation entry comes before any file path"));
+                    }
+                    continue;
                 };
-                let (key, ranges) = entry
+                let parsed = entry
                     .trim()
                     .split_once(' ')
-                    .ok_or_else(|| err(n, format!("`{}` is not `KEY RANGES`", entry.trim())))?;
-                let key = AttestKey::parse(key).ok_or_else(|| {
-                    err(
-                        n,
-                        format!(
-                            "`{key}` is not an attestation key (s_<14 hex>::t_<14 hex>, h_<14 hex>, or 16/7 hex)"
-                        ),
-                    )
-                })?;
-                let ranges = parse_ranges(ranges.trim()).map_err(|m| err(n, m))?;
+                    .ok_or_else(|| format!("`{}` is not `KEY RANGES`", entry.trim()))
+                    .and_then(|(key, ranges)| {
+                        let key = AttestKey::parse(key)
+                            .ok_or_else(|| "an attestation entry has an empty key".to_string())?;
+                        Ok((key, parse_ranges(ranges.trim())?))
+                    });
+                let (key, ranges) = match parsed {
+                    Ok(p) => p,
+                    Err(m) => {
+                        note.problems.push(err(n, m));
+                        continue;
+                    }
+                };
                 let k = match note.keys.iter().position(|x| *x == key) {
                     Some(k) => k,
                     None => {
@@ -203,21 +266,42 @@ impl Note {
                     }
                 };
                 pending[file].1.push((k, ranges));
+                entries += 1;
             } else if line.starts_with(char::is_whitespace) {
-                return Err(err(
+                note.problems.push(err(
                     n,
                     "attestation entries are indented exactly two spaces; paths start at column 0",
                 ));
             } else {
-                let path = parse_path(line).map_err(|m| err(n, m))?;
-                current = Some(match pending.iter().position(|(p, _)| *p == path) {
-                    Some(f) => f,
-                    None => {
-                        pending.push((path, Vec::new()));
-                        pending.len() - 1
+                match parse_path(line) {
+                    Ok(path) => {
+                        skipped_path = false;
+                        current = Some(match pending.iter().position(|(p, _)| *p == path) {
+                            Some(f) => f,
+                            None => {
+                                pending.push((path, Vec::new()));
+                                pending.len() - 1
+                            }
+                        });
                     }
-                });
+                    Err(m) => {
+                        note.problems
+                            .push(err(n, format!("{m}; the entries under it are skipped")));
+                        current = None;
+                        skipped_path = true;
+                    }
+                }
             }
+        }
+        if !meta_only && divider.is_none() && entries == 0 {
+            let first = note.problems.first();
+            return Err(err(
+                first.map_or(1, |e| e.line),
+                first.map_or_else(
+                    || "no attestation entry, no `---` divider and no metadata".to_string(),
+                    |e| format!("not a git-ai note: {}", e.message),
+                ),
+            ));
         }
         note.files = pending
             .into_iter()
@@ -286,22 +370,77 @@ impl Note {
 
     /// Tool and model of an AI key, parsing the metadata once on first use:
     /// `sessions.<s_…>.agent_id` for sessions, `prompts.<key>.agent_id` for
-    /// legacy keys. `None` for humans and when the metadata is missing, bad
-    /// or silent about the key.
+    /// every other AI key. `None` for humans, for `ai_agent`, and when the
+    /// metadata is missing, bad or silent about the key.
     pub fn agent(&self, key: &AttestKey) -> Option<AgentId> {
-        let meta = self
-            .meta
+        match self.resolve(key) {
+            Resolution::Agent(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// Where an AI key resolves in the metadata (parsed once, on first
+    /// use; only the `agent_id` of each entry is kept). Human keys need no
+    /// metadata for a verdict and are reported `Silent`.
+    pub fn resolve(&self, key: &AttestKey) -> Resolution {
+        let entry = match key {
+            AttestKey::Human(_) | AttestKey::BareHuman => return Resolution::Silent,
+            AttestKey::AiAgent => return Resolution::Anonymous,
+            AttestKey::Session { session, .. } => self.meta().and_then(|m| m.sessions.get(session)),
+            AttestKey::Legacy(k) => self.meta().and_then(|m| m.prompts.get(k)),
+        };
+        match entry {
+            None => Resolution::Nowhere,
+            Some(e) => e.agent().map_or(Resolution::Silent, Resolution::Agent),
+        }
+    }
+
+    fn meta(&self) -> Option<&Meta> {
+        self.meta
             .get_or_init(|| {
                 self.raw_meta
                     .as_deref()
                     .and_then(|m| serde_json::from_str::<Meta>(m).ok())
             })
-            .as_ref()?;
-        match key {
-            AttestKey::Session { session, .. } => meta.sessions.get(session)?.agent(),
-            AttestKey::Legacy(k) => meta.prompts.get(k)?.agent(),
-            AttestKey::Human(_) => None,
+            .as_ref()
+    }
+
+    /// Distinct keys that own at least one line, in order of appearance.
+    pub fn keys(&self) -> Vec<&AttestKey> {
+        let mut used = vec![false; self.keys.len()];
+        for f in &self.files {
+            for &(_, _, k) in &f.spans {
+                used[k] = true;
+            }
         }
+        self.keys
+            .iter()
+            .zip(used)
+            .filter_map(|(k, u)| u.then_some(k))
+            .collect()
+    }
+
+    /// Number of lines (over all files) owned by AI keys and by human keys,
+    /// after the later-entry rule.
+    pub fn line_counts(&self) -> (u64, u64) {
+        let (mut ai, mut human) = (0u64, 0u64);
+        for f in &self.files {
+            for &(a, b, k) in &f.spans {
+                let n = u64::from(b - a + 1);
+                if self.keys[k].is_ai() {
+                    ai += n;
+                } else {
+                    human += n;
+                }
+            }
+        }
+        (ai, human)
+    }
+
+    /// Lines of the attestation section that were skipped (bad ranges,
+    /// bad quoting, entries outside a file), each naming its line.
+    pub fn problems(&self) -> &[NoteError] {
+        &self.problems
     }
 
     /// True once the metadata has been parsed (for tests of laziness).
@@ -480,22 +619,110 @@ mod tests {
         assert_eq!(n.ai_ranges("a \"q\" \\ é.txt"), vec![(2, 2)]);
     }
 
+    /// A bad line must cost only itself: the rest of the note, and the
+    /// commit's other sources, survive (issue 9, item 7).
     #[test]
-    fn malformed_lines_report_their_line_number() {
+    fn malformed_lines_are_skipped_and_reported_with_their_line_number() {
         for (body, line) in [
-            (format!("  {S1} 1\n---\n"), 1),
-            (format!("a.rs\n  {S1} 0\n---\n"), 2),
-            (format!("a.rs\n  {S1} 5-2\n---\n"), 2),
-            (format!("a.rs\n  {S1}\n---\n"), 2),
-            ("a.rs\n  zz 1\n---\n".to_string(), 2),
-            (format!("a.rs\n\n   {S1} 1\n---\n"), 3),
-            (format!("a.rs\n  {S1} 1,x\n---\n"), 2),
-            (format!("\"a.rs\n  {S1} 1\n---\n"), 1),
-            (format!("a.rs\n  {S1} 99999999999\n---\n"), 2),
+            (format!("  {S1} 1\nb.rs\n  {S1} 7\n---\n"), 1),
+            (format!("a.rs\n  {S1} 0\nb.rs\n  {S1} 7\n---\n"), 2),
+            (format!("a.rs\n  {S1} 5-2\nb.rs\n  {S1} 7\n---\n"), 2),
+            (format!("a.rs\n  {S1}\nb.rs\n  {S1} 7\n---\n"), 2),
+            (format!("a.rs\n\n   {S1} 1\nb.rs\n  {S1} 7\n---\n"), 3),
+            (format!("a.rs\n  {S1} 1,x\nb.rs\n  {S1} 7\n---\n"), 2),
+            (format!("\"a.rs\n  {S1} 1\nb.rs\n  {S1} 7\n---\n"), 1),
+            (
+                format!("a.rs\n  {S1} 99999999999\nb.rs\n  {S1} 7\n---\n"),
+                2,
+            ),
         ] {
-            let e = Note::parse(&body).expect_err(&body);
-            assert_eq!(e.line, line, "{body:?}: {}", e.message);
+            let n = Note::parse(&body).expect(&body);
+            assert_eq!(n.problems().len(), 1, "{body:?}");
+            assert_eq!(
+                n.problems()[0].line,
+                line,
+                "{body:?}: {}",
+                n.problems()[0].message
+            );
+            assert_eq!(n.ai_ranges("a.rs"), vec![], "{body:?}");
+            assert_eq!(n.ai_ranges("b.rs"), vec![(7, 7)], "{body:?}");
         }
+    }
+
+    #[test]
+    fn text_that_is_no_note_at_all_is_an_error() {
+        let e = Note::parse("hello world\n").expect_err("not a note");
+        assert_eq!(e.line, 1);
+        let e = Note::parse("a.rs\n  k 0\n").expect_err("no readable entry");
+        assert_eq!(e.line, 2);
+        assert!(Note::parse("---\n{}").is_ok());
+    }
+
+    /// Every key form of git-ai's spec and of real notes is routed by prefix
+    /// (issue 9, item 7: UUID and 7-hex prompt ids, bare `human`/`ai_agent`).
+    #[test]
+    fn keys_are_routed_by_prefix() {
+        let cases = [
+            (
+                S1,
+                AttestKey::Session {
+                    session: "s_0123456789abcd".into(),
+                    trace: "t_fedcba98765432".into(),
+                },
+            ),
+            (
+                "s_abc::t_def",
+                AttestKey::Session {
+                    session: "s_abc".into(),
+                    trace: "t_def".into(),
+                },
+            ),
+            (
+                "s_0123",
+                AttestKey::Session {
+                    session: "s_0123".into(),
+                    trace: String::new(),
+                },
+            ),
+            (H1, AttestKey::Human(H1.into())),
+            ("h_00112233445566::t_99", AttestKey::Human(H1.into())),
+            (
+                "c9883b05a2487d6d",
+                AttestKey::Legacy("c9883b05a2487d6d".into()),
+            ),
+            ("e61c0a4", AttestKey::Legacy("e61c0a4".into())),
+            (
+                "638f41ac-1dd9-49eb-b090-a4abfe235a97",
+                AttestKey::Legacy("638f41ac-1dd9-49eb-b090-a4abfe235a97".into()),
+            ),
+            ("human", AttestKey::BareHuman),
+            ("ai_agent", AttestKey::AiAgent),
+        ];
+        for (text, want) in cases {
+            let n = note(&format!("a.rs\n  {text} 3\n---\n{{}}"));
+            assert_eq!(n.owner("a.rs", 3), Some(&want), "{text}");
+            assert!(n.problems().is_empty());
+        }
+        assert!(!AttestKey::BareHuman.is_ai());
+        assert!(!AttestKey::Human(H1.into()).is_ai());
+        assert!(AttestKey::AiAgent.is_ai());
+    }
+
+    #[test]
+    fn resolution_names_where_a_key_leads() {
+        let n = note(&format!(
+            "a.rs\n  {S1} 1\n  e61c0a4 2\n  ffffffffffffffff 3\n  ai_agent 4\n  abcdef0 5\n---\n\
+             {{\"sessions\":{{\"s_0123456789abcd\":{{\"agent_id\":{{\"tool\":\"claude\"}}}}}},\
+             \"prompts\":{{\"e61c0a4\":{{\"agent_id\":{{\"tool\":\"cursor\",\"model\":\"gpt-5.1\"}},\"messages\":[1,2,3]}},\
+             \"abcdef0\":{{\"agent_id\":{{}}}}}}}}"
+        ));
+        let r = |l| n.resolve(n.owner("a.rs", l).unwrap());
+        assert!(matches!(r(1), Resolution::Agent(a) if a.tool.as_deref() == Some("claude")));
+        assert!(matches!(r(2), Resolution::Agent(a) if a.model.as_deref() == Some("gpt-5.1")));
+        assert_eq!(r(3), Resolution::Nowhere);
+        assert_eq!(r(4), Resolution::Anonymous);
+        assert_eq!(r(5), Resolution::Silent);
+        assert_eq!(n.line_counts(), (5, 0));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::incident::{CaStatus, EffectivenessResult, Incident, Severity};
+use crate::incident::{EffectivenessResult, Incident, Severity};
 pub use period::{Period, PeriodError};
 
 /// The value counted when a record leaves a dimension empty.
@@ -237,26 +237,22 @@ pub fn compute(
             e.0 += hours(&i.detected_at, &r);
             e.1 += 1;
         }
-        for kind in sla::KINDS {
-            let reached = match kind {
-                sla::Kind::Acknowledge => i.acknowledged_at,
-                sla::Kind::Mitigate => i.mitigated_at,
-                sla::Kind::Resolve => i.resolved_at,
-            };
-            if let Some(met) = sla::met(i.severity, kind, &i.detected_at, reached.as_ref(), now) {
-                let e = sla_counts.entry(kind.as_str().to_string()).or_default();
+        // The policy's own SLA outcomes: one definition of "met" (a
+        // resolution without a separate mitigation time counts as mitigated).
+        for o in crate::incident::policy::sla_outcomes(i, now) {
+            if let Some(met) = o.met {
+                let e = sla_counts.entry(o.kind.as_str().to_string()).or_default();
                 e.applicable += 1;
                 e.met += u32::from(met);
             }
         }
         for ca in &i.corrective_actions {
             actions.opened += 1;
-            let verified = ca.verified_by.is_some() && ca.status == CaStatus::Done;
+            let verified = crate::incident::actions::recorded_verification(ca);
             if verified {
                 actions.verified += 1;
             }
-            let due_passed = ca.due.is_some_and(|d| d < now.date_naive());
-            if !verified && ca.status != CaStatus::WontDo && due_passed {
+            if crate::incident::actions::is_overdue(ca, verified, now) {
                 actions.overdue += 1;
             }
             let eff = ca.effectiveness.clone().unwrap_or_default();
@@ -272,7 +268,8 @@ pub fn compute(
                     },
                     None => {
                         if let (true, Some(at)) = (verified, ca.verified_at) {
-                            if at + chrono::Duration::days(days) < now {
+                            if now.fixed_offset() > crate::incident::actions::mark_instant(at, days)
+                            {
                                 m.overdue += 1;
                             } else {
                                 m.pending += 1;

@@ -22,18 +22,25 @@ pub struct Issue {
     pub assignees: Vec<String>,
     pub events: Vec<Value>,
     pub closed_at: Option<String>,
+    /// Extra top-level fields of the issue's JSON (`"pull_request": null`,
+    /// a pull request's `{"url": …}`), set with [`Fake::set_field`].
+    pub extra: serde_json::Map<String, Value>,
 }
 
 impl Issue {
     fn json(&self) -> Value {
-        json!({
+        let mut v = json!({
             "number": self.number, "title": self.title, "body": self.body,
             "state": self.state, "state_reason": self.state_reason,
             "labels": self.labels.iter().map(|l| json!({"name": l})).collect::<Vec<_>>(),
             "assignees": self.assignees.iter().map(|a| json!({"login": a})).collect::<Vec<_>>(),
             "assignee": self.assignees.first().map(|a| json!({"login": a})),
             "closed_at": self.closed_at, "user": {"login": "aeef-bot"},
-        })
+        });
+        if let Some(o) = v.as_object_mut() {
+            o.extend(self.extra.clone());
+        }
+        v
     }
 }
 
@@ -49,6 +56,9 @@ pub enum FaultKind {
     RateLimit(i64),
     /// 429 with `retry-after`.
     RetryAfter(u64),
+    /// Answer with this status and these raw bytes (not JSON, not UTF-8…)
+    /// without touching state.
+    Raw(u16, Vec<u8>),
 }
 
 #[derive(Debug, Clone)]
@@ -132,9 +142,23 @@ impl Fake {
                 assignees: assignees.iter().map(|a| a.to_string()).collect(),
                 events: vec![],
                 closed_at: None,
+                extra: Default::default(),
             },
         );
         n
+    }
+    /// Sets a top-level field of issue `n`'s JSON (e.g. `pull_request`).
+    pub fn set_field(&self, n: u64, key: &str, value: Value) {
+        self.st()
+            .issues
+            .get_mut(&n)
+            .unwrap()
+            .extra
+            .insert(key.into(), value);
+    }
+    /// Every request path received (`METHOD path?query`).
+    pub fn requests(&self) -> Vec<String> {
+        self.st().log.clone()
     }
     pub fn event(&self, n: u64, ev: Value) {
         self.st().issues.get_mut(&n).unwrap().events.push(ev);
@@ -279,6 +303,10 @@ impl Respond for FakeGithub {
         if let Some(f) = fault {
             match f.kind {
                 FaultKind::Before(st, body) => return json_resp(st, body),
+                FaultKind::Raw(st, bytes) => {
+                    return ResponseTemplate::new(st)
+                        .set_body_raw(bytes, "application/json; charset=utf-8");
+                }
                 FaultKind::RateLimit(secs) => {
                     let reset = chrono::Utc::now().timestamp() + secs;
                     return json_resp(403, json!({"message": "API rate limit exceeded"}))
@@ -390,6 +418,7 @@ fn route(s: &mut State, req: &Request, method: &str, path: &str) -> ResponseTemp
                 assignees: strs("assignees"),
                 events: vec![],
                 closed_at: None,
+                extra: Default::default(),
             };
             let v = issue.json();
             s.issues.insert(n, issue);

@@ -1,0 +1,452 @@
+//! The gate teams keep switching on (issue 11): grace for a fresh incident,
+//! acknowledged corrective-action changes, waivers, approved `wont-do`, and
+//! one answer for the same records whatever the path (check, gate, report).
+mod common;
+
+use common::{RepoBuilder, aeef, aeef_env, stderr, stdout};
+use serde_json::Value;
+
+fn json(o: &std::process::Output) -> Value {
+    serde_json::from_str(&stdout(o)).unwrap_or_else(|e| panic!("{e}: {} {}", stdout(o), stderr(o)))
+}
+
+fn findings<'a>(v: &'a Value, rule: &str) -> Vec<&'a Value> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .collect()
+}
+
+/// A repository with a faulty commit on src/pay.rs and `record` (with
+/// `{short}` replaced by that commit) committed by an incident lead.
+fn repo_with_record(record: &str) -> (RepoBuilder, String, String) {
+    let mut r = RepoBuilder::new();
+    r.write("README.md", "readme\n");
+    r.commit("Initial commit");
+    r.write("src/pay.rs", "a\nb\nc\n");
+    let faulty = r.commit("Add payment retry");
+    let base = r.head();
+    r.write(
+        "incidents/INC-2026-001.yaml",
+        &record.replace("{short}", &faulty[..8]),
+    );
+    r.author("Lead", "lead@example.com");
+    r.commit("Open INC-2026-001");
+    r.author("Alice Human", "alice@example.com");
+    (r, faulty, base)
+}
+
+const FRESH_SEV1: &str = "id: INC-2026-001
+title: Checkout down
+severity: SEV-1
+status: open
+detected_at: 2026-11-29T08:00:00Z
+acknowledged_at: 2026-11-29T08:05:00Z
+faulty_commits: [{short}]
+";
+
+/// Issue 11.1: opening a SEV-1 must not block the hotfix for it. While the
+/// incident is open the post-mortem and corrective-action rules are
+/// warnings that name their grace; after resolution + 5 business days they
+/// are errors again.
+#[test]
+fn a_fresh_incident_does_not_block_its_own_hotfix() {
+    let (r, _, base) = repo_with_record(FRESH_SEV1);
+    let (o, head) = {
+        let mut r = r;
+        r.write("src/pay.rs", "a\nb fixed\nc\n");
+        let head = r.commit("Hotfix checkout");
+        let o = aeef(
+            r.path(),
+            &[
+                "gate",
+                "--format",
+                "json",
+                "--now",
+                "2026-11-29T09:00:00Z",
+                "--base",
+                &base,
+                "--head",
+                &head,
+            ],
+        );
+        (o, (r, head))
+    };
+    let v = json(&o);
+    assert_eq!(o.status.code(), Some(0), "{v:#}");
+    for rule in ["postmortem-missing", "ca-categories"] {
+        let f = findings(&v, rule);
+        assert_eq!(f.len(), 1, "{v:#}");
+        assert_eq!(f[0]["level"], "warn");
+        assert!(
+            f[0]["message"].as_str().unwrap().contains("grace"),
+            "{}",
+            f[0]["message"]
+        );
+    }
+    // Resolved on Sunday 2026-11-29: the grace is the five business days
+    // after it (Monday to Friday); then the rules bite again.
+    let (mut r, _) = head;
+    let p = r.path().join("incidents/INC-2026-001.yaml");
+    let t = std::fs::read_to_string(&p).unwrap().replace(
+        "status: open",
+        "status: resolved\nresolved_at: 2026-11-29T10:00:00Z",
+    );
+    r.write("incidents/INC-2026-001.yaml", &t);
+    r.author("Lead", "lead@example.com");
+    r.commit("Resolve INC-2026-001");
+    let check = |now: &str| {
+        let o = aeef(
+            r.path(),
+            &["incident", "check", "--format", "json", "--now", now],
+        );
+        (o.status.code(), json(&o))
+    };
+    let (code, v) = check("2026-12-04T09:00:00Z");
+    assert_eq!(code, Some(0), "inside grace: {v:#}");
+    assert!(
+        findings(&v, "postmortem-missing")[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("until 2026-12-05 00:00 UTC")
+    );
+    let (code, v) = check("2026-12-08T09:00:00Z");
+    assert_eq!(code, Some(1), "after grace: {v:#}");
+    assert_eq!(findings(&v, "postmortem-missing")[0]["level"], "error");
+    assert_eq!(findings(&v, "ca-categories")[0]["level"], "error");
+}
+
+const OPEN_ACTIONS: &str = "id: INC-2026-001
+title: Payment retry double-charges
+severity: SEV-3
+status: resolved
+detected_at: 2026-11-02T09:14:00Z
+acknowledged_at: 2026-11-02T09:30:00Z
+resolved_at: 2026-11-03T09:30:00Z
+faulty_commits: [{short}]
+rca: {defect: d, generation_context: g, validation_pipeline: v, human_review: h, process_environment: p}
+root_cause: r
+corrective_actions:
+  - id: CA-1
+    action: Add an idempotency key
+    category: immediate-fix
+    owner: alice
+    due: 2026-12-20
+    issue: 412
+  - id: CA-2
+    action: Add a timeout test
+    category: test-improvement
+    owner: carol
+    due: 2026-12-20
+";
+
+/// Issue 11.2: the change that implements a corrective action touches the
+/// incident's files and must be able to merge before the action can be
+/// verified. Declared by a `Corrective-Action:` trailer or, in a pull
+/// request, the action's issue or id in the title or body: a note, not an
+/// error. Undeclared: still an error.
+#[test]
+fn a_change_that_implements_a_corrective_action_is_acknowledged() {
+    let (mut r, _, _) = repo_with_record(OPEN_ACTIONS);
+    let base = r.head();
+    r.write("src/pay.rs", "a\nb with idempotency key\nc\n");
+    r.trailer("Corrective-Action", "INC-2026-001/CA-1");
+    let head = r.commit("Add idempotency key");
+    let now = "2026-11-29T09:00:00Z";
+    let o = aeef(
+        r.path(),
+        &[
+            "gate", "--format", "json", "--now", now, "--base", &base, "--head", &head,
+        ],
+    );
+    let v = json(&o);
+    assert_eq!(o.status.code(), Some(0), "{v:#}");
+    let f = findings(&v, "touches-open-incident");
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0]["level"], "note");
+    assert_eq!(f[0]["corrective_action"], "CA-1");
+    assert!(
+        f[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Corrective-Action")
+    );
+
+    // No declaration: an error that says how to declare.
+    r.write("src/pay.rs", "a\nb refactored\nc\n");
+    let head2 = r.commit("Refactor payments");
+    let o = aeef(
+        r.path(),
+        &[
+            "gate", "--format", "json", "--now", now, "--base", &head, "--head", &head2,
+        ],
+    );
+    let v = json(&o);
+    assert_eq!(o.status.code(), Some(1), "{v:#}");
+    let f = findings(&v, "touches-open-incident");
+    assert_eq!(f[0]["level"], "error");
+    assert!(
+        f[0]["help"]
+            .as_str()
+            .unwrap()
+            .contains("Corrective-Action: INC-2026-001/")
+    );
+
+    // The same change in a pull request whose body says `Fixes #412`.
+    let event = r.path().join("event.json");
+    std::fs::write(
+        &event,
+        serde_json::json!({"pull_request": {
+            "title": "Refactor payments",
+            "body": "Part of the incident follow-up.\n\nFixes #412",
+            "base": {"sha": head}, "head": {"sha": head2}
+        }})
+        .to_string(),
+    )
+    .unwrap();
+    let o = aeef_env(
+        r.path(),
+        &["gate", "--format", "json", "--now", now, "--offline"],
+        &[("GITHUB_EVENT_PATH", event.to_str().unwrap())],
+    );
+    let v = json(&o);
+    assert_eq!(o.status.code(), Some(0), "{v:#}");
+    assert_eq!(findings(&v, "touches-open-incident")[0]["level"], "note");
+    // An HTML entity or another repository's issue is no reference.
+    std::fs::write(
+        &event,
+        serde_json::json!({"pull_request": {
+            "title": "Refactor", "body": "see &#412; and other/repo#412",
+            "base": {"sha": head}, "head": {"sha": head2}
+        }})
+        .to_string(),
+    )
+    .unwrap();
+    let o = aeef_env(
+        r.path(),
+        &["gate", "--format", "json", "--now", now, "--offline"],
+        &[("GITHUB_EVENT_PATH", event.to_str().unwrap())],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+}
+
+/// Issue 11.6: a finding can be accepted on purpose, never silently: a
+/// waiver turns it into a note naming the waiver; an expired waiver is
+/// `waiver-expired` and stops applying; one approved by the owner of the
+/// action it covers is `waiver-invalid` and does not apply.
+#[test]
+fn waivers_accept_a_finding_with_an_approver_until_they_expire() {
+    let (mut r, _, _) = repo_with_record(OPEN_ACTIONS);
+    let waiver = |approver: &str, expires: &str| {
+        format!(
+            "waivers:\n  - rule: ca-unverified-overdue\n    incident: INC-2026-001\n    corrective_action: CA-2\n    reason: blocked on the vendor's fix\n    approved_by: {approver}\n    expires: {expires}\n"
+        )
+    };
+    let check = |r: &RepoBuilder| {
+        let o = aeef(
+            r.path(),
+            &[
+                "incident",
+                "check",
+                "--format",
+                "json",
+                "--now",
+                "2026-12-22T09:00:00Z",
+            ],
+        );
+        (o.status.code(), json(&o))
+    };
+    // Both actions are overdue on 2026-12-22.
+    let (code, v) = check(&r);
+    assert_eq!(
+        (code, findings(&v, "ca-unverified-overdue").len()),
+        (Some(1), 2)
+    );
+
+    r.write(".aeef.yml", &waiver("bob", "2026-12-31"));
+    let (code, v) = check(&r);
+    let f = findings(&v, "ca-unverified-overdue");
+    let ca2 = f.iter().find(|f| f["corrective_action"] == "CA-2").unwrap();
+    assert_eq!(ca2["level"], "note");
+    assert!(
+        ca2["message"]
+            .as_str()
+            .unwrap()
+            .contains("approved by bob until 2026-12-31")
+    );
+    let ca1 = f.iter().find(|f| f["corrective_action"] == "CA-1").unwrap();
+    assert_eq!(ca1["level"], "error", "a waiver for CA-2 leaves CA-1 alone");
+    assert_eq!(code, Some(1));
+
+    r.write(".aeef.yml", &waiver("bob", "2026-12-01"));
+    let (_, v) = check(&r);
+    assert_eq!(findings(&v, "waiver-expired").len(), 1);
+    assert!(
+        findings(&v, "ca-unverified-overdue")
+            .iter()
+            .all(|f| f["level"] == "error")
+    );
+
+    r.write(".aeef.yml", &waiver("'@Carol'", "2026-12-31"));
+    let (_, v) = check(&r);
+    assert_eq!(findings(&v, "waiver-invalid").len(), 1, "{v:#}");
+    assert!(
+        findings(&v, "ca-unverified-overdue")
+            .iter()
+            .all(|f| f["level"] == "error")
+    );
+}
+
+/// DESIGN §3: `wont-do` without an approver other than the owner and a
+/// reason is `ca-wont-do-unapproved` and the action still counts as open
+/// (overdue); approved, it closes the action everywhere.
+#[test]
+fn wont_do_needs_an_approver_other_than_the_owner() {
+    let rec = OPEN_ACTIONS.replace(
+        "    owner: carol\n    due: 2026-12-20\n",
+        "    owner: carol\n    due: 2026-12-20\n    status: wont-do\n",
+    );
+    let (mut r, _, _) = repo_with_record(&rec);
+    let check = |r: &RepoBuilder| {
+        let o = aeef(
+            r.path(),
+            &[
+                "incident",
+                "check",
+                "--format",
+                "json",
+                "--now",
+                "2026-12-22T09:00:00Z",
+            ],
+        );
+        json(&o)
+    };
+    let v = check(&r);
+    assert_eq!(findings(&v, "ca-wont-do-unapproved").len(), 1);
+    assert!(
+        findings(&v, "ca-unverified-overdue")
+            .iter()
+            .any(|f| f["corrective_action"] == "CA-2")
+    );
+    let approved = rec.replace(
+        "    status: wont-do\n",
+        "    status: wont-do\n    approved_by: dave\n    reason: superseded by the gateway's own idempotency\n",
+    );
+    r.write(
+        "incidents/INC-2026-001.yaml",
+        &approved.replace("{short}", "x"),
+    );
+    let v = check(&r);
+    assert!(findings(&v, "ca-wont-do-unapproved").is_empty());
+    assert!(
+        findings(&v, "ca-unverified-overdue")
+            .iter()
+            .all(|f| f["corrective_action"] != "CA-2")
+    );
+}
+
+/// Issue 11.4: a resolved SEV-2 with no `mitigated_at`, resolved within the
+/// mitigate limit, met its mitigate SLA in `incident check` and in `report`
+/// alike (the report used to count a miss).
+#[test]
+fn check_and_report_agree_on_the_mitigate_sla() {
+    let rec = "id: INC-2026-001
+title: t
+severity: SEV-2
+status: resolved
+detected_at: 2026-11-02T09:00:00Z
+acknowledged_at: 2026-11-02T09:10:00Z
+resolved_at: 2026-11-02T12:00:00Z
+faulty_commits: [{short}]
+";
+    let (r, _, _) = repo_with_record(rec);
+    let o = aeef(
+        r.path(),
+        &[
+            "incident",
+            "check",
+            "--format",
+            "json",
+            "--now",
+            "2026-11-03T00:00:00Z",
+        ],
+    );
+    assert!(findings(&json(&o), "sla-mitigate").is_empty());
+    let o = aeef(
+        r.path(),
+        &[
+            "report",
+            "--month",
+            "2026-11",
+            "--format",
+            "json",
+            "--now",
+            "2026-11-03T00:00:00Z",
+        ],
+    );
+    let v = json(&o);
+    assert_eq!(v["sla_compliance"]["mitigate"], 1.0, "{v:#}");
+}
+
+/// Issue 11.5: a bare repository has no work tree; the gate used to read
+/// nothing, find 0 records and pass. Every reading command now reads the
+/// records from the tree of HEAD (or `--rev`) and says which revision.
+#[test]
+fn a_bare_repository_reads_records_from_head_and_fails_closed() {
+    let (r, _, _) = repo_with_record(OPEN_ACTIONS);
+    let bare = tempfile::tempdir().unwrap();
+    let dst = bare.path().join("repo.git");
+    common::git_in(
+        bare.path(),
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            r.path().to_str().unwrap(),
+            dst.to_str().unwrap(),
+        ],
+    );
+    let now = "2026-12-22T09:00:00Z";
+    let o = aeef(
+        &dst,
+        &["gate", "--offline", "--format", "json", "--now", now],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(findings(&json(&o), "ca-unverified-overdue").len(), 2);
+    assert!(
+        stderr(&o).contains("from the tree of HEAD"),
+        "{}",
+        stderr(&o)
+    );
+    let o = aeef(
+        &dst,
+        &["incident", "check", "--format", "json", "--now", now],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let o = aeef(
+        &dst,
+        &["incident", "list", "--format", "json", "--now", now],
+    );
+    assert!(stdout(&o).contains("INC-2026-001"), "{}", stdout(&o));
+
+    // `--rev` in a work tree: the records of an older revision.
+    let mut r = r;
+    let before = r.head();
+    r.remove("incidents/INC-2026-001.yaml");
+    r.commit("Drop the record");
+    let o = aeef(
+        r.path(),
+        &["incident", "list", "--format", "json", "--now", now],
+    );
+    assert!(!stdout(&o).contains("INC-2026-001"));
+    let o = aeef(
+        r.path(),
+        &[
+            "--rev", &before, "incident", "list", "--format", "json", "--now", now,
+        ],
+    );
+    assert!(stdout(&o).contains("INC-2026-001"), "{}", stdout(&o));
+    assert!(stderr(&o).contains(&before[..12]), "{}", stderr(&o));
+}

@@ -1,0 +1,303 @@
+//! Issue 12, the git edge: shallow clones never verify from their boundary
+//! commit, "shallow clone" is never said of a full clone, and `-C DIR`
+//! opens every repository shape the way `git -C DIR` does. Real git
+//! repositories (`RepoBuilder`) with real `git clone` as the oracle.
+mod common;
+
+use std::path::Path;
+
+use common::{RepoBuilder, aeef, git_in, stderr, stdout};
+use serde_json::Value;
+
+const F: &str = "incidents/INC-2026-007.yaml";
+const NOW: &str = "2026-12-01T00:00:00Z";
+
+/// CA-1 of alice, due 2026-11-20; `verified_by: bob` written by alice
+/// herself; then two commits by bob that do not touch the record.
+fn self_verified_then_others_commit() -> RepoBuilder {
+    let mut r = RepoBuilder::new();
+    r.author("Alice Human", "alice@example.com");
+    r.write(
+        F,
+        "id: INC-2026-007\n\
+         title: Payment retry double-charges\n\
+         severity: SEV-2\n\
+         status: resolved\n\
+         detected_at: 2026-11-02T09:14:00Z\n\
+         corrective_actions:\n\
+         \x20 - id: CA-1\n\
+         \x20   action: Add an idempotency test\n\
+         \x20   category: test-improvement\n\
+         \x20   owner: alice\n\
+         \x20   due: 2026-11-20\n",
+    );
+    r.commit("Record INC-2026-007");
+    r.edit(
+        F,
+        12,
+        11,
+        &[
+            "    verified_by: bob",
+            "    verified_at: 2026-11-21T10:00:00Z",
+        ],
+    );
+    r.commit("Mark CA-1 verified");
+    r.author("Bob Reviewer", "bob@example.com");
+    r.write("README.md", "one\n");
+    r.commit("Docs");
+    r.write("README.md", "two\n");
+    r.commit("More docs");
+    r
+}
+
+fn clone(src: &Path, into: &Path, depth: Option<u32>) -> std::path::PathBuf {
+    let url = format!("file://{}", src.display());
+    let d = depth.map(|d| d.to_string());
+    let mut args = vec!["clone", "-q"];
+    if let Some(d) = &d {
+        args.extend(["--depth", d]);
+    }
+    args.extend([url.as_str(), "c"]);
+    git_in(into, &args);
+    into.join("c")
+}
+
+// Guards item 2: offline verification blames the `verified_by:` line. In
+// a depth-1 or depth-2 clone that blame lands on the shallow boundary
+// commit (bob's), and aeef accepted its author as the verifier: the gate
+// passed what a full clone fails. Every offline path stops with exit 2
+// and the fix instead; a full clone still fails (alice verified herself,
+// overdue) and never hears "shallow".
+#[test]
+fn offline_verification_never_trusts_a_shallow_boundary() {
+    let r = self_verified_then_others_commit();
+    let tmp = tempfile::tempdir().unwrap();
+
+    let full = clone(r.path(), tmp.path(), None);
+    let o = aeef(&full, &["gate", "--offline", "--now", NOW]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains("ca-verified-by-owner"),
+        "{}",
+        stdout(&o)
+    );
+    let o = aeef(
+        &full,
+        &[
+            "ca",
+            "status",
+            "--offline",
+            "--format",
+            "json",
+            "--now",
+            NOW,
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(j["actions"][0]["reason_code"], "committed-by-owner", "{j}");
+    for o in [&o, &aeef(&full, &["gate", "--offline", "--now", NOW])] {
+        let all = format!("{}{}", stdout(o), stderr(o)).to_lowercase();
+        assert!(
+            !all.contains("shallow"),
+            "full clone called shallow:\n{all}"
+        );
+    }
+
+    for depth in [1, 2, 3] {
+        let dir = tempfile::tempdir().unwrap();
+        let c = clone(r.path(), dir.path(), Some(depth));
+        assert!(
+            c.join(".git/shallow").is_file(),
+            "depth {depth} is not shallow"
+        );
+        for args in [
+            &["gate", "--offline", "--now", NOW][..],
+            &["gate", "--now", NOW][..],
+            &["ca", "status", "--offline", "--now", NOW][..],
+            &["ca", "review", "--offline", "--now", NOW][..],
+        ] {
+            let o = aeef(&c, args);
+            let e = stderr(&o);
+            assert_eq!(
+                o.status.code(),
+                Some(2),
+                "depth {depth} {args:?}: {}{e}",
+                stdout(&o)
+            );
+            assert!(
+                e.contains("aeef::git::shallow")
+                    && e.contains("fetch-depth: 0")
+                    && e.contains("git fetch --unshallow")
+                    && e.contains(F),
+                "depth {depth} {args:?}: {e}"
+            );
+        }
+        // Fetching the history is the fix: the same clone then decides.
+        git_in(&c, &["fetch", "-q", "--unshallow"]);
+        let o = aeef(&c, &["gate", "--offline", "--now", NOW]);
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "depth {depth} unshallowed: {}",
+            stderr(&o)
+        );
+    }
+}
+
+// Guards item 2's boundary: a shallow clone whose missing history does not
+// matter (the record was written, verified and committed after the
+// boundary, by someone other than the owner) still decides.
+#[test]
+fn shallow_clone_decides_when_the_record_is_younger_than_the_boundary() {
+    let mut r = RepoBuilder::new();
+    r.write("README.md", "old\n");
+    r.commit("Old history");
+    r.write("README.md", "older\n");
+    r.commit("More old history");
+    r.author("Bob Reviewer", "bob@example.com");
+    r.write(
+        F,
+        "id: INC-2026-007\ntitle: t\nseverity: SEV-2\nstatus: resolved\n\
+         detected_at: 2026-11-02T09:14:00Z\ncorrective_actions:\n\
+         \x20 - id: CA-1\n    action: a\n    category: training\n    owner: alice\n\
+         \x20   due: 2026-11-20\n    verified_by: bob\n    verified_at: 2026-11-21T10:00:00Z\n",
+    );
+    r.commit("Record and verify");
+    let tmp = tempfile::tempdir().unwrap();
+    let c = clone(r.path(), tmp.path(), Some(2));
+    assert!(c.join(".git/shallow").is_file());
+    let o = aeef(
+        &c,
+        &[
+            "ca",
+            "status",
+            "--offline",
+            "--format",
+            "json",
+            "--now",
+            NOW,
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(j["actions"][0]["verified"], true, "{j}");
+}
+
+// Guards item 17: "this is a shallow clone" was said of a full clone when
+// the change's base and head share no history. That is its own error.
+#[test]
+fn unrelated_base_and_head_in_a_full_clone_never_say_shallow() {
+    let mut r = RepoBuilder::new();
+    r.write("a.txt", "a\n");
+    let a = r.commit("Root A");
+    r.git(&["checkout", "-q", "--orphan", "other"]);
+    r.write("b.txt", "b\n");
+    let b = r.commit("Root B");
+    let o = aeef(
+        r.path(),
+        &["gate", "--base", &a, "--head", &b, "--now", NOW],
+    );
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{e}");
+    assert!(e.contains("aeef::git::no_merge_base"), "{e}");
+    assert!(!e.to_lowercase().contains("shallow"), "{e}");
+}
+
+/// The commits `aeef scan` lists, in order.
+fn scanned(dir: &Path) -> Vec<String> {
+    let o = aeef(dir, &["scan", "--format", "json"]);
+    assert!(o.status.success(), "{}: {}", dir.display(), stderr(&o));
+    stdout(&o)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["commit"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
+fn rev_list(dir: &Path) -> Vec<String> {
+    git_in(dir, &["rev-list", "HEAD"])
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+// Guards item 16: `-C DIR` opens what `git -C DIR` opens. A bare mirror
+// without a `config` file was "not a git repository", or libgit2 took
+// its parent folder for the work tree and read that folder's records.
+#[test]
+fn dash_c_opens_every_repository_shape_as_git_does() {
+    let mut r = RepoBuilder::new();
+    r.write("README.md", "x\n");
+    r.commit("One");
+    r.trailer("AI-Tool", "claude-code");
+    r.write("README.md", "y\n");
+    r.commit("Two");
+    let want = rev_list(r.path());
+    let tmp = tempfile::tempdir().unwrap();
+    let here = tmp.path();
+    // Records in the folder around the mirrors: never theirs.
+    std::fs::create_dir_all(here.join("incidents")).unwrap();
+    std::fs::write(
+        here.join("incidents/INC-2026-001.yaml"),
+        "id: INC-2026-001\ntitle: Not yours\nseverity: SEV-3\nstatus: open\ndetected_at: 2026-09-01T00:00:00Z\n",
+    )
+    .unwrap();
+    let src = r.path().to_str().unwrap();
+    git_in(here, &["clone", "-q", "--bare", src, "bare.git"]);
+    git_in(here, &["clone", "-q", "--mirror", src, "noconfig"]);
+    std::fs::remove_file(here.join("noconfig/config")).unwrap();
+    r.git(&[
+        "worktree",
+        "add",
+        "-q",
+        here.join("wt").to_str().unwrap(),
+        "-b",
+        "wt",
+    ]);
+
+    for shape in ["bare.git", "noconfig", "wt"] {
+        let dir = here.join(shape);
+        assert_eq!(rev_list(&dir), want, "git itself reads {shape}");
+        assert_eq!(scanned(&dir), want, "aeef in {shape}");
+        // -C from elsewhere, as `git -C`.
+        let o = aeef(
+            Path::new("/"),
+            &["-C", dir.to_str().unwrap(), "scan", "--format", "json"],
+        );
+        assert!(o.status.success(), "-C {shape}: {}", stderr(&o));
+        assert_eq!(stdout(&o).lines().count(), want.len(), "-C {shape}");
+        let o = aeef(&dir, &["incident", "list"]);
+        assert!(
+            !stdout(&o).contains("INC-2026-001"),
+            "{shape} read the records of its parent folder:\n{}",
+            stdout(&o)
+        );
+    }
+    // GIT_DIR names the repository, as for git.
+    for shape in ["bare.git", "noconfig"] {
+        let gd = here.join(shape);
+        let o = common::aeef_env(
+            here,
+            &["scan", "--format", "json"],
+            &[("GIT_DIR", gd.to_str().unwrap())],
+        );
+        assert!(o.status.success(), "GIT_DIR={shape}: {}", stderr(&o));
+        assert_eq!(stdout(&o).lines().count(), want.len(), "GIT_DIR={shape}");
+    }
+    // A subdirectory of a work tree opens its repository; a folder that git
+    // does not call a repository is not one.
+    std::fs::create_dir_all(r.path().join("src/deep")).unwrap();
+    assert_eq!(scanned(&r.path().join("src/deep")), want);
+    let o = aeef(here, &["scan"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("aeef::git::not_a_repository"),
+        "{}",
+        stderr(&o)
+    );
+}
