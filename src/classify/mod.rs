@@ -326,6 +326,8 @@ pub struct Classifier<'r> {
     opts: Options,
     known: RefCell<HashMap<String, Rc<Known>>>,
     done: RefCell<HashMap<String, Rc<CommitClassification>>>,
+    /// Entire checkpoint metadata, read only for commits that name one.
+    entire: RefCell<git::entire::Store>,
     /// Agent Trace records, read once per classifier (per run).
     traces: std::cell::OnceCell<AgentTraces>,
     /// Lines of (commit, path) that Agent Trace records decide.
@@ -339,6 +341,7 @@ impl<'r> Classifier<'r> {
             opts,
             known: RefCell::default(),
             done: RefCell::default(),
+            entire: RefCell::new(git::entire::Store::new(repo)),
             traces: std::cell::OnceCell::new(),
             trace_lines: RefCell::default(),
         }
@@ -361,6 +364,7 @@ impl<'r> Classifier<'r> {
             &raw.message,
             note.as_ref(),
         );
+        self.entire.borrow_mut().enrich(&mut provenance);
         let traces = self.traces();
         let mut applied = traces.for_commit(sha, &raw.parents, raw.author_time);
         match traces.summary(&applied) {

@@ -167,7 +167,10 @@ fn read_change(
             }
             .into());
         }
-        let files = if p.is_ai() && !p.aeef_fields.missing().is_empty() {
+        // Findings point at a file the commit changed (code scanning needs one).
+        let files = if (p.is_ai() && !p.aeef_fields.missing().is_empty())
+            || !p.not_in_trailers.is_empty()
+        {
             let parent = c.parents.first().map(String::as_str);
             git::diff::changes(repo, &c.sha, parent)?
                 .iter()

@@ -641,12 +641,13 @@ fn prefill(repo: &Repo, cfg: &Config, shas: &[String]) -> Prefill {
                 let Ok(raw) = crate::git::commits::read(repo, sha) else {
                     continue;
                 };
-                let (_, prov) = crate::provenance::of_commit(
+                let (_, mut prov) = crate::provenance::of_commit(
                     &crate::provenance::AgentTable::builtin(),
                     &raw.identity(),
                     &raw.message,
                     None,
                 );
+                crate::git::entire::Store::new(repo).enrich(&mut prov);
                 let origin = prov.is_ai().then_some(match prov.human_modifications {
                     HumanModifications::Moderate | HumanModifications::Substantial => {
                         Origin::AiModified

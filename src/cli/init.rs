@@ -31,7 +31,7 @@ adjacency_window: 3
 #          audit-self-verified, audit-rewritten-after-resolve, audit-retention,
 #          audit-unsigned, audit-unreadable
 #   warn:  sla-acknowledge, sla-mitigate, sla-resolve, ca-unverified,
-#          ca-not-filed
+#          ca-not-filed, provenance-not-trailer
 #   (postmortem-missing is a warning for SEV-3)
 rules: {}
 #  ca-categories: warn

@@ -145,7 +145,7 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     let prov = if args.no_provenance {
         None
     } else {
-        provenance(&repo, &cfg, &period)?
+        provenance(repo, cfg, &period)?
     };
     let incidents: Vec<&crate::incident::Incident> = loaded.iter().map(|l| &l.incident).collect();
     let stats = report::compute(&incidents, &period, now, prov);

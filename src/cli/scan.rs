@@ -116,10 +116,15 @@ pub fn scan_range_into(
     mut sink: impl FnMut(provenance::scan::Rows) -> bool + Send,
 ) -> miette::Result<()> {
     let notes = notes_of(repo);
+    // Entire checkpoint metadata, read only for commits that name one.
+    let mut entire = git::entire::Store::new(repo);
     // Agent Trace records: read once per run, applied on the sink thread
     // (a hash lookup per commit; nothing at all without a traces file).
     let traces = provenance::agent_trace::load(repo, None);
     let sink = move |mut rows: provenance::scan::Rows| {
+        for (_, p) in &mut rows {
+            entire.enrich(p);
+        }
         if !traces.is_empty() {
             for (c, p) in &mut rows {
                 let applied = traces.for_commit(&c.sha, &c.parents, c.author_time);

@@ -144,6 +144,13 @@ pub const RULES: &[Rule] = &[
         help: "Verify the incident's corrective actions first, or have the change reviewed against the incident and its corrective actions.",
     },
     Rule {
+        id: "provenance-not-trailer",
+        default_level: Level::Warn,
+        short: "An AEEF field stands outside git's trailer block.",
+        full: "A commit of the change declares an AEEF field (AI-Tool, AI-Model-Version, AI-Prompt-Ref, AI-Human-Modifications, AI-Reviewed-By, AI-Usage, AEEF-Run-ID) on a line outside the last paragraph of its message, where git's trailer parser does not look. aeef reads it, so the provenance check is satisfied, but `git log --format=%(trailers)` and other tools do not see it.",
+        help: "Move the field lines into the last paragraph of the commit message, with no other text in that paragraph (`git commit --amend`, or `git rebase -i` for older commits).",
+    },
+    Rule {
         id: "ca-wont-do-unapproved",
         default_level: Level::Error,
         short: "A corrective action is `wont-do` without an approver other than the owner, or without a reason.",
@@ -286,6 +293,7 @@ mod tests {
             "ca-not-filed",
             "provenance-incomplete",
             "touches-open-incident",
+            "provenance-not-trailer",
             "ca-wont-do-unapproved",
             "waiver-expired",
             "waiver-invalid",

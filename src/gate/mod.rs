@@ -174,6 +174,47 @@ pub fn provenance_incomplete(change: &Change, level: Level) -> Vec<Finding> {
     out
 }
 
+/// `provenance-not-trailer` (DESIGN §1.1): a commit of the change declares
+/// AEEF fields only on body lines outside git's trailer block. aeef reads
+/// them (they satisfy `provenance-incomplete`), but git and other tools do
+/// not, so the finding asks to move them into the last paragraph. One
+/// finding per commit, naming each field and its message line.
+pub fn provenance_not_trailer(change: &Change, level: Level) -> Vec<Finding> {
+    if level == Level::Off {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for c in &change.commits {
+        let lines = &c.provenance.not_in_trailers;
+        if lines.is_empty() {
+            continue;
+        }
+        let named: Vec<String> = lines
+            .iter()
+            .map(|(k, l)| format!("{k} (message line {l})"))
+            .collect();
+        let mut f = Finding::new(
+            "provenance-not-trailer",
+            level,
+            format!(
+                "commit {} ({}) declares {} outside git's trailer block: aeef reads it, `git log --format=%(trailers)` and other tools do not",
+                &c.sha[..12.min(c.sha.len())],
+                c.summary,
+                named.join(", ")
+            ),
+        )
+        .commit(&c.sha)
+        .help(
+            "move these lines into the last paragraph of the commit message, with no other text in that paragraph (`git commit --amend`, or `git rebase -i` for older commits)",
+        );
+        if let Some(file) = c.files.first() {
+            f = f.file(file.clone());
+        }
+        out.push(f);
+    }
+    out
+}
+
 /// `touches-open-incident`: the change modifies a file of an incident whose
 /// corrective actions are not all verified, and does not declare that it
 /// implements one of them. A declared change gets a note instead (DESIGN
@@ -420,6 +461,10 @@ pub fn evaluate(inp: &Inputs, mut opts: PolicyOptions) -> Vec<Finding> {
         findings.extend(provenance_incomplete(
             change,
             opts.level_of("provenance-incomplete", Level::Error),
+        ));
+        findings.extend(provenance_not_trailer(
+            change,
+            opts.level_of("provenance-not-trailer", Level::Warn),
         ));
         let verified: HashMap<String, bool> = inp
             .statuses

@@ -7,6 +7,7 @@
 pub mod blame;
 pub mod commits;
 pub mod diff;
+pub mod entire;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

@@ -34,7 +34,11 @@ pub const RULES: &[(&str, Level)] = &[
 ];
 
 /// Rule ids of the gate (DESIGN §3), accepted in config too.
-pub const GATE_RULES: &[&str] = &["provenance-incomplete", "touches-open-incident"];
+pub const GATE_RULES: &[&str] = &[
+    "provenance-incomplete",
+    "touches-open-incident",
+    "provenance-not-trailer",
+];
 
 /// Inputs of a policy run besides the records.
 pub struct PolicyOptions<'a> {

@@ -4,6 +4,8 @@
 pub mod agent_trace;
 pub mod agents;
 pub mod block;
+pub mod body;
+pub mod entire;
 pub mod model;
 pub mod notes;
 pub mod scan;
@@ -13,6 +15,8 @@ use serde::Serialize;
 
 pub use agents::{AgentMatch, AgentTable, CommitIdentity};
 pub use block::AttributionBlock;
+pub use body::BodyLine;
+pub use entire::EntireRef;
 pub use notes::{AgentId, AttestKey, Note, Resolution};
 pub use trailers::Trailer;
 
@@ -110,7 +114,7 @@ pub struct Provenance {
     /// `high` for AEEF fields, agent conventions and git-ai notes; `low` when
     /// only weak signals matched; absent when no AI source matched.
     pub confidence: Option<Confidence>,
-    /// `aeef-trailer`, `aeef-block`, `agent:<tool>`, `git-ai-note`, `declared-human`.
+    /// `aeef-trailer`, `aeef-block`, `agent:<tool>`, `git-ai-note`, `entire`, `declared-human`.
     pub sources: Vec<String>,
     #[serde(skip)]
     pub declared_human: bool,
@@ -122,6 +126,14 @@ pub struct Provenance {
     /// Disagreements between sources (block vs trailers, negative vs positive).
     #[serde(skip)]
     pub conflicts: Vec<String>,
+    /// AEEF fields found only outside git's trailer block (DESIGN §1.1):
+    /// the key as written and its message line. They count, and earn the
+    /// gate's `provenance-not-trailer` warning.
+    #[serde(skip)]
+    pub not_in_trailers: Vec<(String, usize)>,
+    /// The Entire checkpoints the message names (`Entire-Checkpoint:`).
+    #[serde(skip)]
+    pub entire: Option<EntireRef>,
 }
 
 impl Default for Provenance {
@@ -140,6 +152,8 @@ impl Default for Provenance {
             aeef_fields: AeefFields::default(),
             signals: Vec::new(),
             conflicts: Vec::new(),
+            not_in_trailers: Vec::new(),
+            entire: None,
         }
     }
 }
@@ -223,6 +237,43 @@ const K_MODEL: &str = "ai-model-version";
 const K_PROMPT: &str = "ai-prompt-ref";
 const K_HUMAN: &str = "ai-human-modifications";
 const K_REVIEWER: &str = "ai-reviewed-by";
+const K_USAGE: &str = "ai-usage";
+const K_RUN: &str = "aeef-run-id";
+const K_ASSISTED: &str = "ai-assisted";
+
+/// Keys the merge reads itself, from git's trailer block and from body
+/// lines (DESIGN §1.1, §1.2 items 1, 6, 7); everything else is the agent
+/// table's. Lower case.
+const MERGE_KEYS: [&str; 9] = [
+    K_TOOL,
+    K_MODEL,
+    K_PROMPT,
+    K_HUMAN,
+    K_REVIEWER,
+    K_USAGE,
+    K_RUN,
+    K_ASSISTED,
+    "entire-checkpoint",
+];
+
+fn is_merge_key(key: &str) -> bool {
+    MERGE_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key))
+}
+
+/// What `AI-Usage:` declares (AEEF's agent wrapper writes
+/// `AI-Usage: aeef-cli/<role>`; the disclosure form is
+/// `none|assisted|generated`). `None` for any other value.
+fn usage_is_ai(v: &str) -> Option<bool> {
+    let l = v.trim().to_ascii_lowercase();
+    match l.as_str() {
+        "none" => Some(false),
+        "assisted" | "generated" => Some(true),
+        _ => l
+            .strip_prefix("aeef-cli/")
+            .filter(|role| !role.is_empty() && !role.contains(char::is_whitespace))
+            .map(|_| true),
+    }
+}
 
 fn is_negative(v: &str) -> bool {
     matches!(
@@ -232,27 +283,42 @@ fn is_negative(v: &str) -> bool {
 }
 
 /// Merges every source into one value. `trailers` are the commit's trailers
-/// as git reads them; `matches` come from [`AgentTable::detect`].
+/// as git reads them, `body` the provenance lines outside git's block that
+/// the merge reads itself (from [`body::detect`]; git's block wins a key
+/// both have); `matches` come from [`AgentTable::detect`] over both views.
 pub fn merge(
     trailers: &[Trailer],
+    body: &[BodyLine],
     block: Option<&AttributionBlock>,
     matches: &[AgentMatch],
     note: Option<&NoteSummary>,
 ) -> Provenance {
     let mut p = Provenance::default();
-    let get = |key: &str| {
+    // (value, None) from git's block, (value, Some(line)) from a body line.
+    let get = |key: &str| -> Option<(String, Option<usize>)> {
+        let nonempty = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
         trailers
             .iter()
             .rev()
             .find(|t| t.key.eq_ignore_ascii_case(key))
-            .map(|t| t.value.trim().to_string())
-            .filter(|v| !v.is_empty())
+            .and_then(|t| nonempty(&t.value))
+            .map(|v| (v, None))
+            .or_else(|| {
+                body.iter()
+                    .rev()
+                    .find(|b| b.trailer.key.eq_ignore_ascii_case(key))
+                    .and_then(|b| nonempty(&b.trailer.value).map(|v| (v, Some(b.line))))
+            })
     };
-    let t_tool = get(K_TOOL);
-    let t_model = get(K_MODEL);
-    let t_prompt = get(K_PROMPT);
-    let t_human = get(K_HUMAN);
-    let t_reviewer = get(K_REVIEWER);
+    let split = |x: Option<(String, Option<usize>)>| match x {
+        Some((v, l)) => (Some(v), l),
+        None => (None, None),
+    };
+    let (t_tool, l_tool) = split(get(K_TOOL));
+    let (t_model, l_model) = split(get(K_MODEL));
+    let (t_prompt, l_prompt) = split(get(K_PROMPT));
+    let (t_human, l_human) = split(get(K_HUMAN));
+    let (t_reviewer, l_reviewer) = split(get(K_REVIEWER));
     let mut high = false;
     let mut low = false;
 
@@ -265,24 +331,57 @@ pub fn merge(
     match &t_tool {
         Some(v) if is_negative(v) => {
             p.declared_human = true;
-            p.signals.push(format!("AI-Tool: {v} (declared human)"));
+            p.signals.push(format!(
+                "AI-Tool: {v} (declared human){}",
+                body::place(l_tool)
+            ));
         }
         _ if t_any => {
             high = true;
             p.add_source("aeef-trailer");
-            for (k, v) in [
-                ("AI-Tool", &t_tool),
-                ("AI-Model-Version", &t_model),
-                ("AI-Prompt-Ref", &t_prompt),
-                ("AI-Human-Modifications", &t_human),
-                ("AI-Reviewed-By", &t_reviewer),
+            for (k, v, l) in [
+                ("AI-Tool", &t_tool, l_tool),
+                ("AI-Model-Version", &t_model, l_model),
+                ("AI-Prompt-Ref", &t_prompt, l_prompt),
+                ("AI-Human-Modifications", &t_human, l_human),
+                ("AI-Reviewed-By", &t_reviewer, l_reviewer),
             ] {
                 if let Some(v) = v {
-                    p.signals.push(format!("{k}: {v}"));
+                    p.signals.push(format!("{k}: {v}{}", body::place(l)));
                 }
             }
         }
         _ => {}
+    }
+
+    // AEEF's agent wrapper: `AI-Usage:` and `AEEF-Run-ID:` (DESIGN §1.2 item 1).
+    let (usage, l_usage) = split(get(K_USAGE));
+    let (run_id, l_run) = split(get(K_RUN));
+    if let Some(v) = &usage {
+        match usage_is_ai(v) {
+            Some(false) => {
+                p.declared_human = true;
+                p.signals.push(format!(
+                    "AI-Usage: {v} (declared human){}",
+                    body::place(l_usage)
+                ));
+            }
+            Some(true) => {
+                high = true;
+                p.add_source("aeef-trailer");
+                p.signals
+                    .push(format!("AI-Usage: {v}{}", body::place(l_usage)));
+            }
+            None => p.conflicts.push(format!(
+                "AI-Usage: `{v}` is not one of none|assisted|generated|aeef-cli/<role>; ignored"
+            )),
+        }
+    }
+    if let Some(v) = &run_id {
+        high = true;
+        p.add_source("aeef-trailer");
+        p.signals
+            .push(format!("AEEF-Run-ID: {v}{}", body::place(l_run)));
     }
 
     // 2. The AI-Attribution block: fills gaps, trailers win on conflict.
@@ -366,6 +465,43 @@ pub fn merge(
     p.tool = tool;
     p.model_version = model_norm;
     p.human_modifications = human_level.unwrap_or(HumanModifications::Unknown);
+    if p.session_id.is_none() {
+        p.session_id = run_id.clone();
+    }
+    // AEEF fields that only a body line supplies (the block is a sanctioned
+    // place of its own, in any paragraph).
+    let in_block = |k: &str| {
+        block.is_some_and(|b| {
+            match k {
+                K_TOOL => &b.tool,
+                K_MODEL => &b.model_version,
+                K_PROMPT => &b.prompt_ref,
+                K_HUMAN => &b.human_modifications,
+                K_REVIEWER => &b.reviewer,
+                _ => &None,
+            }
+            .is_some()
+        })
+    };
+    // The AEEF fields of DESIGN §1.2 item 1, which belong in git's block.
+    let found_at = [
+        (K_TOOL, l_tool),
+        (K_MODEL, l_model),
+        (K_PROMPT, l_prompt),
+        (K_HUMAN, l_human),
+        (K_REVIEWER, l_reviewer),
+        (K_USAGE, l_usage),
+        (K_RUN, l_run),
+    ];
+    for (k, line) in found_at {
+        if let Some(line) = line
+            && !in_block(k)
+            && let Some(b) = body.iter().find(|b| b.line == line)
+        {
+            p.not_in_trailers.push((b.trailer.key.clone(), line));
+        }
+    }
+    p.not_in_trailers.sort_by_key(|(_, l)| *l);
 
     // 3. Coding-agent conventions.
     for m in matches {
@@ -450,13 +586,54 @@ pub fn merge(
         }
     }
 
-    // 5. Negative attestation (`AI-Assisted: no` arrives here as a trailer).
-    if trailers
+    // 5. Entire checkpoints (DESIGN §1.2 item 6): the trailer marks an
+    // agent session; `entire::apply` adds what the checkpoint metadata says.
+    let mut ids: Vec<String> = Vec::new();
+    let entire_lines = trailers
         .iter()
-        .any(|t| t.key.eq_ignore_ascii_case("ai-assisted") && is_negative(&t.value))
-    {
+        .map(|t| (t, None))
+        .chain(body.iter().map(|b| (&b.trailer, Some(b.line))));
+    for (t, line) in entire_lines {
+        if !t.key.eq_ignore_ascii_case(entire::TRAILER) {
+            continue;
+        }
+        let id = t.value.trim();
+        if !entire::valid_id(id) {
+            p.conflicts.push(format!(
+                "{}: `{id}` is not an Entire checkpoint id (12 hex digits or a ULID); ignored",
+                t.key
+            ));
+        } else if !ids.iter().any(|x| x == id) {
+            ids.push(id.to_string());
+            p.signals
+                .push(format!("{}: {id}{}", t.key.trim(), body::place(line)));
+        }
+    }
+    if !ids.is_empty() {
+        high = true;
+        p.add_source("entire");
+        let tool_placeholder = p.tool.is_none();
+        if tool_placeholder {
+            p.tool = Some(agents::tool::UNKNOWN.to_string());
+        }
+        p.entire = Some(EntireRef {
+            ids,
+            tool_placeholder,
+        });
+    }
+
+    // 6. Negative attestation (`AI-Assisted: no`), in either view.
+    let assisted = trailers
+        .iter()
+        .map(|t| (t, None))
+        .chain(body.iter().map(|b| (&b.trailer, Some(b.line))))
+        .find(|(t, _)| t.key.eq_ignore_ascii_case(K_ASSISTED) && is_negative(&t.value));
+    if let Some((_, line)) = assisted {
         p.declared_human = true;
-        p.signals.push("AI-Assisted: no (declared human)".into());
+        p.signals.push(format!(
+            "AI-Assisted: no (declared human){}",
+            body::place(line)
+        ));
     }
     if p.declared_human {
         p.add_source("declared-human");
@@ -489,10 +666,19 @@ pub fn of_commit(
     message: &str,
     note: Option<&Note>,
 ) -> (Vec<Trailer>, Provenance) {
-    let trailers = trailers::parse(message);
+    // Both views of the message (DESIGN §1.1): git's block, and provenance
+    // lines anywhere after the title.
+    let (trailers, span) = trailers::parse_with_span(message);
     let block = block::parse(message);
-    let matches = table.detect(who, message, &trailers);
+    let lines = body::read_with_span(message, span);
+    let (body_lines, matches) = body::detect(table, who, &lines, &trailers, is_merge_key);
     let summary = note.map(NoteSummary::of);
-    let p = merge(&trailers, block.as_ref(), &matches, summary.as_ref());
+    let p = merge(
+        &trailers,
+        &body_lines,
+        block.as_ref(),
+        &matches,
+        summary.as_ref(),
+    );
     (trailers, p)
 }

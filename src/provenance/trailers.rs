@@ -34,20 +34,58 @@ fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
-/// Parses the trailers of a commit message exactly as git does.
-pub fn parse(message: &str) -> Vec<Trailer> {
-    // git handles the message as a C string: everything after a NUL is gone.
-    let (msg, completed) = match message.find('\0') {
+/// Where git's trailer block stands in a message: byte offsets into it.
+/// Used by the body-line view (DESIGN §1.1) to tell the lines git reads as
+/// trailers from the lines it does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlockSpan {
+    /// Start of the trailer block; equal to `end` when git finds none.
+    pub start: usize,
+    /// End of the log message proper: before a NUL, the scissors line and
+    /// the trailing run of comment lines, blank lines and `Conflicts:`
+    /// sections, none of which git reads.
+    pub end: usize,
+}
+
+/// The span of git's trailer block in `message`, computed exactly as
+/// [`parse`] finds it.
+pub fn block_span(message: &str) -> BlockSpan {
+    let (msg, completed) = c_string(message);
+    let end = end_of_log_message(msg, completed);
+    let start = trailer_block_start(msg.as_bytes(), end).min(end);
+    BlockSpan { start, end }
+}
+
+/// The message as git sees it (everything after a NUL is gone) and whether
+/// git would add a final LF.
+fn c_string(message: &str) -> (&str, bool) {
+    match message.find('\0') {
         Some(nul) => (&message[..nul], false),
         // `interpret-trailers` adds a final LF when the input lacks one.
         None => (message, !message.is_empty() && !message.ends_with('\n')),
-    };
+    }
+}
+
+/// Parses the trailers of a commit message exactly as git does.
+pub fn parse(message: &str) -> Vec<Trailer> {
+    parse_with_span(message).0
+}
+
+/// [`parse`] and [`block_span`] in one pass over the message: what the
+/// provenance reader needs for both views of a message.
+pub fn parse_with_span(message: &str) -> (Vec<Trailer>, BlockSpan) {
+    // git handles the message as a C string: everything after a NUL is gone.
+    let (msg, completed) = c_string(message);
     let buf = msg.as_bytes();
     let end = end_of_log_message(msg, completed);
     let start = trailer_block_start(buf, end);
+    let span = BlockSpan {
+        start: start.min(end),
+        end,
+    };
     let mut out = Vec::new();
     if start >= end {
-        return out;
+        return (out, span);
     }
 
     // Group the block's lines into entries: a line with a separator takes the
@@ -75,7 +113,7 @@ pub fn parse(message: &str) -> Vec<Trailer> {
     if let Some((s, sep)) = entry {
         out.push(make_trailer(msg, s, sep, end));
     }
-    out
+    (out, span)
 }
 
 /// Builds one trailer from the entry `msg[start..end]` whose separator sits
@@ -155,7 +193,7 @@ fn last_line(buf: &[u8], len: usize) -> Option<usize> {
 /// `:` when the line starts with a token of ASCII alphanumerics and `-`,
 /// optionally followed by spaces or tabs. `None` when there is no such `:` or
 /// it is the first byte.
-fn find_separator(line: &[u8]) -> Option<usize> {
+pub(crate) fn find_separator(line: &[u8]) -> Option<usize> {
     let mut whitespace_found = false;
     for (i, &c) in line.iter().enumerate() {
         if c == b':' {
