@@ -20,3 +20,4 @@ pub mod incident;
 pub mod provenance;
 pub mod report;
 pub mod util;
+pub mod webhook;
