@@ -27,7 +27,7 @@ pub enum Command {
     List(ListArgs),
     /// Show one incident in full.
     Show(ShowArgs),
-    /// Notify stakeholders: SLA clocks, AI classification, open actions; print or post to a webhook.
+    /// Notify stakeholders per severity SLA: print, or post to a webhook.
     Notify(super::notify::NotifyArgs),
 }
 
