@@ -38,6 +38,15 @@ pub enum WebhookError {
     )]
     Missing { var: String },
 
+    #[error("`--webhook-env` takes the name of an environment variable, and this is not one")]
+    #[diagnostic(
+        code(aeef::notify::webhook_env),
+        help(
+            "put the URL in a variable (`export AEEF_NOTIFY_WEBHOOK=…`, in CI from a secret) and pass its name; the URL itself never goes on the command line, where logs and shell history keep it"
+        )
+    )]
+    NotAVariable,
+
     #[error("the webhook URL in `{var}` is not usable: {reason}")]
     #[diagnostic(
         code(aeef::notify::webhook_url),
@@ -106,7 +115,18 @@ impl std::fmt::Debug for Webhook {
 impl Webhook {
     /// Reads and checks the URL in the environment variable `var`
     /// (surrounding whitespace trimmed).
+    /// A `var` that is not a variable name (`[A-Za-z_][A-Za-z0-9_]*`) —
+    /// most likely the URL itself pasted as `--webhook-env` — is refused
+    /// without being quoted.
     pub fn from_env(var: &str) -> Result<Webhook, WebhookError> {
+        let is_name = var
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !is_name {
+            return Err(WebhookError::NotAVariable);
+        }
         let raw = std::env::var(var).unwrap_or_default();
         Self::parse(&raw, var)
     }
@@ -314,6 +334,19 @@ mod tests {
                 "V"
             )
             .is_ok()
+        );
+    }
+
+    /// Guards the secret when the URL is pasted where the variable's name
+    /// goes: the error does not echo it.
+    #[test]
+    fn a_url_given_as_the_variable_name_is_not_echoed() {
+        let e = Webhook::from_env("https://hooks.slack.com/services/T0/B0/SECRET").unwrap_err();
+        let shown = format!("{e} {e:?}");
+        assert!(matches!(e, WebhookError::NotAVariable));
+        assert!(
+            !shown.contains("SECRET") && !shown.contains("hooks"),
+            "{shown}"
         );
     }
 

@@ -351,6 +351,11 @@ async fn unreachable_slow_and_insecure_webhooks_exit_2_without_the_url() {
         "{}",
         stderr(&o)
     );
+    // The URL pasted where the variable's name goes: refused, not echoed.
+    let o = post(&r, &url, &["--webhook-env", &url]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("webhook_env"), "{}", stderr(&o));
+    assert_secret_kept(&o, &url);
 }
 
 // Guards the scheduled job: run every 15 minutes, it sends once per change
@@ -523,4 +528,13 @@ fn readme_notification_table_matches_the_sla_definition() {
             assert!(row.contains(&w), "{row} lacks {w}");
         }
     }
+}
+
+// Guards the help people read: the formats, the payload shapes and where
+// the URL comes from.
+#[test]
+fn notify_help() {
+    let o = aeef(Path::new("."), &["incident", "notify", "--help"]);
+    assert!(o.status.success());
+    insta::assert_snapshot!("notify_help", stdout(&o));
 }
