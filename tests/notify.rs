@@ -538,3 +538,48 @@ fn notify_help() {
     assert!(o.status.success());
     insta::assert_snapshot!("notify_help", stdout(&o));
 }
+
+// Guards delivery of large incidents: Slack refuses a whole message
+// (`invalid_blocks`) when one text is over its limit, so long titles and
+// many actions are cut to Slack's limits instead.
+#[test]
+fn slack_payload_stays_within_block_kit_limits() {
+    let long = "x".repeat(4000);
+    let mut text = record("open", "").replace(
+        "title: Checkout double-charges on gateway timeout",
+        &format!("title: {long}"),
+    );
+    for i in 4..80 {
+        text.push_str(&format!(
+            "  - id: CA-{i}\n    action: {}\n    category: training\n    owner: erin\n    due: 2026-12-01\n",
+            "y".repeat(300)
+        ));
+    }
+    let r = repo(&text);
+    let o = notify(&r, &["--format", "slack"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j = json(&o);
+    let blocks = j["blocks"].as_array().unwrap();
+    assert!(blocks.len() <= 50);
+    let len = |v: &Value| v.as_str().unwrap().chars().count();
+    assert!(len(&j["text"]) <= 3000);
+    for b in blocks {
+        match b["type"].as_str().unwrap() {
+            "header" => assert!(len(&b["text"]["text"]) <= 150),
+            _ => {
+                if let Some(t) = b.get("text") {
+                    assert!(len(&t["text"]) <= 3000, "{}", len(&t["text"]));
+                }
+                for f in b["fields"].as_array().into_iter().flatten() {
+                    assert!(len(&f["text"]) <= 2000);
+                }
+                assert!(b["fields"].as_array().is_none_or(|f| f.len() <= 10));
+            }
+        }
+    }
+    let all = j.to_string();
+    assert!(
+        all.contains("… and "),
+        "the cut says how many actions are left out"
+    );
+}
