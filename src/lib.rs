@@ -22,3 +22,4 @@ pub mod redact;
 pub mod report;
 pub mod safe_fs;
 pub mod util;
+pub mod webhook;

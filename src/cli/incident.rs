@@ -28,6 +28,8 @@ pub enum Command {
     List(ListArgs),
     /// Show one incident in full.
     Show(ShowArgs),
+    /// Notify stakeholders per severity SLA: print, or post to a webhook.
+    Notify(super::notify::NotifyArgs),
 }
 
 pub(crate) fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
@@ -112,6 +114,7 @@ pub fn run(c: Command, ctx: &Ctx) -> miette::Result<Outcome> {
         Command::Check(a) => check(a, ctx),
         Command::List(a) => list(a, ctx),
         Command::Show(a) => show(a, ctx),
+        Command::Notify(a) => super::notify::run(a, ctx),
     }
 }
 

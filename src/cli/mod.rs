@@ -6,6 +6,7 @@ pub mod ca;
 pub mod gate;
 pub mod incident;
 pub mod init;
+pub mod notify;
 pub mod paint;
 pub mod postmortem;
 pub mod report;
@@ -61,6 +62,12 @@ pub enum Format {
     Markdown,
     Csv,
     Html,
+    /// Plain text (`aeef incident notify`); hidden from the global list.
+    #[value(hide = true)]
+    Text,
+    /// Slack Block Kit JSON (`aeef incident notify`); hidden from the global list.
+    #[value(hide = true)]
+    Slack,
 }
 
 impl Format {
@@ -73,6 +80,8 @@ impl Format {
             Format::Markdown => "markdown",
             Format::Csv => "csv",
             Format::Html => "html",
+            Format::Text => "text",
+            Format::Slack => "slack",
         }
     }
 }

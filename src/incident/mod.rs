@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod create;
 pub mod model;
+pub mod notify;
 pub mod policy;
 pub mod postmortem;
 pub mod store;
