@@ -459,7 +459,8 @@ async fn state_file_is_where_the_user_says_and_corruption_is_exit_2() {
     }
     assert_eq!(bodies(&server).await.len(), 1);
     assert!(r.path().join("cache/notify.json").is_file());
-    assert!(!r.path().join(".git/aeef").exists());
+    // With `--state`, nothing is remembered under the git directory.
+    assert!(!r.path().join(".git/aeef/notify").exists());
     std::fs::write(r.path().join("cache/notify.json"), "{not json").unwrap();
     let o = aeef_env(other.path(), &a, &[("AEEF_NOTIFY_WEBHOOK", url.as_str())]);
     assert_eq!(o.status.code(), Some(2));
