@@ -5,6 +5,9 @@
 //! provenance and the blame of the lines around its changes, as values.
 //! [`Classifier`] gathers those values from git and caches provenance per
 //! commit, so a line range that touches many commits reads each once.
+pub mod ancestry;
+pub mod lines;
+
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -61,7 +64,8 @@ impl Default for Options {
 /// One piece of evidence behind a decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Evidence {
-    /// `provenance`, `conflict`, `ai-lines-modified`, `ai-lines-adjacent`, `info`.
+    /// `provenance`, `conflict`, `ai-lines-modified`, `ai-lines-adjacent`,
+    /// `ignored-rev` (a revision blame looked past), `info`.
     pub kind: String,
     pub message: String,
     /// For blame-based evidence: the AI commit whose lines are involved.
@@ -444,6 +448,17 @@ impl<'r> Classifier<'r> {
                     }
                     let near = self.near(parent, sha, ch, old)?;
                     let blamed = git::blame::blame(self.repo, parent, old, &near)?;
+                    let ignore = self.repo.ignore_revs();
+                    for rev in ignore.touching(self.repo.git2(), parent, old) {
+                        info.push(Evidence::info(
+                            "ignored-rev",
+                            format!(
+                                "blame of {old} at the parent looked past {} (listed in {})",
+                                &rev[..12],
+                                ignore.listed_in(&rev).unwrap_or_default()
+                            ),
+                        ));
+                    }
                     let mut lines = Vec::with_capacity(blamed.len());
                     for b in &blamed {
                         self.check_not_shallow(b, old)?;
