@@ -80,6 +80,34 @@ pub fn hunk_of(hunks: &[Hunk], line: u32) -> Option<Hunk> {
         .copied()
 }
 
+/// Parent lines within `window` lines of line `line` (a line of the
+/// commit's version inside hunk `h`): counted from the line itself, so in a
+/// long inserted block only the lines near its ends are near the parent's
+/// lines. The parent lines the hunk replaced are not included (they are the
+/// hunk's own, see [`context_of`]). For a one-line hunk this is exactly the
+/// neighbourhood commit classification uses.
+pub fn line_window(h: &Hunk, line: u32, window: u32) -> Vec<(u32, u32)> {
+    let n = h.new_lines.max(1);
+    let k = line.saturating_sub(h.new_start).min(n - 1);
+    // Last parent line above the hunk, first below it.
+    let (above, below) = if h.old_lines > 0 {
+        (h.old_start - 1, h.old_start + h.old_lines)
+    } else {
+        (h.old_start, h.old_start + 1)
+    };
+    let mut out = Vec::new();
+    // A parent line `d` lines above `above` is k + d + 1 lines away.
+    if window > k && above >= 1 {
+        out.push(((above + k + 1).saturating_sub(window).max(1), above));
+    }
+    // A parent line `d` lines below `below` is (n - 1 - k) + d + 1 away.
+    let gap = n - k;
+    if window >= gap {
+        out.push((below, below + (window - gap)));
+    }
+    out
+}
+
 /// Splits the parent's attributed lines into a hunk's changed lines and
 /// the lines within `near` (parent ranges) around it.
 pub fn context_of(h: &Hunk, near: &[(u32, u32)], parent: &[AttributedLine]) -> HunkContext {
@@ -374,8 +402,11 @@ fn attribute(
             let Some(h) = hunk_of(&hunks, orig_line) else {
                 continue;
             };
-            let near = window_of(&h, opts.window, &functions);
+            let near = window_of(&h, orig_line, opts.window, &functions);
             all.extend(near.iter().copied());
+            if h.old_lines > 0 {
+                all.push((h.old_start, h.old_start + h.old_lines - 1));
+            }
             waiting.push((at, job, h, near));
         }
         if !all.is_empty() {
@@ -448,12 +479,13 @@ fn attribute(
     })
 }
 
-/// Parent lines within the window of hunk `h`: `N` lines, or the enclosing
-/// function's extent as `git diff -W` found it (`functions`), falling back
-/// to 3 lines outside any function (as commit classification does).
-fn window_of(h: &Hunk, window: Window, functions: &[(u32, u32)]) -> Vec<(u32, u32)> {
+/// Parent lines within the window of line `line` of hunk `h`: `N` lines
+/// ([`line_window`]), or the extent of the function enclosing the hunk as
+/// `git diff -W` found it (`functions`), falling back to 3 lines outside
+/// any function (as commit classification does).
+fn window_of(h: &Hunk, line: u32, window: Window, functions: &[(u32, u32)]) -> Vec<(u32, u32)> {
     match window {
-        Window::Lines(w) => vec![neighbourhood(h, w)],
+        Window::Lines(w) => line_window(h, line, w),
         Window::Function => {
             let (a, b) = neighbourhood(h, 0);
             let f: Vec<(u32, u32)> = functions
@@ -462,7 +494,7 @@ fn window_of(h: &Hunk, window: Window, functions: &[(u32, u32)]) -> Vec<(u32, u3
                 .filter(|&(fa, fb)| fa <= b.max(a) && a <= fb)
                 .collect();
             if f.is_empty() {
-                vec![neighbourhood(h, 3)]
+                line_window(h, line, 3)
             } else {
                 f
             }
@@ -672,6 +704,40 @@ mod tests {
         // Deletions write no line; a slid line goes to the nearest hunk.
         assert_eq!(hunk_of(&hunks, 18).unwrap().new_start, 20);
         assert!(hunk_of(&[], 1).is_none());
+    }
+
+    #[test]
+    fn line_window_counts_from_the_line_itself() {
+        let one = Hunk {
+            old_start: 10,
+            old_lines: 2,
+            new_start: 10,
+            new_lines: 1,
+        };
+        // A one-line hunk: the commit-level neighbourhood minus the hunk.
+        assert_eq!(line_window(&one, 10, 3), vec![(7, 9), (12, 14)]);
+        assert_eq!(neighbourhood(&one, 3), (7, 14));
+        // Twenty lines inserted after parent line 10: only the ends are near.
+        let ins = Hunk {
+            old_start: 10,
+            old_lines: 0,
+            new_start: 11,
+            new_lines: 20,
+        };
+        assert_eq!(line_window(&ins, 11, 3), vec![(8, 10)]);
+        assert_eq!(line_window(&ins, 13, 3), vec![(10, 10)]);
+        assert!(line_window(&ins, 14, 3).is_empty());
+        assert_eq!(line_window(&ins, 30, 3), vec![(11, 13)]);
+        assert_eq!(line_window(&ins, 28, 3), vec![(11, 11)]);
+        assert!(line_window(&ins, 20, 0).is_empty());
+        // At the top of the file nothing lies above.
+        let top = Hunk {
+            old_start: 0,
+            old_lines: 0,
+            new_start: 1,
+            new_lines: 1,
+        };
+        assert_eq!(line_window(&top, 1, 2), vec![(1, 2)]);
     }
 
     #[test]
