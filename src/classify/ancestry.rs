@@ -26,7 +26,33 @@ pub struct AiAncestry {
     index: HashMap<git2::Oid, u32>,
     /// `reach[i]`: commit `i` or one of its ancestors may carry AI lines.
     reach: Vec<bool>,
+    /// Parents of the oldest commits that may carry AI lines (those with no
+    /// such ancestor), at most [`MAX_BOUND`].
+    bound: Vec<String>,
+    /// The commits that may carry AI lines themselves.
+    own: HashSet<git2::Oid>,
 }
+
+/// What parent blames may skip, from an [`AiAncestry`]: the revisions a
+/// blame may stop at, and (when known) the only paths where AI-attributed
+/// lines can live in the blamed history.
+#[derive(Debug, Clone, Default)]
+pub struct Shortcut {
+    /// See [`AiAncestry::bound`].
+    pub bound: Vec<String>,
+    /// See [`AiAncestry::ai_paths`]; `None` = any path.
+    pub paths: Option<std::sync::Arc<HashSet<String>>>,
+}
+
+impl Shortcut {
+    /// False only when no line of `path` can be AI-attributed.
+    pub fn may_have_ai_path(&self, path: &str) -> bool {
+        self.paths.as_ref().is_none_or(|p| p.contains(path))
+    }
+}
+
+/// Most revisions [`AiAncestry::bound`] hands to `git blame` as `^REV`.
+pub const MAX_BOUND: usize = 64;
 
 impl AiAncestry {
     /// False only when no commit in `sha`'s ancestry (itself included)
@@ -49,16 +75,96 @@ impl AiAncestry {
             .map(|(i, c)| (c.0, i as u32))
             .collect();
         let mut reach = vec![false; commits.len()];
+        let mut bound = Vec::new();
         // Parents come after their children: walk backwards.
         for (i, (_, parents, own)) in commits.iter().enumerate().rev() {
-            reach[i] = *own
-                || parents.iter().any(|p| match index.get(p) {
-                    Some(&j) => reach[j as usize],
-                    // A parent outside the walk (a shallow edge): unknown.
-                    None => true,
-                });
+            let inherited = parents.iter().any(|p| match index.get(p) {
+                Some(&j) => reach[j as usize],
+                // A parent outside the walk (a shallow edge): unknown.
+                None => true,
+            });
+            reach[i] = *own || inherited;
+            if *own && !inherited && bound.len() < MAX_BOUND {
+                bound.extend(parents.iter().map(|p| p.to_string()));
+            }
         }
-        AiAncestry { index, reach }
+        bound.truncate(MAX_BOUND);
+        let own = commits.iter().filter(|c| c.2).map(|c| c.0).collect();
+        AiAncestry {
+            index,
+            reach,
+            bound,
+            own,
+        }
+    }
+
+    /// The paths where a line of any commit between the bound and `rev`
+    /// can be AI-attributed: every path a commit that may carry AI lines
+    /// touched, plus where renames later took those files (to a fixpoint,
+    /// as blame follows whole-file renames). Read with one
+    /// `git log -M --name-status rev ^bound…`. `None` (any path) when the
+    /// history before the bound is not excluded or a merge may carry AI
+    /// lines (its own changes are not listed by `git log`).
+    pub fn ai_paths(&self, repo: &Repo, rev: &str) -> Result<Option<HashSet<String>>, GitError> {
+        if self.own.is_empty() {
+            return Ok(Some(HashSet::new()));
+        }
+        if self.bound.is_empty() || self.bound.len() >= MAX_BOUND {
+            return Ok(None);
+        }
+        let mut cmd = repo.git();
+        cmd.args(["log", "-M", "--name-status", "--format=%x01%H %P", rev]);
+        for b in &self.bound {
+            cmd.arg(format!("^{b}"));
+        }
+        cmd.arg("--");
+        let out = repo.run(&mut cmd)?;
+        let text = String::from_utf8_lossy(&out);
+        let mut paths: HashSet<String> = HashSet::new();
+        let mut renames: Vec<(String, String)> = Vec::new();
+        for record in text.split('\u{1}').skip(1) {
+            let mut lines = record.lines();
+            let head = lines.next().unwrap_or("");
+            let mut ids = head.split(' ');
+            let sha = ids.next().and_then(|h| git2::Oid::from_str(h).ok());
+            let merge = ids.filter(|p| !p.is_empty()).count() > 1;
+            let own = sha.is_some_and(|o| self.own.contains(&o));
+            if own && merge {
+                return Ok(None);
+            }
+            for l in lines.filter(|l| !l.is_empty()) {
+                let mut f = l.split('\t');
+                let status = f.next().unwrap_or("");
+                let names: Vec<String> = f.map(crate::git::diff_unquote).collect();
+                if status.starts_with('R') && names.len() == 2 {
+                    renames.push((names[0].clone(), names[1].clone()));
+                }
+                if own {
+                    paths.extend(names);
+                }
+            }
+        }
+        loop {
+            let before = paths.len();
+            for (from, to) in &renames {
+                if paths.contains(from) {
+                    paths.insert(to.clone());
+                }
+            }
+            if paths.len() == before {
+                break;
+            }
+        }
+        Ok(Some(paths))
+    }
+
+    /// Revisions whose whole history carries no AI provenance: a `git
+    /// blame` may stop at them (`^REV`), and a line it attributes to that
+    /// boundary is known not to be AI-attributed. They are the parents of
+    /// the oldest commits that may carry AI lines, so any subset is also
+    /// right (only slower).
+    pub fn bound(&self) -> &[String] {
+        &self.bound
     }
 }
 
@@ -240,6 +346,8 @@ mod tests {
         assert!(!may(3) && !may(2) && !may(1));
         // Unknown commits are never pruned.
         assert!(may(9));
+        // Blame may stop at 4's parent: nothing before it is AI.
+        assert_eq!(a.bound(), &[oid(2).to_string()]);
     }
 
     #[test]

@@ -318,6 +318,13 @@ fn attribute(
     index: Option<&AiAncestry>,
 ) -> Result<LineBlame, GitError> {
     let may_have_ai = |sha: &str| index.is_none_or(|i| i.may_have_ai_lines(sha));
+    let shortcut = &match index {
+        Some(i) => ancestry::Shortcut {
+            bound: i.bound().to_vec(),
+            paths: i.ai_paths(repo, rev)?.map(std::sync::Arc::new),
+        },
+        None => ancestry::Shortcut::default(),
+    };
     let mut lines = Vec::with_capacity(blamed.len());
     let mut order: Vec<String> = Vec::new();
     let mut provs: HashMap<String, Provenance> = HashMap::new();
@@ -386,7 +393,7 @@ fn attribute(
     let mut groups: Vec<_> = human.into_iter().collect();
     groups.sort_by(|a, b| a.0.cmp(&b.0));
     for ((commit, cpath), (parent, ppath, wanted)) in groups {
-        if !may_have_ai(&parent) {
+        if !may_have_ai(&parent) || !shortcut.may_have_ai_path(&ppath) {
             continue;
         }
         let hunks = git::diff::file_hunks(repo, &parent, &ppath, &commit, &cpath)?;
@@ -417,10 +424,21 @@ fn attribute(
             });
         }
     }
-    let contexts = parallel(repo, opts, jobs, |c, job| {
-        let blamed = git::blame::blame(c.repo, &job.parent, &job.parent_path, &job.ranges)?;
+    let contexts = parallel(repo, opts, shortcut, jobs, |c, job| {
+        let bound = &c.shortcut.bound;
+        let blamed =
+            git::blame::blame_within(c.repo, &job.parent, &job.parent_path, &job.ranges, bound)?;
         let mut out = Vec::with_capacity(blamed.len());
         for b in &blamed {
+            if b.boundary && !bound.is_empty() {
+                // Older than the bound: not AI-attributed.
+                out.push(AttributedLine {
+                    line: b.line,
+                    commit: b.commit.clone(),
+                    ai: false,
+                });
+                continue;
+            }
             if b.boundary || c.repo.is_shallow_boundary(&b.commit) {
                 return Err(GitError::Shallow {
                     what: format!(
@@ -449,7 +467,7 @@ fn attribute(
         l.ai_commit = ai_commit.map(str::to_string);
     }
 
-    let commits = commit_origins(repo, classifier, opts, &order, &provs, &may_have_ai)?;
+    let commits = commit_origins(repo, classifier, opts, shortcut, &order, &provs, &may_have_ai)?;
     let origin = lines
         .iter()
         .map(|l| l.origin)
@@ -511,6 +529,7 @@ fn commit_origins(
     repo: &Repo,
     classifier: &Classifier<'_>,
     opts: &Options,
+    shortcut: &ancestry::Shortcut,
     order: &[String],
     provs: &HashMap<String, Provenance>,
     may_have_ai: &dyn Fn(&str) -> bool,
@@ -549,7 +568,7 @@ fn commit_origins(
         });
     }
     let shas: Vec<String> = todo.iter().map(|(_, s)| s.clone()).collect();
-    let done = parallel(repo, opts, shas, |c, sha| {
+    let done = parallel(repo, opts, shortcut, shas, |c, sha| {
         Ok(c.classify(&sha)?.origin)
     })?;
     for ((i, sha), origin) in todo.into_iter().zip(done) {
@@ -563,7 +582,13 @@ fn commit_origins(
 
 /// Runs `f` over `jobs` on up to 4 threads (each with its own repository
 /// handle and classifier), results in job order; the first error wins.
-fn parallel<J, R, F>(repo: &Repo, opts: &Options, jobs: Vec<J>, f: F) -> Result<Vec<R>, GitError>
+fn parallel<J, R, F>(
+    repo: &Repo,
+    opts: &Options,
+    shortcut: &ancestry::Shortcut,
+    jobs: Vec<J>,
+    f: F,
+) -> Result<Vec<R>, GitError>
 where
     J: Send,
     R: Send,
@@ -571,7 +596,7 @@ where
 {
     let threads = crate::provenance::scan::cores().min(4).min(jobs.len());
     if threads <= 1 {
-        let c = Classifier::new(repo, opts.clone());
+        let c = Classifier::new(repo, opts.clone()).bounded(shortcut.clone());
         return jobs.into_iter().map(|j| f(&c, j)).collect();
     }
     let n = jobs.len();
@@ -585,7 +610,7 @@ where
         for r in handles {
             let (queue, results, f) = (&queue, &results, &f);
             s.spawn(move || {
-                let c = Classifier::new(&r, opts.clone());
+                let c = Classifier::new(&r, opts.clone()).bounded(shortcut.clone());
                 loop {
                     let next = queue.lock().ok().and_then(|mut q| q.next());
                     let Some((i, job)) = next else { break };

@@ -273,6 +273,9 @@ pub struct Classifier<'r> {
     opts: Options,
     known: RefCell<HashMap<String, Rc<Known>>>,
     done: RefCell<HashMap<String, Rc<CommitClassification>>>,
+    /// Where parent blames may stop, and which paths they may skip
+    /// ([`ancestry::Shortcut`]); empty = blame everything to the root.
+    shortcut: ancestry::Shortcut,
 }
 
 impl<'r> Classifier<'r> {
@@ -282,7 +285,16 @@ impl<'r> Classifier<'r> {
             opts,
             known: RefCell::default(),
             done: RefCell::default(),
+            shortcut: ancestry::Shortcut::default(),
         }
+    }
+
+    /// Lets parent blames stop at the shortcut's bound (commits whose
+    /// history carries no AI provenance) and skip paths where no line can
+    /// be AI-attributed ([`ancestry::Shortcut`]). Same answers, less work.
+    pub fn bounded(mut self, shortcut: ancestry::Shortcut) -> Self {
+        self.shortcut = shortcut;
+        self
     }
 
     fn known(&self, sha: &str) -> Result<Rc<Known>, GitError> {
@@ -447,7 +459,12 @@ impl<'r> Classifier<'r> {
                         continue;
                     }
                     let near = self.near(parent, sha, ch, old)?;
-                    let blamed = git::blame::blame(self.repo, parent, old, &near)?;
+                    if !self.shortcut.may_have_ai_path(old) {
+                        // No line of this path can be AI (see `bounded`).
+                        continue;
+                    }
+                    let bound = &self.shortcut.bound;
+                    let blamed = git::blame::blame_within(self.repo, parent, old, &near, bound)?;
                     let ignore = self.repo.ignore_revs();
                     for rev in ignore.touching(self.repo.git2(), parent, old) {
                         info.push(Evidence::info(
@@ -461,6 +478,15 @@ impl<'r> Classifier<'r> {
                     }
                     let mut lines = Vec::with_capacity(blamed.len());
                     for b in &blamed {
+                        if b.boundary && !bound.is_empty() {
+                            // Older than the bound: not AI (see `bounded`).
+                            lines.push(AttributedLine {
+                                line: b.line,
+                                commit: b.commit.clone(),
+                                ai: false,
+                            });
+                            continue;
+                        }
                         self.check_not_shallow(b, old)?;
                         let (ai, _) = self.line_is_ai(&b.commit, &b.orig_path, b.orig_line)?;
                         lines.push(AttributedLine {

@@ -55,6 +55,19 @@ pub fn blame(
     path: &str,
     ranges: &[(u32, u32)],
 ) -> Result<Vec<BlameLine>, GitError> {
+    blame_within(repo, rev, path, ranges, &[])
+}
+
+/// [`blame`], stopping the walk at the commits in `exclude` (40 hex, given
+/// to git as `^REV`): a line older than them is attributed to one of them
+/// with `boundary` set. Ignored without git (libgit2 cannot stop there).
+pub fn blame_within(
+    repo: &Repo,
+    rev: &str,
+    path: &str,
+    ranges: &[(u32, u32)],
+    exclude: &[String],
+) -> Result<Vec<BlameLine>, GitError> {
     let Some(total) = line_count(repo, rev, path)? else {
         return Err(GitError::PathNotInTree {
             path: path.into(),
@@ -77,7 +90,7 @@ pub fn blame(
     }
     clamped.sort_unstable();
     if repo.has_git() {
-        blame_git(repo, rev, path, &clamped)
+        blame_git(repo, rev, path, &clamped, exclude)
     } else {
         blame_git2(repo, rev, path, &clamped)
     }
@@ -88,6 +101,7 @@ fn blame_git(
     rev: &str,
     path: &str,
     ranges: &[(u32, u32)],
+    exclude: &[String],
 ) -> Result<Vec<BlameLine>, GitError> {
     let mut cmd = repo.git();
     cmd.args(["blame", "--porcelain", "--root"]);
@@ -98,7 +112,11 @@ fn blame_git(
     for (a, b) in ranges {
         cmd.arg(format!("-L{a},{b}"));
     }
-    cmd.arg(rev).arg("--").arg(path);
+    cmd.arg(rev);
+    for e in exclude {
+        cmd.arg(format!("^{e}"));
+    }
+    cmd.arg("--").arg(path);
     let out = repo.run(&mut cmd)?;
     parse_porcelain(&out)
 }
