@@ -410,6 +410,10 @@ fn attribute(
                 continue;
             };
             let near = window_of(&h, orig_line, opts.window, &functions);
+            if near.is_empty() && h.old_lines == 0 {
+                // Inserted, and nothing of the parent within the window.
+                continue;
+            }
             all.extend(near.iter().copied());
             if h.old_lines > 0 {
                 all.push((h.old_start, h.old_start + h.old_lines - 1));
