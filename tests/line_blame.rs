@@ -291,3 +291,56 @@ fn parent_context_beyond_the_shallow_edge_exits_2() {
     let v = json(&clone, &["src/pay.rs:9"], &[]);
     assert_eq!(v["origin"], "ai-modified");
 }
+
+/// Guards the shortcuts of line blame (parent blames stopped at the
+/// parents of the oldest AI commits, paths no AI commit touched skipped,
+/// renames followed): on a history where AI arrives late, every commit's
+/// origin in `commits` equals what `aeef blame <sha>` (no shortcut) says,
+/// and lines beside AI lines in a renamed file are still found.
+#[test]
+fn shortcuts_give_the_same_answers_as_full_classification() {
+    let mut r = RepoBuilder::new();
+    r.write("a.rs", &lines_of("a", 1, 10));
+    r.write("b.rs", &lines_of("b", 1, 10));
+    r.commit("Human base");
+    r.edit("a.rs", 2, 2, &["human 2"]);
+    r.commit("Human edits a");
+    r.trailer("AI-Tool", "codex");
+    r.edit("b.rs", 4, 6, &["codex 4", "codex 5", "codex 6"]);
+    let ai = r.commit("Codex edits b");
+    r.rename("b.rs", "c.rs");
+    r.commit("Rename b to c");
+    r.edit("a.rs", 5, 5, &["x 5"]);
+    r.edit("c.rs", 8, 8, &["x 8"]);
+    let x = r.commit("Human edits a and c");
+    r.edit("a.rs", 9, 9, &["y 9"]);
+    let y = r.commit("Human edits a only");
+
+    let c = json(r.path(), &["c.rs"], &[]);
+    assert_eq!(commits_of(&c), git_blame(&r, "c.rs", &[]));
+    assert_eq!(c["lines"][4]["commit"], ai.as_str());
+    assert_eq!(origin_at(&c, 5), "ai-generated");
+    assert_eq!(origin_at(&c, 8), "ai-adjacent");
+    assert_eq!(origin_at(&c, 10), "human");
+    let a = json(r.path(), &["a.rs"], &[]);
+    assert_eq!(commits_of(&a), git_blame(&r, "a.rs", &[]));
+    assert!(a["lines"].as_array().unwrap().iter().all(|l| l["origin"] == "human"));
+    for v in [&a, &c] {
+        for commit in v["commits"].as_array().unwrap() {
+            let sha = commit["commit"].as_str().unwrap();
+            let whole = json(r.path(), &[sha], &[]);
+            assert_eq!(commit["origin"], whole["origin"], "commit {sha}");
+        }
+    }
+    let find = |sha: &str| {
+        a["commits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["commit"] == sha)
+            .unwrap()["origin"]
+            .clone()
+    };
+    assert_eq!(find(&x), "ai-adjacent");
+    assert_eq!(find(&y), "human");
+}
