@@ -122,7 +122,11 @@ fn low_confidence_tool_shows_on_a_human_line() {
     assert_eq!(v["lines"][0]["origin"], "human");
     assert_eq!(v["lines"][0]["tool"], "github-copilot");
     let o = aeef(r.path(), &["blame", "a.rs:1"]);
-    assert!(stdout(&o).contains("human (github-copilot)"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("human (github-copilot)"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 /// Guards ignore lists (DESIGN §2): a formatting commit listed in
@@ -141,7 +145,11 @@ fn ignore_revs_keep_ai_lines_with_their_ai_commit() {
     r.edit("src/lib.rs", 6, 6, &["    human 6"]);
     let human = r.commit("Human edits line 6");
 
-    let oracle = git_blame(&r, "src/lib.rs", &["--ignore-revs-file", ".git-blame-ignore-revs"]);
+    let oracle = git_blame(
+        &r,
+        "src/lib.rs",
+        &["--ignore-revs-file", ".git-blame-ignore-revs"],
+    );
     let v = json(r.path(), &["src/lib.rs"], &[]);
     assert_eq!(commits_of(&v), oracle);
     assert_eq!(v["lines"][0]["commit"], ai.as_str());
@@ -154,7 +162,11 @@ fn ignore_revs_keep_ai_lines_with_their_ai_commit() {
     );
     let c = json(r.path(), &[&human], &[]);
     assert_eq!(c["origin"], "ai-modified");
-    assert!(c["evidence"].to_string().contains(&fmt[..12]), "{}", c["evidence"]);
+    assert!(
+        c["evidence"].to_string().contains(&fmt[..12]),
+        "{}",
+        c["evidence"]
+    );
 
     // The same list under another name, through git's own setting.
     std::fs::rename(
@@ -163,7 +175,11 @@ fn ignore_revs_keep_ai_lines_with_their_ai_commit() {
     )
     .unwrap();
     let v = json(r.path(), &["src/lib.rs:1-3"], &[]);
-    assert_eq!(v["lines"][0]["commit"], fmt.as_str(), "no list: the reformat owns it");
+    assert_eq!(
+        v["lines"][0]["commit"],
+        fmt.as_str(),
+        "no list: the reformat owns it"
+    );
     r.git(&["config", "blame.ignoreRevsFile", "revs-to-skip"]);
     let v = json(r.path(), &["src/lib.rs:1-3"], &[]);
     assert_eq!(v["lines"][0]["commit"], ai.as_str());
@@ -236,7 +252,13 @@ fn cache_is_reused_but_never_stale() {
     assert_eq!(noted["lines"][1]["model"], "gpt-5");
 
     // Amending HEAD (as a rebase would) gives new commits, new answers.
-    r.git(&["commit", "-q", "--amend", "-m", "Codex edits 15\n\nAI-Tool: codex"]);
+    r.git(&[
+        "commit",
+        "-q",
+        "--amend",
+        "-m",
+        "Codex edits 15\n\nAI-Tool: codex",
+    ]);
     let amended = json(r.path(), &["src/pay.rs:14-16"], &[]);
     assert_eq!(amended["lines"][1]["tool"], "codex");
 
@@ -284,7 +306,11 @@ fn parent_context_beyond_the_shallow_edge_exits_2() {
     // reaches the edge.
     let o = aeef(&clone, &["blame", "src/pay.rs:29"]);
     assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
-    assert!(stderr(&o).contains("git fetch --unshallow"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("git fetch --unshallow"),
+        "{}",
+        stderr(&o)
+    );
     git_in(&clone, &["fetch", "-q", "--unshallow"]);
     let v = json(&clone, &["src/pay.rs:29"], &[]);
     assert_eq!(v["origin"], "human");
@@ -324,7 +350,13 @@ fn shortcuts_give_the_same_answers_as_full_classification() {
     assert_eq!(origin_at(&c, 10), "human");
     let a = json(r.path(), &["a.rs"], &[]);
     assert_eq!(commits_of(&a), git_blame(&r, "a.rs", &[]));
-    assert!(a["lines"].as_array().unwrap().iter().all(|l| l["origin"] == "human"));
+    assert!(
+        a["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["origin"] == "human")
+    );
     for v in [&a, &c] {
         for commit in v["commits"].as_array().unwrap() {
             let sha = commit["commit"].as_str().unwrap();

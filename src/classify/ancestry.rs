@@ -183,10 +183,7 @@ pub fn start(repo: &Repo, rev: &str, table: &AgentTable) -> Result<Option<Pendin
     if !repo.has_git() || !repo.shallow_commits().is_empty() {
         return Ok(None);
     }
-    let tree = repo
-        .git2()
-        .find_commit(git2::Oid::from_str(rev)?)?
-        .tree()?;
+    let tree = repo.git2().find_commit(git2::Oid::from_str(rev)?)?.tree()?;
     if tree.get_path(std::path::Path::new(".agent-trace")).is_ok() {
         return Ok(None);
     }

@@ -304,6 +304,10 @@ struct ParentJob {
     ranges: Vec<(u32, u32)>,
 }
 
+/// Human lines of one (commit, path): the parent git compared it with, the
+/// path there, and (index into the output, line in the commit) of each.
+type HumanGroup = (String, String, Vec<(usize, u32)>);
+
 /// A human line waiting for its parent context: (index into the output,
 /// job, hunk, parent ranges of its window).
 type Waiting = (usize, usize, Hunk, Vec<(u32, u32)>);
@@ -329,8 +333,7 @@ fn attribute(
     let mut order: Vec<String> = Vec::new();
     let mut provs: HashMap<String, Provenance> = HashMap::new();
     // Human lines by (commit, path in it): their parent and lines.
-    let mut human: HashMap<(String, String), (String, String, Vec<(usize, u32)>)> =
-        HashMap::new();
+    let mut human: HashMap<(String, String), HumanGroup> = HashMap::new();
     for b in blamed {
         if b.boundary || repo.is_shallow_boundary(&b.commit) {
             return Err(GitError::Shallow {
@@ -352,11 +355,13 @@ fn attribute(
         let mut session = None;
         if let Some(AttestKey::Session { session: s, .. } | AttestKey::Legacy(s)) = &key {
             session = Some(s.clone());
-            if let Some(agent) = key.as_ref().and_then(|k| classifier.note_agent(&b.commit, k)) {
+            if let Some(agent) = key
+                .as_ref()
+                .and_then(|k| classifier.note_agent(&b.commit, k))
+            {
                 if let Some(t) = agent.tool {
-                    tool = Some(
-                        crate::provenance::agents::known_tool(&t).map_or(t, str::to_string),
-                    );
+                    tool =
+                        Some(crate::provenance::agents::known_tool(&t).map_or(t, str::to_string));
                 }
                 model = agent.model.or(model);
             }
@@ -471,7 +476,15 @@ fn attribute(
         l.ai_commit = ai_commit.map(str::to_string);
     }
 
-    let commits = commit_origins(repo, classifier, opts, shortcut, &order, &provs, &may_have_ai)?;
+    let commits = commit_origins(
+        repo,
+        classifier,
+        opts,
+        shortcut,
+        &order,
+        &provs,
+        &may_have_ai,
+    )?;
     let origin = lines
         .iter()
         .map(|l| l.origin)
@@ -578,7 +591,11 @@ fn commit_origins(
     for ((i, sha), origin) in todo.into_iter().zip(done) {
         out[i].origin = origin;
         if let (Some(c), Ok(bytes)) = (&cache, serde_json::to_vec(&origin)) {
-            c.put("commit", &Cache::key(&[b"commit", sha.as_bytes(), &ctx_key]), &bytes);
+            c.put(
+                "commit",
+                &Cache::key(&[b"commit", sha.as_bytes(), &ctx_key]),
+                &bytes,
+            );
         }
     }
     Ok(out)

@@ -247,13 +247,13 @@ fn blame_git2(
 /// git's `previous` for libgit2's blame, which does not report it: the first
 /// parent, when the file exists there under the same path (libgit2's blame
 /// does not say where a renamed file came from).
-fn previous_git2(
-    r: &git2::Repository,
-    commit: git2::Oid,
-    path: &str,
-) -> Option<(String, String)> {
+fn previous_git2(r: &git2::Repository, commit: git2::Oid, path: &str) -> Option<(String, String)> {
     let parent = r.find_commit(commit).ok()?.parent(0).ok()?;
-    parent.tree().ok()?.get_path(std::path::Path::new(path)).ok()?;
+    parent
+        .tree()
+        .ok()?
+        .get_path(std::path::Path::new(path))
+        .ok()?;
     Some((parent.id().to_string(), path.to_string()))
 }
 

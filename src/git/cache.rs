@@ -119,7 +119,9 @@ mod tests {
         c.put("k", "abc", b"two");
         assert_eq!(c.get("k", "abc").as_deref(), Some(&b"two"[..]));
         // Only the entry is left: no temporary files.
-        let n = std::fs::read_dir(dir.path().join("cache/k")).unwrap().count();
+        let n = std::fs::read_dir(dir.path().join("cache/k"))
+            .unwrap()
+            .count();
         assert_eq!(n, 1);
     }
 }
