@@ -302,6 +302,34 @@ struct ParentJob {
     parent: String,
     parent_path: String,
     ranges: Vec<(u32, u32)>,
+    /// Already blamed while classifying the commit in full.
+    ready: Option<Vec<AttributedLine>>,
+}
+
+/// Parent lines blamed by whole-commit classifications, by (parent, path).
+type Blamed = HashMap<(String, String), Vec<AttributedLine>>;
+
+/// The lines of `have` covering every line of `ranges` that exists in
+/// `path` at `parent`, or `None` when some are missing.
+fn covered(
+    repo: &Repo,
+    parent: &str,
+    path: &str,
+    ranges: &[(u32, u32)],
+    have: &[AttributedLine],
+) -> Result<Option<Vec<AttributedLine>>, GitError> {
+    let total = git::blame::line_count(repo, parent, path)?.unwrap_or(0);
+    let by_line: HashMap<u32, &AttributedLine> = have.iter().map(|l| (l.line, l)).collect();
+    let mut out = Vec::new();
+    for &(a, b) in ranges {
+        for l in a.max(1)..=b.min(total) {
+            match by_line.get(&l) {
+                Some(x) => out.push((*x).clone()),
+                None => return Ok(None),
+            }
+        }
+    }
+    Ok(Some(out))
 }
 
 /// Human lines of one (commit, path): the parent git compared it with, the
@@ -392,6 +420,17 @@ fn attribute(
         });
     }
 
+    // Whole-commit origins first: their parent blames serve the lines too.
+    let (commits, blamed_in_full) = commit_origins(
+        repo,
+        classifier,
+        opts,
+        shortcut,
+        &order,
+        &provs,
+        &may_have_ai,
+    )?;
+
     // Parent contexts, only where the parent's history has AI provenance.
     let mut jobs: Vec<ParentJob> = Vec::new();
     let mut waiting: Vec<Waiting> = Vec::new();
@@ -426,14 +465,23 @@ fn attribute(
             waiting.push((at, job, h, near));
         }
         if !all.is_empty() {
+            let ranges = super::merge_ranges(all);
+            let ready = match blamed_in_full.get(&(parent.clone(), ppath.clone())) {
+                Some(have) => covered(repo, &parent, &ppath, &ranges, have)?,
+                None => None,
+            };
             jobs.push(ParentJob {
                 parent,
                 parent_path: ppath,
-                ranges: super::merge_ranges(all),
+                ranges,
+                ready,
             });
         }
     }
     let contexts = parallel(repo, opts, shortcut, jobs, |c, job| {
+        if let Some(ready) = job.ready {
+            return Ok(ready);
+        }
         let bound = &c.shortcut.bound;
         let blamed =
             git::blame::blame_within(c.repo, &job.parent, &job.parent_path, &job.ranges, bound)?;
@@ -476,15 +524,6 @@ fn attribute(
         l.ai_commit = ai_commit.map(str::to_string);
     }
 
-    let commits = commit_origins(
-        repo,
-        classifier,
-        opts,
-        shortcut,
-        &order,
-        &provs,
-        &may_have_ai,
-    )?;
     let origin = lines
         .iter()
         .map(|l| l.origin)
@@ -550,7 +589,7 @@ fn commit_origins(
     order: &[String],
     provs: &HashMap<String, Provenance>,
     may_have_ai: &dyn Fn(&str) -> bool,
-) -> Result<Vec<CommitOut>, GitError> {
+) -> Result<(Vec<CommitOut>, Blamed), GitError> {
     let cache = Cache::open(repo);
     let ctx_key = context_key(repo, opts);
     let mut out = Vec::with_capacity(order.len());
@@ -586,9 +625,15 @@ fn commit_origins(
     }
     let shas: Vec<String> = todo.iter().map(|(_, s)| s.clone()).collect();
     let done = parallel(repo, opts, shortcut, shas, |c, sha| {
-        Ok(c.classify(&sha)?.origin)
+        let origin = c.classify(&sha)?.origin;
+        let lines: Vec<_> = c.parent_lines.borrow_mut().drain().collect();
+        Ok((origin, lines))
     })?;
-    for ((i, sha), origin) in todo.into_iter().zip(done) {
+    let mut blamed = Blamed::new();
+    for ((i, sha), (origin, lines)) in todo.into_iter().zip(done) {
+        for (k, v) in lines {
+            blamed.entry(k).or_default().extend(v);
+        }
         out[i].origin = origin;
         if let (Some(c), Ok(bytes)) = (&cache, serde_json::to_vec(&origin)) {
             c.put(
@@ -598,7 +643,7 @@ fn commit_origins(
             );
         }
     }
-    Ok(out)
+    Ok((out, blamed))
 }
 
 /// Runs `f` over `jobs` on up to 4 threads (each with its own repository

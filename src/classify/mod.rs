@@ -276,6 +276,9 @@ pub struct Classifier<'r> {
     /// Where parent blames may stop, and which paths they may skip
     /// ([`ancestry::Shortcut`]); empty = blame everything to the root.
     shortcut: ancestry::Shortcut,
+    /// Parent lines blamed while classifying, by (parent, path at parent),
+    /// for line blame to reuse.
+    parent_lines: RefCell<HashMap<(String, String), Vec<AttributedLine>>>,
 }
 
 impl<'r> Classifier<'r> {
@@ -286,6 +289,7 @@ impl<'r> Classifier<'r> {
             known: RefCell::default(),
             done: RefCell::default(),
             shortcut: ancestry::Shortcut::default(),
+            parent_lines: RefCell::default(),
         }
     }
 
@@ -495,6 +499,11 @@ impl<'r> Classifier<'r> {
                             ai,
                         });
                     }
+                    self.parent_lines
+                        .borrow_mut()
+                        .entry((parent.clone(), old.to_string()))
+                        .or_default()
+                        .extend(lines.iter().cloned());
                     contexts.push(FileContext {
                         path: old.to_string(),
                         hunks: ch.hunks.clone(),
