@@ -5,6 +5,9 @@
 //! provenance and the blame of the lines around its changes, as values.
 //! [`Classifier`] gathers those values from git and caches provenance per
 //! commit, so a line range that touches many commits reads each once.
+pub mod ancestry;
+pub mod lines;
+
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -62,7 +65,8 @@ impl Default for Options {
 /// One piece of evidence behind a decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Evidence {
-    /// `provenance`, `conflict`, `ai-lines-modified`, `ai-lines-adjacent`, `info`.
+    /// `provenance`, `conflict`, `ai-lines-modified`, `ai-lines-adjacent`,
+    /// `ignored-rev` (a revision blame looked past), `info`.
     pub kind: String,
     pub message: String,
     /// For blame-based evidence: the AI commit whose lines are involved.
@@ -332,6 +336,12 @@ pub struct Classifier<'r> {
     traces: std::cell::OnceCell<AgentTraces>,
     /// Lines of (commit, path) that Agent Trace records decide.
     trace_lines: RefCell<HashMap<(String, String), Rc<LineMap>>>,
+    /// Where parent blames may stop, and which paths they may skip
+    /// ([`ancestry::Shortcut`]); empty = blame everything to the root.
+    shortcut: ancestry::Shortcut,
+    /// Parent lines blamed while classifying, by (parent, path at parent),
+    /// for line blame to reuse.
+    parent_lines: RefCell<HashMap<(String, String), Vec<AttributedLine>>>,
 }
 
 impl<'r> Classifier<'r> {
@@ -344,12 +354,22 @@ impl<'r> Classifier<'r> {
             entire: RefCell::new(git::entire::Store::new(repo)),
             traces: std::cell::OnceCell::new(),
             trace_lines: RefCell::default(),
+            shortcut: ancestry::Shortcut::default(),
+            parent_lines: RefCell::default(),
         }
     }
 
     fn traces(&self) -> &AgentTraces {
         self.traces
             .get_or_init(|| agent_trace::load(self.repo, None))
+    }
+
+    /// Lets parent blames stop at the shortcut's bound (commits whose
+    /// history carries no AI provenance) and skip paths where no line can
+    /// be AI-attributed ([`ancestry::Shortcut`]). Same answers, less work.
+    pub fn bounded(mut self, shortcut: ancestry::Shortcut) -> Self {
+        self.shortcut = shortcut;
+        self
     }
 
     fn known(&self, sha: &str) -> Result<Rc<Known>, GitError> {
@@ -671,9 +691,34 @@ impl<'r> Classifier<'r> {
                         continue;
                     }
                     let near = self.near(parent, sha, ch, old)?;
-                    let blamed = git::blame::blame(self.repo, parent, old, &near)?;
+                    if !self.shortcut.may_have_ai_path(old) {
+                        // No line of this path can be AI (see `bounded`).
+                        continue;
+                    }
+                    let bound = &self.shortcut.bound;
+                    let blamed = git::blame::blame_within(self.repo, parent, old, &near, bound)?;
+                    let ignore = self.repo.ignore_revs();
+                    for rev in ignore.touching(self.repo.git2(), parent, old) {
+                        info.push(Evidence::info(
+                            "ignored-rev",
+                            format!(
+                                "blame of {old} at the parent looked past {} (listed in {})",
+                                &rev[..12],
+                                ignore.listed_in(&rev).unwrap_or_default()
+                            ),
+                        ));
+                    }
                     let mut lines = Vec::with_capacity(blamed.len());
                     for b in &blamed {
+                        if b.boundary && !bound.is_empty() {
+                            // Older than the bound: not AI (see `bounded`).
+                            lines.push(AttributedLine {
+                                line: b.line,
+                                commit: b.commit.clone(),
+                                ai: false,
+                            });
+                            continue;
+                        }
                         self.check_not_shallow(b, old)?;
                         let ai = self
                             .line_attribution(&b.commit, &b.orig_path, b.orig_line)?
@@ -684,6 +729,11 @@ impl<'r> Classifier<'r> {
                             ai,
                         });
                     }
+                    self.parent_lines
+                        .borrow_mut()
+                        .entry((parent.clone(), old.to_string()))
+                        .or_default()
+                        .extend(lines.iter().cloned());
                     contexts.push(FileContext {
                         path: old.to_string(),
                         hunks: ch.hunks.clone(),

@@ -2,14 +2,12 @@
 //! `aeef blame PATH[:L1[-L2]] [--rev REV]` (line-level attribution).
 use std::io::{BufWriter, Write};
 
-use serde::Serialize;
-
 use super::{Ctx, Format, paint};
+use crate::classify::lines::{self, LineBlame};
 use crate::classify::{self, Classifier, CommitClassification};
 use crate::error::{GitError, Outcome, UsageError};
 use crate::git::{self, Repo};
 use crate::incident::Origin;
-use crate::provenance::AttestKey;
 
 /// Arguments of `aeef blame`.
 #[derive(Debug, clap::Args)]
@@ -95,7 +93,14 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         e => e,
     })?;
     let path = relative_path(&repo, ctx.dir.as_deref(), &path);
-    let lb = line_blame(&repo, &classifier, &rev, &path, range)?;
+    if !repo.has_git() && !repo.ignore_revs().is_empty() {
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "warning: libgit2's blame cannot skip the revisions listed in {}: lines they touched are attributed to them",
+            git::blame::IGNORE_REVS_FILE
+        );
+    }
+    let lb = lines::line_blame(&repo, &classifier, &rev, &path, range)?;
     super::write_result(print_lines(&lb, ctx))?;
     Ok(Outcome::Ok)
 }
@@ -125,154 +130,13 @@ fn relative_path(repo: &Repo, dir: Option<&std::path::Path>, path: &str) -> Stri
     }
 }
 
-/// One attributed line.
-#[derive(Debug, Serialize)]
-pub struct LineOut {
-    pub line: u32,
-    pub commit: String,
-    pub origin: Origin,
-    pub tool: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub session: Option<String>,
-    #[serde(skip)]
-    pub content: String,
-}
-
-/// Line-level attribution of a range.
-#[derive(Debug, Serialize)]
-pub struct LineBlame {
-    pub schema_version: u32,
-    pub path: String,
-    pub rev: String,
-    pub origin: Origin,
-    pub lines: Vec<LineOut>,
-    pub commits: Vec<CommitOut>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct CommitOut {
-    pub commit: String,
-    pub origin: Origin,
-    pub provenance: serde_json::Value,
-    #[serde(skip)]
-    pub summary: String,
-}
-
-/// Attributes each line of `path` at `rev` (all lines when `range` is None).
-pub fn line_blame(
-    repo: &Repo,
-    classifier: &Classifier<'_>,
-    rev: &str,
-    path: &str,
-    range: Option<(u32, u32)>,
-) -> Result<LineBlame, GitError> {
-    let total =
-        git::blame::line_count(repo, rev, path)?.ok_or_else(|| GitError::PathNotInTree {
-            path: path.to_string(),
-            rev: rev.to_string(),
-        })?;
-    if let Some((_, b)) = range
-        && b > total
-    {
-        return Err(GitError::PathNotInTree {
-            path: format!("{path}:{b} (the file has {total} lines)"),
-            rev: rev.to_string(),
-        });
-    }
-    let ranges: Vec<(u32, u32)> = range.into_iter().collect();
-    let blamed = git::blame::blame(repo, rev, path, &ranges)?;
-    let mut lines = Vec::with_capacity(blamed.len());
-    let mut order: Vec<String> = Vec::new();
-    for b in &blamed {
-        if b.boundary || repo.is_shallow_boundary(&b.commit) {
-            return Err(GitError::Shallow {
-                what: format!(
-                    "line {} of {path} is attributed to the edge of a shallow clone",
-                    b.line
-                ),
-            });
-        }
-        let c = classifier.classify(&b.commit)?;
-        let (_, key) = classifier.line_is_ai(&b.commit, &b.orig_path, b.orig_line)?;
-        let mut tool = c.provenance.tool.clone();
-        let mut origin = c.origin;
-        let mut session = None;
-        if let Some(k) = &key {
-            if let AttestKey::Session { session: s, .. } | AttestKey::Legacy(s) = k {
-                session = Some(s.clone());
-                if let Some(t) = classifier.note_agent(&b.commit, k).and_then(|a| a.tool) {
-                    tool =
-                        Some(crate::provenance::agents::known_tool(&t).map_or(t, str::to_string));
-                }
-            }
-            if k.is_ai() {
-                if !c.provenance.is_ai() {
-                    origin = Origin::AiGenerated;
-                }
-            } else {
-                // The note names a human author for this line.
-                origin = Origin::Human;
-                tool = None;
-            }
-        }
-        if !order.contains(&b.commit) {
-            order.push(b.commit.clone());
-        }
-        lines.push(LineOut {
-            line: b.line,
-            commit: b.commit.clone(),
-            origin,
-            tool,
-            session,
-            content: b.content.clone(),
-        });
-    }
-    let origin = lines
-        .iter()
-        .map(|l| l.origin)
-        .max()
-        .unwrap_or(Origin::Human);
-    let mut commits = Vec::new();
-    for sha in order {
-        let c = classifier.classify(&sha)?;
-        commits.push(CommitOut {
-            commit: sha,
-            origin: c.origin,
-            provenance: provenance_json(&c),
-            summary: c.summary.clone(),
-        });
-    }
-    Ok(LineBlame {
-        schema_version: 1,
-        path: path.to_string(),
-        rev: rev.to_string(),
-        origin,
-        lines,
-        commits,
-    })
-}
-
-fn provenance_json(c: &CommitClassification) -> serde_json::Value {
-    let p = &c.provenance;
-    serde_json::json!({
-        "ai": p.ai,
-        "tool": p.tool,
-        "model_version": p.model_version,
-        "prompt_ref": p.prompt_ref,
-        "human_modifications": p.human_modifications,
-        "reviewer": p.reviewer,
-        "confidence": p.confidence,
-        "sources": p.sources,
-    })
-}
-
 /// The JSON document of `aeef blame REV` (DESIGN §8).
 pub fn commit_json(c: &CommitClassification) -> serde_json::Value {
     serde_json::json!({
         "schema_version": 1,
         "commit": c.commit,
         "origin": c.origin,
-        "provenance": provenance_json(c),
+        "provenance": lines::provenance_json(&c.provenance),
         "evidence": c.evidence,
         "trailers": c.trailers,
     })
@@ -347,12 +211,18 @@ fn print_lines(lb: &LineBlame, ctx: &Ctx) -> std::io::Result<()> {
     let width = lb.lines.last().map_or(1, |l| l.line.to_string().len());
     for l in &lb.lines {
         let origin = format!("{:<12}", l.origin.as_str());
+        // A human line's tool is a low-confidence signal: `human (copilot)`.
+        let tool = match (&l.tool, l.origin) {
+            (Some(t), Origin::Human) => format!("({t})"),
+            (Some(t), _) => t.clone(),
+            (None, _) => "-".into(),
+        };
         writeln!(
             w,
             "{} {} {:<12} {:>width$}) {}",
             paint::paint(on, "33", &l.commit[..8]),
             paint::origin(on, l.origin).replace(l.origin.as_str(), &origin),
-            l.tool.as_deref().unwrap_or("-"),
+            tool,
             l.line,
             l.content,
         )?;
@@ -387,6 +257,12 @@ fn print_lines(lb: &LineBlame, ctx: &Ctx) -> std::io::Result<()> {
             c.origin.as_str(),
             c.summary
         )?;
+    }
+    if !lb.ignored_revs.is_empty() {
+        writeln!(w, "{}", paint::bold(on, "skipped (ignore list):"))?;
+        for r in &lb.ignored_revs {
+            writeln!(w, "  {} listed in {}", &r.commit[..10], r.listed_in)?;
+        }
     }
     w.flush()
 }

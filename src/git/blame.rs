@@ -1,6 +1,7 @@
 //! Line → commit attribution. `git blame --porcelain` when git is on PATH
 //! (15–20× faster than libgit2's blame), libgit2's blame otherwise.
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use super::Repo;
 use crate::error::GitError;
@@ -18,6 +19,10 @@ pub struct BlameLine {
     pub orig_path: String,
     /// The commit is a boundary of the walk (its history was not searched).
     pub boundary: bool,
+    /// The parent `commit` was compared with and the file's path there
+    /// (git's `previous` header); `None` for a root commit or a file the
+    /// commit added.
+    pub previous: Option<(String, String)>,
     /// The line's text (lossy UTF-8, no newline).
     pub content: String,
 }
@@ -78,6 +83,19 @@ pub fn blame(
     path: &str,
     ranges: &[(u32, u32)],
 ) -> Result<Vec<BlameLine>, GitError> {
+    blame_within(repo, rev, path, ranges, &[])
+}
+
+/// [`blame`], stopping the walk at the commits in `exclude` (40 hex, given
+/// to git as `^REV`): a line older than them is attributed to one of them
+/// with `boundary` set. Ignored without git (libgit2 cannot stop there).
+pub fn blame_within(
+    repo: &Repo,
+    rev: &str,
+    path: &str,
+    ranges: &[(u32, u32)],
+    exclude: &[String],
+) -> Result<Vec<BlameLine>, GitError> {
     let Some(total) = line_count(repo, rev, path)? else {
         return Err(GitError::PathNotInTree {
             path: path.into(),
@@ -100,7 +118,7 @@ pub fn blame(
     }
     clamped.sort_unstable();
     if repo.has_git() {
-        blame_git(repo, rev, path, &clamped)
+        blame_git(repo, rev, path, &clamped, exclude)
     } else {
         blame_git2(repo, rev, path, &clamped)
     }
@@ -111,13 +129,22 @@ fn blame_git(
     rev: &str,
     path: &str,
     ranges: &[(u32, u32)],
+    exclude: &[String],
 ) -> Result<Vec<BlameLine>, GitError> {
     let mut cmd = repo.git();
     cmd.args(["blame", "--porcelain", "--root"]);
+    // git reads `blame.ignoreRevsFile` itself; the root file is passed here.
+    if let Some(root) = &repo.ignore_revs().root_file {
+        cmd.arg("--ignore-revs-file").arg(root);
+    }
     for (a, b) in ranges {
         cmd.arg(format!("-L{a},{b}"));
     }
-    cmd.arg(rev).arg("--").arg(path);
+    cmd.arg(rev);
+    for e in exclude {
+        cmd.arg(format!("^{e}"));
+    }
+    cmd.arg("--").arg(path);
     let out = repo.run(&mut cmd)?;
     parse_porcelain(&out)
 }
@@ -127,6 +154,7 @@ pub fn parse_porcelain(out: &[u8]) -> Result<Vec<BlameLine>, GitError> {
     let mut lines = Vec::new();
     let mut filename: HashMap<String, String> = HashMap::new();
     let mut boundary: HashMap<String, bool> = HashMap::new();
+    let mut previous: HashMap<String, (String, String)> = HashMap::new();
     // (commit, orig_line, final_line) of the group being read.
     let mut current: Option<(String, u32, u32)> = None;
     let bad = |what: &str| GitError::Parse {
@@ -144,6 +172,7 @@ pub fn parse_porcelain(out: &[u8]) -> Result<Vec<BlameLine>, GitError> {
                 line: fin,
                 orig_path: filename.get(&commit).cloned().unwrap_or_default(),
                 boundary: boundary.get(&commit).copied().unwrap_or(false),
+                previous: previous.get(&commit).cloned(),
                 commit,
                 orig_line: orig,
             });
@@ -153,6 +182,11 @@ pub fn parse_porcelain(out: &[u8]) -> Result<Vec<BlameLine>, GitError> {
         if let Some(sha) = current.as_ref().map(|c| c.0.clone()) {
             if let Some(f) = text.strip_prefix("filename ") {
                 filename.insert(sha, super::diff_unquote(f));
+            } else if let Some((p, f)) = text
+                .strip_prefix("previous ")
+                .and_then(|r| r.split_once(' '))
+            {
+                previous.insert(sha, (p.to_string(), super::diff_unquote(f)));
             } else if text == "boundary" {
                 boundary.insert(sha, true);
             }
@@ -195,6 +229,7 @@ fn blame_git2(
     };
     let contents: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
+    let mut previous: HashMap<(git2::Oid, String), Option<(String, String)>> = HashMap::new();
     for &(a, b) in ranges {
         let mut opts = git2::BlameOptions::new();
         opts.newest_commit(git2::Oid::from_str(rev)?)
@@ -207,14 +242,21 @@ fn blame_git2(
                 continue;
             };
             let offset = line - h.final_start_line() as u32;
+            let orig_path = h
+                .path()
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_else(|| path.to_string());
+            let commit = h.final_commit_id();
+            let prev = previous
+                .entry((commit, orig_path.clone()))
+                .or_insert_with(|| previous_git2(r, commit, &orig_path))
+                .clone();
             out.push(BlameLine {
                 line,
-                commit: h.final_commit_id().to_string(),
+                commit: commit.to_string(),
                 orig_line: h.orig_start_line() as u32 + offset,
-                orig_path: h
-                    .path()
-                    .map(|p| p.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| path.to_string()),
+                orig_path,
+                previous: prev,
                 // libgit2 marks root commits as boundaries; only shallow edges matter and
                 // those are checked against .git/shallow by the caller.
                 boundary: false,
@@ -228,4 +270,148 @@ fn blame_git2(
     }
     out.dedup_by_key(|l| l.line);
     Ok(out)
+}
+
+/// git's `previous` for libgit2's blame, which does not report it: the first
+/// parent, when the file exists there under the same path (libgit2's blame
+/// does not say where a renamed file came from).
+fn previous_git2(r: &git2::Repository, commit: git2::Oid, path: &str) -> Option<(String, String)> {
+    let parent = r.find_commit(commit).ok()?.parent(0).ok()?;
+    parent
+        .tree()
+        .ok()?
+        .get_path(std::path::Path::new(path))
+        .ok()?;
+    Some((parent.id().to_string(), path.to_string()))
+}
+
+/// The revisions blame skips (DESIGN §2): those listed in
+/// `.git-blame-ignore-revs` at the work tree's root and in the files
+/// `blame.ignoreRevsFile` names, read as git's `--ignore-revs-file` reads
+/// them (one full object id per line, `#` starts a comment).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IgnoreRevs {
+    /// `<root>/.git-blame-ignore-revs` when it exists (git is given it
+    /// with `--ignore-revs-file`; it reads `blame.ignoreRevsFile` itself).
+    pub root_file: Option<PathBuf>,
+    /// Every file read, as the user names it, with the ids it lists.
+    pub files: Vec<(String, Vec<String>)>,
+}
+
+/// Name of the ignore list git users keep at the repository's root.
+pub const IGNORE_REVS_FILE: &str = ".git-blame-ignore-revs";
+
+impl IgnoreRevs {
+    /// Reads the lists for `repo` (work tree root and `blame.ignoreRevsFile`,
+    /// relative paths taken from the root, as git run there does; `~/`
+    /// expanded). A missing configured file is left to git, which refuses it.
+    pub fn read(repo: &git2::Repository, root: &Path) -> IgnoreRevs {
+        let mut out = IgnoreRevs::default();
+        let mut seen: Vec<PathBuf> = Vec::new();
+        let mut add = |out: &mut IgnoreRevs, name: String, abs: PathBuf| {
+            let canon = abs.canonicalize().unwrap_or_else(|_| abs.clone());
+            if seen.contains(&canon) {
+                return;
+            }
+            seen.push(canon);
+            if let Ok(text) = std::fs::read_to_string(&abs) {
+                out.files.push((name, parse_ignore_list(&text)));
+            }
+        };
+        let rootfile = root.join(IGNORE_REVS_FILE);
+        if repo.workdir().is_some() && rootfile.is_file() {
+            out.root_file = Some(rootfile.clone());
+            add(&mut out, IGNORE_REVS_FILE.to_string(), rootfile);
+        }
+        let configured: Vec<String> = repo
+            .config()
+            .ok()
+            .and_then(|c| {
+                let mut v = Vec::new();
+                let mut entries = c.multivar("blame.ignorerevsfile", None).ok()?;
+                while let Some(Ok(e)) = entries.next() {
+                    match e.value() {
+                        // An empty value resets the list, as in git.
+                        Ok("") => v.clear(),
+                        Ok(s) => v.push(s.to_string()),
+                        Err(_) => {}
+                    }
+                }
+                Some(v)
+            })
+            .unwrap_or_default();
+        for name in configured {
+            let abs = match name.strip_prefix("~/") {
+                Some(rest) => std::env::var_os("HOME")
+                    .map(|h| PathBuf::from(h).join(rest))
+                    .unwrap_or_else(|| PathBuf::from(&name)),
+                None => root.join(&name),
+            };
+            add(&mut out, name, abs);
+        }
+        out
+    }
+
+    /// Every listed id, once, in file order.
+    pub fn revs(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = Vec::new();
+        for (_, ids) in &self.files {
+            for id in ids {
+                if !v.contains(&id.as_str()) {
+                    v.push(id);
+                }
+            }
+        }
+        v
+    }
+
+    /// True when no revision is skipped.
+    pub fn is_empty(&self) -> bool {
+        self.files.iter().all(|(_, ids)| ids.is_empty())
+    }
+
+    /// The file that lists `rev` (for evidence).
+    pub fn listed_in(&self, rev: &str) -> Option<&str> {
+        self.files
+            .iter()
+            .find(|(_, ids)| ids.iter().any(|i| i == rev))
+            .map(|(n, _)| n.as_str())
+    }
+
+    /// The listed revisions in the history of `at` (40 hex) that changed
+    /// `path` against their first parent: the ones a blame of that file at
+    /// `at` looks past.
+    pub fn touching(&self, repo: &git2::Repository, at: &str, path: &str) -> Vec<String> {
+        let p = Path::new(path);
+        let Ok(at) = git2::Oid::from_str(at) else {
+            return Vec::new();
+        };
+        let entry = |c: &git2::Commit<'_>| c.tree().ok()?.get_path(p).ok().map(|e| e.id());
+        self.revs()
+            .into_iter()
+            .filter(|id| {
+                let Some(c) = git2::Oid::from_str(id)
+                    .ok()
+                    .and_then(|o| repo.find_commit(o).ok())
+                else {
+                    return false;
+                };
+                let before = c.parent(0).ok().and_then(|p| entry(&p));
+                let after = entry(&c);
+                after.is_some()
+                    && before != after
+                    && (c.id() == at || repo.graph_descendant_of(at, c.id()).unwrap_or(false))
+            })
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+/// The ids of an ignore list, as git's `oidset_parse_file` reads it.
+pub fn parse_ignore_list(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .filter(|l| !l.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect()
 }

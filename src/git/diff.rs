@@ -86,6 +86,51 @@ pub fn changes(repo: &Repo, sha: &str, parent: Option<&str>) -> Result<Vec<FileC
     Ok(out)
 }
 
+/// Zero-context hunks between `old_path` at `old` and `new_path` at `new`
+/// (40-hex commits), one file only, with git's default indent heuristic as
+/// `git blame` diffs. Empty when either side is missing or binary.
+pub fn file_hunks(
+    repo: &Repo,
+    old: &str,
+    old_path: &str,
+    new: &str,
+    new_path: &str,
+) -> Result<Vec<Hunk>, GitError> {
+    let r = repo.git2();
+    let blob = |sha: &str, p: &str| -> Result<Option<git2::Blob<'_>>, GitError> {
+        let tree = r.find_commit(git2::Oid::from_str(sha)?)?.tree()?;
+        let Ok(entry) = tree.get_path(std::path::Path::new(p)) else {
+            return Ok(None);
+        };
+        Ok(entry.to_object(r)?.into_blob().ok())
+    };
+    let (Some(a), Some(b)) = (blob(old, old_path)?, blob(new, new_path)?) else {
+        return Ok(Vec::new());
+    };
+    let mut opts = git2::DiffOptions::new();
+    opts.context_lines(0)
+        .interhunk_lines(0)
+        .indent_heuristic(true);
+    let patch = git2::Patch::from_blobs(
+        &a,
+        Some(std::path::Path::new(old_path)),
+        &b,
+        Some(std::path::Path::new(new_path)),
+        Some(&mut opts),
+    )?;
+    let mut hunks = Vec::with_capacity(patch.num_hunks());
+    for h in 0..patch.num_hunks() {
+        let (hunk, _) = patch.hunk(h)?;
+        hunks.push(Hunk {
+            old_start: hunk.old_start(),
+            old_lines: hunk.old_lines(),
+            new_start: hunk.new_start(),
+            new_lines: hunk.new_lines(),
+        });
+    }
+    Ok(hunks)
+}
+
 /// The parent-side extents of the functions that enclose `sha`'s changes
 /// to one file, as git's function-context diff (`git diff -W`) finds them
 /// with the file's diff driver (`.gitattributes`) or git's default

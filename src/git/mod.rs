@@ -5,6 +5,7 @@
 //! (`git log` for scans, `git blame --porcelain`, `git diff-tree --cc`);
 //! libgit2 is the fallback and serves small object reads.
 pub mod blame;
+pub mod cache;
 pub mod commits;
 pub mod diff;
 pub mod entire;
@@ -31,6 +32,7 @@ pub struct Repo {
     cwd: PathBuf,
     git_on_path: bool,
     shallow: OnceLock<HashSet<String>>,
+    ignore_revs: OnceLock<blame::IgnoreRevs>,
 }
 
 impl std::fmt::Debug for Repo {
@@ -256,12 +258,37 @@ impl Repo {
             cwd,
             git_on_path,
             shallow: OnceLock::new(),
+            ignore_revs: OnceLock::new(),
         })
     }
 
     /// True when this is a shallow clone (`.git/shallow` lists commits).
     pub fn is_shallow(&self) -> bool {
         !self.shallow_commits().is_empty()
+    }
+
+    /// A second handle on the same repository, for another thread
+    /// (libgit2 handles are not shared between threads).
+    pub fn reopen(&self) -> Result<Repo, GitError> {
+        Ok(Repo {
+            repo: git2::Repository::open(self.repo.path())?,
+            cwd: self.cwd.clone(),
+            git_on_path: self.git_on_path,
+            shallow: OnceLock::new(),
+            ignore_revs: OnceLock::new(),
+        })
+    }
+
+    /// The revisions blame skips (`.git-blame-ignore-revs`,
+    /// `blame.ignoreRevsFile`), read once.
+    pub fn ignore_revs(&self) -> &blame::IgnoreRevs {
+        self.ignore_revs
+            .get_or_init(|| blame::IgnoreRevs::read(&self.repo, &self.cwd))
+    }
+
+    /// The directory shared by all worktrees (`.git`, or the bare repository).
+    pub fn common_dir(&self) -> &Path {
+        self.repo.commondir()
     }
 
     /// libgit2 handle for small reads.

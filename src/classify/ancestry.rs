@@ -1,0 +1,363 @@
+//! Which commits of a history can have AI-attributed lines anywhere in their
+//! tree, so line blame asks `git blame` at a parent only where the answer
+//! can be "AI".
+//!
+//! `git blame` at a commit `P` names, for every line, `P` or one of its
+//! ancestors (with or without ignored revisions). A line is AI-attributed
+//! only when that commit carries AI provenance or a line-level source
+//! (DESIGN §2). So when no commit in `P`'s ancestry (itself included)
+//! carries either, no line of any file at `P` is AI-attributed, and blaming
+//! at `P` can be skipped: the answer is known to be "no AI lines".
+//!
+//! The index is read with one `git log --topo-order` over the history of the
+//! blamed revision (git's own walk, about the cost of `git log` itself),
+//! while `git blame` runs.
+use std::collections::{HashMap, HashSet};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Stdio};
+
+use crate::error::GitError;
+use crate::git::{RawCommit, Repo};
+use crate::provenance::{AgentTable, scan};
+
+/// For each commit of a history: may a line of it be AI-attributed?
+#[derive(Debug, Default)]
+pub struct AiAncestry {
+    index: HashMap<git2::Oid, u32>,
+    /// `reach[i]`: commit `i` or one of its ancestors may carry AI lines.
+    reach: Vec<bool>,
+    /// Parents of the oldest commits that may carry AI lines (those with no
+    /// such ancestor), at most [`MAX_BOUND`].
+    bound: Vec<String>,
+    /// The commits that may carry AI lines themselves.
+    own: HashSet<git2::Oid>,
+}
+
+/// What parent blames may skip, from an [`AiAncestry`]: the revisions a
+/// blame may stop at, and (when known) the only paths where AI-attributed
+/// lines can live in the blamed history.
+#[derive(Debug, Clone, Default)]
+pub struct Shortcut {
+    /// See [`AiAncestry::bound`].
+    pub bound: Vec<String>,
+    /// See [`AiAncestry::ai_paths`]; `None` = any path.
+    pub paths: Option<std::sync::Arc<HashSet<String>>>,
+}
+
+impl Shortcut {
+    /// False only when no line of `path` can be AI-attributed.
+    pub fn may_have_ai_path(&self, path: &str) -> bool {
+        self.paths.as_ref().is_none_or(|p| p.contains(path))
+    }
+}
+
+/// Most revisions [`AiAncestry::bound`] hands to `git blame` as `^REV`.
+pub const MAX_BOUND: usize = 64;
+
+impl AiAncestry {
+    /// False only when no commit in `sha`'s ancestry (itself included)
+    /// carries AI provenance or a line-level source. Commits outside the
+    /// indexed history answer true (nothing is known about them).
+    pub fn may_have_ai_lines(&self, sha: &str) -> bool {
+        let Ok(oid) = git2::Oid::from_str(sha) else {
+            return true;
+        };
+        self.index.get(&oid).is_none_or(|&i| self.reach[i as usize])
+    }
+
+    /// Builds the index from commits in topological order (children before
+    /// parents, as `git log --topo-order` prints them), each with its parents
+    /// and whether it itself may carry AI lines.
+    pub fn from_topo(commits: Vec<(git2::Oid, Vec<git2::Oid>, bool)>) -> AiAncestry {
+        let index: HashMap<git2::Oid, u32> = commits
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.0, i as u32))
+            .collect();
+        let mut reach = vec![false; commits.len()];
+        let mut bound = Vec::new();
+        // Parents come after their children: walk backwards.
+        for (i, (_, parents, own)) in commits.iter().enumerate().rev() {
+            let inherited = parents.iter().any(|p| match index.get(p) {
+                Some(&j) => reach[j as usize],
+                // A parent outside the walk (a shallow edge): unknown.
+                None => true,
+            });
+            reach[i] = *own || inherited;
+            if *own && !inherited && bound.len() < MAX_BOUND {
+                bound.extend(parents.iter().map(|p| p.to_string()));
+            }
+        }
+        bound.truncate(MAX_BOUND);
+        let own = commits.iter().filter(|c| c.2).map(|c| c.0).collect();
+        AiAncestry {
+            index,
+            reach,
+            bound,
+            own,
+        }
+    }
+
+    /// The paths where a line of any commit between the bound and `rev`
+    /// can be AI-attributed: every path a commit that may carry AI lines
+    /// touched, plus where renames later took those files (to a fixpoint,
+    /// as blame follows whole-file renames). Read with one
+    /// `git log -M --name-status rev ^bound…`. `None` (any path) when the
+    /// history before the bound is not excluded or a merge may carry AI
+    /// lines (its own changes are not listed by `git log`).
+    pub fn ai_paths(&self, repo: &Repo, rev: &str) -> Result<Option<HashSet<String>>, GitError> {
+        if self.own.is_empty() {
+            return Ok(Some(HashSet::new()));
+        }
+        if self.bound.is_empty() || self.bound.len() >= MAX_BOUND {
+            return Ok(None);
+        }
+        let mut cmd = repo.git();
+        cmd.args(["log", "-M", "--name-status", "--format=%x01%H %P", rev]);
+        for b in &self.bound {
+            cmd.arg(format!("^{b}"));
+        }
+        cmd.arg("--");
+        let out = repo.run(&mut cmd)?;
+        let text = String::from_utf8_lossy(&out);
+        let mut paths: HashSet<String> = HashSet::new();
+        let mut renames: Vec<(String, String)> = Vec::new();
+        for record in text.split('\u{1}').skip(1) {
+            let mut lines = record.lines();
+            let head = lines.next().unwrap_or("");
+            let mut ids = head.split(' ');
+            let sha = ids.next().and_then(|h| git2::Oid::from_str(h).ok());
+            let merge = ids.filter(|p| !p.is_empty()).count() > 1;
+            let own = sha.is_some_and(|o| self.own.contains(&o));
+            if own && merge {
+                return Ok(None);
+            }
+            for l in lines.filter(|l| !l.is_empty()) {
+                let mut f = l.split('\t');
+                let status = f.next().unwrap_or("");
+                let names: Vec<String> = f.map(crate::git::diff_unquote).collect();
+                if status.starts_with('R') && names.len() == 2 {
+                    renames.push((names[0].clone(), names[1].clone()));
+                }
+                if own {
+                    paths.extend(names);
+                }
+            }
+        }
+        loop {
+            let before = paths.len();
+            for (from, to) in &renames {
+                if paths.contains(from) {
+                    paths.insert(to.clone());
+                }
+            }
+            if paths.len() == before {
+                break;
+            }
+        }
+        Ok(Some(paths))
+    }
+
+    /// Revisions whose whole history carries no AI provenance: a `git
+    /// blame` may stop at them (`^REV`), and a line it attributes to that
+    /// boundary is known not to be AI-attributed. They are the parents of
+    /// the oldest commits that may carry AI lines, so any subset is also
+    /// right (only slower).
+    pub fn bound(&self) -> &[String] {
+        &self.bound
+    }
+}
+
+/// A running `git log` whose output becomes an [`AiAncestry`].
+pub struct Pending {
+    child: Child,
+    noted: HashSet<String>,
+    table: AgentTable,
+}
+
+/// Starts reading the history of `rev` (40 hex). `None` when the index
+/// cannot be exact, so every parent is blamed: no `git` on PATH, a shallow
+/// clone (history beyond the edge is unknown), or Agent Trace records in the
+/// tree (line-level sources that name lines of any commit).
+pub fn start(repo: &Repo, rev: &str, table: &AgentTable) -> Result<Option<Pending>, GitError> {
+    if !repo.has_git() || !repo.shallow_commits().is_empty() {
+        return Ok(None);
+    }
+    let tree = repo.git2().find_commit(git2::Oid::from_str(rev)?)?.tree()?;
+    if tree.get_path(std::path::Path::new(".agent-trace")).is_ok() {
+        return Ok(None);
+    }
+    let noted = repo
+        .noted_commits()
+        .into_iter()
+        .map(|(sha, _)| sha)
+        .collect();
+    let child = repo
+        .git()
+        .args([
+            "log",
+            "-z",
+            "--topo-order",
+            "--no-show-signature",
+            "--format=%H %P%x00%an%x00%ae%x00%cn%x00%ce%x00%B",
+            rev,
+            "--",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    Ok(Some(Pending {
+        child,
+        noted,
+        table: table.clone(),
+    }))
+}
+
+impl Pending {
+    /// Reads git's output (provenance parsed on every core) and builds the
+    /// index. Meant to run on its own thread while `git blame` runs.
+    pub fn finish(mut self) -> Result<AiAncestry, GitError> {
+        let Some(out) = self.child.stdout.take() else {
+            return Err(GitError::Parse {
+                what: "git log: no output".into(),
+            });
+        };
+        let mut reader = BufReader::with_capacity(1 << 16, out);
+        let mut parse_error = None;
+        let batches = std::iter::from_fn(|| {
+            let mut batch = Vec::with_capacity(256);
+            while batch.len() < 256 {
+                match read_record(&mut reader) {
+                    Ok(Some(c)) => batch.push(c),
+                    Ok(None) => break,
+                    Err(e) => {
+                        parse_error.get_or_insert(e);
+                        break;
+                    }
+                }
+            }
+            (!batch.is_empty()).then_some(batch)
+        });
+        let mut commits = Vec::new();
+        let noted = &self.noted;
+        scan::scan_into(batches, &HashMap::new(), &self.table, |rows| {
+            for (c, p) in rows {
+                let own = p.is_ai() || noted.contains(&c.sha);
+                let Ok(oid) = git2::Oid::from_str(&c.sha) else {
+                    continue;
+                };
+                let parents = c
+                    .parents
+                    .iter()
+                    .filter_map(|p| git2::Oid::from_str(p).ok())
+                    .collect();
+                commits.push((oid, parents, own));
+            }
+            true
+        });
+        let out = self.child.wait_with_output()?;
+        if !out.status.success() {
+            return Err(GitError::CommandFailed {
+                command: "git log --topo-order".into(),
+                stderr: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+            });
+        }
+        if let Some(e) = parse_error {
+            return Err(e);
+        }
+        Ok(AiAncestry::from_topo(commits))
+    }
+}
+
+/// One record of `git log -z --format=%H %P%x00%an%x00%ae%x00%cn%x00%ce%x00%B`:
+/// six NUL-terminated fields.
+fn read_record(r: &mut impl BufRead) -> Result<Option<RawCommit>, GitError> {
+    let mut fields: Vec<String> = Vec::with_capacity(6);
+    let mut buf = Vec::new();
+    while fields.len() < 6 {
+        buf.clear();
+        let n = r.read_until(0, &mut buf)?;
+        if n == 0 {
+            if fields.is_empty() {
+                return Ok(None);
+            }
+            // The last record's message may end without a NUL.
+            if fields.len() == 5 {
+                fields.push(String::new());
+                break;
+            }
+            return Err(GitError::Parse {
+                what: "git log: truncated record".into(),
+            });
+        }
+        if buf.last() == Some(&0) {
+            buf.pop();
+        }
+        fields.push(String::from_utf8_lossy(&buf).into_owned());
+    }
+    let mut head = fields[0].trim_start_matches('\n').split(' ');
+    let sha = head.next().unwrap_or("").to_string();
+    if sha.len() < 40 {
+        return Err(GitError::Parse {
+            what: format!("git log printed `{sha}` where a commit id belongs"),
+        });
+    }
+    let parents = head.filter(|p| !p.is_empty()).map(str::to_string).collect();
+    let mut f = fields.into_iter().skip(1);
+    let mut next = || f.next().unwrap_or_default();
+    Ok(Some(RawCommit {
+        sha,
+        parents,
+        author_name: next(),
+        author_email: next(),
+        committer_name: next(),
+        committer_email: next(),
+        author_time: 0,
+        message: next(),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn oid(n: u8) -> git2::Oid {
+        git2::Oid::from_bytes(&[n; 20]).unwrap()
+    }
+
+    #[test]
+    fn reach_follows_every_parent_of_merges() {
+        // 5 merges 3 and 4; 4 has AI; 3 and its parent 1 do not.
+        //   1 - 3 - 5
+        //   2 - 4 /
+        let topo = vec![
+            (oid(5), vec![oid(3), oid(4)], false),
+            (oid(4), vec![oid(2)], true),
+            (oid(3), vec![oid(1)], false),
+            (oid(2), vec![], false),
+            (oid(1), vec![], false),
+        ];
+        let a = AiAncestry::from_topo(topo);
+        let may = |n: u8| a.may_have_ai_lines(&oid(n).to_string());
+        assert!(may(5) && may(4));
+        assert!(!may(3) && !may(2) && !may(1));
+        // Unknown commits are never pruned.
+        assert!(may(9));
+        // Blame may stop at 4's parent: nothing before it is AI.
+        assert_eq!(a.bound(), &[oid(2).to_string()]);
+    }
+
+    #[test]
+    fn records_parse_with_and_without_final_nul() {
+        let text = b"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\0A\0a@x\0C\0c@x\0msg\n\nAI-Tool: x\n\0\ncccccccccccccccccccccccccccccccccccccccc \0A\0a@x\0C\0c@x\0root\n";
+        let mut r = &text[..];
+        let one = read_record(&mut r).unwrap().unwrap();
+        assert_eq!(one.parents, vec!["b".repeat(40)]);
+        assert_eq!(one.message, "msg\n\nAI-Tool: x\n");
+        let two = read_record(&mut r).unwrap().unwrap();
+        assert_eq!(two.sha, "c".repeat(40));
+        assert!(two.parents.is_empty());
+        assert_eq!(two.message, "root\n");
+        assert!(read_record(&mut r).unwrap().is_none());
+    }
+}

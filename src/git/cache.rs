@@ -1,0 +1,127 @@
+//! A small on-disk cache of answers, under the repository's git directory:
+//! `<git common dir>/aeef/cache/<kind>/<key>.json`.
+//!
+//! Keys are SHA-1 digests (git's object hash, via libgit2) of everything an
+//! answer depends on: the caller passes its inputs (commit ids, paths,
+//! ranges, options) and [`Cache::key`] adds this build of aeef. Commit ids
+//! name immutable history, so a rebase or an amended commit simply misses;
+//! a changed configuration, ignore list or notes ref changes the key.
+//! Entries are written to a temporary file in the same directory and renamed
+//! into place, so a reader never sees half an entry and two processes
+//! writing the same entry at once both leave a whole one. Any failure to
+//! read or write is a miss, never an error. `AEEF_NO_CACHE=1` turns it off;
+//! deleting the directory clears it.
+use std::io::Write;
+use std::path::PathBuf;
+
+use super::Repo;
+
+/// The cache of one repository.
+#[derive(Debug, Clone)]
+pub struct Cache {
+    dir: PathBuf,
+}
+
+impl Cache {
+    /// The cache under `repo`'s common git directory, or `None` when
+    /// `AEEF_NO_CACHE` is set.
+    pub fn open(repo: &Repo) -> Option<Cache> {
+        if std::env::var_os("AEEF_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0") {
+            return None;
+        }
+        Some(Cache {
+            dir: repo.common_dir().join("aeef").join("cache"),
+        })
+    }
+
+    /// The directory entries live in.
+    pub fn dir(&self) -> &std::path::Path {
+        &self.dir
+    }
+
+    /// A key over `parts` (each length-prefixed, so no two part lists
+    /// collide) and this build of aeef.
+    pub fn key(parts: &[&[u8]]) -> String {
+        let mut buf = Vec::new();
+        for p in std::iter::once(build_id().as_bytes()).chain(parts.iter().copied()) {
+            buf.extend_from_slice(&(p.len() as u64).to_le_bytes());
+            buf.extend_from_slice(p);
+        }
+        git2::Oid::hash_object(git2::ObjectType::Blob, &buf)
+            .map(|o| o.to_string())
+            .unwrap_or_default()
+    }
+
+    fn path(&self, kind: &str, key: &str) -> PathBuf {
+        self.dir.join(kind).join(format!("{key}.json"))
+    }
+
+    /// The entry `kind`/`key`, if present.
+    pub fn get(&self, kind: &str, key: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.path(kind, key)).ok()
+    }
+
+    /// Stores `bytes` as `kind`/`key` atomically (temporary file, then
+    /// rename). Failures are ignored: the cache is an optimisation.
+    pub fn put(&self, kind: &str, key: &str, bytes: &[u8]) {
+        let dir = self.dir.join(kind);
+        let write = || -> std::io::Result<()> {
+            std::fs::create_dir_all(&dir)?;
+            let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
+            tmp.write_all(bytes)?;
+            tmp.persist(self.path(kind, key)).map_err(|e| e.error)?;
+            Ok(())
+        };
+        let _ = write();
+    }
+}
+
+/// This build of aeef: its version plus the executable's size and
+/// modification time, so a rebuilt binary never reads a stale answer.
+pub fn build_id() -> &'static str {
+    static ID: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ID.get_or_init(|| {
+        let exe = std::env::current_exe()
+            .ok()
+            .and_then(|p| std::fs::metadata(p).ok())
+            .map(|m| {
+                let t = m
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_nanos());
+                format!("{}:{t}", m.len())
+            })
+            .unwrap_or_default();
+        format!("aeef {} {exe}", env!("CARGO_PKG_VERSION"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_separate_their_parts() {
+        assert_ne!(Cache::key(&[b"ab", b"c"]), Cache::key(&[b"a", b"bc"]));
+        assert_eq!(Cache::key(&[b"x"]), Cache::key(&[b"x"]));
+        assert_eq!(Cache::key(&[b"x"]).len(), 40);
+    }
+
+    #[test]
+    fn entries_round_trip_and_overwrite_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = Cache {
+            dir: dir.path().join("cache"),
+        };
+        assert!(c.get("k", "abc").is_none());
+        c.put("k", "abc", b"one");
+        c.put("k", "abc", b"two");
+        assert_eq!(c.get("k", "abc").as_deref(), Some(&b"two"[..]));
+        // Only the entry is left: no temporary files.
+        let n = std::fs::read_dir(dir.path().join("cache/k"))
+            .unwrap()
+            .count();
+        assert_eq!(n, 1);
+    }
+}
