@@ -97,52 +97,150 @@ fn row<'a>(c: &'a RawCommit, p: &'a Provenance) -> Row<'a> {
     }
 }
 
-/// Every git-ai note, keyed by commit: few next to commits, parsed lazily.
-fn notes_of(repo: &git::Repo) -> HashMap<String, String> {
-    repo.noted_commits()
-        .into_iter()
-        .filter_map(|(sha, blob)| repo.blob_text(blob).map(|t| (sha, t)))
-        .collect()
+/// Commits per batch handed to the workers.
+const BATCH: usize = 256;
+
+/// The git-ai note summary of `commit`, read on a worker's own handle:
+/// only notes of commits in the range are read, one at a time, and only
+/// as far as the summary needs (`provenance::notes_fast`).
+fn note_of(
+    r: &git2::Repository,
+    index: &HashMap<git2::Oid, git2::Oid>,
+    commit: git2::Oid,
+) -> Option<provenance::NoteSummary> {
+    let blob = index.get(&commit)?;
+    let odb = r.odb().ok()?;
+    let obj = odb.read(*blob).ok()?;
+    provenance::notes_fast::summary(obj.data())
 }
 
 /// Every commit of `spec` with its provenance, handed to `sink` in order
-/// as batches finish: ids from `git rev-list`, commit objects read and
-/// parsed on every core (a libgit2 handle per thread), git-ai notes read
-/// up front (few next to commits).
+/// as batches finish. Simple specs (`HEAD`, `A..B`, `--all`, …) are walked
+/// in-process, each commit read once (`git::walk`); others take their ids
+/// from `git rev-list` and read the objects on every core. Notes are read
+/// on the worker threads, only for commits of the range.
 pub fn scan_range_into(
     repo: &git::Repo,
     spec: &[String],
     table: &provenance::AgentTable,
-    sink: impl FnMut(provenance::scan::Rows) -> bool + Send,
+    mut sink: impl FnMut(provenance::scan::Rows) -> bool + Send,
 ) -> miette::Result<()> {
-    let notes = notes_of(repo);
-    let mut revs = git::commits::RevList::start(repo, spec)?;
+    let progress = Progress::new();
+    let sink = |rows: provenance::scan::Rows| {
+        progress.add(rows.len());
+        sink(rows)
+    };
+    let args = git::commits::revspec_args(spec)?;
+    let index = repo.notes_index();
     let git_dir = repo.git2().path().to_path_buf();
+    let open = || git2::Repository::open_bare(&git_dir);
     let read_error = std::sync::Mutex::new(None);
-    provenance::scan::scan_with(
-        provenance::scan::cores(),
-        revs.by_ref(),
-        || git2::Repository::open_bare(&git_dir),
-        |r, oid| {
-            let got = match r {
-                Ok(r) => git::commits::read_git2(r, oid),
-                Err(e) => Err(GitError::Git2(git2::Error::from_str(e.message()))),
-            };
-            got.map_err(|e| {
-                if let Ok(mut slot) = read_error.lock() {
-                    slot.get_or_insert(e);
-                }
-            })
-            .ok()
-        },
-        &notes,
-        table,
-        sink,
-    );
-    revs.finish()?;
+    let fail = |e: GitError| {
+        if let Ok(mut slot) = read_error.lock() {
+            slot.get_or_insert(e);
+        }
+    };
+    let walk = git::walk::SimpleSpec::parse(&args)
+        .filter(|_| git::walk::can_walk(repo))
+        .and_then(|s| git::walk::Walk::start(repo, &s).ok());
+    if let Some(mut walk) = walk {
+        let batches = std::iter::from_fn(|| match walk.next_batch(BATCH) {
+            Ok(v) => (!v.is_empty()).then_some(v),
+            Err(e) => {
+                fail(e);
+                None
+            }
+        });
+        provenance::scan::scan_with(
+            provenance::scan::cores(),
+            batches,
+            open,
+            |r, c: RawCommit| {
+                let note = match (r, git2::Oid::from_str(&c.sha)) {
+                    (Ok(r), Ok(oid)) => note_of(r, &index, oid),
+                    _ => None,
+                };
+                Some((c, note))
+            },
+            table,
+            sink,
+        );
+    } else {
+        let mut revs = git::commits::RevList::start(repo, spec)?;
+        provenance::scan::scan_with(
+            provenance::scan::cores(),
+            revs.by_ref(),
+            open,
+            |r, oid| {
+                let got = match r {
+                    Ok(r) => git::commits::read_git2(r, oid).map(|c| (c, note_of(r, &index, oid))),
+                    Err(e) => Err(GitError::Git2(git2::Error::from_str(e.message()))),
+                };
+                got.map_err(&fail).ok()
+            },
+            table,
+            sink,
+        );
+        revs.finish()?;
+    }
+    drop(progress);
     match read_error.into_inner().ok().flatten() {
         Some(e) => Err(e.into()),
         None => Ok(()),
+    }
+}
+
+/// A count of scanned commits on stderr, drawn only when stderr is a
+/// terminal and the scan has run for a second (nothing in pipes, files or
+/// CI logs, nothing for quick scans).
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    start: std::time::Instant,
+    shown: std::sync::atomic::AtomicBool,
+}
+
+impl Progress {
+    /// How long a scan runs before the count appears.
+    const DELAY: std::time::Duration = std::time::Duration::from_secs(1);
+
+    fn new() -> Progress {
+        use std::io::IsTerminal;
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::with_draw_target(
+                None,
+                indicatif::ProgressDrawTarget::hidden(),
+            );
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{spinner} {human_pos} commits scanned ({per_sec}, {elapsed})",
+            ) {
+                bar.set_style(style);
+            }
+            bar
+        });
+        Progress {
+            bar,
+            start: std::time::Instant::now(),
+            shown: false.into(),
+        }
+    }
+
+    fn add(&self, n: usize) {
+        use std::sync::atomic::Ordering;
+        let Some(bar) = &self.bar else { return };
+        bar.inc(n as u64);
+        if !self.shown.load(Ordering::Relaxed) && self.start.elapsed() >= Self::DELAY {
+            self.shown.store(true, Ordering::Relaxed);
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
     }
 }
 

@@ -271,30 +271,80 @@ fn walk_git2(repo: &Repo, args: &[String]) -> Result<Vec<git2::Oid>, GitError> {
 
 /// Reads one commit object with libgit2.
 pub fn read_git2(r: &git2::Repository, oid: git2::Oid) -> Result<RawCommit, GitError> {
-    let c = r.find_commit(oid)?;
-    // A commit that declares another encoding (`i18n.commitEncoding`) is
-    // decoded from it, as `git log` re-encodes it; anything else that is not
-    // UTF-8 is decoded lossily.
-    let declared = c
-        .message_encoding()
-        .ok()
-        .flatten()
-        .and_then(|label| encoding_rs::Encoding::for_label(label.as_bytes()))
-        .filter(|e| *e != encoding_rs::UTF_8);
-    let text = |b: &[u8]| match declared {
-        Some(e) => e.decode_without_bom_handling(b).0.into_owned(),
-        None => String::from_utf8_lossy(b).into_owned(),
-    };
-    Ok(RawCommit {
-        sha: oid.to_string(),
+    Ok(from_git2(&r.find_commit(oid)?))
+}
+
+/// Turns a parsed libgit2 commit into a [`RawCommit`], decoding its text
+/// as `git log` shows it (see [`decode_commit_text`]).
+pub fn from_git2(c: &git2::Commit<'_>) -> RawCommit {
+    let (author, committer) = (c.author(), c.committer());
+    let [
+        message,
+        author_name,
+        author_email,
+        committer_name,
+        committer_email,
+    ] = decode_commit_text(
+        c.message_encoding().ok().flatten().map(str::as_bytes),
+        [
+            c.message_raw_bytes(),
+            author.name_bytes(),
+            author.email_bytes(),
+            committer.name_bytes(),
+            committer.email_bytes(),
+        ],
+    );
+    RawCommit {
+        sha: c.id().to_string(),
         parents: c.parent_ids().map(|p| p.to_string()).collect(),
-        author_name: text(c.author().name_bytes()),
-        author_email: text(c.author().email_bytes()),
-        committer_name: text(c.committer().name_bytes()),
-        committer_email: text(c.committer().email_bytes()),
-        author_time: c.author().when().seconds(),
-        message: text(c.message_raw_bytes()),
-    })
+        author_name,
+        author_email,
+        committer_name,
+        committer_email,
+        author_time: author.when().seconds(),
+        message,
+    }
+}
+
+/// Decodes the text fields of one commit (message, names, e-mails) as
+/// `git log` prints them, given the commit's `encoding` header.
+///
+/// git re-encodes a commit that declares an encoding other than UTF-8 with
+/// iconv, over the whole object at once, and prints the stored bytes when
+/// iconv fails (`logmsg_reencode` in git's `pretty.c`). So:
+///
+/// - no header, or `UTF-8`: the bytes as they are (lossy where not UTF-8);
+/// - an encoding that decodes every field cleanly: the decoded text
+///   (`ISO-8859-1`, `Shift_JIS`, …);
+/// - a label aeef does not know, or bytes that do not decode (a stray byte
+///   in `Shift_JIS`, an unpaired surrogate): the stored bytes, as git does;
+/// - an encoding that is not ASCII-compatible (`UTF-16`, `UTF-16LE`,
+///   `UTF-16BE`; `replacement`, which decodes anything to one U+FFFD):
+///   the stored bytes. git either fails (an odd-length object: git prints
+///   the stored bytes) or turns the ASCII headers into CJK text and shows an
+///   empty message (an even-length object). aeef reads the stored bytes in
+///   both cases so a declared encoding can never hide a trailer from the
+///   gate (issue 12: fail closed where git shows nothing).
+pub fn decode_commit_text<const N: usize>(label: Option<&[u8]>, fields: [&[u8]; N]) -> [String; N] {
+    let declared = label
+        .and_then(encoding_rs::Encoding::for_label)
+        .filter(|e| *e != encoding_rs::UTF_8)
+        // git decodes the headers too: an encoding that does not read
+        // `tree ` as `tree ` (UTF-16, replacement) never yields a commit.
+        .filter(|e| {
+            e.decode_without_bom_handling_and_without_replacement(b"tree \n")
+                .is_some_and(|t| t == "tree \n")
+        });
+    if let Some(e) = declared {
+        let decoded = fields.map(|b| {
+            e.decode_without_bom_handling_and_without_replacement(b)
+                .map(std::borrow::Cow::into_owned)
+        });
+        if decoded.iter().all(Option::is_some) {
+            return decoded.map(Option::unwrap_or_default);
+        }
+    }
+    fields.map(|b| String::from_utf8_lossy(b).into_owned())
 }
 
 /// Reads one commit by id.

@@ -7,6 +7,7 @@
 pub mod blame;
 pub mod commits;
 pub mod diff;
+pub mod walk;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -166,6 +167,17 @@ impl Repo {
         let oid = git2::Oid::from_str(sha).ok()?;
         let note = self.repo.find_note(Some(NOTES_REF), oid).ok()?;
         Some(String::from_utf8_lossy(note.message_bytes()).into_owned())
+    }
+
+    /// Every commit that has a git-ai note → the note's blob id, read from
+    /// the notes tree alone (no note is read).
+    pub fn notes_index(&self) -> std::collections::HashMap<git2::Oid, git2::Oid> {
+        let Ok(iter) = self.repo.notes(Some(NOTES_REF)) else {
+            return Default::default();
+        };
+        iter.filter_map(Result::ok)
+            .map(|(blob, commit)| (commit, blob))
+            .collect()
     }
 
     /// Every commit that has a git-ai note, with the note's blob id.

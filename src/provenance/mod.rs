@@ -4,6 +4,7 @@
 pub mod agents;
 pub mod block;
 pub mod notes;
+pub mod notes_fast;
 pub mod scan;
 pub mod trailers;
 
@@ -437,10 +438,21 @@ pub fn of_commit(
     message: &str,
     note: Option<&Note>,
 ) -> (Vec<Trailer>, Provenance) {
+    let summary = note.map(NoteSummary::of);
+    of_commit_summary(table, who, message, summary.as_ref())
+}
+
+/// Like [`of_commit`], with the note already summarised: scans read notes
+/// through [`notes_fast::summary`], which reads only what the summary needs.
+pub fn of_commit_summary(
+    table: &AgentTable,
+    who: &CommitIdentity<'_>,
+    message: &str,
+    note: Option<&NoteSummary>,
+) -> (Vec<Trailer>, Provenance) {
     let trailers = trailers::parse(message);
     let block = block::parse(message);
     let matches = table.detect(who, message, &trailers);
-    let summary = note.map(NoteSummary::of);
-    let p = merge(&trailers, block.as_ref(), &matches, summary.as_ref());
+    let p = merge(&trailers, block.as_ref(), &matches, note);
     (trailers, p)
 }
