@@ -1,5 +1,5 @@
 //! `aeef scan [REVSPEC]`: every commit of a range with its AI provenance.
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::{BufWriter, Write};
 
 use super::{Ctx, Format, paint};
@@ -100,17 +100,10 @@ fn row<'a>(c: &'a RawCommit, p: &'a Provenance) -> Row<'a> {
 /// Commits per batch handed to the workers.
 const BATCH: usize = 256;
 
-/// The git-ai note summary of `commit`, read on a worker's own handle:
-/// only notes of commits in the range are read, one at a time, and only
-/// as far as the summary needs (`provenance::notes_fast`).
-fn note_of(
-    r: &git2::Repository,
-    index: &HashMap<git2::Oid, git2::Oid>,
-    commit: git2::Oid,
-) -> Option<provenance::NoteSummary> {
-    let blob = index.get(&commit)?;
+/// Reads and summarises one note blob with libgit2 (when git is absent).
+fn read_note(r: &git2::Repository, blob: git2::Oid) -> Option<provenance::NoteSummary> {
     let odb = r.odb().ok()?;
-    let obj = odb.read(*blob).ok()?;
+    let obj = odb.read(blob).ok()?;
     provenance::notes_fast::summary(obj.data())
 }
 
@@ -118,7 +111,8 @@ fn note_of(
 /// as batches finish. Simple specs (`HEAD`, `A..B`, `--all`, …) are walked
 /// in-process, each commit read once (`git::walk`); others take their ids
 /// from `git rev-list` and read the objects on every core. Notes are read
-/// on the worker threads, only for commits of the range.
+/// only for commits of the range, by `git cat-file --batch` while the walk
+/// goes on (`git::notes_feed`), and summarised as they arrive.
 pub fn scan_range_into(
     repo: &git::Repo,
     spec: &[String],
@@ -131,7 +125,8 @@ pub fn scan_range_into(
         sink(rows)
     };
     let args = git::commits::revspec_args(spec)?;
-    let index = repo.notes_index();
+    let feed =
+        git::notes_feed::NoteFeed::start(repo, repo.notes_index(), provenance::notes_fast::summary);
     let git_dir = repo.git2().path().to_path_buf();
     let open = || git2::Repository::open_bare(&git_dir);
     let read_error = std::sync::Mutex::new(None);
@@ -145,7 +140,10 @@ pub fn scan_range_into(
         .and_then(|s| git::walk::Walk::start(repo, &s).ok());
     if let Some(mut walk) = walk {
         let batches = std::iter::from_fn(|| match walk.next_batch(BATCH) {
-            Ok(v) => (!v.is_empty()).then_some(v),
+            Ok(v) => {
+                feed.ask(v.iter().filter_map(|c| git2::Oid::from_str(&c.sha).ok()));
+                (!v.is_empty()).then_some(v)
+            }
             Err(e) => {
                 fail(e);
                 None
@@ -156,10 +154,9 @@ pub fn scan_range_into(
             batches,
             open,
             |r, c: RawCommit| {
-                let note = match (r, git2::Oid::from_str(&c.sha)) {
-                    (Ok(r), Ok(oid)) => note_of(r, &index, oid),
-                    _ => None,
-                };
+                let note = git2::Oid::from_str(&c.sha).ok().and_then(|oid| {
+                    feed.take(oid, |blob| r.as_ref().ok().and_then(|r| read_note(r, blob)))
+                });
                 Some((c, note))
             },
             table,
@@ -167,13 +164,17 @@ pub fn scan_range_into(
         );
     } else {
         let mut revs = git::commits::RevList::start(repo, spec)?;
+        let batches = revs.by_ref().inspect(|ids| feed.ask(ids.iter().copied()));
         provenance::scan::scan_with(
             provenance::scan::cores(),
-            revs.by_ref(),
+            batches,
             open,
             |r, oid| {
                 let got = match r {
-                    Ok(r) => git::commits::read_git2(r, oid).map(|c| (c, note_of(r, &index, oid))),
+                    Ok(r) => git::commits::read_git2(r, oid).map(|c| {
+                        let note = feed.take(oid, |blob| read_note(r, blob));
+                        (c, note)
+                    }),
                     Err(e) => Err(GitError::Git2(git2::Error::from_str(e.message()))),
                 };
                 got.map_err(&fail).ok()

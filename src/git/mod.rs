@@ -7,6 +7,7 @@
 pub mod blame;
 pub mod commits;
 pub mod diff;
+pub mod notes_feed;
 pub mod walk;
 
 use std::collections::HashSet;

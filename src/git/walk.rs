@@ -144,6 +144,10 @@ impl<'r> Walk<'r> {
     /// Resolves the tips of `spec` and prepares the walk.
     pub fn start(repo: &'r Repo, spec: &SimpleSpec) -> Result<Walk<'r>, GitError> {
         let r = repo.git2();
+        // Each commit is read once and handed on: libgit2's object cache
+        // would only keep every commit of the history in memory (twice
+        // git's peak on rust-lang/cargo). Restored when the walk ends.
+        git2::opts::enable_caching(false);
         let mut w = Walk {
             repo: r,
             nodes: HashMap::new(),
@@ -428,6 +432,12 @@ impl<'r> Walk<'r> {
             }
         }
         Ok(v)
+    }
+}
+
+impl Drop for Walk<'_> {
+    fn drop(&mut self) {
+        git2::opts::enable_caching(true);
     }
 }
 
