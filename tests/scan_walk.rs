@@ -172,3 +172,85 @@ fn walk_stops_at_shallow_boundaries_like_git() {
         assert_eq!(commits(&scan(&dir, &spec)), expected, "{spec:?}");
     }
 }
+
+/// Writes a commit object with exactly `body` (headers and message) and
+/// points `refs/heads/<branch>` at it.
+fn raw_commit(r: &RepoBuilder, branch: &str, body: &[u8]) -> String {
+    let f = r.path().join(".git/AEEF_RAW_COMMIT");
+    std::fs::write(&f, body).unwrap();
+    let sha = r
+        .git(&[
+            "hash-object",
+            "-t",
+            "commit",
+            "--literally",
+            "-w",
+            f.to_str().unwrap(),
+        ])
+        .trim()
+        .to_string();
+    r.git(&["update-ref", &format!("refs/heads/{branch}"), &sha]);
+    sha
+}
+
+/// Guards the walk's own commit parser against libgit2's (the path it
+/// replaced, selected here by `--date-order`, the same order on a line):
+/// odd identities, extra author lines (git then dates the commit 0),
+/// several `encoding` headers, continuation headers, no message, a NUL
+/// byte, a bad timestamp.
+#[test]
+fn unusual_commit_objects_read_as_libgit2_reads_them() {
+    let mut r = RepoBuilder::new();
+    r.write("a", "1\n");
+    let base = r.commit("base");
+    let tree = r.git(&["rev-parse", "HEAD^{tree}"]).trim().to_string();
+    let bodies: Vec<Vec<u8>> = vec![
+        format!("tree {tree}\nparent {base}\nauthor   Ann  <x> <ann@example.com>  1767607200 +0100\ncommitter  Bot\t<noreply@anthropic.com> 1767607201 -0500\n\nTitle\n\nAI-Tool: claude-code\n").into_bytes(),
+        format!("tree {tree}\nparent {base}\nauthor A <a@x> 1767607200 +0000\nauthor B <b@x> 1767607300 +0000\ncommitter C <c@x> 1767607200 +0000\nencoding ISO-8859-1\nencoding UTF-8\nmergetag object {base}\n type commit\n\nCafé\n").into_bytes(),
+        format!("tree {tree}\nparent {base}\nauthor A <a@x> 1767607200 +0000\ncommitter C <c@x> 1767607200 +0000\n").into_bytes(),
+        format!("tree {tree}\nparent {base}\nauthor A <a@x> 1767607200 +0000\ncommitter C <c@x> 1767607200 +0000\n\nNUL \0 inside\n\nAI-Tool: aider\n").into_bytes(),
+        format!("tree {tree}\nparent {base}\nauthor A <a@x> -5 +0000\ncommitter C <c@x> 1767607200 +0000\n\nNegative time\n").into_bytes(),
+        [
+            format!("tree {tree}\nparent {base}\nauthor A <a@x>\ncommitter C <c@x> 1767607200 +0000\nencoding ISO-8859-1\n\nCaf").as_bytes(),
+            b"\xe9\n\nAI-Tool: codex\n",
+        ]
+        .concat(),
+    ];
+    for (i, body) in bodies.iter().enumerate() {
+        let branch = format!("odd{i}");
+        raw_commit(&r, &branch, body);
+        let fast = scan(r.path(), &[&branch]);
+        let slow = scan(r.path(), &[&branch, "--", "--date-order"]);
+        assert_eq!(fast, slow, "object {i}");
+        let expected: Vec<String> = r
+            .git(&["rev-list", &branch])
+            .lines()
+            .map(str::to_string)
+            .collect();
+        assert_eq!(commits(&fast), expected, "object {i}");
+        let blame = aeef(r.path(), &["blame", &branch, "--format", "json"]);
+        assert!(blame.status.success(), "{}", stderr(&blame));
+    }
+}
+
+/// Runs the walk against the `git rev-list` path on a real repository when
+/// `AEEF_REAL_REPO` names one (e.g. a clone of rust-lang/cargo or of
+/// git-ai, whose notes exercise the note summaries): `scripts/bench` and
+/// the README figures rely on it. Skipped, saying so, otherwise.
+#[test]
+fn walk_equals_rev_list_path_on_a_real_repository() {
+    let Some(dir) = std::env::var_os("AEEF_REAL_REPO") else {
+        eprintln!("skipped: set AEEF_REAL_REPO to a repository to compare on");
+        return;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    let fast = scan(&dir, &["HEAD"]);
+    let slow = scan(&dir, &["HEAD", "--since=1970-01-02"]);
+    assert_eq!(fast.lines().count(), slow.lines().count());
+    assert!(fast == slow, "the walk and the rev-list path differ");
+    let expected: Vec<String> = git_in(&dir, &["rev-list", "HEAD"])
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(commits(&fast), expected);
+}

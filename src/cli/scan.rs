@@ -141,7 +141,7 @@ pub fn scan_range_into(
     if let Some(mut walk) = walk {
         let batches = std::iter::from_fn(|| match walk.next_batch(BATCH) {
             Ok(v) => {
-                feed.ask(v.iter().filter_map(|c| git2::Oid::from_str(&c.sha).ok()));
+                feed.ask(v.iter().map(|c| c.oid));
                 (!v.is_empty()).then_some(v)
             }
             Err(e) => {
@@ -153,11 +153,19 @@ pub fn scan_range_into(
             provenance::scan::cores(),
             batches,
             open,
-            |r, c: RawCommit| {
-                let note = git2::Oid::from_str(&c.sha).ok().and_then(|oid| {
-                    feed.take(oid, |blob| r.as_ref().ok().and_then(|r| read_note(r, blob)))
+            |r, obj: git::commits::CommitObject| {
+                let note = feed.take(obj.oid, |blob| {
+                    r.as_ref().ok().and_then(|r| read_note(r, blob))
                 });
-                Some((c, note))
+                // Unusual bytes are read by libgit2, as before the walk.
+                let c = match git::commits::from_object(&obj) {
+                    Some(c) => Ok(c),
+                    None => match r {
+                        Ok(r) => git::commits::read_git2(r, obj.oid),
+                        Err(e) => Err(GitError::Git2(git2::Error::from_str(e.message()))),
+                    },
+                };
+                c.map_err(&fail).ok().map(|c| (c, note))
             },
             table,
             sink,

@@ -1,8 +1,9 @@
 //! `git rev-list`'s own walk, in-process, for the revision specs scans use
 //! most (`HEAD`, `A..B`, `^A B`, `--all`, `--first-parent`, `--no-merges`,
-//! `-n`): each commit object is read once, here, and handed on with its
-//! text, instead of git walking the history and libgit2 reading every
-//! commit a second time. On a repository without a commit-graph (most
+//! `-n`, exact `--since`/`--until`): each commit object is read once, here
+//! (only its parents and committer date are parsed), and its bytes handed
+//! to the worker threads, instead of git walking the history and libgit2
+//! reading every commit a second time. On a repository without a commit-graph (most
 //! clones) that halves the work of `aeef scan`.
 //!
 //! The order is git's, rule for rule (`revision.c`: `prepare_revision_walk`,
@@ -21,7 +22,7 @@ use std::collections::{BinaryHeap, HashMap};
 use git2::Oid;
 
 use super::Repo;
-use super::commits::{RawCommit, from_git2};
+use super::commits::{CommitObject, walk_fields};
 use crate::error::GitError;
 
 const SEEN: u8 = 1;
@@ -115,13 +116,17 @@ struct Node<'r> {
     date: i64,
     /// Known once the commit is parsed (libgit2 applies shallow boundaries).
     parents: Option<Vec<Oid>>,
-    /// The parsed commit until it is shown or dropped.
-    commit: Option<git2::Commit<'r>>,
+    /// The object's bytes until the commit is shown or dropped.
+    data: Option<Vec<u8>>,
+    _repo: std::marker::PhantomData<&'r ()>,
 }
 
 /// The walk: an iterator of batches of commits in `git rev-list` order.
 pub struct Walk<'r> {
     repo: &'r git2::Repository,
+    odb: git2::Odb<'r>,
+    /// Commits whose parents this clone does not have (`.git/shallow`).
+    shallow: std::collections::HashSet<Oid>,
     nodes: HashMap<Oid, Node<'r>>,
     /// (committer date, insertion order reversed, id): a max-heap pops the
     /// newest date, and among equal dates the earliest inserted, which is
@@ -150,6 +155,12 @@ impl<'r> Walk<'r> {
         git2::opts::enable_caching(false);
         let mut w = Walk {
             repo: r,
+            odb: r.odb()?,
+            shallow: repo
+                .shallow_commits()
+                .iter()
+                .filter_map(|s| Oid::from_str(s).ok())
+                .collect(),
             nodes: HashMap::new(),
             queue: BinaryHeap::new(),
             seq: 0,
@@ -222,7 +233,8 @@ impl<'r> Walk<'r> {
             flags: 0,
             date: 0,
             parents: None,
-            commit: None,
+            data: None,
+            _repo: std::marker::PhantomData,
         })
     }
 
@@ -235,15 +247,31 @@ impl<'r> Walk<'r> {
         if self.nodes.get(&oid).is_some_and(|n| n.parents.is_some()) {
             return Ok(());
         }
-        let c = self.repo.find_commit(oid)?;
+        let obj = self.odb.read(oid)?;
+        if obj.kind() != git2::ObjectType::Commit {
+            return Err(GitError::UnknownRevision {
+                rev: oid.to_string(),
+            });
+        }
+        let data = obj.data().to_vec();
+        drop(obj);
         self.read += 1;
-        let date = c.committer().when().seconds();
-        let parents: Vec<Oid> = c.parent_ids().collect();
+        let (mut parents, date) = match walk_fields(&data) {
+            Some(f) => f,
+            None => {
+                // Unusual bytes: libgit2 decides, as it did before.
+                let c = self.repo.find_commit(oid)?;
+                (c.parent_ids().collect(), c.committer().when().seconds())
+            }
+        };
+        if self.shallow.contains(&oid) {
+            parents.clear();
+        }
         let keep = self.flags(oid) & UNINTERESTING == 0;
         let n = self.node(oid);
         n.date = date;
         n.parents = Some(parents);
-        n.commit = keep.then_some(c);
+        n.data = keep.then_some(data);
         Ok(())
     }
 
@@ -271,7 +299,7 @@ impl<'r> Walk<'r> {
                     continue;
                 }
                 if let Some(n) = self.nodes.get_mut(&p) {
-                    n.commit = None;
+                    n.data = None;
                 }
                 self.mark_parents_uninteresting(p);
                 if self.flags(p) & SEEN != 0 {
@@ -305,7 +333,7 @@ impl<'r> Walk<'r> {
                 continue;
             }
             n.flags |= UNINTERESTING;
-            n.commit = None;
+            n.data = None;
             if let Some(ps) = &n.parents {
                 stack.extend(ps.iter().rev());
             }
@@ -367,7 +395,7 @@ impl<'r> Walk<'r> {
     }
 
     /// The next commit git would show, if any.
-    fn next_commit(&mut self) -> Result<Option<RawCommit>, GitError> {
+    fn next_commit(&mut self) -> Result<Option<CommitObject>, GitError> {
         if self.left == Some(0) {
             return Ok(None);
         }
@@ -392,7 +420,7 @@ impl<'r> Walk<'r> {
                         }
                         if skip_old || self.until.is_some_and(|t| date > t) {
                             if let Some(n) = self.nodes.get_mut(&oid) {
-                                n.commit = None;
+                                n.data = None;
                             }
                             continue;
                         }
@@ -404,17 +432,19 @@ impl<'r> Walk<'r> {
             let Some(n) = self.nodes.get_mut(&oid) else {
                 continue;
             };
-            let commit = n.commit.take();
+            let data = n.data.take();
             if n.flags & UNINTERESTING != 0 {
                 continue;
             }
             if self.no_merges && n.parents.as_ref().is_some_and(|p| p.len() > 1) {
                 continue;
             }
-            let raw = match commit {
-                Some(c) => from_git2(&c),
-                None => from_git2(&self.repo.find_commit(oid)?),
+            let parents = n.parents.clone().unwrap_or_default();
+            let data = match data {
+                Some(d) => d,
+                None => self.odb.read(oid)?.data().to_vec(),
             };
+            let raw = CommitObject { oid, parents, data };
             if let Some(l) = self.left.as_mut() {
                 *l -= 1;
             }
@@ -423,7 +453,7 @@ impl<'r> Walk<'r> {
     }
 
     /// Up to `n` next commits; an error ends the walk and is returned.
-    pub fn next_batch(&mut self, n: usize) -> Result<Vec<RawCommit>, GitError> {
+    pub fn next_batch(&mut self, n: usize) -> Result<Vec<CommitObject>, GitError> {
         let mut v = Vec::with_capacity(n);
         while v.len() < n {
             match self.next_commit()? {
