@@ -268,6 +268,29 @@ mod tests {
         }
     }
 
+    /// Every note of a real repository (`AEEF_REAL_REPO`, e.g. a clone of
+    /// git-ai with its 10,685 notes) summarises as the full parse does.
+    /// Skipped, saying so, when the variable is not set.
+    #[test]
+    fn summary_equals_the_full_parse_on_real_notes() {
+        let Some(dir) = std::env::var_os("AEEF_REAL_REPO") else {
+            eprintln!("skipped: set AEEF_REAL_REPO to a repository with refs/notes/ai");
+            return;
+        };
+        let repo = git2::Repository::open(dir).expect("repository");
+        let Ok(notes) = repo.notes(Some("refs/notes/ai")) else {
+            return;
+        };
+        let mut n = 0;
+        for (blob, commit) in notes.flatten() {
+            let bytes = repo.find_blob(blob).expect("note blob").content().to_vec();
+            let text = String::from_utf8_lossy(&bytes);
+            assert_eq!(summary(&bytes), full(&text), "note of {commit}");
+            n += 1;
+        }
+        eprintln!("{n} notes compared");
+    }
+
     #[test]
     fn metadata_is_read_only_up_to_the_wanted_entries() {
         // The wanted entry comes first; what follows is not JSON at all and
