@@ -40,17 +40,27 @@ impl std::fmt::Debug for Repo {
     }
 }
 
+/// True when `git` is on PATH (looked up, not run: a process start costs
+/// more than a small scan) and `AEEF_NO_GIT` is not set.
 fn git_available() -> bool {
     static AVAILABLE: OnceLock<bool> = OnceLock::new();
     *AVAILABLE.get_or_init(|| {
         std::env::var_os("AEEF_NO_GIT").is_none()
-            && Command::new("git")
-                .arg("--version")
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success())
+            && std::env::var_os("PATH").is_some_and(|path| {
+                std::env::split_paths(&path).any(|dir| is_executable(&dir.join("git")))
+            })
     })
+}
+
+#[cfg(unix)]
+fn is_executable(p: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(not(unix))]
+fn is_executable(p: &Path) -> bool {
+    p.with_extension("exe").is_file() || p.is_file()
 }
 
 impl Repo {

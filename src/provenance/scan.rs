@@ -63,6 +63,27 @@ pub fn scan_with<T, S, I, N, L, F>(
         let p = of_commit_summary(table, &c.identity(), &c.message, note.as_ref()).1;
         (c, p)
     };
+    // A range of one batch (a pull request) is read on this thread: no
+    // worker is worth starting for it.
+    let mut batches = batches.into_iter();
+    let first = batches.next();
+    let second = first.as_ref().and_then(|_| batches.next());
+    let Some(second) = second else {
+        if let Some(batch) = first {
+            let mut state = init();
+            let rows = batch
+                .into_iter()
+                .filter_map(|t| load(&mut state, t))
+                .map(one)
+                .collect();
+            sink(rows);
+        }
+        return;
+    };
+    let batches = first
+        .into_iter()
+        .chain(std::iter::once(second))
+        .chain(batches);
     let (work_tx, work_rx) = mpsc::channel::<(usize, Vec<T>)>();
     let work_rx = Mutex::new(work_rx);
     let (done_tx, done_rx) = mpsc::channel::<(usize, Rows)>();
