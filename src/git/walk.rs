@@ -149,10 +149,6 @@ impl<'r> Walk<'r> {
     /// Resolves the tips of `spec` and prepares the walk.
     pub fn start(repo: &'r Repo, spec: &SimpleSpec) -> Result<Walk<'r>, GitError> {
         let r = repo.git2();
-        // Each commit is read once and handed on: libgit2's object cache
-        // would only keep every commit of the history in memory (twice
-        // git's peak on rust-lang/cargo). Restored when the walk ends.
-        git2::opts::enable_caching(false);
         let mut w = Walk {
             repo: r,
             odb: r.odb()?,
@@ -173,6 +169,10 @@ impl<'r> Walk<'r> {
             left: spec.max_count,
             read: 0,
         };
+        // Each commit is read once and handed on: libgit2's object cache
+        // would only keep every commit of the history in memory (twice
+        // git's peak on rust-lang/cargo). Restored when the walk ends.
+        git2::opts::enable_caching(false);
         // Pending tips in git's order: as given, `--all` as its refs sorted
         // by name, then HEAD.
         let mut pending: Vec<(Oid, bool)> = Vec::new();

@@ -272,6 +272,7 @@ mod tests {
     /// git-ai with its 10,685 notes) summarises as the full parse does.
     /// Skipped, saying so, when the variable is not set.
     #[test]
+    #[allow(clippy::print_stderr)]
     fn summary_equals_the_full_parse_on_real_notes() {
         let Some(dir) = std::env::var_os("AEEF_REAL_REPO") else {
             eprintln!("skipped: set AEEF_REAL_REPO to a repository with refs/notes/ai");
@@ -295,9 +296,7 @@ mod tests {
     fn metadata_is_read_only_up_to_the_wanted_entries() {
         // The wanted entry comes first; what follows is not JSON at all and
         // is never read.
-        let f = format!(
-            "a.rs\n  0123456789abcdef 1\n---\n{{\"prompts\":{{\"0123456789abcdef\":{{\"agent_id\":{{\"tool\":\"codex\"}}}},\"later\": <<<not read>>>"
-        );
+        let f = "a.rs\n  0123456789abcdef 1\n---\n{\"prompts\":{\"0123456789abcdef\":{\"agent_id\":{\"tool\":\"codex\"}},\"later\": <<<not read>>>";
         let s = summary(f.as_bytes()).expect("summary");
         assert_eq!(s.agent.and_then(|a| a.tool).as_deref(), Some("codex"));
         assert!(shrink(f.as_bytes()).len() < 120);
