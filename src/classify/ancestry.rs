@@ -240,21 +240,29 @@ impl Pending {
         });
         let mut commits = Vec::new();
         let noted = &self.noted;
-        scan::scan_into(batches, &HashMap::new(), &self.table, |rows| {
-            for (c, p) in rows {
-                let own = p.is_ai() || noted.contains(&c.sha);
-                let Ok(oid) = git2::Oid::from_str(&c.sha) else {
-                    continue;
-                };
-                let parents = c
-                    .parents
-                    .iter()
-                    .filter_map(|p| git2::Oid::from_str(p).ok())
-                    .collect();
-                commits.push((oid, parents, own));
-            }
-            true
-        });
+        let batches = batches.map(|b| b.into_iter().map(|c| (c, None)).collect::<Vec<_>>());
+        scan::scan_with(
+            scan::cores(),
+            batches,
+            || (),
+            |_, c| Some(c),
+            &self.table,
+            |rows| {
+                for (c, p) in rows {
+                    let own = p.is_ai() || noted.contains(&c.sha);
+                    let Ok(oid) = git2::Oid::from_str(&c.sha) else {
+                        continue;
+                    };
+                    let parents = c
+                        .parents
+                        .iter()
+                        .filter_map(|p| git2::Oid::from_str(p).ok())
+                        .collect();
+                    commits.push((oid, parents, own));
+                }
+                true
+            },
+        );
         let out = self.child.wait_with_output()?;
         if !out.status.success() {
             return Err(GitError::CommandFailed {

@@ -271,29 +271,253 @@ fn walk_git2(repo: &Repo, args: &[String]) -> Result<Vec<git2::Oid>, GitError> {
 
 /// Reads one commit object with libgit2.
 pub fn read_git2(r: &git2::Repository, oid: git2::Oid) -> Result<RawCommit, GitError> {
-    let c = r.find_commit(oid)?;
-    // A commit that declares another encoding (`i18n.commitEncoding`) is
-    // decoded from it, as `git log` re-encodes it; anything else that is not
-    // UTF-8 is decoded lossily.
-    let declared = c
-        .message_encoding()
-        .ok()
-        .flatten()
-        .and_then(|label| encoding_rs::Encoding::for_label(label.as_bytes()))
-        .filter(|e| *e != encoding_rs::UTF_8);
-    let text = |b: &[u8]| match declared {
-        Some(e) => e.decode_without_bom_handling(b).0.into_owned(),
-        None => String::from_utf8_lossy(b).into_owned(),
-    };
-    Ok(RawCommit {
-        sha: oid.to_string(),
+    Ok(from_git2(&r.find_commit(oid)?))
+}
+
+/// Turns a parsed libgit2 commit into a [`RawCommit`], decoding its text
+/// as `git log` shows it (see [`decode_commit_text`]).
+pub fn from_git2(c: &git2::Commit<'_>) -> RawCommit {
+    let (author, committer) = (c.author(), c.committer());
+    let [
+        message,
+        author_name,
+        author_email,
+        committer_name,
+        committer_email,
+    ] = decode_commit_text(
+        c.message_encoding().ok().flatten().map(str::as_bytes),
+        [
+            c.message_raw_bytes(),
+            author.name_bytes(),
+            author.email_bytes(),
+            committer.name_bytes(),
+            committer.email_bytes(),
+        ],
+    );
+    RawCommit {
+        sha: c.id().to_string(),
         parents: c.parent_ids().map(|p| p.to_string()).collect(),
-        author_name: text(c.author().name_bytes()),
-        author_email: text(c.author().email_bytes()),
-        committer_name: text(c.committer().name_bytes()),
-        committer_email: text(c.committer().email_bytes()),
-        author_time: c.author().when().seconds(),
-        message: text(c.message_raw_bytes()),
+        author_name,
+        author_email,
+        committer_name,
+        committer_email,
+        author_time: author.when().seconds(),
+        message,
+    }
+}
+
+/// Decodes the text fields of one commit (message, names, e-mails) as
+/// `git log` prints them, given the commit's `encoding` header.
+///
+/// git re-encodes a commit that declares an encoding other than UTF-8 with
+/// iconv, over the whole object at once, and prints the stored bytes when
+/// iconv fails (`logmsg_reencode` in git's `pretty.c`). So:
+///
+/// - no header, or `UTF-8`: the bytes as they are (lossy where not UTF-8);
+/// - an encoding that decodes every field cleanly: the decoded text
+///   (`ISO-8859-1`, `Shift_JIS`, …);
+/// - a label aeef does not know, or bytes that do not decode (a stray byte
+///   in `Shift_JIS`, an unpaired surrogate): the stored bytes, as git does;
+/// - an encoding that is not ASCII-compatible (`UTF-16`, `UTF-16LE`,
+///   `UTF-16BE`; `replacement`, which decodes anything to one U+FFFD):
+///   the stored bytes. git either fails (an odd-length object: git prints
+///   the stored bytes) or turns the ASCII headers into CJK text and shows an
+///   empty message (an even-length object). aeef reads the stored bytes in
+///   both cases so a declared encoding can never hide a trailer from the
+///   gate (issue 12: fail closed where git shows nothing).
+pub fn decode_commit_text<const N: usize>(label: Option<&[u8]>, fields: [&[u8]; N]) -> [String; N] {
+    let declared = label
+        .and_then(encoding_rs::Encoding::for_label)
+        .filter(|e| *e != encoding_rs::UTF_8)
+        // git decodes the headers too: an encoding that does not read
+        // `tree ` as `tree ` (UTF-16, replacement) never yields a commit.
+        .filter(|e| {
+            e.decode_without_bom_handling_and_without_replacement(b"tree \n")
+                .is_some_and(|t| t == "tree \n")
+        });
+    if let Some(e) = declared {
+        let decoded = fields.map(|b| {
+            e.decode_without_bom_handling_and_without_replacement(b)
+                .map(std::borrow::Cow::into_owned)
+        });
+        if decoded.iter().all(Option::is_some) {
+            return decoded.map(Option::unwrap_or_default);
+        }
+    }
+    fields.map(|b| String::from_utf8_lossy(b).into_owned())
+}
+
+/// A commit object's bytes as the walk read them, with the parents it
+/// walked (shallow boundaries applied); turned into a [`RawCommit`] on a
+/// worker thread by [`from_object`].
+#[derive(Debug, Clone)]
+pub struct CommitObject {
+    pub oid: git2::Oid,
+    pub parents: Vec<git2::Oid>,
+    pub data: Vec<u8>,
+}
+
+/// libgit2's `git__isspace`, which trims names and e-mails.
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+}
+
+/// The next `\n`-terminated line at `*pos`, without its `\n`.
+fn next_line<'a>(data: &'a [u8], pos: &mut usize) -> Option<&'a [u8]> {
+    let rest = data.get(*pos..)?;
+    let end = rest.iter().position(|&b| b == b'\n')?;
+    *pos += end + 1;
+    Some(&rest[..end])
+}
+
+/// A signature line after its `author `/`committer ` prefix, read as
+/// libgit2 reads it (`git_signature__parse`: the last `<` and `>`, name and
+/// e-mail trimmed): (name, e-mail, seconds). `None` for anything unusual
+/// (the caller then asks libgit2 itself).
+fn signature(line: &[u8]) -> Option<(&[u8], &[u8], i64)> {
+    let lt = line.iter().rposition(|&b| b == b'<')?;
+    let gt = line.iter().rposition(|&b| b == b'>')?;
+    if gt < lt {
+        return None;
+    }
+    fn trim(b: &[u8]) -> &[u8] {
+        let start = b.iter().position(|&c| !is_space(c)).unwrap_or(b.len());
+        let end = b
+            .iter()
+            .rposition(|&c| !is_space(c))
+            .map_or(start, |e| e + 1);
+        &b[start..end.max(start)]
+    }
+    let (name, email) = (trim(&line[..lt]), trim(&line[lt + 1..gt]));
+    let rest = line.get(gt + 1..)?.strip_prefix(b" ")?;
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    let time: i64 = std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()?;
+    if name.contains(&0) || email.contains(&0) {
+        return None;
+    }
+    Some((name, email, time))
+}
+
+/// Parents and committer date of a commit object, for the walk, the date
+/// read as git reads it for ordering (`parse_commit_date` in git's
+/// `commit.c`): the line after the parents must be `author`, the next one
+/// `committer`, the number after its first `>`; anything else is date 0.
+/// `None` when the parent lines themselves are unusual (libgit2 then reads
+/// the object).
+pub fn walk_fields(data: &[u8]) -> Option<(Vec<git2::Oid>, i64)> {
+    let mut pos = 0;
+    next_line(data, &mut pos)?.strip_prefix(b"tree ")?;
+    let mut parents = Vec::with_capacity(1);
+    let mut start = pos;
+    while data[pos..].starts_with(b"parent ") {
+        let line = next_line(data, &mut pos)?;
+        let hex = line.strip_prefix(b"parent ")?;
+        parents.push(git2::Oid::from_str(std::str::from_utf8(hex).ok()?).ok()?);
+        start = pos;
+    }
+    Some((parents, git_date(&data[start..])))
+}
+
+/// git's `parse_commit_date` on the bytes after the parent lines.
+fn git_date(buf: &[u8]) -> i64 {
+    let Some(rest) = buf.strip_prefix(b"author") else {
+        return 0;
+    };
+    let Some(nl) = rest.iter().position(|&b| b == b'\n') else {
+        return 0;
+    };
+    let line = &rest[nl + 1..];
+    if !line.starts_with(b"committer") {
+        return 0;
+    }
+    let Some(gt) = line.iter().position(|&b| b == b'>') else {
+        return 0;
+    };
+    let after = &line[gt + 1..];
+    let Some(end) = after.iter().position(|&b| b == b'\n') else {
+        return 0;
+    };
+    // strtoumax: leading spaces, an optional sign, digits.
+    let digits = after[..end].trim_ascii_start();
+    let (negative, digits) = match digits.first() {
+        Some(b'-') => (true, &digits[1..]),
+        Some(b'+') => (false, &digits[1..]),
+        _ => (false, digits),
+    };
+    let n = digits
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .fold(0u64, |acc, &b| {
+            acc.saturating_mul(10).saturating_add(u64::from(b - b'0'))
+        });
+    // git's timestamps are unsigned: a negative one wraps to the far future.
+    if negative && n > 0 {
+        return i64::MAX;
+    }
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// A [`RawCommit`] from a commit object's bytes, exactly as [`from_git2`]
+/// reads the same object through libgit2 (`git_commit__parse_raw`: extra
+/// `author` lines ignored, the last `encoding` header, the message after the
+/// first empty line); `None` for anything unusual (a NUL byte, a malformed
+/// signature), which the caller reads with libgit2 instead.
+pub fn from_object(c: &CommitObject) -> Option<RawCommit> {
+    let data = &c.data;
+    let mut pos = 0;
+    next_line(data, &mut pos)?.strip_prefix(b"tree ")?;
+    let mut line = next_line(data, &mut pos)?;
+    while line.starts_with(b"parent ") {
+        line = next_line(data, &mut pos)?;
+    }
+    let author = signature(line.strip_prefix(b"author ")?)?;
+    line = next_line(data, &mut pos)?;
+    while line.starts_with(b"author ") {
+        line = next_line(data, &mut pos)?;
+    }
+    let committer = signature(line.strip_prefix(b"committer ")?)?;
+    let mut encoding = None;
+    let message = loop {
+        if data.get(pos) == Some(&b'\n') {
+            break &data[pos + 1..];
+        }
+        if pos >= data.len() {
+            break &data[..0];
+        }
+        let line = match next_line(data, &mut pos) {
+            Some(l) => l,
+            None => {
+                let l = &data[pos..];
+                pos = data.len();
+                l
+            }
+        };
+        if let Some(e) = line.strip_prefix(b"encoding ") {
+            encoding = Some(e);
+        }
+    };
+    if message.contains(&0) || encoding.is_some_and(|e| e.contains(&0)) {
+        return None;
+    }
+    let [
+        message,
+        author_name,
+        author_email,
+        committer_name,
+        committer_email,
+    ] = decode_commit_text(
+        encoding,
+        [message, author.0, author.1, committer.0, committer.1],
+    );
+    Some(RawCommit {
+        sha: c.oid.to_string(),
+        parents: c.parents.iter().map(|p| p.to_string()).collect(),
+        author_name,
+        author_email,
+        committer_name,
+        committer_email,
+        author_time: author.2,
+        message,
     })
 }
 

@@ -9,6 +9,8 @@ pub mod cache;
 pub mod commits;
 pub mod diff;
 pub mod entire;
+pub mod notes_feed;
+pub mod walk;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -41,16 +43,15 @@ impl std::fmt::Debug for Repo {
     }
 }
 
+/// True when `git` is on PATH (looked up, not run: a process start costs
+/// more than a small scan) and `AEEF_NO_GIT` is not set.
 fn git_available() -> bool {
     static AVAILABLE: OnceLock<bool> = OnceLock::new();
     *AVAILABLE.get_or_init(|| {
         std::env::var_os("AEEF_NO_GIT").is_none()
-            && Command::new("git")
-                .arg("--version")
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success())
+            && std::env::var_os("PATH").is_some_and(|path| {
+                std::env::split_paths(&path).any(|dir| is_executable(&dir.join("git")))
+            })
     })
 }
 
@@ -202,6 +203,17 @@ impl Location {
         }
         Ok(repo)
     }
+}
+
+#[cfg(unix)]
+fn is_executable(p: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(not(unix))]
+fn is_executable(p: &Path) -> bool {
+    p.with_extension("exe").is_file() || p.is_file()
 }
 
 impl Repo {
@@ -375,6 +387,17 @@ impl Repo {
         let oid = git2::Oid::from_str(sha).ok()?;
         let note = self.repo.find_note(Some(NOTES_REF), oid).ok()?;
         Some(String::from_utf8_lossy(note.message_bytes()).into_owned())
+    }
+
+    /// Every commit that has a git-ai note → the note's blob id, read from
+    /// the notes tree alone (no note is read).
+    pub fn notes_index(&self) -> std::collections::HashMap<git2::Oid, git2::Oid> {
+        let Ok(iter) = self.repo.notes(Some(NOTES_REF)) else {
+            return Default::default();
+        };
+        iter.filter_map(Result::ok)
+            .map(|(blob, commit)| (commit, blob))
+            .collect()
     }
 
     /// Every commit that has a git-ai note, with the note's blob id.

@@ -8,6 +8,7 @@ pub mod body;
 pub mod entire;
 pub mod model;
 pub mod notes;
+pub mod notes_fast;
 pub mod scan;
 pub mod trailers;
 
@@ -666,19 +667,24 @@ pub fn of_commit(
     message: &str,
     note: Option<&Note>,
 ) -> (Vec<Trailer>, Provenance) {
+    let summary = note.map(NoteSummary::of);
+    of_commit_summary(table, who, message, summary.as_ref())
+}
+
+/// Like [`of_commit`], with the note already summarised: scans read notes
+/// through [`notes_fast::summary`], which reads only what the summary needs.
+pub fn of_commit_summary(
+    table: &AgentTable,
+    who: &CommitIdentity<'_>,
+    message: &str,
+    note: Option<&NoteSummary>,
+) -> (Vec<Trailer>, Provenance) {
     // Both views of the message (DESIGN §1.1): git's block, and provenance
     // lines anywhere after the title.
     let (trailers, span) = trailers::parse_with_span(message);
     let block = block::parse(message);
     let lines = body::read_with_span(message, span);
     let (body_lines, matches) = body::detect(table, who, &lines, &trailers, is_merge_key);
-    let summary = note.map(NoteSummary::of);
-    let p = merge(
-        &trailers,
-        &body_lines,
-        block.as_ref(),
-        &matches,
-        summary.as_ref(),
-    );
+    let p = merge(&trailers, &body_lines, block.as_ref(), &matches, note);
     (trailers, p)
 }

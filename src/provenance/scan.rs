@@ -1,42 +1,36 @@
 //! Provenance of many commits at once, on several threads. Pure: takes
-//! batches of commits and note texts, hands each commit with its
-//! [`Provenance`] to a sink in input order. The batches may come straight
-//! from a running `git log` and the sink may write output as it goes, so
-//! reading, parsing and printing all overlap git's own work.
-use std::collections::{BTreeMap, HashMap};
+//! batches of commits (with their git-ai note summaries), hands each commit
+//! with its [`Provenance`] to a sink in input order. The batches may come
+//! straight from a running walk and the sink may write output as it goes,
+//! so reading, parsing and printing all overlap.
+use std::collections::BTreeMap;
 use std::sync::{Mutex, mpsc};
 
-use super::{AgentTable, Note, Provenance, of_commit};
+use super::{AgentTable, NoteSummary, Provenance, of_commit_summary};
 use crate::git::RawCommit;
 
 /// One batch of results, in input order.
 pub type Rows = Vec<(RawCommit, Provenance)>;
 
-/// Reads the provenance of every commit and returns them in input order.
-/// `notes` maps a commit id to its git-ai note text.
-pub fn scan<I>(batches: I, notes: &HashMap<String, String>, table: &AgentTable) -> Rows
+/// Reads the provenance of every commit (each with its git-ai note
+/// summary, if it has a note) and returns them in input order.
+pub fn scan<I>(batches: I, table: &AgentTable) -> Rows
 where
-    I: IntoIterator<Item = Vec<RawCommit>>,
+    I: IntoIterator<Item = Vec<(RawCommit, Option<NoteSummary>)>>,
 {
     let mut all = Vec::new();
-    scan_into(batches, notes, table, |rows| {
-        all.extend(rows);
-        true
-    });
+    scan_with(
+        cores(),
+        batches,
+        || (),
+        |_, c| Some(c),
+        table,
+        |rows| {
+            all.extend(rows);
+            true
+        },
+    );
     all
-}
-
-/// Like [`scan`], but hands each batch to `sink` as soon as it and every
-/// batch before it are done. `sink` returns false to stop early (a closed
-/// pipe).
-pub fn scan_into<I, F>(batches: I, notes: &HashMap<String, String>, table: &AgentTable, sink: F)
-where
-    I: IntoIterator<Item = Vec<RawCommit>>,
-    F: FnMut(Rows) -> bool + Send,
-{
-    // One core is git's (it is writing the stream we read): leave it to it.
-    let threads = cores().saturating_sub(1).max(1);
-    scan_with(threads, batches, || (), |_, c| Some(c), notes, table, sink);
 }
 
 /// Cores this process may use (at most 8).
@@ -46,31 +40,50 @@ pub fn cores() -> usize {
         .min(8)
 }
 
-/// The general form: batches of any item, turned into commits on the worker
-/// threads by `load` (with per-thread state from `init`, e.g. an object
-/// database handle), so reading objects is parallel too. An item `load`
-/// returns `None` for is skipped; the caller records why.
-#[allow(clippy::too_many_arguments)]
+/// The general form: batches of any item, turned into commits (with their
+/// note summaries) on the worker threads by `load` (with per-thread state
+/// from `init`, e.g. an object database handle), so reading objects and
+/// notes is parallel too. An item `load` returns `None` for is skipped; the
+/// caller records why.
 pub fn scan_with<T, S, I, N, L, F>(
     threads: usize,
     batches: I,
     init: N,
     load: L,
-    notes: &HashMap<String, String>,
     table: &AgentTable,
     mut sink: F,
 ) where
     T: Send,
     I: IntoIterator<Item = Vec<T>>,
     N: Fn() -> S + Sync,
-    L: Fn(&mut S, T) -> Option<RawCommit> + Sync,
+    L: Fn(&mut S, T) -> Option<(RawCommit, Option<NoteSummary>)> + Sync,
     F: FnMut(Rows) -> bool + Send,
 {
-    let one = |c: RawCommit| {
-        let note = notes.get(&c.sha).and_then(|t| Note::parse(t).ok());
-        let p = of_commit(table, &c.identity(), &c.message, note.as_ref()).1;
+    let one = |(c, note): (RawCommit, Option<NoteSummary>)| {
+        let p = of_commit_summary(table, &c.identity(), &c.message, note.as_ref()).1;
         (c, p)
     };
+    // A range of one batch (a pull request) is read on this thread: no
+    // worker is worth starting for it.
+    let mut batches = batches.into_iter();
+    let first = batches.next();
+    let second = first.as_ref().and_then(|_| batches.next());
+    let Some(second) = second else {
+        if let Some(batch) = first {
+            let mut state = init();
+            let rows = batch
+                .into_iter()
+                .filter_map(|t| load(&mut state, t))
+                .map(one)
+                .collect();
+            sink(rows);
+        }
+        return;
+    };
+    let batches = first
+        .into_iter()
+        .chain(std::iter::once(second))
+        .chain(batches);
     let (work_tx, work_rx) = mpsc::channel::<(usize, Vec<T>)>();
     let work_rx = Mutex::new(work_rx);
     let (done_tx, done_rx) = mpsc::channel::<(usize, Rows)>();

@@ -1,0 +1,256 @@
+//! The in-process walk behind `aeef scan` (`git::walk`) against
+//! `git rev-list` as the oracle, and against the `git rev-list` path it
+//! replaced, on built histories with merges, equal commit dates, clock
+//! skew, renames, notes and shallow edges.
+mod common;
+
+use common::{RepoBuilder, aeef, git_in, stderr, stdout};
+
+const S1: &str = "s_0123456789abcd::t_fedcba98765432";
+
+fn scan(dir: &std::path::Path, spec: &[&str]) -> String {
+    let mut args = vec!["scan", "--format", "json"];
+    args.extend_from_slice(spec);
+    let o = aeef(dir, &args);
+    assert!(o.status.success(), "{spec:?}: {}", stderr(&o));
+    stdout(&o)
+}
+
+fn commits(json_lines: &str) -> Vec<String> {
+    json_lines
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("JSON line");
+            v["commit"].as_str().unwrap().to_string()
+        })
+        .collect()
+}
+
+/// A history with two merged topic branches, a branch left unmerged, equal
+/// commit dates across branches, a commit dated before its parent, a
+/// rename, AI trailers and git-ai notes.
+fn history() -> RepoBuilder {
+    let mut r = RepoBuilder::new();
+    r.write("src/a.rs", "a\n");
+    r.commit("root");
+    r.write("src/b.rs", "b\n");
+    r.trailer("AI-Tool", "claude-code");
+    let ai = r.commit("ai work");
+    r.note(
+        &ai,
+        &format!("src/b.rs\n  {S1} 1\n---\n{{\"sessions\":{{\"s_0123456789abcd\":{{\"agent_id\":{{\"tool\":\"claude\",\"model\":\"claude-opus-4-6\"}}}}}}}}"),
+    );
+    r.checkout_new("topic", "HEAD");
+    r.write("src/t.rs", "t1\n");
+    r.at("2026-01-05T20:00:00Z");
+    r.commit("topic one");
+    r.write("src/t.rs", "t2\n");
+    r.trailer("Co-authored-by", "Claude <noreply@anthropic.com>");
+    r.at("2026-01-05T20:00:00Z");
+    let t2 = r.commit("topic two, same date");
+    r.note(&t2, &format!("src/t.rs\n  {S1} 1\n---\n{{}}"));
+    r.checkout("main");
+    r.write("src/a.rs", "a2\n");
+    r.at("2026-01-05T20:00:00Z");
+    r.commit("main, same date as topic");
+    r.rename("src/a.rs", "src/renamed.rs");
+    // Clock skew: older than its parent.
+    r.at("2026-01-01T00:00:00Z");
+    r.commit("rename, dated in the past");
+    r.merge("topic", "Merge topic", &[]);
+    r.checkout_new("side", "HEAD~2");
+    r.write("src/s.rs", "s\n");
+    r.commit("side work");
+    r.checkout_new("second", "main");
+    r.write("src/c.rs", "c\n");
+    r.commit("second topic");
+    r.checkout("main");
+    r.write("src/d.rs", "d\n");
+    r.commit("main after merge");
+    r.merge("second", "Merge second", &[]);
+    r.git(&["tag", "-a", "v1", "-m", "release", "HEAD~1"]);
+    r
+}
+
+fn specs(r: &RepoBuilder) -> Vec<Vec<String>> {
+    let root = r
+        .git(&["rev-list", "--max-parents=0", "HEAD"])
+        .trim()
+        .to_string();
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    vec![
+        s(&["HEAD"]),
+        s(&["--all"]),
+        s(&["topic..main"]),
+        s(&["main..topic"]),
+        s(&["side..main"]),
+        s(&["main..side"]),
+        s(&["^topic", "main"]),
+        s(&["v1..HEAD"]),
+        s(&[&format!("{root}..HEAD")]),
+        s(&["HEAD~3..HEAD"]),
+        s(&["--first-parent", "HEAD"]),
+        s(&["--no-merges", "HEAD"]),
+        s(&["-n", "3", "HEAD"]),
+        s(&["--since", "2026-01-05T14:00:00Z", "HEAD"]),
+        s(&["--until", "2026-01-05T15:00:00Z", "HEAD"]),
+        s(&[
+            "--since",
+            "2026-01-05T12:00:00Z",
+            "--until",
+            "2026-01-05T20:00:00Z",
+            "--all",
+        ]),
+        s(&["--", "side", "topic", "--not", "second"]),
+        s(&["--", "--all", "--not", "topic"]),
+    ]
+}
+
+/// Guards the in-process walk: every simple spec lists exactly the commits
+/// `git rev-list` lists, in git's order (merges, ties, skew, exclusions).
+#[test]
+fn walk_lists_what_git_rev_list_lists() {
+    let r = history();
+    for spec in specs(&r) {
+        let refs: Vec<&str> = spec.iter().map(String::as_str).collect();
+        let mut git_args = vec!["rev-list"];
+        for a in &refs {
+            match *a {
+                "--" => {}
+                "-n" => git_args.push("--max-count"),
+                "--since" => git_args.push("--since"),
+                "--until" => git_args.push("--until"),
+                "--all" => {
+                    git_args.push("--exclude=refs/notes/*");
+                    git_args.push("--all");
+                }
+                other => git_args.push(other),
+            }
+        }
+        let expected: Vec<String> = r.git(&git_args).lines().map(str::to_string).collect();
+        assert_eq!(commits(&scan(r.path(), &refs)), expected, "{spec:?}");
+    }
+}
+
+/// Guards "same answers as before": the walk's JSON equals, line for line,
+/// the `git rev-list` + libgit2 path (taken for any spec the walk does not
+/// handle; `--since` in the past selects it without changing the set).
+#[test]
+fn walk_and_rev_list_paths_print_the_same_json() {
+    let r = history();
+    for spec in [vec!["HEAD"], vec!["--all"], vec!["topic..main"]] {
+        let fast = scan(r.path(), &spec);
+        let mut slow_spec = spec.clone();
+        slow_spec.push("--since=1970-01-02");
+        let slow = scan(r.path(), &slow_spec);
+        assert_eq!(fast, slow, "{spec:?}");
+        if spec != ["topic..main"] {
+            assert!(fast.contains("\"git-ai-note\""), "{fast}");
+        }
+    }
+}
+
+/// Guards shallow edges: in a depth-2 clone the walk stops at the shallow
+/// boundary exactly where `git rev-list` does.
+#[test]
+fn walk_stops_at_shallow_boundaries_like_git() {
+    let r = history();
+    let clone = tempfile::tempdir().unwrap();
+    let src = format!("file://{}", r.path().display());
+    git_in(
+        clone.path(),
+        &["clone", "-q", "--no-local", "--depth", "2", &src, "c"],
+    );
+    let dir = clone.path().join("c");
+    for spec in [vec!["HEAD"], vec!["HEAD~1..HEAD"], vec!["--all"]] {
+        let mut git_args = vec!["rev-list"];
+        git_args.extend(spec.iter().copied());
+        let expected: Vec<String> = git_in(&dir, &git_args)
+            .lines()
+            .map(str::to_string)
+            .collect();
+        assert_eq!(commits(&scan(&dir, &spec)), expected, "{spec:?}");
+    }
+}
+
+/// Writes a commit object with exactly `body` (headers and message) and
+/// points `refs/heads/<branch>` at it.
+fn raw_commit(r: &RepoBuilder, branch: &str, body: &[u8]) -> String {
+    let f = r.path().join(".git/AEEF_RAW_COMMIT");
+    std::fs::write(&f, body).unwrap();
+    let sha = r
+        .git(&[
+            "hash-object",
+            "-t",
+            "commit",
+            "--literally",
+            "-w",
+            f.to_str().unwrap(),
+        ])
+        .trim()
+        .to_string();
+    r.git(&["update-ref", &format!("refs/heads/{branch}"), &sha]);
+    sha
+}
+
+/// Guards the walk's own commit parser against libgit2's (the path it
+/// replaced, selected here by `--date-order`, the same order on a line):
+/// odd identities, extra author lines (git then dates the commit 0),
+/// several `encoding` headers, continuation headers, no message, a NUL
+/// byte, a bad timestamp.
+#[test]
+fn unusual_commit_objects_read_as_libgit2_reads_them() {
+    let mut r = RepoBuilder::new();
+    r.write("a", "1\n");
+    let base = r.commit("base");
+    let tree = r.git(&["rev-parse", "HEAD^{tree}"]).trim().to_string();
+    let bodies: Vec<Vec<u8>> = vec![
+        format!("tree {tree}\nparent {base}\nauthor   Ann  <x> <ann@example.com>  1767607200 +0100\ncommitter  Bot\t<noreply@anthropic.com> 1767607201 -0500\n\nTitle\n\nAI-Tool: claude-code\n").into_bytes(),
+        format!("tree {tree}\nparent {base}\nauthor A <a@x> 1767607200 +0000\nauthor B <b@x> 1767607300 +0000\ncommitter C <c@x> 1767607200 +0000\nencoding ISO-8859-1\nencoding UTF-8\nmergetag object {base}\n type commit\n\nCafé\n").into_bytes(),
+        format!("tree {tree}\nparent {base}\nauthor A <a@x> 1767607200 +0000\ncommitter C <c@x> 1767607200 +0000\n").into_bytes(),
+        format!("tree {tree}\nparent {base}\nauthor A <a@x> 1767607200 +0000\ncommitter C <c@x> 1767607200 +0000\n\nNUL \0 inside\n\nAI-Tool: aider\n").into_bytes(),
+        format!("tree {tree}\nparent {base}\nauthor A <a@x> -5 +0000\ncommitter C <c@x> 1767607200 +0000\n\nNegative time\n").into_bytes(),
+        [
+            format!("tree {tree}\nparent {base}\nauthor A <a@x>\ncommitter C <c@x> 1767607200 +0000\nencoding ISO-8859-1\n\nCaf").as_bytes(),
+            b"\xe9\n\nAI-Tool: codex\n",
+        ]
+        .concat(),
+    ];
+    for (i, body) in bodies.iter().enumerate() {
+        let branch = format!("odd{i}");
+        raw_commit(&r, &branch, body);
+        let fast = scan(r.path(), &[&branch]);
+        let slow = scan(r.path(), &[&branch, "--", "--date-order"]);
+        assert_eq!(fast, slow, "object {i}");
+        let expected: Vec<String> = r
+            .git(&["rev-list", &branch])
+            .lines()
+            .map(str::to_string)
+            .collect();
+        assert_eq!(commits(&fast), expected, "object {i}");
+        let blame = aeef(r.path(), &["blame", &branch, "--format", "json"]);
+        assert!(blame.status.success(), "{}", stderr(&blame));
+    }
+}
+
+/// Runs the walk against the `git rev-list` path on a real repository when
+/// `AEEF_REAL_REPO` names one (e.g. a clone of rust-lang/cargo or of
+/// git-ai, whose notes exercise the note summaries): `scripts/bench` and
+/// the README figures rely on it. Skipped, saying so, otherwise.
+#[test]
+fn walk_equals_rev_list_path_on_a_real_repository() {
+    let Some(dir) = std::env::var_os("AEEF_REAL_REPO") else {
+        eprintln!("skipped: set AEEF_REAL_REPO to a repository to compare on");
+        return;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    let fast = scan(&dir, &["HEAD"]);
+    let slow = scan(&dir, &["HEAD", "--since=1970-01-02"]);
+    assert_eq!(fast.lines().count(), slow.lines().count());
+    assert!(fast == slow, "the walk and the rev-list path differ");
+    let expected: Vec<String> = git_in(&dir, &["rev-list", "HEAD"])
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(commits(&fast), expected);
+}
