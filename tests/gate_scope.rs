@@ -450,3 +450,48 @@ fn a_bare_repository_reads_records_from_head_and_fails_closed() {
     assert!(stdout(&o).contains("INC-2026-001"), "{}", stdout(&o));
     assert!(stderr(&o).contains(&before[..12]), "{}", stderr(&o));
 }
+
+/// Issue 11.4 (found by a fresh user): a `verified_by: bob` that the owner
+/// committed counted as verified in `incident list/show`, `report` and
+/// `postmortem` while `incident check` and the gate said "not verified,
+/// overdue". Every command now asks the same verification.
+#[test]
+fn every_command_agrees_on_a_self_verified_action() {
+    let (mut r, _, _) = repo_with_record(OPEN_ACTIONS);
+    let p = r.path().join("incidents/INC-2026-001.yaml");
+    let t = std::fs::read_to_string(&p).unwrap().replace(
+        "    due: 2026-12-20\n    issue: 412\n",
+        "    due: 2026-12-20\n    issue: 412\n    verified_by: bob\n    verified_at: 2026-12-01T10:00:00Z\n",
+    );
+    r.write("incidents/INC-2026-001.yaml", &t);
+    // alice owns CA-1 and commits bob's name herself.
+    r.author("Alice Human", "alice@example.com");
+    r.commit("Verify CA-1");
+    let now = "2026-12-22T09:00:00Z";
+    let run = |args: &[&str]| {
+        let mut a = args.to_vec();
+        a.extend(["--now", now]);
+        aeef(r.path(), &a)
+    };
+    let o = run(&["incident", "check", "--format", "json"]);
+    let check = json(&o);
+    assert!(
+        findings(&check, "ca-unverified-overdue")
+            .iter()
+            .any(|f| f["corrective_action"] == "CA-1")
+    );
+    let o = run(&["incident", "list", "--format", "json"]);
+    let list = json(&o);
+    assert_eq!(list["incidents"][0]["overdue_actions"], 2, "{list:#}");
+    let o = run(&["incident", "show", "INC-2026-001", "--format", "json"]);
+    assert!(
+        stdout(&o).contains("\"overdue_actions\": 2"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&["report", "--month", "2026-11", "--format", "json"]);
+    let rep = json(&o);
+    assert_eq!(rep["corrective_actions"]["verified"], 0, "{rep:#}");
+    let o = run(&["postmortem", "INC-2026-001"]);
+    assert!(stdout(&o).contains("does not count"), "{}", stdout(&o));
+}

@@ -241,6 +241,26 @@ fn config_at(repo: &Repo, commit: git2::Oid) -> miette::Result<Config> {
     Config::parse(blob.content()).map_err(|e| miette::Report::new(*e))
 }
 
+/// Each action's verification as `incident check` and the gate decide it
+/// offline (DESIGN §4: the record, with the `verified_by` line committed by
+/// someone other than the owner); the records' own claims outside a
+/// repository. A shallow boundary in the way is exit 2, as for the gate.
+pub(crate) fn verified(
+    ws: &Workspace,
+    records: &[LoadedIncident],
+    now: DateTime<Utc>,
+) -> miette::Result<crate::incident::actions::Verified> {
+    let Some(repo) = &ws.repo else {
+        return Ok(Default::default());
+    };
+    let st = crate::github::status::statuses_offline(repo, records, now)?;
+    Ok(crate::incident::actions::Verified(
+        st.into_iter()
+            .map(|s| ((s.incident, s.corrective_action), s.verified))
+            .collect(),
+    ))
+}
+
 /// Prints the "no incidents folder" note on stderr when the default folder
 /// does not exist (a configured one that is missing is a `config` finding).
 pub(crate) fn note_missing_dir(ctx: &Ctx, ws: &Workspace) {
@@ -449,12 +469,13 @@ fn list(a: ListArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     }
     records.sort_by(|a, b| a.incident.id.cmp(&b.incident.id));
     let now = now_or(a.now);
+    let verified = verified(&ws, &records, now)?;
     let mut o = out();
     if ctx.format == Format::Json {
         let items: Vec<serde_json::Value> = records
             .iter()
             .map(|r| {
-                let (open, overdue) = policy::action_counts(&r.incident, now);
+                let (open, overdue) = policy::action_counts_by(&r.incident, now, &verified);
                 serde_json::json!({
                     "id": r.incident.id,
                     "title": r.incident.title,
@@ -486,7 +507,7 @@ fn list(a: ListArgs, ctx: &Ctx) -> miette::Result<Outcome> {
         "TITLE".into(),
     ]];
     for r in &records {
-        let (open, overdue) = policy::action_counts(&r.incident, now);
+        let (open, overdue) = policy::action_counts_by(&r.incident, now, &verified);
         rows.push([
             r.incident.id.clone(),
             r.incident.severity.as_str().into(),
@@ -560,7 +581,8 @@ fn show(a: ShowArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     let now = now_or(a.now);
     let inc = &rec.incident;
     let slas = policy::sla_outcomes(inc, now);
-    let (open, overdue) = policy::action_counts(inc, now);
+    let verified = verified(&ws, std::slice::from_ref(&rec), now)?;
+    let (open, overdue) = policy::action_counts_by(inc, now, &verified);
     let mut o = out();
     if ctx.format == Format::Json {
         let sla: Vec<serde_json::Value> = slas

@@ -32,7 +32,9 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     ctx.require_format(&[Format::Human, Format::Markdown])?;
     let ws = super::incident::workspace(ctx)?;
     let rec = super::incident::find_incident(ctx, &ws, &args.id)?;
-    let md = postmortem::render(&rec.incident, args.now.unwrap_or_else(Utc::now));
+    let now = args.now.unwrap_or_else(Utc::now);
+    let verified = super::incident::verified(&ws, std::slice::from_ref(&rec), now)?;
+    let md = postmortem::render_by(&rec.incident, now, &verified);
     match args.output {
         Some(path) => {
             let path = match &ctx.dir {

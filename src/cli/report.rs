@@ -148,7 +148,8 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         provenance(repo, cfg, &period)?
     };
     let incidents: Vec<&crate::incident::Incident> = loaded.iter().map(|l| &l.incident).collect();
-    let stats = report::compute(&incidents, &period, now, prov);
+    let verified = super::incident::verified(&ws, &loaded, now)?;
+    let stats = report::compute_by(&incidents, &period, now, prov, &verified);
     let title = period.label();
     let mut w = BufWriter::new(super::out());
     let r = match ctx.format {

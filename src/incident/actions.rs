@@ -12,6 +12,23 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::{CaStatus, CorrectiveAction, Timestamp, same_login};
 
+/// Which actions count as verified, keyed `(incident id, action id)`, as
+/// the one verification decided them (GitHub, or the record checked against
+/// its git history: `github::status`). An action the map lacks falls back
+/// to [`recorded_verification`] (no repository to check against).
+#[derive(Debug, Clone, Default)]
+pub struct Verified(pub std::collections::HashMap<(String, String), bool>);
+
+impl Verified {
+    /// Whether `ca` of incident `inc` is verified.
+    pub fn of(&self, inc: &str, ca: &CorrectiveAction) -> bool {
+        self.0
+            .get(&(inc.to_string(), ca.id.clone()))
+            .copied()
+            .unwrap_or_else(|| recorded_verification(ca))
+    }
+}
+
 /// What the record itself says: `verified_by` names someone and
 /// `verified_at` is set. Who committed that line is checked elsewhere
 /// (offline verification blames it); this is only the record's claim.

@@ -718,6 +718,27 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
     }
 }
 
+/// Counts of open and overdue actions of an incident at `now`, with
+/// verification as decided ([`actions::Verified`]).
+pub fn action_counts_by(
+    inc: &Incident,
+    now: DateTime<Utc>,
+    verified: &actions::Verified,
+) -> (usize, usize) {
+    let v = |c: &CorrectiveAction| verified.of(&inc.id, c);
+    let open = inc
+        .corrective_actions
+        .iter()
+        .filter(|c| actions::is_open(c, v(c)))
+        .count();
+    let overdue = inc
+        .corrective_actions
+        .iter()
+        .filter(|c| actions::is_overdue(c, v(c), now))
+        .count();
+    (open, overdue)
+}
+
 /// Counts of open and overdue actions of an incident at `now`.
 pub fn action_counts(inc: &Incident, now: DateTime<Utc>) -> (usize, usize) {
     let open = inc

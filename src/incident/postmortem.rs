@@ -38,6 +38,19 @@ fn serde_name<T: serde::Serialize>(v: &T) -> String {
 /// Renders the post-mortem of `inc` with the clock at `now` (for SLAs still
 /// running).
 pub fn render(inc: &Incident, now: DateTime<Utc>) -> String {
+    render_by(inc, now, &crate::incident::actions::Verified::default())
+}
+
+/// [`render`] with verification as decided ([`actions::Verified`]): an
+/// action whose `verified_by` does not count (committed by its owner, not
+/// committed yet) shows as not verified.
+///
+/// [`actions::Verified`]: crate::incident::actions::Verified
+pub fn render_by(
+    inc: &Incident,
+    now: DateTime<Utc>,
+    verified: &crate::incident::actions::Verified,
+) -> String {
     let mut s = String::new();
     let c = inc.classification.clone().unwrap_or_default();
     let g = inc.generation_context.clone().unwrap_or_default();
@@ -215,13 +228,15 @@ pub fn render(inc: &Incident, now: DateTime<Utc>) -> String {
             "| # | Action | Category | Owner | Due Date | Status | Issue | Verified |\n|---|--------|----------|-------|----------|--------|-------|----------|"
         );
         for ca in &inc.corrective_actions {
-            let status = if policy::is_overdue(ca, now) {
+            let counts = verified.of(&inc.id, ca);
+            let status = if crate::incident::actions::is_overdue(ca, counts, now) {
                 "overdue".to_string()
             } else {
                 serde_name(&ca.status)
             };
             let verified = match (&ca.verified_by, &ca.verified_at) {
-                (Some(by), Some(at)) => format!("{by}, {}", at.date_naive()),
+                (Some(by), Some(at)) if counts => format!("{by}, {}", at.date_naive()),
+                (Some(by), Some(_)) => format!("no (`{by}` does not count)"),
                 _ if ca.status == CaStatus::WontDo => "—".into(),
                 _ => "no".into(),
             };

@@ -172,6 +172,26 @@ pub fn compute(
     now: DateTime<Utc>,
     provenance: Option<ProvenanceStats>,
 ) -> Stats {
+    compute_by(
+        incidents,
+        period,
+        now,
+        provenance,
+        &crate::incident::actions::Verified::default(),
+    )
+}
+
+/// [`compute`] with verification as decided ([`actions::Verified`]), so a
+/// self-verified action is not counted as verified.
+///
+/// [`actions::Verified`]: crate::incident::actions::Verified
+pub fn compute_by(
+    incidents: &[&Incident],
+    period: &Period,
+    now: DateTime<Utc>,
+    provenance: Option<ProvenanceStats>,
+    verified_by: &crate::incident::actions::Verified,
+) -> Stats {
     let inside: Vec<&Incident> = incidents
         .iter()
         .copied()
@@ -248,7 +268,7 @@ pub fn compute(
         }
         for ca in &i.corrective_actions {
             actions.opened += 1;
-            let verified = crate::incident::actions::recorded_verification(ca);
+            let verified = verified_by.of(&i.id, ca);
             if verified {
                 actions.verified += 1;
             }
