@@ -495,3 +495,59 @@ fn every_command_agrees_on_a_self_verified_action() {
     let o = run(&["postmortem", "INC-2026-001"]);
     assert!(stdout(&o).contains("does not count"), "{}", stdout(&o));
 }
+
+/// Found by a fresh user: a folder named `*.yaml` was refused in a work
+/// tree but walked into when the records came from a revision's tree, so
+/// the same commit passed in a bare repository. Both refuse it now.
+#[test]
+fn a_folder_named_like_a_record_is_refused_at_a_revision_too() {
+    let mut r = RepoBuilder::new();
+    r.write(
+        "incidents/INC-2026-007.yaml/rec.yaml",
+        "id: INC-2026-007\ntitle: x\nseverity: SEV-4\nstatus: open\ndetected_at: 2026-11-27T00:00:00Z\n",
+    );
+    r.commit("records");
+    let now = "2026-11-28T00:00:00Z";
+    let o = aeef(r.path(), &["gate", "--offline", "--now", now]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let o = aeef(
+        r.path(),
+        &["--rev", "HEAD", "gate", "--offline", "--now", now],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("is a directory"), "{}", stdout(&o));
+}
+
+/// Found by a fresh user: `incident new` numbered above the file names
+/// only, so a record whose file is named otherwise (`payments-outage.yaml`
+/// holding `id: INC-2026-010`) got its id handed out again.
+#[test]
+fn incident_new_numbers_above_the_ids_inside_records() {
+    let mut r = RepoBuilder::new();
+    r.write(
+        "incidents/payments-outage.yaml",
+        "id: INC-2026-010\ntitle: x\nseverity: SEV-4\nstatus: open\ndetected_at: 2026-11-27T00:00:00Z\n",
+    );
+    r.commit("records");
+    let o = aeef(
+        r.path(),
+        &[
+            "incident",
+            "new",
+            "--commit",
+            "HEAD",
+            "--severity",
+            "SEV-4",
+            "--title",
+            "next",
+            "--detected-at",
+            "2026-11-28T00:00:00Z",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        r.path().join("incidents/INC-2026-011.yaml").is_file(),
+        "{}",
+        stdout(&o)
+    );
+}

@@ -819,7 +819,19 @@ fn new(a: NewArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     let schema_ref = create::relative_path(&ws.config.incidents_dir, create::SCHEMA_PATH);
     let dir = ws.root.join(&ws.config.incidents_dir);
     let render_err = std::cell::RefCell::new(None);
-    let floor = highest_in_history(repo, &ws.config.incidents_dir, detected_at.year());
+    // Above every id the folder has held — file names in history, and the
+    // `id:` inside the live records (a file may be named otherwise).
+    let (live, _) = store::load_all(&ws.root, &ws.config);
+    let in_records = create::highest_in_names(
+        live.iter()
+            .map(|r| format!("{}.yaml", r.incident.id))
+            .collect::<Vec<_>>()
+            .iter()
+            .map(String::as_str),
+        detected_at.year(),
+    );
+    let floor =
+        highest_in_history(repo, &ws.config.incidents_dir, detected_at.year()).max(in_records);
     let (path, id) = create::create_record_above(&dir, detected_at.year(), floor, |id| {
         let mut inc = template.clone();
         inc.id = id.to_string();

@@ -267,8 +267,13 @@ pub fn load_from_tree(
     sub.walk(git2::TreeWalkMode::PreOrder, |parent, e| {
         if let Ok(name) = e.name() {
             let rel = format!("{dir}/{parent}{name}");
-            if e.kind() != Some(git2::ObjectType::Tree) && record_extension(name).is_some() {
+            if record_extension(name).is_some() {
                 entries.push((rel, e.id(), e.filemode()));
+                // A folder named like a record is refused, never walked
+                // into: the same answer as in a work tree (scan_dir).
+                if e.kind() == Some(git2::ObjectType::Tree) {
+                    return git2::TreeWalkResult::Skip;
+                }
             }
         }
         git2::TreeWalkResult::Ok
@@ -277,7 +282,9 @@ pub fn load_from_tree(
     for (rel, oid, mode) in entries {
         let name = rel.rsplit('/').next().unwrap_or(&rel);
         let lower_ok = name.ends_with(".yaml") || name.ends_with(".yml");
-        let problem = if mode == 0o120000 {
+        let problem = if mode == 0o040000 {
+            Some("is a directory, not a record")
+        } else if mode == 0o120000 {
             Some("is a symlink; records are never read through links")
         } else if mode == 0o160000 {
             Some("is a submodule, not a record")
