@@ -551,3 +551,89 @@ fn incident_new_numbers_above_the_ids_inside_records() {
         stdout(&o)
     );
 }
+
+/// Found by a fresh user: a pull request could write `verified_by: bob`
+/// into the record (commit authors are whatever the PR says) and touch the
+/// incident's files in the same change, and the gate passed. What a change
+/// itself verifies, declines or waives does not exempt that change; it
+/// counts once merged, after review.
+#[test]
+fn a_change_cannot_verify_an_incident_and_exempt_itself() {
+    let (mut r, _, _) = repo_with_record(OPEN_ACTIONS);
+    let base = r.head();
+    let p = r.path().join("incidents/INC-2026-001.yaml");
+    let t = std::fs::read_to_string(&p).unwrap().replace(
+        "    issue: 412\n",
+        "    issue: 412\n    verified_by: bob\n    verified_at: 2026-11-27T00:00:00Z\n",
+    );
+    r.write("incidents/INC-2026-001.yaml", &t);
+    r.write("src/pay.rs", "a\nb // sneaky\nc\n");
+    r.author("bob", "bob@example.com");
+    let head = r.commit("tweak");
+    let now = "2026-11-28T00:00:00Z";
+    let o = aeef(
+        r.path(),
+        &[
+            "gate",
+            "--offline",
+            "--format",
+            "json",
+            "--now",
+            now,
+            "--base",
+            &base,
+            "--head",
+            &head,
+        ],
+    );
+    let v = json(&o);
+    assert_eq!(o.status.code(), Some(1), "{v:#}");
+    assert_eq!(findings(&v, "touches-open-incident")[0]["level"], "error");
+    // The same for a waiver the change adds for its own finding.
+    let mut r2 = repo_with_record(OPEN_ACTIONS).0;
+    let base = r2.head();
+    r2.write(
+        ".aeef.yml",
+        "waivers:\n  - {rule: touches-open-incident, incident: INC-2026-001, reason: trust me, approved_by: bob, expires: 2026-12-31}\n",
+    );
+    r2.write("src/pay.rs", "a\nb // sneaky\nc\n");
+    let head = r2.commit("tweak");
+    let o = aeef(
+        r2.path(),
+        &[
+            "gate",
+            "--offline",
+            "--format",
+            "json",
+            "--now",
+            now,
+            "--base",
+            &base,
+            "--head",
+            &head,
+        ],
+    );
+    let v = json(&o);
+    assert_eq!(o.status.code(), Some(1), "{v:#}");
+    // Once merged, the next change is waived.
+    r2.write("src/pay.rs", "a\nb // later\nc\n");
+    let later = r2.commit("later");
+    let o = aeef(
+        r2.path(),
+        &[
+            "gate",
+            "--offline",
+            "--format",
+            "json",
+            "--now",
+            now,
+            "--base",
+            &head,
+            "--head",
+            &later,
+        ],
+    );
+    let v = json(&o);
+    assert_eq!(o.status.code(), Some(0), "{v:#}");
+    assert_eq!(findings(&v, "touches-open-incident")[0]["level"], "note");
+}

@@ -203,7 +203,60 @@ fn read_change(
         commits,
         files,
         pr_text: None,
+        self_verified: BTreeSet::new(),
+        new_waivers: BTreeSet::new(),
     })
+}
+
+/// Which verifications, `wont-do` approvals and waivers the change itself
+/// adds: the records and `.aeef.yml` at the merge base against those read
+/// for this run. A pull request controls its own commits' authors, so what
+/// it adds is decided after review, never for the change itself.
+fn what_the_change_verifies(
+    repo: &Repo,
+    ws: &cli_incident::Workspace,
+    records: &[LoadedIncident],
+    change: &mut Change,
+) -> miette::Result<()> {
+    let r = repo.git2();
+    let (Ok(b), Ok(h)) = (
+        git2::Oid::from_str(&change.base),
+        git2::Oid::from_str(&change.head),
+    ) else {
+        return Ok(());
+    };
+    let mb = r.merge_base(b, h).map_err(GitError::from)?;
+    let (before, _) =
+        crate::incident::store::load_from_tree(r, mb, &ws.config).map_err(GitError::from)?;
+    let key = |a: &crate::incident::CorrectiveAction| {
+        (
+            a.verified_by.clone(),
+            a.verified_at,
+            a.status,
+            a.approved_by.clone(),
+            a.reason.clone(),
+        )
+    };
+    for li in records {
+        let old = before.iter().find(|o| o.incident.id == li.incident.id);
+        for a in &li.incident.corrective_actions {
+            let was = old.and_then(|o| o.incident.corrective_actions.iter().find(|x| x.id == a.id));
+            let settles_now = crate::incident::actions::recorded_verification(a)
+                || crate::incident::actions::is_declined(a);
+            if settles_now && was.map(key) != Some(key(a)) {
+                change
+                    .self_verified
+                    .insert((li.incident.id.clone(), a.id.clone()));
+            }
+        }
+    }
+    let old_cfg = cli_incident::config_at(repo, mb).unwrap_or_default();
+    for (i, w) in ws.config.waivers.iter().enumerate() {
+        if !old_cfg.waivers.contains(w) {
+            change.new_waivers.insert(i);
+        }
+    }
+    Ok(())
 }
 
 /// Files an incident concerns: `files:` plus what its faulty commits
@@ -285,6 +338,7 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         (Some((b, h)), Some(r)) => {
             let mut c = read_change(r, b, h, &table)?;
             c.pr_text = event.map(|e| e.text);
+            what_the_change_verifies(r, &ws, &records, &mut c)?;
             Some(c)
         }
         (Some(_), None) => {

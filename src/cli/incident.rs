@@ -206,7 +206,7 @@ pub(crate) fn workspace(ctx: &Ctx) -> miette::Result<Workspace> {
 }
 
 /// `.aeef.yml` from the tree of `commit` (the defaults when absent).
-fn config_at(repo: &Repo, commit: git2::Oid) -> miette::Result<Config> {
+pub(crate) fn config_at(repo: &Repo, commit: git2::Oid) -> miette::Result<Config> {
     let r = repo.git2();
     let tree = r
         .find_commit(commit)

@@ -48,6 +48,15 @@ pub struct Change {
     /// The pull request's title and body, when known (GITHUB_EVENT_PATH):
     /// where a change references the issue or id of the action it implements.
     pub pr_text: Option<String>,
+    /// Actions whose verification (`verified_by`, `verified_at`) or
+    /// `wont-do` approval the change itself adds or alters, keyed
+    /// `(incident, action)`. A change cannot verify an incident's actions
+    /// and be exempted by that verification at once: for the change's own
+    /// rule (`touches-open-incident`) these actions count as open.
+    pub self_verified: BTreeSet<(String, String)>,
+    /// Waiver indexes (into `.aeef.yml`'s `waivers:`) that the change itself
+    /// adds: they do not apply to the change's own findings.
+    pub new_waivers: BTreeSet<usize>,
 }
 
 /// An incident whose corrective actions are not all verified, with the
@@ -479,6 +488,14 @@ pub fn evaluate(inp: &Inputs, mut opts: PolicyOptions) -> Vec<Finding> {
                 .corrective_actions
                 .iter()
                 .filter(|a| {
+                    // Verified or declined by this very change: still open
+                    // for the change's own rule.
+                    if change
+                        .self_verified
+                        .contains(&(inc.id.clone(), a.id.clone()))
+                    {
+                        return true;
+                    }
                     let v = verified
                         .get(&format!("{}/{}", inc.id, a.id))
                         .copied()
@@ -506,6 +523,20 @@ pub fn evaluate(inp: &Inputs, mut opts: PolicyOptions) -> Vec<Finding> {
             opts.level_of("touches-open-incident", Level::Error),
         ));
     }
+    // A waiver the change itself adds does not accept the change's own
+    // findings: it applies once merged (after review).
+    let change_rules = [
+        "touches-open-incident",
+        "provenance-incomplete",
+        "provenance-not-trailer",
+    ];
+    let (own, rest): (Vec<Finding>, Vec<Finding>) = match inp.change {
+        Some(c) if !c.new_waivers.is_empty() => findings
+            .into_iter()
+            .partition(|f| change_rules.contains(&f.rule.as_str())),
+        _ => (Vec::new(), findings),
+    };
+    let mut findings = rest;
     apply_waivers(
         &mut findings,
         inp.waivers,
@@ -513,6 +544,22 @@ pub fn evaluate(inp: &Inputs, mut opts: PolicyOptions) -> Vec<Finding> {
         opts.now,
         &|r, d| opts.level_of(r, d),
     );
+    if let Some(c) = inp.change.filter(|_| !own.is_empty()) {
+        let old: Vec<Waiver> = inp
+            .waivers
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !c.new_waivers.contains(i))
+            .map(|(_, w)| w.clone())
+            .collect();
+        let mut own = own;
+        apply_waivers(&mut own, &old, inp.records, opts.now, &|r, d| {
+            opts.level_of(r, d)
+        });
+        // The waivers' own findings were reported above.
+        own.retain(|f| !f.rule.starts_with("waiver-"));
+        findings.extend(own);
+    }
     findings
 }
 
