@@ -637,3 +637,58 @@ fn a_change_cannot_verify_an_incident_and_exempt_itself() {
     assert_eq!(o.status.code(), Some(0), "{v:#}");
     assert_eq!(findings(&v, "touches-open-incident")[0]["level"], "note");
 }
+
+/// Found by a fresh user: `--format github` annotations and the report's
+/// CSV passed terminal escapes from commit text through, and a tool named
+/// `=HYPERLINK(…)` became a spreadsheet formula.
+#[test]
+fn github_annotations_and_csv_neutralise_hostile_commit_text() {
+    let mut r = RepoBuilder::new();
+    r.write("a.txt", "a\n");
+    let base = r.commit("base");
+    r.write("a.txt", "b\n");
+    let head = r.commit(
+        "Innocent \u{1b}[1A\u{1b}[2K\u{1b}]52;c;ZXZpbA==\u{7}\n\nAI-Tool: claude\u{1b}[2Kcode",
+    );
+    let o = aeef(
+        r.path(),
+        &[
+            "--format",
+            "github",
+            "gate",
+            "--offline",
+            "--base",
+            &base,
+            "--head",
+            &head,
+        ],
+    );
+    let out = stdout(&o);
+    assert!(out.contains("::error"), "{out}{}", stderr(&o));
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+    r.trailer("AI-Tool", "=HYPERLINK(\"http://evil/\")");
+    r.write("a.txt", "c\n");
+    r.commit("formula");
+    let o = aeef(
+        r.path(),
+        &[
+            "report",
+            "--since",
+            "2000-01-01",
+            "--until",
+            "2100-01-01",
+            "--format",
+            "csv",
+        ],
+    );
+    let out = stdout(&o);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(out.contains("provenance_commits"), "{out}");
+    assert!(!out.contains('\u{1b}'), "{out:?}");
+    assert!(
+        out.lines().all(|l| !l
+            .split(',')
+            .any(|c| c.trim_start_matches('"').starts_with('='))),
+        "{out}"
+    );
+}

@@ -101,11 +101,17 @@ fn annotation(command: &str, f: &Finding) -> String {
             }
         }
     }
-    props.push(format!("title={}", escape_property(&title(f))));
-    let mut message = f.message.clone();
+    props.push(format!(
+        "title={}",
+        escape_property(&crate::redact::escape_controls(&title(f)))
+    ));
+    // Commit text reaches the log as it is shown: control characters and
+    // escape sequences become visible escapes (the runner's log is a
+    // terminal too), newlines stay as the annotation's own line breaks.
+    let mut message = crate::redact::escape_controls(&f.message).into_owned();
     if let Some(help) = &f.help {
         message.push_str("\nhelp: ");
-        message.push_str(help);
+        message.push_str(&crate::redact::escape_controls(help));
     }
     format!("::{command} {}::{}", props.join(","), escape_data(&message))
 }

@@ -223,11 +223,21 @@ pub fn markdown(w: &mut impl Write, s: &Stats, title: &str) -> io::Result<()> {
 }
 
 /// Quotes a CSV field when needed (RFC 4180).
+/// One CSV cell (RFC 4180 quoting) from text a record or a commit wrote:
+/// control characters are escaped (the file is read in terminals too), and a
+/// cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or CR
+/// first, OWASP's CSV-injection rule) is prefixed with `'`.
 fn csv_field(s: &str) -> String {
+    let s = crate::redact::escape_controls(s);
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.into_owned()
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_string()
+        s
     }
 }
 
