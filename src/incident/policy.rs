@@ -704,7 +704,7 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
                 }
             }
         }
-        if ca.issue.is_none() && !e.opts.filed.contains_key(&key) && !verified {
+        if ca.issue.is_none() && !e.opts.filed.contains_key(&key) {
             e.emit(
                 "ca-not-filed",
                 Level::Warn,
