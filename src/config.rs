@@ -436,9 +436,21 @@ impl Config {
         };
         // The rule catalogue is the one list of rule ids (incident, gate, audit).
         let known: Vec<&str> = crate::findings::rules::RULES.iter().map(|r| r.id).collect();
-        for rule in cfg.rules.keys() {
-            if !known.contains(&rule.as_str()) {
-                let pos = index.nearest(&format!("rules.{rule}"));
+        // Rule ids in `rules:` and in each waiver, with where they stand.
+        let named = cfg
+            .rules
+            .keys()
+            .map(|r| (r.as_str(), format!("rules.{r}"), ""))
+            .chain(cfg.waivers.iter().enumerate().map(|(i, w)| {
+                (
+                    w.rule.as_str(),
+                    format!("waivers[{i}].rule"),
+                    " in a waiver",
+                )
+            }));
+        for (rule, path, where_) in named {
+            if !known.contains(&rule) {
+                let pos = index.nearest(&path);
                 let help = match crate::incident::store::did_you_mean(rule, &known) {
                     Some(k) => format!("did you mean `{k}`?"),
                     None => format!("known rules: {}", known.join(", ")),
@@ -447,23 +459,7 @@ impl Config {
                     text,
                     pos.line,
                     pos.column,
-                    format!("unknown rule `{rule}` in {FILE_NAME}"),
-                    help,
-                ));
-            }
-        }
-        for (i, w) in cfg.waivers.iter().enumerate() {
-            if !known.contains(&w.rule.as_str()) {
-                let pos = index.nearest(&format!("waivers[{i}].rule"));
-                let help = match crate::incident::store::did_you_mean(&w.rule, &known) {
-                    Some(k) => format!("did you mean `{k}`?"),
-                    None => format!("known rules: {}", known.join(", ")),
-                };
-                return Err(fail(
-                    text,
-                    pos.line,
-                    pos.column,
-                    format!("unknown rule `{}` in a waiver in {FILE_NAME}", w.rule),
+                    format!("unknown rule `{rule}`{where_} in {FILE_NAME}"),
                     help,
                 ));
             }

@@ -281,6 +281,12 @@ impl Webhook {
 
 /// The error and its causes, innermost last, without repeats.
 fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    causes(e).join(": ")
+}
+
+/// The messages of `e` and each of its sources, outermost first, without
+/// consecutive repeats (shared with the GitHub client's transport errors).
+pub(crate) fn causes(e: &(dyn std::error::Error + 'static)) -> Vec<String> {
     let mut chain = vec![e.to_string()];
     let mut cur = e.source();
     while let Some(c) = cur {
@@ -288,7 +294,7 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
         cur = c.source();
     }
     chain.dedup();
-    chain.join(": ")
+    chain
 }
 
 #[cfg(test)]

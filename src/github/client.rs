@@ -629,13 +629,7 @@ fn relative(url: &str) -> String {
 /// address information: …"), not the wrappers' ("Service Error: client
 /// error (Connect)").
 fn transport_detail(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut chain = vec![e.to_string()];
-    let mut cur = e.source();
-    while let Some(c) = cur {
-        chain.push(c.to_string());
-        cur = c.source();
-    }
-    chain.dedup();
+    let chain = crate::webhook::causes(e);
     let connect = chain
         .iter()
         .any(|m| m.contains("(Connect)") || m.contains("tcp connect"));
