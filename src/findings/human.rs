@@ -164,10 +164,17 @@ pub fn render(
         w.write_all(out.as_bytes())?;
         writeln!(w)?;
     }
-    let (e, n) = (report.errors(), report.warnings());
+    let (e, n, k) = (report.errors(), report.warnings(), report.notes());
+    // Notes (waived or acknowledged findings) are counted only when present,
+    // so the usual line stays as it was.
+    let notes = match k {
+        0 => String::new(),
+        1 => ", 1 note".to_string(),
+        k => format!(", {k} notes"),
+    };
     writeln!(
         w,
-        "{} error{}, {} warning{}",
+        "{} error{}, {} warning{}{notes}",
         e,
         if e == 1 { "" } else { "s" },
         n,

@@ -127,6 +127,13 @@ impl Report {
             .filter(|f| f.level == Level::Error)
             .count()
     }
+    /// Findings accepted on purpose (waivers, acknowledged changes).
+    pub fn notes(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.level == Level::Note)
+            .count()
+    }
     pub fn warnings(&self) -> usize {
         self.findings
             .iter()
