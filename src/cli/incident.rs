@@ -145,11 +145,20 @@ impl Workspace {
                     "note: reading incident records from the tree of {name} ({short}), not a work tree"
                 );
                 if ok.is_empty() && bad.is_empty() {
-                    let _ = writeln!(
-                        e,
-                        "note: no incidents folder ({}/) at {name}: no incident records were read",
-                        self.config.incidents_dir
-                    );
+                    let dir = self.config.incidents_dir.trim_end_matches('/');
+                    let has_dir = repo
+                        .git2()
+                        .find_commit(*oid)
+                        .and_then(|c| c.tree())
+                        .is_ok_and(|t| t.get_path(Path::new(dir)).is_ok());
+                    let _ = if has_dir {
+                        writeln!(e, "note: no incident records in {dir}/ at {name}")
+                    } else {
+                        writeln!(
+                            e,
+                            "note: no incidents folder ({dir}/) at {name}: no incident records were read"
+                        )
+                    };
                 }
                 Ok((ok, bad))
             }
