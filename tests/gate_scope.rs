@@ -494,6 +494,10 @@ fn every_command_agrees_on_a_self_verified_action() {
     assert_eq!(rep["corrective_actions"]["verified"], 0, "{rep:#}");
     let o = run(&["postmortem", "INC-2026-001"]);
     assert!(stdout(&o).contains("does not count"), "{}", stdout(&o));
+    // The stakeholder notification lists it among the open actions too.
+    let o = run(&["incident", "notify", "INC-2026-001", "--format", "json"]);
+    let n = json(&o);
+    assert!(n.to_string().contains("\"CA-1\""), "{n:#}");
 }
 
 /// Found by a fresh user: a folder named `*.yaml` was refused in a work

@@ -93,7 +93,8 @@ pub fn run(a: NotifyArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     let ws = super::incident::workspace(ctx)?;
     let rec = super::incident::find_incident(ctx, &ws, &a.id)?;
     let now = a.now.unwrap_or_else(Utc::now);
-    let n = Notification::of(&rec.incident, now);
+    let verified = super::incident::verified(&ws, std::slice::from_ref(&rec), now)?;
+    let n = Notification::of_by(&rec.incident, now, &verified);
     let Some(target) = target else {
         return print(&n, ctx.format);
     };

@@ -101,19 +101,25 @@ fn annotation(command: &str, f: &Finding) -> String {
             }
         }
     }
-    props.push(format!(
-        "title={}",
-        escape_property(&crate::redact::escape_controls(&title(f)))
-    ));
+    props.push(format!("title={}", escape_property(&visible(&title(f)))));
     // Commit text reaches the log as it is shown: control characters and
     // escape sequences become visible escapes (the runner's log is a
     // terminal too), newlines stay as the annotation's own line breaks.
-    let mut message = crate::redact::escape_controls(&f.message).into_owned();
+    let mut message = visible(&f.message);
     if let Some(help) = &f.help {
         message.push_str("\nhelp: ");
-        message.push_str(&crate::redact::escape_controls(help));
+        message.push_str(&visible(help));
     }
     format!("::{command} {}::{}", props.join(","), escape_data(&message))
+}
+
+/// Control characters and escape sequences as visible escapes, except the
+/// line breaks (CR, LF) the workflow-command encoding carries itself.
+fn visible(s: &str) -> String {
+    s.split('\r')
+        .map(|part| crate::redact::escape_controls(part).into_owned())
+        .collect::<Vec<_>>()
+        .join("\r")
 }
 
 /// `rule INC-…/CA-…`, `rule INC-…`, or `rule <short commit>`.

@@ -124,8 +124,16 @@ pub struct Notification {
 }
 
 impl Notification {
-    /// The notification of `inc` with the clock at `now`.
+    /// The notification of `inc` with the clock at `now`, the records'
+    /// own verification claims deciding which actions are open.
     pub fn of(inc: &Incident, now: DateTime<Utc>) -> Self {
+        Self::of_by(inc, now, &actions::Verified::default())
+    }
+
+    /// [`Notification::of`] with verification as decided
+    /// ([`actions::Verified`]): the same open and overdue actions as
+    /// `incident list`, `show`, `check` and `ca status`.
+    pub fn of_by(inc: &Incident, now: DateTime<Utc>, verified: &actions::Verified) -> Self {
         let c = inc.classification.clone().unwrap_or_default();
         let evidence = (!c.evidence.is_empty()).then(|| {
             let mut line = c
@@ -153,14 +161,14 @@ impl Notification {
         let open_actions = inc
             .corrective_actions
             .iter()
-            .filter(|ca| actions::is_open(ca, policy::is_verified(ca)))
+            .filter(|ca| actions::is_open(ca, verified.of(&inc.id, ca)))
             .map(|ca| OpenAction {
                 id: ca.id.clone(),
                 action: ca.action.clone(),
                 category: ca.category,
                 owner: ca.owner.clone().filter(|o| !o.trim().is_empty()),
                 due: ca.due,
-                overdue: policy::is_overdue(ca, now),
+                overdue: actions::is_overdue(ca, verified.of(&inc.id, ca), now),
             })
             .collect();
         Notification {
