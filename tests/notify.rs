@@ -77,6 +77,9 @@ fn repo(text: &str) -> RepoBuilder {
     let mut r = RepoBuilder::new();
     r.write("src/pay.rs", "fn pay() {}\n");
     r.write(FILE, text);
+    // Committed by someone who owns no action, so a recorded
+    // verification counts (offline verification reads who committed it).
+    r.author("Incident Lead", "lead@example.com");
     r.commit("feat: pay");
     r
 }

@@ -279,6 +279,19 @@ fn md(s: &str) -> String {
     o
 }
 
+/// Adaptive Card text: [`visible`], then a backslash before the characters
+/// the cards' Markdown subset reads as syntax (emphasis, links, lists).
+fn card_text(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in visible(s.trim()).chars() {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '~' | '#') {
+            o.push('\\');
+        }
+        o.push(c);
+    }
+    o
+}
+
 /// Slack `mrkdwn` text: [`visible`], then `&`, `<`, `>` as entities, as
 /// Slack's "Formatting text for app surfaces" asks — so a record holding
 /// `<!channel>` or `<https://…|click>` cannot ping or link.
@@ -597,7 +610,9 @@ pub fn slack(n: &Notification) -> Value {
 /// "application/vnd.microsoft.card.adaptive","content":{…}}]}`. Record text
 /// goes through [`visible`].
 pub fn teams(n: &Notification) -> Value {
-    let v = |s: &str| visible(s.trim());
+    // Adaptive Card TextBlocks render a Markdown subset: record text gets a
+    // backslash before its syntax, so a title cannot carry a link.
+    let v = |s: &str| card_text(s);
     let fact = |t: &str, val: String| json!({"title": t, "value": val});
     let heading = |t: &str| json!({"type": "TextBlock", "text": t, "weight": "Bolder", "wrap": true, "spacing": "Medium"});
     let mut body = vec![json!({
