@@ -263,6 +263,15 @@ impl PathProblem {
             PathProblem::Absolute => format!("`{key}: {v}` is an absolute path"),
             PathProblem::ParentDir => format!("`{key}: {v}` climbs out with `..`"),
             PathProblem::Nul => format!("`{key}` contains a NUL byte"),
+            PathProblem::LeadsOut
+                if value
+                    .trim_start_matches("./")
+                    .split('/')
+                    .next()
+                    .is_some_and(|first| first == ".git") =>
+            {
+                format!("`{key}: {v}` points into the git directory, not the work tree")
+            }
             PathProblem::LeadsOut => format!(
                 "`{key}: {v}` is (or lies under) a symlink that leads out of the repository"
             ),
