@@ -303,7 +303,8 @@ fn agent_trace_record_at_the_commit_attributes_its_lines() {
     assert_eq!(sources(row), vec!["agent-trace"]);
     assert_eq!(row["ai"], true);
     assert_eq!(row["tool"], "claude-code");
-    assert_eq!(row["model_version"], "claude-opus-4-5-20251101");
+    // One model, one row (DESIGN §1.3): the snapshot date is dropped.
+    assert_eq!(row["model_version"], "claude-opus-4-5");
     let repo = Repo::discover(Some(r.path())).unwrap();
     let c = Classifier::new(&repo, Options::default());
     let l = c.line_attribution(&base, "src/a.rs", 2).unwrap();

@@ -273,7 +273,16 @@ struct Known {
 impl Known {
     /// True when a line-level source decides this commit's lines (DESIGN §2).
     fn line_level(&self) -> bool {
-        self.note.is_some() || !self.traces.is_empty()
+        self.deciding_note() || !self.traces.is_empty()
+    }
+
+    /// A note decides the commit's lines unless nothing in it could be
+    /// read: a note whose every attestation line is broken says nothing
+    /// about lines, and must not override the commit's other sources.
+    fn deciding_note(&self) -> bool {
+        self.note
+            .as_ref()
+            .is_some_and(|n| !(n.paths().is_empty() && !n.problems().is_empty()))
     }
 }
 
@@ -478,7 +487,11 @@ impl<'r> Classifier<'r> {
                     let tool = a.tool.as_deref().map(|t| {
                         provenance::agents::known_tool(t).map_or_else(|| t.to_string(), str::to_string)
                     });
-                    (tool, a.model, String::new())
+                    (
+                        tool,
+                        a.model.as_deref().and_then(provenance::model::normalise),
+                        String::new(),
+                    )
                 }
                 Resolution::Silent => (None, None, String::new()),
                 Resolution::Anonymous => (None, None, " (AI, tool unknown)".to_string()),
@@ -518,7 +531,7 @@ impl<'r> Classifier<'r> {
                     .model_id
                     .as_deref()
                     .filter(|_| ai)
-                    .map(|m| agent_trace::model_name(m).to_string()),
+                    .and_then(|m| provenance::model::normalise(agent_trace::model_name(m))),
                 session: d.conversation.clone().filter(|_| ai),
                 human_modifications: match d.contributor {
                     agent_trace::Contributor::Mixed => HumanModifications::Moderate,
@@ -530,7 +543,7 @@ impl<'r> Classifier<'r> {
             });
         }
         if k.line_level() {
-            let (source, what) = if k.note.is_some() {
+            let (source, what) = if k.deciding_note() {
                 (LineSource::GitAiNote, "the commit's git-ai note")
             } else {
                 (LineSource::AgentTrace, "the commit's Agent Trace records")

@@ -599,9 +599,9 @@ pub fn apply(p: &mut Provenance, s: &TraceSummary) {
             .model_id
             .as_deref()
             .map(model_name)
-            .filter(|m| !m.is_empty())
+            .and_then(super::model::normalise)
     {
-        p.model_version = Some(m.to_string());
+        p.model_version = Some(m);
     }
     if s.mixed_lines > 0 && p.human_modifications == HumanModifications::Unknown {
         p.human_modifications = HumanModifications::Moderate;

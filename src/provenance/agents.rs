@@ -307,7 +307,9 @@ impl AgentTable {
                 let v = value.to_ascii_lowercase();
                 if matches!(v.as_str(), "yes" | "true" | "y" | "1") {
                     found.push(tool::UNKNOWN, None, Confidence::High, evidence(), None);
-                } else if !matches!(v.as_str(), "no" | "false" | "n" | "0" | "none" | "human") {
+                } else if !matches!(v.as_str(), "no" | "false" | "n" | "0" | "none" | "human")
+                    && !super::model::is_template_value(value)
+                {
                     // `AI-Assisted: <tool>`: a name instead of yes/no.
                     push_value(found, evidence(), value);
                 }

@@ -163,7 +163,8 @@ pub fn apply(p: &mut Provenance, checkpoints: &[Checkpoint]) {
         );
     }
     if p.model_version.is_none() {
-        p.model_version = sessions().find_map(|s| s.model.clone());
+        p.model_version =
+            sessions().find_map(|s| s.model.as_deref().and_then(super::model::normalise));
     }
     if p.session_id.is_none() {
         p.session_id = sessions().find_map(|s| s.session_id.clone());

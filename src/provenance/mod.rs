@@ -311,6 +311,23 @@ pub fn merge(
                     .and_then(|b| nonempty(&b.trailer.value).map(|v| (v, Some(b.line))))
             })
     };
+    // A template's placeholder (`AI-Tool: N/A`, `<tool>`, `a|b|c`) is not a
+    // declaration: ignored, and listed as a conflict.
+    let template = std::cell::RefCell::new(Vec::new());
+    let get = |key: &str| {
+        get(key).filter(|(v, l)| {
+            // Only the tool: a model of `auto` is Cursor's own setting, kept
+            // as written (and normalised to no model).
+            let keep = !key.eq_ignore_ascii_case(K_TOOL) || !model::is_template_value(v);
+            if !keep {
+                template.borrow_mut().push(format!(
+                    "{key}: `{v}` looks like a template placeholder; ignored{}",
+                    body::place(*l)
+                ));
+            }
+            keep
+        })
+    };
     let split = |x: Option<(String, Option<usize>)>| match x {
         Some((v, l)) => (Some(v), l),
         None => (None, None),
@@ -320,6 +337,7 @@ pub fn merge(
     let (t_prompt, l_prompt) = split(get(K_PROMPT));
     let (t_human, l_human) = split(get(K_HUMAN));
     let (t_reviewer, l_reviewer) = split(get(K_REVIEWER));
+    p.conflicts.extend(template.borrow_mut().drain(..));
     let mut high = false;
     let mut low = false;
 
@@ -357,6 +375,7 @@ pub fn merge(
 
     // AEEF's agent wrapper: `AI-Usage:` and `AEEF-Run-ID:` (DESIGN §1.2 item 1).
     let (usage, l_usage) = split(get(K_USAGE));
+    p.conflicts.extend(template.borrow_mut().drain(..));
     let (run_id, l_run) = split(get(K_RUN));
     if let Some(v) = &usage {
         match usage_is_ai(v) {

@@ -90,6 +90,16 @@ pub fn is_placeholder(s: &str) -> bool {
     )
 }
 
+/// A value left from a template rather than written by someone: a
+/// placeholder ([`is_placeholder`]: `N/A`, `-`, `<tool>`, `{{ x }}`,
+/// `unknown`, …) other than the explicit `none`, or a list of choices
+/// (`none|claude-code|copilot`). Such a value decides nothing: an
+/// `AI-Tool: N/A` in a pull-request template is not an AI commit.
+pub fn is_template_value(s: &str) -> bool {
+    let t = s.trim();
+    (is_placeholder(t) && !t.eq_ignore_ascii_case("none")) || t.contains('|')
+}
+
 /// Whether a word is one of Anthropic's model family names, which people
 /// write without `Claude` (`Opus 4.6`, `sonnet`).
 pub fn is_claude_family(word: &str) -> bool {

@@ -1,0 +1,62 @@
+//! Wrong verdicts a fresh user found on real commit shapes (issue 9),
+//! each reproduced on a built repository.
+mod common;
+
+use common::{RepoBuilder, aeef, stdout};
+use serde_json::Value;
+
+fn blame(r: &RepoBuilder, rev: &str) -> Value {
+    let o = aeef(r.path(), &["blame", rev, "--format", "json"]);
+    serde_json::from_str(&stdout(&o)).unwrap_or_else(|e| panic!("{e}: {}", stdout(&o)))
+}
+
+/// A PR template's placeholder is not a declaration: `AI-Tool: N/A`,
+/// `<tool>`, `-` or a list of choices, and `AI-Assisted: N/A`, leave a
+/// human commit human (the value is listed as a conflict, not as a tool).
+#[test]
+fn template_placeholders_do_not_make_a_commit_ai() {
+    for (key, value) in [
+        ("AI-Tool", "N/A"),
+        ("AI-Tool", "<tool>"),
+        ("AI-Tool", "-"),
+        ("AI-Tool", "none|claude-code|copilot"),
+        ("AI-Assisted", "N/A"),
+        ("AI-Assisted", "unknown"),
+    ] {
+        let mut r = RepoBuilder::new();
+        r.write("a.txt", "a\n");
+        r.trailer(key, value);
+        let sha = r.commit("Fix the parser");
+        let v = blame(&r, &sha);
+        assert_eq!(v["origin"], "human", "{key}: {value} → {v:#}");
+        assert_eq!(v["provenance"]["ai"], false, "{key}: {value}");
+    }
+    // `AI-Tool: none` stays a declaration of a human commit.
+    let mut r = RepoBuilder::new();
+    r.write("a.txt", "a\n");
+    r.trailer("AI-Tool", "none");
+    let sha = r.commit("Fix");
+    let v = blame(&r, &sha);
+    assert!(
+        v["provenance"]["sources"]
+            .to_string()
+            .contains("declared-human"),
+        "{v:#}"
+    );
+}
+
+/// A git-ai note in which nothing could be read says nothing about lines:
+/// it must not turn a Claude co-authored commit's lines human, so a later
+/// human fix of one of them is `ai-modified`, not `human`.
+#[test]
+fn an_unreadable_note_does_not_override_the_co_author() {
+    let mut r = RepoBuilder::new();
+    r.write("a.txt", "1\n2\n3\n4\n5\n6\n");
+    r.trailer("Co-Authored-By", "Claude Opus 4.6 <noreply@anthropic.com>");
+    let ai = r.commit("Add a");
+    r.note(&ai, "\"m\n  0123456789abcdef 1-6\n---\n{}\n");
+    r.edit("a.txt", 3, 3, &["three"]);
+    let fix = r.commit("Fix line 3");
+    let v = blame(&r, &fix);
+    assert_eq!(v["origin"], "ai-modified", "{v:#}");
+}
