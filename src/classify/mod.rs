@@ -282,7 +282,7 @@ impl Known {
     fn deciding_note(&self) -> bool {
         self.note
             .as_ref()
-            .is_some_and(|n| !(n.paths().is_empty() && !n.problems().is_empty()))
+            .is_some_and(|n| !n.paths().is_empty() || n.problems().is_empty())
     }
 }
 

@@ -799,6 +799,22 @@ fn is_marker(line: &str, m: &Marker) -> bool {
     if rest.eq_ignore_ascii_case(m.name) {
         return true;
     }
+    // `Generated with Claude Code (https://claude.com/claude-code)`: the
+    // name, then the vendor's link in parentheses, with or without scheme.
+    if let Some(after) = rest
+        .get(..m.name.len())
+        .filter(|h| h.eq_ignore_ascii_case(m.name))
+        .and_then(|_| rest.get(m.name.len()..))
+        .map(str::trim)
+        && let Some(url) = after.strip_prefix('(').and_then(|u| u.strip_suffix(')'))
+    {
+        let url = url.trim();
+        return if url.contains("://") {
+            vendor_link(url, m.links)
+        } else {
+            vendor_link(&format!("https://{url}"), m.links)
+        };
+    }
     let Some(link) = rest.strip_prefix('[') else {
         return false;
     };
@@ -921,6 +937,22 @@ mod tests {
         assert_eq!(detect(&human(), msg, &[]).len(), 1);
         let prose = "Strip lines like 'Generated with Claude Code' from templates";
         assert!(detect(&human(), prose, &[]).is_empty());
+        // The plain-link forms a fresh user found in the wild.
+        for line in [
+            "🤖 Generated with Claude Code (https://claude.com/claude-code)",
+            "Generated with Claude Code (claude.ai/code)",
+        ] {
+            let m = detect(&human(), &format!("Add x\n\n{line}\n"), &[]);
+            assert_eq!(m.len(), 1, "{line}");
+            assert_eq!(m[0].tool, "claude-code");
+        }
+        // Another host in parentheses is not the vendor's footer.
+        let m = detect(
+            &human(),
+            "Add x\n\nGenerated with Claude Code (https://evil.example/x)\n",
+            &[],
+        );
+        assert!(m.is_empty());
     }
 
     #[test]
