@@ -60,3 +60,14 @@ fn an_unreadable_note_does_not_override_the_co_author() {
     let v = blame(&r, &fix);
     assert_eq!(v["origin"], "ai-modified", "{v:#}");
 }
+
+/// `AI-Tool: Claude Code` is the same tool as `claude-code` (one row in
+/// every count), as `AI-Assisted: Claude Code` already was.
+#[test]
+fn aeef_tool_names_map_to_canonical_ids() {
+    let mut r = RepoBuilder::new();
+    r.write("a.txt", "a\n");
+    r.trailer("AI-Tool", "Claude Code");
+    let sha = r.commit("Add a");
+    assert_eq!(blame(&r, &sha)["provenance"]["tool"], "claude-code");
+}

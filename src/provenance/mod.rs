@@ -459,10 +459,13 @@ pub fn merge(
         }
     }
 
+    // A tool as people write it (`Claude Code`, `GitHub Copilot`) is one row
+    // under its canonical id; an unknown name is kept as written.
     let tool = t_tool
         .clone()
         .filter(|v| !is_negative(v))
-        .or(b_tool.clone());
+        .or(b_tool.clone())
+        .map(|t| agents::known_tool(&t).map_or(t, str::to_string));
     let model = t_model.clone().or(b_model.clone());
     // One model, one row (DESIGN §1.3); the evidence keeps the text as written.
     let model_norm = model.as_deref().and_then(model::normalise);
