@@ -85,11 +85,29 @@ fn is_header(line: &str) -> bool {
             .is_some_and(|rest| rest.trim().is_empty())
 }
 
-/// Finds the first `AI-Attribution:` block in any paragraph of `message`.
+/// Finds the first `AI-Attribution:` block in any paragraph of `message`,
+/// outside fenced code (```` ``` ```` / `~~~`): a message that documents the
+/// block format in a fence is not itself attributed (the same rule as the
+/// provenance lines of DESIGN §1.1).
 pub fn parse(message: &str) -> Option<AttributionBlock> {
     // `lines()` drops the CR of a CRLF ending, so CRLF needs nothing else.
     let mut lines = message.lines().enumerate().peekable();
+    let mut fence: Option<&str> = None;
     while let Some((idx, line)) = lines.next() {
+        let t = line.trim_start();
+        let marker = ["```", "~~~"].into_iter().find(|m| t.starts_with(m));
+        match (fence, marker) {
+            (None, Some(m)) => {
+                fence = Some(m);
+                continue;
+            }
+            (Some(f), Some(m)) if f == m => {
+                fence = None;
+                continue;
+            }
+            (Some(_), _) => continue,
+            _ => {}
+        }
         if !is_header(line) {
             continue;
         }
@@ -114,6 +132,17 @@ pub fn parse(message: &str) -> Option<AttributionBlock> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A message documenting the block inside a code fence is not
+    /// attributed (found by a fresh user on a docs commit).
+    #[test]
+    fn a_block_inside_a_fence_is_not_read() {
+        let msg =
+            "Document the attribution block\n\n```\nAI-Attribution:\n  tool: claude-code\n```\n";
+        assert!(parse(msg).is_none());
+        let after = format!("{msg}\nAI-Attribution:\n  tool: aider\n");
+        assert_eq!(parse(&after).unwrap().tool.as_deref(), Some("aider"));
+    }
 
     #[test]
     fn reads_every_field_in_a_middle_paragraph() {
