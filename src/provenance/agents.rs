@@ -242,6 +242,7 @@ impl AgentTable {
             !(m.evidence.starts_with("committer: ") && before_committer.contains(&m.tool))
         });
         markers(&mut found, message);
+        aider_chat_log(&mut found, message);
         for t in trailers {
             self.trailer(&mut found, t);
         }
@@ -746,6 +747,21 @@ fn markers(found: &mut Found, message: &str) {
     }
 }
 
+/// aider's early convention (before its `(aider)` author names): the chat
+/// that produced the change appended to the message under a line
+/// `# Aider chat conversation:` at column 0 (aider's `repo.py`, versions
+/// 0.x up to mid-2024). Unambiguous, so high confidence; the title prefix
+/// `aider: ` of the same era is not used (it is also a scope prefix).
+fn aider_chat_log(found: &mut Found, message: &str) {
+    const LINE: &str = "# Aider chat conversation:";
+    if !message.contains(LINE) {
+        return;
+    }
+    if message.lines().skip(1).any(|l| l.trim_end() == LINE) {
+        found.push(tool::AIDER, None, Confidence::High, LINE.to_string(), None);
+    }
+}
+
 /// The word every marker phrase ends with (checked by the table test).
 const PHRASE_END: &[u8] = b"with";
 
@@ -953,6 +969,25 @@ mod tests {
             &[],
         );
         assert!(m.is_empty());
+    }
+
+    /// aider's early commits carry the chat under this line (304 commits
+    /// of aider's own history were called human).
+    #[test]
+    fn aider_chat_conversation_line_is_aider() {
+        let msg = "aider: Add retry\n\n# Aider chat conversation:\n\nUSER: add a retry\n";
+        let m = detect(&human(), msg, &[]);
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].tool, "aider");
+        // Quoted mid-line it is prose.
+        assert!(
+            detect(
+                &human(),
+                "Docs\n\nWe strip `# Aider chat conversation:` lines\n",
+                &[]
+            )
+            .is_empty()
+        );
     }
 
     #[test]
