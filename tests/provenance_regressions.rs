@@ -71,3 +71,20 @@ fn aeef_tool_names_map_to_canonical_ids() {
     let sha = r.commit("Add a");
     assert_eq!(blame(&r, &sha)["provenance"]["tool"], "claude-code");
 }
+
+/// 76 commits of git-ai's history pair an agent co-author with a note that
+/// attests no AI lines. The note decides the lines (DESIGN §2), and the
+/// disagreement is named in the evidence rather than passed over.
+#[test]
+fn an_empty_note_beside_a_co_author_is_named_as_a_conflict() {
+    let mut r = RepoBuilder::new();
+    r.write("a.txt", "1\n2\n");
+    r.trailer("Co-Authored-By", "Claude Opus 4.6 <noreply@anthropic.com>");
+    let ai = r.commit("Add a");
+    r.note(
+        &ai,
+        "---\n{\"schema_version\":\"authorship/3.0.0\",\"prompts\":{}}\n",
+    );
+    let v = blame(&r, &ai);
+    assert!(v.to_string().contains("attests no AI lines"), "{v:#}");
+}

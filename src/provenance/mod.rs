@@ -679,6 +679,20 @@ pub fn merge(
         p.tool = None;
         p.model_version = None;
     }
+    // The note decides the lines (DESIGN §2), but a note without AI lines
+    // beside a high-confidence AI source is a disagreement worth naming:
+    // often git-ai was not watching the agent.
+    if high && note.is_some_and(|n| n.ai_lines == 0) {
+        p.conflicts.push(format!(
+            "the git-ai note attests no AI lines, while {} mark the commit AI; the note decides which lines are AI",
+            p.sources
+                .iter()
+                .filter(|s| s.as_str() != "git-ai-note")
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
     p
 }
 
