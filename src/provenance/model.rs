@@ -228,6 +228,24 @@ fn claude_id(l: &str) -> Option<Option<String>> {
     if words.last() == Some(&"latest") {
         words.pop();
     }
+    // Cursor writes the version before the family and adds a mode:
+    // `claude-4.5-sonnet-thinking`, `claude-4.6-opus-high-thinking` are
+    // `claude-sonnet-4-5`, `claude-opus-4-6` (the mode is not a model).
+    // (Claude 3 ids are written version-first by Anthropic too: kept.)
+    if words.len() >= 3
+        && words[1].parse::<u32>().is_ok_and(|major| major >= 4)
+        && let Some(fam) = words.iter().position(|w| is_claude_family(w))
+        && fam > 1
+    {
+        let version: Vec<&str> = words[1..fam]
+            .iter()
+            .copied()
+            .filter(|w| w.bytes().all(|b| b.is_ascii_digit()))
+            .collect();
+        let mut reordered = vec!["claude", words[fam]];
+        reordered.extend(version);
+        words = reordered;
+    }
     if words.len() == 1 || words == ["claude", "code"] {
         return Some(None);
     }
@@ -240,6 +258,22 @@ mod tests {
 
     fn n(s: &str) -> Option<String> {
         normalise(s)
+    }
+
+    /// Cursor's names put the version first and add a mode; found on
+    /// git-ai's history as four rows for two models.
+    #[test]
+    fn cursor_model_names_are_the_api_ids() {
+        assert_eq!(
+            n("claude-4-5-sonnet-thinking").as_deref(),
+            Some("claude-sonnet-4-5")
+        );
+        assert_eq!(
+            n("claude-4.6-opus-high-thinking").as_deref(),
+            Some("claude-opus-4-6")
+        );
+        assert_eq!(n("claude-4.5-sonnet").as_deref(), Some("claude-sonnet-4-5"));
+        assert_eq!(n("claude-opus-4-6").as_deref(), Some("claude-opus-4-6"));
     }
 
     /// Guards issue 9 item 6: a display name and its API id are one model.
