@@ -636,3 +636,44 @@ fn nul_byte_in_incidents_dir_is_an_error_not_a_panic() {
         assert!(!stderr(&o).contains("panicked"), "{args:?}: {}", stderr(&o));
     }
 }
+
+/// Issue 11 (found by a fresh user): a waiver committed to `.aeef.yml` by
+/// the owner of the action it exempts is reported, whoever `approved_by`
+/// names; one committed by someone else is not.
+#[test]
+fn waiver_committed_by_the_owner_it_exempts() {
+    let mut r = RepoBuilder::new();
+    let p = "incidents/INC-2026-001.yaml";
+    r.author("Carol", "carol@example.com");
+    r.write(
+        p,
+        &record(
+            "INC-2026-001",
+            "SEV-3",
+            "open",
+            "2026-01-05T09:00:00Z",
+            CA_OPEN,
+        ),
+    );
+    r.commit("incident");
+    let waiver = "waivers:\n  - {rule: ca-unverified-overdue, incident: INC-2026-001, corrective_action: CA-1, reason: blocked, approved_by: bob, expires: 2026-12-31}\n";
+    r.author("Carol", "carol@example.com");
+    r.write(".aeef.yml", waiver);
+    r.commit("waive as carol");
+    let (code, v) = audit(&r, &[]);
+    assert_eq!(code, Some(0), "{v}");
+    r.write(".aeef.yml", "");
+    r.commit("drop it");
+    r.author("Alice Example", "alice@example.com");
+    r.write(".aeef.yml", waiver);
+    r.commit("waive my own action");
+    let (code, v) = audit(&r, &[]);
+    assert_eq!(rules(&v), ["audit-self-verified"], "{v}");
+    assert!(
+        v["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("waiver")
+    );
+    assert_eq!(code, Some(1));
+}

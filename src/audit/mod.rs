@@ -763,3 +763,114 @@ fn change_path(ch: &Change) -> &str {
 fn oid_string(c: &git2::Commit) -> String {
     c.id().to_string()
 }
+
+/// One commit that changed `.aeef.yml`, with its waivers before and after
+/// (the adapter [`config_history`] reads them; a version that cannot be
+/// parsed counts as having no waivers).
+#[derive(Debug, Clone)]
+pub struct WaiverCommit {
+    pub sha: String,
+    pub author_name: String,
+    pub author_email: String,
+    pub time: DateTime<Utc>,
+    pub before: Vec<crate::config::Waiver>,
+    pub after: Vec<crate::config::Waiver>,
+}
+
+/// `audit-self-verified` for waivers (DESIGN §5): a waiver added or changed
+/// by a commit whose author owns an action the waiver covers — the person
+/// it exempts wrote it, whoever `approved_by` names. Owners come from the
+/// current records (`records`).
+pub fn check_waivers(
+    history: &[WaiverCommit],
+    records: &[crate::incident::store::LoadedIncident],
+    cfg: &Config,
+    since: Option<DateTime<Utc>>,
+) -> Vec<Finding> {
+    let level = cfg.level(SELF_VERIFIED, Level::Error);
+    if level == Level::Off {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for c in history.iter().filter(|c| since.is_none_or(|s| c.time >= s)) {
+        for w in c.after.iter().filter(|w| !c.before.contains(w)) {
+            let owners = records
+                .iter()
+                .filter(|r| r.incident.id == w.incident)
+                .flat_map(|r| r.incident.corrective_actions.iter())
+                .filter(|a| w.corrective_action.as_deref().is_none_or(|id| id == a.id))
+                .filter_map(|a| a.owner.as_deref());
+            for owner in owners {
+                if crate::github::status::author_is_login(&c.author_name, &c.author_email, owner) {
+                    out.push(
+                        Finding::new(
+                            SELF_VERIFIED,
+                            level,
+                            format!(
+                                "a waiver of `{}` for {}{} (approved_by: {}) was committed by {owner}, the owner it exempts ({} <{}>)",
+                                w.rule,
+                                w.incident,
+                                w.corrective_action
+                                    .as_deref()
+                                    .map(|a| format!("/{a}"))
+                                    .unwrap_or_default(),
+                                w.approved_by,
+                                c.author_name,
+                                c.author_email
+                            ),
+                        )
+                        .incident(w.incident.clone())
+                        .commit(c.sha.clone())
+                        .file(crate::config::FILE_NAME)
+                        .help(format!("a waiver must come from someone other than the owner it exempts: have {} commit it", w.approved_by)),
+                    );
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Every commit on HEAD's history that changed `.aeef.yml`, oldest first,
+/// with the waivers of the version before and after it.
+pub fn config_history(repo: &Repo) -> Result<Vec<WaiverCommit>, GitError> {
+    let r = repo.git2();
+    if r.head().is_err() {
+        return Ok(Vec::new());
+    }
+    let mut walk = r.revwalk()?;
+    walk.push_head()?;
+    walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
+    let path = std::path::Path::new(crate::config::FILE_NAME);
+    let waivers_of = |tree: Option<git2::Tree<'_>>| -> Vec<crate::config::Waiver> {
+        tree.and_then(|t| t.get_path(path).ok())
+            .and_then(|e| r.find_blob(e.id()).ok())
+            .and_then(|b| crate::config::Config::parse(b.content()).ok())
+            .map(|c| c.waivers)
+            .unwrap_or_default()
+    };
+    let mut out = Vec::new();
+    for oid in walk {
+        let c = r.find_commit(oid?)?;
+        let after_id = c.tree()?.get_path(path).ok().map(|e| e.id());
+        let before_tree = c.parent(0).ok().and_then(|p| p.tree().ok());
+        let before_id = before_tree
+            .as_ref()
+            .and_then(|t| t.get_path(path).ok())
+            .map(|e| e.id());
+        if after_id == before_id || after_id.is_none() {
+            continue;
+        }
+        let a = c.author();
+        out.push(WaiverCommit {
+            sha: c.id().to_string(),
+            author_name: a.name().unwrap_or("").to_string(),
+            author_email: a.email().unwrap_or("").to_string(),
+            time: DateTime::from_timestamp(c.time().seconds(), 0).unwrap_or_default(),
+            before: waivers_of(before_tree),
+            after: waivers_of(c.tree().ok()),
+        });
+    }
+    Ok(out)
+}

@@ -45,7 +45,16 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     let repo = ctx.repo()?;
     let cfg = super::load_config(&repo)?;
     let history = crate::audit::history(&repo, &cfg.incidents_dir)?;
-    let report = crate::audit::check(&history, &cfg, since);
+    let mut report = crate::audit::check(&history, &cfg, since);
+    // Waivers in `.aeef.yml` committed by the owner they exempt.
+    let waivers = crate::audit::config_history(&repo)?;
+    if !waivers.is_empty() {
+        let ws = super::incident::workspace(ctx)?;
+        let (records, _) = ws.records()?;
+        report
+            .findings
+            .extend(crate::audit::check_waivers(&waivers, &records, &cfg, since));
+    }
     let mut w = BufWriter::new(super::out());
     let r = match ctx.format {
         Format::Json => serde_json::to_writer_pretty(&mut w, &findings::to_json(&report))
