@@ -225,6 +225,13 @@ fn what_the_change_verifies(
     ) else {
         return Ok(());
     };
+    // Only records and a config the change touches can differ from the
+    // merge base: nothing to read otherwise (the common pull request).
+    let touches_records = records.iter().any(|li| change.files.contains(&li.path));
+    let touches_config = change.files.contains(crate::config::FILE_NAME);
+    if !touches_records && !touches_config {
+        return Ok(());
+    }
     let mb = r.merge_base(b, h).map_err(GitError::from)?;
     let (before, _) =
         crate::incident::store::load_from_tree(r, mb, &ws.config).map_err(GitError::from)?;
@@ -249,6 +256,9 @@ fn what_the_change_verifies(
                     .insert((li.incident.id.clone(), a.id.clone()));
             }
         }
+    }
+    if !touches_config {
+        return Ok(());
     }
     let old_cfg = cli_incident::config_at(repo, mb).unwrap_or_default();
     for (i, w) in ws.config.waivers.iter().enumerate() {
@@ -387,22 +397,24 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     let mut incident_files = HashMap::new();
     if change.is_some() {
         let mut cache = HashMap::new();
+        let verified = crate::incident::actions::Verified(
+            statuses
+                .iter()
+                .flatten()
+                .map(|s| {
+                    (
+                        (s.incident.clone(), s.corrective_action.clone()),
+                        s.verified,
+                    )
+                })
+                .collect(),
+        );
         for li in &records {
-            let verified = |a: &crate::incident::CorrectiveAction| {
-                statuses
-                    .as_deref()
-                    .and_then(|st| {
-                        st.iter()
-                            .find(|s| s.incident == li.incident.id && s.corrective_action == a.id)
-                    })
-                    .map(|s| s.verified)
-                    .unwrap_or_else(|| crate::incident::actions::recorded_verification(a))
-            };
             let open = li
                 .incident
                 .corrective_actions
                 .iter()
-                .any(|a| crate::incident::actions::is_open(a, verified(a)));
+                .any(|a| crate::incident::actions::is_open(a, verified.of(&li.incident.id, a)));
             if open {
                 incident_files.insert(
                     li.incident.id.clone(),

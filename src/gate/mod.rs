@@ -424,22 +424,30 @@ pub fn evaluate(inp: &Inputs, mut opts: PolicyOptions) -> Vec<Finding> {
     // Where the record claims a verification that does not count, say why
     // (`verified_by` not committed yet, committed by the owner, an open issue).
     if let Some(st) = inp.statuses {
+        let why: HashMap<(&str, &str), &ActionStatus> = st
+            .iter()
+            .map(|s| ((s.incident.as_str(), s.corrective_action.as_str()), s))
+            .collect();
+        let claimed: std::collections::HashSet<(&str, &str)> = inp
+            .records
+            .iter()
+            .flat_map(|r| {
+                r.incident
+                    .corrective_actions
+                    .iter()
+                    .filter(|a| actions::recorded_verification(a))
+                    .map(|a| (r.incident.id.as_str(), a.id.as_str()))
+            })
+            .collect();
         for f in findings
             .iter_mut()
             .filter(|f| matches!(f.rule.as_str(), "ca-unverified" | "ca-unverified-overdue"))
         {
-            let claimed = inp
-                .records
-                .iter()
-                .filter(|r| f.incident.as_deref() == Some(r.incident.id.as_str()))
-                .flat_map(|r| r.incident.corrective_actions.iter())
-                .find(|a| f.corrective_action.as_deref() == Some(a.id.as_str()))
-                .is_some_and(actions::recorded_verification);
-            let why = st.iter().find(|s| {
-                f.incident.as_deref() == Some(s.incident.as_str())
-                    && f.corrective_action.as_deref() == Some(s.corrective_action.as_str())
-            });
-            if let (true, Some(s)) = (claimed, why)
+            let k = (
+                f.incident.as_deref().unwrap_or(""),
+                f.corrective_action.as_deref().unwrap_or(""),
+            );
+            if let (true, Some(s)) = (claimed.contains(&k), why.get(&k))
                 && !s.verified
                 && !s.reason.is_empty()
             {

@@ -2,7 +2,7 @@
 //! workflow step "notify stakeholders per severity SLA; include AI-specific
 //! classification in notification").
 //!
-//! [`Notification::of`] takes a record and the clock and returns what the
+//! [`Notification::of_by`] takes a record and the clock and returns what the
 //! message shows: severity and its SLA clocks (from
 //! [`policy::sla_outcomes`], the same computation as `incident check`),
 //! status, impact, the AI dimensions, the faulty commits and the open
@@ -124,13 +124,7 @@ pub struct Notification {
 }
 
 impl Notification {
-    /// The notification of `inc` with the clock at `now`, the records'
-    /// own verification claims deciding which actions are open.
-    pub fn of(inc: &Incident, now: DateTime<Utc>) -> Self {
-        Self::of_by(inc, now, &actions::Verified::default())
-    }
-
-    /// [`Notification::of`] with verification as decided
+    /// The notification of `inc` with the clock at `now`, verification as decided
     /// ([`actions::Verified`]): the same open and overdue actions as
     /// `incident list`, `show`, `check` and `ca status`.
     pub fn of_by(inc: &Incident, now: DateTime<Utc>, verified: &actions::Verified) -> Self {

@@ -294,12 +294,6 @@ pub fn is_verified(ca: &CorrectiveAction) -> bool {
     actions::recorded_verification(ca)
 }
 
-/// Overdue by the record alone ([`actions::is_overdue`] with the record's
-/// own verification).
-pub fn is_overdue(ca: &CorrectiveAction, now: DateTime<Utc>) -> bool {
-    actions::is_overdue(ca, is_verified(ca), now)
-}
-
 /// Whether an incident is still inside its grace (DESIGN §3): the standard
 /// asks for the post-mortem and the corrective actions *after* the incident,
 /// so a fresh record must not block the hotfix for that very incident.
@@ -735,21 +729,6 @@ pub fn action_counts_by(
         .corrective_actions
         .iter()
         .filter(|c| actions::is_overdue(c, v(c), now))
-        .count();
-    (open, overdue)
-}
-
-/// Counts of open and overdue actions of an incident at `now`.
-pub fn action_counts(inc: &Incident, now: DateTime<Utc>) -> (usize, usize) {
-    let open = inc
-        .corrective_actions
-        .iter()
-        .filter(|c| actions::is_open(c, is_verified(c)))
-        .count();
-    let overdue = inc
-        .corrective_actions
-        .iter()
-        .filter(|c| is_overdue(c, now))
         .count();
     (open, overdue)
 }
