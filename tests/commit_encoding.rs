@@ -96,6 +96,10 @@ fn gate_code(r: &RepoBuilder, base: &str, head: &str) -> i32 {
 fn declared_non_ascii_encodings_never_hide_trailers() {
     let (plain, plain_base, plain_sha) = repo(None, false);
     let expected_gate = gate_code(&plain, &plain_base, &plain_sha);
+    assert!(
+        matches!(expected_gate, 0 | 1),
+        "the gate did not run: {expected_gate}"
+    );
     assert_eq!(scan_tool(&plain, &plain_sha), "claude-code");
     for encoding in ENCODINGS {
         for pad in [false, true] {

@@ -308,7 +308,7 @@ fn wont_do_needs_an_approver_other_than_the_owner() {
         "    owner: carol\n    due: 2026-12-20\n",
         "    owner: carol\n    due: 2026-12-20\n    status: wont-do\n",
     );
-    let (mut r, _, _) = repo_with_record(&rec);
+    let (mut r, faulty, _) = repo_with_record(&rec);
     let check = |r: &RepoBuilder| {
         let o = aeef(
             r.path(),
@@ -336,9 +336,17 @@ fn wont_do_needs_an_approver_other_than_the_owner() {
     );
     r.write(
         "incidents/INC-2026-001.yaml",
-        &approved.replace("{short}", "x"),
+        &approved.replace("{short}", &faulty[..8]),
     );
     let v = check(&r);
+    assert!(findings(&v, "schema").is_empty(), "{v:#}");
+    // CA-1 is still overdue: the checks ran.
+    assert!(
+        findings(&v, "ca-unverified-overdue")
+            .iter()
+            .any(|f| f["corrective_action"] == "CA-1"),
+        "{v:#}"
+    );
     assert!(findings(&v, "ca-wont-do-unapproved").is_empty());
     assert!(
         findings(&v, "ca-unverified-overdue")
@@ -373,7 +381,9 @@ faulty_commits: [{short}]
             "2026-11-03T00:00:00Z",
         ],
     );
-    assert!(findings(&json(&o), "sla-mitigate").is_empty());
+    let v = json(&o);
+    assert!(findings(&v, "schema").is_empty(), "{v:#}");
+    assert!(findings(&v, "sla-mitigate").is_empty());
     let o = aeef(
         r.path(),
         &[
@@ -440,6 +450,8 @@ fn a_bare_repository_reads_records_from_head_and_fails_closed() {
         r.path(),
         &["incident", "list", "--format", "json", "--now", now],
     );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let _ = json(&o);
     assert!(!stdout(&o).contains("INC-2026-001"));
     let o = aeef(
         r.path(),
@@ -669,6 +681,10 @@ fn github_annotations_and_csv_neutralise_hostile_commit_text() {
     );
     let out = stdout(&o);
     assert!(out.contains("::error"), "{out}{}", stderr(&o));
+    assert!(
+        out.contains("Innocent"),
+        "the hostile subject is shown, escaped: {out}"
+    );
     assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
     r.trailer("AI-Tool", "=HYPERLINK(\"http://evil/\")");
     r.write("a.txt", "c\n");
@@ -688,6 +704,10 @@ fn github_annotations_and_csv_neutralise_hostile_commit_text() {
     let out = stdout(&o);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(out.contains("provenance_commits"), "{out}");
+    assert!(
+        out.contains("HYPERLINK"),
+        "the formula commit is reported: {out}"
+    );
     assert!(!out.contains('\u{1b}'), "{out:?}");
     assert!(
         out.lines().all(|l| !l

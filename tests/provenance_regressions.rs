@@ -30,6 +30,20 @@ fn template_placeholders_do_not_make_a_commit_ai() {
         let v = blame(&r, &sha);
         assert_eq!(v["origin"], "human", "{key}: {value} → {v:#}");
         assert_eq!(v["provenance"]["ai"], false, "{key}: {value}");
+        assert!(v["provenance"]["tool"].is_null(), "{key}: {value}");
+        // The placeholder is named, not silently dropped (AI-Tool), or
+        // not taken for a tool name (AI-Assisted).
+        if key == "AI-Tool" {
+            assert!(
+                v["evidence"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|e| e["kind"] == "conflict"
+                        && e["message"].as_str().unwrap().contains(value)),
+                "{key}: {value} → {v:#}"
+            );
+        }
     }
     // `AI-Tool: none` stays a declaration of a human commit.
     let mut r = RepoBuilder::new();
@@ -86,5 +100,16 @@ fn an_empty_note_beside_a_co_author_is_named_as_a_conflict() {
         "---\n{\"schema_version\":\"authorship/3.0.0\",\"prompts\":{}}\n",
     );
     let v = blame(&r, &ai);
-    assert!(v.to_string().contains("attests no AI lines"), "{v:#}");
+    assert!(
+        v["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "conflict"
+                && e["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("attests no AI lines")),
+        "{v:#}"
+    );
 }
