@@ -105,12 +105,14 @@ fn may_hold_secret(s: &str, known: &[String]) -> bool {
 /// patterns above) and every registered secret value masked. The one
 /// masking function: every diagnostic and every output line goes through it.
 pub fn mask_secrets(s: &str) -> Cow<'_, str> {
-    let known = KNOWN.lock().map(|v| v.clone()).unwrap_or_default();
-    if !may_hold_secret(s, &known) {
+    // Borrowed, not cloned: this runs on every output line.
+    let guard = KNOWN.lock();
+    let known: &[String] = guard.as_deref().map(Vec::as_slice).unwrap_or(&[]);
+    if !may_hold_secret(s, known) {
         return Cow::Borrowed(s);
     }
     let mut out = Cow::Borrowed(s);
-    for k in &known {
+    for k in known {
         if out.contains(k.as_str()) {
             out = Cow::Owned(out.replace(k.as_str(), MASK));
         }

@@ -128,6 +128,11 @@ impl Webhook {
             return Err(WebhookError::NotAVariable);
         }
         let raw = std::env::var(var).unwrap_or_default();
+        // The URL is a secret: masked in every output line and diagnostic,
+        // whatever path ends up quoting it.
+        if !raw.trim().is_empty() {
+            crate::redact::register_secret(raw.trim());
+        }
         Self::parse(&raw, var)
     }
 

@@ -418,8 +418,11 @@ pub fn same_record_plus_issue(before: &str, after: &str, ca: &str, n: u64) -> bo
 /// number.
 pub fn record_issue(root: &Path, file: &str, ca: &str, n: u64) -> Result<(), String> {
     let path = root.join(file);
-    let text =
-        std::fs::read_to_string(&path).map_err(|e| format!("{file} could not be read: {e}"))?;
+    // The same bounded, in-repository read the loader used (safe_fs).
+    let bytes = crate::safe_fs::Jail::new(root)
+        .read(&path, crate::safe_fs::RECORD_MAX_BYTES)
+        .map_err(|r| format!("{file} could not be read: {}", r.describe(file)))?;
+    let text = String::from_utf8(bytes).map_err(|_| format!("{file} is not UTF-8"))?;
     let hint = || format!("add `issue: {n}` to {ca} in {file} by hand");
     let new = set_issue(&text, ca, n)
         .ok_or_else(|| {
