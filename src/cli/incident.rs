@@ -658,13 +658,19 @@ struct Prefill {
 
 fn prefill(repo: &Repo, cfg: &Config, shas: &[String]) -> Prefill {
     let mut p = Prefill::default();
+    // The repository's own agent conventions (`agents:` in .aeef.yml), as
+    // `aeef blame` applies them; one classifier, so what it learns about
+    // shared history (parents, Agent Trace records) is read once.
+    let table = crate::provenance::AgentTable::builtin().with_rules(&cfg.agents);
     let opts = crate::classify::Options {
         window: crate::classify::Window::Lines(cfg.adjacency_window),
+        agents: table.clone(),
         ..Default::default()
     };
+    let classifier = crate::classify::Classifier::new(repo, opts);
     for sha in shas {
         let short = &sha[..sha.len().min(12)];
-        let (origin, prov, evidence) = match crate::classify::classify_commit(repo, sha, &opts) {
+        let (origin, prov, evidence) = match classifier.classify(sha).map(|r| (*r).clone()) {
             Ok(c) => {
                 let ev: Vec<String> = c.evidence.iter().map(|e| e.message.clone()).collect();
                 (Some(c.origin), c.provenance, ev)
@@ -675,12 +681,8 @@ fn prefill(repo: &Repo, cfg: &Config, shas: &[String]) -> Prefill {
                 let Ok(raw) = crate::git::commits::read(repo, sha) else {
                     continue;
                 };
-                let (_, mut prov) = crate::provenance::of_commit(
-                    &crate::provenance::AgentTable::builtin(),
-                    &raw.identity(),
-                    &raw.message,
-                    None,
-                );
+                let (_, mut prov) =
+                    crate::provenance::of_commit(&table, &raw.identity(), &raw.message, None);
                 crate::git::entire::Store::new(repo).enrich(&mut prov);
                 let origin = prov.is_ai().then_some(match prov.human_modifications {
                     HumanModifications::Moderate | HumanModifications::Substantial => {
