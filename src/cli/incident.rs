@@ -665,7 +665,6 @@ fn prefill(repo: &Repo, cfg: &Config, shas: &[String]) -> Prefill {
     let opts = crate::classify::Options {
         window: crate::classify::Window::Lines(cfg.adjacency_window),
         agents: table.clone(),
-        ..Default::default()
     };
     let classifier = crate::classify::Classifier::new(repo, opts);
     for sha in shas {
