@@ -786,17 +786,6 @@ pub fn merge_ranges(mut v: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
     out
 }
 
-/// Classifies commit `sha` (40 hex) with a fresh cache.
-pub fn classify_commit(
-    repo: &Repo,
-    sha: &str,
-    opts: &Options,
-) -> Result<CommitClassification, GitError> {
-    let c = Classifier::new(repo, opts.clone());
-    let r = c.classify(sha)?;
-    Ok((*r).clone())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
