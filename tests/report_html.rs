@@ -123,8 +123,9 @@ fn html_report_is_self_contained_well_formed_with_one_chart_per_dimension() {
             .count();
         assert_eq!(n, 1, "{d}: {n} charts");
     }
-    // The eight dimensions plus the AI-commit rate chart.
-    assert_eq!(html.matches("<svg").count(), DIMENSIONS.len() + 1);
+    // The eight dimensions, the AI-commit rate chart and the trend's line chart.
+    assert_eq!(html.matches("<svg").count(), DIMENSIONS.len() + 2);
+    assert_eq!(html.matches("<svg class=\"trend\"").count(), 1);
     for bad in [
         "http://", "https://", "=\"//", "url(", "@import", "<script", "<link", "<iframe", "<img",
     ] {
