@@ -3,13 +3,16 @@
 //! Annotations are checked as exact strings and also parsed back the way the
 //! Actions runner parses workflow commands, so escaping is proven by round
 //! trip, not only by example. SARIF is validated by Microsoft's SARIF
-//! Multitool when `AEEF_SARIF_MULTITOOL` points at it (`.ci/run` installs
-//! it), plus structural checks that always run.
+//! Multitool (`AEEF_SARIF_MULTITOOL`, or the copy `.ci/run` installs in
+//! `.ci/node_modules`; a failure in CI when missing, see
+//! `tests/external_tool`), plus structural checks that always run.
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::process::Command;
 
 use aeef::findings::{Finding, Level, Report, github, markdown, rules, sarif};
+
+mod external_tool;
 
 fn report(findings: Vec<Finding>) -> Report {
     Report { findings }
@@ -564,21 +567,11 @@ fn sarif_unknown_rule_still_gets_a_rule_entry() {
 
 #[test]
 fn sarif_validated_by_microsoft_multitool() {
-    let Some(tool) = std::env::var_os("AEEF_SARIF_MULTITOOL") else {
-        eprintln!(
-            "skipped: AEEF_SARIF_MULTITOOL is not set (.ci/run sets it after \
-             `npm install @microsoft/sarif-multitool`); structural SARIF checks still ran"
-        );
-        return;
+    let tool = match external_tool::sarif_multitool() {
+        Ok(t) => t,
+        Err(why) => return external_tool::missing("SARIF Multitool", &why),
     };
-    let tool = Path::new(&tool);
-    if !tool.exists() {
-        eprintln!(
-            "skipped: AEEF_SARIF_MULTITOOL={} does not exist",
-            tool.display()
-        );
-        return;
-    }
+    let tool = tool.as_path();
     let dir = tempfile::tempdir().expect("tempdir");
 
     // Control: the multitool reports nothing for a document it cannot
@@ -633,9 +626,10 @@ fn sarif_validated_by_microsoft_multitool() {
                     .collect();
                 assert!(problems.is_empty(), "{name}: schema errors: {problems:#?}");
             }
-            None => {
-                eprintln!("note: no sarif-2.1.0.json beside the multitool; schema check skipped")
-            }
+            None => external_tool::missing(
+                "the SARIF schema shipped with the multitool",
+                "no sarif-2.1.0.json lies beside it",
+            ),
         }
     }
 }

@@ -1,7 +1,9 @@
 //! The HTML report: a structural check that always runs (well-formed, one
 //! chart per dimension, nothing external, no script) and a render in
-//! headless Chromium when it is installed.
+//! headless Chromium: skipped (with the reason) where Chromium is missing
+//! locally, a failure in CI (`CI=true`, see `tests/external_tool`).
 mod common;
+mod external_tool;
 
 use std::path::Path;
 use std::process::Command;
@@ -146,23 +148,11 @@ fn tag_balance_check_rejects_broken_markup() {
     assert!(check_well_formed("<p><br /></p>").is_ok());
 }
 
-fn find_chromium() -> Option<String> {
-    ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|c| {
-            Command::new(c)
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| o.status.success())
-        })
-        .map(str::to_string)
-}
-
 #[test]
 fn html_report_renders_in_headless_chromium() {
-    let Some(chrome) = find_chromium() else {
-        println!("skipped: Chromium is not installed (apt-get install chromium to run this test)");
-        return;
+    let chrome = match external_tool::chromium() {
+        Ok(c) => c,
+        Err(why) => return external_tool::missing("Chromium", &why),
     };
     let html = render(&repo());
     let dir = tempfile::tempdir().unwrap();
