@@ -125,6 +125,9 @@ const TREND_H: f64 = 260.0;
 // first and last points.
 const TREND_PAD: (f64, f64, f64, f64) = (84.0, 84.0, 20.0, 44.0);
 
+/// One line of the trend chart: name, colour, the value it draws.
+type Series = (&'static str, &'static str, fn(&TrendPoint) -> u32);
+
 /// A line chart of the trend: incidents and weighted score per period on
 /// one axis from 0, a point per period with its value as a tooltip, the
 /// period labels under the axis and a legend.
@@ -173,7 +176,7 @@ fn trend_chart(w: &mut impl Write, t: &[TrendPoint]) -> io::Result<()> {
             esc(&p.period)
         )?;
     }
-    let series: [(&str, &str, fn(&TrendPoint) -> u32); 2] = [
+    let series: [Series; 2] = [
         ("incidents", PALETTE[0], |p| p.incidents),
         ("weighted score", PALETTE[1], |p| p.weighted_score),
     ];
