@@ -502,6 +502,34 @@ mod tests {
     }
 
     #[test]
+    fn effectiveness_is_named_as_the_record_spells_it() {
+        // One truth: `as_str` is the serde (record, schema) name, and the
+        // JSON keys are those names (not the Rust field `partially_effective`).
+        for r in EffectivenessResult::ALL {
+            assert_eq!(name_of(&r), r.as_str());
+        }
+        let m = MarkResults {
+            partially_effective: 2,
+            pending: 1,
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_value(&m).unwrap(),
+            serde_json::json!({"effective": 0, "partially-effective": 2, "ineffective": 0, "overdue": 0, "pending": 1})
+        );
+    }
+
+    #[test]
+    fn severity_rows_follow_severity_not_count() {
+        let map: BTreeMap<String, u32> = [("SEV-4", 9), ("SEV-2", 1), ("SEV-1", 0), ("SEV-3", 5)]
+            .into_iter()
+            .map(|(k, n)| (k.to_string(), n))
+            .collect();
+        let keys: Vec<&str> = severity_rows(&map).into_iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, ["SEV-1", "SEV-2", "SEV-3", "SEV-4"]);
+    }
+
+    #[test]
     fn mttr_and_sla_for_one_resolved_sev2() {
         let i = inc(
             "id: INC-2026-001\ntitle: t\nseverity: SEV-2\nstatus: resolved\n\
