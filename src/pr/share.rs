@@ -125,6 +125,30 @@ impl Share {
     }
 }
 
+/// Writes the share for a terminal: the summary line, then one row per
+/// tool and model (`tool  claude-code  10  25.0 %`). No colour: the same
+/// text goes to logs.
+pub fn write_human(share: &Share, w: &mut impl std::io::Write) -> std::io::Result<()> {
+    writeln!(w, "AI share: {}", share.summary())?;
+    let rows = share.rows();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        w,
+        "  {:<6} {:<32} {:>8} {:>7}",
+        "", "name", "AI lines", "share"
+    )?;
+    for (kind, name, n) in rows {
+        writeln!(
+            w,
+            "  {kind:<6} {name:<32} {n:>8} {:>5.1} %",
+            100.0 * n as f64 / share.lines.max(1) as f64
+        )?;
+    }
+    Ok(())
+}
+
 /// One line the change added, as DESIGN §2's per-line rule attributes it at
 /// the head.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
