@@ -73,8 +73,12 @@ fn change() -> RepoBuilder {
     r.write("src/traced.rs", &lines("traced", 12));
     let traced = r.commit("Add traced.rs");
     // Human: 2 AI lines rewritten, line 5 of a.rs replaced by 3 lines.
-    r.edit("src/ai.rs", 2, 3, &["human 2", "human 3"])
-        .edit("src/a.rs", 5, 5, &["h5", "h5b", "h5c"]);
+    r.edit("src/ai.rs", 2, 3, &["human 2", "human 3"]).edit(
+        "src/a.rs",
+        5,
+        5,
+        &["h5", "h5b", "h5c"],
+    );
     r.commit("Human fixes");
     // Human: a binary file, a rename with one line changed, a deletion.
     r.write_bytes("logo.png", &[0x89, b'P', b'N', b'G', 0, 1, 2, 0, 255, 0]);
@@ -98,7 +102,11 @@ fn change() -> RepoBuilder {
 
 fn scan_share(r: &RepoBuilder, range: &str) -> Value {
     let o = aeef(r.path(), &["scan", range, "--share", "--format", "json"]);
-    assert!(o.status.success(), "aeef scan --share failed: {}", stderr(&o));
+    assert!(
+        o.status.success(),
+        "aeef scan --share failed: {}",
+        stderr(&o)
+    );
     let out = stdout(&o);
     assert_eq!(out.lines().count(), 1, "one JSON line: {out}");
     serde_json::from_str(&out).expect("JSON")
@@ -128,7 +136,10 @@ fn share_counts_gits_added_lines_attributed_per_line_at_the_head() {
     );
     // ai.rs, noted.rs (trailer), traced.rs (its record), side.rs.
     assert_eq!(s["ai_commits"], 4);
-    assert_eq!(v["merge_base"], r.git(&["merge-base", "main", "topic"]).trim());
+    assert_eq!(
+        v["merge_base"],
+        r.git(&["merge-base", "main", "topic"]).trim()
+    );
     assert_eq!(v["head"], r.git(&["rev-parse", "topic"]).trim());
     assert_eq!(v["schema_version"], 1);
 
@@ -152,7 +163,14 @@ fn gate_in_pr_mode_reports_the_same_share_as_scan() {
     let o = aeef(
         r.path(),
         &[
-            "gate", "--base", "main", "--head", "topic", "--offline", "--format", "json",
+            "gate",
+            "--base",
+            "main",
+            "--head",
+            "topic",
+            "--offline",
+            "--format",
+            "json",
         ],
     );
     assert!(o.status.code() != Some(2), "gate errored: {}", stderr(&o));
@@ -175,7 +193,10 @@ fn share_is_shown_in_human_markdown_and_the_step_summary() {
         human.contains("AI share: 19 of 42 added lines AI-attributed (45.2 %), 4 AI commits"),
         "{human}"
     );
-    assert!(human.contains("claude-code") && human.contains("aider"), "{human}");
+    assert!(
+        human.contains("claude-code") && human.contains("aider"),
+        "{human}"
+    );
     let md = stdout(&aeef(
         r.path(),
         &[&gate[..], &["--format", "markdown"]].concat(),
@@ -267,7 +288,15 @@ fn shallow_clone_without_the_merge_base_is_an_error() {
     let url = format!("file://{}", r.path().display());
     common::git_in(
         dir.path(),
-        &["clone", "-q", "--depth", "1", "--no-single-branch", &url, "c"],
+        &[
+            "clone",
+            "-q",
+            "--depth",
+            "1",
+            "--no-single-branch",
+            &url,
+            "c",
+        ],
     );
     let clone = dir.path().join("c");
     let o = aeef(&clone, &["scan", "origin/main..origin/topic", "--share"]);
