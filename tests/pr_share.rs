@@ -44,6 +44,11 @@ fn numstat_added(r: &RepoBuilder, base: &str, head: &str) -> u64 {
 /// adds. Returns the repository.
 fn change() -> RepoBuilder {
     let mut r = RepoBuilder::new();
+    // History before the change, for shallow clones to cut.
+    for i in 0..3 {
+        r.write("pre.txt", &lines(&format!("pre {i}"), 3));
+        r.commit(&format!("Prehistory {i}"));
+    }
     r.write("src/a.rs", &lines("a", 12))
         .write("old.rs", &lines("old", 20))
         .write("del.rs", &lines("del", 5));
@@ -302,4 +307,60 @@ fn shallow_clone_without_the_merge_base_is_an_error() {
     let o = aeef(&clone, &["scan", "origin/main..origin/topic", "--share"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("shallow"), "{}", stderr(&o));
+}
+
+/// Guards the Action's path (issue 13 item 4 deepens a shallow clone until
+/// the merge base is present): a clone whose edge is exactly the merge base
+/// gives the same share as the full repository, not a shallow error.
+#[test]
+fn shallow_clone_holding_the_merge_base_gives_the_full_share() {
+    let r = change();
+    let full = scan_share(&r, "main..topic")["share"].clone();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", r.path().display());
+    // Everything from the merge base on (commits are an hour apart).
+    let mb = r.git(&["merge-base", "main", "topic"]);
+    let since = r.git(&["log", "-1", "--format=%cI", mb.trim()]);
+    common::git_in(
+        dir.path(),
+        &[
+            "clone",
+            "-q",
+            &format!("--shallow-since={}", since.trim()),
+            "--no-single-branch",
+            &url,
+            "c",
+        ],
+    );
+    let clone = dir.path().join("c");
+    let shallow = std::fs::read_to_string(clone.join(".git/shallow")).unwrap();
+    assert_eq!(
+        shallow.trim(),
+        mb.trim(),
+        "the clone's edge is the merge base"
+    );
+    // The note travels with refs/notes/ai; the trace file is the work tree's.
+    common::git_in(
+        &clone,
+        &["fetch", "-q", "origin", "refs/notes/ai:refs/notes/ai"],
+    );
+    std::fs::create_dir_all(clone.join(".agent-trace")).unwrap();
+    std::fs::copy(
+        r.path().join(".agent-trace/traces.jsonl"),
+        clone.join(".agent-trace/traces.jsonl"),
+    )
+    .unwrap();
+    let o = aeef(
+        &clone,
+        &[
+            "scan",
+            "origin/main..origin/topic",
+            "--share",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["share"], full);
 }

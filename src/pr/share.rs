@@ -281,8 +281,11 @@ pub fn share_of_change(
     for ((path, _), blamed) in files.iter().zip(blames) {
         // `None`: not a blob at the head (a submodule), no lines of text.
         for b in blamed.iter().flatten() {
-            if b.boundary && repo.has_git() && !repo.is_shallow_boundary(&b.commit) {
-                // Older than the change (the walk stopped at the base).
+            if b.boundary && repo.has_git() {
+                // Older than the change: git's walk stopped at the base
+                // (`--root` marks no other commit a boundary, and a
+                // shallow clone deepened just to the merge base has its
+                // edge there), so not written by the change.
                 lines.push(AddedLine::default());
                 continue;
             }
