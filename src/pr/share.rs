@@ -325,6 +325,9 @@ pub fn share_of_change(
     Ok(tally(lines, ai_commits))
 }
 
+/// One file's blame, or `None` when the path is not a blob at the head.
+type FileBlame = Result<Option<Vec<BlameLine>>, GitError>;
+
 /// The blame at `head` of each file's added ranges, stopping at `base`,
 /// in file order; `None` for a path that is not a blob at the head. The
 /// `git blame` processes run on up to 4 threads (each with its own
@@ -348,8 +351,7 @@ fn blame_files(
         return files.iter().map(|f| one(repo, f)).collect();
     }
     let next = AtomicUsize::new(0);
-    let slots: Vec<Mutex<Option<Result<Option<Vec<BlameLine>>, GitError>>>> =
-        files.iter().map(|_| Mutex::new(None)).collect();
+    let slots: Vec<Mutex<Option<FileBlame>>> = files.iter().map(|_| Mutex::new(None)).collect();
     let handles: Vec<Repo> = (0..threads)
         .map(|_| repo.reopen())
         .collect::<Result<_, _>>()?;
