@@ -418,3 +418,45 @@ fn a_human_change_counts_its_lines_without_blaming() {
     );
     assert_eq!(s["by_tool"], json!({"cursor": 2}));
 }
+
+/// Guards merges inside the change (DESIGN §2: a merge is judged by its
+/// conflict resolutions): lines a merge commit wrote while resolving a
+/// conflict are its own (AI here, by its trailer), lines merged in from a
+/// human side branch stay human, and the AI line the resolution replaced
+/// no longer counts — while its commit still does.
+#[test]
+fn conflict_resolution_lines_belong_to_the_merge_commit() {
+    let mut r = RepoBuilder::new();
+    r.write("f.txt", &lines("f", 5));
+    r.commit("Base");
+    r.checkout_new("side", "main");
+    r.edit("f.txt", 3, 3, &["side 3"])
+        .write("g.txt", &lines("g", 2));
+    r.commit("Side: human");
+    r.checkout("main");
+    r.checkout_new("topic", "main");
+    r.edit("f.txt", 3, 3, &["topic 3"]);
+    r.trailer("AI-Tool", "claude-code");
+    r.commit("Topic: AI");
+    r.trailer("AI-Tool", "claude-code");
+    let merge = r.merge(
+        "side",
+        "Merge side, resolved by the agent",
+        &[(
+            "f.txt",
+            "f line 1\nf line 2\nresolved 3a\nresolved 3b\nf line 4\nf line 5\n",
+        )],
+    );
+    assert_eq!(
+        r.git(&["rev-list", "--parents", "-1", &merge])
+            .split(' ')
+            .count(),
+        3
+    );
+    assert_eq!(numstat_added(&r, "main", "topic"), 4);
+    let s = &scan_share(&r, "main..topic")["share"];
+    assert_eq!(
+        *s,
+        json!({"ai_lines": 2, "lines": 4, "ratio": 0.5, "by_tool": {"claude-code": 2}, "by_model": {"unknown": 2}, "ai_commits": 2})
+    );
+}
