@@ -132,29 +132,8 @@ fn read_change(
 ) -> miette::Result<Change> {
     let base = endpoint(repo, base)?;
     let head = endpoint(repo, head)?;
-    let r = repo.git2();
-    let mb = r
-        .merge_base(
-            git2::Oid::from_str(&base).map_err(GitError::from)?,
-            git2::Oid::from_str(&head).map_err(GitError::from)?,
-        )
-        .map_err(|_| {
-            // Only a shallow clone can lack the history that joins them.
-            if repo.is_shallow() {
-                GitError::Shallow {
-                    what: format!(
-                        "no merge base of {} and {} in this shallow clone",
-                        &base[..12],
-                        &head[..12]
-                    ),
-                }
-            } else {
-                GitError::NoMergeBase {
-                    base: base[..12].to_string(),
-                    head: head[..12].to_string(),
-                }
-            }
-        })?;
+    // One definition of the change's merge base (and its shallow-clone error).
+    let mb = crate::pr::share::merge_base(repo, &base, &head)?;
     let rows = super::scan::scan_range(repo, &[format!("{base}..{head}")], table)?;
     let mut commits = Vec::with_capacity(rows.len());
     for (c, p) in rows {
@@ -193,7 +172,7 @@ fn read_change(
         });
     }
     let mut files = BTreeSet::new();
-    for ch in git::diff::changes(repo, &head, Some(&mb.to_string()))? {
+    for ch in git::diff::changes(repo, &head, Some(&mb))? {
         files.extend(ch.old_path);
         files.extend(ch.new_path);
     }
@@ -361,6 +340,24 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         _ => None,
     };
 
+    // The AI share of the change (DESIGN §9), reported in every format.
+    let share = match (&change, repo) {
+        (Some(c), Some(r)) => {
+            let opts = crate::classify::Options {
+                window: crate::classify::Window::Lines(ws.config.adjacency_window),
+                agents: table.clone(),
+            };
+            let classifier = crate::classify::Classifier::new(r, opts);
+            Some(crate::pr::share_of_change(
+                r,
+                &classifier,
+                &c.base,
+                &c.head,
+            )?)
+        }
+        _ => None,
+    };
+
     // Verification: GitHub when a token is present, the records otherwise.
     let token = ca::token(&args.gh);
     let (statuses, mode): (Option<Vec<ActionStatus>>, &str) = if token.is_some() && !args.offline {
@@ -467,7 +464,7 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
             records.len()
         ),
     };
-    render(ctx, &report, &sources, &title)?;
+    render(ctx, &report, &sources, &title, share.as_ref())?;
     if report.undecidable() {
         return Err(UsageError::new(
             "some incident records cannot be read, so the gate cannot decide",
@@ -481,20 +478,39 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     })
 }
 
+/// Renders the report; in a pull request `share` is the change's AI share
+/// (DESIGN §9): `"share"` in JSON, a line under the title in human and
+/// GitHub output, a section after the findings in Markdown and the step
+/// summary.
 fn render(
     ctx: &Ctx,
     report: &Report,
     sources: &crate::findings::human::Sources,
     title: &str,
+    share: Option<&crate::pr::Share>,
 ) -> miette::Result<()> {
     use crate::findings::{github as gh, markdown, sarif};
     let mut o = super::out();
     let r = match ctx.format {
-        Format::Json => serde_json::to_writer_pretty(&mut o, &crate::findings::to_json(report))
-            .map_err(std::io::Error::from)
-            .and_then(|()| writeln!(o)),
+        Format::Json => {
+            let mut doc = crate::findings::to_json(report);
+            if let (Some(s), Some(obj)) = (share, doc.as_object_mut()) {
+                obj.insert(
+                    "share".to_string(),
+                    serde_json::to_value(s).unwrap_or_default(),
+                );
+            }
+            serde_json::to_writer_pretty(&mut o, &doc)
+                .map_err(std::io::Error::from)
+                .and_then(|()| writeln!(o))
+        }
         Format::Sarif => sarif::render(report, env!("CARGO_PKG_VERSION"), &mut o),
-        Format::Markdown => markdown::render_titled(report, title, &mut o),
+        Format::Markdown => {
+            markdown::render_titled(report, title, &mut o).and_then(|()| match share {
+                Some(s) => write!(o, "\n{}", s.markdown()),
+                None => Ok(()),
+            })
+        }
         Format::Github => (|| {
             gh::annotations(report, &mut o)?;
             let var = |k: &str| {
@@ -502,22 +518,33 @@ fn render(
                     .filter(|p| !p.is_empty())
                     .map(PathBuf::from)
             };
+            let summary = var("GITHUB_STEP_SUMMARY");
             gh::write_step_files(
                 report,
                 title,
-                var("GITHUB_STEP_SUMMARY").as_deref(),
+                summary.as_deref(),
                 var("GITHUB_OUTPUT").as_deref(),
             )?;
+            if let (Some(s), Some(path)) = (share, summary.as_deref()) {
+                gh::append_to_file(path, &s.markdown())?;
+            }
             writeln!(
                 o,
                 "{title}: {} ({} error(s), {} warning(s))",
                 verdict_word(report),
                 report.errors(),
                 report.warnings()
-            )
+            )?;
+            match share {
+                Some(s) => writeln!(o, "AI share: {}", s.summary()),
+                None => Ok(()),
+            }
         })(),
         _ => (|| {
             writeln!(o, "{title}")?;
+            if let Some(s) = share {
+                crate::pr::share::write_human(s, &mut o)?;
+            }
             crate::findings::human::render(report, sources, ctx.color, &mut o)
         })(),
     };
