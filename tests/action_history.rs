@@ -103,7 +103,10 @@ impl Runner {
                 "+refs/pull/7/merge:refs/remotes/pull/7/merge",
             ],
         );
-        git_in(&ws, &["checkout", "-q", "--detach", "refs/remotes/pull/7/merge"]);
+        git_in(
+            &ws,
+            &["checkout", "-q", "--detach", "refs/remotes/pull/7/merge"],
+        );
         std::fs::create_dir(dir.path().join("temp")).expect("mkdir");
         let event = serde_json::json!({
             "action": "synchronize",
@@ -197,8 +200,14 @@ fn text(b: &[u8]) -> String {
 fn action_fetches_notes_and_deepens_a_shallow_pr_checkout_so_the_gate_decides() {
     let remote = remote(3, 5);
     let r = Runner::checkout(&remote);
-    assert_eq!(r.git(&["rev-parse", "--is-shallow-repository"]).trim(), "true");
-    assert!(!r.has(&remote.base) && !r.has(&remote.head), "set-up: parents absent");
+    assert_eq!(
+        r.git(&["rev-parse", "--is-shallow-repository"]).trim(),
+        "true"
+    );
+    assert!(
+        !r.has(&remote.base) && !r.has(&remote.head),
+        "set-up: parents absent"
+    );
     assert!(r.git(&["for-each-ref", "refs/notes/"]).is_empty());
 
     let out = r.run(&[], &[("AEEF_DEEPEN_START", "2")], &remote.merge);
@@ -233,7 +242,10 @@ fn action_fetches_notes_and_deepens_a_shallow_pr_checkout_so_the_gate_decides() 
         mb
     );
     // Still a shallow clone: deepened, not unshallowed.
-    assert_eq!(r.git(&["rev-parse", "--is-shallow-repository"]).trim(), "true");
+    assert_eq!(
+        r.git(&["rev-parse", "--is-shallow-repository"]).trim(),
+        "true"
+    );
     assert!(stderr.contains("fetched refs/notes/ai"), "{stderr}");
     assert!(stderr.contains("deepened the shallow clone"), "{stderr}");
 }
@@ -302,7 +314,12 @@ fn a_remote_without_notes_is_not_an_error() {
     let r = Runner::checkout(&remote);
     let out = r.run(&[], &[], &remote.merge);
     let stderr = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{}\n{stderr}", text(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{stderr}",
+        text(&out.stdout)
+    );
     assert!(stderr.contains("has no refs/notes/ai"), "{stderr}");
     assert!(r.git(&["for-each-ref", "refs/notes/"]).is_empty());
     assert!(r.has(&remote.base) && r.has(&remote.head));

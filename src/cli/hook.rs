@@ -138,9 +138,10 @@ fn install_hooks(a: &InstallArgs, ctx: &Ctx) -> miette::Result<Outcome> {
                 path.display(),
                 c.display()
             ))?,
-            Done::Installed { path, chained: None } => {
-                say(&format!("installed {}", path.display()))?
-            }
+            Done::Installed {
+                path,
+                chained: None,
+            } => say(&format!("installed {}", path.display()))?,
             Done::Updated { path } => say(&format!(
                 "updated {} (aeef's hook was already installed)",
                 path.display()
@@ -248,13 +249,17 @@ fn commit_msg(ctx: &Ctx, file: &Path, complete: bool) -> miette::Result<Outcome>
         committer_email: &ce,
     };
     let env = env_agents();
-    let text = hook::committed_text(&read_message(file)?, &comment);
+    let cleanup = hook::Cleanup::of(
+        git_value(&dir, &["config", "--get", "commit.cleanup"]).as_deref(),
+        std::env::var_os("GIT_EDITOR").is_none_or(|e| e != ":"),
+    );
+    let text = hook::committed_text(&read_message(file)?, &comment, cleanup);
     match hook::decide(&table, &who, &text, &env, complete) {
         Verdict::Human | Verdict::DeclaredHuman | Verdict::Complete => Ok(Outcome::Ok),
         Verdict::Add(trailers) => {
             add_trailers(&dir, file, &trailers)?;
             // Read back what git wrote: complete now, or rejected.
-            let text = hook::committed_text(&read_message(file)?, &comment);
+            let text = hook::committed_text(&read_message(file)?, &comment, cleanup);
             match hook::decide(&table, &who, &text, &env, false) {
                 Verdict::Reject(r) => reject(ctx, &r),
                 _ => {
@@ -299,8 +304,16 @@ fn add_trailers(dir: &Path, file: &Path, trailers: &[(String, String)]) -> miett
 }
 
 fn reject(ctx: &Ctx, r: &hook::Rejection) -> miette::Result<Outcome> {
+    let adds = if r.will_add.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (aeef adds {} itself once these are there)",
+            r.will_add.join(", ")
+        )
+    };
     let message = format!(
-        "this commit is AI-attributed but lacks {}\n\nwhy AI-attributed:\n{}",
+        "this commit is AI-attributed but lacks {}{adds}\n\nwhy AI-attributed:\n{}",
         r.missing.join(", "),
         r.why
             .iter()
@@ -309,13 +322,12 @@ fn reject(ctx: &Ctx, r: &hook::Rejection) -> miette::Result<Outcome> {
             .join("\n")
     );
     let help = format!(
-        "add these lines to the last paragraph of the commit message (git's trailer block):\n\n{}\n\nor pass them to `git commit --trailer \"{}\"`; `git commit --no-verify` skips this check once",
+        "add these lines to the last paragraph of the commit message (git's trailer block):\n\n{}\n\nor pass each with `git commit --trailer \"<line>\"`; `git commit --no-verify` skips this check once",
         r.lines
             .iter()
             .map(|l| format!("    {l}"))
             .collect::<Vec<_>>()
             .join("\n"),
-        r.lines.first().map(String::as_str).unwrap_or("AI-Tool: …"),
     );
     let report = miette::Report::new(Rejected { message, help });
     let text = crate::redact::for_terminal(&format!("{report:?}"), ctx.color);

@@ -64,7 +64,9 @@ pub enum HookError {
     #[error("cannot {what} {path}: {source}")]
     #[diagnostic(
         code(aeef::hook::io),
-        help("check that the hooks directory is writable (`git rev-parse --git-path hooks` names it)")
+        help(
+            "check that the hooks directory is writable (`git rev-parse --git-path hooks` names it)"
+        )
     )]
     Io {
         what: &'static str,

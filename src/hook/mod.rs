@@ -13,25 +13,55 @@
 //! passes untouched. [`install`] writes and removes the hook files.
 pub mod install;
 
-use crate::provenance::{self, AgentTable, CommitIdentity, Provenance};
 use crate::provenance::agents::environment::EnvAgent;
+use crate::provenance::{self, AgentTable, CommitIdentity, Provenance};
 
 /// The scissors line of `git commit -v` (without its comment character):
 /// git drops it and everything below (`git help commit`, `--cleanup`).
 const SCISSORS: &str = " ------------------------ >8 ------------------------";
 
-/// The message as git will commit it under the default cleanup: lines from
+/// How git will clean the message up (`git help commit`, `--cleanup`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cleanup {
+    /// Comment lines and everything from the scissors line on go (`strip`;
+    /// `default` when an editor runs).
+    Strip,
+    /// Everything from the scissors line on goes (`scissors` with an
+    /// editor).
+    Scissors,
+    /// Comment lines stay (`whitespace`, `verbatim`; `default` without an
+    /// editor, e.g. `git commit -m`).
+    Keep,
+}
+
+impl Cleanup {
+    /// From `commit.cleanup` (None when unset) and whether an editor runs:
+    /// git sets `GIT_EDITOR=:` for its hooks when none does.
+    pub fn of(config: Option<&str>, editor: bool) -> Cleanup {
+        match (config.unwrap_or("default"), editor) {
+            ("strip", _) | ("default", true) => Cleanup::Strip,
+            ("scissors", true) => Cleanup::Scissors,
+            _ => Cleanup::Keep,
+        }
+    }
+}
+
+/// The message as git will commit it: under [`Cleanup::Strip`] lines from
 /// the scissors line on and comment lines (starting with `comment`, git's
-/// `core.commentChar`, `#` by default) removed. Other whitespace is left:
+/// `core.commentChar`, `#` by default) removed; under
+/// [`Cleanup::Scissors`] the scissors part only. Other whitespace is left:
 /// it changes no provenance line.
-pub fn committed_text(message: &str, comment: &str) -> String {
+pub fn committed_text(message: &str, comment: &str, cleanup: Cleanup) -> String {
+    if cleanup == Cleanup::Keep {
+        return message.to_string();
+    }
     let mut out = String::with_capacity(message.len());
     for line in message.split_inclusive('\n') {
         let bare = line.trim_end_matches(['\n', '\r']);
         if bare.strip_prefix(comment) == Some(SCISSORS) {
             break;
         }
-        if !comment.is_empty() && bare.starts_with(comment) {
+        if cleanup == Cleanup::Strip && !comment.is_empty() && bare.starts_with(comment) {
             continue;
         }
         out.push_str(line);
@@ -68,6 +98,9 @@ pub struct Rejection {
     /// The lines to add, one per missing field: a value aeef knows from the
     /// agent mark, else a placeholder naming what to write.
     pub lines: Vec<String>,
+    /// With `--complete`: the lines aeef adds itself once `missing` is
+    /// there (so `missing` lists only what aeef cannot know).
+    pub will_add: Vec<String>,
 }
 
 /// What to write for a field aeef cannot know.
@@ -96,11 +129,7 @@ fn known_values(p: &Provenance, env: &[EnvAgent]) -> Vec<(&'static str, String)>
             .tool
             .clone()
             .filter(|t| p.is_ai() && t != unknown)
-            .or_else(|| {
-                env.iter()
-                    .map(|a| a.tool.clone())
-                    .find(|t| t != unknown)
-            });
+            .or_else(|| env.iter().map(|a| a.tool.clone()).find(|t| t != unknown));
         if let Some(t) = tool {
             out.push(("AI-Tool", t));
         }
@@ -136,21 +165,17 @@ pub fn decide(
         return Verdict::Complete;
     }
     let known = known_values(&p, env);
-    if complete {
-        let still: Vec<&'static str> = missing
-            .iter()
-            .copied()
-            .filter(|k| !known.iter().any(|(key, _)| key == k))
-            .collect();
+    let is_known = |k: &str| known.iter().any(|(key, _)| *key == k);
+    let (missing, will_add): (Vec<&'static str>, Vec<String>) = if complete {
+        let still: Vec<&'static str> = missing.iter().copied().filter(|k| !is_known(k)).collect();
         if still.is_empty() {
-            return Verdict::Add(
-                known
-                    .into_iter()
-                    .map(|(k, v)| (k.to_string(), v))
-                    .collect(),
-            );
+            return Verdict::Add(known.into_iter().map(|(k, v)| (k.to_string(), v)).collect());
         }
-    }
+        let adds = known.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+        (still, adds)
+    } else {
+        (missing, Vec::new())
+    };
     let mut why: Vec<String> = Vec::new();
     if marked {
         why.extend(p.signals.iter().cloned());
@@ -173,6 +198,7 @@ pub fn decide(
         why,
         missing,
         lines,
+        will_add,
     })
 }
 
@@ -199,7 +225,9 @@ pub fn reminder(comment: &str, env: &[EnvAgent]) -> String {
     match env.first() {
         Some(a) => line(&format!(
             "aeef: {} is set, so this commit counts as AI-assisted and must end with",
-            a.evidence.split_once(" is set").map_or(a.evidence.as_str(), |(v, _)| v)
+            a.evidence
+                .split_once(" is set")
+                .map_or(a.evidence.as_str(), |(v, _)| v)
         )),
         None => line("aeef: if AI wrote part of this change, end the message with"),
     }
@@ -259,8 +287,14 @@ mod tests {
         assert_eq!(r.missing, AeefFields::default().missing());
         assert_eq!(r.lines[0], "AI-Tool: claude-code");
         assert_eq!(r.lines[1], "AI-Model-Version: claude-opus-4-6");
-        assert_eq!(r.lines[3], "AI-Human-Modifications: none|minor|moderate|substantial");
-        assert!(r.why.iter().any(|w| w.contains("noreply@anthropic.com")), "{r:?}");
+        assert_eq!(
+            r.lines[3],
+            "AI-Human-Modifications: none|minor|moderate|substantial"
+        );
+        assert!(
+            r.why.iter().any(|w| w.contains("noreply@anthropic.com")),
+            "{r:?}"
+        );
     }
 
     #[test]
@@ -278,9 +312,11 @@ mod tests {
         let Verdict::Reject(r) = decide(&t, &HUMAN, msg, &[], true) else {
             panic!("must reject");
         };
-        // No model in the mark: aeef cannot know it either.
-        assert!(r.missing.contains(&"AI-Model-Version"));
-        assert!(r.lines.contains(&"AI-Tool: claude-code".to_string()));
+        // No model in the mark: aeef cannot know it either. The tool it
+        // adds itself once the rest is there.
+        assert_eq!(r.missing[0], "AI-Model-Version");
+        assert_eq!(r.will_add, ["AI-Tool: claude-code"]);
+        assert!(!r.lines.iter().any(|l| l.starts_with("AI-Tool")));
     }
 
     #[test]
@@ -292,7 +328,10 @@ mod tests {
         assert!(r.why[0].contains("CLAUDECODE=1"));
         assert_eq!(r.lines[0], "AI-Tool: claude-code");
         let msg = format!("Fix\n\n{FULL}");
-        assert_eq!(decide(&t, &HUMAN, &msg, &claude_env(), false), Verdict::Complete);
+        assert_eq!(
+            decide(&t, &HUMAN, &msg, &claude_env(), false),
+            Verdict::Complete
+        );
         assert_eq!(
             decide(&t, &HUMAN, "Fix\n\nAI-Tool: none\n", &claude_env(), false),
             Verdict::DeclaredHuman
@@ -302,8 +341,21 @@ mod tests {
     #[test]
     fn comments_and_the_scissors_part_are_not_the_message() {
         let msg = "Fix\n# Co-Authored-By: Claude <noreply@anthropic.com>\n# ------------------------ >8 ------------------------\nCo-Authored-By: Claude <noreply@anthropic.com>\n";
-        assert_eq!(committed_text(msg, "#"), "Fix\n");
-        assert_eq!(committed_text("Fix\n; note\n", ";"), "Fix\n");
+        assert_eq!(committed_text(msg, "#", Cleanup::Strip), "Fix\n");
+        assert_eq!(
+            committed_text("Fix\n; note\n", ";", Cleanup::Strip),
+            "Fix\n"
+        );
+        // `git commit -m` keeps comment lines: so does the check.
+        assert_eq!(committed_text(msg, "#", Cleanup::Keep), msg);
+        assert_eq!(
+            committed_text(msg, "#", Cleanup::Scissors),
+            "Fix\n# Co-Authored-By: Claude <noreply@anthropic.com>\n"
+        );
+        assert_eq!(Cleanup::of(None, false), Cleanup::Keep);
+        assert_eq!(Cleanup::of(None, true), Cleanup::Strip);
+        assert_eq!(Cleanup::of(Some("strip"), false), Cleanup::Strip);
+        assert_eq!(Cleanup::of(Some("verbatim"), true), Cleanup::Keep);
     }
 
     #[test]
@@ -311,6 +363,6 @@ mod tests {
         let r = reminder("#", &claude_env());
         assert!(r.lines().all(|l| l.starts_with('#')), "{r}");
         assert!(r.contains("# AI-Tool: claude-code\n"), "{r}");
-        assert_eq!(committed_text(&r, "#"), "");
+        assert_eq!(committed_text(&r, "#", Cleanup::Strip), "");
     }
 }

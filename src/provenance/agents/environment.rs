@@ -225,7 +225,10 @@ mod tests {
 
     #[test]
     fn ai_agent_names_the_tool_through_the_alias_table() {
-        assert_eq!(detect(env(&[("AI_AGENT", "claude-code")]))[0].tool, "claude-code");
+        assert_eq!(
+            detect(env(&[("AI_AGENT", "claude-code")]))[0].tool,
+            "claude-code"
+        );
         assert_eq!(detect(env(&[("AI_AGENT", "Gemini CLI")]))[0].tool, "gemini");
         let a = &detect(env(&[("AI_AGENT", "my-bot")]))[0];
         assert_eq!(a.tool, "unknown-agent");
