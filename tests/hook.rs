@@ -405,3 +405,28 @@ fn the_hook_reads_a_scissors_message_as_git_and_the_gate_do() {
     let doc: serde_json::Value = serde_json::from_str(&stdout(&blame)).expect("json");
     assert_eq!(doc["origin"], "human", "{doc:#}");
 }
+
+/// One truth: the README's table of agent environment variables is the
+/// data the hook reads. `AEEF_BLESS=1` rewrites the README.
+#[test]
+fn readme_environment_table_matches_the_data() {
+    const START: &str = "<!-- env-agents:start -->\n";
+    const END: &str = "<!-- env-agents:end -->";
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).expect("README.md");
+    let start = readme.find(START).expect("table start marker") + START.len();
+    let end = readme[start..].find(END).expect("table end marker") + start;
+    let want = aeef::provenance::agents::environment::readme_table();
+    if readme[start..end] == want {
+        return;
+    }
+    if std::env::var_os("AEEF_BLESS").is_some() {
+        let new = format!("{}{want}{}", &readme[..start], &readme[end..]);
+        std::fs::write(&path, new).expect("write README.md");
+        return;
+    }
+    panic!(
+        "README.md's environment table differs from the data; run \
+         `AEEF_BLESS=1 cargo test --test hook` to regenerate it.\nexpected:\n{want}"
+    );
+}

@@ -196,6 +196,35 @@ pub fn variables() -> Vec<&'static str> {
     v
 }
 
+/// The README's "Agents found in the environment" table, one row per
+/// entry of [`MARKERS`], as Markdown (ends with a newline).
+pub fn readme_table() -> String {
+    let mut out = String::from("| variable | value | tool id | sources |\n|---|---|---|---|\n");
+    for m in MARKERS {
+        let value = match m.value {
+            EnvValue::Set => "any but empty, `0`, `false`, `no`, `off`".to_string(),
+            EnvValue::Equals(v) => format!("`{v}`"),
+            EnvValue::Names => "the agent's name".to_string(),
+        };
+        let tool = match m.value {
+            EnvValue::Names => "its canonical id, else `unknown-agent`".to_string(),
+            _ => format!("`{}`", m.tool),
+        };
+        let sources: Vec<String> = m
+            .sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| format!("[{}]({s})", i + 1))
+            .collect();
+        out.push_str(&format!(
+            "| `{}` | {value} | {tool} | {} |\n",
+            m.var,
+            sources.join(" ")
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
