@@ -430,3 +430,38 @@ fn readme_environment_table_matches_the_data() {
          `AEEF_BLESS=1 cargo test --test hook` to regenerate it.\nexpected:\n{want}"
     );
 }
+
+/// Guards "never overwrite": when both a foreign hook and a
+/// `commit-msg.pre-aeef` exist, install refuses (exit 2, stable code) and
+/// changes nothing; a missing message file is exit 2 too, not a verdict.
+#[test]
+fn install_refuses_to_lose_a_hook_and_a_missing_message_file_is_exit_2() {
+    let r = repo();
+    let hooks = r.path().join(".git/hooks");
+    std::fs::create_dir_all(&hooks).expect("mkdir");
+    std::fs::write(hooks.join("commit-msg"), "#!/bin/sh\necho one\n").expect("write");
+    std::fs::write(hooks.join("commit-msg.pre-aeef"), "#!/bin/sh\necho two\n").expect("write");
+    let out = aeef(r.path(), &["hook", "install"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("aeef::hook::chained_exists"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(hooks.join("commit-msg")).expect("hook"),
+        "#!/bin/sh\necho one\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(hooks.join("commit-msg.pre-aeef")).expect("chained"),
+        "#!/bin/sh\necho two\n"
+    );
+
+    let out = aeef(r.path(), &["hook", "run", "commit-msg", "no/such/file"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("aeef::hook::message_file"),
+        "{}",
+        stderr(&out)
+    );
+}
