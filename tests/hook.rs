@@ -160,6 +160,23 @@ fn complete_adds_tool_and_model_as_git_trailers_and_rejects_only_the_unknowable(
         parsed.contains(CLAUDE),
         "the original trailers stay: {parsed}"
     );
+    // git as the oracle: the message is byte for byte what `git commit
+    // --trailer` makes of the same message in a repository without hooks.
+    let plain = repo();
+    let out = commit(
+        plain.path(),
+        &[
+            "-m",
+            &format!("Add retry\n\n{REST}\n{CLAUDE}"),
+            "--trailer",
+            "AI-Tool: claude-code",
+            "--trailer",
+            "AI-Model-Version: claude-opus-4-6",
+        ],
+        &[],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(msg(r.path()), msg(plain.path()));
 
     // A bare Claude mark tells no model, and nothing tells the prompt.
     let before = head(r.path());
