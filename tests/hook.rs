@@ -107,6 +107,8 @@ fn an_agent_mark_without_the_aeef_fields_is_rejected_with_the_lines_to_add() {
         assert!(err.contains(line), "missing `{line}` in:\n{err}");
     }
     assert!(err.contains("noreply@anthropic.com"), "why: {err}");
+    // What people read when git stops them.
+    insta::assert_snapshot!("rejection", err);
 
     // With the fields the same commit passes, and the gate agrees.
     let full = format!(
