@@ -255,7 +255,22 @@ fn commit_msg(ctx: &Ctx, file: &Path, complete: bool) -> miette::Result<Outcome>
     );
     let text = hook::committed_text(&read_message(file)?, &comment, cleanup);
     match hook::decide(&table, &who, &text, &env, complete) {
-        Verdict::Human | Verdict::DeclaredHuman | Verdict::Complete => Ok(Outcome::Ok),
+        Verdict::Human | Verdict::DeclaredHuman => Ok(Outcome::Ok),
+        Verdict::Complete { outside } => {
+            if !outside.is_empty() {
+                let named: Vec<String> = outside
+                    .iter()
+                    .map(|(k, l)| format!("{k} (message line {l})"))
+                    .collect();
+                let mut e = super::err(ctx.color);
+                let _ = writeln!(
+                    e,
+                    "aeef hook: warning: {} outside git's trailer block; aeef reads it, other tools do not: move it into the last paragraph (the gate's provenance-not-trailer)",
+                    named.join(", ")
+                );
+            }
+            Ok(Outcome::Ok)
+        }
         Verdict::Add(trailers) => {
             add_trailers(&dir, file, &trailers)?;
             // Read back what git wrote: complete now, or rejected.

@@ -78,8 +78,11 @@ pub enum Verdict {
     /// The message declares itself human (`AI-Tool: none`, `AI-Usage:
     /// none`, `AI-Assisted: no`) and no AI source marks it: passed.
     DeclaredHuman,
-    /// AI-attributed and every AEEF field is there: passed.
-    Complete,
+    /// AI-attributed and every AEEF field is there: passed. `outside`
+    /// lists AEEF lines found only outside git's trailer block (key as
+    /// written, message line), which the gate warns about
+    /// (`provenance-not-trailer`).
+    Complete { outside: Vec<(String, usize)> },
     /// AI-attributed; with `--complete`, adding these trailers (key,
     /// value) makes it complete.
     Add(Vec<(String, String)>),
@@ -162,7 +165,9 @@ pub fn decide(
     }
     let missing = p.aeef_fields.missing();
     if missing.is_empty() {
-        return Verdict::Complete;
+        return Verdict::Complete {
+            outside: p.not_in_trailers.clone(),
+        };
     }
     let known = known_values(&p, env);
     let is_known = |k: &str| known.iter().any(|(key, _)| *key == k);
@@ -330,8 +335,15 @@ mod tests {
         let msg = format!("Fix\n\n{FULL}");
         assert_eq!(
             decide(&t, &HUMAN, &msg, &claude_env(), false),
-            Verdict::Complete
+            Verdict::Complete { outside: vec![] }
         );
+        // Fields above another paragraph count, and are named for the
+        // gate's provenance-not-trailer warning.
+        let msg = format!("Fix\n\n{FULL}\nSee the issue.\n");
+        let Verdict::Complete { outside } = decide(&t, &HUMAN, &msg, &claude_env(), false) else {
+            panic!("complete");
+        };
+        assert_eq!(outside.first(), Some(&("AI-Tool".to_string(), 3)));
         assert_eq!(
             decide(&t, &HUMAN, "Fix\n\nAI-Tool: none\n", &claude_env(), false),
             Verdict::DeclaredHuman
