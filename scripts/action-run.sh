@@ -133,7 +133,7 @@ build_from_source() {
 # ---- The history the gate reads (DESIGN §9) --------------------------------
 
 # The notes refs aeef reads: git-ai's `refs/notes/ai` (aeef::git::NOTES_REF;
-# tests/action.rs holds this list to the code). aeef reads no other notes
+# tests/action_history.rs holds this list to the code). aeef reads no other notes
 # ref and `.aeef.yml` configures none.
 AEEF_NOTES_REFS=(refs/notes/ai)
 
@@ -157,8 +157,12 @@ have_commit() {
 # known from notes as human.
 fetch_notes() {
   local remote=$1 listed ref specs=()
-  listed=$(git ls-remote --refs "$remote" "${AEEF_NOTES_REFS[@]}" 2>&1) \
-    || fail "could not list the notes refs of remote '$remote': $listed"
+  if ! listed=$(git ls-remote --refs "$remote" "${AEEF_NOTES_REFS[@]}" 2>&1); then
+    # git's own words help (authentication, network), but a URL may carry
+    # credentials: `scheme://user:secret@host` loses its user part.
+    listed=$(printf '%s' "$listed" | sed -E 's#://[^/@[:space:]]+@#://***@#g')
+    fail "could not list the notes refs of remote '$remote' (actions/checkout's persisted credentials are needed for a private repository): $listed"
+  fi
   for ref in "${AEEF_NOTES_REFS[@]}"; do
     if printf '%s\n' "$listed" | cut -f2 | grep -qxF "$ref"; then
       specs+=("+$ref:$ref")

@@ -358,3 +358,25 @@ fn the_script_fetches_the_notes_ref_aeef_reads() {
         .expect("AEEF_NOTES_REFS in the script");
     assert_eq!(line, format!("AEEF_NOTES_REFS=({})", aeef::git::NOTES_REF));
 }
+
+/// Guards failing closed without leaking: a remote that cannot be read
+/// stops the step with exit 2 before the gate (which would count AI lines
+/// known from notes as human), and a credential in the remote's URL does
+/// not reach the log.
+#[test]
+fn an_unreadable_remote_is_exit_2_and_its_credentials_stay_out_of_the_log() {
+    let remote = remote(1, 1);
+    let r = Runner::checkout(&remote);
+    r.git(&[
+        "remote",
+        "set-url",
+        "origin",
+        "https://ci-user:s3cr3t-t0ken@127.0.0.1:9/acme/shop.git",
+    ]);
+    let out = r.run(&[], &[], &remote.merge);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("could not list the notes refs"), "{stderr}");
+    assert!(!stderr.contains("s3cr3t"), "{stderr}");
+    assert!(out.stdout.is_empty(), "aeef must not have run");
+}
