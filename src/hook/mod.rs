@@ -9,7 +9,7 @@
 //! same sources (AEEF trailers and block, agent trailers, marker lines,
 //! co-author and author identities, body lines) — or when an agent is
 //! found in the environment. Such a commit must declare the fields of
-//! [`AeefFields::missing`], the gate's list; a human commit with no mark
+//! [`crate::provenance::AeefFields::missing`], the gate's list; a human commit with no mark
 //! passes untouched. [`install`] writes and removes the hook files.
 pub mod install;
 
