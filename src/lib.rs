@@ -16,6 +16,7 @@ pub mod findings;
 pub mod gate;
 pub mod git;
 pub mod github;
+pub mod hook;
 pub mod incident;
 pub mod pr;
 pub mod provenance;

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod blame;
 pub mod ca;
 pub mod gate;
+pub mod hook;
 pub mod incident;
 pub mod init;
 pub mod notify;
@@ -115,6 +116,9 @@ pub enum Command {
     Report(report::Args),
     /// Check the history of the incident records.
     Audit(audit::Args),
+    /// Git hooks that ask AI-attributed commits for the AEEF fields.
+    #[command(subcommand)]
+    Hook(hook::Command),
 }
 
 /// What every command gets: where to run, how to print.
@@ -250,6 +254,7 @@ pub fn run(command: Command, ctx: &Ctx) -> miette::Result<Outcome> {
         Command::Gate(a) => gate::run(a, ctx),
         Command::Report(a) => report::run(a, ctx),
         Command::Audit(a) => audit::run(a, ctx),
+        Command::Hook(c) => hook::run(c, ctx),
     }
 }
 
