@@ -195,10 +195,14 @@ mod tests {
         );
         let report = Report {
             findings: vec![
-                Finding::new("schema", Level::Error, "unknown key `teem`")
-                    .file("incidents/a.yaml")
-                    .at(2, 1)
-                    .help("did you mean `team`?"),
+                Finding::new(
+                    crate::findings::RuleId::Schema,
+                    Level::Error,
+                    "unknown key `teem`",
+                )
+                .file("incidents/a.yaml")
+                .at(2, 1)
+                .help("did you mean `team`?"),
             ],
         };
         let mut out = Vec::new();

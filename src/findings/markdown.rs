@@ -67,7 +67,7 @@ pub(crate) fn table(findings: &[&Finding], max_rows: usize) -> String {
         }
         out.push_str(&format!(
             "| {level} | `{}` | {} | {} | {} | {} |\n",
-            escape_code(&f.rule),
+            escape_code(f.rule.as_str()),
             escape_cell(f.incident.as_deref().unwrap_or("")),
             escape_cell(f.corrective_action.as_deref().unwrap_or("")),
             escape_cell(&location(f)),

@@ -9,6 +9,8 @@ pub mod markdown;
 pub mod rules;
 pub mod sarif;
 
+pub use rules::{RuleId, Scope};
+
 /// Level of a finding. `Off` only appears in config, never in a report.
 /// `Note` records something decided on purpose — a waiver that accepted a
 /// finding, a change acknowledged as a corrective action's implementation —
@@ -36,7 +38,8 @@ impl Level {
 /// One finding. Fields that do not apply are `None` and omitted in JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    pub rule: String,
+    /// The rule; JSON writes its id string (`ca-unverified`).
+    pub rule: RuleId,
     pub level: Level,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub incident: Option<String>,
@@ -57,9 +60,9 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(rule: &str, level: Level, message: impl Into<String>) -> Self {
+    pub fn new(rule: RuleId, level: Level, message: impl Into<String>) -> Self {
         Finding {
-            rule: rule.to_string(),
+            rule,
             level,
             incident: None,
             corrective_action: None,
@@ -144,9 +147,7 @@ impl Report {
     /// `config` for `.aeef.yml`), so nothing could be decided and the
     /// command must exit 2.
     pub fn undecidable(&self) -> bool {
-        self.findings
-            .iter()
-            .any(|f| f.rule == "schema" || f.rule == crate::config::CONFIG_RULE)
+        self.findings.iter().any(|f| f.rule.scope() == Scope::Input)
     }
     /// Errors first, then by file, line, rule: stable output.
     pub fn sort(&mut self) {
