@@ -300,29 +300,47 @@ fn grace_and_waivers_parse_in_schema_and_loader() {
     assert!(aeef::config::Config::parse(b"grace: {postmortem: soon}\n").is_err());
 }
 
-/// The README documents every rule of the catalogue, and where a table row
-/// gives a rule's default level, it is the catalogue's (the README's copy
-/// of the rule table had drifted from the code before).
+/// The README documents every rule of the catalogue with its default level:
+/// a rule-table row (`| \`id\` | level | when |`, several ids per row
+/// allowed) or a rule bullet (`- \`id\` (level) — when`) names it, and the
+/// level it gives is the catalogue's (the README's copy of the rule table
+/// had drifted from the code before).
 #[test]
 fn readme_documents_every_rule_with_its_default_level() {
     let readme =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    // (ids, level text) of every rule row and rule bullet.
+    let mut entries: Vec<(Vec<&str>, &str)> = Vec::new();
+    for line in readme.lines() {
+        if line.starts_with('|') {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            if let (Some(ids), Some(level)) = (cells.get(1), cells.get(2)) {
+                entries.push((ids.split(", ").collect(), level));
+            }
+        } else if let Some(rest) = line.strip_prefix("- `")
+            && let Some((id, tail)) = rest.split_once("` (")
+            && let Some((level, _)) = tail.split_once(')')
+        {
+            entries.push((vec![id], level));
+        }
+    }
     for r in RuleId::ALL {
         let tick = format!("`{r}`");
-        assert!(readme.contains(&tick), "README does not mention {r}");
-        for row in readme.lines().filter(|l| l.starts_with('|')) {
-            let cells: Vec<&str> = row.split('|').map(str::trim).collect();
-            // `| \`a\`, \`b\` | level | when |`: the first cell names the rule.
-            let named = cells
-                .get(1)
-                .is_some_and(|c| c.split(", ").any(|x| x == tick));
-            if named && let Some(level) = cells.get(2) {
-                assert!(
-                    level.starts_with(r.default_level().as_str()),
-                    "README gives {r} the level `{level}`, the catalogue `{}`",
-                    r.default_level().as_str()
-                );
-            }
+        let levels: Vec<&str> = entries
+            .iter()
+            .filter(|(ids, _)| ids.iter().any(|x| *x == tick || *x == r.as_str()))
+            .map(|(_, level)| *level)
+            .collect();
+        assert!(
+            !levels.is_empty(),
+            "README has no rule-table row or rule bullet (- `{r}` (level) — …) for {r}"
+        );
+        for level in levels {
+            assert!(
+                level.starts_with(r.default_level().as_str()),
+                "README gives {r} the level `{level}`, the catalogue `{}`",
+                r.default_level().as_str()
+            );
         }
     }
 }

@@ -115,7 +115,7 @@ catalogue! {
         default_level: Level::Error,
         scope: Scope::Input,
         short: "An incident record cannot be read or does not match the schema.",
-        full: "The record is not valid YAML, has an unknown key, or holds a value outside the schema's enums. Nothing about it can be decided, so the command exits 2.",
+        full: "The record is not valid UTF-8 or YAML, has an unknown key or a missing required one, or holds a value outside the schema (an enum, an id pattern, a timestamp without a time zone); or an impossible value: a milestone before `detected_at`, a negative or non-finite number, a recorded moment more than a day after `--now`; or an entry of the incidents folder that looks like a record is not a readable regular file, or two files share an id. Nothing about it can be decided, so the command exits 2.",
         help: "Fix the record at the reported line and column; editors validate it against schemas/incident.schema.json through the yaml-language-server line.",
     },
     Config {
@@ -147,7 +147,7 @@ catalogue! {
         default_level: Level::Warn,
         scope: Scope::Record,
         short: "The incident was mitigated later than its severity's SLA allows.",
-        full: "The time from `detected_at` to `mitigated_at` (or, while unmitigated, to now) exceeds the mitigate SLA: SEV-1 4 h, SEV-2 8 h.",
+        full: "The time from `detected_at` to `mitigated_at` (to `resolved_at` when no mitigation time is recorded; while neither is, to now) exceeds the mitigate SLA: SEV-1 4 h, SEV-2 8 h. SEV-3 and SEV-4 have no mitigate SLA.",
         help: "Record `mitigated_at`; when the breach is real, say why in the timeline.",
     },
     SlaResolve {
@@ -163,7 +163,7 @@ catalogue! {
         default_level: Level::Error,
         scope: Scope::Record,
         short: "The post-mortem is incomplete.",
-        full: "An RCA layer (defect, generation_context, validation_pipeline, human_review, process_environment) or the root-cause statement is empty. An error for SEV-1 and SEV-2, a warning for SEV-3.",
+        full: "An RCA layer (defect, generation_context, validation_pipeline, human_review, process_environment) or the root-cause statement is empty. An error for SEV-1 and SEV-2, a warning for SEV-3, not checked for SEV-4. Grace (DESIGN §3): a warning while the incident is open or mitigated and for `grace.postmortem` (default 5 business days) after `resolved_at`.",
         help: "Fill in all five `rca` layers and `root_cause`; `aeef postmortem` renders the template.",
     },
     CaCategories {
@@ -171,7 +171,7 @@ catalogue! {
         default_level: Level::Error,
         scope: Scope::Record,
         short: "Fewer than two distinct corrective-action categories.",
-        full: "The standard asks for corrective actions in at least two categories (immediate-fix, prompt-improvement, test-improvement, scanning-rule, review-process, training, tool-configuration).",
+        full: "The standard asks for corrective actions in at least two categories (immediate-fix, prompt-improvement, test-improvement, scanning-rule, review-process, training, tool-configuration); an approved `wont-do` action does not count. Grace (DESIGN §3): a warning while the incident is open or mitigated and for `grace.corrective_actions` (default 5 business days) after `resolved_at`.",
         help: "Add a corrective action in another category, e.g. a test-improvement beside the immediate-fix.",
     },
     CaOwner {
@@ -179,7 +179,7 @@ catalogue! {
         default_level: Level::Error,
         scope: Scope::Record,
         short: "A corrective action has no owner.",
-        full: "Every corrective action needs an `owner`, a GitHub login, who is accountable for it and is assigned its issue.",
+        full: "Every corrective action needs an `owner`, a GitHub login, who is accountable for it and is assigned its issue. Under grace (DESIGN §3) like `ca-categories`.",
         help: "Set `owner:` to the GitHub login of the person accountable for the action.",
     },
     CaDue {
@@ -187,7 +187,7 @@ catalogue! {
         default_level: Level::Error,
         scope: Scope::Record,
         short: "A corrective action has no due date.",
-        full: "Every corrective action needs a `due` date so that overdue actions can be found and the gate can fail on them.",
+        full: "Every corrective action needs a `due` date so that overdue actions can be found and the gate can fail on them. Under grace (DESIGN §3) like `ca-categories`.",
         help: "Set `due:` to a date (YYYY-MM-DD).",
     },
     CaUnverifiedOverdue {
@@ -195,7 +195,7 @@ catalogue! {
         default_level: Level::Error,
         scope: Scope::Record,
         short: "A corrective action is past its due date and not verified.",
-        full: "The action's due date has passed and its completion has not been verified by someone other than the owner and the assignees.",
+        full: "The action's due date (UTC) has passed and its completion has not been verified by someone other than the owner and the assignees (DESIGN §4: its issue closed as completed or labelled `ca-verified`, or a `verified_by` committed by someone else; an open or reopened issue wins over the record). A `wont-do` without approval counts as open.",
         help: "Finish the action and have someone other than the owner close its issue as completed (or add the `ca-verified` label), or agree a new `due` date.",
     },
     CaUnverified {
@@ -211,7 +211,7 @@ catalogue! {
         default_level: Level::Error,
         scope: Scope::Record,
         short: "A corrective action was verified by its owner or an assignee.",
-        full: "Verification must come from someone other than the owner and the assignees of the action's issue; self-verification does not count.",
+        full: "Verification must come from someone other than the owner and the assignees of the action's issue; self-verification does not count. Reported for a `verified_by` naming the owner or an assignee, and by the gate when the owner closed the issue or committed the `verified_by` line.",
         help: "Ask a reviewer who is neither the owner nor an assignee to verify the action.",
     },
     CaEffectivenessOverdue {
@@ -219,7 +219,7 @@ catalogue! {
         default_level: Level::Error,
         scope: Scope::Record,
         short: "A corrective action's effectiveness evaluation is overdue.",
-        full: "Effectiveness is evaluated 30 and 90 days after verification; the evaluation for a mark that has passed is missing.",
+        full: "Effectiveness is evaluated 30 and 90 days after verification (`verified_at`, or the time the issue was closed or labelled); the evaluation for a mark that has passed is missing.",
         help: "Record `effectiveness.day30` / `effectiveness.day90` with `evaluated_at` and a result (effective, partially-effective, ineffective).",
     },
     CaNotFiled {
@@ -227,7 +227,7 @@ catalogue! {
         default_level: Level::Warn,
         scope: Scope::Record,
         short: "No issue exists for a corrective action.",
-        full: "The corrective action has no GitHub issue, so it is not tracked where the team works.",
+        full: "The corrective action has no `issue:` in the record and no issue carrying its marker was found, so it is not tracked where the team works.",
         help: "Run `aeef ca file` to create one issue per corrective action.",
     },
     ProvenanceIncomplete {
@@ -243,8 +243,8 @@ catalogue! {
         default_level: Level::Error,
         scope: Scope::Change,
         short: "The change touches a file of an incident with unverified corrective actions.",
-        full: "A file modified by the change was touched by an incident's faulty commits, and that incident still has corrective actions that are not verified.",
-        help: "Verify the incident's corrective actions first, or have the change reviewed against the incident and its corrective actions.",
+        full: "A file modified by the change was touched by an incident's faulty commits (or is listed in its `files:`), and that incident still has corrective actions that are not verified. A change that declares which action it implements (a `Corrective-Action: INC-…/CA-…` trailer, or the action or its issue in the pull request) gets a note instead (DESIGN §5).",
+        help: "If the change implements one of the actions, say so with a `Corrective-Action:` trailer or the action's issue in the pull request; otherwise verify the incident's corrective actions first, or waive the finding in `.aeef.yml` with a reason and an approver.",
     },
     ProvenanceNotTrailer {
         id: "provenance-not-trailer",
@@ -274,9 +274,9 @@ catalogue! {
         id: "waiver-invalid",
         default_level: Level::Error,
         scope: Scope::Waiver,
-        short: "A waiver in `.aeef.yml` is approved by the owner of the action it covers.",
-        full: "A waiver must be approved by someone other than the owner of the corrective action it covers (DESIGN §5); such a waiver does not apply.",
-        help: "Have someone other than the owner approve it (`approved_by`).",
+        short: "A waiver in `.aeef.yml` cannot apply: approved by the owner of an action it covers, missing a reason or approver, or for `schema`.",
+        full: "A waiver must name a `reason` and be approved by someone other than the owner of the corrective actions it covers (DESIGN §5), and cannot accept `schema` (an unreadable record has nothing to decide); such a waiver does not apply.",
+        help: "Have someone other than the owner approve it (`approved_by`) and give a `reason`.",
     },
     AuditRecordDeleted {
         id: "audit-record-deleted",
@@ -291,23 +291,23 @@ catalogue! {
         default_level: Level::Error,
         scope: Scope::Audit,
         short: "An incident id was reused for a different incident.",
-        full: "Two different records, at different times, carried the same incident id, so references to it are ambiguous.",
+        full: "A record adds an incident id that a deleted record carried, or that another live record already carries, so references to it are ambiguous.",
         help: "Give the newer incident a fresh id (`aeef incident new` picks the next free one).",
     },
     AuditSelfVerified {
         id: "audit-self-verified",
         default_level: Level::Error,
         scope: Scope::Audit,
-        short: "A `verified_by` line was committed by the action's owner.",
-        full: "The commit that wrote a corrective action's `verified_by` is authored by the action's owner, so the verification is not independent.",
-        help: "Have the verifier commit the `verified_by` line, or verify through the GitHub issue.",
+        short: "A `verified_by`, `approved_by` or waiver was committed by the person it exempts.",
+        full: "The commit that wrote a corrective action's `verified_by` (or a `wont-do` action's `approved_by`) is authored by the action's owner, or the commit that added a waiver to `.aeef.yml` is authored by the owner of an action it covers, so the decision is not independent.",
+        help: "Have the verifier or approver commit the line themselves, or verify through the GitHub issue.",
     },
     AuditRewrittenAfterResolve {
         id: "audit-rewritten-after-resolve",
         default_level: Level::Error,
         scope: Scope::Audit,
         short: "A resolved incident was rewritten without a timeline entry.",
-        full: "Fields of a record were changed after the incident was resolved, and no timeline entry explains the change.",
+        full: "After the incident was resolved, existing timeline entries were changed or removed, or facts of the record (id, title, severity, team, the milestones, faulty commits, files, classification, generation context, impact) or its status were changed without a new timeline entry in the same commit.",
         help: "Add a timeline entry that records what changed and why.",
     },
     AuditRetention {
@@ -315,7 +315,7 @@ catalogue! {
         default_level: Level::Error,
         scope: Scope::Audit,
         short: "An incident record was removed before its retention period ended.",
-        full: "SEV-1 and SEV-2 records are kept for 5 years, SEV-3 and SEV-4 records for 3 years after detection.",
+        full: "SEV-1 and SEV-2 records are kept for 5 years, SEV-3 and SEV-4 records for 3 years, counted in calendar years from `resolved_at` (from `detected_at` when the record was never resolved).",
         help: "Restore the record from history; remove it only after its retention period.",
     },
     AuditUnsigned {
