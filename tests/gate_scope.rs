@@ -716,3 +716,77 @@ fn github_annotations_and_csv_neutralise_hostile_commit_text() {
         "{out}"
     );
 }
+
+/// Found by a fresh user: the gate's human summary said "0 errors, 3
+/// warnings" whether a warning was a real one or an error held back by
+/// grace, and waived or acknowledged findings were easy to miss. The
+/// summary counts errors, warnings and notes apart and says what softened
+/// them, in the human, GitHub and Markdown summaries alike.
+#[test]
+fn the_gate_summary_counts_grace_waivers_and_acknowledgements_apart() {
+    let (mut r, _, _) = repo_with_record(OPEN_ACTIONS);
+    // A fresh SEV-1 without a post-mortem or actions: two errors in grace.
+    r.write(
+        "incidents/INC-2026-002.yaml",
+        "id: INC-2026-002\ntitle: Checkout down\nseverity: SEV-1\nstatus: open\ndetected_at: 2026-12-22T08:00:00Z\nacknowledged_at: 2026-12-22T08:05:00Z\n",
+    );
+    // Both actions of INC-2026-001 are overdue on 2026-12-22: waived.
+    r.write(
+        ".aeef.yml",
+        "waivers:\n  - {rule: ca-unverified-overdue, incident: INC-2026-001, reason: vendor fix pending, approved_by: bob, expires: 2026-12-31}\n",
+    );
+    r.author("Lead", "lead@example.com");
+    r.commit("Open INC-2026-002; waive the overdue actions");
+    let base = r.head();
+    r.write("src/pay.rs", "a\nb with idempotency key\nc\n");
+    r.trailer("Corrective-Action", "INC-2026-001/CA-1");
+    let head = r.commit("Add idempotency key");
+    let gate = |format: &str| {
+        aeef(
+            r.path(),
+            &[
+                "gate",
+                "--offline",
+                "--format",
+                format,
+                "--now",
+                "2026-12-22T09:00:00Z",
+                "--base",
+                &base,
+                "--head",
+                &head,
+            ],
+        )
+    };
+    let o = gate("json");
+    let v = json(&o);
+    assert_eq!(o.status.code(), Some(0), "{v:#}");
+    let levels = |rule: &str| -> Vec<String> {
+        findings(&v, rule)
+            .iter()
+            .map(|f| f["level"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(levels("ca-unverified-overdue"), ["note", "note"], "{v:#}");
+    assert_eq!(levels("touches-open-incident"), ["note"]);
+    assert_eq!(levels("postmortem-missing"), ["warn"]);
+    assert_eq!(levels("ca-categories"), ["warn"]);
+    assert_eq!(levels("ca-not-filed"), ["warn"]);
+    let want = "0 errors, 3 warnings (2 in grace), 3 notes (2 waived, 1 acknowledged)";
+    let o = gate("human");
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o).lines().last(), Some(want), "{}", stdout(&o));
+    let o = gate("github");
+    assert!(
+        stdout(&o).contains(&format!("pass ({want})")),
+        "{}",
+        stdout(&o)
+    );
+    let o = gate("markdown");
+    assert!(
+        stdout(&o)
+            .contains("· 0 errors · 3 warnings (2 in grace) · 3 notes (2 waived, 1 acknowledged)"),
+        "{}",
+        stdout(&o)
+    );
+}

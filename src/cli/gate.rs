@@ -510,10 +510,9 @@ fn render(
             )?;
             writeln!(
                 o,
-                "{title}: {} ({} error(s), {} warning(s))",
+                "{title}: {} ({})",
                 verdict_word(report),
-                report.errors(),
-                report.warnings()
+                report.summary()
             )
         })(),
         _ => (|| {

@@ -259,7 +259,8 @@ pub fn touches_open_incident(change: &Change, open: &[OpenIncident], level: Leve
                 )
                 .incident(&inc.id)
                 .action(ca)
-                .file((*first).clone()),
+                .file((*first).clone())
+                .softened(crate::findings::Softened::Acknowledged),
             );
             continue;
         }
@@ -374,6 +375,7 @@ pub fn apply_waivers(
                     .is_none_or(|p| f.file.as_deref() == Some(p));
             if matches {
                 f.level = Level::Note;
+                f.softened = Some(crate::findings::Softened::Waived);
                 f.message = format!(
                     "waived by {label}, approved by {} until {}: {} — {}",
                     w.approved_by,

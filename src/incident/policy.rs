@@ -325,6 +325,7 @@ fn apply_grace(f: Option<&mut Finding>, grace: Option<Grace>) {
         && f.level == Level::Error
     {
         f.level = Level::Warn;
+        f.softened = Some(crate::findings::Softened::Grace);
         f.message = format!("{} ({})", f.message, g.describe());
     }
 }
