@@ -790,3 +790,65 @@ fn the_gate_summary_counts_grace_waivers_and_acknowledgements_apart() {
         stdout(&o)
     );
 }
+
+/// Issue 11.3: `incident check` and the gate disagreed on a `verified_by`
+/// that the action's owner committed, and the gate reported that action
+/// twice. Both now say the same: not verified (overdue), and one
+/// `ca-verified-by-owner` where the record names the owner.
+#[test]
+fn check_and_gate_agree_on_an_owner_committed_verification_and_report_it_once() {
+    let (mut r, _, _) = repo_with_record(OPEN_ACTIONS);
+    let p = r.path().join("incidents/INC-2026-001.yaml");
+    let t = std::fs::read_to_string(&p).unwrap().replace(
+        "    due: 2026-12-20\n    issue: 412\n",
+        "    due: 2026-12-20\n    issue: 412\n    verified_by: alice\n    verified_at: 2026-12-01T10:00:00Z\n",
+    );
+    r.write("incidents/INC-2026-001.yaml", &t);
+    r.author("Alice Human", "alice@example.com");
+    r.commit("Verify CA-1 myself");
+    let now = "2026-12-22T09:00:00Z";
+    let dir = r.path().to_path_buf();
+    let by_rule = |args: &[&str]| {
+        let o = aeef(&dir, args);
+        let v = json(&o);
+        let mut got: Vec<(String, String, String)> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["corrective_action"] == "CA-1")
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["level"].as_str().unwrap().to_string(),
+                    f["corrective_action"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        got.sort();
+        (o.status.code(), got)
+    };
+    let check = by_rule(&["incident", "check", "--format", "json", "--now", now]);
+    let gate = by_rule(&["gate", "--offline", "--format", "json", "--now", now]);
+    assert_eq!(check, gate, "check and gate disagree");
+    let rules: Vec<&str> = gate.1.iter().map(|(r, _, _)| r.as_str()).collect();
+    assert_eq!(rules, ["ca-unverified-overdue", "ca-verified-by-owner"]);
+    assert_eq!(gate.0, Some(1));
+
+    // The record names bob, but alice (the owner) committed the line.
+    let t = std::fs::read_to_string(&p)
+        .unwrap()
+        .replace("verified_by: alice", "verified_by: bob");
+    r.write("incidents/INC-2026-001.yaml", &t);
+    r.commit("Name bob as the verifier");
+    let check = by_rule(&["incident", "check", "--format", "json", "--now", now]);
+    let gate = by_rule(&["gate", "--offline", "--format", "json", "--now", now]);
+    assert_eq!(check, gate, "check and gate disagree");
+    assert!(
+        gate.1.iter().any(|(r, l, _)| r == "ca-unverified-overdue" && l == "error"),
+        "{gate:?}"
+    );
+    assert!(
+        gate.1.iter().filter(|(r, _, _)| r == "ca-verified-by-owner").count() <= 1,
+        "{gate:?}"
+    );
+}
