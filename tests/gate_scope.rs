@@ -844,11 +844,17 @@ fn check_and_gate_agree_on_an_owner_committed_verification_and_report_it_once() 
     let gate = by_rule(&["gate", "--offline", "--format", "json", "--now", now]);
     assert_eq!(check, gate, "check and gate disagree");
     assert!(
-        gate.1.iter().any(|(r, l, _)| r == "ca-unverified-overdue" && l == "error"),
+        gate.1
+            .iter()
+            .any(|(r, l, _)| r == "ca-unverified-overdue" && l == "error"),
         "{gate:?}"
     );
     assert!(
-        gate.1.iter().filter(|(r, _, _)| r == "ca-verified-by-owner").count() <= 1,
+        gate.1
+            .iter()
+            .filter(|(r, _, _)| r == "ca-verified-by-owner")
+            .count()
+            <= 1,
         "{gate:?}"
     );
 }
