@@ -511,4 +511,30 @@ mod tests {
         let e = Config::parse(b"incident_dir: x\n").unwrap_err();
         assert_eq!(e.help.as_deref(), Some("did you mean `incidents_dir`?"));
     }
+
+    /// Rule names are checked against [`RuleId`] before the typed parse, so
+    /// a typo is reported at its own key (or waiver value) with a "did you
+    /// mean", and a typed config holds only known rules.
+    #[test]
+    fn unknown_rules_are_refused_at_their_position() {
+        let e = Config::parse(b"adjacency_window: 3\nrules:\n  ca-due: warn\n  ca-categoires: warn\n")
+            .unwrap_err();
+        assert_eq!(e.code, "aeef::config::invalid");
+        assert_eq!(e.line_col, Some((4, 3)));
+        assert!(e.message.contains("unknown rule `ca-categoires`"), "{}", e.message);
+        let e = Config::parse(
+            b"waivers:\n  - rule: touches-open-incidnet\n    incident: INC-2026-007\n    reason: r\n    approved_by: bob\n    expires: 2026-12-31\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line_col.map(|(l, _)| l), Some(2));
+        assert!(e.message.contains("in a waiver"), "{}", e.message);
+        // Far from every id: the known ones are listed.
+        let e = Config::parse(b"rules: {zzzzzzzzzzzz: off}\n").unwrap_err();
+        assert!(e.help.unwrap().starts_with("known rules: schema, config,"));
+        // A known rule parses to its typed id.
+        let c = Config::parse(b"rules: {audit-retention: warn}\n").unwrap();
+        assert_eq!(c.rules.get(&RuleId::AuditRetention), Some(&Level::Warn));
+        // A shape error elsewhere is still serde's, not a rule error.
+        assert!(Config::parse(b"rules: [ca-due]\n").is_err());
+    }
 }
