@@ -517,11 +517,16 @@ mod tests {
     /// mean", and a typed config holds only known rules.
     #[test]
     fn unknown_rules_are_refused_at_their_position() {
-        let e = Config::parse(b"adjacency_window: 3\nrules:\n  ca-due: warn\n  ca-categoires: warn\n")
-            .unwrap_err();
+        let e =
+            Config::parse(b"adjacency_window: 3\nrules:\n  ca-due: warn\n  ca-categoires: warn\n")
+                .unwrap_err();
         assert_eq!(e.code, "aeef::config::invalid");
         assert_eq!(e.line_col, Some((4, 3)));
-        assert!(e.message.contains("unknown rule `ca-categoires`"), "{}", e.message);
+        assert!(
+            e.message.contains("unknown rule `ca-categoires`"),
+            "{}",
+            e.message
+        );
         let e = Config::parse(
             b"waivers:\n  - rule: touches-open-incidnet\n    incident: INC-2026-007\n    reason: r\n    approved_by: bob\n    expires: 2026-12-31\n",
         )

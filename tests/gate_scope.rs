@@ -858,3 +858,50 @@ fn check_and_gate_agree_on_an_owner_committed_verification_and_report_it_once() 
         "{gate:?}"
     );
 }
+
+/// Issue 11.5, every reading command: in a bare repository `incident
+/// check/list/show`, `postmortem`, `ca status`, `ca review`, `report` and
+/// the gate read the records from the tree of HEAD and say so; none reads
+/// "no records" (`ca status` and `ca review` used to refuse the bare
+/// repository outright).
+#[test]
+fn every_reading_command_reads_a_bare_repository_at_head() {
+    let (r, _, _) = repo_with_record(OPEN_ACTIONS);
+    let bare = tempfile::tempdir().unwrap();
+    let dst = bare.path().join("repo.git");
+    common::git_in(
+        bare.path(),
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            r.path().to_str().unwrap(),
+            dst.to_str().unwrap(),
+        ],
+    );
+    let now = "2026-12-22T09:00:00Z";
+    for (args, code) in [
+        (&["incident", "check"][..], 1),
+        (&["gate", "--offline"][..], 1),
+        (&["incident", "list"][..], 0),
+        (&["incident", "show", "INC-2026-001"][..], 0),
+        (&["postmortem", "INC-2026-001"][..], 0),
+        (&["ca", "status", "--offline"][..], 0),
+        (&["ca", "review", "--offline"][..], 0),
+        (&["report", "--month", "2026-11", "--no-provenance"][..], 0),
+    ] {
+        let mut a = args.to_vec();
+        a.extend(["--now", now]);
+        let o = aeef(&dst, &a);
+        assert_eq!(o.status.code(), Some(code), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("from the tree of HEAD"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        let out = stdout(&o);
+        let named =
+            out.contains("INC-2026-001") || (args[0] == "report" && out.contains("incidents 1 "));
+        assert!(named, "{args:?} did not read the record:\n{out}");
+    }
+}

@@ -870,7 +870,12 @@ async fn an_open_or_reopened_issue_wins_over_a_verified_record_and_says_so() {
     let fake = Fake::start(TOKEN).await;
     let verified = "    verified_by: bob\n    verified_at: 2026-11-21T10:00:00Z\n";
     let acts = [
-        ca("CA-1", "training", "alice", &format!("    issue: 1\n{verified}")),
+        ca(
+            "CA-1",
+            "training",
+            "alice",
+            &format!("    issue: 1\n{verified}"),
+        ),
         ca(
             "CA-2",
             "test-improvement",
@@ -918,7 +923,10 @@ async fn an_open_or_reopened_issue_wins_over_a_verified_record_and_says_so() {
     let m1 = overdue(&online, "CA-1").expect("CA-1 unverified online");
     assert!(m1.ends_with(": the issue is open"), "{m1}");
     let m2 = overdue(&online, "CA-2").expect("CA-2 unverified online");
-    assert!(m2.ends_with(": the issue was reopened after closing"), "{m2}");
+    assert!(
+        m2.ends_with(": the issue was reopened after closing"),
+        "{m2}"
+    );
     let (_, offline) = gate(&["--offline"]);
     assert_eq!(
         (overdue(&offline, "CA-1"), overdue(&offline, "CA-2")),
