@@ -344,3 +344,65 @@ fn readme_documents_every_rule_with_its_default_level() {
         }
     }
 }
+
+/// The README's `.aeef.yml` examples (grace, waivers, rule levels …) are
+/// what users copy: each one is valid for the loader and for the config
+/// schema, so a renamed key or rule cannot leave a broken worked example.
+#[test]
+fn readme_config_examples_are_valid_config() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    const KEYS: [&str; 7] = [
+        "incidents_dir:",
+        "adjacency_window:",
+        "rules:",
+        "agents:",
+        "audit:",
+        "grace:",
+        "waivers:",
+    ];
+    let v = validator("config.schema.json");
+    let mut checked = Vec::new();
+    let mut block: Option<String> = None;
+    for line in readme.lines() {
+        match (&mut block, line.trim_end()) {
+            (None, "```yaml") => block = Some(String::new()),
+            (Some(b), "```") => {
+                let first = b
+                    .lines()
+                    .map(str::trim_end)
+                    .find(|l| !l.is_empty() && !l.starts_with('#'))
+                    .unwrap_or("");
+                if KEYS.iter().any(|k| first.starts_with(k)) {
+                    let cfg = aeef::config::Config::parse(b.as_bytes());
+                    assert!(cfg.is_ok(), "README example does not load:\n{b}\n{cfg:?}");
+                    let mut raw: serde_json::Value = serde_saphyr::from_str(b).unwrap();
+                    // serde-saphyr reads a bare `off` as YAML 1.1's `false`;
+                    // editors (YAML 1.2) and aeef's typed loader read the
+                    // string `off`.
+                    if let Some(rules) = raw.get_mut("rules").and_then(|r| r.as_object_mut()) {
+                        for level in rules.values_mut() {
+                            if *level == serde_json::json!(false) {
+                                *level = serde_json::json!("off");
+                            }
+                        }
+                    }
+                    assert_eq!(errors(&v, &raw), Vec::<String>::new(), "{b}");
+                    checked.push(first.to_string());
+                }
+                block = None;
+            }
+            (Some(b), l) => {
+                b.push_str(l);
+                b.push('\n');
+            }
+            _ => {}
+        }
+    }
+    for key in ["grace:", "waivers:", "rules:"] {
+        assert!(
+            checked.iter().any(|c| c.starts_with(key)),
+            "no README example starting with `{key}` was checked: {checked:?}"
+        );
+    }
+}
