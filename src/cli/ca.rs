@@ -150,7 +150,8 @@ fn parse_now(now: Option<&str>) -> miette::Result<DateTime<Utc>> {
     }
 }
 
-/// The work tree root and the records (filtered by `--incident`).
+/// The work tree root and the records (filtered by `--incident`), for
+/// `ca file`, which writes issue numbers into them: a work tree is needed.
 fn records(
     ctx: &Ctx,
     incident: Option<&str>,
@@ -163,7 +164,35 @@ fn records(
         )
     })?;
     let cfg = super::load_config_at(&root)?;
-    let (mut ok, bad) = load_all(&root, &cfg);
+    let (ok, bad) = load_all(&root, &cfg);
+    let ok = usable(ok, &bad, incident, &cfg.incidents_dir)?;
+    Ok((repo, root, ok))
+}
+
+/// The records `ca status` and `ca review` read (filtered by
+/// `--incident`): from the work tree, or — in a bare repository or with
+/// `--rev` — from the tree of that revision, saying which on stderr, as
+/// every reading command does (issue 11: a bare repository must not read
+/// as "no records").
+fn read_records(
+    ctx: &Ctx,
+    incident: Option<&str>,
+) -> miette::Result<(crate::git::Repo, Vec<LoadedIncident>)> {
+    let repo = ctx.repo()?;
+    let ws = super::incident::workspace(ctx)?;
+    let (ok, bad) = ws.records()?;
+    let ok = usable(ok, &bad, incident, &ws.config.incidents_dir)?;
+    Ok((repo, ok))
+}
+
+/// Refuses unreadable records (nothing can be decided), then keeps the
+/// incident `--incident` names, refusing an id no record has.
+fn usable(
+    mut ok: Vec<LoadedIncident>,
+    bad: &[crate::findings::Finding],
+    incident: Option<&str>,
+    incidents_dir: &str,
+) -> miette::Result<Vec<LoadedIncident>> {
     if !bad.is_empty() {
         let list: Vec<String> = bad
             .iter()
@@ -180,12 +209,12 @@ fn records(
         if ok.is_empty() {
             return Err(UsageError::new(
                 format!("no incident record with id `{id}`"),
-                format!("list the records under {}/", cfg.incidents_dir),
+                format!("list the records under {incidents_dir}/"),
             )
             .into());
         }
     }
-    Ok((repo, root, ok))
+    Ok(ok)
 }
 
 /// The token from `--token-env` (default GITHUB_TOKEN), `None` when unset
@@ -401,7 +430,7 @@ fn gather(
     now: DateTime<Utc>,
     gh: &GhArgs,
 ) -> miette::Result<Gathered> {
-    let (repo, _root, incidents) = records(ctx, incident)?;
+    let (repo, incidents) = read_records(ctx, incident)?;
     match token(gh).filter(|_| !offline) {
         Some(t) => {
             let s = slug(gh, &repo)?;

@@ -530,10 +530,9 @@ fn render(
             }
             writeln!(
                 o,
-                "{title}: {} ({} error(s), {} warning(s))",
+                "{title}: {} ({})",
                 verdict_word(report),
-                report.errors(),
-                report.warnings()
+                report.summary()
             )?;
             match share {
                 Some(s) => writeln!(o, "AI share: {}", s.summary()),

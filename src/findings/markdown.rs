@@ -22,16 +22,15 @@ pub fn render_titled(report: &Report, title: &str, w: &mut impl Write) -> io::Re
     w.write_all(table(&ordered(report), usize::MAX).as_bytes())
 }
 
-/// `**Verdict: pass** · 0 errors · 1 warning`.
+/// `**Verdict: pass** · 0 errors · 1 warning (1 in grace) · 0 notes`.
 pub fn verdict_line(report: &Report) -> String {
     let verdict = match report.verdict() {
         Verdict::Pass => "✅ pass",
         Verdict::Fail => "❌ fail",
     };
     format!(
-        "**Verdict: {verdict}** · {} · {}",
-        plural(report.errors(), "error"),
-        plural(report.warnings(), "warning")
+        "**Verdict: {verdict}** · {}",
+        report.count_parts().join(" · ")
     )
 }
 
@@ -67,7 +66,7 @@ pub(crate) fn table(findings: &[&Finding], max_rows: usize) -> String {
         }
         out.push_str(&format!(
             "| {level} | `{}` | {} | {} | {} | {} |\n",
-            escape_code(&f.rule),
+            escape_code(f.rule.as_str()),
             escape_cell(f.incident.as_deref().unwrap_or("")),
             escape_cell(f.corrective_action.as_deref().unwrap_or("")),
             escape_cell(&location(f)),
@@ -153,12 +152,4 @@ fn escape_inline(s: &str) -> String {
         .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }
