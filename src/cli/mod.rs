@@ -4,6 +4,7 @@ pub mod audit;
 pub mod blame;
 pub mod ca;
 pub mod gate;
+mod gate_pr;
 pub mod incident;
 pub mod init;
 pub mod notify;

@@ -220,6 +220,20 @@ pub const RULES: &[Rule] = &[
         full: "A committed version of a record is not valid YAML or does not match the schema (what `aeef incident check` reports as `schema`), so nothing in it can be audited; later changes are compared with the last readable version.",
         help: "Fix the record in a new commit (`aeef incident check` points at the line); the broken version stays in history as evidence.",
     },
+    Rule {
+        id: "pr-label-missing",
+        default_level: Level::Warn,
+        short: "A pull-request label aeef manages is due, or no longer true, but could not be set.",
+        full: "In a pull request the gate applies `ai-assisted` (any AI-attributed line or commit) and `ai-primary` (more than `pr.primary_threshold` of the added lines AI-attributed) and removes them when they are no longer true (DESIGN §9). When the token may not write labels (a pull request from a fork runs with a read-only token) or GitHub fails, this finding names the label instead; it never fails the gate on its own.",
+        help: "Add or remove the label by hand, or run the gate with a token that has `pull-requests: write`.",
+    },
+    Rule {
+        id: "pr-disclosure",
+        default_level: Level::Warn,
+        short: "The pull request's description does not disclose its AI use consistently with its commits.",
+        full: "Opt-in: runs only when `.aeef.yml` sets its level (`rules: {pr-disclosure: warn}`). The description must carry `AI-Usage: none|assisted|generated`, and when not `none`, `AI-Tool:` and `AI-Prompt-Ref:`; `none` while aeef finds AI-attributed lines or commits, or an `AI-Tool` other than the tools aeef finds, is inconsistent (DESIGN §9).",
+        help: "Add the lines to the pull request's description, e.g. `AI-Usage: assisted`, `AI-Tool: claude-code`, `AI-Prompt-Ref: <link or id>` (or `AI-Usage: none`).",
+    },
 ];
 
 /// The catalogue entry of `id`, if it is a known rule.

@@ -44,8 +44,11 @@ const JOINER: char = '\u{2060}';
 /// `&` become entities (no HTML); Markdown punctuation is backslash-escaped
 /// (no links, images, emphasis or code spans); `@` and `#` are followed by
 /// an invisible word joiner so no mention, team ping or issue reference is
-/// formed, nor is `GH-1`; control characters are dropped.
+/// formed, nor is `GH-1`; control characters are dropped; registered
+/// secrets (the token) are masked before anything else.
 pub fn escape(s: &str) -> String {
+    // Masked first: escaping would hide a token from the masking.
+    let s = crate::redact::mask_secrets(s);
     let mut out = String::with_capacity(s.len() + 8);
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
