@@ -25,7 +25,7 @@ pub struct LabelSpec {
 }
 
 /// The permission label writes need, for error messages.
-pub const WRITE_PERMISSION: &str = "pull-requests: write";
+pub const WRITE_PERMISSION: &str = "pull-requests: write, issues: write";
 
 /// Percent-encodes a label name for a path segment (names may hold spaces,
 /// `:` or `/`; GitHub decodes the segment).

@@ -21,7 +21,7 @@ pub const MARKER: &str = "<!-- aeef:pr-summary -->";
 pub const MAX_CHARS: usize = 65_536;
 
 /// The permission a comment write needs, for messages.
-pub const WRITE_PERMISSION: &str = "pull-requests: write";
+pub const WRITE_PERMISSION: &str = "pull-requests: write, issues: write";
 
 /// One row of the commit table.
 #[derive(Debug, Clone, PartialEq, Eq)]
