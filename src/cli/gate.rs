@@ -157,29 +157,8 @@ fn read_change(
 ) -> miette::Result<Change> {
     let base = endpoint(repo, base)?;
     let head = endpoint(repo, head)?;
-    let r = repo.git2();
-    let mb = r
-        .merge_base(
-            git2::Oid::from_str(&base).map_err(GitError::from)?,
-            git2::Oid::from_str(&head).map_err(GitError::from)?,
-        )
-        .map_err(|_| {
-            // Only a shallow clone can lack the history that joins them.
-            if repo.is_shallow() {
-                GitError::Shallow {
-                    what: format!(
-                        "no merge base of {} and {} in this shallow clone",
-                        &base[..12],
-                        &head[..12]
-                    ),
-                }
-            } else {
-                GitError::NoMergeBase {
-                    base: base[..12].to_string(),
-                    head: head[..12].to_string(),
-                }
-            }
-        })?;
+    // One definition of the change's merge base (and its shallow-clone error).
+    let mb = crate::pr::share::merge_base(repo, &base, &head)?;
     let rows = super::scan::scan_range(repo, &[format!("{base}..{head}")], table)?;
     let mut commits = Vec::with_capacity(rows.len());
     for (c, p) in rows {
@@ -218,7 +197,7 @@ fn read_change(
         });
     }
     let mut files = BTreeSet::new();
-    for ch in git::diff::changes(repo, &head, Some(&mb.to_string()))? {
+    for ch in git::diff::changes(repo, &head, Some(&mb))? {
         files.extend(ch.old_path);
         files.extend(ch.new_path);
     }
@@ -395,6 +374,25 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         _ => None,
     };
 
+    // The AI share of the change (DESIGN §9), reported in every format.
+    // One classifier for the share and the comment's commit origins.
+    let classifier = repo.map(|r| {
+        let opts = crate::classify::Options {
+            window: crate::classify::Window::Lines(ws.config.adjacency_window),
+            agents: table.clone(),
+        };
+        crate::classify::Classifier::new(r, opts)
+    });
+    let share = match (&change, repo, &classifier) {
+        (Some(c), Some(r), Some(classifier)) => Some(crate::pr::share_of_change(
+            r,
+            classifier,
+            &c.base,
+            &c.head,
+        )?),
+        _ => None,
+    };
+
     // Verification: GitHub when a token is present, the records otherwise.
     let token = ca::token(&args.gh);
     let (statuses, mode): (Option<Vec<ActionStatus>>, &str) = if token.is_some() && !args.offline {
@@ -486,17 +484,17 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         opts,
     ));
 
-    // The pull request (DESIGN §9): share, disclosure, labels. Read only
-    // when something uses it; a token-less or `--offline` run sets no label.
+    // The pull request (DESIGN §9): disclosure, labels, the comment's
+    // commit rows. Read only when something uses them; a token-less or `--offline` run sets no label.
     let label_token = token.clone().filter(|_| !args.offline);
     let wants_labels = pr_number.is_some() && label_token.is_some();
-    let pr_facts = match (&change, repo) {
-        (Some(c), Some(r))
+    let pr_facts = match (&change, &share, &classifier) {
+        (Some(c), Some(s), Some(cl))
             if wants_labels
                 || args.comment
                 || gate_pr::disclosure_level(&ws.config).is_some() =>
         {
-            Some(gate_pr::facts(r, &ws.config, c, &table, args.comment)?)
+            Some(gate_pr::facts(cl, c, s, args.comment)?)
         }
         _ => None,
     };
@@ -535,7 +533,7 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
             records.len()
         ),
     };
-    render(ctx, &report, &sources, &title)?;
+    render(ctx, &report, &sources, &title, share.as_ref())?;
     if args.comment
         && let (Some(f), Some(n), Some(r)) = (&pr_facts, pr_number, repo)
     {
@@ -560,20 +558,39 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     })
 }
 
+/// Renders the report; in a pull request `share` is the change's AI share
+/// (DESIGN §9): `"share"` in JSON, a line under the title in human and
+/// GitHub output, a section after the findings in Markdown and the step
+/// summary.
 fn render(
     ctx: &Ctx,
     report: &Report,
     sources: &crate::findings::human::Sources,
     title: &str,
+    share: Option<&crate::pr::Share>,
 ) -> miette::Result<()> {
     use crate::findings::{github as gh, markdown, sarif};
     let mut o = super::out();
     let r = match ctx.format {
-        Format::Json => serde_json::to_writer_pretty(&mut o, &crate::findings::to_json(report))
-            .map_err(std::io::Error::from)
-            .and_then(|()| writeln!(o)),
+        Format::Json => {
+            let mut doc = crate::findings::to_json(report);
+            if let (Some(s), Some(obj)) = (share, doc.as_object_mut()) {
+                obj.insert(
+                    "share".to_string(),
+                    serde_json::to_value(s).unwrap_or_default(),
+                );
+            }
+            serde_json::to_writer_pretty(&mut o, &doc)
+                .map_err(std::io::Error::from)
+                .and_then(|()| writeln!(o))
+        }
         Format::Sarif => sarif::render(report, env!("CARGO_PKG_VERSION"), &mut o),
-        Format::Markdown => markdown::render_titled(report, title, &mut o),
+        Format::Markdown => {
+            markdown::render_titled(report, title, &mut o).and_then(|()| match share {
+                Some(s) => write!(o, "\n{}", s.markdown()),
+                None => Ok(()),
+            })
+        }
         Format::Github => (|| {
             gh::annotations(report, &mut o)?;
             let var = |k: &str| {
@@ -581,22 +598,33 @@ fn render(
                     .filter(|p| !p.is_empty())
                     .map(PathBuf::from)
             };
+            let summary = var("GITHUB_STEP_SUMMARY");
             gh::write_step_files(
                 report,
                 title,
-                var("GITHUB_STEP_SUMMARY").as_deref(),
+                summary.as_deref(),
                 var("GITHUB_OUTPUT").as_deref(),
             )?;
+            if let (Some(s), Some(path)) = (share, summary.as_deref()) {
+                gh::append_to_file(path, &s.markdown())?;
+            }
             writeln!(
                 o,
                 "{title}: {} ({} error(s), {} warning(s))",
                 verdict_word(report),
                 report.errors(),
                 report.warnings()
-            )
+            )?;
+            match share {
+                Some(s) => writeln!(o, "AI share: {}", s.summary()),
+                None => Ok(()),
+            }
         })(),
         _ => (|| {
             writeln!(o, "{title}")?;
+            if let Some(s) = share {
+                crate::pr::share::write_human(s, &mut o)?;
+            }
             crate::findings::human::render(report, sources, ctx.color, &mut o)
         })(),
     };

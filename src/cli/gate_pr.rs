@@ -10,14 +10,12 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::ca;
-use crate::classify::{self, Classifier};
+use crate::classify::Classifier;
 use crate::config::Config;
 use crate::findings::{Level, Report};
 use crate::gate::Change;
-use crate::git::Repo;
 use crate::github::RepoSlug;
-use crate::pr::{self, Share, comment, disclosure, labels};
-use crate::provenance::AgentTable;
+use crate::pr::{Share, comment, disclosure, labels};
 
 /// What the pull-request steps need from the change, read once.
 pub struct PrFacts {
@@ -35,23 +33,15 @@ pub fn disclosure_level(cfg: &Config) -> Option<Level> {
         .filter(|l| *l != Level::Off)
 }
 
-/// Computes the change's share and, with `rows`, each commit's origin (one
-/// classifier for both, so a commit is read once).
+/// The facts of the change: its `share` (computed once by the gate) and,
+/// with `rows`, each commit's origin from the same `classifier` (so a
+/// commit is read once).
 pub fn facts(
-    repo: &Repo,
-    cfg: &Config,
+    classifier: &Classifier<'_>,
     change: &Change,
-    table: &AgentTable,
+    share: &Share,
     rows: bool,
 ) -> miette::Result<PrFacts> {
-    let classifier = Classifier::new(
-        repo,
-        classify::Options {
-            window: classify::Window::Lines(cfg.adjacency_window),
-            agents: table.clone(),
-        },
-    );
-    let share = pr::share_of_change(repo, &classifier, &change.base, &change.head)?;
     let mut out = Vec::new();
     if rows {
         for c in &change.commits {
@@ -67,7 +57,10 @@ pub fn facts(
             });
         }
     }
-    Ok(PrFacts { share, rows: out })
+    Ok(PrFacts {
+        share: share.clone(),
+        rows: out,
+    })
 }
 
 /// `pr-disclosure` findings for the pull request's `body`.

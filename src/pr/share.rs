@@ -15,12 +15,14 @@
 //! The decision is pure ([`added_ranges`], [`tally`]); [`share_of_change`]
 //! gathers the values from git.
 use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::{Deserialize, Serialize};
 
 use crate::classify::Classifier;
 use crate::error::GitError;
-use crate::git::{self, FileChange, Repo};
+use crate::git::{self, BlameLine, FileChange, Repo};
 use crate::provenance::agents::tool;
 
 /// The model name counted in [`Share::by_model`] for an AI line whose
@@ -123,6 +125,30 @@ impl Share {
         out.push('\n');
         out
     }
+}
+
+/// Writes the share for a terminal: the summary line, then one row per
+/// tool and model (`tool  claude-code  10  25.0 %`). No colour: the same
+/// text goes to logs.
+pub fn write_human(share: &Share, w: &mut impl std::io::Write) -> std::io::Result<()> {
+    writeln!(w, "AI share: {}", share.summary())?;
+    let rows = share.rows();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        w,
+        "  {:<6} {:<32} {:>8} {:>7}",
+        "", "name", "AI lines", "share"
+    )?;
+    for (kind, name, n) in rows {
+        writeln!(
+            w,
+            "  {kind:<6} {name:<32} {n:>8} {:>5.1} %",
+            100.0 * n as f64 / share.lines.max(1) as f64
+        )?;
+    }
+    Ok(())
 }
 
 /// One line the change added, as DESIGN §2's per-line rule attributes it at
@@ -249,22 +275,21 @@ pub fn share_of_change(
         }
     }
     let changes = git::diff::changes(repo, head, Some(&mb))?;
-    let stop = [base.to_string()];
+    let files = added_ranges(&changes);
+    let blames = blame_files(repo, head, base, &files)?;
     let mut lines = Vec::new();
-    for (path, ranges) in added_ranges(&changes) {
-        let blamed = match git::blame::blame_within(repo, head, &path, &ranges, &stop) {
-            Ok(b) => b,
-            // Not a blob at the head (a submodule): no lines of text.
-            Err(GitError::PathNotInTree { .. }) => continue,
-            Err(e) => return Err(e),
-        };
-        for b in &blamed {
-            if b.boundary && repo.has_git() && !repo.is_shallow_boundary(&b.commit) {
-                // Older than the change (the walk stopped at the base).
+    for ((path, _), blamed) in files.iter().zip(blames) {
+        // `None`: not a blob at the head (a submodule), no lines of text.
+        for b in blamed.iter().flatten() {
+            if b.boundary && repo.has_git() {
+                // Older than the change: git's walk stopped at the base
+                // (`--root` marks no other commit a boundary, and a
+                // shallow clone deepened just to the merge base has its
+                // edge there), so not written by the change.
                 lines.push(AddedLine::default());
                 continue;
             }
-            git::blame::check_not_boundary(repo, b, &path)?;
+            git::blame::check_not_boundary(repo, b, path)?;
             let a = classifier.line_attribution(&b.commit, &b.orig_path, b.orig_line)?;
             lines.push(AddedLine {
                 ai: a.ai,
@@ -274,6 +299,67 @@ pub fn share_of_change(
         }
     }
     Ok(tally(lines, ai_commits))
+}
+
+/// The blame at `head` of each file's added ranges, stopping at `base`,
+/// in file order; `None` for a path that is not a blob at the head. The
+/// `git blame` processes run on up to 4 threads (each with its own
+/// repository handle); the first error in file order wins.
+fn blame_files(
+    repo: &Repo,
+    head: &str,
+    base: &str,
+    files: &[(String, Vec<(u32, u32)>)],
+) -> Result<Vec<Option<Vec<BlameLine>>>, GitError> {
+    let stop = [base.to_string()];
+    let one = |r: &Repo, (path, ranges): &(String, Vec<(u32, u32)>)| match git::blame::blame_within(
+        r, head, path, ranges, &stop,
+    ) {
+        Ok(b) => Ok(Some(b)),
+        Err(GitError::PathNotInTree { .. }) => Ok(None),
+        Err(e) => Err(e),
+    };
+    let threads = crate::provenance::scan::cores().min(4).min(files.len());
+    if threads <= 1 {
+        return files.iter().map(|f| one(repo, f)).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<Result<Option<Vec<BlameLine>>, GitError>>>> =
+        files.iter().map(|_| Mutex::new(None)).collect();
+    let handles: Vec<Repo> = (0..threads)
+        .map(|_| repo.reopen())
+        .collect::<Result<_, _>>()?;
+    std::thread::scope(|s| {
+        for r in handles {
+            let (next, slots, one) = (&next, &slots, &one);
+            s.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(f) = files.get(i) else { break };
+                    let got = one(&r, f);
+                    let stop = got.is_err();
+                    if let Ok(mut slot) = slots[i].lock() {
+                        *slot = Some(got);
+                    }
+                    if stop {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    let mut out = Vec::with_capacity(files.len());
+    for slot in slots {
+        match slot.into_inner().ok().flatten() {
+            Some(got) => out.push(got?),
+            None => {
+                return Err(GitError::Parse {
+                    what: "a blame of the change's added lines did not run".into(),
+                });
+            }
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
