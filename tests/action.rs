@@ -215,7 +215,11 @@ fn the_comment_input_adds_comment_to_the_gate() {
         let out = r.run(&[("COMMENT", value)], &env);
         assert_eq!(out.status.code(), Some(0), "{value}");
         let text = std::fs::read_to_string(&log).expect("log");
-        assert_eq!(stub_args(&text).contains(&"--comment".to_string()), want, "{text}");
+        assert_eq!(
+            stub_args(&text).contains(&"--comment".to_string()),
+            want,
+            "{text}"
+        );
     }
     std::fs::remove_file(&log).expect("rm log");
     let out = r.run(&[("COMMENT", "yes please")], &env);

@@ -63,7 +63,13 @@ fn event(r: &RepoBuilder, base: &str, head: &str, body: &str) -> std::path::Path
 }
 
 /// Runs the gate against the fake; asserts the token never shows up.
-fn gate(r: &RepoBuilder, fake: &Fake, ev: &std::path::Path, extra: &[(&str, &str)], args: &[&str]) -> std::process::Output {
+fn gate(
+    r: &RepoBuilder,
+    fake: &Fake,
+    ev: &std::path::Path,
+    extra: &[(&str, &str)],
+    args: &[&str],
+) -> std::process::Output {
     let uri = fake.uri();
     let mut env = vec![
         ("GITHUB_TOKEN", TOKEN),
@@ -132,11 +138,17 @@ async fn labels_and_comment_follow_the_change_across_reruns_and_force_push() {
     assert!(body.contains("**Verdict: ✅ pass**"), "{body}");
     assert!(body.contains("**80.0 %** of the added lines"), "{body}");
     assert!(
-        body.lines()
-            .any(|l| l.contains(&head[..12]) && l.contains("ai-generated") && l.contains("claude-code") && l.contains("claude-opus-4")),
+        body.lines().any(|l| l.contains(&head[..12])
+            && l.contains("ai-generated")
+            && l.contains("claude-code")
+            && l.contains("claude-opus-4")),
         "{body}"
     );
-    assert!(stderr(&o).contains("label `ai-primary` added"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("label `ai-primary` added"),
+        "{}",
+        stderr(&o)
+    );
     let first_id = c[0].0;
 
     // Rerun: no label churn, no second comment, one PATCH.
@@ -169,7 +181,11 @@ async fn labels_and_comment_follow_the_change_across_reruns_and_force_push() {
     assert_eq!(c.len(), 1);
     assert!(!c[0].1.contains(&head[..12]) && c[0].1.contains(&new_head[..12]));
     assert!(c[0].1.contains("**0.0 %**"), "{}", c[0].1);
-    assert!(stderr(&o).contains("label `ai-assisted` removed"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("label `ai-assisted` removed"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 // Guards `pr.primary_threshold`: 80 % of the lines is not above 0.9, so only
@@ -184,7 +200,10 @@ async fn the_configured_threshold_decides_ai_primary() {
     let o = gate(&r, &fake, &ev, &[], &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(labels_of(&fake, 1), ["ai-assisted", "bug"]);
-    assert!(comments_on(&fake, 1).is_empty(), "no comment without --comment");
+    assert!(
+        comments_on(&fake, 1).is_empty(),
+        "no comment without --comment"
+    );
 }
 
 // Guards the fork path: a read-only token (403 on every write) turns the
@@ -210,16 +229,26 @@ async fn a_read_only_token_reports_due_labels_and_falls_back_to_the_step_summary
         .collect();
     assert_eq!(missing.len(), 2, "{j}");
     assert!(missing.iter().all(|f| f["level"] == "warn"));
-    assert!(missing[0]["message"].as_str().unwrap().contains("read-only token"));
     assert!(
-        missing.iter().any(|f| f["message"].as_str().unwrap().contains("`ai-primary`"))
+        missing[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("read-only token")
+    );
+    assert!(
+        missing
+            .iter()
+            .any(|f| f["message"].as_str().unwrap().contains("`ai-primary`"))
     );
     assert_eq!(labels_of(&fake, 1), ["bug"]);
     assert!(comments_on(&fake, 1).is_empty());
     let s = std::fs::read_to_string(&summary).unwrap();
     assert!(s.contains("could not comment on pull request #1"), "{s}");
     assert!(s.contains(MARKER) && s.contains("### Commits (2)"), "{s}");
-    assert!(s.contains("pr-label-missing"), "the summary lists the findings: {s}");
+    assert!(
+        s.contains("pr-label-missing"),
+        "the summary lists the findings: {s}"
+    );
     assert!(stderr(&o).contains("read-only token"), "{}", stderr(&o));
 
     // An AI commit without its fields: the provenance error decides (exit 1).
@@ -250,11 +279,21 @@ async fn a_hostile_commit_subject_is_plain_text_in_the_comment() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let c = comments_on(&fake, 1);
     let body = &c[0].1;
-    for bad in ["@everyone", "@acme/security", "#1 ", "GH-2", "<img", "](https://"] {
+    for bad in [
+        "@everyone",
+        "@acme/security",
+        "#1 ",
+        "GH-2",
+        "<img",
+        "](https://",
+    ] {
         assert!(!body.contains(bad), "{bad} survived:\n{body}");
     }
     // Not even with the Markdown escapes taken out again.
-    assert!(!body.replace('\\', "").contains(TOKEN), "token in the comment:\n{body}");
+    assert!(
+        !body.replace('\\', "").contains(TOKEN),
+        "token in the comment:\n{body}"
+    );
     assert!(body.contains("\\*\\*\\*\\*\\*"), "masked as ***: {body}");
     let row = body
         .lines()
@@ -278,7 +317,8 @@ async fn the_marked_comment_is_found_past_the_first_page_and_duplicates_are_name
             s.comments.push((i + 1, 1, format!("LGTM {i}")));
         }
         s.comments.push((500, 1, format!("{MARKER}\nold summary")));
-        s.comments.push((501, 1, format!("{MARKER}\nanother old summary")));
+        s.comments
+            .push((501, 1, format!("{MARKER}\nanother old summary")));
     }
     let (r, base, head) = repo();
     let ev = event(&r, &base, &head, "");
@@ -291,7 +331,10 @@ async fn the_marked_comment_is_found_past_the_first_page_and_duplicates_are_name
     assert!(get(501).contains("another old summary"));
     assert_eq!(fake.count("POST /repos/acme/pay/issues/1/comments"), 0);
     let e = stderr(&o);
-    assert!(e.contains("updated in place (id 500") && e.contains("501"), "{e}");
+    assert!(
+        e.contains("updated in place (id 500") && e.contains("501"),
+        "{e}"
+    );
 }
 
 // Guards the opt-in `pr-disclosure`: off by default; when enabled, a body
@@ -316,7 +359,10 @@ async fn pr_disclosure_is_opt_in_and_checks_the_body_against_the_change() {
         .filter(|f| f["rule"] == "pr-disclosure")
         .collect();
     assert_eq!(f.len(), 1, "{j}");
-    assert!(f[0]["message"].as_str().unwrap().contains("claude-code"), "{j}");
+    assert!(
+        f[0]["message"].as_str().unwrap().contains("claude-code"),
+        "{j}"
+    );
     let ev = event(
         &r,
         &base,

@@ -384,12 +384,9 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         crate::classify::Classifier::new(r, opts)
     });
     let share = match (&change, repo, &classifier) {
-        (Some(c), Some(r), Some(classifier)) => Some(crate::pr::share_of_change(
-            r,
-            classifier,
-            &c.base,
-            &c.head,
-        )?),
+        (Some(c), Some(r), Some(classifier)) => {
+            Some(crate::pr::share_of_change(r, classifier, &c.base, &c.head)?)
+        }
         _ => None,
     };
 
@@ -490,9 +487,7 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     let wants_labels = pr_number.is_some() && label_token.is_some();
     let pr_facts = match (&change, &share, &classifier) {
         (Some(c), Some(s), Some(cl))
-            if wants_labels
-                || args.comment
-                || gate_pr::disclosure_level(&ws.config).is_some() =>
+            if wants_labels || args.comment || gate_pr::disclosure_level(&ws.config).is_some() =>
         {
             Some(gate_pr::facts(cl, c, s, args.comment)?)
         }
@@ -506,13 +501,7 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         if let (Some(n), Some(tok), Some(r)) = (pr_number, label_token.clone(), repo) {
             let sl = ca::slug(&args.gh, r)?;
             findings.extend(gate_pr::apply_labels(
-                &args.gh,
-                &sl,
-                tok,
-                n,
-                &ws.config,
-                f,
-                ctx.color,
+                &args.gh, &sl, tok, n, &ws.config, f, ctx.color,
             )?);
             slug = Some(sl);
         }
@@ -542,7 +531,14 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
             None => ca::slug(&args.gh, r)?,
         };
         gate_pr::post_comment(
-            &args.gh, &slug, label_token, n, &title, &report, f, ctx.color,
+            &args.gh,
+            &slug,
+            label_token,
+            n,
+            &title,
+            &report,
+            f,
+            ctx.color,
         )?;
     }
     if report.undecidable() {

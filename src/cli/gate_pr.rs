@@ -115,12 +115,7 @@ pub fn apply_labels(
         }
     }
     let level = cfg.level(labels::RULE, Level::Warn);
-    Ok(labels::findings(
-        &applied,
-        n,
-        &facts.share.summary(),
-        level,
-    ))
+    Ok(labels::findings(&applied, n, &facts.share.summary(), level))
 }
 
 /// Creates or updates the summary comment on pull request `n`; with a

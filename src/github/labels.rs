@@ -77,7 +77,11 @@ pub async fn ensure(
 }
 
 /// The names of the labels issue (or pull request) `n` carries, every page.
-pub async fn on_issue(client: &Client, slug: &RepoSlug, n: u64) -> Result<Vec<String>, GithubError> {
+pub async fn on_issue(
+    client: &Client,
+    slug: &RepoSlug,
+    n: u64,
+) -> Result<Vec<String>, GithubError> {
     let path = format!("{}/issues/{n}/labels", slug.api_path());
     let labels: Vec<api::Label> = client
         .get_all(&path, &slug.to_string(), "issues: read")
@@ -149,7 +153,10 @@ mod tests {
     #[test]
     fn label_names_are_encoded_for_paths() {
         assert_eq!(super::path_segment("ai-assisted"), "ai-assisted");
-        assert_eq!(super::path_segment("ca:test improvement"), "ca%3Atest%20improvement");
+        assert_eq!(
+            super::path_segment("ca:test improvement"),
+            "ca%3Atest%20improvement"
+        );
         assert_eq!(super::path_segment("a/b"), "a%2Fb");
     }
 }

@@ -4,10 +4,10 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use chrono::{DateTime, Days, Utc};
 use super::client::Client;
 use super::status::ActionStatus;
 use super::{GithubError, RepoSlug};
+use chrono::{DateTime, Days, Utc};
 
 /// Marks the one comment `--post` keeps up to date.
 pub const REVIEW_MARKER: &str = "<!-- aeef:ca-review -->";
@@ -156,8 +156,8 @@ pub async fn post(
     markdown: &str,
 ) -> Result<Posted, GithubError> {
     let body = format!("{REVIEW_MARKER}\n{markdown}");
-    let u = super::comments::upsert(client, slug, issue, REVIEW_MARKER, &body, "issues: write")
-        .await?;
+    let u =
+        super::comments::upsert(client, slug, issue, REVIEW_MARKER, &body, "issues: write").await?;
     Ok(if u.created {
         Posted::Created(u.id)
     } else {

@@ -308,7 +308,11 @@ mod tests {
     fn body_is_cut_at_the_limit_with_a_line_saying_so() {
         let mut r = Report::default();
         for i in 0..3000 {
-            r.findings.push(Finding::new("ca-unverified", Level::Warn, format!("finding {i} {}", "x".repeat(40))));
+            r.findings.push(Finding::new(
+                "ca-unverified",
+                Level::Warn,
+                format!("finding {i} {}", "x".repeat(40)),
+            ));
         }
         let body = render("aeef gate", &r, None, &[]);
         assert!(body.chars().count() <= MAX_CHARS);

@@ -196,11 +196,17 @@ mod tests {
         let ok = "AI-Usage: assisted\nAI-Tool: Claude Code\nAI-Prompt-Ref: chat/42";
         assert!(check(ok, &found(true, &["claude-code"]), w).is_empty());
         // Wrong tool, missing prompt ref, bad value.
-        let f = check("AI-Usage: generated\nAI-Tool: copilot", &found(true, &["claude-code"]), w);
+        let f = check(
+            "AI-Usage: generated\nAI-Tool: copilot",
+            &found(true, &["claude-code"]),
+            w,
+        );
         assert_eq!(f.len(), 2, "{f:?}");
-        assert!(check("AI-Usage: lots", &found(true, &[]), w)[0]
-            .message
-            .contains("not one of"));
+        assert!(
+            check("AI-Usage: lots", &found(true, &[]), w)[0]
+                .message
+                .contains("not one of")
+        );
         assert!(check("", &found(true, &[]), Level::Off).is_empty());
     }
 }

@@ -227,10 +227,21 @@ mod tests {
             add: vec![AI_ASSISTED],
             remove: vec![AI_PRIMARY],
         };
-        let f = findings(&Applied::ReadOnly(p.clone()), 7, "3 of 10 lines", Level::Warn);
+        let f = findings(
+            &Applied::ReadOnly(p.clone()),
+            7,
+            "3 of 10 lines",
+            Level::Warn,
+        );
         assert_eq!(f.len(), 2);
-        assert!(f[0].message.contains("should carry the label `ai-assisted`"));
-        assert!(f[1].message.contains("`ai-primary`, which is no longer true"));
+        assert!(
+            f[0].message
+                .contains("should carry the label `ai-assisted`")
+        );
+        assert!(
+            f[1].message
+                .contains("`ai-primary`, which is no longer true")
+        );
         assert!(f.iter().all(|x| x.rule == RULE && x.level == Level::Warn));
         assert!(findings(&Applied::ReadOnly(p.clone()), 7, "", Level::Off).is_empty());
         assert!(findings(&Applied::Done(p), 7, "", Level::Warn).is_empty());
