@@ -364,3 +364,57 @@ fn shallow_clone_holding_the_merge_base_gives_the_full_share() {
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["share"], full);
 }
+
+/// Guards the shortcut for the common human pull request: with no commit
+/// that could have written an AI line nothing is blamed, and the answer is
+/// still git's line count, all human.
+#[test]
+fn a_human_change_counts_its_lines_without_blaming() {
+    let mut r = RepoBuilder::new();
+    r.write("a.txt", &lines("a", 8));
+    r.commit("Base");
+    r.checkout_new("topic", "main");
+    r.edit("a.txt", 3, 4, &["x", "y", "z"])
+        .write("b.txt", &lines("b", 5));
+    r.commit("Human change");
+    r.rename("b.txt", "c.txt").edit("c.txt", 2, 2, &["changed"]);
+    r.commit("Rename");
+    // git's own trace shows which commands aeef ran.
+    let trace = r.path().join("git-trace.log");
+    let o = aeef_env(
+        r.path(),
+        &["scan", "main..topic", "--share", "--format", "json"],
+        &[("GIT_TRACE", trace.to_str().unwrap())],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let ran = std::fs::read_to_string(&trace).unwrap_or_default();
+    assert!(
+        !ran.contains(" blame "),
+        "no blame for a human change: {ran}"
+    );
+    let s = &serde_json::from_str::<Value>(&stdout(&o)).unwrap()["share"];
+    assert_eq!(numstat_added(&r, "main", "topic"), 8);
+    assert_eq!(
+        *s,
+        json!({"ai_lines": 0, "lines": 8, "ratio": 0.0, "by_tool": {}, "by_model": {}, "ai_commits": 0})
+    );
+    // An AI commit on top turns blaming back on; the counts stay git's.
+    r.write("d.txt", &lines("d", 2));
+    r.trailer("AI-Tool", "cursor");
+    r.commit("AI lines");
+    std::fs::remove_file(&trace).ok();
+    let o = aeef_env(
+        r.path(),
+        &["scan", "main..topic", "--share", "--format", "json"],
+        &[("GIT_TRACE", trace.to_str().unwrap())],
+    );
+    let ran = std::fs::read_to_string(&trace).unwrap_or_default();
+    assert!(ran.contains(" blame "), "the AI change is blamed: {ran}");
+    let s = &serde_json::from_str::<Value>(&stdout(&o)).unwrap()["share"];
+    assert_eq!(numstat_added(&r, "main", "topic"), 10);
+    assert_eq!(
+        (s["lines"].as_u64(), s["ai_lines"].as_u64()),
+        (Some(10), Some(2))
+    );
+    assert_eq!(s["by_tool"], json!({"cursor": 2}));
+}

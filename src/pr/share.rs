@@ -254,7 +254,10 @@ pub fn change_commits(repo: &Repo, base: &str, head: &str) -> Result<Vec<String>
 /// Gathers: the merge base; the change's commits and how many carry AI
 /// provenance; the lines `git diff` of merge base → head adds
 /// ([`added_ranges`]); one `git blame -L… HEAD ^BASE` per file for those
-/// lines only; each blamed line's attribution by the classifier. A line
+/// lines only; each blamed line's attribution by the classifier. When no
+/// commit of the change can have written an AI line
+/// ([`Classifier::may_attribute_ai`]) nothing is blamed: every added line
+/// is human. A line
 /// whose blame reaches the base (older than the change: git's diff and
 /// blame can disagree on a moved line) counts as added and not AI.
 ///
@@ -269,13 +272,34 @@ pub fn share_of_change(
 ) -> Result<Share, GitError> {
     let mb = merge_base(repo, base, head)?;
     let mut ai_commits = 0;
+    let mut may_have_ai = false;
     for sha in change_commits(repo, base, head)? {
+        if repo.is_shallow_boundary(&sha) {
+            return Err(GitError::Shallow {
+                what: format!(
+                    "the history of the change stops at {} (shallow clone), so who wrote its lines is unknown",
+                    &sha[..12.min(sha.len())]
+                ),
+            });
+        }
         if classifier.provenance(&sha)?.is_ai() {
             ai_commits += 1;
         }
+        may_have_ai |= classifier.may_attribute_ai(&sha)?;
     }
     let changes = git::diff::changes(repo, head, Some(&mb))?;
     let files = added_ranges(&changes);
+    if !may_have_ai {
+        // No commit of the change can have written an AI line, and a line
+        // blamed past the base is not the change's: nothing to blame (the
+        // common human pull request costs one diff).
+        let n: u64 = files
+            .iter()
+            .flat_map(|(_, r)| r)
+            .map(|&(a, b)| u64::from(b - a + 1))
+            .sum();
+        return Ok(tally((0..n).map(|_| AddedLine::default()), ai_commits));
+    }
     let blames = blame_files(repo, head, base, &files)?;
     let mut lines = Vec::new();
     for ((path, _), blamed) in files.iter().zip(blames) {
@@ -301,6 +325,9 @@ pub fn share_of_change(
     Ok(tally(lines, ai_commits))
 }
 
+/// One file's blame, or `None` when the path is not a blob at the head.
+type FileBlame = Result<Option<Vec<BlameLine>>, GitError>;
+
 /// The blame at `head` of each file's added ranges, stopping at `base`,
 /// in file order; `None` for a path that is not a blob at the head. The
 /// `git blame` processes run on up to 4 threads (each with its own
@@ -324,8 +351,7 @@ fn blame_files(
         return files.iter().map(|f| one(repo, f)).collect();
     }
     let next = AtomicUsize::new(0);
-    let slots: Vec<Mutex<Option<Result<Option<Vec<BlameLine>>, GitError>>>> =
-        files.iter().map(|_| Mutex::new(None)).collect();
+    let slots: Vec<Mutex<Option<FileBlame>>> = files.iter().map(|_| Mutex::new(None)).collect();
     let handles: Vec<Repo> = (0..threads)
         .map(|_| repo.reopen())
         .collect::<Result<_, _>>()?;
