@@ -372,3 +372,100 @@ async fn pr_disclosure_is_opt_in_and_checks_the_body_against_the_change() {
     let o = gate(&r, &fake, &ev, &[], &[]);
     assert!(!stdout(&o).contains("pr-disclosure"), "{}", stdout(&o));
 }
+
+// Guards "never re-send a POST blindly": the first comment POST and the
+// label POST are stored but their answers lost (502); the run reads back,
+// finds the marker and the labels, and ends with one comment and no
+// finding.
+#[tokio::test(flavor = "multi_thread")]
+async fn lost_answers_to_the_comment_and_label_posts_are_read_back_not_resent() {
+    let fake = fake().await;
+    fake.fault(
+        "POST",
+        "/issues/1/comments",
+        fake_github::FaultKind::After502,
+    );
+    fake.fault("POST", "/issues/1/labels", fake_github::FaultKind::After502);
+    let (r, base, head) = repo();
+    let ev = event(&r, &base, &head, "");
+    let o = gate(&r, &fake, &ev, &[], &["--comment"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(comments_on(&fake, 1).len(), 1);
+    assert_eq!(fake.count("POST /repos/acme/pay/issues/1/comments"), 1);
+    assert_eq!(fake.count("POST /repos/acme/pay/issues/1/labels"), 1);
+    assert_eq!(labels_of(&fake, 1), ["ai-assisted", "ai-primary", "bug"]);
+    assert!(!stdout(&o).contains("pr-label-missing"), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("summary comment created"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+// Guards `--pr N` outside a `pull_request` payload: labels and the comment
+// go to the named pull request, and the opt-in disclosure reads the body
+// from GitHub instead of passing in silence.
+#[tokio::test(flavor = "multi_thread")]
+async fn pr_number_without_a_payload_labels_comments_and_reads_the_body() {
+    let fake = fake().await;
+    fake.st().issues.get_mut(&1).unwrap().body = "AI-Usage: none".into();
+    let (mut r, base, _) = repo();
+    r.write(".aeef.yml", "rules:\n  pr-disclosure: error\n");
+    let head = r.commit("enable disclosure");
+    let uri = fake.uri();
+    let o = aeef_env(
+        r.path(),
+        &[
+            "gate",
+            "--format",
+            "json",
+            "--base",
+            &base,
+            "--head",
+            &head,
+            "--pr",
+            "1",
+            "--comment",
+        ],
+        &[
+            ("GITHUB_TOKEN", TOKEN),
+            ("GITHUB_API_URL", uri.as_str()),
+            ("GITHUB_REPOSITORY", "acme/pay"),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}\n{}", stdout(&o), stderr(&o));
+    let j = json_out(&o);
+    assert!(
+        j["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "pr-disclosure" && f["level"] == "error"),
+        "{j}"
+    );
+    assert_eq!(labels_of(&fake, 1), ["ai-assisted", "ai-primary", "bug"]);
+    assert!(comments_on(&fake, 1)[0].1.contains("**Verdict: ❌ fail**"));
+    // Without a token nothing can be read: the rule says so.
+    let o = aeef_env(
+        r.path(),
+        &["gate", "--format", "json", "--base", &base, "--head", &head],
+        &[],
+    );
+    assert!(
+        stdout(&o).contains("could not be checked for its AI disclosure"),
+        "{}",
+        stdout(&o)
+    );
+    // `--comment` without any pull request is a usage error.
+    let o = aeef_env(
+        r.path(),
+        &["gate", "--base", &base, "--head", &head, "--comment"],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("`--comment` needs a pull request"),
+        "{}",
+        stderr(&o)
+    );
+}

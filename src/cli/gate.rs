@@ -495,8 +495,19 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     };
     let mut slug = None;
     if let Some(f) = &pr_facts {
-        if let Some(body) = &pr_body {
-            findings.extend(gate_pr::disclosure_findings(&ws.config, f, body));
+        if let Some(level) = gate_pr::disclosure_level(&ws.config) {
+            // The payload's body; with only `--pr N`, GitHub's.
+            let body = match (&pr_body, pr_number, label_token.clone(), repo) {
+                (Some(b), ..) => Ok(b.clone()),
+                (None, Some(n), Some(tok), Some(r)) => {
+                    gate_pr::fetch_body(&args.gh, &ca::slug(&args.gh, r)?, tok, n)
+                }
+                _ => Err("no `pull_request` payload at GITHUB_EVENT_PATH, and no `--pr N` with a token to read it".to_string()),
+            };
+            match body {
+                Ok(b) => findings.extend(gate_pr::disclosure_findings(&ws.config, f, &b)),
+                Err(why) => findings.push(gate_pr::disclosure_unknown(level, &why)),
+            }
         }
         if let (Some(n), Some(tok), Some(r)) = (pr_number, label_token.clone(), repo) {
             let sl = ca::slug(&args.gh, r)?;

@@ -85,6 +85,38 @@ pub fn disclosure_findings(
     disclosure::check(body, &found, level)
 }
 
+/// The body of pull request `n` as GitHub has it now (`GET
+/// /repos/O/R/issues/N`); the error says why it could not be read.
+pub fn fetch_body(
+    gh: &ca::GhArgs,
+    slug: &RepoSlug,
+    token: String,
+    n: u64,
+) -> Result<String, String> {
+    let rt = ca::runtime().map_err(|e| e.to_string())?;
+    let _g = rt.enter();
+    let client = ca::client(gh, Some(token)).map_err(|e| e.to_string())?;
+    let path = format!("{}/issues/{n}", slug.api_path());
+    rt.block_on(client.get_one::<crate::github::api::Issue>(
+        &path,
+        &slug.to_string(),
+        "issues: read",
+    ))
+    .map(|i| i.body.unwrap_or_default())
+    .map_err(|e| e.to_string())
+}
+
+/// `pr-disclosure` when the description cannot be read: the rule was asked
+/// for, so it says it could not check rather than passing in silence.
+pub fn disclosure_unknown(level: Level, why: &str) -> crate::findings::Finding {
+    crate::findings::Finding::new(
+        disclosure::RULE,
+        level,
+        format!("the pull request's description could not be checked for its AI disclosure: {why}"),
+    )
+    .help("run the gate in a `pull_request` workflow, or pass `--pr N` with a token that can read the pull request")
+}
+
 /// Applies the managed labels to pull request `n`; what could not be done
 /// comes back as `pr-label-missing` findings. One line per change on stderr.
 pub fn apply_labels(
