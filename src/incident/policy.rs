@@ -38,6 +38,8 @@ pub const GATE_RULES: &[&str] = &[
     "provenance-incomplete",
     "touches-open-incident",
     "provenance-not-trailer",
+    crate::pr::labels::RULE,
+    crate::pr::disclosure::RULE,
 ];
 
 /// Inputs of a policy run besides the records.
