@@ -482,7 +482,8 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     ));
 
     // The pull request (DESIGN §9): disclosure, labels, the comment's
-    // commit rows. Read only when something uses them; a token-less or `--offline` run sets no label.
+    // commit rows. Read only when something uses them; a token-less or
+    // `--offline` run sets no label.
     let label_token = token.clone().filter(|_| !args.offline);
     let wants_labels = pr_number.is_some() && label_token.is_some();
     let pr_facts = match (&change, &share, &classifier) {
