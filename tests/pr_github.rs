@@ -249,6 +249,7 @@ async fn a_read_only_token_reports_due_labels_and_falls_back_to_the_step_summary
         s.contains("pr-label-missing"),
         "the summary lists the findings: {s}"
     );
+    assert!(!s.contains(TOKEN), "token in the step summary: {s}");
     assert!(stderr(&o).contains("read-only token"), "{}", stderr(&o));
 
     // An AI commit without its fields: the provenance error decides (exit 1).
