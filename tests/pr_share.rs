@@ -418,3 +418,101 @@ fn a_human_change_counts_its_lines_without_blaming() {
     );
     assert_eq!(s["by_tool"], json!({"cursor": 2}));
 }
+
+/// Guards merges inside the change (DESIGN §2: a merge is judged by its
+/// conflict resolutions): lines a merge commit wrote while resolving a
+/// conflict are its own (AI here, by its trailer), lines merged in from a
+/// human side branch stay human, and the AI line the resolution replaced
+/// no longer counts — while its commit still does.
+#[test]
+fn conflict_resolution_lines_belong_to_the_merge_commit() {
+    let mut r = RepoBuilder::new();
+    r.write("f.txt", &lines("f", 5));
+    r.commit("Base");
+    r.checkout_new("side", "main");
+    r.edit("f.txt", 3, 3, &["side 3"])
+        .write("g.txt", &lines("g", 2));
+    r.commit("Side: human");
+    r.checkout("main");
+    r.checkout_new("topic", "main");
+    r.edit("f.txt", 3, 3, &["topic 3"]);
+    r.trailer("AI-Tool", "claude-code");
+    r.commit("Topic: AI");
+    r.trailer("AI-Tool", "claude-code");
+    let merge = r.merge(
+        "side",
+        "Merge side, resolved by the agent",
+        &[(
+            "f.txt",
+            "f line 1\nf line 2\nresolved 3a\nresolved 3b\nf line 4\nf line 5\n",
+        )],
+    );
+    assert_eq!(
+        r.git(&["rev-list", "--parents", "-1", &merge])
+            .split(' ')
+            .count(),
+        3
+    );
+    assert_eq!(numstat_added(&r, "main", "topic"), 4);
+    let s = &scan_share(&r, "main..topic")["share"];
+    assert_eq!(
+        *s,
+        json!({"ai_lines": 2, "lines": 4, "ratio": 0.5, "by_tool": {"claude-code": 2}, "by_model": {"unknown": 2}, "ai_commits": 2})
+    );
+}
+
+/// The lines `git diff -U0 -M` of merge base → head adds, by path at the
+/// head (the `+` side of each hunk).
+fn added_lines_by_git(r: &RepoBuilder, base: &str, head: &str) -> Vec<(String, u32)> {
+    let mb = r.git(&["merge-base", base, head]);
+    let mut out = Vec::new();
+    let mut path = String::new();
+    for l in r.git(&["diff", "-U0", "-M", mb.trim(), head]).lines() {
+        if let Some(p) = l.strip_prefix("+++ b/") {
+            path = p.to_string();
+        } else if let Some(rest) = l.strip_prefix("@@ ") {
+            let plus = rest.split(' ').nth(1).unwrap().trim_start_matches('+');
+            let (start, n) = match plus.split_once(',') {
+                Some((s, n)) => (s.parse::<u32>().unwrap(), n.parse::<u32>().unwrap()),
+                None => (plus.parse().unwrap(), 1),
+            };
+            out.extend((start..start + n).map(|l| (path.clone(), l)));
+        }
+    }
+    out
+}
+
+/// Guards one truth with `aeef blame PATH` (DESIGN §2 per-line origin):
+/// each line the change added is AI in the share exactly when `aeef blame`
+/// at the head says that line is AI-attributed (an AI origin of its own,
+/// not a human line next to AI), with the same tool.
+#[test]
+fn share_agrees_line_by_line_with_aeef_blame() {
+    let r = change();
+    let added = added_lines_by_git(&r, "main", "topic");
+    assert_eq!(added.len(), 42);
+    let mut by_tool = std::collections::BTreeMap::<String, u64>::new();
+    let mut blamed = std::collections::HashMap::<String, Value>::new();
+    for (path, line) in &added {
+        let v = blamed.entry(path.clone()).or_insert_with(|| {
+            let o = aeef(r.path(), &["blame", path, "--format", "json"]);
+            assert!(o.status.success(), "{}", stderr(&o));
+            serde_json::from_str(&stdout(&o)).unwrap()
+        });
+        let l = v["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["line"] == *line)
+            .unwrap();
+        let ai =
+            l["origin"] != "human" && l["origin"] != "ai-adjacent" && l.get("ai_commit").is_none();
+        if ai {
+            *by_tool
+                .entry(l["tool"].as_str().unwrap().to_string())
+                .or_default() += 1;
+        }
+    }
+    let s = &scan_share(&r, "main..topic")["share"];
+    assert_eq!(serde_json::to_value(&by_tool).unwrap(), s["by_tool"]);
+}
