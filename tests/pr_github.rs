@@ -457,15 +457,16 @@ async fn pr_number_without_a_payload_labels_comments_and_reads_the_body() {
         "{}",
         stdout(&o)
     );
-    // `--comment` without any pull request is a usage error.
+    // `--comment` without any pull request (a push run with `comment:
+    // true`) says so and gates as usual: exit 1 from the disclosure error.
     let o = aeef_env(
         r.path(),
         &["gate", "--base", &base, "--head", &head, "--comment"],
         &[],
     );
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("`--comment` needs a pull request"),
+        stderr(&o).contains("no pull request here"),
         "{}",
         stderr(&o)
     );

@@ -350,12 +350,14 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     let table = provenance::AgentTable::builtin().with_rules(&ws.config.agents);
     let pr_number = args.pr.or(event.as_ref().and_then(|e| e.number));
     let pr_body = event.as_ref().map(|e| e.body.clone());
-    if args.comment && (shas.is_none() || pr_number.is_none()) {
-        return Err(UsageError::new(
-            "`--comment` needs a pull request, and none is known",
-            "run it in a `pull_request` workflow (GITHUB_EVENT_PATH), or pass `--base SHA --head SHA --pr N`",
-        )
-        .into());
+    // `comment: true` in a workflow that also runs on pushes: nothing to
+    // comment on there, which is no error (the gate still runs).
+    let comment = args.comment && shas.is_some() && pr_number.is_some();
+    if args.comment && !comment {
+        let _ = writeln!(
+            super::err(ctx.color),
+            "aeef: --comment: no pull request here (not a `pull_request` event, and no `--base`/`--head` with `--pr N`), so no comment"
+        );
     }
     let change = match (&shas, repo) {
         (Some((b, h)), Some(r)) => {
@@ -488,9 +490,9 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     let wants_labels = pr_number.is_some() && label_token.is_some();
     let pr_facts = match (&change, &share, &classifier) {
         (Some(c), Some(s), Some(cl))
-            if wants_labels || args.comment || gate_pr::disclosure_level(&ws.config).is_some() =>
+            if wants_labels || comment || gate_pr::disclosure_level(&ws.config).is_some() =>
         {
-            Some(gate_pr::facts(cl, c, s, args.comment)?)
+            Some(gate_pr::facts(cl, c, s, comment)?)
         }
         _ => None,
     };
@@ -535,9 +537,7 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         ),
     };
     render(ctx, &report, &sources, &title, share.as_ref())?;
-    if args.comment
-        && let (Some(f), Some(n), Some(r)) = (&pr_facts, pr_number, repo)
-    {
+    if comment && let (Some(f), Some(n), Some(r)) = (&pr_facts, pr_number, repo) {
         let slug = match slug {
             Some(s) => s,
             None => ca::slug(&args.gh, r)?,
