@@ -5,6 +5,7 @@ pub mod blame;
 pub mod ca;
 pub mod gate;
 pub mod hook;
+mod gate_pr;
 pub mod incident;
 pub mod init;
 pub mod notify;
