@@ -31,8 +31,7 @@ adjacency_window: 3
 #          audit-self-verified, audit-rewritten-after-resolve, audit-retention,
 #          audit-unsigned, audit-unreadable
 #   warn:  sla-acknowledge, sla-mitigate, sla-resolve, ca-unverified,
-#          ca-not-filed, provenance-not-trailer, pr-label-missing,
-#          pr-disclosure
+#          ca-not-filed, provenance-not-trailer, pr-label-missing
 #   (postmortem-missing is a warning for SEV-3)
 #   (pr-disclosure is opt-in: it runs only when `rules:` sets its level)
 rules: {}
