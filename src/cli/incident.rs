@@ -187,7 +187,7 @@ pub(crate) fn workspace(ctx: &Ctx) -> miette::Result<Workspace> {
     };
     let rev = match (rev_name, &repo) {
         (Some(name), Some(r)) => {
-            let sha = r.resolve_commit(&name)?;
+            let sha = crate::git::resolve::revision(r, &name)?;
             Some((
                 name,
                 git2::Oid::from_str(&sha).map_err(crate::error::GitError::from)?,
@@ -760,7 +760,7 @@ fn new(a: NewArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     }
     let mut shas = Vec::new();
     for c in &a.commits {
-        shas.push(repo.resolve_commit(c)?);
+        shas.push(crate::git::resolve::revision(repo, c)?);
     }
     let detected_at = a.detected_at.unwrap_or_else(|| Utc::now().fixed_offset());
     let p = prefill(repo, &ws.config, &shas);
