@@ -46,6 +46,13 @@ pub const RULES: &[Rule] = &[
         help: "Correct the SHA in `faulty_commits`, or fetch the full history (`actions/checkout` with `fetch-depth: 0`).",
     },
     Rule {
+        id: "record-file-name",
+        default_level: Level::Error,
+        short: "A record's file name does not match its `id`.",
+        full: "The file `incidents/<name>.yaml` holds a record whose `id` is not `<name>` (DESIGN §3). Ids are allocated from the names the incidents folder has held, and people find a record by its name: a mismatch hides the record and lets an id be handed out twice.",
+        help: "Rename the file after its id (`git mv incidents/<name>.yaml incidents/<id>.yaml`), or correct the `id` if the file name is the right one.",
+    },
+    Rule {
         id: "sla-acknowledge",
         default_level: Level::Warn,
         short: "The incident was acknowledged later than its severity's SLA allows.",

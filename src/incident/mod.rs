@@ -9,6 +9,7 @@ pub mod policy;
 pub mod postmortem;
 pub mod prefill;
 pub mod store;
+pub mod validate;
 pub mod yaml;
 
 pub use model::*;
