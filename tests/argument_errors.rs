@@ -105,7 +105,7 @@ fn scan_names_the_unknown_side_of_a_range() {
 #[test]
 fn every_revision_argument_says_unknown_revision() {
     let r = repo();
-    let cases: [&[&str]; 4] = [
+    let cases: [&[&str]; 5] = [
         &["gate", "--offline", "--base", "nosuch", "--head", "HEAD"],
         &["gate", "--offline", "--base", "HEAD~1", "--head", "nosuch"],
         &[
@@ -119,12 +119,14 @@ fn every_revision_argument_says_unknown_revision() {
             "nosuch",
         ],
         &["--rev", "nosuch", "incident", "list"],
+        &["--rev", "nosuch", "report", "--month", "2026-11"],
     ];
     for args in cases {
         let e = refused(&r, args);
         assert!(e.contains("unknown revision `nosuch`"), "{args:?}: {e}");
         assert!(e.contains("aeef::git::unknown_revision"), "{args:?}: {e}");
     }
+    // `incident edit --commit` is covered in tests/incident_edit.rs.
     // Nothing was written by the refused `incident new`.
     assert!(!r.path().join("incidents").exists());
 }

@@ -431,10 +431,7 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
     let now = e.opts.now;
 
     let name = rec.path.rsplit('/').next().unwrap_or(&rec.path);
-    let stem = name
-        .strip_suffix(".yaml")
-        .or_else(|| name.strip_suffix(".yml"))
-        .unwrap_or(name);
+    let stem = super::store::record_stem(&rec.path);
     if stem != inc.id {
         let dir = rec.path.strip_suffix(name).unwrap_or("");
         let ext = &name[stem.len()..];

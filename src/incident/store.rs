@@ -51,6 +51,16 @@ const TIMESTAMP_KEYS: &[&str] = &[
     "evaluated_at",
 ];
 
+/// The id a record file's name gives (DESIGN §3: `incidents/<id>.yaml`):
+/// the last path component without `.yaml` / `.yml`. The `record-file-name`
+/// rule compares it with the record's `id`.
+pub fn record_stem(path: &str) -> &str {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.strip_suffix(".yaml")
+        .or_else(|| name.strip_suffix(".yml"))
+        .unwrap_or(name)
+}
+
 /// Every `*.yaml` / `*.yml` file under `<root>/<cfg.incidents_dir>`, sorted.
 /// What the walk cannot read as a record is not listed: [`scan_dir`] says
 /// what it is.
