@@ -215,3 +215,25 @@ acknowledged_at: 2026-11-30T09:20:00Z
     );
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
 }
+
+/// The walk only speaks when serde refused the record, so on valid content
+/// it must find nothing: every valid and rule fixture walks clean (a false
+/// error there would be shown beside a real one).
+#[test]
+fn the_schema_walk_finds_nothing_in_valid_records() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/incidents");
+    let mut n = 0;
+    for sub in ["valid", "rules", "duplicate"] {
+        for e in walkdir::WalkDir::new(root.join(sub)).into_iter().flatten() {
+            if !e.file_type().is_file() {
+                continue;
+            }
+            let text = std::fs::read_to_string(e.path()).unwrap();
+            let index = aeef::incident::yaml::KeyIndex::build(&text).unwrap();
+            let found = aeef::incident::validate::schema_errors("x.yaml", &text, &index);
+            assert!(found.is_empty(), "{}: {found:#?}", e.path().display());
+            n += 1;
+        }
+    }
+    assert!(n > 10, "only {n} fixtures");
+}

@@ -548,10 +548,10 @@ pub fn parse_record_all(rel: &str, bytes: &[u8]) -> Result<LoadedIncident, Vec<F
         )));
     }
     let mut errors = check_timestamps(rel, &index);
-    errors.extend(check_patterns(rel, &index));
     let incident = match serde_saphyr::from_str::<Incident>(source) {
         Ok(i) => i,
         Err(e) => {
+            errors.extend(check_patterns(rel, &Texts::of_index(&index)));
             errors.extend(super::validate::schema_errors(rel, source, &index));
             // serde's own error, unless the walks already said it there.
             let f = serde_finding(rel, source, &index, &e);
@@ -561,6 +561,7 @@ pub fn parse_record_all(rel: &str, bytes: &[u8]) -> Result<LoadedIncident, Vec<F
             return Err(sorted(errors));
         }
     };
+    errors.extend(check_patterns(rel, &Texts::of_record(&incident, &index)));
     if errors.is_empty() {
         errors.extend(incident.impossible_values().into_iter().map(|v| {
             let pos = index
@@ -634,18 +635,83 @@ fn check_timestamps(rel: &str, index: &KeyIndex) -> Vec<Finding> {
     out
 }
 
+/// A text of the record with the position it is reported at.
+type At<'a> = Option<(Pos, &'a str)>;
+
+/// The texts [`check_patterns`] judges: from the typed record when serde
+/// read it (aliases resolved), else from the scalars of the key index (so
+/// the patterns are still checked, and reported with the other errors, when
+/// serde stopped early).
+struct Texts<'a> {
+    id: At<'a>,
+    title: At<'a>,
+    commits: Vec<At<'a>>,
+    /// Each corrective action's `id` and `action`.
+    actions: Vec<(At<'a>, At<'a>)>,
+}
+
+impl<'a> Texts<'a> {
+    fn of_record(inc: &'a Incident, index: &KeyIndex) -> Self {
+        let at = |path: &str, text: &'a str| {
+            let pos = index
+                .value(path)
+                .map(|v| v.pos)
+                .unwrap_or_else(|| index.nearest(path));
+            Some((pos, text))
+        };
+        Texts {
+            id: at("id", &inc.id),
+            title: at("title", &inc.title),
+            commits: inc
+                .faulty_commits
+                .iter()
+                .enumerate()
+                .map(|(i, c)| at(&format!("faulty_commits[{i}]"), c))
+                .collect(),
+            actions: inc
+                .corrective_actions
+                .iter()
+                .enumerate()
+                .map(|(i, ca)| {
+                    (
+                        at(&format!("corrective_actions[{i}].id"), &ca.id),
+                        at(&format!("corrective_actions[{i}].action"), &ca.action),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    fn of_index(index: &'a KeyIndex) -> Self {
+        let at = |path: &str| {
+            index
+                .value(path)
+                .and_then(|v| v.scalar.as_deref().map(|s| (v.pos, s)))
+        };
+        let items = |seq: &str| {
+            (0..)
+                .map(|i| format!("{seq}[{i}]"))
+                .take_while(|p| index.value(p).is_some())
+                .collect::<Vec<_>>()
+        };
+        Texts {
+            id: at("id"),
+            title: at("title"),
+            commits: items("faulty_commits").iter().map(|p| at(p)).collect(),
+            actions: items("corrective_actions")
+                .iter()
+                .map(|p| (at(&format!("{p}.id")), at(&format!("{p}.action"))))
+                .collect(),
+        }
+    }
+}
+
 /// Checks what serde cannot express but the schema does (id patterns,
-/// non-empty text), so the types and the schema reject the same records.
-/// Reads the scalars of the key index, so it runs (and reports every
-/// mistake) whether or not serde accepts the rest of the record.
-fn check_patterns(rel: &str, index: &KeyIndex) -> Vec<Finding> {
+/// non-empty text), so the types and the schema reject the same records;
+/// every mistake, not only the first.
+fn check_patterns(rel: &str, t: &Texts<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
-    let scalar = |path: &str| {
-        index
-            .value(path)
-            .and_then(|v| v.scalar.as_deref().map(|s| (v.pos, s)))
-    };
-    if let Some((pos, id)) = scalar("id")
+    if let Some((pos, id)) = t.id
         && !ID_RE.is_match(id)
     {
         out.push(*schema_at(
@@ -655,7 +721,7 @@ fn check_patterns(rel: &str, index: &KeyIndex) -> Vec<Finding> {
             "incident ids look like `INC-2026-007` (INC, the year, a number of three or more digits)",
         ));
     }
-    if let Some((pos, title)) = scalar("title")
+    if let Some((pos, title)) = t.title
         && title.trim().is_empty()
     {
         out.push(*schema_at(
@@ -665,54 +731,44 @@ fn check_patterns(rel: &str, index: &KeyIndex) -> Vec<Finding> {
             "say in one line what went wrong",
         ));
     }
-    for i in 0.. {
-        let path = format!("faulty_commits[{i}]");
-        if index.value(&path).is_none() {
-            break;
-        }
-        if let Some((pos, sha)) = scalar(&path)
-            && !SHA_RE.is_match(sha)
-        {
+    for (pos, sha) in t.commits.iter().flatten() {
+        if !SHA_RE.is_match(sha) {
             out.push(*schema_at(
                 rel,
-                pos,
+                *pos,
                 format!("`{sha}` is not a commit id"),
                 "write an abbreviated or full commit id (hex), e.g. `3f2a9c1e`",
             ));
         }
     }
     let mut seen = std::collections::HashSet::new();
-    for i in 0.. {
-        let item = format!("corrective_actions[{i}]");
-        if index.value(&item).is_none() {
-            break;
-        }
-        if let Some((pos, id)) = scalar(&format!("{item}.id")) {
+    for (id, action) in &t.actions {
+        if let Some((pos, id)) = id {
             // Issues, verification and findings are keyed `INC/CA`: a
             // repeated id would make two actions one.
-            if !seen.insert(id) {
+            if !seen.insert(*id) {
                 out.push(*schema_at(
                     rel,
-                    pos,
+                    *pos,
                     format!("{id} appears twice in this record"),
                     "give each corrective action its own id (`CA-1`, `CA-2`, …)",
                 ));
             } else if !CA_ID_RE.is_match(id) {
                 out.push(*schema_at(
                     rel,
-                    pos,
+                    *pos,
                     format!("`{id}` is not a corrective-action id"),
                     "corrective actions are numbered `CA-1`, `CA-2`, …",
                 ));
             }
         }
-        if let Some((pos, action)) = scalar(&format!("{item}.action"))
-            && action.trim().is_empty()
+        if let Some((pos, text)) = action
+            && text.trim().is_empty()
         {
-            let id = scalar(&format!("{item}.id")).map_or("the action", |(_, s)| s);
+            let id = id.map_or("the action", |(_, s)| s);
             out.push(*schema_at(
                 rel,
-                pos,
+                *pos,
                 format!("{id} has an empty `action`"),
                 "say what will be done",
             ));

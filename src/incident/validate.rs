@@ -93,6 +93,27 @@ fn expected(t: &[&str]) -> String {
     words.join(" or ")
 }
 
+/// Whether YAML reads `text` as an integer (decimal, `0x`, `0o`, a sign).
+fn yaml_int(text: &str) -> bool {
+    let t = text.trim();
+    let t = t.strip_prefix(['+', '-']).unwrap_or(t);
+    if let Some(h) = t.strip_prefix("0x") {
+        return !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit());
+    }
+    if let Some(o) = t.strip_prefix("0o") {
+        return !o.is_empty() && o.chars().all(|c| ('0'..='7').contains(&c));
+    }
+    !t.is_empty() && t.chars().all(|c| c.is_ascii_digit())
+}
+
+/// Whether YAML reads `text` as a float (`1.5`, `1e3`, `.inf`, `.nan`): the
+/// impossible ones are refused later with their own message.
+fn yaml_float(text: &str) -> bool {
+    let t = text.trim();
+    let special = t.trim_start_matches(['+', '-']).to_ascii_lowercase();
+    matches!(special.as_str(), ".inf" | ".nan") || t.parse::<f64>().is_ok()
+}
+
 /// Every schema error the key index of `source` shows, for file `rel`, in
 /// document order. Empty when the walk finds nothing (serde's own error
 /// then stands alone).
@@ -188,9 +209,9 @@ pub fn schema_errors(rel: &str, source: &str, index: &KeyIndex) -> Vec<Finding> 
                 && t.iter()
                     .all(|x| matches!(*x, "integer" | "number" | "null"));
             let parses = if t.contains(&"integer") {
-                text.trim().parse::<i64>().is_ok() || text.trim().parse::<u64>().is_ok()
+                yaml_int(text)
             } else {
-                text.trim().parse::<f64>().is_ok_and(f64::is_finite)
+                yaml_int(text) || yaml_float(text)
             };
             if number_only && !parses {
                 out.push(at(
@@ -244,4 +265,23 @@ pub fn schema_errors(rel: &str, source: &str, index: &KeyIndex) -> Vec<Finding> 
         schemas.insert(path, schema);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_numbers_are_numbers() {
+        for t in ["12", "-3", "0x1A", "0o17", "+4"] {
+            assert!(yaml_int(t), "{t}");
+        }
+        for t in ["many", "1.5", "0x", "12 USD", ""] {
+            assert!(!yaml_int(t), "{t}");
+        }
+        for t in ["1.5", "1e3", ".inf", "-.Inf", ".NaN"] {
+            assert!(yaml_float(t), "{t}");
+        }
+        assert!(!yaml_float("lots"));
+    }
 }
