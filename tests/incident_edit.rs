@@ -264,3 +264,31 @@ fn ai_modified_human_commit_takes_the_tool_with_most_changed_lines() {
         record(&r, &rel).classification
     );
 }
+
+/// An ai-adjacent human commit (it changed only lines beside AI lines)
+/// takes the tool of those AI commits too, and the evidence says the lines
+/// were nearby, not changed.
+#[test]
+fn ai_adjacent_human_commit_takes_the_tool_of_the_nearby_lines() {
+    let mut r = RepoBuilder::new();
+    r.write("README.md", "readme\n");
+    r.commit("Initial commit");
+    r.write("g", "h1\nh2\nh3\nh4\nh5\nh6\nh7\n");
+    r.commit("Add g");
+    r.write("g", "a1\na2\nh3\nh4\nh5\nh6\nh7\n");
+    ai(&mut r, "claude-code", "claude-opus-4");
+    r.commit("Rewrite the top of g");
+    r.write("g", "a1\na2\nh3\nh4\nk5\nh6\nh7\n");
+    let human = r.commit("Tweak by hand");
+    let rel = new_record(&r, &[&human]);
+    let c = record(&r, &rel).classification.unwrap();
+    assert_eq!(c.origin, Some(aeef::incident::Origin::AiAdjacent));
+    assert_eq!(c.ai_tool.unwrap().name, "claude-code");
+    assert!(
+        c.evidence
+            .iter()
+            .any(|e| e.starts_with("ai_tool claude-code claude-opus-4: from the AI commits whose lines lie within the adjacency window")),
+        "{:#?}",
+        c.evidence
+    );
+}

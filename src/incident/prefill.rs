@@ -95,12 +95,14 @@ pub fn tool_by_lines(sources: &[AiSource]) -> Option<(String, Option<String>)> {
 
 /// The lines of each AI commit that the evidence of a human commit names:
 /// `ai-lines-modified` when there is any, else `ai-lines-adjacent`. Full
-/// AI commit id → line count, over every piece of evidence given.
+/// AI commit id → line count, over every piece of evidence given, and
+/// whether the lines were changed (`true`) or only nearby.
 pub fn lines_by_ai_commit<'a>(
     evidence: impl IntoIterator<Item = &'a Evidence>,
-) -> Vec<(String, u32)> {
+) -> (Vec<(String, u32)>, bool) {
     let ev: Vec<&Evidence> = evidence.into_iter().collect();
-    let kind = if ev.iter().any(|e| e.kind == "ai-lines-modified") {
+    let modified = ev.iter().any(|e| e.kind == "ai-lines-modified");
+    let kind = if modified {
         "ai-lines-modified"
     } else {
         "ai-lines-adjacent"
@@ -112,7 +114,7 @@ pub fn lines_by_ai_commit<'a>(
             *per.entry(c.clone()).or_default() += n;
         }
     }
-    per.into_iter().collect()
+    (per.into_iter().collect(), modified)
 }
 
 /// Runs the classifier over `shas` (full ids) with the repository's agent
@@ -169,7 +171,13 @@ pub fn prefill(repo: &Repo, cfg: &Config, shas: &[String]) -> Prefill {
         }
     }
     if p.tool.is_none() && p.model.is_none() && !touched.is_empty() {
-        let sources: Vec<AiSource> = lines_by_ai_commit(&touched)
+        let (lines, modified) = lines_by_ai_commit(&touched);
+        let how = if modified {
+            "whose lines the faulty commits changed"
+        } else {
+            "whose lines lie within the adjacency window of the faulty commits' changes"
+        };
+        let sources: Vec<AiSource> = lines
             .into_iter()
             .map(|(commit, lines)| {
                 let prov = classifier.provenance(&commit).ok();
@@ -183,12 +191,12 @@ pub fn prefill(repo: &Repo, cfg: &Config, shas: &[String]) -> Prefill {
             .collect();
         if let Some((tool, model)) = tool_by_lines(&sources) {
             p.evidence
-                .push(describe_choice(&sources, &tool, model.as_deref()));
+                .push(describe_choice(&sources, how, &tool, model.as_deref()));
             p.tool = Some(tool);
             p.model = model;
         } else if !sources.is_empty() {
             p.evidence.push(format!(
-                "ai_tool: the AI commits whose lines were changed name no tool ({})",
+                "ai_tool: the AI commits {how} name no tool ({})",
                 list_sources(&sources)
             ));
         }
@@ -218,13 +226,13 @@ fn list_sources(sources: &[AiSource]) -> String {
 
 /// The evidence line for a tool taken from other commits: every AI commit
 /// with its tool, model and line count, and the rule that chose.
-fn describe_choice(sources: &[AiSource], tool: &str, model: Option<&str>) -> String {
+fn describe_choice(sources: &[AiSource], how: &str, tool: &str, model: Option<&str>) -> String {
     let chosen = match model {
         Some(m) => format!("{tool} {m}"),
         None => tool.to_string(),
     };
     format!(
-        "ai_tool {chosen}: from the AI commits whose lines the faulty commit changed ({}); most lines wins, a tie goes to the tool name, then the model, in alphabetical order",
+        "ai_tool {chosen}: from the AI commits {how} ({}); most lines wins, a tie goes to the tool name, then the model, in alphabetical order",
         list_sources(sources)
     )
 }
@@ -293,8 +301,11 @@ mod tests {
         ];
         assert_eq!(
             lines_by_ai_commit(&all),
-            vec![("b".to_string(), 4), ("c".to_string(), 1)]
+            (vec![("b".to_string(), 4), ("c".to_string(), 1)], true)
         );
-        assert_eq!(lines_by_ai_commit(&all[..1]), vec![("a".to_string(), 100)]);
+        assert_eq!(
+            lines_by_ai_commit(&all[..1]),
+            (vec![("a".to_string(), 100)], false)
+        );
     }
 }
