@@ -733,6 +733,57 @@ mod tests {
         );
     }
 
+    fn prefill() -> Prefill {
+        Prefill {
+            origin: Some(super::super::Origin::AiGenerated),
+            tool: Some("claude-code".into()),
+            model: Some("opus".into()),
+            prompt: Some("prompts/x".into()),
+            human: Some(crate::provenance::HumanModifications::None),
+            evidence: vec!["abc1234: AI-Tool: claude-code (trailer)".into()],
+        }
+    }
+
+    /// A JSON-style record, a CRLF record and a block record all read back
+    /// with the commit and the pre-fill, in their own style.
+    #[test]
+    fn add_commits_keeps_each_record_style() {
+        let head = "id: INC-2026-001\ntitle: t\nseverity: SEV-3\nstatus: open\ndetected_at: 2026-11-02T09:14:00Z\n";
+        let json = "{\"id\": \"INC-2026-001\", \"title\": \"t\", \"severity\": \"SEV-3\", \"status\": \"open\", \"detected_at\": \"2026-11-02T09:14:00Z\"}\n";
+        let crlf = head.replace('\n', "\r\n");
+        for src in [head.to_string(), json.to_string(), crlf] {
+            let rec = crate::incident::store::parse_record("x.yaml", src.as_bytes()).unwrap();
+            let sha = "abc1234".to_string();
+            let out = add_commits(
+                &src,
+                &rec.incident,
+                &[sha.clone()],
+                &Prefill::default(),
+                &prefill(),
+            )
+            .unwrap();
+            let again = crate::incident::store::parse_record("x.yaml", out.text.as_bytes())
+                .unwrap_or_else(|f| panic!("{f:?}\n{}", out.text));
+            assert_eq!(again.incident.faulty_commits, vec![sha]);
+            let c = again.incident.classification.unwrap();
+            assert_eq!(c.ai_tool.unwrap().model_version.as_deref(), Some("opus"));
+            assert_eq!(c.evidence.len(), 1);
+            let g = again.incident.generation_context.unwrap();
+            assert_eq!(g.prompt_template.as_deref(), Some("prompts/x"));
+            assert!(out.text.starts_with(&src[..20]), "{}", out.text);
+            if src.contains("\r\n") {
+                assert!(
+                    !out.text.replace("\r\n", "").contains('\n'),
+                    "{:?}",
+                    out.text
+                );
+            }
+            if src.starts_with('{') {
+                assert_eq!(out.text.lines().count(), 1, "{}", out.text);
+            }
+        }
+    }
+
     #[test]
     fn scalars_stay_strings() {
         assert_eq!(scalar("3f2a9c1e"), "3f2a9c1e");
