@@ -757,7 +757,7 @@ mod tests {
             let out = add_commits(
                 &src,
                 &rec.incident,
-                &[sha.clone()],
+                std::slice::from_ref(&sha),
                 &Prefill::default(),
                 &prefill(),
             )
