@@ -68,6 +68,17 @@ fn a_record_without_commits_is_read_by_every_command() {
     let (r, ..) = repo();
     let rel = new_record(&r, &[]);
     assert_eq!(rel, "incidents/INC-2026-001.yaml");
+    // `incident new` says how to add the commits later (on stderr).
+    let o = aeef(
+        r.path(),
+        &["incident", "new", "--severity", "SEV-4", "--title", "y"],
+    );
+    assert!(
+        stderr(&o).contains("aeef incident edit INC-2026-002 --commit SHA"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::remove_file(r.path().join("incidents/INC-2026-002.yaml")).unwrap();
     let inc = record(&r, &rel);
     assert!(inc.faulty_commits.is_empty());
     assert!(inc.classification.is_none());

@@ -791,6 +791,13 @@ fn new(a: NewArgs, ctx: &Ctx) -> miette::Result<Outcome> {
         return Err(miette::miette!("cannot render the record: {e}"));
     }
     let rel = store::relative(&ws.root, &path);
+    if a.commits.is_empty() {
+        let mut e = super::err(ctx.color);
+        let _ = writeln!(
+            e,
+            "note: no faulty commits yet; add them when found with `aeef incident edit {id} --commit SHA`"
+        );
+    }
     let mut o = out();
     let r = if ctx.format == Format::Json {
         writeln!(
