@@ -76,7 +76,8 @@ pub struct NewArgs {
 Adds the commits to `faulty_commits` and re-runs the pre-fill (origin, AI
 tool and model, prompt, human modifications, evidence) over all of them.
 The file is edited in place: comments and layout stay. A value changed by
-hand is kept (the command says so); evidence lines are only added.")]
+hand is kept (the command says so); evidence lines are added, never
+removed.")]
 pub struct EditArgs {
     /// Incident id (INC-YYYY-NNN).
     pub id: String,

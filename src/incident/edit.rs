@@ -9,7 +9,8 @@
 //! field is written when it is empty, or when it still holds what the
 //! pre-fill of the record's earlier commits gives (the last pre-fill wrote
 //! it). A value someone changed by hand is kept, and the edit says so.
-//! Evidence lines are appended, never removed.
+//! Evidence lines are appended, never removed; the one tool-choice line
+//! ([`super::prefill::TOOL_CHOICE_PREFIX`]) is rewritten in place.
 use super::Incident;
 use super::prefill::Prefill;
 use super::yaml::{EditError, KeyIndex, set_key};
@@ -466,10 +467,30 @@ pub fn add_commits(
                 }
                 None => {}
             }
+            // The tool-choice line describes all the commits: a newer one
+            // takes the place of the old one (in place), not a second line.
+            let choice = |e: &&String| e.starts_with(super::prefill::TOOL_CHOICE_PREFIX);
+            let mut replaced = None;
+            if let (Some(old_i), Some(new_line)) = (
+                cur.evidence.iter().position(|e| choice(&e)),
+                c.evidence.iter().find(choice),
+            ) && cur.evidence[old_i] != *new_line
+            {
+                let idx = index(&text)?;
+                let path = format!("classification.evidence[{old_i}]");
+                if let Some(v) = idx.value(&path).filter(|v| v.scalar.is_some()) {
+                    let edit = super::yaml::Edit {
+                        range: v.pos.offset..v.end,
+                        text: scalar(new_line),
+                    };
+                    text = edit.apply(&text);
+                    replaced = Some(new_line);
+                }
+            }
             let fresh: Vec<String> = c
                 .evidence
                 .iter()
-                .filter(|e| !cur.evidence.contains(e))
+                .filter(|e| !cur.evidence.contains(e) && Some(*e) != replaced)
                 .map(|e| scalar(e))
                 .collect();
             if !fresh.is_empty() {
@@ -782,6 +803,44 @@ mod tests {
                 assert_eq!(out.text.lines().count(), 1, "{}", out.text);
             }
         }
+    }
+
+    /// A second edit replaces the tool-choice line in place (its counts
+    /// cover all commits now) and appends the other new lines.
+    #[test]
+    fn the_tool_choice_line_is_replaced_not_repeated() {
+        let src = "id: INC-2026-001\ntitle: t\nseverity: SEV-3\nstatus: open\ndetected_at: 2026-11-02T09:14:00Z\nfaulty_commits: [abc1234]\nclassification:\n  origin: ai-modified\n  ai_tool: {name: a}\n  evidence:\n    - \"abc1234: x\" # kept\n    - \"ai_tool a: from (abc1234 a: 2 lines)\"\n    - \"abc1234: y\"\n";
+        let rec = crate::incident::store::parse_record("x.yaml", src.as_bytes()).unwrap();
+        let mut before = Prefill {
+            origin: Some(super::super::Origin::AiModified),
+            tool: Some("a".into()),
+            evidence: rec.incident.classification.clone().unwrap().evidence,
+            ..Default::default()
+        };
+        before.human = None;
+        let mut after = before.clone();
+        after.evidence = vec![
+            "abc1234: x".into(),
+            "abc1234: y".into(),
+            "def5678: z".into(),
+            "ai_tool a: from (abc1234 a: 2 lines; def5678 a: 3 lines)".into(),
+        ];
+        let out = add_commits(src, &rec.incident, &["def5678".into()], &before, &after).unwrap();
+        let again = crate::incident::store::parse_record("x.yaml", out.text.as_bytes()).unwrap();
+        assert_eq!(
+            again.incident.classification.unwrap().evidence,
+            vec![
+                "abc1234: x",
+                "ai_tool a: from (abc1234 a: 2 lines; def5678 a: 3 lines)",
+                "abc1234: y",
+                "def5678: z"
+            ]
+        );
+        assert!(
+            out.text.contains("- \"abc1234: x\" # kept\n"),
+            "{}",
+            out.text
+        );
     }
 
     #[test]

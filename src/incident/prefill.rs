@@ -18,6 +18,11 @@ use crate::config::Config;
 use crate::git::Repo;
 use crate::provenance::HumanModifications;
 
+/// How the evidence line naming the tool chosen from other commits starts
+/// (`ai_tool claude-code claude-opus-4: from the AI commits …`): one such
+/// line describes all the faulty commits, so `incident edit` replaces it.
+pub const TOOL_CHOICE_PREFIX: &str = "ai_tool ";
+
 /// What the provenance engine says about a set of faulty commits.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Prefill {
@@ -232,7 +237,7 @@ fn describe_choice(sources: &[AiSource], how: &str, tool: &str, model: Option<&s
         None => tool.to_string(),
     };
     format!(
-        "ai_tool {chosen}: from the AI commits {how} ({}); most lines wins, a tie goes to the tool name, then the model, in alphabetical order",
+        "{TOOL_CHOICE_PREFIX}{chosen}: from the AI commits {how} ({}); most lines wins, a tie goes to the tool name, then the model, in alphabetical order",
         list_sources(sources)
     )
 }
