@@ -235,19 +235,8 @@ pub fn line_blame(
     range: Option<(u32, u32)>,
 ) -> Result<LineBlame, GitError> {
     let opts = classifier.opts.clone();
-    let total =
-        git::blame::line_count(repo, rev, path)?.ok_or_else(|| GitError::PathNotInTree {
-            path: path.to_string(),
-            rev: rev.to_string(),
-        })?;
-    if let Some((_, b)) = range
-        && b > total
-    {
-        return Err(GitError::PathNotInTree {
-            path: format!("{path}:{b} (the file has {total} lines)"),
-            rev: rev.to_string(),
-        });
-    }
+    let short = &rev[..rev.len().min(12)];
+    git::resolve::file_lines(repo, rev, short, path, range)?;
     let cache = Cache::open(repo);
     let ctx_key = context_key(repo, &opts);
     let key = Cache::key(&[

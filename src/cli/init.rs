@@ -23,8 +23,9 @@ incidents_dir: incidents
 adjacency_window: 3
 
 # Rule levels: error | warn | off. The defaults are
-#   error: schema, config, unknown-commit, postmortem-missing, ca-categories,
-#          ca-owner, ca-due, ca-unverified-overdue, ca-verified-by-owner,
+#   error: schema, config, unknown-commit, record-file-name,
+#          postmortem-missing, ca-categories, ca-owner, ca-due,
+#          ca-unverified-overdue, ca-verified-by-owner,
 #          ca-effectiveness-overdue, provenance-incomplete,
 #          touches-open-incident, ca-wont-do-unapproved, waiver-expired,
 #          waiver-invalid, audit-record-deleted, audit-id-reused,
