@@ -272,14 +272,33 @@ pub fn line_blame(
         return Ok(lb);
     }
 
-    // The history index runs while git blames.
+    // The history index, and from it the paths AI lines can live in, are
+    // read while git blames (on the other core).
     let pending = ancestry::start(repo, rev, &opts.agents)?;
+    let second = match pending {
+        Some(p) => Some((p, repo.reopen()?)),
+        None => None,
+    };
     let index = std::thread::scope(|s| -> Result<_, GitError> {
-        let handle = pending.map(|p| s.spawn(move || p.finish()));
+        let handle = second.map(|(p, r)| {
+            s.spawn(move || {
+                let index = p.finish().ok()?;
+                let shortcut = ancestry::Shortcut {
+                    bound: index.bound().to_vec(),
+                    // Unknown paths only cost speed: every path is then blamed.
+                    paths: index
+                        .ai_paths(&r, rev)
+                        .ok()
+                        .flatten()
+                        .map(std::sync::Arc::new),
+                };
+                Some((index, shortcut))
+            })
+        });
         let ranges: Vec<(u32, u32)> = range.into_iter().collect();
         let blamed = git::blame::blame(repo, rev, path, &ranges);
         // A failed index only costs speed: every parent is then blamed.
-        let index = handle.and_then(|h| h.join().ok()).and_then(Result::ok);
+        let index = handle.and_then(|h| h.join().ok()).flatten();
         Ok((blamed?, index))
     })?;
     let (blamed, index) = index;
@@ -347,16 +366,11 @@ fn attribute(
     rev: &str,
     path: &str,
     blamed: &[git::BlameLine],
-    index: Option<&AiAncestry>,
+    index: Option<&(AiAncestry, ancestry::Shortcut)>,
 ) -> Result<LineBlame, GitError> {
-    let may_have_ai = |sha: &str| index.is_none_or(|i| i.may_have_ai_lines(sha));
-    let shortcut = &match index {
-        Some(i) => ancestry::Shortcut {
-            bound: i.bound().to_vec(),
-            paths: i.ai_paths(repo, rev)?.map(std::sync::Arc::new),
-        },
-        None => ancestry::Shortcut::default(),
-    };
+    let may_have_ai = |sha: &str| index.is_none_or(|(i, _)| i.may_have_ai_lines(sha));
+    let unbounded = ancestry::Shortcut::default();
+    let shortcut = index.map_or(&unbounded, |(_, s)| s);
     let mut lines = Vec::with_capacity(blamed.len());
     let mut order: Vec<String> = Vec::new();
     let mut provs: HashMap<String, Provenance> = HashMap::new();
@@ -420,12 +434,16 @@ fn attribute(
         });
     }
 
-    // Whole-commit origins first: their parent blames serve the lines too.
+    // Whole-commit origins first: their parent blames serve the lines too,
+    // so the files the human lines came from are blamed first.
+    let first: std::collections::HashSet<String> =
+        human.values().map(|(_, ppath, _)| ppath.clone()).collect();
     let (commits, blamed_in_full) = commit_origins(
         repo,
         classifier,
         opts,
         shortcut,
+        std::sync::Arc::new(first),
         &order,
         &provs,
         &may_have_ai,
@@ -478,7 +496,7 @@ fn attribute(
             });
         }
     }
-    let contexts = parallel(repo, opts, shortcut, jobs, |c, job| {
+    let contexts = parallel(repo, opts, shortcut, None, jobs, |c, job| {
         if let Some(ready) = job.ready {
             return Ok(ready);
         }
@@ -586,6 +604,7 @@ fn commit_origins(
     classifier: &Classifier<'_>,
     opts: &Options,
     shortcut: &ancestry::Shortcut,
+    first: std::sync::Arc<std::collections::HashSet<String>>,
     order: &[String],
     provs: &HashMap<String, Provenance>,
     may_have_ai: &dyn Fn(&str) -> bool,
@@ -624,7 +643,7 @@ fn commit_origins(
         });
     }
     let shas: Vec<String> = todo.iter().map(|(_, s)| s.clone()).collect();
-    let done = parallel(repo, opts, shortcut, shas, |c, sha| {
+    let done = parallel(repo, opts, shortcut, Some(first), shas, |c, sha| {
         let origin = c.classify(&sha)?.origin;
         let lines: Vec<_> = c.parent_lines.borrow_mut().drain().collect();
         Ok((origin, lines))
@@ -647,11 +666,13 @@ fn commit_origins(
 }
 
 /// Runs `f` over `jobs` on up to 4 threads (each with its own repository
-/// handle and classifier), results in job order; the first error wins.
+/// handle and classifier, [`Classifier::origin_only`] when `first` is
+/// given), results in job order; the first error wins.
 fn parallel<J, R, F>(
     repo: &Repo,
     opts: &Options,
     shortcut: &ancestry::Shortcut,
+    first: Option<std::sync::Arc<std::collections::HashSet<String>>>,
     jobs: Vec<J>,
     f: F,
 ) -> Result<Vec<R>, GitError>
@@ -661,8 +682,20 @@ where
     F: Fn(&Classifier<'_>, J) -> Result<R, GitError> + Sync,
 {
     let threads = crate::provenance::scan::cores().min(4).min(jobs.len());
+    fn make<'r>(
+        r: &'r Repo,
+        opts: &Options,
+        shortcut: &ancestry::Shortcut,
+        first: &Option<std::sync::Arc<std::collections::HashSet<String>>>,
+    ) -> Classifier<'r> {
+        let c = Classifier::new(r, opts.clone()).bounded(shortcut.clone());
+        match first {
+            Some(f) => c.origin_only(f.clone()),
+            None => c,
+        }
+    }
     if threads <= 1 {
-        let c = Classifier::new(repo, opts.clone()).bounded(shortcut.clone());
+        let c = make(repo, opts, shortcut, &first);
         return jobs.into_iter().map(|j| f(&c, j)).collect();
     }
     let n = jobs.len();
@@ -674,9 +707,9 @@ where
         .collect::<Result<_, _>>()?;
     std::thread::scope(|s| {
         for r in handles {
-            let (queue, results, f) = (&queue, &results, &f);
+            let (queue, results, f, first) = (&queue, &results, &f, &first);
             s.spawn(move || {
-                let c = Classifier::new(&r, opts.clone()).bounded(shortcut.clone());
+                let c = make(&r, opts, shortcut, first);
                 loop {
                     let next = queue.lock().ok().and_then(|mut q| q.next());
                     let Some((i, job)) = next else { break };
