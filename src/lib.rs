@@ -17,6 +17,7 @@ pub mod gate;
 pub mod git;
 pub mod github;
 pub mod incident;
+pub mod progress;
 pub mod provenance;
 pub mod redact;
 pub mod report;

@@ -19,6 +19,7 @@ use super::{AttributedLine, Classifier, Options, Window, neighbourhood, origin_o
 use crate::error::GitError;
 use crate::git::{self, Hunk, Repo, cache::Cache};
 use crate::incident::Origin;
+use crate::progress::Progress;
 use crate::provenance::{AttestKey, Provenance};
 
 /// The parent's attribution around the hunk that wrote a line.
@@ -272,6 +273,9 @@ pub fn line_blame(
         return Ok(lb);
     }
 
+    // On a terminal after a second: parent blames done of those needed.
+    let progress =
+        Progress::new("{spinner} blaming at parents {human_pos}/{human_len} ({elapsed})");
     // The history index, and from it the paths AI lines can live in, are
     // read while git blames (on the other core).
     let pending = ancestry::start(repo, rev, &opts.agents)?;
@@ -302,7 +306,16 @@ pub fn line_blame(
         Ok((blamed?, index))
     })?;
     let (blamed, index) = index;
-    let lb = attribute(repo, classifier, &opts, rev, path, &blamed, index.as_ref())?;
+    let lb = attribute(
+        repo,
+        classifier,
+        &opts,
+        rev,
+        path,
+        &blamed,
+        index.as_ref(),
+        &progress,
+    )?;
     if let Some(c) = &cache {
         let cached = Cached {
             content: lb.lines.iter().map(|l| l.content.clone()).collect(),
@@ -367,6 +380,7 @@ fn attribute(
     path: &str,
     blamed: &[git::BlameLine],
     index: Option<&(AiAncestry, ancestry::Shortcut)>,
+    progress: &Progress,
 ) -> Result<LineBlame, GitError> {
     let may_have_ai = |sha: &str| index.is_none_or(|(i, _)| i.may_have_ai_lines(sha));
     let unbounded = ancestry::Shortcut::default();
@@ -444,6 +458,7 @@ fn attribute(
         opts,
         shortcut,
         std::sync::Arc::new(first),
+        progress,
         &order,
         &provs,
         &may_have_ai,
@@ -496,7 +511,7 @@ fn attribute(
             });
         }
     }
-    let contexts = parallel(repo, opts, shortcut, None, jobs, |c, job| {
+    let contexts = parallel(repo, opts, shortcut, None, progress, jobs, |c, job| {
         if let Some(ready) = job.ready {
             return Ok(ready);
         }
@@ -605,6 +620,7 @@ fn commit_origins(
     opts: &Options,
     shortcut: &ancestry::Shortcut,
     first: std::sync::Arc<std::collections::HashSet<String>>,
+    progress: &Progress,
     order: &[String],
     provs: &HashMap<String, Provenance>,
     may_have_ai: &dyn Fn(&str) -> bool,
@@ -643,11 +659,19 @@ fn commit_origins(
         });
     }
     let shas: Vec<String> = todo.iter().map(|(_, s)| s.clone()).collect();
-    let done = parallel(repo, opts, shortcut, Some(first), shas, |c, sha| {
-        let origin = c.classify(&sha)?.origin;
-        let lines: Vec<_> = c.parent_lines.borrow_mut().drain().collect();
-        Ok((origin, lines))
-    })?;
+    let done = parallel(
+        repo,
+        opts,
+        shortcut,
+        Some(first),
+        progress,
+        shas,
+        |c, sha| {
+            let origin = c.classify(&sha)?.origin;
+            let lines: Vec<_> = c.parent_lines.borrow_mut().drain().collect();
+            Ok((origin, lines))
+        },
+    )?;
     let mut blamed = Blamed::new();
     for ((i, sha), (origin, lines)) in todo.into_iter().zip(done) {
         for (k, v) in lines {
@@ -673,6 +697,7 @@ fn parallel<J, R, F>(
     opts: &Options,
     shortcut: &ancestry::Shortcut,
     first: Option<std::sync::Arc<std::collections::HashSet<String>>>,
+    progress: &Progress,
     jobs: Vec<J>,
     f: F,
 ) -> Result<Vec<R>, GitError>
@@ -694,9 +719,17 @@ where
             None => c,
         }
     }
+    progress.add_total(jobs.len());
     if threads <= 1 {
         let c = make(repo, opts, shortcut, &first);
-        return jobs.into_iter().map(|j| f(&c, j)).collect();
+        return jobs
+            .into_iter()
+            .map(|j| {
+                let r = f(&c, j);
+                progress.add(1);
+                r
+            })
+            .collect();
     }
     let n = jobs.len();
     let queue = Mutex::new(jobs.into_iter().enumerate());
@@ -714,6 +747,7 @@ where
                     let next = queue.lock().ok().and_then(|mut q| q.next());
                     let Some((i, job)) = next else { break };
                     let got = f(&c, job);
+                    progress.add(1);
                     let stop = got.is_err();
                     if let Ok(mut res) = results.lock() {
                         res[i] = Some(got);
