@@ -286,7 +286,7 @@ pub fn line_blame(
     let index = std::thread::scope(|s| -> Result<_, GitError> {
         let handle = second.map(|(p, r)| {
             s.spawn(move || {
-                let index = p.finish().ok()?;
+                let index = p.finish(&r).ok()?;
                 let shortcut = ancestry::Shortcut {
                     bound: index.bound().to_vec(),
                     // Unknown paths only cost speed: every path is then blamed.
