@@ -372,6 +372,8 @@ type HumanGroup = (String, String, Vec<(usize, u32)>);
 /// job, hunk, parent ranges of its window).
 type Waiting = (usize, usize, Hunk, Vec<(u32, u32)>);
 
+// The run's inputs, each used once; a struct would only rename them.
+#[allow(clippy::too_many_arguments)]
 fn attribute(
     repo: &Repo,
     classifier: &Classifier<'_>,
@@ -614,6 +616,7 @@ fn window_of(h: &Hunk, line: u32, window: Window, functions: &[(u32, u32)]) -> V
 /// own (`origin_of_ai`), a commit none of whose parents' histories carries
 /// AI provenance (`human`). The rest are classified in full, on several
 /// threads, and cached per commit.
+#[allow(clippy::too_many_arguments)]
 fn commit_origins(
     repo: &Repo,
     classifier: &Classifier<'_>,
