@@ -437,3 +437,24 @@ fn early_stop_keeps_each_commits_full_origin() {
     // had no AI lines.
     assert_eq!(origin_at(&b, 12), "human");
 }
+
+/// Guards the cache key against Agent Trace records kept uncommitted in
+/// the work tree (DESIGN §1.2 item 5): writing the file changes the
+/// answer, so a repeated run must not serve the one cached before it.
+#[test]
+fn cache_misses_when_the_work_tree_traces_change() {
+    let mut r = RepoBuilder::new();
+    r.write("src/a.rs", &lines_of("x", 1, 12));
+    let base = r.commit("Add a.rs");
+    let before = json(r.path(), &["src/a.rs:1-3"], &[]);
+    assert_eq!(origin_at(&before, 1), "human");
+    let record = format!(
+        r#"{{"version":"0.1.0","id":"550e8400-e29b-41d4-a716-446655440000","timestamp":"2026-01-06T00:00:00Z","vcs":{{"type":"git","revision":"{base}"}},"tool":{{"name":"claude-code"}},"files":[{{"path":"src/a.rs","conversations":[{{"contributor":{{"type":"ai","model_id":"anthropic/claude-opus-4-5-20251101"}},"ranges":[{{"start_line":1,"end_line":3}}]}}]}}]}}"#
+    );
+    std::fs::create_dir_all(r.path().join(".agent-trace")).unwrap();
+    std::fs::write(r.path().join(".agent-trace/traces.jsonl"), record + "\n").unwrap();
+    let after = json(r.path(), &["src/a.rs:1-3"], &[]);
+    assert_eq!(origin_at(&after, 1), "ai-generated");
+    let fresh = json(r.path(), &["src/a.rs:1-3"], &[("AEEF_NO_CACHE", "1")]);
+    assert_eq!(after, fresh);
+}

@@ -202,8 +202,22 @@ pub fn provenance_json(p: &Provenance) -> serde_json::Value {
 
 /// What every cached origin depends on besides its commit: the options
 /// (window, agent table with the configuration's rules), the ignore lists,
-/// the notes ref and line-level source refs, and whether git is used.
+/// the notes ref and line-level source refs, the Agent Trace records (the
+/// committed file at HEAD and the work tree's, often uncommitted: DESIGN
+/// §1.2 item 5), and whether git is used.
 pub fn context_key(repo: &Repo, opts: &Options) -> Vec<u8> {
+    use crate::provenance::agent_trace::TRACES_PATH;
+    let committed = repo
+        .git2()
+        .revparse_single(&format!("HEAD:{TRACES_PATH}"))
+        .map(|o| o.id().to_string())
+        .unwrap_or_default();
+    // The work tree's file by content (a missing file hashes as empty).
+    let worktree = repo
+        .workdir()
+        .and_then(|d| std::fs::read(d.join(TRACES_PATH)).ok())
+        .map(|b| Cache::key(&[&b]))
+        .unwrap_or_default();
     let tip = |name: &str| {
         repo.git2()
             .refname_to_id(name)
@@ -211,7 +225,7 @@ pub fn context_key(repo: &Repo, opts: &Options) -> Vec<u8> {
             .unwrap_or_default()
     };
     format!(
-        "{:?}\n{:?}\n{:?}\nnotes={}\nentire={}\ngit={}\nshallow={}",
+        "{:?}\n{:?}\n{:?}\nnotes={}\nentire={}\ngit={}\nshallow={}\ntraces={committed} {worktree}",
         opts.window,
         opts.agents,
         repo.ignore_revs(),
