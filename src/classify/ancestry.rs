@@ -55,6 +55,12 @@ impl Shortcut {
 pub const MAX_BOUND: usize = 64;
 
 impl AiAncestry {
+    /// True when `oid` is in the indexed history (the commits reachable
+    /// from the revision the index was read for, itself included).
+    pub fn contains(&self, oid: git2::Oid) -> bool {
+        self.index.contains_key(&oid)
+    }
+
     /// False only when no commit in `sha`'s ancestry (itself included)
     /// carries AI provenance or a line-level source. Commits outside the
     /// indexed history answer true (nothing is known about them).

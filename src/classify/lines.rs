@@ -583,7 +583,10 @@ fn attribute(
         Vec::new()
     } else {
         ignore
-            .touching(repo.git2(), rev, path)
+            // The index lists exactly the history of `rev`: no walk per revision.
+            .touching_in(repo.git2(), rev, path, &|oid| {
+                index.map(|(i, _)| i.contains(oid))
+            })
             .into_iter()
             .map(|commit| IgnoredRev {
                 listed_in: ignore.listed_in(&commit).unwrap_or_default().to_string(),
