@@ -230,10 +230,26 @@ fn complete_ai_commit_and_attribution_block_pass() {
     full_trailers(&mut r);
     r.commit("Trailers");
     r.write("README.md", "y\n");
-    r.commit("Block\n\nAI-Attribution:\n  tool: cursor\n  model-version: gpt-5\n  prompt-ref: ad-hoc\n  human-modifications: none\n  reviewer: bob\n\nMore text.");
+    r.commit("Block\n\nAI-Attribution:\n  tool: cursor\n  model-version: gpt-5\n  prompt-ref: ad-hoc\n  session-id: s1\n  generation-date: 2026-01-05T10:00:00Z\n  human-modifications: none\n  reviewer: bob\n\nMore text.");
     let head = r.head();
     let (code, v) = gate(&r, &["--now", BEFORE_DUE, "--base", &base, "--head", &head]);
     assert_eq!(code, 0, "{v}");
+}
+
+/// The AEEF provenance rules ask the `AI-Attribution:` block to carry its
+/// `generation-date`: a block without one is incomplete, named as such.
+#[test]
+fn attribution_block_without_generation_date_is_incomplete() {
+    let (mut r, _) = repo();
+    let base = r.head();
+    r.write("README.md", "y\n");
+    r.commit("Block\n\nAI-Attribution:\n  tool: cursor\n  model-version: gpt-5\n  prompt-ref: ad-hoc\n  human-modifications: none\n  reviewer: bob\n");
+    let head = r.head();
+    let (code, v) = gate(&r, &["--now", BEFORE_DUE, "--base", &base, "--head", &head]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(rules(&v, "error"), ["provenance-incomplete"]);
+    let msg = v["findings"][0]["message"].as_str().unwrap();
+    assert!(msg.ends_with("lacks generation-date"), "{msg}");
 }
 
 #[test]

@@ -54,8 +54,13 @@ fn run(path: &Path, opts: &PolicyOptions) -> Vec<(String, Level)> {
     let mut rec =
         parse_record("r.yaml", &bytes).unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
     let id = rec.incident.id.clone();
-    // Named after its id, as in an incidents folder (`record-file-name`).
-    rec.path = format!("incidents/{id}.yaml");
+    // Named after its id, as in an incidents folder, unless the fixture
+    // says where it lives (`# path:`, for `record-file-name`).
+    let src = String::from_utf8_lossy(&bytes);
+    rec.path = src
+        .lines()
+        .find_map(|l| l.strip_prefix("# path: "))
+        .map_or_else(|| format!("incidents/{id}.yaml"), |p| p.trim().to_string());
     let findings = policy::check(&[rec], opts);
     for f in &findings {
         // Every policy finding points at a place in the record.

@@ -243,7 +243,7 @@ catalogue! {
         default_level: Level::Error,
         scope: Scope::Change,
         short: "An AI-attributed commit lacks a required AEEF provenance field.",
-        full: "A commit of the change that a provenance source marks as AI must carry AI-Tool, AI-Model-Version, AI-Prompt-Ref, AI-Human-Modifications (none, minor, moderate or substantial) and AI-Reviewed-By, as trailers or in an AI-Attribution block.",
+        full: "A commit of the change that a provenance source marks as AI must carry AI-Tool, AI-Model-Version, AI-Prompt-Ref, AI-Human-Modifications (none, minor, moderate or substantial) and AI-Reviewed-By, as trailers or in an AI-Attribution block; a block must also carry its generation-date.",
         help: "Amend the commit message (or add a fixup commit before merging) with the missing trailers, e.g. `AI-Reviewed-By: <login>`.",
     },
     TouchesOpenIncident {

@@ -601,6 +601,7 @@ mod tests {
             prompt_ref: true,
             human_modifications: true,
             reviewer: true,
+            block_undated: false,
         };
         let change = |f| Change {
             commits: vec![commit(f, Confidence::High)],
@@ -636,6 +637,13 @@ mod tests {
                     ..all
                 },
                 "AI-Reviewed-By",
+            ),
+            (
+                AeefFields {
+                    block_undated: true,
+                    ..all
+                },
+                "generation-date",
             ),
         ] {
             let v = provenance_incomplete(&change(f), Level::Error);

@@ -75,6 +75,10 @@ pub struct AeefFields {
     /// Present *and* one of the four levels.
     pub human_modifications: bool,
     pub reviewer: bool,
+    /// An `AI-Attribution:` block without `generation-date:` (DESIGN §9:
+    /// the block form includes the generation date; trailers have no such
+    /// field, so a commit without a block never sets this).
+    pub block_undated: bool,
 }
 
 impl AeefFields {
@@ -95,6 +99,9 @@ impl AeefFields {
         }
         if !self.reviewer {
             m.push("AI-Reviewed-By");
+        }
+        if self.block_undated {
+            m.push("generation-date");
         }
         m
     }
@@ -484,6 +491,7 @@ pub fn merge(
         prompt_ref: p.prompt_ref.is_some(),
         human_modifications: human_level.is_some(),
         reviewer: p.reviewer.is_some(),
+        block_undated: block.is_some_and(|b| b.generation_date.is_none()),
     };
     p.tool = tool;
     p.model_version = model_norm;
