@@ -49,7 +49,7 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     // Waivers in `.aeef.yml` committed by the owner they exempt.
     let waivers = crate::audit::config_history(&repo)?;
     if !waivers.is_empty() {
-        let ws = super::incident::workspace(ctx)?;
+        let ws = super::context::workspace(ctx)?;
         let (records, _) = ws.records()?;
         report
             .findings

@@ -3,70 +3,21 @@
 //! `crate::github`.
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::{Ctx, Format, out, write_result};
+// Moved to `cli::connection`; re-exported so code written against the old
+// paths (`ca::GhArgs`, `ca::token`, …) still compiles while branches merge.
+pub use super::connection::GhArgs;
+use super::connection::GitHub;
+#[allow(unused_imports)]
+pub(crate) use super::connection::{api_url, check_token_env, client, runtime, slug, token};
 use crate::error::{Outcome, UsageError};
-use crate::github::client::Logger;
 use crate::github::status::ActionStatus;
-use crate::github::{self, Client, ClientOptions, GithubError, RepoSlug, file, review};
+use crate::github::{self, GithubError, file, review};
 use crate::incident::store::{LoadedIncident, load_all};
-
-/// Options shared by the commands that talk to GitHub.
-#[derive(Debug, Clone, clap::Args)]
-pub struct GhArgs {
-    /// The repository the issues live in (default: GITHUB_REPOSITORY, then
-    /// the `origin` remote).
-    #[arg(long, value_name = "OWNER/NAME")]
-    pub repo: Option<String>,
-    /// Environment variable holding the token.
-    #[arg(long, value_name = "NAME", default_value = "GITHUB_TOKEN")]
-    pub token_env: String,
-    /// Longest total wait for rate limits before giving up (exit 2).
-    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
-    pub max_wait: u64,
-    /// Timeout of one request.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = seconds)]
-    pub timeout: f64,
-    /// Log each request (method and path, never headers) to stderr.
-    #[arg(long, short = 'v')]
-    pub verbose: bool,
-    /// First backoff between read retries (tests make it short).
-    #[arg(long, value_name = "MS", default_value_t = 1000, hide = true)]
-    pub retry_backoff_ms: u64,
-}
-
-/// `--token-env` takes a variable's *name*. Someone who passes the token
-/// itself must not see it echoed back (clap's own validation would quote
-/// it), so this check runs after parsing and never repeats the value.
-pub(crate) fn check_token_env(gh: &GhArgs) -> miette::Result<()> {
-    let s = gh.token_env.as_str();
-    let ok = s
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if ok {
-        return Ok(());
-    }
-    Err(UsageError::new(
-        "`--token-env` must name an environment variable (like GITHUB_TOKEN); the value given is not a variable name and is not shown",
-        "pass the variable's name, e.g. `--token-env GH_TOKEN`, and put the token in that variable",
-    )
-    .into())
-}
-
-/// A finite, positive number of seconds.
-fn seconds(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
-        _ => Err("expected a positive number of seconds".into()),
-    }
-}
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -91,8 +42,8 @@ pub enum Command {
         #[arg(long)]
         offline: bool,
         /// Fix the clock (RFC 3339).
-        #[arg(long, value_name = "RFC3339")]
-        now: Option<String>,
+        #[arg(long, value_name = "RFC3339", value_parser = super::context::parse_now)]
+        now: Option<DateTime<Utc>>,
         #[command(flatten)]
         gh: GhArgs,
     },
@@ -104,8 +55,8 @@ pub enum Command {
         post: Option<u64>,
         #[arg(long)]
         offline: bool,
-        #[arg(long, value_name = "RFC3339")]
-        now: Option<String>,
+        #[arg(long, value_name = "RFC3339", value_parser = super::context::parse_now)]
+        now: Option<DateTime<Utc>>,
         #[command(flatten)]
         gh: GhArgs,
     },
@@ -132,21 +83,6 @@ pub fn run(c: Command, ctx: &Ctx) -> miette::Result<Outcome> {
             now,
             gh,
         } => cmd_review(ctx, post, offline, now, &gh),
-    }
-}
-
-fn parse_now(now: Option<&str>) -> miette::Result<DateTime<Utc>> {
-    match now {
-        None => Ok(Utc::now()),
-        Some(s) => DateTime::parse_from_rfc3339(s)
-            .map(|d| d.with_timezone(&Utc))
-            .map_err(|_| {
-                UsageError::new(
-                    format!("`--now {s}` is not an RFC 3339 timestamp"),
-                    "write it like 2026-11-21T10:00:00Z",
-                )
-                .into()
-            }),
     }
 }
 
@@ -188,61 +124,6 @@ fn records(
     Ok((repo, root, ok))
 }
 
-/// The token from `--token-env` (default GITHUB_TOKEN), `None` when unset
-/// or blank. A value that is not UTF-8 is kept (lossily) rather than read
-/// as "not set": the client then refuses it with `aeef::github::bad_token`.
-pub(crate) fn token(gh: &GhArgs) -> Option<String> {
-    let t = std::env::var_os(&gh.token_env)
-        .map(|t| t.to_string_lossy().into_owned())
-        .filter(|t| !t.trim().is_empty())?;
-    // Whatever its shape, the token in use is masked in every output.
-    crate::redact::register_secret(&t);
-    Some(t)
-}
-
-pub(crate) fn slug(gh: &GhArgs, repo: &crate::git::Repo) -> Result<RepoSlug, GithubError> {
-    if let Some(r) = &gh.repo {
-        return RepoSlug::parse(r).ok_or_else(|| GithubError::BadRepository { value: r.clone() });
-    }
-    if let Ok(r) = std::env::var("GITHUB_REPOSITORY")
-        && !r.trim().is_empty()
-    {
-        return RepoSlug::parse(&r).ok_or(GithubError::BadRepository { value: r });
-    }
-    repo.git2()
-        .find_remote("origin")
-        .ok()
-        .and_then(|r| r.url().ok().and_then(RepoSlug::from_remote_url))
-        .ok_or(GithubError::NoRepository)
-}
-
-pub(crate) fn api_url() -> String {
-    std::env::var("GITHUB_API_URL")
-        .ok()
-        .filter(|u| !u.trim().is_empty())
-        .unwrap_or_else(|| github::DEFAULT_API_URL.to_string())
-}
-
-pub(crate) fn client(gh: &GhArgs, token: Option<String>) -> Result<Client, GithubError> {
-    let mut o = ClientOptions::new(api_url());
-    o.timeout = Duration::from_secs_f64(gh.timeout.clamp(0.01, 3600.0));
-    o.max_wait = Duration::from_secs(gh.max_wait);
-    o.backoff = Duration::from_millis(gh.retry_backoff_ms);
-    o.token_var = gh.token_env.clone();
-    if gh.verbose {
-        let log: Logger = Arc::new(|line: &str| {
-            let line = crate::redact::for_terminal(line, false);
-            let _ = writeln!(std::io::stderr().lock(), "aeef: {line}");
-        });
-        o.log = Some(log);
-    }
-    Client::new(o, token)
-}
-
-pub(crate) fn runtime() -> miette::Result<tokio::runtime::Runtime> {
-    github::runtime().map_err(|e| miette::miette!("cannot start the async runtime: {e}"))
-}
-
 fn cmd_file(
     ctx: &Ctx,
     incident: Option<String>,
@@ -254,14 +135,12 @@ fn cmd_file(
     let slug = slug(gh, &repo)?;
     let plans = file::plan(&incidents, &file::web_root(&api_url()), &slug);
     let tok = token(gh);
-    let rt = runtime()?;
-    let _g = rt.enter();
     if dry_run {
         // With a token, read (never write) which issues already exist.
         let known = match (&tok, plans.is_empty()) {
             (Some(_), false) => {
-                let c = client(gh, tok.clone())?;
-                rt.block_on(file::list_markers(&c, &slug))?
+                let hub = GitHub::new(gh, slug.clone(), tok.clone())?;
+                hub.run(file::list_markers(&hub.client, &hub.slug))?
             }
             _ => Default::default(),
         };
@@ -325,8 +204,8 @@ fn cmd_file(
     let tok = tok.ok_or_else(|| GithubError::NoToken {
         var: gh.token_env.clone(),
     })?;
-    let c = client(gh, Some(tok))?;
-    let report = rt.block_on(file::file_all(&c, &slug, &plans, |p, n| {
+    let hub = GitHub::new(gh, slug, Some(tok))?;
+    let report = hub.run(file::file_all(&hub.client, &hub.slug, &plans, |p, n| {
         file::record_issue(&root, &p.file, &p.corrective_action, n)
     }))?;
     print_file_report(ctx, &report)?;
@@ -389,12 +268,11 @@ fn print_file_report(ctx: &Ctx, r: &file::FileReport) -> miette::Result<()> {
     write_result(res)
 }
 
-/// Whether the statuses came from GitHub, the connection used, the statuses.
-type Gathered = (bool, Option<(Client, RepoSlug)>, Vec<ActionStatus>);
+/// The connection used (none: decided offline) and the statuses.
+type Gathered = (Option<GitHub>, Vec<ActionStatus>);
 
 /// Statuses online when a token is there and `--offline` is not given.
 fn gather(
-    rt: &tokio::runtime::Runtime,
     ctx: &Ctx,
     incident: Option<&str>,
     offline: bool,
@@ -404,17 +282,12 @@ fn gather(
     let (repo, _root, incidents) = records(ctx, incident)?;
     match token(gh).filter(|_| !offline) {
         Some(t) => {
-            let s = slug(gh, &repo)?;
-            let c = client(gh, Some(t))?;
-            let st = rt.block_on(github::statuses(&c, &s, &incidents, now))?;
+            let hub = GitHub::new(gh, slug(gh, &repo)?, Some(t))?;
+            let st = hub.run(github::statuses(&hub.client, &hub.slug, &incidents, now))?;
             let st = github::status::with_records_for_unfiled(st, &repo, &incidents, now)?;
-            Ok((true, Some((c, s)), st))
+            Ok((Some(hub), st))
         }
-        None => Ok((
-            false,
-            None,
-            github::statuses_offline(&repo, &incidents, now)?,
-        )),
+        None => Ok((None, github::statuses_offline(&repo, &incidents, now)?)),
     }
 }
 
@@ -422,14 +295,13 @@ fn cmd_status(
     ctx: &Ctx,
     incident: Option<String>,
     offline: bool,
-    now: Option<String>,
+    now: Option<DateTime<Utc>>,
     gh: &GhArgs,
 ) -> miette::Result<Outcome> {
     ctx.require_format(&[Format::Human, Format::Json])?;
-    let now = parse_now(now.as_deref())?;
-    let rt = runtime()?;
-    let _g = rt.enter();
-    let (online, _, st) = gather(&rt, ctx, incident.as_deref(), offline, now, gh)?;
+    let now = super::context::now_or(now);
+    let (hub, st) = gather(ctx, incident.as_deref(), offline, now, gh)?;
+    let online = hub.is_some();
     let mut w = out();
     let r = if ctx.format == Format::Json {
         let v = json!({"schema_version": 1, "mode": if online {"online"} else {"offline"}, "actions": st});
@@ -481,26 +353,24 @@ fn cmd_review(
     ctx: &Ctx,
     post: Option<u64>,
     offline: bool,
-    now: Option<String>,
+    now: Option<DateTime<Utc>>,
     gh: &GhArgs,
 ) -> miette::Result<Outcome> {
     ctx.require_format(&[Format::Human, Format::Markdown])?;
-    let now = parse_now(now.as_deref())?;
+    let now = super::context::now_or(now);
     if post.is_some() && (offline || token(gh).is_none()) {
         return Err(GithubError::NoToken {
             var: gh.token_env.clone(),
         }
         .into());
     }
-    let rt = runtime()?;
-    let _g = rt.enter();
-    let (_, conn, st) = gather(&rt, ctx, None, offline, now, gh)?;
+    let (hub, st) = gather(ctx, None, offline, now, gh)?;
     let mut md = Vec::new();
     review::render(&st, now, &mut md).map_err(|e| miette::miette!("{e}"))?;
     let md = String::from_utf8_lossy(&md).into_owned();
     write_result(out().write_all(md.as_bytes()))?;
-    if let (Some(n), Some((c, s))) = (post, conn) {
-        let posted = rt.block_on(review::post(&c, &s, n, &md))?;
+    if let (Some(n), Some(hub)) = (post, hub) {
+        let posted = hub.run(review::post(&hub.client, &hub.slug, n, &md))?;
         let msg = match posted {
             review::Posted::Created(id) => {
                 format!("aeef: posted the review on #{n} (comment {id})")

@@ -8,7 +8,8 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
-use super::{Ctx, Format, ca, incident as cli_incident};
+use super::connection::{self, GhArgs, GitHub};
+use super::{Ctx, Format, context};
 use crate::error::{GitError, Outcome, UsageError};
 use crate::findings::{Finding, Report, Verdict};
 use crate::gate::{self, Change, ChangeCommit, FailOn};
@@ -42,10 +43,10 @@ pub struct Args {
     #[arg(long)]
     pub offline: bool,
     /// Fix the clock (RFC 3339).
-    #[arg(long, value_name = "RFC3339", value_parser = cli_incident::parse_now)]
+    #[arg(long, value_name = "RFC3339", value_parser = context::parse_now)]
     pub now: Option<DateTime<Utc>>,
     #[command(flatten)]
-    pub gh: ca::GhArgs,
+    pub gh: GhArgs,
 }
 
 /// The change's base and head from a `pull_request` event payload.
@@ -155,7 +156,7 @@ fn read_change(
                 }
             }
         })?;
-    let rows = super::scan::scan_range(repo, &[format!("{base}..{head}")], table)?;
+    let rows = super::history::scan_range(repo, &[format!("{base}..{head}")], table)?;
     let mut commits = Vec::with_capacity(rows.len());
     for (c, p) in rows {
         if repo.is_shallow_boundary(&c.sha) && c.sha != head {
@@ -214,7 +215,7 @@ fn read_change(
 /// it adds is decided after review, never for the change itself.
 fn what_the_change_verifies(
     repo: &Repo,
-    ws: &cli_incident::Workspace,
+    ws: &context::Workspace,
     records: &[LoadedIncident],
     change: &mut Change,
 ) -> miette::Result<()> {
@@ -260,7 +261,7 @@ fn what_the_change_verifies(
     if !touches_config {
         return Ok(());
     }
-    let old_cfg = cli_incident::config_at(repo, mb).unwrap_or_default();
+    let old_cfg = context::config_at(repo, mb).unwrap_or_default();
     for (i, w) in ws.config.waivers.iter().enumerate() {
         if !old_cfg.waivers.contains(w) {
             change.new_waivers.insert(i);
@@ -324,11 +325,11 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         Format::Sarif,
         Format::Markdown,
     ])?;
-    ca::check_token_env(&args.gh)?;
-    let ws = cli_incident::workspace(ctx)?;
+    connection::check_token_env(&args.gh)?;
+    let ws = context::workspace(ctx)?;
     let now = args.now.unwrap_or_else(Utc::now);
     let (records, bad) = ws.records()?;
-    cli_incident::note_missing_dir(ctx, &ws);
+    context::note_missing_dir(ctx, &ws);
     let repo = ws.repo.as_ref();
 
     // The change under review, if any.
@@ -362,7 +363,7 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     };
 
     // Verification: GitHub when a token is present, the records otherwise.
-    let token = ca::token(&args.gh);
+    let token = connection::token(&args.gh);
     let (statuses, mode): (Option<Vec<ActionStatus>>, &str) = if token.is_some() && !args.offline {
         let r = repo.ok_or_else(|| {
             UsageError::new(
@@ -370,11 +371,8 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
                 "run the gate in the repository's checkout",
             )
         })?;
-        let slug = ca::slug(&args.gh, r)?;
-        let rt = ca::runtime()?;
-        let _g = rt.enter();
-        let client = ca::client(&args.gh, token)?;
-        let st = rt.block_on(github::status::statuses(&client, &slug, &records, now)).map_err(|e| {
+        let hub = GitHub::new(&args.gh, connection::slug(&args.gh, r)?, token)?;
+        let st = hub.run(github::status::statuses(&hub.client, &hub.slug, &records, now)).map_err(|e| {
             miette::Report::new(e).wrap_err("could not read corrective-action verification from GitHub; the gate cannot decide (use --offline to decide from the records)")
         })?;
         (
@@ -454,7 +452,7 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
 
     let mut report = Report { findings };
     report.sort();
-    let sources = cli_incident::sources_for(&ws.root, &records, &report.findings);
+    let sources = context::sources_for(&ws.root, &records, &report.findings);
     let title = match &change {
         Some(c) => format!(
             "aeef gate: {} commit(s) of {}..{}, verification {mode}",

@@ -68,7 +68,7 @@ waivers: []
 
 /// Why `init` cannot set up `root`, checked before anything is written so a
 /// refusal leaves the directory as it was.
-fn preflight(ws: &super::incident::Workspace) -> miette::Result<()> {
+fn preflight(ws: &super::context::Workspace) -> miette::Result<()> {
     if let Some(repo) = &ws.repo
         && repo.workdir().is_none()
     {
@@ -126,7 +126,7 @@ fn preflight(ws: &super::incident::Workspace) -> miette::Result<()> {
 
 pub fn run(_args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     ctx.require_format(&[Format::Human])?;
-    let ws = super::incident::workspace(ctx)?;
+    let ws = super::context::workspace(ctx)?;
     preflight(&ws)?;
     let cfg_path = ws.root.join(crate::config::FILE_NAME);
     let io = |what: &str, e: std::io::Error| miette::miette!("cannot write {what}: {e}");

@@ -3,7 +3,10 @@
 pub mod audit;
 pub mod blame;
 pub mod ca;
+pub mod connection;
+pub mod context;
 pub mod gate;
+pub mod history;
 pub mod incident;
 pub mod init;
 pub mod notify;

@@ -38,7 +38,7 @@ pub struct NotifyArgs {
     /// Incident id (INC-YYYY-NNN).
     pub id: String,
     /// Fix the clock (RFC 3339) for SLAs still running and overdue actions.
-    #[arg(long, value_parser = super::incident::parse_now)]
+    #[arg(long, value_parser = super::context::parse_now)]
     pub now: Option<DateTime<Utc>>,
     /// POST the notification to the incoming webhook (one request, no retry).
     #[arg(long)]
@@ -90,10 +90,10 @@ pub fn run(a: NotifyArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     } else {
         None
     };
-    let ws = super::incident::workspace(ctx)?;
-    let rec = super::incident::find_incident(ctx, &ws, &a.id)?;
+    let ws = super::context::workspace(ctx)?;
+    let rec = super::context::find_incident(ctx, &ws, &a.id)?;
     let now = a.now.unwrap_or_else(Utc::now);
-    let verified = super::incident::verified(&ws, std::slice::from_ref(&rec), now)?;
+    let verified = super::context::verified(&ws, std::slice::from_ref(&rec), now)?;
     let n = Notification::of_by(&rec.incident, now, &verified);
     let Some(target) = target else {
         return print(&n, ctx.format);
@@ -129,8 +129,7 @@ pub fn run(a: NotifyArgs, ctx: &Ctx) -> miette::Result<Outcome> {
         let mut o = out();
         return write_result(o.write_all(&body).and_then(|()| writeln!(o))).map(|()| Outcome::Ok);
     };
-    let rt = super::ca::runtime()?;
-    let status = rt.block_on(hook.post(body, Duration::from_secs(a.timeout)))?;
+    let status = super::connection::block_on(hook.post(body, Duration::from_secs(a.timeout)))??;
     if let Some(p) = &state_path {
         write_state(
             p,
@@ -201,7 +200,7 @@ fn pretty(v: &serde_json::Value) -> miette::Result<String> {
 /// the repository and never committed.
 fn state_path(
     ctx: &Ctx,
-    ws: &super::incident::Workspace,
+    ws: &super::context::Workspace,
     a: &NotifyArgs,
     id: &str,
 ) -> miette::Result<PathBuf> {

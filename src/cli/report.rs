@@ -30,8 +30,8 @@ pub struct Args {
     #[arg(long, value_name = "YYYY-MM-DD", requires = "since")]
     pub until: Option<String>,
     /// The clock for overdue actions and running SLAs (RFC 3339; default: now, UTC).
-    #[arg(long, value_name = "RFC3339")]
-    pub now: Option<String>,
+    #[arg(long, value_name = "RFC3339", value_parser = super::context::parse_now)]
+    pub now: Option<DateTime<Utc>>,
     /// Leave out the commit statistics (no git log over the period).
     #[arg(long)]
     pub no_provenance: bool,
@@ -63,22 +63,6 @@ fn period(args: &Args) -> miette::Result<Period> {
     }
 }
 
-/// Parses `--now` (RFC 3339) or takes the system clock.
-pub fn parse_now(now: Option<&str>) -> miette::Result<DateTime<Utc>> {
-    match now {
-        None => Ok(Utc::now()),
-        Some(s) => DateTime::parse_from_rfc3339(s.trim())
-            .map(|t| t.with_timezone(&Utc))
-            .map_err(|e| {
-                UsageError::new(
-                    format!("--now `{s}` is not an RFC 3339 time: {e}"),
-                    "write it as 2026-11-30T12:00:00Z",
-                )
-                .into()
-            }),
-    }
-}
-
 /// Provenance of the commits on HEAD whose committer date lies in the period.
 fn provenance(
     repo: &crate::git::Repo,
@@ -96,7 +80,7 @@ fn provenance(
     let table = crate::provenance::AgentTable::builtin().with_rules(&cfg.agents);
     // Counted as the scan streams: a quarter of history is never held at once.
     let mut stats = report::ProvenanceStats::default();
-    super::scan::scan_range_into(repo, &spec, &table, |rows| {
+    super::history::scan_range_into(repo, &spec, &table, |rows| {
         rows.iter().for_each(|(_, p)| stats.add(p));
         true
     })?;
@@ -112,8 +96,8 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         Format::Html,
     ])?;
     let period = period(&args)?;
-    let now = parse_now(args.now.as_deref())?;
-    let ws = super::incident::workspace(ctx)?;
+    let now = super::context::now_or(args.now);
+    let ws = super::context::workspace(ctx)?;
     let repo = ws.repo.as_ref().ok_or_else(|| {
         miette::miette!(
             code = "aeef::report::no_repository",
@@ -148,7 +132,7 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         provenance(repo, cfg, &period)?
     };
     let incidents: Vec<&crate::incident::Incident> = loaded.iter().map(|l| &l.incident).collect();
-    let verified = super::incident::verified(&ws, &loaded, now)?;
+    let verified = super::context::verified(&ws, &loaded, now)?;
     let stats = report::compute_by(&incidents, &period, now, prov, &verified);
     let title = period.label();
     let mut w = BufWriter::new(super::out());

@@ -1,0 +1,298 @@
+//! What every command shares, in one place (ARCHITECTURE principle 4):
+//! where it runs ([`Workspace`]: work tree or `--rev`, repository, config),
+//! the records or a refusal ([`refuse_unreadable`]), the one `--now`
+//! parser, and the findings printed for `incident check`, `gate` and
+//! `audit`. Subcommand files hold their arguments and a short `run`.
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+
+use super::{Ctx, Format, out, write_result};
+use crate::config::Config;
+use crate::error::{Outcome, UsageError};
+use crate::findings::{Finding, Report, human};
+use crate::git::Repo;
+use crate::incident::store::{self, LoadedIncident};
+
+/// The one `--now` parser: an RFC 3339 timestamp with a time zone, as UTC.
+/// Used as a clap `value_parser`, so a bad value is a usage error (exit 2)
+/// naming the argument.
+pub(crate) fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("`{s}` is not an RFC 3339 timestamp with a time zone ({e})"))
+}
+
+/// Where the command runs: the repository's work tree (or `-C DIR` / the
+/// current directory outside a repository), the repository if any, config.
+pub(crate) struct Workspace {
+    pub root: PathBuf,
+    pub repo: Option<Repo>,
+    pub config: Config,
+    /// The revision whose tree holds the records (DESIGN §5): `--rev`, or
+    /// HEAD in a bare repository; `None` reads the work tree.
+    pub rev: Option<(String, git2::Oid)>,
+}
+
+impl Workspace {
+    /// Every record, from the work tree or from the tree of [`Self::rev`],
+    /// with the findings about what could not be read. Reading from a
+    /// revision says so on stderr, naming it.
+    pub fn records(&self) -> miette::Result<(Vec<LoadedIncident>, Vec<Finding>)> {
+        match (&self.rev, &self.repo) {
+            (Some((name, oid)), Some(repo)) => {
+                let (ok, bad) = store::load_from_tree(repo.git2(), *oid, &self.config)
+                    .map_err(crate::error::GitError::from)?;
+                let short = &oid.to_string()[..12];
+                let mut e = super::err(false);
+                let _ = writeln!(
+                    e,
+                    "note: reading incident records from the tree of {name} ({short}), not a work tree"
+                );
+                if ok.is_empty() && bad.is_empty() {
+                    let dir = self.config.incidents_dir.trim_end_matches('/');
+                    let has_dir = repo
+                        .git2()
+                        .find_commit(*oid)
+                        .and_then(|c| c.tree())
+                        .is_ok_and(|t| t.get_path(Path::new(dir)).is_ok());
+                    let _ = if has_dir {
+                        writeln!(e, "note: no incident records in {dir}/ at {name}")
+                    } else {
+                        writeln!(
+                            e,
+                            "note: no incidents folder ({dir}/) at {name}: no incident records were read"
+                        )
+                    };
+                }
+                Ok((ok, bad))
+            }
+            _ => Ok(store::load_all(&self.root, &self.config)),
+        }
+    }
+}
+
+pub(crate) fn workspace(ctx: &Ctx) -> miette::Result<Workspace> {
+    let base = match &ctx.dir {
+        Some(d) => d.clone(),
+        None => {
+            std::env::current_dir().map_err(|e| miette::miette!("no current directory: {e}"))?
+        }
+    };
+    let repo = Repo::discover(Some(&base)).ok();
+    let root = repo
+        .as_ref()
+        .and_then(|r| r.workdir().map(Path::to_path_buf))
+        .unwrap_or_else(|| base.clone());
+    // No work tree (a bare repository) or `--rev`: records at a revision.
+    let rev_name = match (&ctx.rev, &repo) {
+        (Some(r), _) => Some(r.clone()),
+        (None, Some(r)) if r.workdir().is_none() => Some("HEAD".to_string()),
+        _ => None,
+    };
+    let rev = match (rev_name, &repo) {
+        (Some(name), Some(r)) => {
+            let sha = r.resolve_commit(&name)?;
+            Some((
+                name,
+                git2::Oid::from_str(&sha).map_err(crate::error::GitError::from)?,
+            ))
+        }
+        (Some(_), None) => {
+            return Err(crate::error::UsageError::new(
+                "--rev needs a git repository",
+                "run aeef inside the repository, or point -C at it",
+            )
+            .into());
+        }
+        _ => None,
+    };
+    let config = match (&rev, &repo) {
+        (Some((_, oid)), Some(r)) => config_at(r, *oid)?,
+        _ => Config::load(&root).map_err(|e| miette::Report::new(*e))?,
+    };
+    Ok(Workspace {
+        root,
+        repo,
+        config,
+        rev,
+    })
+}
+
+/// `.aeef.yml` from the tree of `commit` (the defaults when absent).
+pub(crate) fn config_at(repo: &Repo, commit: git2::Oid) -> miette::Result<Config> {
+    let r = repo.git2();
+    let tree = r
+        .find_commit(commit)
+        .and_then(|c| c.tree())
+        .map_err(crate::error::GitError::from)?;
+    let Ok(entry) = tree.get_path(Path::new(crate::config::FILE_NAME)) else {
+        return Ok(Config::default());
+    };
+    let blob = match r.find_blob(entry.id()) {
+        Ok(b) if entry.filemode() != 0o120000 => b,
+        _ => {
+            return Err(crate::error::UsageError::new(
+                format!(
+                    "{} at this revision is not a regular file",
+                    crate::config::FILE_NAME
+                ),
+                "commit .aeef.yml as a regular file",
+            )
+            .into());
+        }
+    };
+    if blob.size() as u64 > crate::safe_fs::CONFIG_MAX_BYTES {
+        return Err(crate::error::UsageError::new(
+            format!(
+                "{} at this revision is larger than 1 MiB",
+                crate::config::FILE_NAME
+            ),
+            "keep .aeef.yml small: rules, agents, grace and waivers",
+        )
+        .into());
+    }
+    Config::parse(blob.content()).map_err(|e| miette::Report::new(*e))
+}
+
+/// Each action's verification as `incident check` and the gate decide it
+/// offline (DESIGN §4: the record, with the `verified_by` line committed by
+/// someone other than the owner); the records' own claims outside a
+/// repository. A shallow boundary in the way is exit 2, as for the gate.
+pub(crate) fn verified(
+    ws: &Workspace,
+    records: &[LoadedIncident],
+    now: DateTime<Utc>,
+) -> miette::Result<crate::incident::actions::Verified> {
+    let Some(repo) = &ws.repo else {
+        return Ok(Default::default());
+    };
+    let st = crate::github::status::statuses_offline(repo, records, now)?;
+    Ok(crate::incident::actions::Verified(
+        st.into_iter()
+            .map(|s| ((s.incident, s.corrective_action), s.verified))
+            .collect(),
+    ))
+}
+
+/// Prints the "no incidents folder" note on stderr when the default folder
+/// does not exist (a configured one that is missing is a `config` finding).
+pub(crate) fn note_missing_dir(ctx: &Ctx, ws: &Workspace) {
+    if ws.rev.is_some() {
+        return; // `Workspace::records` says it for a revision.
+    }
+    if let Some(note) = store::missing_dir_note(&ws.root, &ws.config) {
+        let mut e = super::err(ctx.color);
+        let _ = writeln!(e, "{note}");
+    }
+}
+
+/// The text of every file the findings point into, for snippets.
+pub(crate) fn sources_for(
+    root: &Path,
+    records: &[LoadedIncident],
+    findings: &[Finding],
+) -> human::Sources {
+    // Only the files findings point into, not every record.
+    let by_path: HashMap<&str, &str> = records
+        .iter()
+        .map(|r| (r.path.as_str(), r.source.as_str()))
+        .collect();
+    let mut s = human::Sources::new();
+    for f in findings {
+        if let Some(file) = &f.file
+            && !s.contains_key(file)
+            && let Some(text) = by_path.get(file.as_str())
+        {
+            s.insert(file.clone(), (*text).to_string());
+        }
+    }
+    // Other files (`.aeef.yml`) only from inside the work tree: a snippet
+    // never quotes a file outside the repository (safe_fs).
+    let jail = crate::safe_fs::Jail::new(root);
+    for f in findings {
+        if let Some(file) = &f.file
+            && !s.contains_key(file)
+            && !Path::new(file).is_absolute()
+            && let Ok(b) = jail.read(&root.join(file), crate::safe_fs::RECORD_MAX_BYTES)
+        {
+            s.insert(file.clone(), String::from_utf8_lossy(&b).into_owned());
+        }
+    }
+    s
+}
+
+/// Prints a report in the chosen format on stdout.
+pub(crate) fn print_report(
+    ctx: &Ctx,
+    report: &Report,
+    sources: &human::Sources,
+) -> miette::Result<()> {
+    let mut o = out();
+    let r = match ctx.format {
+        Format::Json => serde_json::to_writer_pretty(&mut o, &crate::findings::to_json(report))
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(o)),
+        _ => human::render(report, sources, ctx.color, &mut o),
+    };
+    write_result(r)
+}
+
+/// Stops a command that needs every record readable: prints the `schema`
+/// findings (stderr for human output, stdout as JSON) and exits 2.
+pub(crate) fn refuse_unreadable(
+    ctx: &Ctx,
+    root: &Path,
+    records: &[LoadedIncident],
+    bad: Vec<Finding>,
+) -> miette::Result<Outcome> {
+    let n = bad.len();
+    let mut report = Report { findings: bad };
+    report.sort();
+    let sources = sources_for(root, records, &report.findings);
+    if ctx.format == Format::Json {
+        print_report(ctx, &report, &sources)?;
+    } else {
+        let mut err = super::err(ctx.color);
+        let _ = human::render(&report, &sources, ctx.color, &mut err);
+    }
+    Err(UsageError::new(
+        format!(
+            "{n} incident record{} cannot be read",
+            if n == 1 { "" } else { "s" }
+        ),
+        "fix the records above; `aeef incident check` lists every problem",
+    )
+    .into())
+}
+
+/// `--now`, or the system clock.
+pub(crate) fn now_or(t: Option<DateTime<Utc>>) -> DateTime<Utc> {
+    t.unwrap_or_else(Utc::now)
+}
+
+/// Loads every record and finds `id` (exit 2 when a record cannot be read
+/// or the id is unknown).
+pub(crate) fn find_incident(ctx: &Ctx, ws: &Workspace, id: &str) -> miette::Result<LoadedIncident> {
+    let (records, bad) = ws.records()?;
+    if !bad.is_empty() {
+        refuse_unreadable(ctx, &ws.root, &records, bad)?;
+    }
+    let wanted = id.trim().to_ascii_uppercase();
+    if let Some(r) = records.iter().find(|r| r.incident.id == wanted) {
+        return Ok(r.clone());
+    }
+    let ids: Vec<&str> = records.iter().map(|r| r.incident.id.as_str()).collect();
+    let help = match store::did_you_mean(&wanted, &ids) {
+        Some(k) => format!("did you mean `{k}`?"),
+        None if ids.is_empty() => "there are no incident records yet".into(),
+        None => "`aeef incident list` shows the ids".into(),
+    };
+    Err(UsageError::new(
+        format!("no incident `{id}` under {}/", ws.config.incidents_dir),
+        help,
+    )
+    .into())
+}
