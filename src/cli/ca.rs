@@ -101,15 +101,7 @@ fn records(
     let cfg = super::load_config_at(&root)?;
     let (mut ok, bad) = load_all(&root, &cfg);
     if !bad.is_empty() {
-        let list: Vec<String> = bad
-            .iter()
-            .map(|f| format!("{}: {}", f.file.as_deref().unwrap_or("?"), f.message))
-            .collect();
-        return Err(UsageError::new(
-            format!("incident records cannot be read:\n{}", list.join("\n")),
-            "fix them first (`aeef incident check` points at the line)",
-        )
-        .into());
+        super::context::refuse_unreadable(ctx, &root, &ok, bad)?;
     }
     if let Some(id) = incident {
         ok.retain(|li| li.incident.id == id);

@@ -240,15 +240,28 @@ pub(crate) fn print_report(
     write_result(r)
 }
 
-/// Stops a command that needs every record readable: prints the `schema`
-/// findings (stderr for human output, stdout as JSON) and exits 2.
+/// The one behaviour for records that cannot be read, fail-closed: a
+/// command that uses the records (`incident list|show|notify`,
+/// `postmortem`, `report`, `ca file|status|review`) prints the `schema`
+/// findings — with their file, line and snippet on stderr, or as the JSON
+/// findings document on stdout with `--format json` — and stops with exit 2
+/// ([`UnreadableRecords`]); it never goes on with the readable rest. The
+/// deciding commands (`incident check`, `gate`) print the same findings in
+/// their report, whose verdict is then `error`, and exit 2 as well. `audit`
+/// reads the records' history, where an unreadable version is its own
+/// finding (`audit-unreadable`).
 pub(crate) fn refuse_unreadable(
     ctx: &Ctx,
     root: &Path,
     records: &[LoadedIncident],
     bad: Vec<Finding>,
 ) -> miette::Result<Outcome> {
-    let n = bad.len();
+    // Records, not findings: one record may have several problems.
+    let n = bad
+        .iter()
+        .map(|f| f.file.as_deref())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
     let mut report = Report { findings: bad };
     report.sort();
     let sources = sources_for(root, records, &report.findings);
@@ -258,14 +271,19 @@ pub(crate) fn refuse_unreadable(
         let mut err = super::err(ctx.color);
         let _ = human::render(&report, &sources, ctx.color, &mut err);
     }
-    Err(UsageError::new(
-        format!(
-            "{n} incident record{} cannot be read",
-            if n == 1 { "" } else { "s" }
-        ),
-        "fix the records above; `aeef incident check` lists every problem",
-    )
-    .into())
+    Err(UnreadableRecords { n }.into())
+}
+
+/// Records that cannot be read stopped a command (exit 2).
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{n} incident record{} cannot be read; nothing was decided", if *n == 1 { "" } else { "s" })]
+#[diagnostic(
+    code(aeef::incident::unreadable),
+    help("fix the records above; `aeef incident check` lists every problem with its position")
+)]
+pub struct UnreadableRecords {
+    /// How many record files the printed findings name.
+    pub n: usize,
 }
 
 /// `--now`, or the system clock.
@@ -295,4 +313,58 @@ pub(crate) fn find_incident(ctx: &Ctx, ws: &Workspace, id: &str) -> miette::Resu
         help,
     )
     .into())
+}
+
+/// The formats [`emit_report`] prints.
+pub const REPORT_FORMATS: &[Format] = &[
+    Format::Human,
+    Format::Json,
+    Format::Github,
+    Format::Sarif,
+    Format::Markdown,
+];
+
+/// The one printer of a findings report, used by `incident check`, `gate`
+/// and `audit`: `json` (the frozen v1 document, `verdict` `error` when
+/// nothing was decided), `sarif`, `markdown` (headed by `title`), `github`
+/// (workflow annotations, the step summary and `$GITHUB_OUTPUT`, then one
+/// line with the verdict), and `human`, which each command draws itself.
+pub(crate) fn emit_report(
+    ctx: &Ctx,
+    report: &Report,
+    title: &str,
+    human: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> miette::Result<()> {
+    use crate::findings::{github as gh, markdown, sarif};
+    let mut o = out();
+    let r = match ctx.format {
+        Format::Json => serde_json::to_writer_pretty(&mut o, &crate::findings::to_json(report))
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(o)),
+        Format::Sarif => sarif::render(report, env!("CARGO_PKG_VERSION"), &mut o),
+        Format::Markdown => markdown::render_titled(report, title, &mut o),
+        Format::Github => (|| {
+            gh::annotations(report, &mut o)?;
+            let var = |k: &str| {
+                std::env::var_os(k)
+                    .filter(|p| !p.is_empty())
+                    .map(PathBuf::from)
+            };
+            gh::write_step_files(
+                report,
+                title,
+                var("GITHUB_STEP_SUMMARY").as_deref(),
+                var("GITHUB_OUTPUT").as_deref(),
+            )?;
+            writeln!(
+                o,
+                "{title}: {} ({} error(s), {} warning(s))",
+                report.verdict_word(),
+                report.errors(),
+                report.warnings()
+            )
+        })(),
+        _ => human(&mut o),
+    };
+    write_result(r)
 }

@@ -3,7 +3,6 @@
 //! and in a pull request the provenance of its commits and the files it
 //! touches. Exit 0 pass, 1 fail, 2 could not decide — never 0 then.
 use std::collections::{BTreeSet, HashMap};
-use std::io::Write;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
@@ -317,14 +316,11 @@ fn incident_files_of(
     Ok(out)
 }
 
+/// What `aeef gate` prints: the formats of the findings report.
+pub const FORMATS: &[Format] = context::REPORT_FORMATS;
+
 pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
-    ctx.require_format(&[
-        Format::Human,
-        Format::Json,
-        Format::Github,
-        Format::Sarif,
-        Format::Markdown,
-    ])?;
+    ctx.require_format(FORMATS)?;
     connection::check_token_env(&args.gh)?;
     let ws = context::workspace(ctx)?;
     let now = args.now.unwrap_or_else(Utc::now);
@@ -465,7 +461,10 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
             records.len()
         ),
     };
-    render(ctx, &report, &sources, &title)?;
+    context::emit_report(ctx, &report, &title, |o| {
+        writeln!(o, "{title}")?;
+        crate::findings::human::render(&report, &sources, ctx.color, &mut &mut *o)
+    })?;
     if report.undecidable() {
         return Err(UsageError::new(
             "some incident records cannot be read, so the gate cannot decide",
@@ -477,54 +476,4 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         Verdict::Pass => Outcome::Ok,
         Verdict::Fail => Outcome::Failed,
     })
-}
-
-fn render(
-    ctx: &Ctx,
-    report: &Report,
-    sources: &crate::findings::human::Sources,
-    title: &str,
-) -> miette::Result<()> {
-    use crate::findings::{github as gh, markdown, sarif};
-    let mut o = super::out();
-    let r = match ctx.format {
-        Format::Json => serde_json::to_writer_pretty(&mut o, &crate::findings::to_json(report))
-            .map_err(std::io::Error::from)
-            .and_then(|()| writeln!(o)),
-        Format::Sarif => sarif::render(report, env!("CARGO_PKG_VERSION"), &mut o),
-        Format::Markdown => markdown::render_titled(report, title, &mut o),
-        Format::Github => (|| {
-            gh::annotations(report, &mut o)?;
-            let var = |k: &str| {
-                std::env::var_os(k)
-                    .filter(|p| !p.is_empty())
-                    .map(PathBuf::from)
-            };
-            gh::write_step_files(
-                report,
-                title,
-                var("GITHUB_STEP_SUMMARY").as_deref(),
-                var("GITHUB_OUTPUT").as_deref(),
-            )?;
-            writeln!(
-                o,
-                "{title}: {} ({} error(s), {} warning(s))",
-                verdict_word(report),
-                report.errors(),
-                report.warnings()
-            )
-        })(),
-        _ => (|| {
-            writeln!(o, "{title}")?;
-            crate::findings::human::render(report, sources, ctx.color, &mut o)
-        })(),
-    };
-    super::write_result(r)
-}
-
-fn verdict_word(r: &Report) -> &'static str {
-    match r.verdict() {
-        Verdict::Pass => "pass",
-        Verdict::Fail => "fail",
-    }
 }

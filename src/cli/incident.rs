@@ -72,6 +72,9 @@ pub struct NewArgs {
     pub detected_at: Option<Timestamp>,
 }
 
+/// What `aeef incident check` prints: the formats of the findings report.
+pub const CHECK_FORMATS: &[Format] = super::context::REPORT_FORMATS;
+
 /// Arguments of `aeef incident check`.
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
@@ -114,7 +117,7 @@ pub fn run(c: Command, ctx: &Ctx) -> miette::Result<Outcome> {
 }
 
 fn check(a: CheckArgs, ctx: &Ctx) -> miette::Result<Outcome> {
-    ctx.require_format(&[Format::Human, Format::Json])?;
+    ctx.require_format(CHECK_FORMATS)?;
     let ws = workspace(ctx)?;
     let base = ctx.dir.clone().unwrap_or_else(|| PathBuf::from("."));
     let (records, bad) = if a.paths.is_empty() {
@@ -198,7 +201,10 @@ fn check(a: CheckArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     } else {
         sources_for(&ws.root, &records, &report.findings)
     };
-    print_report(ctx, &report, &sources)?;
+    let title = format!("aeef incident check: {} incident record(s)", records.len());
+    super::context::emit_report(ctx, &report, &title, |o| {
+        human::render(&report, &sources, ctx.color, &mut &mut *o)
+    })?;
     if report.undecidable() {
         // Exit 2: printed the findings already; say why on stderr briefly.
         return Err(UsageError::new(

@@ -114,17 +114,8 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
             .flat_map(|l| crate::incident::policy::future_findings(l, now)),
     );
     if !bad.is_empty() {
-        let list: Vec<String> = bad
-            .iter()
-            .map(|f| format!("{}: {}", f.file.as_deref().unwrap_or("?"), f.message))
-            .collect();
-        return Err(miette::miette!(
-            code = "aeef::report::unreadable_record",
-            help = "fix the records (`aeef incident check` points at each error); a report over partial data would mislead",
-            "{} incident record(s) cannot be read:\n{}",
-            bad.len(),
-            list.join("\n")
-        ));
+        // A report over partial data would mislead.
+        super::context::refuse_unreadable(ctx, &ws.root, &loaded, bad)?;
     }
     let prov = if args.no_provenance {
         None
