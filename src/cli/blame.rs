@@ -59,8 +59,11 @@ fn parse_path_spec(s: &str) -> Result<(String, Option<(u32, u32)>), UsageError> 
     Ok((path.to_string(), Some((a, b))))
 }
 
+/// The formats `aeef blame` prints (its `--help` lists exactly these).
+pub const FORMATS: &[Format] = &[Format::Human, Format::Json];
+
 pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
-    ctx.require_format(&[Format::Human, Format::Json])?;
+    ctx.require_format(FORMATS)?;
     let repo = ctx.repo()?;
     let cfg = super::load_config(&repo)?;
     let opts = classify::Options {

@@ -116,13 +116,16 @@ fn records(
     Ok((repo, root, ok))
 }
 
+/// The formats `aeef ca file` prints (its `--help` lists exactly these).
+pub const FILE_FORMATS: &[Format] = &[Format::Human, Format::Json];
+
 fn cmd_file(
     ctx: &Ctx,
     incident: Option<String>,
     dry_run: bool,
     gh: &GhArgs,
 ) -> miette::Result<Outcome> {
-    ctx.require_format(&[Format::Human, Format::Json])?;
+    ctx.require_format(FILE_FORMATS)?;
     let (repo, root, incidents) = records(ctx, incident.as_deref())?;
     let slug = slug(gh, &repo)?;
     let plans = file::plan(&incidents, &file::web_root(&api_url()), &slug);
@@ -283,6 +286,9 @@ fn gather(
     }
 }
 
+/// The formats `aeef ca status` prints (its `--help` lists exactly these).
+pub const STATUS_FORMATS: &[Format] = &[Format::Human, Format::Json];
+
 fn cmd_status(
     ctx: &Ctx,
     incident: Option<String>,
@@ -290,7 +296,7 @@ fn cmd_status(
     now: Option<DateTime<Utc>>,
     gh: &GhArgs,
 ) -> miette::Result<Outcome> {
-    ctx.require_format(&[Format::Human, Format::Json])?;
+    ctx.require_format(STATUS_FORMATS)?;
     let now = super::context::now_or(now);
     let (hub, st) = gather(ctx, incident.as_deref(), offline, now, gh)?;
     let online = hub.is_some();
@@ -341,6 +347,9 @@ fn cmd_status(
     Ok(Outcome::Ok)
 }
 
+/// The formats `aeef ca review` prints (its `--help` lists exactly these).
+pub const REVIEW_FORMATS: &[Format] = &[Format::Human, Format::Markdown];
+
 fn cmd_review(
     ctx: &Ctx,
     post: Option<u64>,
@@ -348,7 +357,7 @@ fn cmd_review(
     now: Option<DateTime<Utc>>,
     gh: &GhArgs,
 ) -> miette::Result<Outcome> {
-    ctx.require_format(&[Format::Human, Format::Markdown])?;
+    ctx.require_format(REVIEW_FORMATS)?;
     let now = super::context::now_or(now);
     if post.is_some() && (offline || token(gh).is_none()) {
         return Err(GithubError::NoToken {

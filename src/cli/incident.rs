@@ -223,8 +223,11 @@ fn origin_of(inc: &Incident) -> Option<Origin> {
     inc.classification.as_ref().and_then(|c| c.origin)
 }
 
+/// The formats `aeef incident list` prints (its `--help` lists exactly these).
+pub const LIST_FORMATS: &[Format] = &[Format::Human, Format::Json];
+
 fn list(a: ListArgs, ctx: &Ctx) -> miette::Result<Outcome> {
-    ctx.require_format(&[Format::Human, Format::Json])?;
+    ctx.require_format(LIST_FORMATS)?;
     let ws = workspace(ctx)?;
     let (mut records, bad) = ws.records()?;
     if !bad.is_empty() {
@@ -313,8 +316,11 @@ fn status_str(s: Status) -> &'static str {
     }
 }
 
+/// The formats `aeef incident show` prints (its `--help` lists exactly these).
+pub const SHOW_FORMATS: &[Format] = &[Format::Human, Format::Json];
+
 fn show(a: ShowArgs, ctx: &Ctx) -> miette::Result<Outcome> {
-    ctx.require_format(&[Format::Human, Format::Json])?;
+    ctx.require_format(SHOW_FORMATS)?;
     let ws = workspace(ctx)?;
     let rec = find_incident(ctx, &ws, &a.id)?;
     let now = now_or(a.now);
@@ -465,8 +471,11 @@ fn highest_in_history(repo: &Repo, dir: &str, year: i32) -> u32 {
     }
 }
 
+/// The formats `aeef incident new` prints (its `--help` lists exactly these).
+pub const NEW_FORMATS: &[Format] = &[Format::Human, Format::Json];
+
 fn new(a: NewArgs, ctx: &Ctx) -> miette::Result<Outcome> {
-    ctx.require_format(&[Format::Human, Format::Json])?;
+    ctx.require_format(NEW_FORMATS)?;
     if a.title.trim().is_empty() {
         return Err(UsageError::new(
             "the title is empty",

@@ -124,8 +124,11 @@ fn preflight(ws: &super::context::Workspace) -> miette::Result<()> {
     Ok(())
 }
 
+/// The formats `aeef init` prints (its `--help` lists exactly these).
+pub const FORMATS: &[Format] = &[Format::Human];
+
 pub fn run(_args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
-    ctx.require_format(&[Format::Human])?;
+    ctx.require_format(FORMATS)?;
     let ws = super::context::workspace(ctx)?;
     preflight(&ws)?;
     let cfg_path = ws.root.join(crate::config::FILE_NAME);

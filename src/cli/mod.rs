@@ -65,10 +65,10 @@ pub enum Format {
     Markdown,
     Csv,
     Html,
-    /// Plain text (`aeef incident notify`); hidden from the global list.
+    // Plain text (`aeef incident notify` only).
     #[value(hide = true)]
     Text,
-    /// Slack Block Kit JSON (`aeef incident notify`); hidden from the global list.
+    // Slack Block Kit JSON (`aeef incident notify` only).
     #[value(hide = true)]
     Slack,
 }
@@ -164,9 +164,99 @@ fn color_enabled(choice: ColorChoice) -> bool {
     }
 }
 
+/// The formats a command prints: the constant its `run` checks with
+/// [`Ctx::require_format`], so `--help` and the refusal agree. `None` for a
+/// command not listed here (it keeps the whole list).
+fn formats_of(command: &str, sub: Option<&str>) -> Option<&'static [Format]> {
+    Some(match (command, sub) {
+        ("scan", None) => scan::FORMATS,
+        ("blame", None) => blame::FORMATS,
+        ("init", None) => init::FORMATS,
+        ("postmortem", None) => postmortem::FORMATS,
+        ("gate", None) => gate::FORMATS,
+        ("report", None) => report::FORMATS,
+        ("audit", None) => audit::FORMATS,
+        ("incident", Some("new")) => incident::NEW_FORMATS,
+        ("incident", Some("check")) => incident::CHECK_FORMATS,
+        ("incident", Some("list")) => incident::LIST_FORMATS,
+        ("incident", Some("show")) => incident::SHOW_FORMATS,
+        ("incident", Some("notify")) => notify::FORMATS,
+        ("ca", Some("file")) => ca::FILE_FORMATS,
+        ("ca", Some("status")) => ca::STATUS_FORMATS,
+        ("ca", Some("review")) => ca::REVIEW_FORMATS,
+        _ => return None,
+    })
+}
+
+/// The global `--format` of [`Cli`], narrowed to `allowed`: shown in the
+/// command's `--help` (hidden ones like `slack` too, since the list is
+/// exact) and checked by the parser.
+fn format_arg(global: &clap::Arg, allowed: &[Format]) -> clap::Arg {
+    use clap::builder::TypedValueParser;
+    let values: Vec<clap::builder::PossibleValue> = allowed
+        .iter()
+        .filter_map(|f| f.to_possible_value())
+        .map(|v| v.hide(false))
+        .collect();
+    global.clone().value_parser(
+        clap::builder::PossibleValuesParser::new(values)
+            .map(|s: String| <Format as ValueEnum>::from_str(&s, true).unwrap_or(Format::Human)),
+    )
+}
+
+/// The command line's definition: [`Cli`] with each subcommand's `--format`
+/// narrowed to what that subcommand prints; a group (`incident`, `ca`)
+/// offers what any of its subcommands prints. The narrowed argument keeps
+/// the global one's id, so clap neither propagates the wide one over it nor
+/// loses the value: `aeef --format json scan` and `aeef scan --format json`
+/// both work, and `aeef --format csv scan` is still refused by `run`.
+pub fn command() -> clap::Command {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    let Some(global) = cmd
+        .get_arguments()
+        .find(|a| a.get_id() == "format")
+        .cloned()
+    else {
+        return cmd;
+    };
+    let every: Vec<Format> = Format::value_variants().to_vec();
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    for name in names {
+        cmd = cmd.mut_subcommand(&name, |mut sc| {
+            let subs: Vec<String> = sc
+                .get_subcommands()
+                .map(|c| c.get_name().to_string())
+                .collect();
+            if subs.is_empty() {
+                let allowed = formats_of(&name, None).unwrap_or(&every);
+                return sc.arg(format_arg(&global, allowed));
+            }
+            let mut union = Vec::new();
+            for sub in &subs {
+                let allowed = formats_of(&name, Some(sub)).unwrap_or(&every);
+                union.extend_from_slice(allowed);
+                sc = sc.mut_subcommand(sub, |c| c.arg(format_arg(&global, allowed)));
+            }
+            let union: Vec<Format> = every
+                .iter()
+                .copied()
+                .filter(|f| union.contains(f))
+                .collect();
+            sc.arg(format_arg(&global, &union))
+        });
+    }
+    cmd
+}
+
 /// Parses the command line, runs the command, returns the exit code.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let parsed = command()
+        .try_get_matches()
+        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();

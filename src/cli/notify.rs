@@ -74,14 +74,17 @@ struct SentState {
     sent_at: DateTime<Utc>,
 }
 
+/// The formats `aeef incident notify` prints (its `--help` lists exactly these).
+pub const FORMATS: &[Format] = &[
+    Format::Human,
+    Format::Markdown,
+    Format::Text,
+    Format::Json,
+    Format::Slack,
+];
+
 pub fn run(a: NotifyArgs, ctx: &Ctx) -> miette::Result<Outcome> {
-    ctx.require_format(&[
-        Format::Human,
-        Format::Markdown,
-        Format::Text,
-        Format::Json,
-        Format::Slack,
-    ])?;
+    ctx.require_format(FORMATS)?;
     let target = target_of(&a, ctx.format)?;
     // The secret is checked before anything else, so a misconfigured job
     // fails at once whatever the record says.

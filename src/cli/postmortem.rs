@@ -22,8 +22,11 @@ pub struct Args {
     pub now: Option<DateTime<Utc>>,
 }
 
+/// The formats `aeef postmortem` prints (its `--help` lists exactly these).
+pub const FORMATS: &[Format] = &[Format::Human, Format::Markdown];
+
 pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
-    ctx.require_format(&[Format::Human, Format::Markdown])?;
+    ctx.require_format(FORMATS)?;
     let ws = super::context::workspace(ctx)?;
     let rec = super::context::find_incident(ctx, &ws, &args.id)?;
     let now = args.now.unwrap_or_else(Utc::now);

@@ -87,14 +87,17 @@ fn provenance(
     Ok(Some(stats))
 }
 
+/// The formats `aeef report` prints (its `--help` lists exactly these).
+pub const FORMATS: &[Format] = &[
+    Format::Human,
+    Format::Json,
+    Format::Markdown,
+    Format::Csv,
+    Format::Html,
+];
+
 pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
-    ctx.require_format(&[
-        Format::Human,
-        Format::Json,
-        Format::Markdown,
-        Format::Csv,
-        Format::Html,
-    ])?;
+    ctx.require_format(FORMATS)?;
     let period = period(&args)?;
     let now = super::context::now_or(args.now);
     let ws = super::context::workspace(ctx)?;

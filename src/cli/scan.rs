@@ -101,8 +101,11 @@ fn row<'a>(c: &'a RawCommit, p: &'a Provenance) -> Row<'a> {
     }
 }
 
+/// The formats `aeef scan` prints (its `--help` lists exactly these).
+pub const FORMATS: &[Format] = &[Format::Human, Format::Json];
+
 pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
-    ctx.require_format(&[Format::Human, Format::Json])?;
+    ctx.require_format(FORMATS)?;
     let repo = ctx.repo()?;
     let cfg = super::load_config(&repo)?;
     let spec = args.spec();
