@@ -127,71 +127,12 @@ fn cmd_file(
 ) -> miette::Result<Outcome> {
     ctx.require_format(FILE_FORMATS)?;
     let (repo, root, incidents) = records(ctx, incident.as_deref())?;
+    if dry_run {
+        return file_dry_run(ctx, gh, &repo, &incidents);
+    }
     let slug = slug(gh, &repo)?;
     let plans = file::plan(&incidents, &file::web_root(&api_url()), &slug);
     let tok = token(gh);
-    if dry_run {
-        // With a token, read (never write) which issues already exist.
-        let known = match (&tok, plans.is_empty()) {
-            (Some(_), false) => {
-                let hub = GitHub::new(gh, slug.clone(), tok.clone())?;
-                hub.run(file::list_markers(&hub.client, &hub.slug))?
-            }
-            _ => Default::default(),
-        };
-        let (existing, todo): (Vec<_>, Vec<_>) = plans
-            .iter()
-            .partition(|p| known.contains_key(&(p.incident.clone(), p.corrective_action.clone())));
-        let mut w = out();
-        let r = if ctx.format == Format::Json {
-            let ex: Vec<_> = existing
-                .iter()
-                .map(|p| {
-                    json!({"incident": p.incident, "corrective_action": p.corrective_action,
-                    "issue": known.get(&(p.incident.clone(), p.corrective_action.clone()))})
-                })
-                .collect();
-            let v = json!({"schema_version": 1, "dry_run": true, "repository": slug.to_string(),
-                "would_create": todo, "existing": ex});
-            writeln!(
-                w,
-                "{}",
-                serde_json::to_string_pretty(&v).unwrap_or_default()
-            )
-        } else {
-            (|| {
-                if plans.is_empty() {
-                    writeln!(w, "Every corrective action already has an issue.")?;
-                }
-                for p in &existing {
-                    let n = known.get(&(p.incident.clone(), p.corrective_action.clone()));
-                    writeln!(
-                        w,
-                        "exists   {}/{} → #{}",
-                        p.incident,
-                        p.corrective_action,
-                        n.copied().unwrap_or(0)
-                    )?;
-                }
-                for p in &todo {
-                    let who = p
-                        .assignee
-                        .as_deref()
-                        .map(|a| format!(" (assign @{a})"))
-                        .unwrap_or_default();
-                    writeln!(
-                        w,
-                        "would file in {slug}: {}{who} [{}]",
-                        p.title,
-                        p.labels.join(", ")
-                    )?;
-                }
-                Ok(())
-            })()
-        };
-        write_result(r)?;
-        return Ok(Outcome::Ok);
-    }
     if plans.is_empty() {
         print_file_report(ctx, &file::FileReport::default())?;
         return Ok(Outcome::Ok);
@@ -214,6 +155,126 @@ fn cmd_file(
             report.failed.len()
         ))
     }
+}
+
+/// `aeef ca file --dry-run`: the plan from the records alone, so it works
+/// offline. Which issues already exist is read (never written) only with a
+/// token and a known repository; otherwise, or when GitHub cannot be
+/// reached, the output says what was not checked (`not_checked`) instead
+/// of failing. JSON shape: README "aeef ca file --dry-run".
+fn file_dry_run(
+    ctx: &Ctx,
+    gh: &GhArgs,
+    repo: &crate::git::Repo,
+    incidents: &[crate::incident::store::LoadedIncident],
+) -> miette::Result<Outcome> {
+    // An explicit but malformed `--repo` is still a usage error; only "no
+    // repository known" (a local `origin`, none at all) is planned around.
+    let known_slug = match slug(gh, repo) {
+        Ok(s) => Some(s),
+        Err(GithubError::NoRepository) => None,
+        Err(e) => return Err(e.into()),
+    };
+    // Links in the planned bodies need a repository; a placeholder shows
+    // where it goes when none is known.
+    let shown_slug = known_slug.clone().unwrap_or_else(|| github::RepoSlug {
+        owner: "OWNER".into(),
+        name: "REPO".into(),
+    });
+    let plans = file::plan(incidents, &file::web_root(&api_url()), &shown_slug);
+    let tok = token(gh);
+    let mut not_checked: Vec<String> = Vec::new();
+    let known = match (&tok, &known_slug, plans.is_empty()) {
+        (_, _, true) => Default::default(),
+        (None, _, false) => {
+            not_checked.push(format!(
+                "existing issues were not checked: no token in {} (an action listed here may already have an issue)",
+                gh.token_env
+            ));
+            Default::default()
+        }
+        (Some(_), None, false) => {
+            not_checked.push(
+                "existing issues were not checked: no GitHub repository known (pass --repo OWNER/NAME or set GITHUB_REPOSITORY)".to_string(),
+            );
+            Default::default()
+        }
+        (Some(_), Some(s), false) => {
+            let read = GitHub::new(gh, s.clone(), tok.clone())
+                .and_then(|hub| Ok(hub.run(file::list_markers(&hub.client, &hub.slug))?));
+            match read {
+                Ok(k) => k,
+                Err(e) => {
+                    not_checked.push(format!(
+                        "existing issues were not checked: GitHub could not be read ({e})"
+                    ));
+                    Default::default()
+                }
+            }
+        }
+    };
+    let (existing, todo): (Vec<_>, Vec<_>) = plans
+        .iter()
+        .partition(|p| known.contains_key(&(p.incident.clone(), p.corrective_action.clone())));
+    let mut w = out();
+    let r = if ctx.format == Format::Json {
+        let ex: Vec<_> = existing
+            .iter()
+            .map(|p| {
+                json!({"incident": p.incident, "corrective_action": p.corrective_action,
+                "issue": known.get(&(p.incident.clone(), p.corrective_action.clone()))})
+            })
+            .collect();
+        let v = json!({"schema_version": 1, "dry_run": true,
+            "repository": known_slug.as_ref().map(|s| s.to_string()),
+            "existing_checked": not_checked.is_empty(),
+            "not_checked": not_checked,
+            "would_create": todo, "existing": ex});
+        writeln!(
+            w,
+            "{}",
+            serde_json::to_string_pretty(&v).unwrap_or_default()
+        )
+    } else {
+        (|| {
+            if plans.is_empty() {
+                writeln!(w, "Every corrective action already has an issue.")?;
+            }
+            for p in &existing {
+                let n = known.get(&(p.incident.clone(), p.corrective_action.clone()));
+                writeln!(
+                    w,
+                    "exists   {}/{} → #{}",
+                    p.incident,
+                    p.corrective_action,
+                    n.copied().unwrap_or(0)
+                )?;
+            }
+            let place = known_slug
+                .as_ref()
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| "the repository (none known yet)".into());
+            for p in &todo {
+                let who = p
+                    .assignee
+                    .as_deref()
+                    .map(|a| format!(" (assign @{a})"))
+                    .unwrap_or_default();
+                writeln!(
+                    w,
+                    "would file in {place}: {}{who} [{}]",
+                    p.title,
+                    p.labels.join(", ")
+                )?;
+            }
+            for n in &not_checked {
+                writeln!(w, "note: {n}")?;
+            }
+            Ok(())
+        })()
+    };
+    write_result(r)?;
+    Ok(Outcome::Ok)
 }
 
 fn print_file_report(ctx: &Ctx, r: &file::FileReport) -> miette::Result<()> {
