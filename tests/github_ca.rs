@@ -596,6 +596,47 @@ fn offline_status_uses_blame_on_verified_by() {
     assert_eq!(a[0]["state"], "missing");
 }
 
+/// Issue 14 item 6: `ca status` for people had no header, an unexplained
+/// issue state, and the due date and next effectiveness mark only in JSON.
+/// It is a table like `gh issue list` with what to do next per action.
+#[test]
+fn ca_status_human_is_a_table_with_state_due_mark_and_next_step() {
+    let acts = [
+        ca("CA-1", "training", "alice", ""),
+        ca("CA-2", "training", "alice", ""),
+        ca("CA-3", "training", "alice", ""),
+        ca("CA-4", "training", "alice", "    issue: 12\n"),
+    ]
+    .concat();
+    let mut r = RepoBuilder::new();
+    r.author("Alice Human", "alice@example.com");
+    r.write(F, &record("INC-2026-007", &acts));
+    r.commit("record");
+    r.author("Bob Reviewer", "bob@example.com");
+    r.edit(
+        F,
+        13,
+        12,
+        &[
+            "    verified_by: bob",
+            "    verified_at: 2026-11-21T10:00:00Z",
+        ],
+    );
+    r.commit("verify CA-1");
+    r.author("A. H.", "123+alice@users.noreply.github.com");
+    let text = std::fs::read_to_string(r.path().join(F)).unwrap();
+    let pos = text.lines().position(|l| l.contains("id: CA-2")).unwrap() + 5;
+    r.edit(F, pos + 1, pos, &["    verified_by: carol"]);
+    r.commit("verify CA-2 myself");
+    let o = aeef_env(
+        r.path(),
+        &["ca", "status", "--now", "2026-12-01T00:00:00Z"],
+        &[],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    insta::assert_snapshot!("ca_status_human_offline", stdout(&o));
+}
+
 #[test]
 fn dry_run_reads_repository_from_origin_without_token() {
     let r = repo_with(&[(

@@ -370,42 +370,123 @@ fn cmd_status(
             serde_json::to_string_pretty(&v).unwrap_or_default()
         )
     } else {
-        (|| {
-            if st.is_empty() {
-                writeln!(w, "No corrective actions.")?;
-            }
-            for s in &st {
-                let issue = s
-                    .issue
-                    .map(|n| format!("#{n}"))
-                    .unwrap_or_else(|| "-".into());
-                let state = serde_json::to_value(s.state)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default();
-                let verdict = match (&s.verified, &s.verifier) {
-                    (true, Some(v)) => format!("verified by @{v}"),
-                    _ => "not verified".into(),
-                };
-                let over = if s.overdue { ", OVERDUE" } else { "" };
-                let mark = s
-                    .next_effectiveness_mark
-                    .map(|m| format!(", next effectiveness check {m}"))
-                    .unwrap_or_default();
-                writeln!(
-                    w,
-                    "{}/{}  {issue} {state}  {verdict}{over}{mark}\n    {}",
-                    s.incident, s.corrective_action, s.reason
-                )?;
-            }
-            if !online {
-                writeln!(w, "(offline: decided from the records and git history)")?;
-            }
-            Ok(())
-        })()
+        w.write_all(status_table(&st, online, ctx.color).as_bytes())
     };
     write_result(r)?;
     Ok(Outcome::Ok)
+}
+
+/// `aeef ca status` for people: one row per action like `gh issue list`,
+/// the issue state spelled out, and what to do next.
+fn status_table(st: &[ActionStatus], online: bool, color: bool) -> String {
+    if st.is_empty() {
+        return "No corrective actions.\n".into();
+    }
+    let rows: Vec<Vec<String>> = st
+        .iter()
+        .map(|s| {
+            let dash = || "-".to_string();
+            vec![
+                s.incident.clone(),
+                s.corrective_action.clone(),
+                s.issue.map(|n| format!("#{n}")).unwrap_or_else(dash),
+                state_text(s).into(),
+                s.owner
+                    .as_deref()
+                    .map(|o| format!("@{}", o.trim_start_matches('@')))
+                    .unwrap_or_else(dash),
+                match (s.due, s.overdue) {
+                    (Some(d), true) => format!("{d} OVERDUE"),
+                    (Some(d), false) => d.to_string(),
+                    (None, _) => dash(),
+                },
+                match (&s.verified, &s.verifier) {
+                    (true, Some(v)) => format!("@{}", v.trim_start_matches('@')),
+                    (true, None) => "yes".into(),
+                    _ => dash(),
+                },
+                match (s.next_effectiveness_mark, s.effectiveness_overdue) {
+                    (Some(m), true) => format!("{m} (past)"),
+                    (Some(m), false) => m.to_string(),
+                    (None, _) => dash(),
+                },
+                next_step(s),
+            ]
+        })
+        .collect();
+    let mut out = super::table::render(
+        &[
+            "INCIDENT",
+            "ACTION",
+            "ISSUE",
+            "STATE",
+            "OWNER",
+            "DUE",
+            "VERIFIED BY",
+            "NEXT MARK",
+            "NEXT STEP",
+        ],
+        &rows,
+        color,
+    );
+    out.push_str(if online {
+        "\nState and verification read from GitHub issues; NEXT MARK is the next effectiveness evaluation.\n"
+    } else {
+        "\nOffline: decided from the records and git history (issues not read); NEXT MARK is the next effectiveness evaluation.\n"
+    });
+    out
+}
+
+/// The issue's state in words: what GitHub says, and how it was closed.
+fn state_text(s: &ActionStatus) -> &'static str {
+    use crate::github::status::{IssueState, ReasonCode as R};
+    match (s.state, s.reason_code) {
+        (_, R::NotFiled) => "not filed",
+        (_, R::IssueMissing) => "issue not found",
+        (IssueState::Unknown, _) => "not read (offline)",
+        (IssueState::Open, R::Reopened) => "reopened",
+        (IssueState::Open, _) => "open",
+        (IssueState::Closed, R::Verified) => "closed as completed",
+        (IssueState::Closed, R::VerifiedByOwner) => "closed by the owner",
+        (IssueState::Closed, R::NotPlanned) => "closed as not planned",
+        (IssueState::Closed, _) => "closed (not as completed)",
+        (IssueState::Missing, _) => "not filed",
+    }
+}
+
+/// What to do next about one action, from its verification, due date and
+/// effectiveness marks.
+fn next_step(s: &ActionStatus) -> String {
+    use crate::github::status::ReasonCode as R;
+    let issue = s
+        .issue
+        .map(|n| format!("#{n}"))
+        .unwrap_or_else(|| "the issue".into());
+    if s.declined {
+        return "nothing: declined (wont-do)".into();
+    }
+    if s.verified {
+        return match (s.next_effectiveness_mark, s.effectiveness_overdue) {
+            (Some(_), true) => "record the effectiveness evaluation (past due)".into(),
+            (Some(m), false) => format!("evaluate effectiveness on {m}"),
+            (None, _) => "nothing: done".into(),
+        };
+    }
+    match s.reason_code {
+        R::NotFiled => "file it: aeef ca file".into(),
+        R::IssueMissing => "fix `issue:` in the record, or rerun aeef ca file".into(),
+        R::Open | R::Reopened => {
+            format!("finish it; someone other than the owner closes {issue} as completed")
+        }
+        R::NotPlanned => format!("reopen {issue}, or mark the action wont-do with a reason"),
+        R::ClosedOther => format!("reopen {issue} and close it as completed"),
+        R::VerifiedByOwner | R::CommittedByOwner => {
+            "have someone other than the owner verify it".into()
+        }
+        R::NoVerifier => "set verified_by (not the owner) and commit it".into(),
+        R::NotCommitted => "commit the record's verified_by".into(),
+        R::Verified => "nothing: done".into(),
+    }
 }
 
 /// The formats `aeef ca review` prints (its `--help` lists exactly these).

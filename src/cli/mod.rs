@@ -14,6 +14,7 @@ pub mod paint;
 pub mod postmortem;
 pub mod report;
 pub mod scan;
+pub mod table;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
