@@ -77,25 +77,30 @@ impl Args {
     }
 }
 
-/// One JSON Lines row of `aeef scan --format json` (DESIGN §8).
+/// One JSON Lines row of `aeef scan --format json` (DESIGN §8). Each line
+/// carries `schema_version`, since a consumer may read any one line alone.
+/// `human_modifications` is always a string, `unknown` when nothing says
+/// (a human commit too), exactly as `aeef blame --format json` writes it.
 #[derive(serde::Serialize)]
 struct Row<'a> {
+    schema_version: u32,
     commit: &'a str,
     ai: bool,
     tool: Option<&'a str>,
     model_version: Option<&'a str>,
-    human_modifications: Option<&'a str>,
+    human_modifications: &'a str,
     confidence: Option<provenance::Confidence>,
     sources: &'a [String],
 }
 
 fn row<'a>(c: &'a RawCommit, p: &'a Provenance) -> Row<'a> {
     Row {
+        schema_version: 1,
         commit: &c.sha,
         ai: p.ai,
         tool: p.tool.as_deref(),
         model_version: p.model_version.as_deref(),
-        human_modifications: p.ai.then(|| p.human_modifications.as_str()),
+        human_modifications: p.human_modifications.as_str(),
         confidence: p.confidence,
         sources: &p.sources,
     }
