@@ -193,13 +193,8 @@ fn print_commit(c: &CommitClassification, ctx: &Ctx) -> std::io::Result<()> {
     for e in &c.evidence {
         writeln!(w, "  - {}", e.message)?;
     }
-    if c.origin == Origin::Human {
-        writeln!(
-            w,
-            "{}",
-            paint::dim(on, "Not AI-related: the ordinary incident process applies.")
-        )?;
-    }
+    // A human commit's evidence already says the ordinary incident
+    // process applies: said once.
     w.flush()
 }
 
