@@ -657,3 +657,41 @@ fn postmortem_of_a_fresh_record_says_what_is_missing() {
         "{md}"
     );
 }
+
+/// Issue 14 item 8: a record opened without `--detected-at` got a
+/// timestamp with nanoseconds. Default timestamps are RFC 3339 in whole
+/// seconds, as people write them.
+#[test]
+fn new_without_detected_at_writes_whole_seconds() {
+    let mut r = RepoBuilder::new();
+    r.write("a.txt", "a\n");
+    let sha = r.commit("one");
+    let o = aeef(
+        r.path(),
+        &[
+            "incident",
+            "new",
+            "--commit",
+            &sha,
+            "--severity",
+            "SEV-3",
+            "--title",
+            "Clock",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let path = json(&o)["path"].as_str().unwrap().to_string();
+    let text = std::fs::read_to_string(r.path().join(path)).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("detected_at:"))
+        .expect("detected_at line");
+    let value = line["detected_at:".len()..]
+        .trim()
+        .trim_matches(['"', '\'']);
+    let t = chrono::DateTime::parse_from_rfc3339(value).expect(value);
+    assert_eq!(t.timestamp_subsec_nanos(), 0, "{line}");
+    assert!(!value.contains('.'), "{line}");
+}

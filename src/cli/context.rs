@@ -286,9 +286,17 @@ pub struct UnreadableRecords {
     pub n: usize,
 }
 
-/// `--now`, or the system clock.
+/// `--now`, or the system clock ([`now`]).
 pub(crate) fn now_or(t: Option<DateTime<Utc>>) -> DateTime<Utc> {
-    t.unwrap_or_else(Utc::now)
+    t.unwrap_or_else(now)
+}
+
+/// The system clock in whole seconds: every timestamp aeef writes by
+/// default (a new record's `detected_at`, a notification's `sent_at`) is
+/// RFC 3339 without fractional seconds, as people write them in records.
+pub(crate) fn now() -> DateTime<Utc> {
+    use chrono::SubsecRound;
+    Utc::now().trunc_subsecs(0)
 }
 
 /// Loads every record and finds `id` (exit 2 when a record cannot be read

@@ -323,7 +323,7 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     ctx.require_format(FORMATS)?;
     connection::check_token_env(&args.gh)?;
     let ws = context::workspace(ctx)?;
-    let now = args.now.unwrap_or_else(Utc::now);
+    let now = context::now_or(args.now);
     let (records, bad) = ws.records()?;
     context::note_missing_dir(ctx, &ws);
     let repo = ws.repo.as_ref();

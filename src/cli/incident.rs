@@ -501,7 +501,9 @@ fn new(a: NewArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     for c in &a.commits {
         shas.push(repo.resolve_commit(c)?);
     }
-    let detected_at = a.detected_at.unwrap_or_else(|| Utc::now().fixed_offset());
+    let detected_at = a
+        .detected_at
+        .unwrap_or_else(|| super::context::now().fixed_offset());
     let p = prefill(repo, &ws.config, &shas);
     let classification = Classification {
         origin: p.origin,

@@ -95,7 +95,7 @@ pub fn run(a: NotifyArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     };
     let ws = super::context::workspace(ctx)?;
     let rec = super::context::find_incident(ctx, &ws, &a.id)?;
-    let now = a.now.unwrap_or_else(Utc::now);
+    let now = super::context::now_or(a.now);
     let verified = super::context::verified(&ws, std::slice::from_ref(&rec), now)?;
     let n = Notification::of_by(&rec.incident, now, &verified);
     let Some(target) = target else {
@@ -140,7 +140,7 @@ pub fn run(a: NotifyArgs, ctx: &Ctx) -> miette::Result<Outcome> {
                 schema_version: 1,
                 id: n.id.clone(),
                 fingerprint,
-                sent_at: Utc::now(),
+                sent_at: super::context::now(),
             },
         )?;
     }

@@ -29,7 +29,7 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     ctx.require_format(FORMATS)?;
     let ws = super::context::workspace(ctx)?;
     let rec = super::context::find_incident(ctx, &ws, &args.id)?;
-    let now = args.now.unwrap_or_else(Utc::now);
+    let now = super::context::now_or(args.now);
     let verified = super::context::verified(&ws, std::slice::from_ref(&rec), now)?;
     let md = postmortem::render_by(&rec.incident, now, &verified);
     match args.output {
