@@ -607,6 +607,15 @@ fn postmortem_renders_every_section() {
         ],
     );
     assert_eq!(o.status.code(), Some(2), "missing parent dir is an error");
+    // Issue 14 item 8: the error had no code or help and showed the
+    // temporary file's name.
+    let err = stderr(&o);
+    assert!(err.contains("aeef::output::missing_dir"), "{err}");
+    assert!(
+        err.contains("out/pm.md") && err.contains("mkdir -p"),
+        "{err}"
+    );
+    assert!(!err.contains(".aeef-") && !err.contains(".tmp"), "{err}");
     std::fs::create_dir(r.path().join("out")).unwrap();
     let o = aeef(
         r.path(),

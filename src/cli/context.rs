@@ -376,3 +376,57 @@ pub(crate) fn emit_report(
     };
     write_result(r)
 }
+
+/// Why `-o FILE` could not be written (exit 2). The messages name the file
+/// the user gave, never the temporary file it is staged in.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum OutputError {
+    /// The folder of FILE does not exist: aeef does not create it.
+    #[error("cannot write {path}: the folder {dir} does not exist")]
+    #[diagnostic(
+        code(aeef::output::missing_dir),
+        help("create the folder first (`mkdir -p {dir}`), or write to an existing one")
+    )]
+    MissingDir { path: String, dir: String },
+    /// Any other failure (permissions, a full disk, FILE is a folder).
+    #[error("cannot write {path}: {reason}")]
+    #[diagnostic(
+        code(aeef::output::write_failed),
+        help("check that {path} is a file you may write and that the disk has room")
+    )]
+    WriteFailed { path: String, reason: String },
+}
+
+/// Writes `bytes` to `path` (`-o FILE`) atomically: all or nothing, the
+/// old file intact on failure ([`crate::util::write_atomic`]). A relative
+/// path is taken from `-C DIR` when given.
+pub(crate) fn write_output(ctx: &Ctx, path: &Path, bytes: &[u8]) -> miette::Result<()> {
+    let path = match &ctx.dir {
+        Some(d) if path.is_relative() => d.join(path),
+        _ => path.to_path_buf(),
+    };
+    let shown = path.display().to_string();
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.is_dir()
+    {
+        return Err(OutputError::MissingDir {
+            path: shown,
+            dir: dir.display().to_string(),
+        }
+        .into());
+    }
+    crate::util::write_atomic(&path, bytes, false).map_err(|e| {
+        // The io error's text may name the staged temporary file: only its
+        // kind is shown, with the path the user gave.
+        let reason = if path.is_dir() {
+            "it is a folder".to_string()
+        } else {
+            e.kind().to_string()
+        };
+        OutputError::WriteFailed {
+            path: shown,
+            reason,
+        }
+        .into()
+    })
+}

@@ -34,12 +34,7 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     let md = postmortem::render_by(&rec.incident, now, &verified);
     match args.output {
         Some(path) => {
-            let path = match &ctx.dir {
-                Some(d) if path.is_relative() => d.join(path),
-                _ => path,
-            };
-            crate::util::write_atomic(&path, md.as_bytes(), false)
-                .map_err(|e| miette::miette!("cannot write {}: {e}", path.display()))?;
+            super::context::write_output(ctx, &path, md.as_bytes())?;
             Ok(Outcome::Ok)
         }
         None => {
