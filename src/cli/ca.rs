@@ -509,7 +509,8 @@ fn cmd_review(
     }
     let (hub, st) = gather(ctx, None, offline, now, gh)?;
     let mut md = Vec::new();
-    review::render(&st, now, &mut md).map_err(|e| miette::miette!("{e}"))?;
+    review::render(&st, now, &mut md)
+        .map_err(|e| crate::error::IoError::render("the review", e))?;
     let md = String::from_utf8_lossy(&md).into_owned();
     write_result(out().write_all(md.as_bytes()))?;
     if let (Some(n), Some(hub)) = (post, hub) {

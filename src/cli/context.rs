@@ -77,9 +77,9 @@ impl Workspace {
 pub(crate) fn workspace(ctx: &Ctx) -> miette::Result<Workspace> {
     let base = match &ctx.dir {
         Some(d) => d.clone(),
-        None => {
-            std::env::current_dir().map_err(|e| miette::miette!("no current directory: {e}"))?
-        }
+        None => std::env::current_dir().map_err(|e| crate::error::IoError::CurrentDir {
+            reason: e.to_string(),
+        })?,
     };
     let repo = Repo::discover(Some(&base)).ok();
     let root = repo

@@ -376,7 +376,8 @@ fn show(a: ShowArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     text.push_str(&format!(
         "corrective actions: {open} open, {overdue} overdue\n\n"
     ));
-    let yaml = serde_saphyr::to_string(inc).map_err(|e| miette::miette!("cannot render: {e}"))?;
+    let yaml =
+        serde_saphyr::to_string(inc).map_err(|e| crate::error::IoError::render("the record", e))?;
     text.push_str(&yaml);
     write_result(o.write_all(text.as_bytes())).map(|()| Outcome::Ok)
 }
@@ -559,12 +560,12 @@ fn new(a: NewArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     if !schema_file.exists() {
         if let Some(parent) = schema_file.parent() {
             std::fs::create_dir_all(parent)
-                .map_err(|e| miette::miette!("cannot create {}: {e}", parent.display()))?;
+                .map_err(|e| crate::error::IoError::write(parent.display().to_string(), &e))?;
         }
         match crate::util::write_atomic(&schema_file, create::INCIDENT_SCHEMA.as_bytes(), true) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-            Err(e) => return Err(miette::miette!("cannot write {}: {e}", create::SCHEMA_PATH)),
+            Err(e) => return Err(crate::error::IoError::write(create::SCHEMA_PATH, &e).into()),
         }
     }
     let schema_ref = create::relative_path(&ws.config.incidents_dir, create::SCHEMA_PATH);
@@ -591,10 +592,10 @@ fn new(a: NewArgs, ctx: &Ctx) -> miette::Result<Outcome> {
             String::new()
         })
     })
-    .map_err(|e| miette::miette!("cannot write the record under {}: {e}", dir.display()))?;
+    .map_err(|e| crate::error::IoError::write(format!("the record under {}", dir.display()), &e))?;
     if let Some(e) = render_err.into_inner() {
         let _ = std::fs::remove_file(&path);
-        return Err(miette::miette!("cannot render the record: {e}"));
+        return Err(crate::error::IoError::render("the record", e).into());
     }
     let rel = store::relative(&ws.root, &path);
     let mut o = out();

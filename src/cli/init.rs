@@ -132,7 +132,8 @@ pub fn run(_args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     let ws = super::context::workspace(ctx)?;
     preflight(&ws)?;
     let cfg_path = ws.root.join(crate::config::FILE_NAME);
-    let io = |what: &str, e: std::io::Error| miette::miette!("cannot write {what}: {e}");
+    let io =
+        |what: &str, e: std::io::Error| miette::Report::new(crate::error::IoError::write(what, &e));
     // The config goes first and create-new: a concurrent init loses cleanly.
     crate::util::write_atomic(&cfg_path, DEFAULT_CONFIG.as_bytes(), true).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {

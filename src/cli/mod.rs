@@ -366,7 +366,10 @@ pub fn err(color: bool) -> crate::redact::Guard<std::io::StderrLock<'static>> {
 pub fn write_result(r: std::io::Result<()>) -> miette::Result<()> {
     match r {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(miette::miette!("cannot write output: {e}")),
+        Err(e) => Err(crate::error::IoError::Output {
+            reason: e.to_string(),
+        }
+        .into()),
         Ok(()) => Ok(()),
     }
 }

@@ -126,7 +126,7 @@ pub fn run(a: NotifyArgs, ctx: &Ctx) -> miette::Result<Outcome> {
         return Ok(Outcome::Ok);
     }
     let body = serde_json::to_vec_pretty(&payload)
-        .map_err(|e| miette::miette!("cannot render the payload: {e}"))?;
+        .map_err(|e| crate::error::IoError::render("the payload", e))?;
     let Some(hook) = hook else {
         // --dry-run: the exact bytes that would be sent.
         let mut o = out();
@@ -195,7 +195,7 @@ fn print(n: &Notification, format: Format) -> miette::Result<Outcome> {
 fn pretty(v: &serde_json::Value) -> miette::Result<String> {
     serde_json::to_string_pretty(v)
         .map(|s| s + "\n")
-        .map_err(|e| miette::miette!("cannot render JSON: {e}"))
+        .map_err(|e| crate::error::IoError::render("JSON", e).into())
 }
 
 /// `--state FILE` (relative to `-C DIR`), else
@@ -234,7 +234,13 @@ fn read_state(p: &Path) -> miette::Result<Option<SentState>> {
     let bytes = match std::fs::read(p) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(miette::miette!("cannot read {}: {e}", p.display())),
+        Err(e) => {
+            return Err(crate::error::IoError::Read {
+                what: p.display().to_string(),
+                reason: e.to_string(),
+            }
+            .into());
+        }
     };
     serde_json::from_slice(&bytes).map(Some).map_err(|e| {
         UsageError::new(
@@ -248,14 +254,18 @@ fn read_state(p: &Path) -> miette::Result<Option<SentState>> {
 fn write_state(p: &Path, s: &SentState) -> miette::Result<()> {
     if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)
-            .map_err(|e| miette::miette!("cannot create {}: {e}", dir.display()))?;
+            .map_err(|e| crate::error::IoError::write(dir.display().to_string(), &e))?;
     }
-    let mut bytes = serde_json::to_vec_pretty(s).map_err(|e| miette::miette!("{e}"))?;
+    let mut bytes =
+        serde_json::to_vec_pretty(s).map_err(|e| crate::error::IoError::render("the state", e))?;
     bytes.push(b'\n');
     crate::util::write_atomic(p, &bytes, false).map_err(|e| {
         miette::miette!(
-            "the notification was sent, but its state could not be written to {}: {e}; the next --on-change run will send it again",
-            p.display()
+            code = "aeef::notify::state_not_written",
+            help = "make the state file's folder writable; until then each --on-change run sends again",
+            "the notification was sent, but its state could not be written to {}: {}; the next --on-change run will send it again",
+            p.display(),
+            e.kind()
         )
     })
 }
