@@ -230,6 +230,7 @@ pub(crate) fn print_report(
     report: &Report,
     sources: &human::Sources,
 ) -> miette::Result<()> {
+    REPORT_PRINTED.store(true, std::sync::atomic::Ordering::Relaxed);
     let mut o = out();
     let r = match ctx.format {
         Format::Json => serde_json::to_writer_pretty(&mut o, &crate::findings::to_json(report))
@@ -323,6 +324,11 @@ pub(crate) fn find_incident(ctx: &Ctx, ws: &Workspace, id: &str) -> miette::Resu
     .into())
 }
 
+/// Set once a findings report went to stdout, so [`super::main`] does not
+/// print a second document for an error that follows it.
+pub(crate) static REPORT_PRINTED: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
 /// The formats [`emit_report`] prints.
 pub const REPORT_FORMATS: &[Format] = &[
     Format::Human,
@@ -344,6 +350,7 @@ pub(crate) fn emit_report(
     human: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> miette::Result<()> {
     use crate::findings::{github as gh, markdown, sarif};
+    REPORT_PRINTED.store(true, std::sync::atomic::Ordering::Relaxed);
     let mut o = out();
     let r = match ctx.format {
         Format::Json => serde_json::to_writer_pretty(&mut o, &crate::findings::to_json(report))

@@ -271,6 +271,12 @@ pub fn main() -> ExitCode {
         rev: cli.rev.clone(),
     };
     let color = ctx.color;
+    // The commands whose JSON is a verdict document (DESIGN §8).
+    let verdict_json = ctx.format == Format::Json
+        && matches!(
+            &cli.command,
+            Command::Gate(_) | Command::Audit(_) | Command::Incident(incident::Command::Check(_))
+        );
     miette::set_hook(Box::new(move |_| {
         Box::new(
             miette::MietteHandlerOpts::new()
@@ -297,6 +303,24 @@ pub fn main() -> ExitCode {
                     "schema_version": 1,
                     "verdict": "error",
                     "findings": [e.to_finding()],
+                });
+                let mut o = out();
+                let _ = writeln!(o, "{doc:#}");
+            } else if verdict_json
+                && !context::REPORT_PRINTED.load(std::sync::atomic::Ordering::Relaxed)
+            {
+                // Exit 2 before any finding was printed (history missing,
+                // GitHub unreachable, a bad revision): a pipeline reading
+                // stdout still sees that nothing was decided, and why.
+                let doc = serde_json::json!({
+                    "schema_version": 1,
+                    "verdict": "error",
+                    "findings": [],
+                    "error": {
+                        "code": report.code().map(|c| c.to_string()),
+                        "message": report.to_string(),
+                        "help": report.help().map(|h| h.to_string()),
+                    },
                 });
                 let mut o = out();
                 let _ = writeln!(o, "{doc:#}");
