@@ -163,6 +163,18 @@ fn human_commit_says_ordinary_process_applies() {
     );
 }
 
+/// Snapshot of the human blame of an ai-modified commit (issue 14: human
+/// output under insta): origin, provenance and the evidence, once each.
+#[test]
+fn human_blame_snapshot() {
+    let mut r = ai_base();
+    r.edit("src/pay.rs", 2, 2, &["human fix"]);
+    let sha = r.commit("fix one line");
+    let o = aeef(r.path(), &["blame", &sha]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    insta::assert_snapshot!("blame_human_ai_modified", stdout(&o));
+}
+
 /// Issue 14 item 8: one changed line was "lines 76". Evidence names one
 /// line in the singular and several in the plural.
 #[test]

@@ -93,6 +93,16 @@ fn scan_lines_are_versioned_and_agree_with_blame_on_human_modifications() {
     }
 }
 
+/// Snapshot of the human scan (issue 14: human output under insta): one
+/// line per commit, then the table per tool and model.
+#[test]
+fn human_scan_snapshot() {
+    let r = repo();
+    let o = aeef(r.path(), &["scan"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    insta::assert_snapshot!("scan_human", stdout(&o));
+}
+
 #[test]
 fn ranges_and_all_follow_git() {
     let mut r = repo();
