@@ -161,7 +161,7 @@ fn cmd_file(
 /// offline. Which issues already exist is read (never written) only with a
 /// token and a known repository; otherwise, or when GitHub cannot be
 /// reached, the output says what was not checked (`not_checked`) instead
-/// of failing. JSON shape: README "aeef ca file --dry-run".
+/// of failing. A token or API URL aeef refuses stays exit 2. JSON shape: README "aeef ca file --dry-run".
 fn file_dry_run(
     ctx: &Ctx,
     gh: &GhArgs,
@@ -200,9 +200,10 @@ fn file_dry_run(
             Default::default()
         }
         (Some(_), Some(s), false) => {
-            let read = GitHub::new(gh, s.clone(), tok.clone())
-                .and_then(|hub| Ok(hub.run(file::list_markers(&hub.client, &hub.slug))?));
-            match read {
+            // A token or API URL aeef refuses is still exit 2 (nothing is
+            // sent); only a GitHub that cannot be read is planned around.
+            let hub = GitHub::new(gh, s.clone(), tok.clone())?;
+            match hub.run(file::list_markers(&hub.client, &hub.slug)) {
                 Ok(k) => k,
                 Err(e) => {
                     not_checked.push(format!(
