@@ -13,15 +13,27 @@
 #   INPUT_WORKING_DIRECTORY  directory to run in (default: .)
 #   INPUT_GITHUB_TOKEN       passed as GITHUB_TOKEN to aeef only (not to curl or cargo)
 #   INPUT_OUTPUT             optional file that receives aeef's stdout
+#   INPUT_DEEPEN             true (default) | false: deepen a shallow clone
+#                            until the change's merge base is present
 # Other environment:
 #   AEEF_BIN                 a prebuilt aeef; skips download and build
 #   AEEF_RELEASE_REPOSITORY  owner/name whose releases hold the binaries
 #                            (default: the action's repository, else aeef/aeef)
 #   AEEF_RELEASE_BASE_URL    base URL of the release downloads (tests point
 #                            it at file://; default: GitHub releases)
+#   AEEF_REMOTE              remote to fetch notes and history from
+#                            (default: origin, as actions/checkout names it)
+#   AEEF_DEEPEN_START        commits of the first deepening step (default 32;
+#                            each further step doubles)
+#   AEEF_DEEPEN_LIMIT        most commits to deepen by in all (default 4096)
+#
+# Before the gate (DESIGN §9): the notes refs aeef reads are fetched
+# (actions/checkout fetches no refs/notes/*; a ref the remote lacks is not
+# an error), and in a pull request a shallow clone is deepened, bounded,
+# until the merge base of base and head is present.
 #
 # Exit codes: aeef's own (0 pass, 1 fail, 2 could not decide); 2 when aeef
-# cannot be obtained.
+# cannot be obtained, or the notes or the history cannot be fetched.
 set -euo pipefail
 
 fail() {
@@ -118,6 +130,174 @@ build_from_source() {
   echo "$root/bin/aeef"
 }
 
+# ---- The history the gate reads (DESIGN §9) --------------------------------
+
+# The notes refs aeef reads: git-ai's `refs/notes/ai` (aeef::git::NOTES_REF;
+# tests/action_history.rs holds this list to the code). aeef reads no other notes
+# ref and `.aeef.yml` configures none.
+AEEF_NOTES_REFS=(refs/notes/ai)
+
+say() {
+  echo "aeef action: $1" >&2
+}
+
+# A full commit id (SHA-1 or SHA-256). Only such ids are ever passed to
+# `git fetch`: a name from the `args` input could read as an option.
+is_commit_id() {
+  [[ "$1" =~ ^[0-9a-f]{40}([0-9a-f]{24})?$ ]]
+}
+
+have_commit() {
+  git cat-file -e "$1^{commit}" 2>/dev/null
+}
+
+# Fetches the notes refs the remote has, mirroring them (`+`: the remote's
+# notes are the truth in CI). A ref the remote lacks is skipped; a remote
+# that cannot be read is an error, since the gate would then count AI lines
+# known from notes as human.
+fetch_notes() {
+  local remote=$1 listed ref specs=()
+  if ! listed=$(git ls-remote --refs "$remote" "${AEEF_NOTES_REFS[@]}" 2>&1); then
+    # git's own words help (authentication, network), but a URL may carry
+    # credentials: `scheme://user:secret@host` loses its user part.
+    listed=$(printf '%s' "$listed" | sed -E 's#://[^/@[:space:]]+@#://***@#g')
+    fail "could not list the notes refs of remote '$remote' (actions/checkout's persisted credentials are needed for a private repository): $listed"
+  fi
+  for ref in "${AEEF_NOTES_REFS[@]}"; do
+    if printf '%s\n' "$listed" | cut -f2 | grep -qxF "$ref"; then
+      specs+=("+$ref:$ref")
+    else
+      say "remote '$remote' has no $ref; nothing to fetch"
+    fi
+  done
+  [ ${#specs[@]} -gt 0 ] || return 0
+  git fetch --quiet --no-tags "$remote" "${specs[@]}" >&2 \
+    || fail "could not fetch ${specs[*]} from remote '$remote'"
+  say "fetched ${specs[*]#+} from '$remote'"
+}
+
+# The change's base and head as `aeef gate` takes them: `--base`/`--head`
+# in the args input, else the pull_request payload at GITHUB_EVENT_PATH.
+# Prints two lines (either may be empty); names in args are resolved here.
+change_endpoints() {
+  local base="" head="" i=0 word next
+  while [ $i -lt ${#args[@]} ]; do
+    word=${args[$i]}
+    next=${args[$((i + 1))]:-}
+    case "$word" in
+      --base) base=$next ;;
+      --base=*) base=${word#--base=} ;;
+      --head) head=$next ;;
+      --head=*) head=${word#--head=} ;;
+    esac
+    i=$((i + 1))
+  done
+  if [ -z "$base$head" ] && [ -n "${GITHUB_EVENT_PATH:-}" ] && [ -f "$GITHUB_EVENT_PATH" ]; then
+    local pair=""
+    if command -v jq >/dev/null 2>&1; then
+      pair=$(jq -r '(.pull_request.base.sha // ""), (.pull_request.head.sha // "")' \
+        "$GITHUB_EVENT_PATH" 2>/dev/null) || pair=""
+    elif command -v python3 >/dev/null 2>&1; then
+      pair=$(python3 -c 'import json, sys
+pr = json.load(open(sys.argv[1])).get("pull_request") or {}
+for k in ("base", "head"):
+    print(((pr.get(k) or {}).get("sha")) or "")' "$GITHUB_EVENT_PATH" 2>/dev/null) || pair=""
+    else
+      say "neither jq nor python3 reads the event payload; the history is not deepened"
+    fi
+    base=$(printf '%s\n' "$pair" | sed -n 1p)
+    head=$(printf '%s\n' "$pair" | sed -n 2p)
+  fi
+  # A name (`origin/main`) is resolved locally; what does not resolve and is
+  # not a commit id cannot be fetched safely and is left to the gate.
+  local v out=()
+  for v in "$base" "$head"; do
+    if [ -n "$v" ] && ! is_commit_id "$v"; then
+      v=$(git rev-parse --verify --quiet --end-of-options "$v^{commit}" 2>/dev/null) || v=""
+    fi
+    out+=("$v")
+  done
+  printf '%s\n%s\n' "${out[0]}" "${out[1]}"
+}
+
+# True when the gate finds what it needs: both commits, their merge base,
+# and no commit of base..head (but head) cut off by the shallow boundary.
+history_ready() {
+  local base=$1 head=$2 shallow
+  have_commit "$base" && have_commit "$head" || return 1
+  git merge-base "$base" "$head" >/dev/null 2>&1 || return 1
+  shallow=$(git rev-parse --git-path shallow)
+  [ -s "$shallow" ] || return 0
+  ! git rev-list "$base..$head" | grep -vxF "$head" | grep -qxFf "$shallow"
+}
+
+is_shallow() {
+  [ "$(git rev-parse --is-shallow-repository 2>/dev/null)" = true ]
+}
+
+# Deepens a shallow clone until history_ready: the missing endpoints at
+# depth 1, then `git fetch --deepen` in doubling steps up to
+# AEEF_DEEPEN_LIMIT commits in all. Exit 2 when fetching fails or the limit
+# is reached; a clone that became complete without a merge base is left to
+# the gate (it names unrelated histories itself).
+deepen_history() {
+  local remote=$1 base=$2 head=$3
+  local step=${AEEF_DEEPEN_START:-32} limit=${AEEF_DEEPEN_LIMIT:-4096} total=0 n
+  [[ "$step" =~ ^[1-9][0-9]*$ ]] || fail "AEEF_DEEPEN_START must be a positive number"
+  [[ "$limit" =~ ^[0-9]+$ ]] || fail "AEEF_DEEPEN_LIMIT must be a number"
+  history_ready "$base" "$head" && return 0
+  local missing=() sha
+  for sha in "$base" "$head"; do
+    have_commit "$sha" || missing+=("$sha")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    local depth=()
+    is_shallow && depth=(--depth=1)
+    git fetch --quiet --no-tags ${depth[@]+"${depth[@]}"} "$remote" "${missing[@]}" >&2 \
+      || fail "could not fetch commit(s) ${missing[*]} of the change from remote '$remote'; set 'fetch-depth: 0' on actions/checkout"
+  fi
+  local hint="set 'fetch-depth: 0' on actions/checkout (the full history), or 'deepen: false' on this action to fetch the history yourself"
+  while ! history_ready "$base" "$head"; do
+    is_shallow || return 0
+    [ "$total" -lt "$limit" ] \
+      || fail "the merge base of ${base:0:12} and ${head:0:12} is not within $total commits of this shallow clone (the limit); $hint"
+    n=$step
+    [ $((total + n)) -le "$limit" ] || n=$((limit - total))
+    git fetch --quiet --no-tags --deepen="$n" "$remote" "$base" "$head" >&2 \
+      || fail "git fetch --deepen=$n from remote '$remote' failed; $hint"
+    total=$((total + n))
+    step=$((step * 2))
+  done
+  [ "$total" -eq 0 ] || say "deepened the shallow clone by $total commits to the merge base of ${base:0:12} and ${head:0:12}"
+}
+
+# Runs in the working directory, before the gate.
+prepare_history() {
+  local deepen
+  deepen=$(printf '%s' "${INPUT_DEEPEN:-true}" | tr 'A-Z' 'a-z')
+  case "$deepen" in
+    true | false) ;;
+    *) fail "deepen must be true or false, not '${INPUT_DEEPEN:-}'" ;;
+  esac
+  # Not a repository: the gate says so itself.
+  git rev-parse --git-dir >/dev/null 2>&1 || return 0
+  local remote=${AEEF_REMOTE:-origin}
+  if ! git remote get-url "$remote" >/dev/null 2>&1; then
+    say "no remote '$remote': notes and history are used as they are"
+    return 0
+  fi
+  fetch_notes "$remote"
+  [ "$deepen" = true ] || return 0
+  local ends base head
+  ends=$(change_endpoints)
+  base=$(printf '%s\n' "$ends" | sed -n 1p)
+  head=$(printf '%s\n' "$ends" | sed -n 2p)
+  if [ -z "$base" ] || [ -z "$head" ]; then
+    return 0
+  fi
+  deepen_history "$remote" "$base" "$head"
+}
+
 # The token is for aeef alone: keep it out of the environment of curl and
 # of `cargo install`, which runs every dependency's build script.
 token=${INPUT_GITHUB_TOKEN:-}
@@ -146,6 +326,8 @@ if [ -n "${INPUT_ARGS//[[:space:]]/}" ]; then
 fi
 
 cd "${INPUT_WORKING_DIRECTORY:-.}" || fail "working-directory '${INPUT_WORKING_DIRECTORY:-}' does not exist"
+
+prepare_history
 
 cmd=("$bin" gate --format "${INPUT_FORMAT:-github}" --fail-on "${INPUT_FAIL_ON:-overdue}")
 # `${args[@]+…}`: an empty array under `set -u` is an error in bash < 4.4

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::findings::Level;
+use crate::findings::{Level, RuleId};
 
 /// The file name looked up at the repository root.
 pub const FILE_NAME: &str = ".aeef.yml";
@@ -129,8 +129,8 @@ impl Default for GraceConfig {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Waiver {
-    /// The rule id it accepts (`touches-open-incident`, `ca-unverified-overdue`, …).
-    pub rule: String,
+    /// The rule it accepts (`touches-open-incident`, `ca-unverified-overdue`, …).
+    pub rule: RuleId,
     /// The incident it concerns (`INC-2026-007`).
     pub incident: String,
     /// Narrows it to one corrective action (`CA-2`).
@@ -155,9 +155,9 @@ pub struct Config {
     pub incidents_dir: String,
     #[serde(default = "default_window")]
     pub adjacency_window: u32,
-    /// Rule id → level override.
+    /// Rule → level override.
     #[serde(default)]
-    pub rules: BTreeMap<String, Level>,
+    pub rules: BTreeMap<RuleId, Level>,
     #[serde(default)]
     pub agents: Vec<AgentRule>,
     #[serde(default)]
@@ -214,9 +214,25 @@ impl Default for Config {
 
 impl Config {
     /// The configured level of `rule`, or `default`.
-    pub fn level(&self, rule: &str, default: Level) -> Level {
-        self.rules.get(rule).copied().unwrap_or(default)
+    pub fn level(&self, rule: RuleId, default: Level) -> Level {
+        self.rules.get(&rule).copied().unwrap_or(default)
     }
+}
+
+/// The rule names `.aeef.yml` uses, read leniently (any other key and any
+/// value shape accepted) to check them against the catalogue first.
+#[derive(Deserialize)]
+struct RuleNames {
+    #[serde(default)]
+    rules: Option<BTreeMap<String, serde::de::IgnoredAny>>,
+    #[serde(default)]
+    waivers: Option<Vec<WaiverRuleName>>,
+}
+
+#[derive(Deserialize)]
+struct WaiverRuleName {
+    #[serde(default)]
+    rule: Option<String>,
 }
 
 /// `.aeef.yml` could not be used. `code` is stable
@@ -255,9 +271,6 @@ impl miette::Diagnostic for ConfigError {
     }
 }
 
-/// The rule id of a finding that says `.aeef.yml` cannot be used.
-pub const CONFIG_RULE: &str = "config";
-
 impl ConfigError {
     /// A config error without a position (the file could not be read).
     fn unreadable(message: String, help: &str) -> Box<ConfigError> {
@@ -274,7 +287,7 @@ impl ConfigError {
     /// The same error as a finding (rule `config`), for `--format json`.
     pub fn to_finding(&self) -> crate::findings::Finding {
         let mut f = crate::findings::Finding::new(
-            CONFIG_RULE,
+            RuleId::Config,
             crate::findings::Level::Error,
             self.message.clone(),
         )
@@ -401,6 +414,39 @@ impl Config {
         {
             return Ok(Config::default());
         }
+        // Rule ids in `rules:` and in each waiver are checked against the
+        // catalogue ([`RuleId`]) before the typed parse, so a typo gets a
+        // "did you mean" at its own line rather than serde's wording. A
+        // file whose shape is wrong elsewhere fails the typed parse below.
+        if let Ok(named) = serde_saphyr::from_str::<RuleNames>(text) {
+            let named = named
+                .rules
+                .into_iter()
+                .flatten()
+                .map(|(r, _)| (r.clone(), format!("rules.{r}"), ""))
+                .chain(
+                    named
+                        .waivers
+                        .into_iter()
+                        .flatten()
+                        .enumerate()
+                        .filter_map(|(i, w)| {
+                            Some((w.rule?, format!("waivers[{i}].rule"), " in a waiver"))
+                        }),
+                );
+            for (rule, path, where_) in named {
+                if let Err(e) = rule.parse::<RuleId>() {
+                    let pos = index.nearest(&path);
+                    return Err(fail(
+                        text,
+                        pos.line,
+                        pos.column,
+                        format!("unknown rule `{rule}`{where_} in {FILE_NAME}"),
+                        e.help(),
+                    ));
+                }
+            }
+        }
         let mut cfg: Config = match serde_saphyr::from_str(text) {
             Ok(c) => c,
             Err(e) => {
@@ -434,36 +480,6 @@ impl Config {
                 return Err(fail(text, l, c, format!("{FILE_NAME}: {msg}"), help));
             }
         };
-        // The rule catalogue is the one list of rule ids (incident, gate, audit).
-        let known: Vec<&str> = crate::findings::rules::RULES.iter().map(|r| r.id).collect();
-        // Rule ids in `rules:` and in each waiver, with where they stand.
-        let named = cfg
-            .rules
-            .keys()
-            .map(|r| (r.as_str(), format!("rules.{r}"), ""))
-            .chain(cfg.waivers.iter().enumerate().map(|(i, w)| {
-                (
-                    w.rule.as_str(),
-                    format!("waivers[{i}].rule"),
-                    " in a waiver",
-                )
-            }));
-        for (rule, path, where_) in named {
-            if !known.contains(&rule) {
-                let pos = index.nearest(&path);
-                let help = match crate::incident::store::did_you_mean(rule, &known) {
-                    Some(k) => format!("did you mean `{k}`?"),
-                    None => format!("known rules: {}", known.join(", ")),
-                };
-                return Err(fail(
-                    text,
-                    pos.line,
-                    pos.column,
-                    format!("unknown rule `{rule}`{where_} in {FILE_NAME}"),
-                    help,
-                ));
-            }
-        }
         for key in ["incidents_dir"] {
             if let Some(v) = index.value(key) {
                 cfg.positions
@@ -488,11 +504,42 @@ mod tests {
     #[test]
     fn rule_levels_parse_and_unknown_rules_are_refused() {
         let c = Config::parse(b"rules:\n  ca-categories: warn\n  ca-not-filed: off\n").unwrap();
-        assert_eq!(c.level("ca-categories", Level::Error), Level::Warn);
-        assert_eq!(c.level("ca-not-filed", Level::Warn), Level::Off);
+        assert_eq!(c.level(RuleId::CaCategories, Level::Error), Level::Warn);
+        assert_eq!(c.level(RuleId::CaNotFiled, Level::Warn), Level::Off);
         let e = Config::parse(b"rules:\n  ca-categoires: warn\n").unwrap_err();
         assert_eq!(e.help.as_deref(), Some("did you mean `ca-categories`?"));
         let e = Config::parse(b"incident_dir: x\n").unwrap_err();
         assert_eq!(e.help.as_deref(), Some("did you mean `incidents_dir`?"));
+    }
+
+    /// Rule names are checked against [`RuleId`] before the typed parse, so
+    /// a typo is reported at its own key (or waiver value) with a "did you
+    /// mean", and a typed config holds only known rules.
+    #[test]
+    fn unknown_rules_are_refused_at_their_position() {
+        let e =
+            Config::parse(b"adjacency_window: 3\nrules:\n  ca-due: warn\n  ca-categoires: warn\n")
+                .unwrap_err();
+        assert_eq!(e.code, "aeef::config::invalid");
+        assert_eq!(e.line_col, Some((4, 3)));
+        assert!(
+            e.message.contains("unknown rule `ca-categoires`"),
+            "{}",
+            e.message
+        );
+        let e = Config::parse(
+            b"waivers:\n  - rule: touches-open-incidnet\n    incident: INC-2026-007\n    reason: r\n    approved_by: bob\n    expires: 2026-12-31\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line_col.map(|(l, _)| l), Some(2));
+        assert!(e.message.contains("in a waiver"), "{}", e.message);
+        // Far from every id: the known ones are listed.
+        let e = Config::parse(b"rules: {zzzzzzzzzzzz: off}\n").unwrap_err();
+        assert!(e.help.unwrap().starts_with("known rules: schema, config,"));
+        // A known rule parses to its typed id.
+        let c = Config::parse(b"rules: {audit-retention: warn}\n").unwrap();
+        assert_eq!(c.rules.get(&RuleId::AuditRetention), Some(&Level::Warn));
+        // A shape error elsewhere is still serde's, not a rule error.
+        assert!(Config::parse(b"rules: [ca-due]\n").is_err());
     }
 }

@@ -473,6 +473,7 @@ fn action_yml_declares_the_inputs_and_outputs_the_script_reads() {
         inputs,
         [
             "args",
+            "deepen",
             "fail-on",
             "format",
             "github-token",

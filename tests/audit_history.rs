@@ -714,3 +714,48 @@ fn waiver_committed_by_the_owner_it_exempts() {
     );
     assert_eq!(code, Some(1));
 }
+
+/// Issue 11.4: the `audit-retention` text named detection as the start of
+/// the retention while the code counts from `resolved_at`. A SEV-3
+/// detected in 2020 and resolved in mid-2023, removed in 2024: past three
+/// years from detection, inside three years from resolution — reported,
+/// and the rule's description says the anchor the code uses.
+#[test]
+fn retention_counts_from_resolution_as_the_rule_says() {
+    let mut r = RepoBuilder::new();
+    r.write(
+        "incidents/INC-2020-002.yaml",
+        &record(
+            "INC-2020-002",
+            "SEV-3",
+            "resolved",
+            "2020-01-05T09:00:00Z",
+            "resolved_at: 2023-06-01T09:00:00Z\n",
+        ),
+    );
+    r.at("2023-06-01T10:00:00Z");
+    r.commit("incident: INC-2020-002");
+    r.at("2024-01-10T10:00:00Z");
+    r.remove("incidents/INC-2020-002.yaml");
+    r.commit("chore: tidy incidents");
+    let (code, v) = audit(&r, &[]);
+    assert_eq!(
+        rules(&v),
+        ["audit-record-deleted", "audit-retention"],
+        "{v}"
+    );
+    assert_eq!(code, Some(1));
+    let msg = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "audit-retention")
+        .unwrap()["message"]
+        .to_string();
+    assert!(msg.contains("2026-06-01"), "{msg}");
+    let text = aeef::findings::RuleId::AuditRetention.full();
+    assert!(
+        text.contains("from `resolved_at`") && text.contains("`detected_at` when"),
+        "{text}"
+    );
+}

@@ -716,3 +716,192 @@ fn github_annotations_and_csv_neutralise_hostile_commit_text() {
         "{out}"
     );
 }
+
+/// Found by a fresh user: the gate's human summary said "0 errors, 3
+/// warnings" whether a warning was a real one or an error held back by
+/// grace, and waived or acknowledged findings were easy to miss. The
+/// summary counts errors, warnings and notes apart and says what softened
+/// them, in the human, GitHub and Markdown summaries alike.
+#[test]
+fn the_gate_summary_counts_grace_waivers_and_acknowledgements_apart() {
+    let (mut r, _, _) = repo_with_record(OPEN_ACTIONS);
+    // A fresh SEV-1 without a post-mortem or actions: two errors in grace.
+    r.write(
+        "incidents/INC-2026-002.yaml",
+        "id: INC-2026-002\ntitle: Checkout down\nseverity: SEV-1\nstatus: open\ndetected_at: 2026-12-22T08:00:00Z\nacknowledged_at: 2026-12-22T08:05:00Z\n",
+    );
+    // Both actions of INC-2026-001 are overdue on 2026-12-22: waived.
+    r.write(
+        ".aeef.yml",
+        "waivers:\n  - {rule: ca-unverified-overdue, incident: INC-2026-001, reason: vendor fix pending, approved_by: bob, expires: 2026-12-31}\n",
+    );
+    r.author("Lead", "lead@example.com");
+    r.commit("Open INC-2026-002; waive the overdue actions");
+    let base = r.head();
+    r.write("src/pay.rs", "a\nb with idempotency key\nc\n");
+    r.trailer("Corrective-Action", "INC-2026-001/CA-1");
+    let head = r.commit("Add idempotency key");
+    let gate = |format: &str| {
+        aeef(
+            r.path(),
+            &[
+                "gate",
+                "--offline",
+                "--format",
+                format,
+                "--now",
+                "2026-12-22T09:00:00Z",
+                "--base",
+                &base,
+                "--head",
+                &head,
+            ],
+        )
+    };
+    let o = gate("json");
+    let v = json(&o);
+    assert_eq!(o.status.code(), Some(0), "{v:#}");
+    let levels = |rule: &str| -> Vec<String> {
+        findings(&v, rule)
+            .iter()
+            .map(|f| f["level"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(levels("ca-unverified-overdue"), ["note", "note"], "{v:#}");
+    assert_eq!(levels("touches-open-incident"), ["note"]);
+    assert_eq!(levels("postmortem-missing"), ["warn"]);
+    assert_eq!(levels("ca-categories"), ["warn"]);
+    assert_eq!(levels("ca-not-filed"), ["warn"]);
+    let want = "0 errors, 3 warnings (2 in grace), 3 notes (2 waived, 1 acknowledged)";
+    let o = gate("human");
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o).lines().last(), Some(want), "{}", stdout(&o));
+    let o = gate("github");
+    assert!(
+        stdout(&o).contains(&format!("pass ({want})")),
+        "{}",
+        stdout(&o)
+    );
+    let o = gate("markdown");
+    assert!(
+        stdout(&o)
+            .contains("· 0 errors · 3 warnings (2 in grace) · 3 notes (2 waived, 1 acknowledged)"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+/// Issue 11.3: `incident check` and the gate disagreed on a `verified_by`
+/// that the action's owner committed, and the gate reported that action
+/// twice. Both now say the same: not verified (overdue), and one
+/// `ca-verified-by-owner` where the record names the owner.
+#[test]
+fn check_and_gate_agree_on_an_owner_committed_verification_and_report_it_once() {
+    let (mut r, _, _) = repo_with_record(OPEN_ACTIONS);
+    let p = r.path().join("incidents/INC-2026-001.yaml");
+    let t = std::fs::read_to_string(&p).unwrap().replace(
+        "    due: 2026-12-20\n    issue: 412\n",
+        "    due: 2026-12-20\n    issue: 412\n    verified_by: alice\n    verified_at: 2026-12-01T10:00:00Z\n",
+    );
+    r.write("incidents/INC-2026-001.yaml", &t);
+    r.author("Alice Human", "alice@example.com");
+    r.commit("Verify CA-1 myself");
+    let now = "2026-12-22T09:00:00Z";
+    let dir = r.path().to_path_buf();
+    let by_rule = |args: &[&str]| {
+        let o = aeef(&dir, args);
+        let v = json(&o);
+        let mut got: Vec<(String, String, String)> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["corrective_action"] == "CA-1")
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["level"].as_str().unwrap().to_string(),
+                    f["corrective_action"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        got.sort();
+        (o.status.code(), got)
+    };
+    let check = by_rule(&["incident", "check", "--format", "json", "--now", now]);
+    let gate = by_rule(&["gate", "--offline", "--format", "json", "--now", now]);
+    assert_eq!(check, gate, "check and gate disagree");
+    let rules: Vec<&str> = gate.1.iter().map(|(r, _, _)| r.as_str()).collect();
+    assert_eq!(rules, ["ca-unverified-overdue", "ca-verified-by-owner"]);
+    assert_eq!(gate.0, Some(1));
+
+    // The record names bob, but alice (the owner) committed the line.
+    let t = std::fs::read_to_string(&p)
+        .unwrap()
+        .replace("verified_by: alice", "verified_by: bob");
+    r.write("incidents/INC-2026-001.yaml", &t);
+    r.commit("Name bob as the verifier");
+    let check = by_rule(&["incident", "check", "--format", "json", "--now", now]);
+    let gate = by_rule(&["gate", "--offline", "--format", "json", "--now", now]);
+    assert_eq!(check, gate, "check and gate disagree");
+    assert!(
+        gate.1
+            .iter()
+            .any(|(r, l, _)| r == "ca-unverified-overdue" && l == "error"),
+        "{gate:?}"
+    );
+    assert!(
+        gate.1
+            .iter()
+            .filter(|(r, _, _)| r == "ca-verified-by-owner")
+            .count()
+            <= 1,
+        "{gate:?}"
+    );
+}
+
+/// Issue 11.5, every reading command: in a bare repository `incident
+/// check/list/show`, `postmortem`, `ca status`, `ca review`, `report` and
+/// the gate read the records from the tree of HEAD and say so; none reads
+/// "no records" (`ca status` and `ca review` used to refuse the bare
+/// repository outright).
+#[test]
+fn every_reading_command_reads_a_bare_repository_at_head() {
+    let (r, _, _) = repo_with_record(OPEN_ACTIONS);
+    let bare = tempfile::tempdir().unwrap();
+    let dst = bare.path().join("repo.git");
+    common::git_in(
+        bare.path(),
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            r.path().to_str().unwrap(),
+            dst.to_str().unwrap(),
+        ],
+    );
+    let now = "2026-12-22T09:00:00Z";
+    for (args, code) in [
+        (&["incident", "check"][..], 1),
+        (&["gate", "--offline"][..], 1),
+        (&["incident", "list"][..], 0),
+        (&["incident", "show", "INC-2026-001"][..], 0),
+        (&["postmortem", "INC-2026-001"][..], 0),
+        (&["ca", "status", "--offline"][..], 0),
+        (&["ca", "review", "--offline"][..], 0),
+        (&["report", "--month", "2026-11", "--no-provenance"][..], 0),
+    ] {
+        let mut a = args.to_vec();
+        a.extend(["--now", now]);
+        let o = aeef(&dst, &a);
+        assert_eq!(o.status.code(), Some(code), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("from the tree of HEAD"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        let out = stdout(&o);
+        let named =
+            out.contains("INC-2026-001") || (args[0] == "report" && out.contains("incidents 1 "));
+        assert!(named, "{args:?} did not read the record:\n{out}");
+    }
+}

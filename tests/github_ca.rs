@@ -976,3 +976,100 @@ async fn online_gate_reads_an_issue_found_by_its_marker() {
     );
     assert_eq!(about("ca-unverified-overdue"), ["CA-1", "CA-3"], "{j}");
 }
+
+/// Issue 11 Deliver, DESIGN §4: online, an open or reopened issue wins over
+/// a `verified_by` in the record (someone other than the owner committed
+/// it), and the finding says why the record's claim does not count; offline
+/// the record is all there is, so it counts.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_open_or_reopened_issue_wins_over_a_verified_record_and_says_so() {
+    let fake = Fake::start(TOKEN).await;
+    let verified = "    verified_by: bob\n    verified_at: 2026-11-21T10:00:00Z\n";
+    let acts = [
+        ca(
+            "CA-1",
+            "training",
+            "alice",
+            &format!("    issue: 1\n{verified}"),
+        ),
+        ca(
+            "CA-2",
+            "test-improvement",
+            "alice",
+            &format!("    issue: 2\n{verified}"),
+        ),
+    ]
+    .concat();
+    let mut r = RepoBuilder::new();
+    r.author("Bob Reviewer", "bob@example.com");
+    r.write(F, &record("INC-2026-007", &acts));
+    r.commit("record, verified by bob");
+    let one = fake.seed(
+        "[INC-2026-007/CA-1] Do CA-1",
+        "<!-- aeef:ca INC-2026-007/CA-1 -->",
+        &["ai-incident-ca"],
+        &["alice"],
+    );
+    let two = fake.seed(
+        "[INC-2026-007/CA-2] Do CA-2",
+        "<!-- aeef:ca INC-2026-007/CA-2 -->",
+        &["ai-incident-ca"],
+        &["alice"],
+    );
+    assert_eq!((one, two), (1, 2));
+    fake.close(2, "dave", "completed", "2026-11-21T10:00:00Z");
+    fake.reopen(2, "alice");
+    let now = "2026-12-01T00:00:00Z";
+    let gate = |extra: &[&str]| {
+        let mut a = vec!["gate", "--format", "json", "--now", now];
+        a.extend_from_slice(extra);
+        let o = run(&r, &fake, &a);
+        (o.status.code(), json_out(&o))
+    };
+    let overdue = |v: &Value, ca: &str| -> Option<String> {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "ca-unverified-overdue" && f["corrective_action"] == ca)
+            .map(|f| f["message"].as_str().unwrap().to_string())
+    };
+    let (code, online) = gate(&[]);
+    assert_eq!(code, Some(1), "{online:#}");
+    let m1 = overdue(&online, "CA-1").expect("CA-1 unverified online");
+    assert!(m1.ends_with(": the issue is open"), "{m1}");
+    let m2 = overdue(&online, "CA-2").expect("CA-2 unverified online");
+    assert!(
+        m2.ends_with(": the issue was reopened after closing"),
+        "{m2}"
+    );
+    let (_, offline) = gate(&["--offline"]);
+    assert_eq!(
+        (overdue(&offline, "CA-1"), overdue(&offline, "CA-2")),
+        (None, None),
+        "{offline:#}"
+    );
+    // ca status online gives the same answer, with the reason code.
+    let o = run(
+        &r,
+        &fake,
+        &["ca", "status", "--format", "json", "--now", now],
+    );
+    let j = json_out(&o);
+    let codes: Vec<(bool, String)> = j["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["verified"].as_bool().unwrap(),
+                a["reason_code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        [(false, "open".to_string()), (false, "reopened".to_string())],
+        "{j:#}"
+    );
+}

@@ -16,6 +16,7 @@ fn help_texts() {
         vec!["ca", "--help"],
         vec!["report", "--help"],
         vec!["audit", "--help"],
+        vec!["hook", "install", "--help"],
     ] {
         let o = aeef(dir.path(), &cmd);
         assert!(o.status.success(), "{cmd:?}");

@@ -544,7 +544,8 @@ proptest! {
         which in any::<proptest::sample::Index>(),
         muts in proptest::collection::vec(mutation(YAML_PIECES), 1..3),
     ) {
-        use aeef::audit::{AuditCommit, Change, UNREADABLE, REWRITTEN};
+        use aeef::audit::{AuditCommit, Change};
+        use aeef::findings::RuleId::{AuditRewrittenAfterResolve as REWRITTEN, AuditUnreadable as UNREADABLE};
         let all = fixtures();
         let (_, before) = &all[which.index(all.len())];
         let after = apply(before.clone(), &muts);

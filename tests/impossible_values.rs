@@ -16,7 +16,7 @@ fn refused(extra: &str) -> (u32, u32, String) {
     let f = parse_record("incidents/INC-2026-001.yaml", src.as_bytes())
         .map(|_| ())
         .unwrap_err();
-    assert_eq!(f.rule, "schema");
+    assert_eq!(f.rule, aeef::findings::RuleId::Schema);
     (f.line.unwrap(), f.column.unwrap(), f.message.clone())
 }
 

@@ -4,7 +4,7 @@
 //! id of DESIGN §3 has both kinds.
 use std::path::{Path, PathBuf};
 
-use aeef::findings::Level;
+use aeef::findings::{Level, RuleId, Scope};
 use aeef::incident::policy::{self, PolicyOptions};
 use aeef::incident::store::parse_record;
 use chrono::{DateTime, Utc};
@@ -60,7 +60,10 @@ fn run(path: &Path, opts: &PolicyOptions) -> Vec<(String, Level)> {
         assert!(f.line.is_some() && f.column.is_some(), "{f:?}");
         assert_eq!(f.incident.as_deref(), Some(id.as_str()), "{f:?}");
     }
-    let mut v: Vec<(String, Level)> = findings.into_iter().map(|f| (f.rule, f.level)).collect();
+    let mut v: Vec<(String, Level)> = findings
+        .into_iter()
+        .map(|f| (f.rule.to_string(), f.level))
+        .collect();
     v.sort();
     v
 }
@@ -101,12 +104,11 @@ fn every_rule_fixture_gives_exactly_its_expected_findings() {
             }
         }
     }
-    for (rule, _) in policy::RULES.iter().filter(|(r, _)| *r != "schema") {
-        assert!(
-            seen_trigger.contains(*rule),
-            "no trigger fixture for {rule}"
-        );
-        assert!(seen_pass.contains(*rule), "no pass fixture for {rule}");
+    // Every rule over the records (the catalogue's `Scope::Record`).
+    for rule in RuleId::ALL.iter().filter(|r| r.scope() == Scope::Record) {
+        let rule = rule.as_str();
+        assert!(seen_trigger.contains(rule), "no trigger fixture for {rule}");
+        assert!(seen_pass.contains(rule), "no pass fixture for {rule}");
     }
 }
 
@@ -124,12 +126,12 @@ fn complete_records_of_every_severity_are_clean() {
 fn config_levels_override_and_off_drops_a_rule() {
     let f = root().join("rules/ca-categories/trigger.yaml");
     let mut opts = PolicyOptions::new(now());
-    opts.rules.insert("ca-categories".into(), Level::Warn);
+    opts.rules.insert(RuleId::CaCategories, Level::Warn);
     assert_eq!(
         run(&f, &opts),
         vec![("ca-categories".to_string(), Level::Warn)]
     );
-    opts.rules.insert("ca-categories".into(), Level::Off);
+    opts.rules.insert(RuleId::CaCategories, Level::Off);
     assert_eq!(run(&f, &opts), Vec::new());
 }
 
@@ -143,7 +145,7 @@ fn fail_on_unverified_makes_unverified_actions_errors() {
         vec![("ca-unverified".to_string(), Level::Error)]
     );
     // `off` in config still wins over --fail-on.
-    opts.rules.insert("ca-unverified".into(), Level::Off);
+    opts.rules.insert(RuleId::CaUnverified, Level::Off);
     assert_eq!(run(&f, &opts), Vec::new());
 }
 
@@ -176,14 +178,14 @@ fn open_incidents_count_elapsed_time_to_now() {
     let rules = |o: &PolicyOptions| -> Vec<String> {
         policy::check(std::slice::from_ref(&rec), o)
             .into_iter()
-            .map(|f| f.rule)
+            .map(|f| f.rule.to_string())
             .filter(|r| r.starts_with("sla-"))
             .collect()
     };
     assert_eq!(rules(&at("2026-10-01T09:34:00Z")), Vec::<String>::new());
     assert_eq!(rules(&at("2026-10-01T09:54:00Z")), vec!["sla-acknowledge"]);
     let f = policy::check(std::slice::from_ref(&rec), &at("2026-10-01T09:54:00Z"));
-    let ack = f.iter().find(|f| f.rule == "sla-acknowledge").unwrap();
+    let ack = f.iter().find(|f| f.rule == RuleId::SlaAcknowledge).unwrap();
     assert_eq!((ack.line, ack.column), (Some(5), Some(1)));
 }
 

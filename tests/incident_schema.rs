@@ -3,6 +3,7 @@
 //! types → YAML → same value); every invalid fixture fails both.
 use std::path::{Path, PathBuf};
 
+use aeef::findings::{Level, RuleId};
 use aeef::incident::Incident;
 use aeef::incident::store::parse_record;
 
@@ -120,63 +121,138 @@ fn the_config_schema_accepts_what_init_writes_and_rejects_unknown_rules() {
     assert!(aeef::config::Config::parse(b"rules: {ca-categories: loud}\n").is_err());
 }
 
-/// The rule catalogue is the one list of rule ids: the config schema's rule
-/// names and `aeef init`'s commented defaults are checked against it, so a
-/// new rule cannot be missing from either (they had drifted: the schema
-/// lacked every audit rule).
-#[test]
-fn config_schema_and_init_config_list_every_catalogue_rule() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/config.schema.json");
-    let schema: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let names: Vec<&str> = schema["properties"]["rules"]["propertyNames"]["enum"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap())
-        .collect();
-    let ids: Vec<&str> = aeef::findings::rules::RULES.iter().map(|r| r.id).collect();
-    assert_eq!(
-        names, ids,
-        "schemas/config.schema.json rules vs the catalogue"
-    );
-    let init = aeef::cli::init::DEFAULT_CONFIG;
-    let section = |level: &str| {
-        // `#   error: a, b,` then continuation lines `#          c, d`.
-        let mut out = Vec::new();
-        let mut inside = false;
-        for line in init.lines() {
-            if let Some(rest) = line.strip_prefix(&format!("#   {level}:")) {
-                inside = true;
-                out.extend(
-                    rest.split([',', ' '])
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_string),
-                );
-            } else if inside && line.starts_with("#          ") {
-                out.extend(
-                    line[1..]
-                        .split([',', ' '])
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_string),
-                );
-            } else {
-                inside = false;
+/// `schemas/config.schema.json` as it must read: the rule names of
+/// `rules:` and of a waiver's `rule` are the catalogue's ids, in catalogue
+/// order; everything else as it stands. Written the way the file is
+/// (2-space indent, non-ASCII as `\uXXXX`, a final newline).
+fn expected_config_schema(current: &str) -> String {
+    let mut d: serde_json::Value = serde_json::from_str(current).unwrap();
+    let ids = serde_json::json!(RuleId::names());
+    d["properties"]["rules"]["propertyNames"]["enum"] = ids.clone();
+    if d["properties"].get("waivers").is_some() {
+        d["properties"]["waivers"]["items"]["properties"]["rule"]["enum"] = ids;
+    }
+    let mut out = String::new();
+    for c in serde_json::to_string_pretty(&d).unwrap().chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            for unit in c.encode_utf16(&mut [0; 2]) {
+                out.push_str(&format!("\\u{unit:04x}"));
             }
         }
-        out
-    };
-    let (errors, warns) = (section("error"), section("warn"));
-    for r in aeef::findings::rules::RULES {
-        let listed = match r.default_level {
-            aeef::findings::Level::Error => &errors,
-            _ => &warns,
+    }
+    out.push('\n');
+    out
+}
+
+/// One comment line group of `aeef init`'s config: `#   error: a, b,` then
+/// continuation lines `#          c, d`, at most 78 columns.
+fn wrapped(prefix: &str, items: &[&str]) -> String {
+    let mut lines = Vec::new();
+    let mut cur = format!("#   {prefix}");
+    for (i, it) in items.iter().enumerate() {
+        let piece = if i == 0 {
+            it.to_string()
+        } else {
+            format!(", {it}")
         };
-        assert!(
-            listed.iter().any(|x| x == r.id),
-            "{} is not listed under its default level in init's config",
-            r.id
-        );
+        if i > 0 && cur.len() + piece.len() > 78 {
+            lines.push(format!("{cur},"));
+            cur = format!("#          {it}");
+        } else {
+            cur.push_str(&piece);
+        }
+    }
+    lines.push(cur);
+    lines.join("\n")
+}
+
+const INIT_LEVELS_START: &str = "# Rule levels: error | warn | off. The defaults are\n";
+const INIT_LEVELS_END: &str = "#   (postmortem-missing is a warning for SEV-3)";
+
+/// `src/cli/init.rs` as it must read: the commented default levels list
+/// every rule of the catalogue under its default level.
+fn expected_init_source(current: &str) -> String {
+    let of = |level: Level| -> Vec<&str> {
+        RuleId::ALL
+            .iter()
+            .filter(|r| r.default_level() == level)
+            .map(|r| r.as_str())
+            .collect()
+    };
+    let i = current
+        .find(INIT_LEVELS_START)
+        .expect("init.rs: rule levels comment");
+    let j = current.find(INIT_LEVELS_END).expect("init.rs: SEV-3 note");
+    format!(
+        "{}{INIT_LEVELS_START}{}\n{}\n{}",
+        &current[..i],
+        wrapped("error: ", &of(Level::Error)),
+        wrapped("warn:  ", &of(Level::Warn)),
+        &current[j..]
+    )
+}
+
+/// The rule catalogue ([`RuleId`]) is the one list of rule ids: the config
+/// schema's rule names and `aeef init`'s commented defaults are generated
+/// from it, so a new rule cannot be missing from either (they had drifted:
+/// the schema lacked every audit rule). When they differ this test prints
+/// what to write; `AEEF_BLESS=1 cargo test --test incident_schema
+/// generated_rule_lists` writes it.
+#[test]
+fn generated_rule_lists_match_the_catalogue() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bless = std::env::var_os("AEEF_BLESS").is_some_and(|v| v == "1");
+    let mut stale = Vec::new();
+    let mut written = false;
+    for (rel, make) in [
+        (
+            "schemas/config.schema.json",
+            expected_config_schema as fn(&str) -> String,
+        ),
+        ("src/cli/init.rs", expected_init_source),
+    ] {
+        let path = root.join(rel);
+        let current = std::fs::read_to_string(&path).unwrap();
+        let want = make(&current);
+        if want == current {
+            continue;
+        }
+        if bless {
+            std::fs::write(&path, &want).unwrap();
+            written = true;
+        } else {
+            let first = want
+                .lines()
+                .zip(current.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or(0);
+            let shown: Vec<&str> = want
+                .lines()
+                .skip(first.saturating_sub(2))
+                .take(20)
+                .collect();
+            stale.push(format!(
+                "{rel} differs from the rule catalogue from line {}; expected:\n{}",
+                first + 1,
+                shown.join("\n")
+            ));
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "{}\n\nrun `AEEF_BLESS=1 cargo test --test incident_schema generated_rule_lists` to write them",
+        stale.join("\n\n")
+    );
+    if written {
+        // The compiled `DEFAULT_CONFIG` is the old text until a rebuild.
+        return;
+    }
+    // And what `aeef init` actually writes is that text.
+    let init = aeef::cli::init::DEFAULT_CONFIG;
+    for r in RuleId::ALL {
+        assert!(init.contains(r.as_str()), "{r} missing from init's config");
     }
 }
 
@@ -186,15 +262,12 @@ fn config_schema_and_init_config_list_every_catalogue_rule() {
 #[test]
 fn the_config_schema_names_every_rule_of_the_catalogue() {
     let v = validator("config.schema.json");
-    for r in aeef::findings::rules::RULES {
-        let cfg = serde_json::json!({"rules": {r.id: "warn"}});
-        assert_eq!(errors(&v, &cfg), Vec::<String>::new(), "{}", r.id);
-        let yaml = format!("rules: {{{}: warn}}\n", r.id);
-        assert!(
-            aeef::config::Config::parse(yaml.as_bytes()).is_ok(),
-            "{}",
-            r.id
-        );
+    for r in RuleId::ALL {
+        let cfg = serde_json::json!({"rules": {r.as_str(): "warn"}});
+        assert_eq!(errors(&v, &cfg), Vec::<String>::new(), "{r}");
+        let yaml = format!("rules: {{{r}: warn}}\n");
+        let parsed = aeef::config::Config::parse(yaml.as_bytes()).unwrap();
+        assert_eq!(parsed.level(*r, Level::Error), Level::Warn, "{r}");
     }
 }
 
@@ -227,30 +300,109 @@ fn grace_and_waivers_parse_in_schema_and_loader() {
     assert!(aeef::config::Config::parse(b"grace: {postmortem: soon}\n").is_err());
 }
 
-/// The README documents every rule of the catalogue, and where a table row
-/// gives a rule's default level, it is the catalogue's (the README's copy
-/// of the rule table had drifted from the code before).
+/// The README documents every rule of the catalogue with its default level:
+/// a rule-table row (`| \`id\` | level | when |`, several ids per row
+/// allowed) or a rule bullet (`- \`id\` (level) — when`) names it, and the
+/// level it gives is the catalogue's (the README's copy of the rule table
+/// had drifted from the code before).
 #[test]
 fn readme_documents_every_rule_with_its_default_level() {
     let readme =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    for r in aeef::findings::rules::RULES {
-        let tick = format!("`{}`", r.id);
-        assert!(readme.contains(&tick), "README does not mention {}", r.id);
-        for row in readme.lines().filter(|l| l.starts_with('|')) {
-            let cells: Vec<&str> = row.split('|').map(str::trim).collect();
-            // `| \`a\`, \`b\` | level | when |`: the first cell names the rule.
-            let named = cells
-                .get(1)
-                .is_some_and(|c| c.split(", ").any(|x| x == tick));
-            if named && let Some(level) = cells.get(2) {
-                assert!(
-                    level.starts_with(r.default_level.as_str()),
-                    "README gives {} the level `{level}`, the catalogue `{}`",
-                    r.id,
-                    r.default_level.as_str()
-                );
+    // (ids, level text) of every rule row and rule bullet.
+    let mut entries: Vec<(Vec<&str>, &str)> = Vec::new();
+    for line in readme.lines() {
+        if line.starts_with('|') {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            if let (Some(ids), Some(level)) = (cells.get(1), cells.get(2)) {
+                entries.push((ids.split(", ").collect(), level));
             }
+        } else if let Some(rest) = line.strip_prefix("- `")
+            && let Some((id, tail)) = rest.split_once("` (")
+            && let Some((level, _)) = tail.split_once(')')
+        {
+            entries.push((vec![id], level));
         }
+    }
+    for r in RuleId::ALL {
+        let tick = format!("`{r}`");
+        let levels: Vec<&str> = entries
+            .iter()
+            .filter(|(ids, _)| ids.iter().any(|x| *x == tick || *x == r.as_str()))
+            .map(|(_, level)| *level)
+            .collect();
+        assert!(
+            !levels.is_empty(),
+            "README has no rule-table row or rule bullet (- `{r}` (level) — …) for {r}"
+        );
+        for level in levels {
+            assert!(
+                level.starts_with(r.default_level().as_str()),
+                "README gives {r} the level `{level}`, the catalogue `{}`",
+                r.default_level().as_str()
+            );
+        }
+    }
+}
+
+/// The README's `.aeef.yml` examples (grace, waivers, rule levels …) are
+/// what users copy: each one is valid for the loader and for the config
+/// schema, so a renamed key or rule cannot leave a broken worked example.
+#[test]
+fn readme_config_examples_are_valid_config() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    const KEYS: [&str; 7] = [
+        "incidents_dir:",
+        "adjacency_window:",
+        "rules:",
+        "agents:",
+        "audit:",
+        "grace:",
+        "waivers:",
+    ];
+    let v = validator("config.schema.json");
+    let mut checked = Vec::new();
+    let mut block: Option<String> = None;
+    for line in readme.lines() {
+        match (&mut block, line.trim_end()) {
+            (None, "```yaml") => block = Some(String::new()),
+            (Some(b), "```") => {
+                let first = b
+                    .lines()
+                    .map(str::trim_end)
+                    .find(|l| !l.is_empty() && !l.starts_with('#'))
+                    .unwrap_or("");
+                if KEYS.iter().any(|k| first.starts_with(k)) {
+                    let cfg = aeef::config::Config::parse(b.as_bytes());
+                    assert!(cfg.is_ok(), "README example does not load:\n{b}\n{cfg:?}");
+                    let mut raw: serde_json::Value = serde_saphyr::from_str(b).unwrap();
+                    // serde-saphyr reads a bare `off` as YAML 1.1's `false`;
+                    // editors (YAML 1.2) and aeef's typed loader read the
+                    // string `off`.
+                    if let Some(rules) = raw.get_mut("rules").and_then(|r| r.as_object_mut()) {
+                        for level in rules.values_mut() {
+                            if *level == serde_json::json!(false) {
+                                *level = serde_json::json!("off");
+                            }
+                        }
+                    }
+                    assert_eq!(errors(&v, &raw), Vec::<String>::new(), "{b}");
+                    checked.push(first.to_string());
+                }
+                block = None;
+            }
+            (Some(b), l) => {
+                b.push_str(l);
+                b.push('\n');
+            }
+            _ => {}
+        }
+    }
+    for key in ["grace:", "waivers:", "rules:"] {
+        assert!(
+            checked.iter().any(|c| c.starts_with(key)),
+            "no README example starting with `{key}` was checked: {checked:?}"
+        );
     }
 }

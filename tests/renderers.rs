@@ -3,13 +3,16 @@
 //! Annotations are checked as exact strings and also parsed back the way the
 //! Actions runner parses workflow commands, so escaping is proven by round
 //! trip, not only by example. SARIF is validated by Microsoft's SARIF
-//! Multitool when `AEEF_SARIF_MULTITOOL` points at it (`.ci/run` installs
-//! it), plus structural checks that always run.
+//! Multitool (`AEEF_SARIF_MULTITOOL`, or the copy `.ci/run` installs in
+//! `.ci/node_modules`; a failure in CI when missing, see
+//! `tests/external_tool`), plus structural checks that always run.
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::process::Command;
 
-use aeef::findings::{Finding, Level, Report, github, markdown, rules, sarif};
+use aeef::findings::{Finding, Level, Report, RuleId, github, markdown, rules, sarif};
+
+mod external_tool;
 
 fn report(findings: Vec<Finding>) -> Report {
     Report { findings }
@@ -20,7 +23,7 @@ fn report(findings: Vec<Finding>) -> Report {
 fn mixed_report() -> Report {
     report(vec![
         Finding::new(
-            "ca-unverified",
+            RuleId::CaUnverified,
             Level::Warn,
             "CA-2 is not verified: owner bob, due 2026-03-01",
         )
@@ -29,14 +32,14 @@ fn mixed_report() -> Report {
         .file("incidents/INC-2026-007.yaml")
         .at(40, 5),
         Finding::new(
-            "provenance-incomplete",
+            RuleId::ProvenanceIncomplete,
             Level::Error,
             "commit lacks AI-Reviewed-By, AI-Prompt-Ref",
         )
         .commit("3f2a9c1e0b7d4a5f8e6c2b1a0d9f8e7c6b5a4d3e")
         .help("add the trailers: AI-Reviewed-By: <login>"),
         Finding::new(
-            "ca-unverified-overdue",
+            RuleId::CaUnverifiedOverdue,
             Level::Error,
             "100% overdue | see\r\nline two: a, b",
         )
@@ -45,13 +48,13 @@ fn mixed_report() -> Report {
         .file("incidents/dir with space/INC-2026-007 #1.yaml")
         .at(31, 7),
         Finding::new(
-            "postmortem-missing",
+            RuleId::PostmortemMissing,
             Level::Warn,
             "rca.human_review is empty",
         )
         .incident("INC-2026-008")
         .file("incidents/INC-2026-008.yaml"),
-        Finding::new("schema", Level::Error, "unknown key `sevrity`")
+        Finding::new(RuleId::Schema, Level::Error, "unknown key `sevrity`")
             .file("incidents/INC-2026-009.yaml")
             .at(3, 1),
     ])
@@ -116,7 +119,7 @@ fn unescape_property(s: &str) -> String {
 fn annotation_escaping_is_exact_in_data_and_properties() {
     let r = report(vec![
         Finding::new(
-            "ca-unverified-overdue",
+            RuleId::CaUnverifiedOverdue,
             Level::Error,
             "50% done: a, b\r\nnext line\nlast",
         )
@@ -175,7 +178,7 @@ fn annotations_round_trip_through_the_runner_parser() {
             f.column.map(|c| c.to_string()).as_deref()
         );
         let title = cmd.properties.get("title").expect("title");
-        assert!(title.starts_with(&f.rule), "{title}");
+        assert!(title.starts_with(f.rule.as_str()), "{title}");
         if let Some(inc) = &f.incident {
             assert!(title.contains(inc.as_str()), "{title}");
         }
@@ -214,11 +217,13 @@ fn commit_findings_carry_the_short_commit_in_the_title_and_no_file() {
 fn past_the_runner_limits_one_notice_counts_the_rest() {
     let mut findings = Vec::new();
     for i in 0..13 {
-        findings.push(Finding::new("ca-due", Level::Error, format!("error {i}")).incident("INC-1"));
+        findings.push(
+            Finding::new(RuleId::CaDue, Level::Error, format!("error {i}")).incident("INC-1"),
+        );
     }
     for i in 0..11 {
         findings.push(Finding::new(
-            "ca-not-filed",
+            RuleId::CaNotFiled,
             Level::Warn,
             format!("warning {i}"),
         ));
@@ -249,8 +254,8 @@ fn past_the_runner_limits_one_notice_counts_the_rest() {
 #[test]
 fn no_notice_at_exactly_the_limit() {
     let findings = (0..10)
-        .map(|i| Finding::new("ca-due", Level::Error, format!("e{i}")))
-        .chain((0..10).map(|i| Finding::new("ca-not-filed", Level::Warn, format!("w{i}"))))
+        .map(|i| Finding::new(RuleId::CaDue, Level::Error, format!("e{i}")))
+        .chain((0..10).map(|i| Finding::new(RuleId::CaNotFiled, Level::Warn, format!("w{i}"))))
         .collect();
     let lines = annotations_of(&report(findings));
     assert_eq!(lines.len(), 20);
@@ -266,12 +271,12 @@ fn outputs_are_key_value_lines() {
         "verdict=error\nerrors=3\nwarnings=2\n"
     );
     let mut decided = mixed_report();
-    decided.findings.retain(|f| f.rule != "schema");
+    decided.findings.retain(|f| f.rule != RuleId::Schema);
     assert_eq!(
         github::outputs(&decided),
         "verdict=fail\nerrors=2\nwarnings=2\n"
     );
-    let warn_only = report(vec![Finding::new("ca-not-filed", Level::Warn, "x")]);
+    let warn_only = report(vec![Finding::new(RuleId::CaNotFiled, Level::Warn, "x")]);
     assert_eq!(
         github::outputs(&warn_only),
         "verdict=pass\nerrors=0\nwarnings=1\n"
@@ -304,7 +309,9 @@ fn step_summary_has_verdict_counts_and_one_row_per_finding() {
 #[test]
 fn long_step_summaries_fold_the_rest_into_details() {
     let findings: Vec<Finding> = (0..45)
-        .map(|i| Finding::new("ca-due", Level::Error, format!("finding {i}")).incident("INC-1"))
+        .map(|i| {
+            Finding::new(RuleId::CaDue, Level::Error, format!("finding {i}")).incident("INC-1")
+        })
         .collect();
     let s = github::step_summary(&report(findings), "aeef gate");
     let (open, folded) = s.split_once("<details>").expect("details block");
@@ -370,7 +377,7 @@ fn split_row(line: &str) -> Vec<String> {
 #[test]
 fn markdown_escapes_pipes_newlines_and_html_in_cells() {
     let r = report(vec![
-        Finding::new("ca-owner", Level::Error, "a | b\nc <script>&")
+        Finding::new(RuleId::CaOwner, Level::Error, "a | b\nc <script>&")
             .incident("INC|1")
             .action("CA-1")
             .file("incidents/x.yaml")
@@ -446,7 +453,10 @@ fn sarif_structure_rules_indexes_levels_locations() {
     assert_eq!(unique, present, "one rule per rule id present");
     for rule in rules_ {
         let id = rule["id"].as_str().expect("id");
-        let (short, full, help) = rules::rule_description(id).expect("known rule");
+        let (short, full, help) = {
+            let r = id.parse::<RuleId>().expect("known rule");
+            (r.short(), r.full(), r.help())
+        };
         assert_eq!(rule["shortDescription"]["text"], short);
         assert_eq!(rule["fullDescription"]["text"], full);
         assert_eq!(rule["help"]["text"], help);
@@ -525,7 +535,7 @@ fn sarif_structure_rules_indexes_levels_locations() {
 fn sarif_fingerprint_ignores_line_and_wording_but_not_identity() {
     // Why: code scanning matches alerts across runs by fingerprint; editing
     // the record above a finding must not open a new alert.
-    let a = Finding::new("ca-due", Level::Error, "one wording")
+    let a = Finding::new(RuleId::CaDue, Level::Error, "one wording")
         .incident("INC-1")
         .action("CA-1")
         .file("incidents/INC-1.yaml")
@@ -539,54 +549,62 @@ fn sarif_fingerprint_ignores_line_and_wording_but_not_identity() {
     assert_eq!(sarif::fingerprint(&a), sarif::fingerprint(&moved));
     assert_ne!(sarif::fingerprint(&a), sarif::fingerprint(&other_action));
     // Fields do not bleed into each other.
-    let x = Finding::new("r", Level::Error, "m").incident("ab");
-    let y = Finding::new("r", Level::Error, "m").action("ab");
+    let x = Finding::new(RuleId::CaDue, Level::Error, "m").incident("ab");
+    let y = Finding::new(RuleId::CaDue, Level::Error, "m").action("ab");
     assert_ne!(sarif::fingerprint(&x), sarif::fingerprint(&y));
     assert_eq!(sarif::fingerprint(&a).len(), 16);
     // Two schema findings in one file (no incident to name) are two alerts.
-    let k1 = Finding::new("schema", Level::Error, "unknown key `a`")
+    let k1 = Finding::new(RuleId::Schema, Level::Error, "unknown key `a`")
         .file("incidents/x.yaml")
         .at(3, 1);
-    let k2 = Finding::new("schema", Level::Error, "unknown key `b`")
+    let k2 = Finding::new(RuleId::Schema, Level::Error, "unknown key `b`")
         .file("incidents/x.yaml")
         .at(7, 1);
     assert_ne!(sarif::fingerprint(&k1), sarif::fingerprint(&k2));
 }
 
+// Guards one truth for rule texts: SARIF's `tool.driver.rules[]` entry of
+// every rule is its catalogue entry (id string, texts, default level), not
+// the level of the finding that made it present.
 #[test]
-fn sarif_unknown_rule_still_gets_a_rule_entry() {
-    let r = report(vec![Finding::new("brand-new-rule", Level::Warn, "m")]);
-    let doc = sarif_of(&r);
-    let rule = &doc["runs"][0]["tool"]["driver"]["rules"][0];
-    assert_eq!(rule["id"], "brand-new-rule");
-    assert_eq!(rule["name"], "BrandNewRule");
-    let schema = report(vec![Finding::new("schema", Level::Error, "m")]);
-    // SARIF1001: `name` must differ from `id`.
+fn sarif_rule_entries_come_from_the_catalogue() {
+    for id in RuleId::ALL {
+        let r = report(vec![Finding::new(*id, Level::Note, "m")]);
+        let doc = sarif_of(&r);
+        let rule = &doc["runs"][0]["tool"]["driver"]["rules"][0];
+        assert_eq!(rule["id"], id.as_str());
+        assert_eq!(rule["shortDescription"]["text"], id.short());
+        assert_eq!(rule["fullDescription"]["text"], id.full());
+        assert_eq!(rule["help"]["text"], id.help());
+        let want = match id.default_level() {
+            Level::Error => "error",
+            _ => "warning",
+        };
+        assert_eq!(rule["defaultConfiguration"]["level"], want, "{id}");
+        // SARIF1001: `name` must differ from `id`.
+        assert_ne!(rule["name"], rule["id"]);
+        assert_eq!(doc["runs"][0]["results"][0]["ruleId"], id.as_str());
+        assert!(doc["runs"][0]["results"][0]["locations"].is_null());
+    }
+    let schema = report(vec![Finding::new(RuleId::Schema, Level::Error, "m")]);
     assert_eq!(
         sarif_of(&schema)["runs"][0]["tool"]["driver"]["rules"][0]["name"],
         "SchemaRule"
     );
-    assert_eq!(rule["defaultConfiguration"]["level"], "warning");
-    assert!(doc["runs"][0]["results"][0]["locations"].is_null());
+    let two = report(vec![Finding::new(RuleId::CaNotFiled, Level::Warn, "m")]);
+    assert_eq!(
+        sarif_of(&two)["runs"][0]["tool"]["driver"]["rules"][0]["name"],
+        "CaNotFiled"
+    );
 }
 
 #[test]
 fn sarif_validated_by_microsoft_multitool() {
-    let Some(tool) = std::env::var_os("AEEF_SARIF_MULTITOOL") else {
-        eprintln!(
-            "skipped: AEEF_SARIF_MULTITOOL is not set (.ci/run sets it after \
-             `npm install @microsoft/sarif-multitool`); structural SARIF checks still ran"
-        );
-        return;
+    let tool = match external_tool::sarif_multitool() {
+        Ok(t) => t,
+        Err(why) => return external_tool::missing("SARIF Multitool", &why),
     };
-    let tool = Path::new(&tool);
-    if !tool.exists() {
-        eprintln!(
-            "skipped: AEEF_SARIF_MULTITOOL={} does not exist",
-            tool.display()
-        );
-        return;
-    }
+    let tool = tool.as_path();
     let dir = tempfile::tempdir().expect("tempdir");
 
     // Control: the multitool reports nothing for a document it cannot
@@ -612,7 +630,7 @@ fn sarif_validated_by_microsoft_multitool() {
             Finding::new(
                 rule.id,
                 rule.default_level,
-                format!("{} finding {i}.", rule.id),
+                format!("{} finding {i}.", rule.id.as_str()),
             )
             .incident(format!("INC-2026-{i:03}"))
             .file(format!("incidents/INC-2026-{i:03}.yaml"))
@@ -641,9 +659,10 @@ fn sarif_validated_by_microsoft_multitool() {
                     .collect();
                 assert!(problems.is_empty(), "{name}: schema errors: {problems:#?}");
             }
-            None => {
-                eprintln!("note: no sarif-2.1.0.json beside the multitool; schema check skipped")
-            }
+            None => external_tool::missing(
+                "the SARIF schema shipped with the multitool",
+                "no sarif-2.1.0.json lies beside it",
+            ),
         }
     }
 }

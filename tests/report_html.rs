@@ -1,7 +1,9 @@
 //! The HTML report: a structural check that always runs (well-formed, one
 //! chart per dimension, nothing external, no script) and a render in
-//! headless Chromium when it is installed.
+//! headless Chromium: skipped (with the reason) where Chromium is missing
+//! locally, a failure in CI (`CI=true`, see `tests/external_tool`).
 mod common;
+mod external_tool;
 
 use std::path::Path;
 use std::process::Command;
@@ -123,8 +125,9 @@ fn html_report_is_self_contained_well_formed_with_one_chart_per_dimension() {
             .count();
         assert_eq!(n, 1, "{d}: {n} charts");
     }
-    // The eight dimensions plus the AI-commit rate chart.
-    assert_eq!(html.matches("<svg").count(), DIMENSIONS.len() + 1);
+    // The eight dimensions, the AI-commit rate chart and the trend's line chart.
+    assert_eq!(html.matches("<svg").count(), DIMENSIONS.len() + 2);
+    assert_eq!(html.matches("<svg class=\"trend\"").count(), 1);
     for bad in [
         "http://", "https://", "=\"//", "url(", "@import", "<script", "<link", "<iframe", "<img",
     ] {
@@ -145,23 +148,11 @@ fn tag_balance_check_rejects_broken_markup() {
     assert!(check_well_formed("<p><br /></p>").is_ok());
 }
 
-fn find_chromium() -> Option<String> {
-    ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|c| {
-            Command::new(c)
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| o.status.success())
-        })
-        .map(str::to_string)
-}
-
 #[test]
 fn html_report_renders_in_headless_chromium() {
-    let Some(chrome) = find_chromium() else {
-        println!("skipped: Chromium is not installed (apt-get install chromium to run this test)");
-        return;
+    let chrome = match external_tool::chromium() {
+        Ok(c) => c,
+        Err(why) => return external_tool::missing("Chromium", &why),
     };
     let html = render(&repo());
     let dir = tempfile::tempdir().unwrap();

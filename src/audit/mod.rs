@@ -14,28 +14,8 @@ use serde::Deserialize;
 
 use crate::config::Config;
 use crate::error::GitError;
-use crate::findings::{Finding, Level, Report};
+use crate::findings::{Finding, Level, Report, RuleId};
 use crate::git::Repo;
-
-/// Rule ids of `aeef audit`, each with its default level.
-pub const RULES: [(&str, Level); 7] = [
-    (RECORD_DELETED, Level::Error),
-    (ID_REUSED, Level::Error),
-    (SELF_VERIFIED, Level::Error),
-    (REWRITTEN, Level::Error),
-    (RETENTION, Level::Error),
-    (UNSIGNED, Level::Error),
-    (UNREADABLE, Level::Error),
-];
-pub const RECORD_DELETED: &str = "audit-record-deleted";
-pub const ID_REUSED: &str = "audit-id-reused";
-pub const SELF_VERIFIED: &str = "audit-self-verified";
-pub const REWRITTEN: &str = "audit-rewritten-after-resolve";
-pub const RETENTION: &str = "audit-retention";
-pub const UNSIGNED: &str = "audit-unsigned";
-/// A committed version of a record that `aeef incident check` would refuse
-/// (`schema`): its own finding, never read as empty or as a timeline edit.
-pub const UNREADABLE: &str = "audit-unreadable";
 
 /// Retention in years: SEV-1/2 five, SEV-3/4 three.
 fn retention_years(severity: &str) -> i64 {
@@ -210,7 +190,7 @@ pub fn check(history: &[AuditCommit], cfg: &Config, since: Option<DateTime<Utc>>
         let report = since.is_none_or(|s| c.time >= s);
         let mut emit = |f: Finding| {
             if report {
-                let lvl = cfg.level(&f.rule, f.level);
+                let lvl = cfg.level(f.rule, f.level);
                 if lvl != Level::Off {
                     findings.push(Finding { level: lvl, ..f }.commit(c.sha.clone()));
                 }
@@ -219,7 +199,7 @@ pub fn check(history: &[AuditCommit], cfg: &Config, since: Option<DateTime<Utc>>
         if cfg.audit.require_signed && !c.signed {
             emit(
                 Finding::new(
-                    UNSIGNED,
+                    RuleId::AuditUnsigned,
                     Level::Error,
                     format!(
                         "commit {} by {} <{}> changes incident records without a signature",
@@ -287,7 +267,7 @@ pub fn check(history: &[AuditCommit], cfg: &Config, since: Option<DateTime<Utc>>
                     deleted.insert(id.clone());
                     emit(
                         Finding::new(
-                            RECORD_DELETED,
+                            RuleId::AuditRecordDeleted,
                             Level::Error,
                             format!("record {id} was deleted by {} <{}>", c.author_name, c.author_email),
                         )
@@ -302,7 +282,7 @@ pub fn check(history: &[AuditCommit], cfg: &Config, since: Option<DateTime<Utc>>
                     let id = id_of(&p, path);
                     if deleted.contains(&id) && !deleted_ids.contains(&id) {
                         emit(
-                            Finding::new(ID_REUSED, Level::Error, format!("{id} was deleted earlier and is added again in {path}"))
+                            Finding::new(RuleId::AuditIdReused, Level::Error, format!("{id} was deleted earlier and is added again in {path}"))
                                 .incident(id.clone())
                                 .file(path.clone())
                                 .help("give a new incident a new id (`aeef incident new`); restore the old record from history instead of re-creating it"),
@@ -312,7 +292,7 @@ pub fn check(history: &[AuditCommit], cfg: &Config, since: Option<DateTime<Utc>>
                     {
                         emit(
                             Finding::new(
-                                ID_REUSED,
+                                RuleId::AuditIdReused,
                                 Level::Error,
                                 format!("{id} is already the id of {other}; {path} reuses it"),
                             )
@@ -371,7 +351,7 @@ fn unreadable(path: &str, text: &str, not_utf8: bool) -> Option<Finding> {
     if not_utf8 {
         return Some(
             Finding::new(
-                UNREADABLE,
+                RuleId::AuditUnreadable,
                 Level::Error,
                 format!("this version of {path} is not valid UTF-8"),
             )
@@ -381,7 +361,7 @@ fn unreadable(path: &str, text: &str, not_utf8: bool) -> Option<Finding> {
     }
     let f = crate::incident::store::parse_record(path, text.as_bytes()).err()?;
     let mut out = Finding::new(
-        UNREADABLE,
+        RuleId::AuditUnreadable,
         Level::Error,
         format!("this version of {path} cannot be read: {}", f.message),
     )
@@ -457,7 +437,7 @@ fn modified(
     }
     if !kept {
         emit(
-            Finding::new(REWRITTEN, Level::Error, format!("{id} is resolved and existing timeline entries were changed or removed"))
+            Finding::new(RuleId::AuditRewrittenAfterResolve, Level::Error, format!("{id} is resolved and existing timeline entries were changed or removed"))
                 .incident(id.clone())
                 .file(path.to_string())
                 .help("the timeline is append-only: add a new entry that says what was corrected instead of editing old ones"),
@@ -465,7 +445,7 @@ fn modified(
     } else if !what.is_empty() && !grew {
         emit(
             Finding::new(
-                REWRITTEN,
+                RuleId::AuditRewrittenAfterResolve,
                 Level::Error,
                 format!("{id} is resolved and {} changed without a new timeline entry", what.join(", ")),
             )
@@ -532,7 +512,7 @@ fn self_signed(
             let ca_id = ca.id.clone().unwrap_or_else(|| "?".into());
             emit(
                 Finding::new(
-                    SELF_VERIFIED,
+                    RuleId::AuditSelfVerified,
                     Level::Error,
                     format!(
                         "{id} {ca_id}: `{key}: {by}` was committed by the action's owner {owner} ({} <{}>)",
@@ -563,7 +543,7 @@ fn retention(v: &View, id: &str, path: &str, c: &AuditCommit, emit: &mut impl Fn
     if c.time < until {
         emit(
             Finding::new(
-                RETENTION,
+                RuleId::AuditRetention,
                 Level::Error,
                 format!("{id} ({sev}) was removed before its {years}-year retention ended on {}", until.date_naive()),
             )
@@ -787,7 +767,7 @@ pub fn check_waivers(
     cfg: &Config,
     since: Option<DateTime<Utc>>,
 ) -> Vec<Finding> {
-    let level = cfg.level(SELF_VERIFIED, Level::Error);
+    let level = cfg.level(RuleId::AuditSelfVerified, Level::Error);
     if level == Level::Off {
         return Vec::new();
     }
@@ -804,7 +784,7 @@ pub fn check_waivers(
                 if crate::github::status::author_is_login(&c.author_name, &c.author_email, owner) {
                     out.push(
                         Finding::new(
-                            SELF_VERIFIED,
+                            RuleId::AuditSelfVerified,
                             level,
                             format!(
                                 "a waiver of `{}` for {}{} (approved_by: {}) was committed by {owner}, the owner it exempts ({} <{}>)",

@@ -426,6 +426,15 @@ impl<'r> Classifier<'r> {
         Ok(self.known(sha)?.provenance.clone())
     }
 
+    /// False only when no line `sha` wrote can be AI-attributed
+    /// ([`Classifier::line_attribution`]): the commit carries no AI
+    /// provenance of its own, and it has no git-ai note and no Agent Trace
+    /// record that could list AI lines. Cached with the commit.
+    pub fn may_attribute_ai(&self, sha: &str) -> Result<bool, GitError> {
+        let k = self.known(sha)?;
+        Ok(k.provenance.is_ai() || k.note.is_some() || !k.traces.is_empty())
+    }
+
     /// The Agent Trace decisions for `path` as of `commit` (cached).
     fn trace_map(&self, commit: &str, k: &Known, path: &str) -> Rc<LineMap> {
         let key = (commit.to_string(), path.to_string());

@@ -62,7 +62,7 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         "aeef audit: {} commit(s) touching incident records",
         history.len()
     );
-    super::context::emit_report(ctx, &report, &title, |o| {
+    super::context::emit_report(ctx, &report, &title, &Default::default(), |o| {
         let mut w = BufWriter::new(o);
         human(&mut w, &report, history.len(), ctx.color).and_then(|()| w.flush())
     })?;

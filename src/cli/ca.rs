@@ -86,7 +86,8 @@ pub fn run(c: Command, ctx: &Ctx) -> miette::Result<Outcome> {
     }
 }
 
-/// The work tree root and the records (filtered by `--incident`).
+/// The work tree root and the records (filtered by `--incident`), for
+/// `ca file`, which writes issue numbers into them: a work tree is needed.
 fn records(
     ctx: &Ctx,
     incident: Option<&str>,
@@ -99,21 +100,52 @@ fn records(
         )
     })?;
     let cfg = super::load_config_at(&root)?;
-    let (mut ok, bad) = load_all(&root, &cfg);
+    let (ok, bad) = load_all(&root, &cfg);
+    let ok = usable(ctx, &root, ok, bad, incident, &cfg.incidents_dir)?;
+    Ok((repo, root, ok))
+}
+
+/// The records `ca status` and `ca review` read (filtered by
+/// `--incident`): from the work tree, or — in a bare repository or with
+/// `--rev` — from the tree of that revision, saying which on stderr, as
+/// every reading command does (issue 11: a bare repository must not read
+/// as "no records").
+fn read_records(
+    ctx: &Ctx,
+    incident: Option<&str>,
+) -> miette::Result<(crate::git::Repo, Vec<LoadedIncident>)> {
+    let repo = ctx.repo()?;
+    let ws = super::context::workspace(ctx)?;
+    let (ok, bad) = ws.records()?;
+    let ok = usable(ctx, &ws.root, ok, bad, incident, &ws.config.incidents_dir)?;
+    Ok((repo, ok))
+}
+
+/// Refuses unreadable records (nothing can be decided; the one refusal of
+/// `context::refuse_unreadable`), then keeps the incident `--incident`
+/// names, refusing an id no record has.
+fn usable(
+    ctx: &Ctx,
+    root: &Path,
+    mut ok: Vec<LoadedIncident>,
+    bad: Vec<crate::findings::Finding>,
+    incident: Option<&str>,
+    incidents_dir: &str,
+) -> miette::Result<Vec<LoadedIncident>> {
     if !bad.is_empty() {
-        super::context::refuse_unreadable(ctx, &root, &ok, bad)?;
+        super::context::refuse_unreadable(ctx, root, &ok, bad)?;
     }
     if let Some(id) = incident {
         ok.retain(|li| li.incident.id == id);
         if ok.is_empty() {
             return Err(UsageError::new(
                 format!("no incident record with id `{id}`"),
-                format!("list the records under {}/", cfg.incidents_dir),
+                format!("list the records under {incidents_dir}/"),
             )
             .into());
         }
     }
-    Ok((repo, root, ok))
+    Ok(ok)
 }
 
 /// The formats `aeef ca file` prints (its `--help` lists exactly these).
@@ -336,7 +368,7 @@ fn gather(
     now: DateTime<Utc>,
     gh: &GhArgs,
 ) -> miette::Result<Gathered> {
-    let (repo, _root, incidents) = records(ctx, incident)?;
+    let (repo, incidents) = read_records(ctx, incident)?;
     match token(gh).filter(|_| !offline) {
         Some(t) => {
             let hub = GitHub::new(gh, slug(gh, &repo)?, Some(t))?;

@@ -338,6 +338,17 @@ pub const REPORT_FORMATS: &[Format] = &[
     Format::Markdown,
 ];
 
+/// What a command adds to its findings report (the gate's AI share of a
+/// pull request): top-level JSON fields, a Markdown section after the
+/// findings (also appended to the step summary), and a line after the
+/// verdict of `--format github`. Human output is the command's own.
+#[derive(Debug, Default)]
+pub(crate) struct Addendum {
+    pub json: Vec<(String, serde_json::Value)>,
+    pub markdown: Option<String>,
+    pub line: Option<String>,
+}
+
 /// The one printer of a findings report, used by `incident check`, `gate`
 /// and `audit`: `json` (the frozen v1 document, `verdict` `error` when
 /// nothing was decided), `sarif`, `markdown` (headed by `title`), `github`
@@ -347,17 +358,31 @@ pub(crate) fn emit_report(
     ctx: &Ctx,
     report: &Report,
     title: &str,
+    addendum: &Addendum,
     human: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> miette::Result<()> {
     use crate::findings::{github as gh, markdown, sarif};
     REPORT_PRINTED.store(true, std::sync::atomic::Ordering::Relaxed);
     let mut o = out();
     let r = match ctx.format {
-        Format::Json => serde_json::to_writer_pretty(&mut o, &crate::findings::to_json(report))
-            .map_err(std::io::Error::from)
-            .and_then(|()| writeln!(o)),
+        Format::Json => {
+            let mut doc = crate::findings::to_json(report);
+            if let Some(obj) = doc.as_object_mut() {
+                for (k, v) in &addendum.json {
+                    obj.insert(k.clone(), v.clone());
+                }
+            }
+            serde_json::to_writer_pretty(&mut o, &doc)
+                .map_err(std::io::Error::from)
+                .and_then(|()| writeln!(o))
+        }
         Format::Sarif => sarif::render(report, env!("CARGO_PKG_VERSION"), &mut o),
-        Format::Markdown => markdown::render_titled(report, title, &mut o),
+        Format::Markdown => {
+            markdown::render_titled(report, title, &mut o).and_then(|()| match &addendum.markdown {
+                Some(md) => write!(o, "\n{md}"),
+                None => Ok(()),
+            })
+        }
         Format::Github => (|| {
             gh::annotations(report, &mut o)?;
             let var = |k: &str| {
@@ -365,19 +390,26 @@ pub(crate) fn emit_report(
                     .filter(|p| !p.is_empty())
                     .map(PathBuf::from)
             };
+            let summary = var("GITHUB_STEP_SUMMARY");
             gh::write_step_files(
                 report,
                 title,
-                var("GITHUB_STEP_SUMMARY").as_deref(),
+                summary.as_deref(),
                 var("GITHUB_OUTPUT").as_deref(),
             )?;
+            if let (Some(md), Some(path)) = (&addendum.markdown, summary.as_deref()) {
+                gh::append_to_file(path, md)?;
+            }
             writeln!(
                 o,
-                "{title}: {} ({} error(s), {} warning(s))",
+                "{title}: {} ({})",
                 report.verdict_word(),
-                report.errors(),
-                report.warnings()
-            )
+                report.summary()
+            )?;
+            match &addendum.line {
+                Some(l) => writeln!(o, "{l}"),
+                None => Ok(()),
+            }
         })(),
         _ => human(&mut o),
     };

@@ -132,29 +132,8 @@ fn read_change(
 ) -> miette::Result<Change> {
     let base = endpoint(repo, base)?;
     let head = endpoint(repo, head)?;
-    let r = repo.git2();
-    let mb = r
-        .merge_base(
-            git2::Oid::from_str(&base).map_err(GitError::from)?,
-            git2::Oid::from_str(&head).map_err(GitError::from)?,
-        )
-        .map_err(|_| {
-            // Only a shallow clone can lack the history that joins them.
-            if repo.is_shallow() {
-                GitError::Shallow {
-                    what: format!(
-                        "no merge base of {} and {} in this shallow clone",
-                        &base[..12],
-                        &head[..12]
-                    ),
-                }
-            } else {
-                GitError::NoMergeBase {
-                    base: base[..12].to_string(),
-                    head: head[..12].to_string(),
-                }
-            }
-        })?;
+    // One definition of the change's merge base (and its shallow-clone error).
+    let mb = crate::pr::share::merge_base(repo, &base, &head)?;
     let rows = super::history::scan_range(repo, &[format!("{base}..{head}")], table)?;
     let mut commits = Vec::with_capacity(rows.len());
     for (c, p) in rows {
@@ -193,7 +172,7 @@ fn read_change(
         });
     }
     let mut files = BTreeSet::new();
-    for ch in git::diff::changes(repo, &head, Some(&mb.to_string()))? {
+    for ch in git::diff::changes(repo, &head, Some(&mb))? {
         files.extend(ch.old_path);
         files.extend(ch.new_path);
     }
@@ -358,6 +337,24 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         _ => None,
     };
 
+    // The AI share of the change (DESIGN §9), reported in every format.
+    let share = match (&change, repo) {
+        (Some(c), Some(r)) => {
+            let opts = crate::classify::Options {
+                window: crate::classify::Window::Lines(ws.config.adjacency_window),
+                agents: table.clone(),
+            };
+            let classifier = crate::classify::Classifier::new(r, opts);
+            Some(crate::pr::share_of_change(
+                r,
+                &classifier,
+                &c.base,
+                &c.head,
+            )?)
+        }
+        _ => None,
+    };
+
     // Verification: GitHub when a token is present, the records otherwise.
     let token = connection::token(&args.gh);
     let (statuses, mode): (Option<Vec<ActionStatus>>, &str) = if token.is_some() && !args.offline {
@@ -461,8 +458,25 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
             records.len()
         ),
     };
-    context::emit_report(ctx, &report, &title, |o| {
+    // The AI share of the change (DESIGN §9): `"share"` in JSON, a line
+    // under the title in human and GitHub output, a section after the
+    // findings in Markdown and the step summary.
+    let addendum = match &share {
+        Some(s) => context::Addendum {
+            json: vec![(
+                "share".to_string(),
+                serde_json::to_value(s).unwrap_or_default(),
+            )],
+            markdown: Some(s.markdown()),
+            line: Some(format!("AI share: {}", s.summary())),
+        },
+        None => context::Addendum::default(),
+    };
+    context::emit_report(ctx, &report, &title, &addendum, |o| {
         writeln!(o, "{title}")?;
+        if let Some(s) = &share {
+            crate::pr::share::write_human(s, &mut &mut *o)?;
+        }
         crate::findings::human::render(&report, &sources, ctx.color, &mut &mut *o)
     })?;
     if report.undecidable() {

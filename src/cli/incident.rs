@@ -202,7 +202,7 @@ fn check(a: CheckArgs, ctx: &Ctx) -> miette::Result<Outcome> {
         sources_for(&ws.root, &records, &report.findings)
     };
     let title = format!("aeef incident check: {} incident record(s)", records.len());
-    super::context::emit_report(ctx, &report, &title, |o| {
+    super::context::emit_report(ctx, &report, &title, &Default::default(), |o| {
         human::render(&report, &sources, ctx.color, &mut &mut *o)
     })?;
     if report.undecidable() {

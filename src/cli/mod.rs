@@ -7,6 +7,7 @@ pub mod connection;
 pub mod context;
 pub mod gate;
 pub mod history;
+pub mod hook;
 pub mod incident;
 pub mod init;
 pub mod notify;
@@ -119,6 +120,9 @@ pub enum Command {
     Report(report::Args),
     /// Check the history of the incident records.
     Audit(audit::Args),
+    /// Git hooks that ask AI-attributed commits for the AEEF fields.
+    #[command(subcommand)]
+    Hook(hook::Command),
 }
 
 /// What every command gets: where to run, how to print.
@@ -368,6 +372,7 @@ pub fn run(command: Command, ctx: &Ctx) -> miette::Result<Outcome> {
         Command::Gate(a) => gate::run(a, ctx),
         Command::Report(a) => report::run(a, ctx),
         Command::Audit(a) => audit::run(a, ctx),
+        Command::Hook(c) => hook::run(c, ctx),
     }
 }
 

@@ -12,8 +12,9 @@ use crate::report::{self, Period};
 /// Arguments of `aeef report`.
 #[derive(Debug, clap::Args)]
 #[command(
-    group(clap::ArgGroup::new("period").required(true).args(["month", "quarter", "since"])),
+    group(clap::ArgGroup::new("period").args(["month", "quarter", "since"])),
     after_help = "An incident belongs to the period that contains its detected_at (UTC days).\n\
+Without a period: the last complete month before --now.\n\
 Formats: human (default), markdown, json, csv (one dimension,value,count table), html (one self-contained page)."
 )]
 pub struct Args {
@@ -32,12 +33,17 @@ pub struct Args {
     /// The clock for overdue actions and running SLAs (RFC 3339; default: now, UTC).
     #[arg(long, value_name = "RFC3339", value_parser = super::context::parse_now)]
     pub now: Option<DateTime<Utc>>,
+    /// Periods in the trend, this one included, each as long as this one
+    /// (default: 6 for a month, 4 for a quarter or a date range).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=120))]
+    pub trend: Option<u16>,
     /// Leave out the commit statistics (no git log over the period).
     #[arg(long)]
     pub no_provenance: bool,
 }
 
-fn period(args: &Args) -> miette::Result<Period> {
+/// The period asked for; without one, the last complete month before `now`.
+fn period(args: &Args, now: DateTime<Utc>) -> miette::Result<Period> {
     if let Some(m) = &args.month {
         return Ok(Period::parse_month(m)?);
     }
@@ -55,11 +61,7 @@ fn period(args: &Args) -> miette::Result<Period> {
                 .into()
             })
         }
-        _ => Err(UsageError::new(
-            "give exactly one period",
-            "use --month YYYY-MM, --quarter YYYY-Qn, or --since DATE --until DATE",
-        )
-        .into()),
+        _ => Ok(Period::last_complete_month(now)),
     }
 }
 
@@ -98,8 +100,8 @@ pub const FORMATS: &[Format] = &[
 
 pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     ctx.require_format(FORMATS)?;
-    let period = period(&args)?;
     let now = super::context::now_or(args.now);
+    let period = period(&args, now)?;
     let ws = super::context::workspace(ctx)?;
     let repo = ws.repo.as_ref().ok_or_else(|| {
         miette::miette!(
@@ -127,7 +129,10 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     };
     let incidents: Vec<&crate::incident::Incident> = loaded.iter().map(|l| &l.incident).collect();
     let verified = super::context::verified(&ws, &loaded, now)?;
-    let stats = report::compute_by(&incidents, &period, now, prov, &verified);
+    let trend = args
+        .trend
+        .map_or_else(|| period.default_trend_len(), usize::from);
+    let stats = report::compute_by(&incidents, &period, now, prov, &verified, trend);
     let title = period.label();
     let mut w = BufWriter::new(super::out());
     let r = match ctx.format {

@@ -20,7 +20,13 @@ Other rev-list options go after `--`: `aeef scan -- --branches=release/*`.
 Examples:
   aeef scan                          every commit reachable from HEAD
   aeef scan main..topic              the commits of a pull request
-  aeef scan --all --since 2026-11-01 --format json")]
+  aeef scan --all --since 2026-11-01 --format json
+  aeef scan main..HEAD --share       the AI share of the change's added lines
+
+--share takes exactly one range BASE..HEAD (`main..`, `origin/main..topic`)
+and prints the share of the lines the change adds (diff from the merge base
+to HEAD) that are AI-attributed at HEAD, per tool and model, instead of the
+commits (human, json, markdown).")]
 pub struct Args {
     /// Revisions and ranges, as `git rev-list` takes them.
     #[arg(value_name = "REVSPEC")]
@@ -43,6 +49,10 @@ pub struct Args {
     /// At most N commits.
     #[arg(short = 'n', long = "max-count", value_name = "N")]
     pub max_count: Option<u64>,
+    /// Print the AI share of the change BASE..HEAD (lines it adds that are
+    /// AI-attributed at HEAD, per tool and model) instead of its commits.
+    #[arg(long, conflicts_with_all = ["all", "first_parent", "no_merges", "since", "until", "max_count", "extra"])]
+    pub share: bool,
     /// Further `git rev-list` options (after `--`).
     #[arg(last = true, value_name = "REV-LIST OPTIONS")]
     pub extra: Vec<String>,
@@ -106,11 +116,21 @@ fn row<'a>(c: &'a RawCommit, p: &'a Provenance) -> Row<'a> {
     }
 }
 
-/// The formats `aeef scan` prints (its `--help` lists exactly these).
-pub const FORMATS: &[Format] = &[Format::Human, Format::Json];
+/// The formats `aeef scan` prints (its `--help` lists exactly these;
+/// `markdown` only with `--share`).
+pub const FORMATS: &[Format] = &[Format::Human, Format::Json, Format::Markdown];
+
+/// What the commit listing prints (Markdown is for `--share` only).
+pub const COMMIT_FORMATS: &[Format] = &[Format::Human, Format::Json];
+
+/// What `--share` prints.
+pub const SHARE_FORMATS: &[Format] = &[Format::Human, Format::Json, Format::Markdown];
 
 pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
-    ctx.require_format(FORMATS)?;
+    if args.share {
+        return run_share(&args, ctx);
+    }
+    ctx.require_format(COMMIT_FORMATS)?;
     let repo = ctx.repo()?;
     let cfg = super::load_config(&repo)?;
     let spec = args.spec();
@@ -197,4 +217,94 @@ fn human(w: &mut impl Write, rows: &[(RawCommit, Provenance)], color: bool) -> s
     }
     writeln!(w, "{:<16} {:<28} {:>8}", "total", "", rows.len())?;
     w.flush()
+}
+
+/// The change a `--share` scan measures: `BASE..HEAD` (an empty side is
+/// `HEAD`, as in git), resolved to commits. Anything else is a usage error
+/// naming the form to use.
+pub fn share_range(repo: &git::Repo, revs: &[String]) -> miette::Result<(String, String)> {
+    let usage = |what: String| {
+        miette::miette!(
+            code = "aeef::scan::share",
+            help = "give the change as one range BASE..HEAD, e.g. `aeef scan main..HEAD --share` (`main..` means the same)",
+            "{what}"
+        )
+    };
+    let spec = match revs {
+        [one] => one,
+        [] => {
+            return Err(usage(
+                "--share measures a change, and no range was given".to_string(),
+            ));
+        }
+        _ => {
+            return Err(usage(format!(
+                "--share takes one range, not {} revisions",
+                revs.len()
+            )));
+        }
+    };
+    let (b, h) = match spec.split_once("..") {
+        Some((b, h)) if !h.starts_with('.') => (b, h),
+        _ => {
+            return Err(usage(format!(
+                "`{spec}` is not a range BASE..HEAD (`...` and single revisions are not changes)"
+            )));
+        }
+    };
+    let side = |s: &str| if s.is_empty() { "HEAD" } else { s }.to_string();
+    let (b, h) = (side(b), side(h));
+    let resolve = |rev: &str| {
+        repo.resolve_commit(rev).map_err(|e| {
+            miette::miette!(
+                code = "aeef::scan::share",
+                help = "name a commit, branch or tag of this repository (`git rev-parse REV` must find it); in a shallow clone fetch more history (`git fetch --unshallow`)",
+                "`{rev}` of the range `{spec}` is not a commit here: {e}"
+            )
+        })
+    };
+    Ok((resolve(&b)?, resolve(&h)?))
+}
+
+/// `aeef scan BASE..HEAD --share`: the AI share of the change (DESIGN §9).
+fn run_share(args: &Args, ctx: &Ctx) -> miette::Result<Outcome> {
+    ctx.require_format(SHARE_FORMATS)?;
+    let repo = ctx.repo()?;
+    let cfg = super::load_config(&repo)?;
+    let (base, head) = share_range(&repo, &args.revs)?;
+    let opts = crate::classify::Options {
+        window: crate::classify::Window::Lines(cfg.adjacency_window),
+        agents: provenance::AgentTable::builtin().with_rules(&cfg.agents),
+    };
+    let classifier = crate::classify::Classifier::new(&repo, opts);
+    let share = crate::pr::share_of_change(&repo, &classifier, &base, &head)?;
+    let merge_base = crate::pr::share::merge_base(&repo, &base, &head)?;
+    let mut w = BufWriter::new(super::out());
+    let r = match ctx.format {
+        Format::Json => serde_json::to_writer(
+            &mut w,
+            &serde_json::json!({
+                "schema_version": 1,
+                "base": base,
+                "head": head,
+                "merge_base": merge_base,
+                "share": share,
+            }),
+        )
+        .map_err(std::io::Error::from)
+        .and_then(|()| writeln!(w)),
+        Format::Markdown => write!(w, "{}", share.markdown()),
+        _ => (|| {
+            writeln!(
+                w,
+                "{}..{} (merge base {})",
+                &base[..10],
+                &head[..10],
+                &merge_base[..10]
+            )?;
+            crate::pr::share::write_human(&share, &mut w)
+        })(),
+    };
+    super::write_result(r.and_then(|()| w.flush()))?;
+    Ok(Outcome::Ok)
 }

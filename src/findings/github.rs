@@ -124,7 +124,7 @@ fn visible(s: &str) -> String {
 
 /// `rule INC-…/CA-…`, `rule INC-…`, or `rule <short commit>`.
 fn title(f: &Finding) -> String {
-    let mut t = f.rule.clone();
+    let mut t = f.rule.to_string();
     match (&f.incident, &f.corrective_action) {
         (Some(inc), Some(ca)) => t.push_str(&format!(" {inc}/{ca}")),
         (Some(inc), None) => t.push_str(&format!(" {inc}")),

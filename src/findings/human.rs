@@ -164,22 +164,7 @@ pub fn render(
         w.write_all(out.as_bytes())?;
         writeln!(w)?;
     }
-    let (e, n, k) = (report.errors(), report.warnings(), report.notes());
-    // Notes (waived or acknowledged findings) are counted only when present,
-    // so the usual line stays as it was.
-    let notes = match k {
-        0 => String::new(),
-        1 => ", 1 note".to_string(),
-        k => format!(", {k} notes"),
-    };
-    writeln!(
-        w,
-        "{} error{}, {} warning{}{notes}",
-        e,
-        if e == 1 { "" } else { "s" },
-        n,
-        if n == 1 { "" } else { "s" }
-    )
+    writeln!(w, "{}", report.summary())
 }
 
 #[cfg(test)]
@@ -195,10 +180,14 @@ mod tests {
         );
         let report = Report {
             findings: vec![
-                Finding::new("schema", Level::Error, "unknown key `teem`")
-                    .file("incidents/a.yaml")
-                    .at(2, 1)
-                    .help("did you mean `team`?"),
+                Finding::new(
+                    crate::findings::RuleId::Schema,
+                    Level::Error,
+                    "unknown key `teem`",
+                )
+                .file("incidents/a.yaml")
+                .at(2, 1)
+                .help("did you mean `team`?"),
             ],
         };
         let mut out = Vec::new();
@@ -208,6 +197,6 @@ mod tests {
         assert!(s.contains("incidents/a.yaml:2:1"), "{s}");
         assert!(s.contains("teem: x"), "{s}");
         assert!(s.contains("did you mean `team`?"), "{s}");
-        assert!(s.ends_with("1 error, 0 warnings\n"), "{s}");
+        assert!(s.ends_with("1 error, 0 warnings, 0 notes\n"), "{s}");
     }
 }

@@ -22,7 +22,7 @@ pub fn render_titled(report: &Report, title: &str, w: &mut impl Write) -> io::Re
     w.write_all(table(&ordered(report), usize::MAX).as_bytes())
 }
 
-/// `**Verdict: pass** · 0 errors · 1 warning`.
+/// `**Verdict: pass** · 0 errors · 1 warning (1 in grace) · 0 notes`.
 pub fn verdict_line(report: &Report) -> String {
     let verdict = match report.verdict_word() {
         "pass" => "✅ pass",
@@ -30,9 +30,8 @@ pub fn verdict_line(report: &Report) -> String {
         _ => "⚠️ error (nothing was decided)",
     };
     format!(
-        "**Verdict: {verdict}** · {} · {}",
-        plural(report.errors(), "error"),
-        plural(report.warnings(), "warning")
+        "**Verdict: {verdict}** · {}",
+        report.count_parts().join(" · ")
     )
 }
 
@@ -68,7 +67,7 @@ pub(crate) fn table(findings: &[&Finding], max_rows: usize) -> String {
         }
         out.push_str(&format!(
             "| {level} | `{}` | {} | {} | {} | {} |\n",
-            escape_code(&f.rule),
+            escape_code(f.rule.as_str()),
             escape_cell(f.incident.as_deref().unwrap_or("")),
             escape_cell(f.corrective_action.as_deref().unwrap_or("")),
             escape_cell(&location(f)),
@@ -154,12 +153,4 @@ fn escape_inline(s: &str) -> String {
         .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }

@@ -9,6 +9,8 @@ pub mod markdown;
 pub mod rules;
 pub mod sarif;
 
+pub use rules::{RuleId, Scope};
+
 /// Level of a finding. `Off` only appears in config, never in a report.
 /// `Note` records something decided on purpose — a waiver that accepted a
 /// finding, a change acknowledged as a corrective action's implementation —
@@ -33,10 +35,25 @@ impl Level {
     }
 }
 
+/// Why a finding reports less than its rule's level, on purpose: the
+/// summary lines count these apart, so a pass with softened findings says
+/// so. Not part of the JSON contract (the message says it too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Softened {
+    /// An error that is a warning while its incident's grace lasts (DESIGN §3).
+    Grace,
+    /// Accepted by a waiver in `.aeef.yml` (DESIGN §5): a note.
+    Waived,
+    /// A change that declares the corrective action it implements (DESIGN
+    /// §5, acknowledged changes): a note.
+    Acknowledged,
+}
+
 /// One finding. Fields that do not apply are `None` and omitted in JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    pub rule: String,
+    /// The rule; JSON writes its id string (`ca-unverified`).
+    pub rule: RuleId,
     pub level: Level,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub incident: Option<String>,
@@ -54,12 +71,15 @@ pub struct Finding {
     /// How to fix it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// Set when grace, a waiver or an acknowledgement lowered the level.
+    #[serde(skip)]
+    pub softened: Option<Softened>,
 }
 
 impl Finding {
-    pub fn new(rule: &str, level: Level, message: impl Into<String>) -> Self {
+    pub fn new(rule: RuleId, level: Level, message: impl Into<String>) -> Self {
         Finding {
-            rule: rule.to_string(),
+            rule,
             level,
             incident: None,
             corrective_action: None,
@@ -69,6 +89,7 @@ impl Finding {
             column: None,
             message: message.into(),
             help: None,
+            softened: None,
         }
     }
     pub fn incident(mut self, id: impl Into<String>) -> Self {
@@ -94,6 +115,11 @@ impl Finding {
     }
     pub fn help(mut self, h: impl Into<String>) -> Self {
         self.help = Some(h.into());
+        self
+    }
+    /// Marks the finding as lowered on purpose ([`Softened`]).
+    pub fn softened(mut self, why: Softened) -> Self {
+        self.softened = Some(why);
         self
     }
 }
@@ -140,13 +166,60 @@ impl Report {
             .filter(|f| f.level == Level::Warn)
             .count()
     }
+    /// Findings at `level` lowered for `why`.
+    pub fn softened(&self, level: Level, why: Softened) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.level == level && f.softened == Some(why))
+            .count()
+    }
+    /// The counts of a summary line, each with what softened it:
+    /// `["1 error", "3 warnings (2 in grace)", "2 notes (1 waived, 1
+    /// acknowledged)"]`. Every renderer's summary joins these, so errors,
+    /// warnings and notes are always counted apart and named alike.
+    pub fn count_parts(&self) -> [String; 3] {
+        fn plural(n: usize, word: &str) -> String {
+            format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+        }
+        fn with(head: String, parts: &[(usize, &str)]) -> String {
+            let named: Vec<String> = parts
+                .iter()
+                .filter(|(n, _)| *n > 0)
+                .map(|(n, what)| format!("{n} {what}"))
+                .collect();
+            if named.is_empty() {
+                head
+            } else {
+                format!("{head} ({})", named.join(", "))
+            }
+        }
+        [
+            plural(self.errors(), "error"),
+            with(
+                plural(self.warnings(), "warning"),
+                &[(self.softened(Level::Warn, Softened::Grace), "in grace")],
+            ),
+            with(
+                plural(self.notes(), "note"),
+                &[
+                    (self.softened(Level::Note, Softened::Waived), "waived"),
+                    (
+                        self.softened(Level::Note, Softened::Acknowledged),
+                        "acknowledged",
+                    ),
+                ],
+            ),
+        ]
+    }
+    /// `1 error, 3 warnings (2 in grace), 2 notes (1 waived, 1 acknowledged)`.
+    pub fn summary(&self) -> String {
+        self.count_parts().join(", ")
+    }
     /// True when a finding says the input could not be read (`schema`, or
     /// `config` for `.aeef.yml`), so nothing could be decided and the
     /// command must exit 2.
     pub fn undecidable(&self) -> bool {
-        self.findings
-            .iter()
-            .any(|f| f.rule == "schema" || f.rule == crate::config::CONFIG_RULE)
+        self.findings.iter().any(|f| f.rule.scope() == Scope::Input)
     }
     /// The verdict as every format spells it: `error` when nothing could
     /// be decided ([`Report::undecidable`], exit code 2), else `pass` or

@@ -13,13 +13,13 @@
 //! physical location, so findings meant for SARIF should carry a `file`
 //! (the gate anchors commit findings at a file the commit changed); a
 //! finding without one gets only its logical location (the commit).
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
 use super::markdown::ordered;
-use super::{Finding, Level, Report, rules};
+use super::{Finding, Level, Report, RuleId};
 
 /// `$schema` of the document.
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -39,20 +39,15 @@ pub fn render(report: &Report, tool_version: &str, w: &mut impl Write) -> io::Re
 pub fn to_value(report: &Report, tool_version: &str) -> Value {
     let findings = ordered(report);
 
-    // Rule ids sorted for stable output; the level of an unknown rule's
-    // first finding stands in for the catalogue default.
-    let mut present: BTreeMap<&str, Level> = BTreeMap::new();
-    for f in &findings {
-        present.entry(f.rule.as_str()).or_insert(f.level);
-    }
-    let index: BTreeMap<&str, usize> = present.keys().enumerate().map(|(i, id)| (*id, i)).collect();
-    let rules: Vec<Value> = present
-        .iter()
-        .map(|(id, level)| rule_value(id, *level))
-        .collect();
+    // The rules present, sorted by id for stable output, each described
+    // from the catalogue.
+    let present: BTreeSet<RuleId> = findings.iter().map(|f| f.rule).collect();
+    let index: BTreeMap<RuleId, usize> =
+        present.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let rules: Vec<Value> = present.iter().map(|id| rule_value(*id)).collect();
     let results: Vec<Value> = findings
         .iter()
-        .map(|f| result_value(f, index.get(f.rule.as_str()).copied().unwrap_or(0)))
+        .map(|f| result_value(f, index[&f.rule]))
         .collect();
 
     json!({
@@ -79,28 +74,15 @@ pub fn to_value(report: &Report, tool_version: &str) -> Value {
     })
 }
 
-fn rule_value(id: &str, first_level: Level) -> Value {
-    let (short, full, help, level) = match rules::rule(id) {
-        Some(r) => (
-            r.short.to_string(),
-            r.full.to_string(),
-            r.help.to_string(),
-            r.default_level,
-        ),
-        None => (
-            format!("Rule {id}."),
-            format!("Rule {id}, reported by aeef."),
-            "See the finding's message.".to_string(),
-            first_level,
-        ),
-    };
+fn rule_value(id: RuleId) -> Value {
+    let r = id.rule();
     json!({
         "id": id,
-        "name": rule_name(id),
-        "shortDescription": { "text": short },
-        "fullDescription": { "text": full },
-        "help": { "text": help },
-        "defaultConfiguration": { "level": sarif_level(level) },
+        "name": rule_name(id.as_str()),
+        "shortDescription": { "text": r.short },
+        "fullDescription": { "text": r.full },
+        "help": { "text": r.help },
+        "defaultConfiguration": { "level": sarif_level(r.default_level) },
     })
 }
 

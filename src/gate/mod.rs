@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use regex::Regex;
 
 use crate::config::Waiver;
-use crate::findings::{Finding, Level};
+use crate::findings::{Finding, Level, RuleId, Scope};
 use crate::github::status::ActionStatus;
 use crate::incident::policy::{self, PolicyOptions};
 use crate::incident::store::LoadedIncident;
@@ -159,7 +159,7 @@ pub fn provenance_incomplete(change: &Change, level: Level) -> Vec<Finding> {
         }
         let tool = p.tool.as_deref().unwrap_or("an AI tool");
         let mut f = Finding::new(
-                "provenance-incomplete",
+                RuleId::ProvenanceIncomplete,
                 level,
                 format!(
                     "commit {} ({}) is attributed to {tool} ({}) but lacks {}",
@@ -203,7 +203,7 @@ pub fn provenance_not_trailer(change: &Change, level: Level) -> Vec<Finding> {
             .map(|(k, l)| format!("{k} (message line {l})"))
             .collect();
         let mut f = Finding::new(
-            "provenance-not-trailer",
+            RuleId::ProvenanceNotTrailer,
             level,
             format!(
                 "commit {} ({}) declares {} outside git's trailer block: aeef reads it, `git log --format=%(trailers)` and other tools do not",
@@ -249,7 +249,7 @@ pub fn touches_open_incident(change: &Change, open: &[OpenIncident], level: Leve
         if let Some((ca, wher)) = acks.covering(inc) {
             out.push(
                 Finding::new(
-                    "touches-open-incident",
+                    RuleId::TouchesOpenIncident,
                     Level::Note,
                     format!(
                         "this change modifies {}{more}, file(s) of {}, and implements its corrective action {ca} (declared by {wher})",
@@ -259,13 +259,14 @@ pub fn touches_open_incident(change: &Change, open: &[OpenIncident], level: Leve
                 )
                 .incident(&inc.id)
                 .action(ca)
-                .file((*first).clone()),
+                .file((*first).clone())
+                .softened(crate::findings::Softened::Acknowledged),
             );
             continue;
         }
         out.push(
             Finding::new(
-                "touches-open-incident",
+                RuleId::TouchesOpenIncident,
                 level,
                 format!(
                     "this change modifies {}{more}, file(s) of {} whose corrective actions {} are not verified",
@@ -300,7 +301,7 @@ pub fn apply_waivers(
     waivers: &[Waiver],
     records: &[LoadedIncident],
     now: DateTime<Utc>,
-    level_of: &dyn Fn(&str, Level) -> Level,
+    level_of: &dyn Fn(RuleId) -> Level,
 ) {
     let today = now.date_naive();
     let mut extra = Vec::new();
@@ -316,11 +317,11 @@ pub fn apply_waivers(
                 .unwrap_or_default()
         );
         if today > w.expires {
-            let l = level_of("waiver-expired", Level::Error);
+            let l = level_of(RuleId::WaiverExpired);
             if l != Level::Off {
                 extra.push(
                     Finding::new(
-                        "waiver-expired",
+                        RuleId::WaiverExpired,
                         l,
                         format!("{label} expired on {}", w.expires),
                     )
@@ -338,7 +339,7 @@ pub fn apply_waivers(
             .filter(|a| w.corrective_action.as_deref().is_none_or(|c| c == a.id))
             .filter_map(|a| a.owner.as_deref())
             .collect();
-        let problem = if w.rule == "schema" {
+        let problem = if w.rule == RuleId::Schema {
             Some("cannot accept `schema`: an unreadable record has nothing to decide".to_string())
         } else if owners.iter().any(|o| same_login(o, &w.approved_by)) {
             Some(format!(
@@ -351,10 +352,10 @@ pub fn apply_waivers(
             None
         };
         if let Some(problem) = problem {
-            let l = level_of("waiver-invalid", Level::Error);
+            let l = level_of(RuleId::WaiverInvalid);
             if l != Level::Off {
                 extra.push(
-                    Finding::new("waiver-invalid", l, format!("{label} {problem}; it does not apply"))
+                    Finding::new(RuleId::WaiverInvalid, l, format!("{label} {problem}; it does not apply"))
                         .incident(&w.incident)
                         .file(crate::config::FILE_NAME)
                         .help("a waiver needs a reason and an approver other than the owner of the actions it covers"),
@@ -374,6 +375,7 @@ pub fn apply_waivers(
                     .is_none_or(|p| f.file.as_deref() == Some(p));
             if matches {
                 f.level = Level::Note;
+                f.softened = Some(crate::findings::Softened::Waived);
                 f.message = format!(
                     "waived by {label}, approved by {} until {}: {} — {}",
                     w.approved_by,
@@ -441,7 +443,7 @@ pub fn evaluate(inp: &Inputs, mut opts: PolicyOptions) -> Vec<Finding> {
             .collect();
         for f in findings
             .iter_mut()
-            .filter(|f| matches!(f.rule.as_str(), "ca-unverified" | "ca-unverified-overdue"))
+            .filter(|f| matches!(f.rule, RuleId::CaUnverified | RuleId::CaUnverifiedOverdue))
         {
             let k = (
                 f.incident.as_deref().unwrap_or(""),
@@ -457,16 +459,16 @@ pub fn evaluate(inp: &Inputs, mut opts: PolicyOptions) -> Vec<Finding> {
     }
     // The verification can also show that the owner or an assignee verified
     // (closed the issue, or committed the `verified_by` line).
-    let level = opts.level_of("ca-verified-by-owner", Level::Error);
+    let level = opts.level_of(RuleId::CaVerifiedByOwner);
     for s in inp.statuses.unwrap_or_default() {
         let already = findings.iter().any(|f| {
-            f.rule == "ca-verified-by-owner"
+            f.rule == RuleId::CaVerifiedByOwner
                 && f.incident.as_deref() == Some(&s.incident)
                 && f.corrective_action.as_deref() == Some(&s.corrective_action)
         });
         if s.reason_code.by_owner() && !already && level != Level::Off {
             findings.push(
-                Finding::new("ca-verified-by-owner", level, format!("{}: {}", s.corrective_action, s.reason))
+                Finding::new(RuleId::CaVerifiedByOwner, level, format!("{}: {}", s.corrective_action, s.reason))
                     .incident(&s.incident)
                     .action(&s.corrective_action)
                     .file(&s.file)
@@ -477,11 +479,11 @@ pub fn evaluate(inp: &Inputs, mut opts: PolicyOptions) -> Vec<Finding> {
     if let Some(change) = inp.change {
         findings.extend(provenance_incomplete(
             change,
-            opts.level_of("provenance-incomplete", Level::Error),
+            opts.level_of(RuleId::ProvenanceIncomplete),
         ));
         findings.extend(provenance_not_trailer(
             change,
-            opts.level_of("provenance-not-trailer", Level::Warn),
+            opts.level_of(RuleId::ProvenanceNotTrailer),
         ));
         let verified: HashMap<String, bool> = inp
             .statuses
@@ -528,30 +530,21 @@ pub fn evaluate(inp: &Inputs, mut opts: PolicyOptions) -> Vec<Finding> {
         findings.extend(touches_open_incident(
             change,
             &open,
-            opts.level_of("touches-open-incident", Level::Error),
+            opts.level_of(RuleId::TouchesOpenIncident),
         ));
     }
     // A waiver the change itself adds does not accept the change's own
     // findings: it applies once merged (after review).
-    let change_rules = [
-        "touches-open-incident",
-        "provenance-incomplete",
-        "provenance-not-trailer",
-    ];
     let (own, rest): (Vec<Finding>, Vec<Finding>) = match inp.change {
         Some(c) if !c.new_waivers.is_empty() => findings
             .into_iter()
-            .partition(|f| change_rules.contains(&f.rule.as_str())),
+            .partition(|f| f.rule.scope() == Scope::Change),
         _ => (Vec::new(), findings),
     };
     let mut findings = rest;
-    apply_waivers(
-        &mut findings,
-        inp.waivers,
-        inp.records,
-        opts.now,
-        &|r, d| opts.level_of(r, d),
-    );
+    apply_waivers(&mut findings, inp.waivers, inp.records, opts.now, &|r| {
+        opts.level_of(r)
+    });
     if let Some(c) = inp.change.filter(|_| !own.is_empty()) {
         let old: Vec<Waiver> = inp
             .waivers
@@ -561,21 +554,19 @@ pub fn evaluate(inp: &Inputs, mut opts: PolicyOptions) -> Vec<Finding> {
             .map(|(_, w)| w.clone())
             .collect();
         let mut own = own;
-        apply_waivers(&mut own, &old, inp.records, opts.now, &|r, d| {
-            opts.level_of(r, d)
-        });
+        apply_waivers(&mut own, &old, inp.records, opts.now, &|r| opts.level_of(r));
         // The waivers' own findings were reported above.
-        own.retain(|f| !f.rule.starts_with("waiver-"));
+        own.retain(|f| f.rule.scope() != Scope::Waiver);
         findings.extend(own);
     }
     findings
 }
 
 /// Counts per rule, for summaries.
-pub fn counts(findings: &[Finding]) -> BTreeMap<&str, usize> {
+pub fn counts(findings: &[Finding]) -> BTreeMap<RuleId, usize> {
     let mut m = BTreeMap::new();
     for f in findings {
-        *m.entry(f.rule.as_str()).or_default() += 1;
+        *m.entry(f.rule).or_default() += 1;
     }
     m
 }

@@ -150,6 +150,24 @@ pub enum EffectivenessResult {
     Ineffective,
 }
 
+impl EffectivenessResult {
+    /// Every result, best first (the order reports print them in).
+    pub const ALL: [EffectivenessResult; 3] = [
+        EffectivenessResult::Effective,
+        EffectivenessResult::PartiallyEffective,
+        EffectivenessResult::Ineffective,
+    ];
+
+    /// The record's spelling (`partially-effective`), used by every output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EffectivenessResult::Effective => "effective",
+            EffectivenessResult::PartiallyEffective => "partially-effective",
+            EffectivenessResult::Ineffective => "ineffective",
+        }
+    }
+}
+
 /// Timestamp with a mandatory offset (RFC 3339 / ISO 8601).
 pub type Timestamp = DateTime<FixedOffset>;
 

@@ -11,41 +11,14 @@ use super::actions;
 use super::store::LoadedIncident;
 use super::{CorrectiveAction, Incident, Severity, Status, Timestamp};
 use crate::config::{GraceConfig, GracePeriod};
-use crate::findings::{Finding, Level};
-
-/// Every rule this module emits, with its default level (DESIGN §3 table).
-/// `postmortem-missing` is an error for SEV-1/2 and a warning for SEV-3.
-pub const RULES: &[(&str, Level)] = &[
-    ("schema", Level::Error),
-    ("unknown-commit", Level::Error),
-    ("sla-acknowledge", Level::Warn),
-    ("sla-mitigate", Level::Warn),
-    ("sla-resolve", Level::Warn),
-    ("postmortem-missing", Level::Error),
-    ("ca-categories", Level::Error),
-    ("ca-owner", Level::Error),
-    ("ca-due", Level::Error),
-    ("ca-unverified-overdue", Level::Error),
-    ("ca-unverified", Level::Warn),
-    ("ca-verified-by-owner", Level::Error),
-    ("ca-effectiveness-overdue", Level::Error),
-    ("ca-not-filed", Level::Warn),
-    ("ca-wont-do-unapproved", Level::Error),
-];
-
-/// Rule ids of the gate (DESIGN §3), accepted in config too.
-pub const GATE_RULES: &[&str] = &[
-    "provenance-incomplete",
-    "touches-open-incident",
-    "provenance-not-trailer",
-];
+use crate::findings::{Finding, Level, RuleId};
 
 /// Inputs of a policy run besides the records.
 pub struct PolicyOptions<'a> {
     /// The clock: "now" for elapsed SLAs, due dates and effectiveness marks.
     pub now: DateTime<Utc>,
     /// Rule level overrides from config (`off` drops the rule).
-    pub rules: BTreeMap<String, Level>,
+    pub rules: BTreeMap<RuleId, Level>,
     /// `--fail-on unverified`: `ca-unverified` becomes an error.
     pub fail_on_unverified: bool,
     /// Does this (abbreviated) commit exist? `None` skips `unknown-commit`
@@ -86,15 +59,18 @@ impl<'a> PolicyOptions<'a> {
         }
     }
 
-    /// The level of `rule`: the config's override, else `default`;
-    /// `--fail-on unverified` makes `ca-unverified` an error.
-    pub fn level_of(&self, rule: &str, default: Level) -> Level {
-        self.level(rule, default)
+    /// The level of `rule`: the config's override, else its catalogue
+    /// default ([`RuleId::default_level`]); `--fail-on unverified` makes
+    /// `ca-unverified` an error.
+    pub fn level_of(&self, rule: RuleId) -> Level {
+        self.level(rule, rule.default_level())
     }
 
-    fn level(&self, rule: &str, default: Level) -> Level {
-        let l = self.rules.get(rule).copied().unwrap_or(default);
-        if rule == "ca-unverified" && self.fail_on_unverified && l != Level::Off {
+    /// Like [`PolicyOptions::level_of`] where the default depends on the
+    /// record (`postmortem-missing` is a warning for SEV-3).
+    fn level(&self, rule: RuleId, default: Level) -> Level {
+        let l = self.rules.get(&rule).copied().unwrap_or(default);
+        if rule == RuleId::CaUnverified && self.fail_on_unverified && l != Level::Off {
             return Level::Error;
         }
         l
@@ -235,6 +211,14 @@ impl SlaKind {
             SlaKind::Resolve => "resolved_at",
         }
     }
+    /// The rule a missed SLA of this kind reports (`sla-acknowledge`, …).
+    pub fn rule(self) -> RuleId {
+        match self {
+            SlaKind::Acknowledge => RuleId::SlaAcknowledge,
+            SlaKind::Mitigate => RuleId::SlaMitigate,
+            SlaKind::Resolve => RuleId::SlaResolve,
+        }
+    }
 }
 
 /// How one SLA went for one incident.
@@ -341,6 +325,7 @@ fn apply_grace(f: Option<&mut Finding>, grace: Option<Grace>) {
         && f.level == Level::Error
     {
         f.level = Level::Warn;
+        f.softened = Some(crate::findings::Softened::Grace);
         f.message = format!("{} ({})", f.message, g.describe());
     }
 }
@@ -355,10 +340,25 @@ struct Emitter<'o, 'a> {
 }
 
 impl Emitter<'_, '_> {
-    #[allow(clippy::too_many_arguments)]
+    /// Reports `rule` at its configured level (catalogue default).
     fn emit(
         &mut self,
-        rule: &str,
+        rule: RuleId,
+        rec: &LoadedIncident,
+        path: &str,
+        ca: Option<&str>,
+        message: String,
+        help: &str,
+    ) -> Option<&mut Finding> {
+        self.emit_with(rule, rule.default_level(), rec, path, ca, message, help)
+    }
+
+    /// Reports `rule` at its configured level, `default` when config does
+    /// not set it; nothing when the level is `off`.
+    #[allow(clippy::too_many_arguments)]
+    fn emit_with(
+        &mut self,
+        rule: RuleId,
         default: Level,
         rec: &LoadedIncident,
         path: &str,
@@ -417,7 +417,7 @@ pub fn future_findings(rec: &LoadedIncident, now: DateTime<Utc>) -> Vec<Finding>
                 .value(&v.path)
                 .map(|x| x.pos)
                 .unwrap_or_else(|| rec.index.nearest(&v.path));
-            Finding::new(super::store::SCHEMA_RULE, Level::Error, v.message)
+            Finding::new(RuleId::Schema, Level::Error, v.message)
                 .incident(&rec.incident.id)
                 .file(&rec.path)
                 .at(pos.line, pos.column)
@@ -434,8 +434,7 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
         for (i, sha) in inc.faulty_commits.iter().enumerate() {
             if !exists(sha)
                 && let Some(f) = e.emit(
-                    "unknown-commit",
-                    Level::Error,
+                    RuleId::UnknownCommit,
                     rec,
                     &format!("faulty_commits[{i}]"),
                     None,
@@ -451,7 +450,6 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
         if o.met != Some(false) {
             continue;
         }
-        let rule = format!("sla-{}", o.kind.as_str());
         let (path, message) = match o.reached_at {
             Some(_) => (
                 o.kind.key(),
@@ -484,8 +482,7 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
             "detected_at"
         };
         e.emit(
-            &rule,
-            Level::Warn,
+            o.kind.rule(),
             rec,
             path,
             None,
@@ -521,8 +518,8 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
                 "rca"
             };
             let g = grace(inc, e.opts.grace.postmortem, now);
-            let f = e.emit(
-                "postmortem-missing",
+            let f = e.emit_with(
+                RuleId::PostmortemMissing,
                 default,
                 rec,
                 path,
@@ -549,8 +546,7 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
         let mut names: Vec<&str> = categories.iter().map(|c| c.as_str()).collect();
         names.sort_unstable();
         let f = e.emit(
-            "ca-categories",
-            Level::Error,
+            RuleId::CaCategories,
             rec,
             "corrective_actions",
             None,
@@ -574,8 +570,7 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
         let id = Some(ca.id.as_str());
         if blank(&ca.owner) {
             let f = e.emit(
-                "ca-owner",
-                Level::Error,
+                RuleId::CaOwner,
                 rec,
                 &format!("{base}.owner"),
                 id,
@@ -586,8 +581,7 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
         }
         if ca.due.is_none() {
             let f = e.emit(
-                "ca-due",
-                Level::Error,
+                RuleId::CaDue,
                 rec,
                 &format!("{base}.due"),
                 id,
@@ -598,8 +592,7 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
         }
         if let Some(problem) = actions::wont_do_problem(ca) {
             e.emit(
-                "ca-wont-do-unapproved",
-                Level::Error,
+                RuleId::CaWontDoUnapproved,
                 rec,
                 &format!("{base}.status"),
                 id,
@@ -622,8 +615,7 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
         if !verified {
             if let Some(due) = ca.due.filter(|_| actions::is_overdue(ca, verified, now)) {
                 e.emit(
-                    "ca-unverified-overdue",
-                    Level::Error,
+                    RuleId::CaUnverifiedOverdue,
                     rec,
                     &format!("{base}.due"),
                     id,
@@ -636,8 +628,7 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
                 );
             } else {
                 e.emit(
-                    "ca-unverified",
-                    Level::Warn,
+                    RuleId::CaUnverified,
                     rec,
                     &base,
                     id,
@@ -658,8 +649,7 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
                 .is_some_and(|a| a.iter().any(|x| crate::incident::same_login(x, v)));
             if by_owner || by_assignee {
                 e.emit(
-                    "ca-verified-by-owner",
-                    Level::Error,
+                    RuleId::CaVerifiedByOwner,
                     rec,
                     &format!("{base}.verified_by"),
                     id,
@@ -681,8 +671,7 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
                 let days = if name == "day30" { 30 } else { 90 };
                 {
                     e.emit(
-                        "ca-effectiveness-overdue",
-                        Level::Error,
+                        RuleId::CaEffectivenessOverdue,
                         rec,
                         &format!("{base}.effectiveness.{name}"),
                         id,
@@ -700,8 +689,7 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
         }
         if ca.issue.is_none() && !e.opts.filed.contains_key(&key) {
             e.emit(
-                "ca-not-filed",
-                Level::Warn,
+                RuleId::CaNotFiled,
                 rec,
                 &base,
                 id,

@@ -13,7 +13,7 @@ use regex::Regex;
 use super::Incident;
 use super::yaml::{KeyIndex, Pos, line_col_of, offset_of};
 use crate::config::Config;
-use crate::findings::{Finding, Level};
+use crate::findings::{Finding, Level, RuleId};
 
 /// One record read from disk.
 #[derive(Debug, Clone)]
@@ -26,9 +26,6 @@ pub struct LoadedIncident {
     /// Where each key stands in `source`, for findings.
     pub index: KeyIndex,
 }
-
-/// The rule id of every "cannot read this record" finding.
-pub const SCHEMA_RULE: &str = "schema";
 
 /// Id of an incident record: `INC-YYYY-NNN` (three or more digits).
 pub static ID_RE: LazyLock<Regex> =
@@ -83,7 +80,7 @@ pub fn scan_dir(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<Finding>) {
     let mut bad = Vec::new();
     let finding = |path: &Path, message: String, help: &str| {
         let rel = relative(root, path);
-        Finding::new(SCHEMA_RULE, Level::Error, message)
+        Finding::new(RuleId::Schema, Level::Error, message)
             .file(rel)
             .help(help)
     };
@@ -181,9 +178,9 @@ pub fn load_all(root: &Path, cfg: &Config) -> (Vec<LoadedIncident>, Vec<Finding>
     {
         let mut f = Finding::new(
             if configured.is_some() {
-                crate::config::CONFIG_RULE
+                RuleId::Config
             } else {
-                SCHEMA_RULE
+                RuleId::Schema
             },
             Level::Error,
             format!(
@@ -205,7 +202,7 @@ pub fn load_all(root: &Path, cfg: &Config) -> (Vec<LoadedIncident>, Vec<Finding>
     {
         unseen.push(
             Finding::new(
-                crate::config::CONFIG_RULE,
+                RuleId::Config,
                 Level::Error,
                 format!(
                     "the configured incidents_dir `{}` does not exist",
@@ -247,7 +244,7 @@ pub fn load_from_tree(
             if let Some((line, column)) = cfg.positions.of("incidents_dir") {
                 bad.push(
                     Finding::new(
-                        crate::config::CONFIG_RULE,
+                        RuleId::Config,
                         Level::Error,
                         format!(
                             "the configured incidents_dir `{}` is not a folder in the tree of {}",
@@ -295,7 +292,7 @@ pub fn load_from_tree(
         };
         if let Some(p) = problem {
             bad.push(
-                Finding::new(SCHEMA_RULE, Level::Error, format!("{rel} {p}"))
+                Finding::new(RuleId::Schema, Level::Error, format!("{rel} {p}"))
                     .file(rel.clone())
                     .help("make it a regular `*.yaml` file in the incidents folder"),
             );
@@ -305,7 +302,7 @@ pub fn load_from_tree(
         if blob.size() as u64 > crate::safe_fs::RECORD_MAX_BYTES {
             bad.push(
                 Finding::new(
-                    SCHEMA_RULE,
+                    RuleId::Schema,
                     Level::Error,
                     format!(
                         "{rel} is larger than a record may be ({} bytes)",
@@ -409,7 +406,7 @@ fn load_one(jail: &crate::safe_fs::Jail, p: &Path) -> Result<LoadedIncident, Box
     match read {
         Ok(bytes) => parse_record(&rel, &bytes),
         Err(r) => Err(Box::new(
-            Finding::new(SCHEMA_RULE, Level::Error, r.describe(&rel))
+            Finding::new(RuleId::Schema, Level::Error, r.describe(&rel))
                 .file(rel)
                 .help(r.help()),
         )),
@@ -428,7 +425,7 @@ pub fn duplicate_ids(records: &[LoadedIncident]) -> Vec<Finding> {
                 let pos = r.index.nearest("id");
                 out.push(
                     Finding::new(
-                        SCHEMA_RULE,
+                        RuleId::Schema,
                         Level::Error,
                         format!(
                             "incident id `{id}` is used by both {} and {}",
@@ -458,7 +455,7 @@ fn schema_at(
     help: impl Into<String>,
 ) -> Box<Finding> {
     Box::new(
-        Finding::new(SCHEMA_RULE, Level::Error, message)
+        Finding::new(RuleId::Schema, Level::Error, message)
             .file(rel)
             .at(pos.line, pos.column)
             .help(help),
@@ -474,7 +471,7 @@ pub fn parse_record(rel: &str, bytes: &[u8]) -> Result<LoadedIncident, Box<Findi
             let (line, column) = line_col_of(bytes, at);
             return Err(Box::new(
                 Finding::new(
-                    SCHEMA_RULE,
+                    RuleId::Schema,
                     Level::Error,
                     format!(
                         "the record is not valid UTF-8 (byte 0x{:02x} at offset {at})",

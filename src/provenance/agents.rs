@@ -30,6 +30,7 @@
 //! for when a cheap case-insensitive substring test finds a marker phrase
 //! in the message.
 pub mod conventions;
+pub mod environment;
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};

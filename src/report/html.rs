@@ -1,10 +1,11 @@
 //! The HTML report: one self-contained, well-formed (XHTML-compatible) file
-//! with an inline SVG bar chart per dimension. No scripts, no external
+//! with an inline SVG bar chart per dimension and an SVG line chart of the
+//! trend. No scripts, no external
 //! fonts, styles or URLs, so it can be mailed, archived or opened offline.
 use std::io::{self, Write};
 
-use super::render::{delta, opt_hours, opt_pct, sorted};
-use super::{DIMENSIONS, Stats};
+use super::render::{delta, dimension_rows, opt_hours, opt_pct};
+use super::{DIMENSIONS, Stats, TrendPoint};
 
 /// Escapes text for HTML/SVG content and attribute values.
 pub fn esc(s: &str) -> String {
@@ -117,6 +118,106 @@ fn chart(
     writeln!(w, "</svg>")
 }
 
+/// Size of the trend chart and its margins, in SVG units.
+const TREND_W: f64 = 960.0;
+const TREND_H: f64 = 260.0;
+// left, right, top, bottom: room for a date-range label centred under the
+// first and last points.
+const TREND_PAD: (f64, f64, f64, f64) = (84.0, 84.0, 20.0, 44.0);
+
+/// One line of the trend chart: name, colour, the value it draws.
+type Series = (&'static str, &'static str, fn(&TrendPoint) -> u32);
+
+/// A line chart of the trend: incidents and weighted score per period on
+/// one axis from 0, a point per period with its value as a tooltip, the
+/// period labels under the axis and a legend.
+fn trend_chart(w: &mut impl Write, t: &[TrendPoint]) -> io::Result<()> {
+    let (left, right, top, bottom) = TREND_PAD;
+    let max = t
+        .iter()
+        .map(|p| p.weighted_score.max(p.incidents))
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let plot_w = TREND_W - left - right;
+    let plot_h = TREND_H - top - bottom;
+    let x = |i: usize| {
+        if t.len() < 2 {
+            left + plot_w / 2.0
+        } else {
+            left + plot_w * i as f64 / (t.len() - 1) as f64
+        }
+    };
+    let y = |v: u32| top + plot_h - plot_h * f64::from(v) / f64::from(max);
+    writeln!(
+        w,
+        "<svg class=\"trend\" data-chart=\"trend\" viewBox=\"0 0 {TREND_W} {TREND_H}\" role=\"img\" aria-label=\"Incidents and weighted score per period\">"
+    )?;
+    writeln!(w, "<title>Incidents and weighted score per period</title>")?;
+    // Axis and gridlines at 0, half and the maximum.
+    let mut ticks = vec![0, max / 2, max];
+    ticks.dedup();
+    for v in ticks {
+        writeln!(
+            w,
+            "<line x1=\"{left}\" x2=\"{}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#e6e8eb\" /><text class=\"n\" x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{v}</text>",
+            TREND_W - right,
+            left - 8.0,
+            y(v) + 4.0,
+            y = y(v)
+        )?;
+    }
+    for (i, p) in t.iter().enumerate() {
+        writeln!(
+            w,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            x(i),
+            TREND_H - bottom + 20.0,
+            esc(&p.period)
+        )?;
+    }
+    let series: [Series; 2] = [
+        ("incidents", PALETTE[0], |p| p.incidents),
+        ("weighted score", PALETTE[1], |p| p.weighted_score),
+    ];
+    for (name, color, value) in series {
+        let points: Vec<String> = t
+            .iter()
+            .enumerate()
+            .map(|(i, p)| format!("{:.1},{:.1}", x(i), y(value(p))))
+            .collect();
+        writeln!(
+            w,
+            "<polyline data-series=\"{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"2.5\" points=\"{}\" />",
+            esc(name),
+            points.join(" ")
+        )?;
+        for (i, p) in t.iter().enumerate() {
+            writeln!(
+                w,
+                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"{color}\"><title>{} {}: {}</title></circle>",
+                x(i),
+                y(value(p)),
+                esc(&p.period),
+                esc(name),
+                value(p)
+            )?;
+        }
+    }
+    for (k, (name, color, _)) in series.iter().enumerate() {
+        let lx = left + 8.0 + 170.0 * k as f64;
+        writeln!(
+            w,
+            "<rect x=\"{lx}\" y=\"{}\" width=\"14\" height=\"4\" fill=\"{color}\" /><text x=\"{}\" y=\"{}\">{}</text>",
+            TREND_H - 10.0,
+            lx + 20.0,
+            TREND_H - 4.0,
+            esc(name)
+        )?;
+    }
+    writeln!(w, "</svg>")
+}
+
 /// The whole page.
 pub fn html(w: &mut impl Write, s: &Stats, title: &str) -> io::Result<()> {
     writeln!(w, "<!DOCTYPE html>")?;
@@ -168,22 +269,25 @@ pub fn html(w: &mut impl Write, s: &Stats, title: &str) -> io::Result<()> {
             esc(&d)
         )?;
     }
-    writeln!(w, "</div>\n<div class=\"grid\">")?;
+    writeln!(w, "</div>")?;
+    if !s.trend.is_empty() {
+        writeln!(
+            w,
+            "<section>\n<h2>Trend over the last {} periods</h2>",
+            s.trend.len()
+        )?;
+        trend_chart(w, &s.trend)?;
+        writeln!(w, "</section>")?;
+    }
+    writeln!(w, "<div class=\"grid\">")?;
     for (i, (key, name)) in DIMENSIONS.iter().enumerate() {
         let Some(map) = s.dimension(key) else {
             continue;
         };
-        let rows: Vec<(String, f64, String)> = if *key == "by_severity" {
-            // Severity reads best in its own order, not by count.
-            map.iter()
-                .map(|(k, n)| (k.clone(), f64::from(*n), n.to_string()))
-                .collect()
-        } else {
-            sorted(map)
-                .into_iter()
-                .map(|(k, n)| (k.to_string(), f64::from(n), n.to_string()))
-                .collect()
-        };
+        let rows: Vec<(String, f64, String)> = dimension_rows(key, map)
+            .into_iter()
+            .map(|(k, n)| (k.to_string(), f64::from(n), n.to_string()))
+            .collect();
         writeln!(w, "<section>\n<h2>{}</h2>", esc(name))?;
         chart(
             w,
@@ -259,21 +363,19 @@ pub fn html(w: &mut impl Write, s: &Stats, title: &str) -> io::Result<()> {
         w,
         "<section>\n<h2>Corrective-action effectiveness</h2>\n<table>"
     )?;
-    writeln!(
-        w,
-        "<tr><th>mark</th><th class=\"r\">effective</th><th class=\"r\">partially</th><th class=\"r\">ineffective</th><th class=\"r\">overdue</th><th class=\"r\">pending</th></tr>"
-    )?;
+    let heads: String = super::MarkResults::default()
+        .rows()
+        .iter()
+        .map(|(k, _)| format!("<th class=\"r\">{}</th>", esc(k)))
+        .collect();
+    writeln!(w, "<tr><th>mark</th>{heads}</tr>")?;
     for (mark, m) in &ca.effectiveness {
-        writeln!(
-            w,
-            "<tr><td>{}</td><td class=\"r\">{}</td><td class=\"r\">{}</td><td class=\"r\">{}</td><td class=\"r\">{}</td><td class=\"r\">{}</td></tr>",
-            esc(mark),
-            m.effective,
-            m.partially_effective,
-            m.ineffective,
-            m.overdue,
-            m.pending
-        )?;
+        let cells: String = m
+            .rows()
+            .iter()
+            .map(|(_, n)| format!("<td class=\"r\">{n}</td>"))
+            .collect();
+        writeln!(w, "<tr><td>{}</td>{cells}</tr>", esc(mark))?;
     }
     writeln!(w, "</table>\n</section>")?;
     writeln!(

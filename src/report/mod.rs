@@ -53,7 +53,10 @@ impl SlaCount {
 }
 
 /// Effectiveness results of one evaluation mark (day 30 or day 90).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+///
+/// Serialises as a map keyed by [`MarkResults::rows`]: the results under
+/// their record spelling (`partially-effective`), then `overdue`, `pending`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MarkResults {
     pub effective: u32,
     pub partially_effective: u32,
@@ -62,6 +65,106 @@ pub struct MarkResults {
     pub overdue: u32,
     /// Verified actions whose mark is still ahead.
     pub pending: u32,
+}
+
+impl MarkResults {
+    /// `(name, count)` in display order. The one place the report names
+    /// effectiveness values: every format prints these names, and the
+    /// results' names come from [`EffectivenessResult::as_str`], the
+    /// record's and the schema's spelling.
+    pub fn rows(&self) -> [(&'static str, u32); 5] {
+        let [e, p, i] = EffectivenessResult::ALL;
+        [
+            (e.as_str(), self.effective),
+            (p.as_str(), self.partially_effective),
+            (i.as_str(), self.ineffective),
+            ("overdue", self.overdue),
+            ("pending", self.pending),
+        ]
+    }
+
+    fn add(&mut self, r: EffectivenessResult) {
+        match r {
+            EffectivenessResult::Effective => self.effective += 1,
+            EffectivenessResult::PartiallyEffective => self.partially_effective += 1,
+            EffectivenessResult::Ineffective => self.ineffective += 1,
+        }
+    }
+}
+
+impl Serialize for MarkResults {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let rows = self.rows();
+        let mut m = ser.serialize_map(Some(rows.len()))?;
+        for (k, n) in rows {
+            m.serialize_entry(k, &n)?;
+        }
+        m.end()
+    }
+}
+
+/// One period of the trend: its incidents and weighted score.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TrendPoint {
+    /// `2026-03`, `2026-Q1` or `2026-03-01..2026-03-15`.
+    pub period: String,
+    /// First and last day, inclusive (UTC).
+    pub from: String,
+    pub to: String,
+    pub incidents: u32,
+    pub weighted_score: u32,
+    /// Every severity, `SEV-1`…`SEV-4`, with its count (0 included).
+    pub by_severity: BTreeMap<String, u32>,
+}
+
+/// The `n` periods ending with `period` (see [`Period::trend`]), oldest
+/// first, each with the incidents detected in it.
+pub fn trend(incidents: &[&Incident], period: &Period, n: usize) -> Vec<TrendPoint> {
+    period
+        .trend(n)
+        .into_iter()
+        .map(|p| {
+            let mut by_severity: BTreeMap<String, u32> = Severity::ALL
+                .iter()
+                .map(|s| (s.as_str().to_string(), 0))
+                .collect();
+            let inside: Vec<&Incident> = incidents
+                .iter()
+                .copied()
+                .filter(|i| p.contains(&i.detected_at))
+                .collect();
+            for i in &inside {
+                *by_severity
+                    .entry(i.severity.as_str().to_string())
+                    .or_default() += 1;
+            }
+            TrendPoint {
+                period: p.label(),
+                from: p.from.to_string(),
+                to: p.to.to_string(),
+                incidents: inside.len() as u32,
+                weighted_score: weighted_score(&inside, &p),
+                by_severity,
+            }
+        })
+        .collect()
+}
+
+/// Rows of a `by_severity` map in severity order, `SEV-1` first (never by
+/// count or by name), then any key that is not a severity.
+pub fn severity_rows(map: &BTreeMap<String, u32>) -> Vec<(&str, u32)> {
+    let mut rows: Vec<(&str, u32)> = Severity::ALL
+        .iter()
+        .filter_map(|s| map.get_key_value(s.as_str()))
+        .map(|(k, n)| (k.as_str(), *n))
+        .collect();
+    rows.extend(
+        map.iter()
+            .filter(|(k, _)| !Severity::ALL.iter().any(|s| s.as_str() == k.as_str()))
+            .map(|(k, n)| (k.as_str(), *n)),
+    );
+    rows
 }
 
 /// Corrective actions of the period's incidents.
@@ -113,6 +216,8 @@ pub struct Stats {
     /// The counts behind `sla_compliance`.
     pub sla_counts: BTreeMap<String, SlaCount>,
     pub corrective_actions: ActionStats,
+    /// This period and the ones before it, oldest first (`--trend N`).
+    pub trend: Vec<TrendPoint>,
     /// The clock the report was computed with (RFC 3339).
     pub generated_at: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -165,7 +270,8 @@ fn hours(from: &crate::incident::Timestamp, to: &crate::incident::Timestamp) -> 
 }
 
 /// Computes the report for `period`. `now` decides overdue actions and
-/// SLAs of incidents still waiting; `provenance` is attached as given.
+/// SLAs of incidents still waiting; `provenance` is attached as given; the
+/// trend has the period's default length ([`Period::default_trend_len`]).
 pub fn compute(
     incidents: &[&Incident],
     period: &Period,
@@ -178,11 +284,13 @@ pub fn compute(
         now,
         provenance,
         &crate::incident::actions::Verified::default(),
+        period.default_trend_len(),
     )
 }
 
 /// [`compute`] with verification as decided ([`actions::Verified`]), so a
-/// self-verified action is not counted as verified.
+/// self-verified action is not counted as verified, and a trend over
+/// `trend_len` periods ending with `period`.
 ///
 /// [`actions::Verified`]: crate::incident::actions::Verified
 pub fn compute_by(
@@ -191,6 +299,7 @@ pub fn compute_by(
     now: DateTime<Utc>,
     provenance: Option<ProvenanceStats>,
     verified_by: &crate::incident::actions::Verified,
+    trend_len: usize,
 ) -> Stats {
     let inside: Vec<&Incident> = incidents
         .iter()
@@ -281,11 +390,7 @@ pub fn compute_by(
                     continue;
                 };
                 match eval {
-                    Some(e) => match e.result {
-                        EffectivenessResult::Effective => m.effective += 1,
-                        EffectivenessResult::PartiallyEffective => m.partially_effective += 1,
-                        EffectivenessResult::Ineffective => m.ineffective += 1,
-                    },
+                    Some(e) => m.add(e.result),
                     None => {
                         if let (true, Some(at)) = (verified, ca.verified_at) {
                             if now.fixed_offset() > crate::incident::actions::mark_instant(at, days)
@@ -335,6 +440,7 @@ pub fn compute_by(
         sla_compliance,
         sla_counts,
         corrective_actions: actions,
+        trend: trend(incidents, period, trend_len),
         generated_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         provenance: provenance.map(|p| with_incident_rates(p, &inside)),
     }
@@ -393,6 +499,34 @@ mod tests {
 
     fn now() -> DateTime<Utc> {
         "2026-06-01T00:00:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn effectiveness_is_named_as_the_record_spells_it() {
+        // One truth: `as_str` is the serde (record, schema) name, and the
+        // JSON keys are those names (not the Rust field `partially_effective`).
+        for r in EffectivenessResult::ALL {
+            assert_eq!(name_of(&r), r.as_str());
+        }
+        let m = MarkResults {
+            partially_effective: 2,
+            pending: 1,
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_value(&m).unwrap(),
+            serde_json::json!({"effective": 0, "partially-effective": 2, "ineffective": 0, "overdue": 0, "pending": 1})
+        );
+    }
+
+    #[test]
+    fn severity_rows_follow_severity_not_count() {
+        let map: BTreeMap<String, u32> = [("SEV-4", 9), ("SEV-2", 1), ("SEV-1", 0), ("SEV-3", 5)]
+            .into_iter()
+            .map(|(k, n)| (k.to_string(), n))
+            .collect();
+        let keys: Vec<&str> = severity_rows(&map).into_iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, ["SEV-1", "SEV-2", "SEV-3", "SEV-4"]);
     }
 
     #[test]

@@ -125,6 +125,48 @@ impl Period {
         })
     }
 
+    /// The last calendar month that has ended by `now` (UTC): the month
+    /// before `now`'s month. The default period of `aeef report`.
+    pub fn last_complete_month(now: chrono::DateTime<Utc>) -> Period {
+        let today = now.date_naive();
+        // The day before the 1st of this month lies in the month wanted.
+        let before = today
+            .with_day(1)
+            .and_then(|d| d.pred_opt())
+            .unwrap_or(today);
+        Period::month(before.year(), before.month()).unwrap_or(Period {
+            from: before,
+            to: before,
+            kind: Kind::Range,
+        })
+    }
+
+    /// How many periods a trend shows when `--trend` is not given: six
+    /// months, four quarters, four ranges.
+    pub fn default_trend_len(&self) -> usize {
+        match self.kind {
+            Kind::Month => 6,
+            Kind::Quarter | Kind::Range => 4,
+        }
+    }
+
+    /// The `n` periods ending with this one (each the [`previous`] of the
+    /// next), oldest first; `n` of 0 is taken as 1.
+    ///
+    /// [`previous`]: Period::previous
+    pub fn trend(&self, n: usize) -> Vec<Period> {
+        let mut v = vec![*self];
+        while v.len() < n.max(1) {
+            let before = v[v.len() - 1].previous();
+            if before == v[v.len() - 1] {
+                break; // the calendar's first day: nothing before it
+            }
+            v.push(before);
+        }
+        v.reverse();
+        v
+    }
+
     /// True when `t` falls on one of the period's days in UTC.
     pub fn contains(&self, t: &Timestamp) -> bool {
         let start = Utc.from_utc_datetime(&self.from.and_time(chrono::NaiveTime::MIN));
@@ -179,6 +221,41 @@ mod tests {
         )
         .unwrap();
         assert_eq!(r.previous().label(), "2026-03-01..2026-03-10");
+    }
+
+    #[test]
+    fn default_period_is_the_last_complete_month() {
+        // Guards issue 14 item 7: `aeef report` without a period reports the
+        // month that has ended, also across a year boundary.
+        let at = |s: &str| s.parse::<chrono::DateTime<Utc>>().unwrap();
+        let p = Period::last_complete_month(at("2026-03-31T23:59:59Z"));
+        assert_eq!(p.label(), "2026-02");
+        assert_eq!(p.to.to_string(), "2026-02-28");
+        let p = Period::last_complete_month(at("2026-01-01T00:00:00Z"));
+        assert_eq!(p.label(), "2025-12");
+    }
+
+    #[test]
+    fn trend_periods_run_oldest_first_and_end_with_the_period() {
+        let labels = |p: Period, n| p.trend(n).iter().map(Period::label).collect::<Vec<_>>();
+        assert_eq!(
+            labels(Period::parse_month("2026-02").unwrap(), 4),
+            ["2025-11", "2025-12", "2026-01", "2026-02"]
+        );
+        assert_eq!(
+            labels(Period::parse_quarter("2026-Q1").unwrap(), 3),
+            ["2025-Q3", "2025-Q4", "2026-Q1"]
+        );
+        let r = Period::range(
+            Period::parse_date("2026-03-11").unwrap(),
+            Period::parse_date("2026-03-20").unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            labels(r, 2),
+            ["2026-03-01..2026-03-10", "2026-03-11..2026-03-20"]
+        );
+        assert_eq!(labels(r, 0).len(), 1);
     }
 
     #[test]

@@ -2,12 +2,55 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use super::{DIMENSIONS, Stats};
+use super::{DIMENSIONS, Stats, TrendPoint, severity_rows};
 
 /// Rows of a dimension, largest count first, then by name.
 pub fn sorted(map: &BTreeMap<String, u32>) -> Vec<(&str, u32)> {
     let mut v: Vec<(&str, u32)> = map.iter().map(|(k, n)| (k.as_str(), *n)).collect();
     v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    v
+}
+
+/// Rows of one dimension as every format prints them: severity in its own
+/// order (`SEV-1` first), the others largest count first.
+pub fn dimension_rows<'a>(key: &str, map: &'a BTreeMap<String, u32>) -> Vec<(&'a str, u32)> {
+    if key == "by_severity" {
+        severity_rows(map)
+    } else {
+        sorted(map)
+    }
+}
+
+/// `effective 1, partially-effective 0, …` for one mark.
+fn mark_line(m: &super::MarkResults) -> String {
+    m.rows()
+        .iter()
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Column heads of the trend table after the period: counts, score, then
+/// every severity.
+fn trend_heads(t: &[TrendPoint]) -> Vec<String> {
+    let mut v = vec!["incidents".to_string(), "weighted score".to_string()];
+    if let Some(first) = t.first() {
+        v.extend(
+            severity_rows(&first.by_severity)
+                .iter()
+                .map(|(k, _)| k.to_string()),
+        );
+    }
+    v
+}
+
+fn trend_cells(p: &TrendPoint) -> Vec<String> {
+    let mut v = vec![p.incidents.to_string(), p.weighted_score.to_string()];
+    v.extend(
+        severity_rows(&p.by_severity)
+            .iter()
+            .map(|(_, n)| n.to_string()),
+    );
     v
 }
 
@@ -57,12 +100,7 @@ pub fn human(w: &mut impl Write, s: &Stats, title: &str) -> io::Result<()> {
         };
         writeln!(w, "\n{name}")?;
         let total = map.values().sum::<u32>().max(1);
-        // Severity reads best in its own order, the rest by count.
-        let rows = if key == "by_severity" {
-            map.iter().map(|(k, n)| (k.as_str(), *n)).collect()
-        } else {
-            sorted(map)
-        };
+        let rows = dimension_rows(key, map);
         for (k, n) in rows {
             let bar = "█".repeat((n * 20).div_ceil(total) as usize * usize::from(n > 0));
             writeln!(w, "  {k:<36} {n:>4}  {bar}")?;
@@ -90,11 +128,31 @@ pub fn human(w: &mut impl Write, s: &Stats, title: &str) -> io::Result<()> {
         ca.opened, ca.verified, ca.overdue
     )?;
     for (mark, m) in &ca.effectiveness {
-        writeln!(
-            w,
-            "  {mark}: {} effective, {} partially effective, {} ineffective, {} overdue, {} pending",
-            m.effective, m.partially_effective, m.ineffective, m.overdue, m.pending
-        )?;
+        writeln!(w, "  {mark}: {}", mark_line(m))?;
+    }
+    if !s.trend.is_empty() {
+        writeln!(w, "\nTrend (last {} periods)", s.trend.len())?;
+        let heads = trend_heads(&s.trend);
+        let first = s
+            .trend
+            .iter()
+            .map(|p| p.period.len())
+            .max()
+            .unwrap_or(0)
+            .max(6);
+        let widths: Vec<usize> = heads.iter().map(|h| h.chars().count().max(5)).collect();
+        let line = |first_cell: &str, cells: &[String]| -> String {
+            let rest: String = cells
+                .iter()
+                .zip(&widths)
+                .map(|(c, n)| format!("  {c:>n$}"))
+                .collect();
+            format!("  {first_cell:<first$}{rest}")
+        };
+        writeln!(w, "{}", line("period", &heads))?;
+        for p in &s.trend {
+            writeln!(w, "{}", line(&p.period, &trend_cells(p)))?;
+        }
     }
     if let Some(p) = &s.provenance {
         writeln!(
@@ -156,7 +214,7 @@ pub fn markdown(w: &mut impl Write, s: &Stats, title: &str) -> io::Result<()> {
             "## {name}\n\n| {} | incidents |\n|---|---:|",
             name.to_lowercase()
         )?;
-        for (k, n) in sorted(map) {
+        for (k, n) in dimension_rows(key, map) {
             writeln!(w, "| {} | {n} |", md_cell(k))?;
         }
         writeln!(w)?;
@@ -184,16 +242,38 @@ pub fn markdown(w: &mut impl Write, s: &Stats, title: &str) -> io::Result<()> {
     writeln!(w, "\n## Corrective actions\n")?;
     writeln!(w, "| opened | verified | overdue |\n|---:|---:|---:|")?;
     writeln!(w, "| {} | {} | {} |\n", ca.opened, ca.verified, ca.overdue)?;
+    let heads: Vec<&str> = super::MarkResults::default()
+        .rows()
+        .iter()
+        .map(|(k, _)| *k)
+        .collect();
     writeln!(
         w,
-        "| mark | effective | partially effective | ineffective | overdue | pending |\n|---|---:|---:|---:|---:|---:|"
+        "| mark | {} |\n|---|{}",
+        heads.join(" | "),
+        "---:|".repeat(heads.len())
     )?;
     for (mark, m) in &ca.effectiveness {
+        let cells: Vec<String> = m.rows().iter().map(|(_, n)| n.to_string()).collect();
+        writeln!(w, "| {mark} | {} |", cells.join(" | "))?;
+    }
+    if !s.trend.is_empty() {
+        writeln!(w, "\n## Trend\n")?;
+        let heads = trend_heads(&s.trend);
         writeln!(
             w,
-            "| {mark} | {} | {} | {} | {} | {} |",
-            m.effective, m.partially_effective, m.ineffective, m.overdue, m.pending
+            "| period | {} |\n|---|{}",
+            heads.join(" | "),
+            "---:|".repeat(heads.len())
         )?;
+        for p in &s.trend {
+            writeln!(
+                w,
+                "| {} | {} |",
+                md_cell(&p.period),
+                trend_cells(p).join(" | ")
+            )?;
+        }
     }
     if let Some(p) = &s.provenance {
         writeln!(w, "\n## AI commits and incident rate\n")?;
@@ -222,7 +302,6 @@ pub fn markdown(w: &mut impl Write, s: &Stats, title: &str) -> io::Result<()> {
     w.flush()
 }
 
-/// Quotes a CSV field when needed (RFC 4180).
 /// One CSV cell (RFC 4180 quoting) from text a record or a commit wrote:
 /// control characters are escaped (the file is read in terminals too), and a
 /// cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or CR
@@ -244,7 +323,9 @@ fn csv_field(s: &str) -> String {
 /// One `dimension,value,count` table: every `by_*` row, then the scalar
 /// figures with the dimension naming the figure (`mttr_hours`,
 /// `sla_compliance`, `corrective_actions`, `provenance_commits`,
-/// `incidents_per_1000_commits`). Empty figures have an empty count.
+/// `incidents_per_1000_commits`), then the trend, oldest period first
+/// (`trend_incidents` and `trend_weighted_score`, the period's label as the
+/// value). Empty figures have an empty count.
 pub fn csv(w: &mut impl Write, s: &Stats) -> io::Result<()> {
     writeln!(w, "dimension,value,count")?;
     writeln!(w, "incidents,total,{}", s.incidents)?;
@@ -270,15 +351,14 @@ pub fn csv(w: &mut impl Write, s: &Stats) -> io::Result<()> {
     writeln!(w, "corrective_actions,verified,{}", ca.verified)?;
     writeln!(w, "corrective_actions,overdue,{}", ca.overdue)?;
     for (mark, m) in &ca.effectiveness {
-        for (k, n) in [
-            ("effective", m.effective),
-            ("partially-effective", m.partially_effective),
-            ("ineffective", m.ineffective),
-            ("overdue", m.overdue),
-            ("pending", m.pending),
-        ] {
+        for (k, n) in m.rows() {
             writeln!(w, "effectiveness_{mark},{k},{n}")?;
         }
+    }
+    for p in &s.trend {
+        let label = csv_field(&p.period);
+        writeln!(w, "trend_incidents,{label},{}", p.incidents)?;
+        writeln!(w, "trend_weighted_score,{label},{}", p.weighted_score)?;
     }
     if let Some(p) = &s.provenance {
         for (tool, r) in &p.by_tool {
