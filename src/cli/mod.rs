@@ -181,6 +181,7 @@ fn formats_of(command: &str, sub: Option<&str>) -> Option<&'static [Format]> {
         ("gate", None) => gate::FORMATS,
         ("report", None) => report::FORMATS,
         ("audit", None) => audit::FORMATS,
+        ("hook", _) => hook::FORMATS,
         ("incident", Some("new")) => incident::NEW_FORMATS,
         ("incident", Some("check")) => incident::CHECK_FORMATS,
         ("incident", Some("list")) => incident::LIST_FORMATS,
