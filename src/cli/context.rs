@@ -74,6 +74,19 @@ impl Workspace {
     }
 }
 
+impl Workspace {
+    /// Every record, or the one refusal when any cannot be read
+    /// ([`refuse_unreadable`]): what a command that uses the records (and
+    /// does not decide about them) calls.
+    pub fn records_or_refuse(&self, ctx: &Ctx) -> miette::Result<Vec<LoadedIncident>> {
+        let (records, bad) = self.records()?;
+        if !bad.is_empty() {
+            refuse_unreadable(ctx, &self.root, &records, bad)?;
+        }
+        Ok(records)
+    }
+}
+
 pub(crate) fn workspace(ctx: &Ctx) -> miette::Result<Workspace> {
     let base = match &ctx.dir {
         Some(d) => d.clone(),
@@ -303,10 +316,7 @@ pub(crate) fn now() -> DateTime<Utc> {
 /// Loads every record and finds `id` (exit 2 when a record cannot be read
 /// or the id is unknown).
 pub(crate) fn find_incident(ctx: &Ctx, ws: &Workspace, id: &str) -> miette::Result<LoadedIncident> {
-    let (records, bad) = ws.records()?;
-    if !bad.is_empty() {
-        refuse_unreadable(ctx, &ws.root, &records, bad)?;
-    }
+    let records = ws.records_or_refuse(ctx)?;
     let wanted = id.trim().to_ascii_uppercase();
     if let Some(r) = records.iter().find(|r| r.incident.id == wanted) {
         return Ok(r.clone());

@@ -229,10 +229,7 @@ pub const LIST_FORMATS: &[Format] = &[Format::Human, Format::Json];
 fn list(a: ListArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     ctx.require_format(LIST_FORMATS)?;
     let ws = workspace(ctx)?;
-    let (mut records, bad) = ws.records()?;
-    if !bad.is_empty() {
-        return refuse_unreadable(ctx, &ws.root, &records, bad);
-    }
+    let mut records = ws.records_or_refuse(ctx)?;
     records.sort_by(|a, b| a.incident.id.cmp(&b.incident.id));
     let now = now_or(a.now);
     let verified = verified(&ws, &records, now)?;

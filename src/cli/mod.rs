@@ -41,7 +41,7 @@ pub struct Cli {
     #[arg(short = 'C', value_name = "DIR", global = true)]
     pub dir: Option<PathBuf>,
 
-    /// Output format (each command accepts the ones that make sense for it).
+    /// Output format (each command lists the ones it prints).
     #[arg(long, value_enum, global = true, default_value_t = Format::Human)]
     pub format: Format,
 
