@@ -15,6 +15,7 @@
 #   INPUT_OUTPUT             optional file that receives aeef's stdout
 #   INPUT_DEEPEN             true (default) | false: deepen a shallow clone
 #                            until the change's merge base is present
+#   INPUT_COMMENT            "true": add `--comment` (one PR comment kept in place)
 # Other environment:
 #   AEEF_BIN                 a prebuilt aeef; skips download and build
 #   AEEF_RELEASE_REPOSITORY  owner/name whose releases hold the binaries
@@ -330,6 +331,11 @@ cd "${INPUT_WORKING_DIRECTORY:-.}" || fail "working-directory '${INPUT_WORKING_D
 prepare_history
 
 cmd=("$bin" gate --format "${INPUT_FORMAT:-github}" --fail-on "${INPUT_FAIL_ON:-overdue}")
+case "${INPUT_COMMENT:-false}" in
+  true | TRUE | True) cmd+=(--comment) ;;
+  false | FALSE | False | "") ;;
+  *) fail "the 'comment' input must be true or false, not '${INPUT_COMMENT}'" ;;
+esac
 # `${args[@]+…}`: an empty array under `set -u` is an error in bash < 4.4
 # (macOS ships 3.2).
 cmd+=(${args[@]+"${args[@]}"})

@@ -147,6 +147,68 @@ pub struct Waiver {
     pub expires: chrono::NaiveDate,
 }
 
+/// A share of a change's added lines, from 0.0 to 1.0 (`pr.primary_threshold`).
+/// Written as a number in `.aeef.yml`; NaN, infinities and values outside
+/// 0–1 are refused with the key's position.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(try_from = "f64", into = "f64")]
+pub struct Threshold(f64);
+
+impl Threshold {
+    /// The value, 0.0–1.0.
+    pub fn get(self) -> f64 {
+        self.0
+    }
+}
+
+impl PartialEq for Threshold {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.to_bits() == other.0.to_bits()
+    }
+}
+impl Eq for Threshold {}
+
+impl TryFrom<f64> for Threshold {
+    type Error = String;
+    fn try_from(v: f64) -> Result<Self, String> {
+        if v.is_finite() && (0.0..=1.0).contains(&v) {
+            Ok(Threshold(v))
+        } else {
+            Err(format!(
+                "`{v}` is not a share of the added lines: write a number from 0 to 1 (0.5 = more than half)"
+            ))
+        }
+    }
+}
+
+impl From<Threshold> for f64 {
+    fn from(t: Threshold) -> f64 {
+        t.0
+    }
+}
+
+/// `pr:` — pull-request labels (DESIGN §9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrConfig {
+    /// `ai-primary` is due when more than this share of the change's added
+    /// lines is AI-attributed (0.5: more than half, the AEEF rule).
+    #[serde(default = "default_threshold")]
+    pub primary_threshold: Threshold,
+}
+
+fn default_threshold() -> Threshold {
+    Threshold(0.5)
+}
+
+impl Default for PrConfig {
+    fn default() -> Self {
+        PrConfig {
+            primary_threshold: default_threshold(),
+        }
+    }
+}
+
 /// The whole config; every field has a default so an empty file is valid.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -166,6 +228,9 @@ pub struct Config {
     pub grace: GraceConfig,
     #[serde(default)]
     pub waivers: Vec<Waiver>,
+    /// Pull-request labels (`pr: {primary_threshold: 0.5}`).
+    #[serde(default)]
+    pub pr: PrConfig,
     /// Where keys stand in `.aeef.yml`, for diagnostics about their values
     /// (not part of the value: two configs that say the same are equal).
     #[serde(skip)]
@@ -207,6 +272,7 @@ impl Default for Config {
             audit: AuditConfig::default(),
             grace: GraceConfig::default(),
             waivers: Vec::new(),
+            pr: PrConfig::default(),
             positions: Positions::default(),
         }
     }
@@ -541,5 +607,22 @@ mod tests {
         assert_eq!(c.rules.get(&RuleId::AuditRetention), Some(&Level::Warn));
         // A shape error elsewhere is still serde's, not a rule error.
         assert!(Config::parse(b"rules: [ca-due]\n").is_err());
+    }
+
+    /// `pr.primary_threshold` is a share (0–1): anything else is refused
+    /// at its line, never read as "always" or "never".
+    #[test]
+    fn primary_threshold_is_a_share_between_0_and_1() {
+        assert_eq!(Config::default().pr.primary_threshold.get(), 0.5);
+        let c = Config::parse(b"pr:\n  primary_threshold: 0.75\n").unwrap();
+        assert_eq!(c.pr.primary_threshold.get(), 0.75);
+        assert_eq!(Config::parse(b"pr: {}\n").unwrap().pr, PrConfig::default());
+        for bad in ["1.5", "-0.1", ".nan", ".inf", "half"] {
+            let text = format!("pr:\n  primary_threshold: {bad}\n");
+            let e = Config::parse(text.as_bytes()).unwrap_err();
+            assert_eq!(e.line_col.map(|p| p.0), Some(2), "{bad}: {}", e.message);
+        }
+        let e = Config::parse(b"pr: {primary_treshold: 0.5}\n").unwrap_err();
+        assert_eq!(e.help.as_deref(), Some("did you mean `primary_threshold`?"));
     }
 }

@@ -45,6 +45,7 @@ impl Runner {
             ("INPUT_WORKING_DIRECTORY", "."),
             ("INPUT_GITHUB_TOKEN", "ghs_token_from_input"),
             ("INPUT_OUTPUT", ""),
+            ("INPUT_COMMENT", "false"),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -196,6 +197,35 @@ fn runs_in_the_working_directory_with_the_input_token_and_passes_the_exit_code()
         assert!(text.contains("input_token=\n"), "{text}");
         assert!(stub_args(&text).contains(&"unverified".to_string()));
     }
+}
+
+/// `comment: true` is `aeef gate --comment`; the default adds nothing; a
+/// value that is neither true nor false is exit 2 before aeef runs (a typo
+/// must not silently drop the comment).
+#[test]
+fn the_comment_input_adds_comment_to_the_gate() {
+    let r = Runner::new();
+    let bin = stub_aeef(r.dir.path());
+    let log = r.path("stub.log");
+    let env = [
+        ("AEEF_BIN", bin.to_str().expect("utf-8")),
+        ("STUB_LOG", log.to_str().expect("utf-8")),
+    ];
+    for (value, want) in [("true", true), ("false", false)] {
+        let out = r.run(&[("COMMENT", value)], &env);
+        assert_eq!(out.status.code(), Some(0), "{value}");
+        let text = std::fs::read_to_string(&log).expect("log");
+        assert_eq!(
+            stub_args(&text).contains(&"--comment".to_string()),
+            want,
+            "{text}"
+        );
+    }
+    std::fs::remove_file(&log).expect("rm log");
+    let out = r.run(&[("COMMENT", "yes please")], &env);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("'comment' input must be true or false"));
+    assert!(!log.exists(), "aeef ran");
 }
 
 /// An output file that cannot be written is an environment error, exit 2,
@@ -473,6 +503,7 @@ fn action_yml_declares_the_inputs_and_outputs_the_script_reads() {
         inputs,
         [
             "args",
+            "comment",
             "deepen",
             "fail-on",
             "format",

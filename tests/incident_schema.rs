@@ -406,3 +406,27 @@ fn readme_config_examples_are_valid_config() {
         );
     }
 }
+
+/// `pr.primary_threshold` (DESIGN §9): the schema editors validate with and
+/// the loader agree on what is a share (0 to 1) and what is not.
+#[test]
+fn pr_primary_threshold_agrees_in_schema_and_loader() {
+    let v = validator("config.schema.json");
+    for (text, ok) in [
+        ("pr: {primary_threshold: 0.5}\n", true),
+        ("pr: {primary_threshold: 0}\n", true),
+        ("pr: {primary_threshold: 1}\n", true),
+        ("pr: {primary_threshold: 1.5}\n", false),
+        ("pr: {primary_threshold: -0.1}\n", false),
+        ("pr: {primary_threshold: half}\n", false),
+        ("pr: {threshold: 0.5}\n", false),
+    ] {
+        let raw: serde_json::Value = serde_saphyr::from_str(text).unwrap();
+        assert_eq!(errors(&v, &raw).is_empty(), ok, "schema: {text}");
+        assert_eq!(
+            aeef::config::Config::parse(text.as_bytes()).is_ok(),
+            ok,
+            "loader: {text}"
+        );
+    }
+}

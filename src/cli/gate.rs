@@ -3,12 +3,13 @@
 //! and in a pull request the provenance of its commits and the files it
 //! touches. Exit 0 pass, 1 fail, 2 could not decide — never 0 then.
 use std::collections::{BTreeSet, HashMap};
+use std::io::Write;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
 use super::connection::{self, GhArgs, GitHub};
-use super::{Ctx, Format, context};
+use super::{Ctx, Format, context, gate_pr};
 use crate::error::{GitError, Outcome, UsageError};
 use crate::findings::{Finding, Report, Verdict};
 use crate::gate::{self, Change, ChangeCommit, FailOn};
@@ -25,6 +26,13 @@ In a pull request the change is `--base..--head`; without them, the
 merge GITHUB_SHA). Verification is read from GitHub when a token is present
 (GITHUB_TOKEN, or --token-env), from the records and their git history
 otherwise (--offline forces that).
+
+In a pull request with a token (not --offline), the gate sets the labels
+`ai-assisted` (any AI-attributed line or commit) and `ai-primary` (AI share
+above `pr.primary_threshold`, 0.5) and removes them when no longer true;
+a read-only token (fork pull requests) gets `pr-label-missing` warnings
+instead. Labels and --comment do not change the exit code (unless
+`rules:` raises pr-label-missing to error).
 
 Exit codes: 0 passed, 1 the gate failed, 2 could not decide (unreadable
 records, missing history, GitHub unreachable while online).")]
@@ -44,6 +52,15 @@ pub struct Args {
     /// Fix the clock (RFC 3339).
     #[arg(long, value_name = "RFC3339", value_parser = context::parse_now)]
     pub now: Option<DateTime<Utc>>,
+    /// Create or update one summary comment on the pull request (verdict,
+    /// AI share, commits, findings), found again by a hidden marker; with a
+    /// read-only token it goes to the step summary instead.
+    #[arg(long, conflicts_with = "offline")]
+    pub comment: bool,
+    /// The pull request's number, for labels and `--comment` (default: the
+    /// `pull_request` payload at GITHUB_EVENT_PATH).
+    #[arg(long, value_name = "N")]
+    pub pr: Option<u64>,
     #[command(flatten)]
     pub gh: GhArgs,
 }
@@ -61,6 +78,10 @@ pub struct EventPullRequest {
     /// Title and body, joined by a blank line: where a change references
     /// the corrective action it implements (DESIGN §5).
     pub text: String,
+    /// `pull_request.number` (else the payload's top-level `number`).
+    pub number: Option<u64>,
+    /// `pull_request.body` alone (`pr-disclosure`, DESIGN §9).
+    pub body: String,
 }
 
 /// Reads the pull request of an event payload; `None` for other events.
@@ -99,6 +120,11 @@ pub fn event_pull_request(path: &std::path::Path) -> miette::Result<Option<Event
             base,
             head,
             text: format!("{}\n\n{}", text("title"), text("body")),
+            number: pr
+                .get("number")
+                .or_else(|| v.get("number"))
+                .and_then(|n| n.as_u64()),
+            body: text("body"),
         })),
         _ => Err(miette::miette!(
             code = "aeef::gate::event",
@@ -320,6 +346,17 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         _ => event.as_ref().map(|e| (e.base.clone(), e.head.clone())),
     };
     let table = provenance::AgentTable::builtin().with_rules(&ws.config.agents);
+    let pr_number = args.pr.or(event.as_ref().and_then(|e| e.number));
+    let pr_body = event.as_ref().map(|e| e.body.clone());
+    // `comment: true` in a workflow that also runs on pushes: nothing to
+    // comment on there, which is no error (the gate still runs).
+    let comment = args.comment && shas.is_some() && pr_number.is_some();
+    if args.comment && !comment {
+        let _ = writeln!(
+            super::err(ctx.color),
+            "aeef: --comment: no pull request here (not a `pull_request` event, and no `--base`/`--head` with `--pr N`), so no comment"
+        );
+    }
     let change = match (&shas, repo) {
         (Some((b, h)), Some(r)) => {
             let mut c = read_change(r, b, h, &table)?;
@@ -338,19 +375,17 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     };
 
     // The AI share of the change (DESIGN §9), reported in every format.
-    let share = match (&change, repo) {
-        (Some(c), Some(r)) => {
-            let opts = crate::classify::Options {
-                window: crate::classify::Window::Lines(ws.config.adjacency_window),
-                agents: table.clone(),
-            };
-            let classifier = crate::classify::Classifier::new(r, opts);
-            Some(crate::pr::share_of_change(
-                r,
-                &classifier,
-                &c.base,
-                &c.head,
-            )?)
+    // One classifier for the share and the comment's commit origins.
+    let classifier = repo.map(|r| {
+        let opts = crate::classify::Options {
+            window: crate::classify::Window::Lines(ws.config.adjacency_window),
+            agents: table.clone(),
+        };
+        crate::classify::Classifier::new(r, opts)
+    });
+    let share = match (&change, repo, &classifier) {
+        (Some(c), Some(r), Some(classifier)) => {
+            Some(crate::pr::share_of_change(r, classifier, &c.base, &c.head)?)
         }
         _ => None,
     };
@@ -364,7 +399,7 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
                 "run the gate in the repository's checkout",
             )
         })?;
-        let hub = GitHub::new(&args.gh, connection::slug(&args.gh, r)?, token)?;
+        let hub = GitHub::new(&args.gh, connection::slug(&args.gh, r)?, token.clone())?;
         let st = hub.run(github::status::statuses(&hub.client, &hub.slug, &records, now)).map_err(|e| {
             miette::Report::new(e).wrap_err("could not read corrective-action verification from GitHub; the gate cannot decide (use --offline to decide from the records)")
         })?;
@@ -443,6 +478,44 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         opts,
     ));
 
+    // The pull request (DESIGN §9): disclosure, labels, the comment's
+    // commit rows. Read only when something uses them; a token-less or
+    // `--offline` run sets no label.
+    let label_token = token.clone().filter(|_| !args.offline);
+    let wants_labels = pr_number.is_some() && label_token.is_some();
+    let pr_facts = match (&change, &share, &classifier) {
+        (Some(c), Some(s), Some(cl))
+            if wants_labels || comment || gate_pr::disclosure_level(&ws.config).is_some() =>
+        {
+            Some(gate_pr::facts(cl, c, s, comment)?)
+        }
+        _ => None,
+    };
+    let mut slug = None;
+    if let Some(f) = &pr_facts {
+        if let Some(level) = gate_pr::disclosure_level(&ws.config) {
+            // The payload's body; with only `--pr N`, GitHub's.
+            let body = match (&pr_body, pr_number, label_token.clone(), repo) {
+                (Some(b), ..) => Ok(b.clone()),
+                (None, Some(n), Some(tok), Some(r)) => {
+                    gate_pr::fetch_body(&args.gh, &connection::slug(&args.gh, r)?, tok, n)
+                }
+                _ => Err("no `pull_request` payload at GITHUB_EVENT_PATH, and no `--pr N` with a token to read it".to_string()),
+            };
+            match body {
+                Ok(b) => findings.extend(gate_pr::disclosure_findings(&ws.config, f, &b)),
+                Err(why) => findings.push(gate_pr::disclosure_unknown(level, &why)),
+            }
+        }
+        if let (Some(n), Some(tok), Some(r)) = (pr_number, label_token.clone(), repo) {
+            let sl = connection::slug(&args.gh, r)?;
+            findings.extend(gate_pr::apply_labels(
+                &args.gh, &sl, tok, n, &ws.config, f, ctx.color,
+            )?);
+            slug = Some(sl);
+        }
+    }
+
     let mut report = Report { findings };
     report.sort();
     let sources = context::sources_for(&ws.root, &records, &report.findings);
@@ -479,6 +552,22 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         }
         crate::findings::human::render(&report, &sources, ctx.color, &mut &mut *o)
     })?;
+    if comment && let (Some(f), Some(n), Some(r)) = (&pr_facts, pr_number, repo) {
+        let slug = match slug {
+            Some(s) => s,
+            None => connection::slug(&args.gh, r)?,
+        };
+        gate_pr::post_comment(
+            &args.gh,
+            &slug,
+            label_token,
+            n,
+            &title,
+            &report,
+            f,
+            ctx.color,
+        )?;
+    }
     if report.undecidable() {
         return Err(UsageError::new(
             "some incident records cannot be read, so the gate cannot decide",

@@ -31,8 +31,10 @@ adjacency_window: 3
 #          audit-self-verified, audit-rewritten-after-resolve, audit-retention,
 #          audit-unsigned, audit-unreadable
 #   warn:  sla-acknowledge, sla-mitigate, sla-resolve, ca-unverified,
-#          ca-not-filed, provenance-not-trailer
+#          ca-not-filed, provenance-not-trailer, pr-label-missing,
+#          pr-disclosure
 #   (postmortem-missing is a warning for SEV-3)
+#   (pr-disclosure is opt-in: it runs only when `rules:` sets its level)
 rules: {}
 #  ca-categories: warn
 #  ca-not-filed: off
@@ -64,6 +66,13 @@ waivers: []
 #    reason: refactor reviewed against the post-mortem
 #    approved_by: bob
 #    expires: 2026-12-31
+
+# Pull requests (aeef gate in a pull request, with a token that may write):
+# `ai-assisted` when the change has any AI-attributed line or commit, and
+# `ai-primary` when more than this share (0 to 1) of its added lines are
+# AI-attributed.
+pr:
+  primary_threshold: 0.5
 ";
 
 /// Why `init` cannot set up `root`, checked before anything is written so a

@@ -6,6 +6,7 @@ pub mod ca;
 pub mod connection;
 pub mod context;
 pub mod gate;
+mod gate_pr;
 pub mod history;
 pub mod hook;
 pub mod incident;

@@ -163,7 +163,7 @@ catalogue! {
         default_level: Level::Error,
         scope: Scope::Record,
         short: "The post-mortem is incomplete.",
-        full: "An RCA layer (defect, generation_context, validation_pipeline, human_review, process_environment) or the root-cause statement is empty. An error for SEV-1 and SEV-2, a warning for SEV-3, not checked for SEV-4. Grace (DESIGN §3): a warning while the incident is open or mitigated and for `grace.postmortem` (default 5 business days) after `resolved_at`.",
+        full: "An RCA layer (defect, generation_context, validation_pipeline, human_review, process_environment) or the root-cause statement is empty. An error for SEV-1 and SEV-2, a warning for SEV-3, not checked for SEV-4. Grace: a warning while the incident is open or mitigated and for `grace.postmortem` (default 5 business days) after `resolved_at`.",
         help: "Fill in all five `rca` layers and `root_cause`; `aeef postmortem` renders the template.",
     },
     CaCategories {
@@ -171,7 +171,7 @@ catalogue! {
         default_level: Level::Error,
         scope: Scope::Record,
         short: "Fewer than two distinct corrective-action categories.",
-        full: "The standard asks for corrective actions in at least two categories (immediate-fix, prompt-improvement, test-improvement, scanning-rule, review-process, training, tool-configuration); an approved `wont-do` action does not count. Grace (DESIGN §3): a warning while the incident is open or mitigated and for `grace.corrective_actions` (default 5 business days) after `resolved_at`.",
+        full: "The standard asks for corrective actions in at least two categories (immediate-fix, prompt-improvement, test-improvement, scanning-rule, review-process, training, tool-configuration); an approved `wont-do` action does not count. Grace: a warning while the incident is open or mitigated and for `grace.corrective_actions` (default 5 business days) after `resolved_at`.",
         help: "Add a corrective action in another category, e.g. a test-improvement beside the immediate-fix.",
     },
     CaOwner {
@@ -179,7 +179,7 @@ catalogue! {
         default_level: Level::Error,
         scope: Scope::Record,
         short: "A corrective action has no owner.",
-        full: "Every corrective action needs an `owner`, a GitHub login, who is accountable for it and is assigned its issue. Under grace (DESIGN §3) like `ca-categories`.",
+        full: "Every corrective action needs an `owner`, a GitHub login, who is accountable for it and is assigned its issue. Under grace like `ca-categories`.",
         help: "Set `owner:` to the GitHub login of the person accountable for the action.",
     },
     CaDue {
@@ -187,7 +187,7 @@ catalogue! {
         default_level: Level::Error,
         scope: Scope::Record,
         short: "A corrective action has no due date.",
-        full: "Every corrective action needs a `due` date so that overdue actions can be found and the gate can fail on them. Under grace (DESIGN §3) like `ca-categories`.",
+        full: "Every corrective action needs a `due` date so that overdue actions can be found and the gate can fail on them. Under grace like `ca-categories`.",
         help: "Set `due:` to a date (YYYY-MM-DD).",
     },
     CaUnverifiedOverdue {
@@ -195,7 +195,7 @@ catalogue! {
         default_level: Level::Error,
         scope: Scope::Record,
         short: "A corrective action is past its due date and not verified.",
-        full: "The action's due date (UTC) has passed and its completion has not been verified by someone other than the owner and the assignees (DESIGN §4: its issue closed as completed or labelled `ca-verified`, or a `verified_by` committed by someone else; an open or reopened issue wins over the record). A `wont-do` without approval counts as open.",
+        full: "The action's due date (UTC) has passed and its completion has not been verified by someone other than the owner and the assignees (its issue closed as completed or labelled `ca-verified`, or a `verified_by` committed by someone else; an open or reopened issue wins over the record). A `wont-do` without approval counts as open.",
         help: "Finish the action and have someone other than the owner close its issue as completed (or add the `ca-verified` label), or agree a new `due` date.",
     },
     CaUnverified {
@@ -243,7 +243,7 @@ catalogue! {
         default_level: Level::Error,
         scope: Scope::Change,
         short: "The change touches a file of an incident with unverified corrective actions.",
-        full: "A file modified by the change was touched by an incident's faulty commits (or is listed in its `files:`), and that incident still has corrective actions that are not verified. A change that declares which action it implements (a `Corrective-Action: INC-…/CA-…` trailer, or the action or its issue in the pull request) gets a note instead (DESIGN §5).",
+        full: "A file modified by the change was touched by an incident's faulty commits (or is listed in its `files:`), and that incident still has corrective actions that are not verified. A change that declares which action it implements (a `Corrective-Action: INC-…/CA-…` trailer, or the action or its issue in the pull request) gets a note instead.",
         help: "If the change implements one of the actions, say so with a `Corrective-Action:` trailer or the action's issue in the pull request; otherwise verify the incident's corrective actions first, or waive the finding in `.aeef.yml` with a reason and an approver.",
     },
     ProvenanceNotTrailer {
@@ -254,12 +254,28 @@ catalogue! {
         full: "A commit of the change declares an AEEF field (AI-Tool, AI-Model-Version, AI-Prompt-Ref, AI-Human-Modifications, AI-Reviewed-By, AI-Usage, AEEF-Run-ID) on a line outside the last paragraph of its message, where git's trailer parser does not look. aeef reads it, so the provenance check is satisfied, but `git log --format=%(trailers)` and other tools do not see it.",
         help: "Move the field lines into the last paragraph of the commit message, with no other text in that paragraph (`git commit --amend`, or `git rebase -i` for older commits).",
     },
+    PrLabelMissing {
+        id: "pr-label-missing",
+        default_level: Level::Warn,
+        scope: Scope::Change,
+        short: "A pull-request label aeef manages is due, or no longer true, but could not be set.",
+        full: "In a pull request the gate applies `ai-assisted` (any AI-attributed line or commit) and `ai-primary` (more than `pr.primary_threshold` of the added lines AI-attributed) and removes them when they are no longer true. When the token may not write labels (a pull request from a fork runs with a read-only token) or GitHub fails, this finding names the label instead; it never fails the gate on its own.",
+        help: "Add or remove the label by hand, or run the gate with a token that has `pull-requests: write`.",
+    },
+    PrDisclosure {
+        id: "pr-disclosure",
+        default_level: Level::Off,
+        scope: Scope::Change,
+        short: "The pull request's description does not disclose its AI use consistently with its commits.",
+        full: "Opt-in (off unless `.aeef.yml` sets its level, e.g. `rules: {pr-disclosure: warn}`). The description must carry `AI-Usage: none|assisted|generated`, and when not `none`, `AI-Tool:` and `AI-Prompt-Ref:`; `none` while aeef finds AI-attributed lines or commits, or an `AI-Tool` other than the tools aeef finds, is inconsistent.",
+        help: "Add the lines to the pull request's description, e.g. `AI-Usage: assisted`, `AI-Tool: claude-code`, `AI-Prompt-Ref: <link or id>` (or `AI-Usage: none`).",
+    },
     CaWontDoUnapproved {
         id: "ca-wont-do-unapproved",
         default_level: Level::Error,
         scope: Scope::Record,
         short: "A corrective action is `wont-do` without an approver other than the owner, or without a reason.",
-        full: "Declining a corrective action needs `approved_by` (a login other than the owner's) and a `reason` (DESIGN §3). Until both are there, the action counts as open: it can be overdue and it does not leave the incident's files.",
+        full: "Declining a corrective action needs `approved_by` (a login other than the owner's) and a `reason`. Until both are there, the action counts as open: it can be overdue and it does not leave the incident's files.",
         help: "Add `approved_by: <login>` (someone other than the owner) and `reason: <why>` to the action, or set it back to `open`.",
     },
     WaiverExpired {
@@ -275,7 +291,7 @@ catalogue! {
         default_level: Level::Error,
         scope: Scope::Waiver,
         short: "A waiver in `.aeef.yml` cannot apply: approved by the owner of an action it covers, missing a reason or approver, or for `schema`.",
-        full: "A waiver must name a `reason` and be approved by someone other than the owner of the corrective actions it covers (DESIGN §5), and cannot accept `schema` (an unreadable record has nothing to decide); such a waiver does not apply.",
+        full: "A waiver must name a `reason` and be approved by someone other than the owner of the corrective actions it covers, and cannot accept `schema` (an unreadable record has nothing to decide); such a waiver does not apply.",
         help: "Have someone other than the owner approve it (`approved_by`) and give a `reason`.",
     },
     AuditRecordDeleted {
@@ -465,7 +481,10 @@ mod tests {
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
                 "{id} is not kebab-case"
             );
-            assert_ne!(r.default_level, Level::Off, "{id} is off by default");
+            // Off by default only for an opt-in rule, which says so.
+            if r.default_level == Level::Off {
+                assert!(r.full.starts_with("Opt-in"), "{id} is off by default");
+            }
             assert_ne!(r.default_level, Level::Note, "{id} is a note by default");
             for text in [r.short, r.full, r.help] {
                 assert!(!text.trim().is_empty(), "{id} has an empty text");

@@ -75,6 +75,9 @@ pub enum Method {
     Get,
     Post,
     Patch,
+    /// Removing a label from an issue (idempotent: a second DELETE of the
+    /// same label answers 404, which callers read as "already absent").
+    Delete,
 }
 
 impl Method {
@@ -83,6 +86,7 @@ impl Method {
             Method::Get => "GET",
             Method::Post => "POST",
             Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
         }
     }
     /// Safe to send again without checking what the first attempt did.
@@ -227,6 +231,7 @@ impl Client {
                 Method::Get => self.octo._get(path).await,
                 Method::Post => self.octo._post(path, body).await,
                 Method::Patch => self.octo._patch(path, body).await,
+                Method::Delete => self.octo._delete(path, body).await,
             };
             let res = res.map_err(|e| Transport::Other(self.scrub(&transport_detail(&e))))?;
             let status = res.status().as_u16();

@@ -206,29 +206,9 @@ pub async fn ensure_labels(
     slug: &RepoSlug,
     labels: &BTreeSet<String>,
 ) -> Result<(), GithubError> {
-    let repo = slug.to_string();
     for name in labels {
-        let get = format!("{}/labels/{name}", slug.api_path());
-        let r = client.request(Method::Get, &get, None).await?;
-        if r.ok() {
-            continue;
-        }
-        if r.status != 404 {
-            return Err(client.status_error(Method::Get, &get, &r, &repo, "issues: read"));
-        }
         let (color, description) = label_style(name);
-        let post = format!("{}/labels", slug.api_path());
-        let body = json!({"name": name, "color": color, "description": description});
-        let r = client.request(Method::Post, &post, Some(&body)).await?;
-        let exists = r.status == 422
-            && serde_json::from_value::<api::Validation>(r.body.clone()).is_ok_and(|v| {
-                v.errors
-                    .iter()
-                    .any(|e| e.code.as_deref() == Some("already_exists"))
-            });
-        if !r.ok() && !exists {
-            return Err(client.status_error(Method::Post, &post, &r, &repo, "issues: write"));
-        }
+        super::labels::ensure(client, slug, name, color, &description, "issues: write").await?;
     }
     Ok(())
 }

@@ -7,7 +7,9 @@
 //! timeline JSON, a clock); the network lives in [`client::Client`].
 pub mod api;
 pub mod client;
+pub mod comments;
 pub mod file;
+pub mod labels;
 pub mod review;
 pub mod status;
 

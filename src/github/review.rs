@@ -4,13 +4,10 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use chrono::{DateTime, Days, Utc};
-use serde_json::json;
-
-use super::api;
-use super::client::{Client, Method};
+use super::client::Client;
 use super::status::ActionStatus;
 use super::{GithubError, RepoSlug};
+use chrono::{DateTime, Days, Utc};
 
 /// Marks the one comment `--post` keeps up to date.
 pub const REVIEW_MARKER: &str = "<!-- aeef:ca-review -->";
@@ -149,59 +146,21 @@ pub enum Posted {
     Updated(u64),
 }
 
-async fn find_sticky(
-    client: &Client,
-    slug: &RepoSlug,
-    issue: u64,
-) -> Result<Option<u64>, GithubError> {
-    let path = format!("{}/issues/{issue}/comments", slug.api_path());
-    let comments: Vec<api::Comment> = client
-        .get_all(&path, &slug.to_string(), "issues: read")
-        .await?;
-    Ok(comments
-        .iter()
-        .find(|c| c.body.as_deref().is_some_and(|b| b.contains(REVIEW_MARKER)))
-        .map(|c| c.id))
-}
-
-/// Creates or updates the one comment on `issue` that carries the marker.
-/// A POST whose answer was lost is resolved by looking for the marker
-/// again, never by posting twice.
+/// Creates or updates the one comment on `issue` that carries the marker
+/// ([`super::comments::upsert`]: a lost POST is resolved by looking for the
+/// marker again, never by posting twice).
 pub async fn post(
     client: &Client,
     slug: &RepoSlug,
     issue: u64,
     markdown: &str,
 ) -> Result<Posted, GithubError> {
-    let repo = slug.to_string();
-    let body = json!({"body": format!("{REVIEW_MARKER}\n{markdown}")});
-    if let Some(id) = find_sticky(client, slug, issue).await? {
-        let path = format!("{}/issues/comments/{id}", slug.api_path());
-        let r = client.request(Method::Patch, &path, Some(&body)).await?;
-        client.check(Method::Patch, &path, r, &repo, "issues: write")?;
-        return Ok(Posted::Updated(id));
-    }
-    let path = format!("{}/issues/{issue}/comments", slug.api_path());
-    let r = client.request(Method::Post, &path, Some(&body)).await;
-    match r {
-        Ok(r) if r.ok() => {
-            let c: api::Comment = client.parse(Method::Post, &path, &r)?;
-            Ok(Posted::Created(c.id))
-        }
-        Ok(r) if r.status < 500 => {
-            Err(client.status_error(Method::Post, &path, &r, &repo, "issues: write"))
-        }
-        Ok(_) | Err(GithubError::Timeout { .. } | GithubError::Network { .. }) => {
-            match find_sticky(client, slug, issue).await? {
-                Some(id) => Ok(Posted::Created(id)),
-                None => Err(GithubError::Http {
-                    status: 0,
-                    method: "POST".into(),
-                    path,
-                    detail: ": the comment was not stored; rerun to post it".into(),
-                }),
-            }
-        }
-        Err(e) => Err(e),
-    }
+    let body = format!("{REVIEW_MARKER}\n{markdown}");
+    let u =
+        super::comments::upsert(client, slug, issue, REVIEW_MARKER, &body, "issues: write").await?;
+    Ok(if u.created {
+        Posted::Created(u.id)
+    } else {
+        Posted::Updated(u.id)
+    })
 }

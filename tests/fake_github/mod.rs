@@ -85,6 +85,9 @@ pub struct State {
     pub log: Vec<String>,
     /// Requests without `X-GitHub-Api-Version: 2022-11-28`.
     pub missing_version: usize,
+    /// The token may read but not write, as a pull request from a fork's
+    /// `GITHUB_TOKEN`: every POST, PATCH and DELETE answers 403.
+    pub read_only: bool,
 }
 
 #[derive(Clone)]
@@ -323,6 +326,12 @@ impl Respond for FakeGithub {
                 k => after = Some(k),
             }
         }
+        if s.read_only && method != "GET" {
+            return json_resp(
+                403,
+                json!({"message": "Resource not accessible by integration", "documentation_url": "https://docs.github.com/rest", "status": "403"}),
+            );
+        }
         let resp = route(&mut s, req, &method, &path);
         match after {
             Some(FaultKind::After502) => json_resp(502, json!({"message": "Bad Gateway"})),
@@ -432,6 +441,69 @@ fn route(s: &mut State, req: &Request, method: &str, path: &str) -> ResponseTemp
             match n.parse().ok().and_then(|n: u64| s.issues.get(&n)) {
                 Some(i) => page(req, i.events.clone()),
                 None => not_found(),
+            }
+        }
+        ("GET", ["issues", n, "labels"]) => {
+            match n.parse().ok().and_then(|n: u64| s.issues.get(&n)) {
+                Some(i) => {
+                    let items = i
+                        .labels
+                        .iter()
+                        .map(|l| json!({"name": l, "color": "ededed"}))
+                        .collect();
+                    page(req, items)
+                }
+                None => not_found(),
+            }
+        }
+        ("POST", ["issues", n, "labels"]) => {
+            let n: u64 = n.parse().unwrap_or(0);
+            let names: Vec<String> = body
+                .get("labels")
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if !s.issues.contains_key(&n) {
+                return not_found();
+            }
+            for l in &names {
+                s.labels
+                    .entry(l.clone())
+                    .or_insert_with(|| json!({"name": l}));
+            }
+            let i = s.issues.get_mut(&n).unwrap();
+            for l in names {
+                if !i.labels.contains(&l) {
+                    i.labels.push(l);
+                }
+            }
+            let v = i
+                .labels
+                .iter()
+                .map(|l| json!({"name": l}))
+                .collect::<Vec<_>>();
+            json_resp(200, Value::Array(v))
+        }
+        ("DELETE", ["issues", n, "labels", name]) => {
+            let name = urlish_decode(name);
+            match n.parse().ok().and_then(|n: u64| s.issues.get_mut(&n)) {
+                Some(i) if i.labels.contains(&name) => {
+                    i.labels.retain(|l| *l != name);
+                    let v = i
+                        .labels
+                        .iter()
+                        .map(|l| json!({"name": l}))
+                        .collect::<Vec<_>>();
+                    json_resp(200, Value::Array(v))
+                }
+                _ => json_resp(
+                    404,
+                    json!({"message": "Label does not exist", "documentation_url": "https://docs.github.com/rest"}),
+                ),
             }
         }
         ("GET", ["issues", n, "comments"]) => {
