@@ -31,6 +31,57 @@ pub enum GitError {
     )]
     UnknownRevision { rev: String },
 
+    /// One side of a range (`A..B`, `A...B`) names no commit: the message
+    /// says which side, so the user fixes that one name.
+    #[error("unknown revision `{rev}`: the {side} side of the range `{range}`")]
+    #[diagnostic(
+        code(aeef::git::unknown_revision),
+        help(
+            "check the name with `git rev-parse --verify {rev}`; fetch it if it lives on a remote"
+        )
+    )]
+    UnknownRangeSide {
+        rev: String,
+        /// `left` or `right`.
+        side: &'static str,
+        range: String,
+    },
+
+    /// `aeef blame ARG` without a line range: ARG is neither a revision nor
+    /// a file at HEAD. Most often a mistyped or unfetched commit, so it is
+    /// said as an unknown revision first.
+    #[error("unknown revision `{arg}` (and no file `{arg}` at {rev})")]
+    #[diagnostic(
+        code(aeef::git::unknown_revision),
+        help(
+            "check the name with `git rev-parse --verify {arg}`; a file is named by its path from where aeef runs, e.g. `src/lib.rs:10-20`"
+        )
+    )]
+    UnknownRevisionOrPath { arg: String, rev: String },
+
+    /// A line range that ends past the end of the file at that revision.
+    #[error("line {line} is past the end of {path} ({total} lines)")]
+    #[diagnostic(
+        code(aeef::git::line_past_end),
+        help(
+            "{path} has {total} lines at {rev}: ask for lines within 1-{total} (`{path}:1-{total}`), or blame another revision with `--rev`"
+        )
+    )]
+    LinePastEnd {
+        path: String,
+        line: u32,
+        total: u32,
+        rev: String,
+    },
+
+    /// `PATH:L1-L2` whose range is not one.
+    #[error("`{range}` is not a line range")]
+    #[diagnostic(
+        code(aeef::git::bad_line_range),
+        help("write PATH:L1-L2 with 1 <= L1 <= L2, or PATH:L for one line")
+    )]
+    BadLineRange { range: String },
+
     #[error("path `{path}` is not in the tree of {rev}")]
     #[diagnostic(
         code(aeef::git::path_not_in_tree),

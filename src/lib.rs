@@ -19,6 +19,7 @@ pub mod github;
 pub mod hook;
 pub mod incident;
 pub mod pr;
+pub mod progress;
 pub mod provenance;
 pub mod redact;
 pub mod report;

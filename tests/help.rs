@@ -13,6 +13,7 @@ fn help_texts() {
         vec!["blame", "--help"],
         vec!["gate", "--help"],
         vec!["incident", "--help"],
+        vec!["incident", "edit", "--help"],
         vec!["ca", "--help"],
         vec!["report", "--help"],
         vec!["audit", "--help"],

@@ -51,9 +51,11 @@ fn expected(src: &str) -> Vec<(String, Level)> {
 
 fn run(path: &Path, opts: &PolicyOptions) -> Vec<(String, Level)> {
     let bytes = std::fs::read(path).unwrap();
-    let rec =
+    let mut rec =
         parse_record("r.yaml", &bytes).unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
     let id = rec.incident.id.clone();
+    // Named after its id, as in an incidents folder (`record-file-name`).
+    rec.path = format!("incidents/{id}.yaml");
     let findings = policy::check(&[rec], opts);
     for f in &findings {
         // Every policy finding points at a place in the record.

@@ -376,3 +376,85 @@ fn shortcuts_give_the_same_answers_as_full_classification() {
     assert_eq!(find(&x), "ai-adjacent");
     assert_eq!(find(&y), "human");
 }
+
+/// Guards the early stop of line blame's commit origins (issue 10: a human
+/// commit's files are blamed only until one shows `ai-modified`): a human
+/// commit whose first file is only *beside* AI lines but whose second file
+/// *changes* AI lines (written by a commit a git-ai note makes AI) is still
+/// `ai-modified`, and one that changes AI lines in the blamed file stops
+/// there with the same origin `aeef blame <sha>` gives in full.
+#[test]
+fn early_stop_keeps_each_commits_full_origin() {
+    let mut r = RepoBuilder::new();
+    r.write("a.rs", &lines_of("a", 1, 20));
+    r.write("b.rs", &lines_of("b", 1, 20));
+    r.commit("Human base");
+    r.trailer("AI-Tool", "claude-code");
+    r.edit("a.rs", 5, 6, &["claude 5", "claude 6"]);
+    r.commit("Claude edits a");
+    // No message provenance: the note alone makes lines 10-11 of b.rs AI.
+    r.edit("b.rs", 10, 12, &["noted 10", "noted 11", "plain 12"]);
+    let noted = r.commit("Edit b");
+    r.note(
+        &noted,
+        "b.rs\n  s_0123456789abcd::t_0123456789abcd 10-11\n---\n{\"schema_version\":\"authorship/3.0.0\",\"sessions\":{\"s_0123456789abcd\":{\"agent_id\":{\"tool\":\"cursor\",\"model\":\"gpt-5\"}}}}\n",
+    );
+    // Beside a.rs's AI lines, replacing b.rs's noted line 10.
+    r.edit("a.rs", 8, 8, &["human 8"]);
+    r.edit("b.rs", 10, 10, &["human 10"]);
+    let both = r.commit("Human edits a near AI and b over AI");
+    // Replacing an AI line of a.rs, and far from anything in b.rs.
+    r.edit("a.rs", 6, 6, &["human 6"]);
+    r.edit("b.rs", 19, 19, &["human 19"]);
+    let over = r.commit("Human edits a over AI");
+
+    let v = json(r.path(), &["a.rs"], &[]);
+    assert_eq!(commits_of(&v), git_blame(&r, "a.rs", &[]));
+    assert_eq!(origin_at(&v, 6), "ai-modified");
+    assert_eq!(origin_at(&v, 8), "ai-adjacent");
+    let origin_of = |sha: &str| {
+        v["commits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["commit"] == sha)
+            .unwrap_or_else(|| panic!("{sha} not in commits"))["origin"]
+            .clone()
+    };
+    assert_eq!(origin_of(&both), "ai-modified");
+    assert_eq!(origin_of(&over), "ai-modified");
+    for commit in v["commits"].as_array().unwrap() {
+        let sha = commit["commit"].as_str().unwrap();
+        let whole = json(r.path(), &[sha], &[("AEEF_NO_CACHE", "1")]);
+        assert_eq!(commit["origin"], whole["origin"], "commit {sha}");
+    }
+    // The noted file itself: per-line commits still equal git's.
+    let b = json(r.path(), &["b.rs"], &[]);
+    assert_eq!(commits_of(&b), git_blame(&r, "b.rs", &[]));
+    assert_eq!(origin_at(&b, 10), "ai-modified");
+    assert_eq!(origin_at(&b, 11), "ai-generated");
+    // Written with the noted lines but not listed: human, and its parent
+    // had no AI lines.
+    assert_eq!(origin_at(&b, 12), "human");
+}
+
+/// Guards the cache key against Agent Trace records kept uncommitted in
+/// the work tree (DESIGN §1.2 item 5): writing the file changes the
+/// answer, so a repeated run must not serve the one cached before it.
+#[test]
+fn cache_misses_when_the_work_tree_traces_change() {
+    let mut r = RepoBuilder::new();
+    r.write("src/a.rs", &lines_of("x", 1, 12));
+    let base = r.commit("Add a.rs");
+    let before = json(r.path(), &["src/a.rs:1-3"], &[]);
+    assert_eq!(origin_at(&before, 1), "human");
+    let record = format!(
+        r#"{{"version":"0.1.0","id":"550e8400-e29b-41d4-a716-446655440000","timestamp":"2026-01-06T00:00:00Z","vcs":{{"type":"git","revision":"{base}"}},"tool":{{"name":"claude-code"}},"files":[{{"path":"src/a.rs","conversations":[{{"contributor":{{"type":"ai","model_id":"anthropic/claude-opus-4-5-20251101"}},"ranges":[{{"start_line":1,"end_line":3}}]}}]}}]}}"#
+    );
+    std::fs::create_dir_all(r.path().join(".agent-trace")).unwrap();
+    std::fs::write(r.path().join(".agent-trace/traces.jsonl"), record + "\n").unwrap();
+    let after = json(r.path(), &["src/a.rs:1-3"], &[]);
+    assert_eq!(origin_at(&after, 1), "ai-generated");
+    let fresh = json(r.path(), &["src/a.rs:1-3"], &[("AEEF_NO_CACHE", "1")]);
+    assert_eq!(after, fresh);
+}

@@ -578,6 +578,7 @@ fn sarif_rule_entries_come_from_the_catalogue() {
         assert_eq!(rule["help"]["text"], id.help());
         let want = match id.default_level() {
             Level::Error => "error",
+            Level::Off => "none",
             _ => "warning",
         };
         assert_eq!(rule["defaultConfiguration"]["level"], want, "{id}");

@@ -17,7 +17,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
 
 use crate::error::GitError;
-use crate::git::{RawCommit, Repo};
+use crate::git::{self, RawCommit, Repo};
 use crate::provenance::{AgentTable, scan};
 
 /// For each commit of a history: may a line of it be AI-attributed?
@@ -55,6 +55,12 @@ impl Shortcut {
 pub const MAX_BOUND: usize = 64;
 
 impl AiAncestry {
+    /// True when `oid` is in the indexed history (the commits reachable
+    /// from the revision the index was read for, itself included).
+    pub fn contains(&self, oid: git2::Oid) -> bool {
+        self.index.contains_key(&oid)
+    }
+
     /// False only when no commit in `sha`'s ancestry (itself included)
     /// carries AI provenance or a line-level source. Commits outside the
     /// indexed history answer true (nothing is known about them).
@@ -63,6 +69,41 @@ impl AiAncestry {
             return true;
         };
         self.index.get(&oid).is_none_or(|&i| self.reach[i as usize])
+    }
+
+    /// [`AiAncestry::from_topo`] of commits in any order (a walk's date
+    /// order may list a parent before its child when clocks are skewed):
+    /// sorted first so that every child comes before its parents.
+    pub fn from_any_order(commits: Vec<(git2::Oid, Vec<git2::Oid>, bool)>) -> AiAncestry {
+        let at: HashMap<git2::Oid, usize> =
+            commits.iter().enumerate().map(|(i, c)| (c.0, i)).collect();
+        // Children within the set not yet placed, per commit.
+        let mut children = vec![0u32; commits.len()];
+        for c in &commits {
+            for p in &c.1 {
+                if let Some(&j) = at.get(p) {
+                    children[j] += 1;
+                }
+            }
+        }
+        // Kahn's order, taking ready commits in their walk order.
+        let mut ready: std::collections::VecDeque<usize> =
+            (0..commits.len()).filter(|&i| children[i] == 0).collect();
+        let mut order = Vec::with_capacity(commits.len());
+        while let Some(i) = ready.pop_front() {
+            order.push(i);
+            for p in &commits[i].1 {
+                if let Some(&j) = at.get(p) {
+                    children[j] -= 1;
+                    if children[j] == 0 {
+                        ready.push_back(j);
+                    }
+                }
+            }
+        }
+        let mut slots: Vec<Option<_>> = commits.into_iter().map(Some).collect();
+        let topo = order.into_iter().filter_map(|i| slots[i].take()).collect();
+        AiAncestry::from_topo(topo)
     }
 
     /// Builds the index from commits in topological order (children before
@@ -168,9 +209,13 @@ impl AiAncestry {
     }
 }
 
-/// A running `git log` whose output becomes an [`AiAncestry`].
+/// A history read whose output becomes an [`AiAncestry`]: aeef's own walk
+/// (`git::walk`, each commit read once, as `aeef scan` reads them) where it
+/// applies, else a running `git log --topo-order`.
 pub struct Pending {
-    child: Child,
+    /// `None`: walk `rev` in-process in [`Pending::finish`].
+    child: Option<Child>,
+    rev: String,
     noted: HashSet<String>,
     table: AgentTable,
 }
@@ -192,6 +237,14 @@ pub fn start(repo: &Repo, rev: &str, table: &AgentTable) -> Result<Option<Pendin
         .into_iter()
         .map(|(sha, _)| sha)
         .collect();
+    if git::walk::can_walk(repo) {
+        return Ok(Some(Pending {
+            child: None,
+            rev: rev.to_string(),
+            noted,
+            table: table.clone(),
+        }));
+    }
     let child = repo
         .git()
         .args([
@@ -207,17 +260,91 @@ pub fn start(repo: &Repo, rev: &str, table: &AgentTable) -> Result<Option<Pendin
         .stderr(Stdio::piped())
         .spawn()?;
     Ok(Some(Pending {
-        child,
+        child: Some(child),
+        rev: rev.to_string(),
         noted,
         table: table.clone(),
     }))
 }
 
 impl Pending {
-    /// Reads git's output (provenance parsed on every core) and builds the
-    /// index. Meant to run on its own thread while `git blame` runs.
-    pub fn finish(mut self) -> Result<AiAncestry, GitError> {
-        let Some(out) = self.child.stdout.take() else {
+    /// Reads the history (provenance parsed on every core) and builds the
+    /// index; `repo` is the walk's handle. Meant to run on its own thread
+    /// while `git blame` runs.
+    pub fn finish(self, repo: &Repo) -> Result<AiAncestry, GitError> {
+        if self.child.is_some() {
+            self.finish_git_log()
+        } else {
+            self.finish_walk(repo)
+        }
+    }
+
+    /// The walk: commits in `git rev-list` order, the index built from a
+    /// topological order of them ([`AiAncestry::from_any_order`]).
+    fn finish_walk(self, repo: &Repo) -> Result<AiAncestry, GitError> {
+        let spec =
+            git::walk::SimpleSpec::parse(std::slice::from_ref(&self.rev)).ok_or_else(|| {
+                GitError::Parse {
+                    what: format!("{} is not a walkable revision", self.rev),
+                }
+            })?;
+        let mut walk = git::walk::Walk::start(repo, &spec)?;
+        let git_dir = repo.git2().path().to_path_buf();
+        let mut error = None;
+        let batches = std::iter::from_fn(|| match walk.next_batch(256) {
+            Ok(v) => (!v.is_empty()).then_some(v),
+            Err(e) => {
+                error.get_or_insert(e);
+                None
+            }
+        });
+        let mut commits = Vec::new();
+        let noted = &self.noted;
+        scan::scan_with(
+            scan::cores(),
+            batches,
+            || git2::Repository::open_bare(&git_dir),
+            |r, obj: git::commits::CommitObject| {
+                // Unusual bytes are read by libgit2, as `aeef scan` does.
+                match git::commits::from_object(&obj) {
+                    Some(c) => Some((c, None)),
+                    None => r
+                        .as_ref()
+                        .ok()
+                        .and_then(|r| git::commits::read_git2(r, obj.oid).ok())
+                        .map(|c| (c, None)),
+                }
+            },
+            &self.table,
+            |rows| {
+                for (c, p) in rows {
+                    let own = p.is_ai() || noted.contains(&c.sha);
+                    let Ok(oid) = git2::Oid::from_str(&c.sha) else {
+                        continue;
+                    };
+                    let parents = c
+                        .parents
+                        .iter()
+                        .filter_map(|p| git2::Oid::from_str(p).ok())
+                        .collect();
+                    commits.push((oid, parents, own));
+                }
+                true
+            },
+        );
+        if let Some(e) = error {
+            return Err(e);
+        }
+        Ok(AiAncestry::from_any_order(commits))
+    }
+
+    fn finish_git_log(mut self) -> Result<AiAncestry, GitError> {
+        let Some(mut child) = self.child.take() else {
+            return Err(GitError::Parse {
+                what: "git log: not started".into(),
+            });
+        };
+        let Some(out) = child.stdout.take() else {
             return Err(GitError::Parse {
                 what: "git log: no output".into(),
             });
@@ -263,7 +390,7 @@ impl Pending {
                 true
             },
         );
-        let out = self.child.wait_with_output()?;
+        let out = child.wait_with_output()?;
         if !out.status.success() {
             return Err(GitError::CommandFailed {
                 command: "git log --topo-order".into(),
@@ -353,6 +480,32 @@ mod tests {
         assert!(may(9));
         // Blame may stop at 4's parent: nothing before it is AI.
         assert_eq!(a.bound(), &[oid(2).to_string()]);
+    }
+
+    /// Guards the walk's index (issue 10): commits listed parent-first, as
+    /// a date-ordered walk lists them under clock skew, give the same
+    /// answers and bound as git's topological order.
+    #[test]
+    fn any_order_equals_topological_order() {
+        let topo = vec![
+            (oid(5), vec![oid(3), oid(4)], false),
+            (oid(4), vec![oid(2)], true),
+            (oid(3), vec![oid(1)], false),
+            (oid(2), vec![], false),
+            (oid(1), vec![], false),
+        ];
+        let mut skewed = topo.clone();
+        skewed.reverse();
+        skewed.swap(0, 3);
+        let (a, b) = (
+            AiAncestry::from_topo(topo),
+            AiAncestry::from_any_order(skewed),
+        );
+        for n in 1..=5 {
+            let sha = oid(n).to_string();
+            assert_eq!(a.may_have_ai_lines(&sha), b.may_have_ai_lines(&sha), "{n}");
+        }
+        assert_eq!(a.bound(), b.bound());
     }
 
     #[test]

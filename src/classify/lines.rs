@@ -19,6 +19,7 @@ use super::{AttributedLine, Classifier, Options, Window, neighbourhood, origin_o
 use crate::error::GitError;
 use crate::git::{self, Hunk, Repo, cache::Cache};
 use crate::incident::Origin;
+use crate::progress::Progress;
 use crate::provenance::{AttestKey, Provenance};
 
 /// The parent's attribution around the hunk that wrote a line.
@@ -201,8 +202,22 @@ pub fn provenance_json(p: &Provenance) -> serde_json::Value {
 
 /// What every cached origin depends on besides its commit: the options
 /// (window, agent table with the configuration's rules), the ignore lists,
-/// the notes ref and line-level source refs, and whether git is used.
+/// the notes ref and line-level source refs, the Agent Trace records (the
+/// committed file at HEAD and the work tree's, often uncommitted: DESIGN
+/// §1.2 item 5), and whether git is used.
 pub fn context_key(repo: &Repo, opts: &Options) -> Vec<u8> {
+    use crate::provenance::agent_trace::TRACES_PATH;
+    let committed = repo
+        .git2()
+        .revparse_single(&format!("HEAD:{TRACES_PATH}"))
+        .map(|o| o.id().to_string())
+        .unwrap_or_default();
+    // The work tree's file by content (a missing file hashes as empty).
+    let worktree = repo
+        .workdir()
+        .and_then(|d| std::fs::read(d.join(TRACES_PATH)).ok())
+        .map(|b| Cache::key(&[&b]))
+        .unwrap_or_default();
     let tip = |name: &str| {
         repo.git2()
             .refname_to_id(name)
@@ -210,7 +225,7 @@ pub fn context_key(repo: &Repo, opts: &Options) -> Vec<u8> {
             .unwrap_or_default()
     };
     format!(
-        "{:?}\n{:?}\n{:?}\nnotes={}\nentire={}\ngit={}\nshallow={}",
+        "{:?}\n{:?}\n{:?}\nnotes={}\nentire={}\ngit={}\nshallow={}\ntraces={committed} {worktree}",
         opts.window,
         opts.agents,
         repo.ignore_revs(),
@@ -235,19 +250,8 @@ pub fn line_blame(
     range: Option<(u32, u32)>,
 ) -> Result<LineBlame, GitError> {
     let opts = classifier.opts.clone();
-    let total =
-        git::blame::line_count(repo, rev, path)?.ok_or_else(|| GitError::PathNotInTree {
-            path: path.to_string(),
-            rev: rev.to_string(),
-        })?;
-    if let Some((_, b)) = range
-        && b > total
-    {
-        return Err(GitError::PathNotInTree {
-            path: format!("{path}:{b} (the file has {total} lines)"),
-            rev: rev.to_string(),
-        });
-    }
+    let short = &rev[..rev.len().min(12)];
+    git::resolve::file_lines(repo, rev, short, path, range)?;
     let cache = Cache::open(repo);
     let ctx_key = context_key(repo, &opts);
     let key = Cache::key(&[
@@ -272,18 +276,49 @@ pub fn line_blame(
         return Ok(lb);
     }
 
-    // The history index runs while git blames.
+    // On a terminal after a second: parent blames done of those needed.
+    let progress =
+        Progress::new("{spinner} blaming at parents {human_pos}/{human_len} ({elapsed})");
+    // The history index, and from it the paths AI lines can live in, are
+    // read while git blames (on the other core).
     let pending = ancestry::start(repo, rev, &opts.agents)?;
+    let second = match pending {
+        Some(p) => Some((p, repo.reopen()?)),
+        None => None,
+    };
     let index = std::thread::scope(|s| -> Result<_, GitError> {
-        let handle = pending.map(|p| s.spawn(move || p.finish()));
+        let handle = second.map(|(p, r)| {
+            s.spawn(move || {
+                let index = p.finish(&r).ok()?;
+                let shortcut = ancestry::Shortcut {
+                    bound: index.bound().to_vec(),
+                    // Unknown paths only cost speed: every path is then blamed.
+                    paths: index
+                        .ai_paths(&r, rev)
+                        .ok()
+                        .flatten()
+                        .map(std::sync::Arc::new),
+                };
+                Some((index, shortcut))
+            })
+        });
         let ranges: Vec<(u32, u32)> = range.into_iter().collect();
         let blamed = git::blame::blame(repo, rev, path, &ranges);
         // A failed index only costs speed: every parent is then blamed.
-        let index = handle.and_then(|h| h.join().ok()).and_then(Result::ok);
+        let index = handle.and_then(|h| h.join().ok()).flatten();
         Ok((blamed?, index))
     })?;
     let (blamed, index) = index;
-    let lb = attribute(repo, classifier, &opts, rev, path, &blamed, index.as_ref())?;
+    let lb = attribute(
+        repo,
+        classifier,
+        &opts,
+        rev,
+        path,
+        &blamed,
+        index.as_ref(),
+        &progress,
+    )?;
     if let Some(c) = &cache {
         let cached = Cached {
             content: lb.lines.iter().map(|l| l.content.clone()).collect(),
@@ -340,6 +375,8 @@ type HumanGroup = (String, String, Vec<(usize, u32)>);
 /// job, hunk, parent ranges of its window).
 type Waiting = (usize, usize, Hunk, Vec<(u32, u32)>);
 
+// The run's inputs, each used once; a struct would only rename them.
+#[allow(clippy::too_many_arguments)]
 fn attribute(
     repo: &Repo,
     classifier: &Classifier<'_>,
@@ -347,16 +384,12 @@ fn attribute(
     rev: &str,
     path: &str,
     blamed: &[git::BlameLine],
-    index: Option<&AiAncestry>,
+    index: Option<&(AiAncestry, ancestry::Shortcut)>,
+    progress: &Progress,
 ) -> Result<LineBlame, GitError> {
-    let may_have_ai = |sha: &str| index.is_none_or(|i| i.may_have_ai_lines(sha));
-    let shortcut = &match index {
-        Some(i) => ancestry::Shortcut {
-            bound: i.bound().to_vec(),
-            paths: i.ai_paths(repo, rev)?.map(std::sync::Arc::new),
-        },
-        None => ancestry::Shortcut::default(),
-    };
+    let may_have_ai = |sha: &str| index.is_none_or(|(i, _)| i.may_have_ai_lines(sha));
+    let unbounded = ancestry::Shortcut::default();
+    let shortcut = index.map_or(&unbounded, |(_, s)| s);
     let mut lines = Vec::with_capacity(blamed.len());
     let mut order: Vec<String> = Vec::new();
     let mut provs: HashMap<String, Provenance> = HashMap::new();
@@ -420,12 +453,17 @@ fn attribute(
         });
     }
 
-    // Whole-commit origins first: their parent blames serve the lines too.
+    // Whole-commit origins first: their parent blames serve the lines too,
+    // so the files the human lines came from are blamed first.
+    let first: std::collections::HashSet<String> =
+        human.values().map(|(_, ppath, _)| ppath.clone()).collect();
     let (commits, blamed_in_full) = commit_origins(
         repo,
         classifier,
         opts,
         shortcut,
+        std::sync::Arc::new(first),
+        progress,
         &order,
         &provs,
         &may_have_ai,
@@ -478,7 +516,7 @@ fn attribute(
             });
         }
     }
-    let contexts = parallel(repo, opts, shortcut, jobs, |c, job| {
+    let contexts = parallel(repo, opts, shortcut, None, progress, jobs, |c, job| {
         if let Some(ready) = job.ready {
             return Ok(ready);
         }
@@ -534,7 +572,10 @@ fn attribute(
         Vec::new()
     } else {
         ignore
-            .touching(repo.git2(), rev, path)
+            // The index lists exactly the history of `rev`: no walk per revision.
+            .touching_in(repo.git2(), rev, path, &|oid| {
+                index.map(|(i, _)| i.contains(oid))
+            })
             .into_iter()
             .map(|commit| IgnoredRev {
                 listed_in: ignore.listed_in(&commit).unwrap_or_default().to_string(),
@@ -581,11 +622,14 @@ fn window_of(h: &Hunk, line: u32, window: Window, functions: &[(u32, u32)]) -> V
 /// own (`origin_of_ai`), a commit none of whose parents' histories carries
 /// AI provenance (`human`). The rest are classified in full, on several
 /// threads, and cached per commit.
+#[allow(clippy::too_many_arguments)]
 fn commit_origins(
     repo: &Repo,
     classifier: &Classifier<'_>,
     opts: &Options,
     shortcut: &ancestry::Shortcut,
+    first: std::sync::Arc<std::collections::HashSet<String>>,
+    progress: &Progress,
     order: &[String],
     provs: &HashMap<String, Provenance>,
     may_have_ai: &dyn Fn(&str) -> bool,
@@ -624,11 +668,19 @@ fn commit_origins(
         });
     }
     let shas: Vec<String> = todo.iter().map(|(_, s)| s.clone()).collect();
-    let done = parallel(repo, opts, shortcut, shas, |c, sha| {
-        let origin = c.classify(&sha)?.origin;
-        let lines: Vec<_> = c.parent_lines.borrow_mut().drain().collect();
-        Ok((origin, lines))
-    })?;
+    let done = parallel(
+        repo,
+        opts,
+        shortcut,
+        Some(first),
+        progress,
+        shas,
+        |c, sha| {
+            let origin = c.classify(&sha)?.origin;
+            let lines: Vec<_> = c.parent_lines.borrow_mut().drain().collect();
+            Ok((origin, lines))
+        },
+    )?;
     let mut blamed = Blamed::new();
     for ((i, sha), (origin, lines)) in todo.into_iter().zip(done) {
         for (k, v) in lines {
@@ -647,11 +699,14 @@ fn commit_origins(
 }
 
 /// Runs `f` over `jobs` on up to 4 threads (each with its own repository
-/// handle and classifier), results in job order; the first error wins.
+/// handle and classifier, [`Classifier::origin_only`] when `first` is
+/// given), results in job order; the first error wins.
 fn parallel<J, R, F>(
     repo: &Repo,
     opts: &Options,
     shortcut: &ancestry::Shortcut,
+    first: Option<std::sync::Arc<std::collections::HashSet<String>>>,
+    progress: &Progress,
     jobs: Vec<J>,
     f: F,
 ) -> Result<Vec<R>, GitError>
@@ -661,9 +716,29 @@ where
     F: Fn(&Classifier<'_>, J) -> Result<R, GitError> + Sync,
 {
     let threads = crate::provenance::scan::cores().min(4).min(jobs.len());
+    fn make<'r>(
+        r: &'r Repo,
+        opts: &Options,
+        shortcut: &ancestry::Shortcut,
+        first: &Option<std::sync::Arc<std::collections::HashSet<String>>>,
+    ) -> Classifier<'r> {
+        let c = Classifier::new(r, opts.clone()).bounded(shortcut.clone());
+        match first {
+            Some(f) => c.origin_only(f.clone()),
+            None => c,
+        }
+    }
+    progress.add_total(jobs.len());
     if threads <= 1 {
-        let c = Classifier::new(repo, opts.clone()).bounded(shortcut.clone());
-        return jobs.into_iter().map(|j| f(&c, j)).collect();
+        let c = make(repo, opts, shortcut, &first);
+        return jobs
+            .into_iter()
+            .map(|j| {
+                let r = f(&c, j);
+                progress.add(1);
+                r
+            })
+            .collect();
     }
     let n = jobs.len();
     let queue = Mutex::new(jobs.into_iter().enumerate());
@@ -674,13 +749,14 @@ where
         .collect::<Result<_, _>>()?;
     std::thread::scope(|s| {
         for r in handles {
-            let (queue, results, f) = (&queue, &results, &f);
+            let (queue, results, f, first) = (&queue, &results, &f, &first);
             s.spawn(move || {
-                let c = Classifier::new(&r, opts.clone()).bounded(shortcut.clone());
+                let c = make(&r, opts, shortcut, first);
                 loop {
                     let next = queue.lock().ok().and_then(|mut q| q.next());
                     let Some((i, job)) = next else { break };
                     let got = f(&c, job);
+                    progress.add(1);
                     let stop = got.is_err();
                     if let Ok(mut res) = results.lock() {
                         res[i] = Some(got);

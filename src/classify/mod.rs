@@ -360,6 +360,9 @@ pub struct Classifier<'r> {
     /// Parent lines blamed while classifying, by (parent, path at parent),
     /// for line blame to reuse.
     parent_lines: RefCell<HashMap<(String, String), Vec<AttributedLine>>>,
+    /// Set by [`Classifier::origin_only`]: stop blaming a commit's files
+    /// once one shows the strongest answer, blaming these paths first.
+    origin_only: Option<std::sync::Arc<std::collections::HashSet<String>>>,
 }
 
 impl<'r> Classifier<'r> {
@@ -374,7 +377,19 @@ impl<'r> Classifier<'r> {
             trace_lines: RefCell::default(),
             shortcut: ancestry::Shortcut::default(),
             parent_lines: RefCell::default(),
+            origin_only: None,
         }
+    }
+
+    /// For callers that read only [`CommitClassification::origin`]: a human
+    /// commit is `ai-modified` as soon as one file's changed parent lines
+    /// include an AI-attributed line (DESIGN §2; nothing ranks higher), so
+    /// its remaining files are not blamed and the evidence is partial.
+    /// Files whose parent path is in `first` are blamed first (the ones the
+    /// caller needs anyway). The origin is the same as [`Classifier::classify`]'s.
+    pub fn origin_only(mut self, first: std::sync::Arc<std::collections::HashSet<String>>) -> Self {
+        self.origin_only = Some(first);
+        self
     }
 
     fn traces(&self) -> &AgentTraces {
@@ -700,6 +715,12 @@ impl<'r> Classifier<'r> {
         let files: Vec<String> = changes.iter().map(|c| c.path().to_string()).collect();
         let merge_without_resolutions =
             raw.parents.len() > 1 && changes.is_empty() && self.repo.has_git();
+        let mut changes = changes;
+        if let Some(first) = &self.origin_only {
+            // Stable: the preferred paths first, the rest in diff order.
+            changes.sort_by_key(|c| !c.old_path.as_ref().is_some_and(|p| first.contains(p)));
+        }
+        let mut partial = false;
         let (origin, mut ev) = if merge_without_resolutions {
             (Origin::Human, Vec::new())
         } else if k.provenance.is_ai() {
@@ -765,12 +786,24 @@ impl<'r> Classifier<'r> {
                         .entry((parent.clone(), old.to_string()))
                         .or_default()
                         .extend(lines.iter().cloned());
+                    let modified = self.origin_only.is_some()
+                        && lines.iter().any(|l| {
+                            l.ai && ch
+                                .hunks
+                                .iter()
+                                .filter_map(changed)
+                                .any(|(a, b)| (a..=b).contains(&l.line))
+                        });
                     contexts.push(FileContext {
                         path: old.to_string(),
                         hunks: ch.hunks.clone(),
                         near,
                         lines,
                     });
+                    if modified {
+                        partial = true;
+                        break;
+                    }
                 }
             }
             decide(&k.provenance, &contexts)
@@ -786,7 +819,9 @@ impl<'r> Classifier<'r> {
             files,
             summary: raw.summary().to_string(),
         });
-        self.done.borrow_mut().insert(sha.to_string(), c.clone());
+        if !partial {
+            self.done.borrow_mut().insert(sha.to_string(), c.clone());
+        }
         Ok(c)
     }
 }

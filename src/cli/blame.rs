@@ -5,7 +5,7 @@ use std::io::{BufWriter, Write};
 use super::{Ctx, Format, paint};
 use crate::classify::lines::{self, LineBlame};
 use crate::classify::{self, Classifier, CommitClassification};
-use crate::error::{GitError, Outcome, UsageError};
+use crate::error::Outcome;
 use crate::git::{self, Repo};
 use crate::incident::Origin;
 
@@ -32,33 +32,6 @@ pub struct Args {
     pub window: Option<classify::Window>,
 }
 
-/// `PATH[:L1[-L2]]` split into path and optional 1-based range.
-fn parse_path_spec(s: &str) -> Result<(String, Option<(u32, u32)>), UsageError> {
-    let Some((path, range)) = s.rsplit_once(':') else {
-        return Ok((s.to_string(), None));
-    };
-    if range.is_empty() || !range.chars().all(|c| c.is_ascii_digit() || c == '-') {
-        return Ok((s.to_string(), None));
-    }
-    let bad = || {
-        UsageError::new(
-            format!("`{range}` is not a line range"),
-            "write PATH:L1-L2 with 1 <= L1 <= L2, or PATH:L for one line",
-        )
-    };
-    let (a, b) = match range.split_once('-') {
-        Some((a, b)) => (a.parse().map_err(|_| bad())?, b.parse().map_err(|_| bad())?),
-        None => {
-            let a: u32 = range.parse().map_err(|_| bad())?;
-            (a, a)
-        }
-    };
-    if a == 0 || b < a {
-        return Err(bad());
-    }
-    Ok((path.to_string(), Some((a, b))))
-}
-
 /// The formats `aeef blame` prints (its `--help` lists exactly these).
 pub const FORMATS: &[Format] = &[Format::Human, Format::Json];
 
@@ -79,23 +52,17 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         );
     }
     let classifier = Classifier::new(&repo, opts);
-    let (path, range) = parse_path_spec(&args.target)?;
-    let line_mode =
-        args.rev.is_some() || range.is_some() || repo.resolve_commit(&args.target).is_err();
-    if !line_mode {
-        let sha = repo.resolve_commit(&args.target)?;
-        let c = classifier.classify(&sha)?;
-        super::write_result(print_commit(&c, ctx))?;
-        return Ok(Outcome::Ok);
-    }
-    let rev_name = args.rev.as_deref().unwrap_or("HEAD");
-    let rev = repo.resolve_commit(rev_name).map_err(|e| match e {
-        GitError::UnknownRevision { .. } if args.rev.is_none() => GitError::UnknownRevision {
-            rev: args.target.clone(),
-        },
-        e => e,
+    let target = git::resolve::blame_target(&repo, &args.target, args.rev.as_deref(), |p| {
+        relative_path(&repo, ctx.dir.as_deref(), p)
     })?;
-    let path = relative_path(&repo, ctx.dir.as_deref(), &path);
+    let (rev, path, range) = match target {
+        git::resolve::BlameTarget::Commit(sha) => {
+            let c = classifier.classify(&sha)?;
+            super::write_result(print_commit(&c, ctx))?;
+            return Ok(Outcome::Ok);
+        }
+        git::resolve::BlameTarget::Lines { rev, path, range } => (rev, path, range),
+    };
     if !repo.has_git() && !repo.ignore_revs().is_empty() {
         let _ = writeln!(
             std::io::stderr().lock(),
@@ -263,27 +230,4 @@ fn print_lines(lb: &LineBlame, ctx: &Ctx) -> std::io::Result<()> {
         }
     }
     w.flush()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_path_spec;
-
-    #[test]
-    fn path_specs() {
-        assert_eq!(
-            parse_path_spec("src/a.rs:40-58").unwrap(),
-            ("src/a.rs".into(), Some((40, 58)))
-        );
-        assert_eq!(
-            parse_path_spec("src/a.rs:7").unwrap(),
-            ("src/a.rs".into(), Some((7, 7)))
-        );
-        assert_eq!(
-            parse_path_spec("src/a.rs").unwrap(),
-            ("src/a.rs".into(), None)
-        );
-        assert!(parse_path_spec("src/a.rs:9-3").is_err());
-        assert!(parse_path_spec("src/a.rs:0").is_err());
-    }
 }

@@ -107,7 +107,7 @@ pub(crate) fn workspace(ctx: &Ctx) -> miette::Result<Workspace> {
     };
     let rev = match (rev_name, &repo) {
         (Some(name), Some(r)) => {
-            let sha = r.resolve_commit(&name)?;
+            let sha = crate::git::resolve::revision(r, &name)?;
             Some((
                 name,
                 git2::Oid::from_str(&sha).map_err(crate::error::GitError::from)?,

@@ -138,7 +138,7 @@ pub fn event_pull_request(path: &std::path::Path) -> miette::Result<Option<Event
 /// Resolves a change endpoint; a missing commit in a shallow clone is a
 /// history problem, not a typo.
 fn endpoint(repo: &Repo, rev: &str) -> Result<String, GitError> {
-    repo.resolve_commit(rev).map_err(|e| {
+    crate::git::resolve::revision(repo, rev).map_err(|e| {
         if repo.shallow_commits().is_empty() {
             e
         } else {

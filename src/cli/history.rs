@@ -33,7 +33,10 @@ pub fn scan_range_into(
     // Agent Trace records: read once per run, applied on the sink thread
     // (a hash lookup per commit; nothing at all without a traces file).
     let traces = provenance::agent_trace::load(repo, None);
-    let progress = Progress::new();
+    // A count of scanned commits, on a terminal after a second (crate::progress).
+    let progress = crate::progress::Progress::new(
+        "{spinner} {human_pos} commits scanned ({per_sec}, {elapsed})",
+    );
     let sink = |mut rows: provenance::scan::Rows| {
         progress.add(rows.len());
         for (_, p) in &mut rows {
@@ -121,60 +124,6 @@ pub fn scan_range_into(
     match read_error.into_inner().ok().flatten() {
         Some(e) => Err(e.into()),
         None => Ok(()),
-    }
-}
-
-/// A count of scanned commits on stderr, drawn only when stderr is a
-/// terminal and the scan has run for a second (nothing in pipes, files or
-/// CI logs, nothing for quick scans).
-struct Progress {
-    bar: Option<indicatif::ProgressBar>,
-    start: std::time::Instant,
-    shown: std::sync::atomic::AtomicBool,
-}
-
-impl Progress {
-    /// How long a scan runs before the count appears.
-    const DELAY: std::time::Duration = std::time::Duration::from_secs(1);
-
-    fn new() -> Progress {
-        use std::io::IsTerminal;
-        let bar = std::io::stderr().is_terminal().then(|| {
-            let bar = indicatif::ProgressBar::with_draw_target(
-                None,
-                indicatif::ProgressDrawTarget::hidden(),
-            );
-            if let Ok(style) = indicatif::ProgressStyle::with_template(
-                "{spinner} {human_pos} commits scanned ({per_sec}, {elapsed})",
-            ) {
-                bar.set_style(style);
-            }
-            bar
-        });
-        Progress {
-            bar,
-            start: std::time::Instant::now(),
-            shown: false.into(),
-        }
-    }
-
-    fn add(&self, n: usize) {
-        use std::sync::atomic::Ordering;
-        let Some(bar) = &self.bar else { return };
-        bar.inc(n as u64);
-        if !self.shown.load(Ordering::Relaxed) && self.start.elapsed() >= Self::DELAY {
-            self.shown.store(true, Ordering::Relaxed);
-            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-            bar.enable_steady_tick(std::time::Duration::from_millis(120));
-        }
-    }
-}
-
-impl Drop for Progress {
-    fn drop(&mut self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
     }
 }
 

@@ -13,23 +13,20 @@ pub(crate) use super::context::{
     Workspace, config_at, find_incident, note_missing_dir, now_or, parse_now, print_report,
     refuse_unreadable, sources_for, verified, workspace,
 };
-use crate::config::Config;
 use crate::error::{Outcome, UsageError};
 use crate::findings::{Report, human};
 use crate::gate::FailOn;
 use crate::git::Repo;
 use crate::incident::store;
-use crate::incident::{
-    AiTool, Classification, GenerationContext, Incident, Origin, Severity, Status, Timestamp,
-    create, policy,
-};
-use crate::provenance::HumanModifications;
+use crate::incident::{Incident, Origin, Severity, Status, Timestamp, create, policy};
 use crate::safe_fs::Refusal;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
     /// Create a record with the next free INC-YYYY-NNN id, pre-filled from the commits' provenance.
     New(NewArgs),
+    /// Add faulty commits to a record in place and re-run the pre-fill.
+    Edit(EditArgs),
     /// Check records against the schema and the policy rules.
     Check(CheckArgs),
     /// List incidents: id, severity, status, origin, open and overdue actions.
@@ -56,7 +53,9 @@ fn parse_severity(s: &str) -> Result<Severity, String> {
 #[derive(Debug, clap::Args)]
 pub struct NewArgs {
     /// Faulty commit(s): any revision git understands (abbreviated SHAs too).
-    #[arg(long = "commit", value_name = "SHA", num_args = 1.., required = true)]
+    /// Optional: at detection time the faulty commit is often unknown; add
+    /// it later with `aeef incident edit ID --commit SHA`.
+    #[arg(long = "commit", value_name = "SHA", num_args = 1..)]
     pub commits: Vec<String>,
     /// SEV-1 (critical) … SEV-4 (minor).
     #[arg(long, value_parser = parse_severity)]
@@ -74,6 +73,22 @@ pub struct NewArgs {
 
 /// What `aeef incident check` prints: the formats of the findings report.
 pub const CHECK_FORMATS: &[Format] = super::context::REPORT_FORMATS;
+
+/// Arguments of `aeef incident edit`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Adds the commits to `faulty_commits` and re-runs the pre-fill (origin, AI
+tool and model, prompt, human modifications, evidence) over all of them.
+The file is edited in place: comments and layout stay. A value changed by
+hand is kept (the command says so); evidence lines are added, never
+removed.")]
+pub struct EditArgs {
+    /// Incident id (INC-YYYY-NNN).
+    pub id: String,
+    /// Faulty commit(s) to add: any revision git understands.
+    #[arg(long = "commit", value_name = "SHA", num_args = 1.., required = true)]
+    pub commits: Vec<String>,
+}
 
 /// Arguments of `aeef incident check`.
 #[derive(Debug, clap::Args)]
@@ -109,6 +124,7 @@ pub struct ShowArgs {
 pub fn run(c: Command, ctx: &Ctx) -> miette::Result<Outcome> {
     match c {
         Command::New(a) => new(a, ctx),
+        Command::Edit(a) => edit(a, ctx),
         Command::Check(a) => check(a, ctx),
         Command::List(a) => list(a, ctx),
         Command::Show(a) => show(a, ctx),
@@ -379,71 +395,6 @@ fn show(a: ShowArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     write_result(o.write_all(text.as_bytes())).map(|()| Outcome::Ok)
 }
 
-/// What the provenance engine says about the faulty commits.
-#[derive(Debug, Default)]
-struct Prefill {
-    origin: Option<Origin>,
-    tool: Option<String>,
-    model: Option<String>,
-    prompt: Option<String>,
-    human: Option<HumanModifications>,
-    evidence: Vec<String>,
-}
-
-fn prefill(repo: &Repo, cfg: &Config, shas: &[String]) -> Prefill {
-    let mut p = Prefill::default();
-    // The repository's own agent conventions (`agents:` in .aeef.yml), as
-    // `aeef blame` applies them; one classifier, so what it learns about
-    // shared history (parents, Agent Trace records) is read once.
-    let table = crate::provenance::AgentTable::builtin().with_rules(&cfg.agents);
-    let opts = crate::classify::Options {
-        window: crate::classify::Window::Lines(cfg.adjacency_window),
-        agents: table.clone(),
-    };
-    let classifier = crate::classify::Classifier::new(repo, opts);
-    for sha in shas {
-        let short = &sha[..sha.len().min(12)];
-        let (origin, prov, evidence) = match classifier.classify(sha).map(|r| (*r).clone()) {
-            Ok(c) => {
-                let ev: Vec<String> = c.evidence.iter().map(|e| e.message.clone()).collect();
-                (Some(c.origin), c.provenance, ev)
-            }
-            Err(err) => {
-                // Blame-based classification unavailable: the commit's own
-                // provenance still says whether AI wrote it.
-                let Ok(raw) = crate::git::commits::read(repo, sha) else {
-                    continue;
-                };
-                let (_, mut prov) =
-                    crate::provenance::of_commit(&table, &raw.identity(), &raw.message, None);
-                crate::git::entire::Store::new(repo).enrich(&mut prov);
-                let origin = prov.is_ai().then_some(match prov.human_modifications {
-                    HumanModifications::Moderate | HumanModifications::Substantial => {
-                        Origin::AiModified
-                    }
-                    _ => Origin::AiGenerated,
-                });
-                let mut ev = prov.signals.clone();
-                ev.push(format!("blame-based classification unavailable: {err}"));
-                (origin, prov, ev)
-            }
-        };
-        if let Some(o) = origin {
-            p.origin = Some(p.origin.map_or(o, |x| x.max(o)));
-        }
-        for e in evidence {
-            p.evidence.push(format!("{short}: {e}"));
-        }
-        if prov.is_ai() && p.tool.is_none() && p.model.is_none() {
-            p.tool = prov.tool.clone();
-            p.model = prov.model_version.clone();
-            p.prompt = prov.prompt_ref.clone();
-            p.human = Some(prov.human_modifications);
-        }
-    }
-    p
-}
-
 /// The highest number of `year` any record file of `dir` has had in the
 /// history of every ref (`git log --all --name-only -- <dir>`), so a deleted
 /// record's id is never handed out again (DESIGN §3). 0 when git is not on
@@ -497,27 +448,12 @@ fn new(a: NewArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     }
     let mut shas = Vec::new();
     for c in &a.commits {
-        shas.push(repo.resolve_commit(c)?);
+        shas.push(crate::git::resolve::revision(repo, c)?);
     }
     let detected_at = a
         .detected_at
         .unwrap_or_else(|| super::context::now().fixed_offset());
-    let p = prefill(repo, &ws.config, &shas);
-    let classification = Classification {
-        origin: p.origin,
-        failure_mode: None,
-        validation_gap: None,
-        ai_tool: p.tool.clone().map(|name| AiTool {
-            name,
-            model_version: p.model.clone(),
-        }),
-        evidence: p.evidence,
-    };
-    let generation_context = GenerationContext {
-        prompt_template: p.prompt,
-        human_modifications: p.human,
-        ..Default::default()
-    };
+    let p = crate::incident::prefill::prefill(repo, &ws.config, &shas);
     let template = Incident {
         id: String::new(),
         title: a.title.trim().to_string(),
@@ -530,9 +466,8 @@ fn new(a: NewArgs, ctx: &Ctx) -> miette::Result<Outcome> {
         resolved_at: None,
         faulty_commits: shas,
         files: Vec::new(),
-        classification: (classification != Classification::default()).then_some(classification),
-        generation_context: (generation_context != GenerationContext::default())
-            .then_some(generation_context),
+        classification: p.classification(),
+        generation_context: p.generation_context(),
         impact: None,
         timeline: Vec::new(),
         rca: None,
@@ -595,6 +530,13 @@ fn new(a: NewArgs, ctx: &Ctx) -> miette::Result<Outcome> {
         return Err(crate::error::IoError::render("the record", e).into());
     }
     let rel = store::relative(&ws.root, &path);
+    if a.commits.is_empty() {
+        let mut e = super::err(ctx.color);
+        let _ = writeln!(
+            e,
+            "note: no faulty commits yet; add them when found with `aeef incident edit {id} --commit SHA`"
+        );
+    }
     let mut o = out();
     let r = if ctx.format == Format::Json {
         writeln!(
@@ -604,6 +546,57 @@ fn new(a: NewArgs, ctx: &Ctx) -> miette::Result<Outcome> {
         )
     } else {
         writeln!(o, "{rel}")
+    };
+    write_result(r).map(|()| Outcome::Ok)
+}
+
+/// The formats `aeef incident edit` prints (its `--help` lists exactly these).
+pub const EDIT_FORMATS: &[Format] = &[Format::Human, Format::Json];
+
+fn edit(a: EditArgs, ctx: &Ctx) -> miette::Result<Outcome> {
+    ctx.require_format(EDIT_FORMATS)?;
+    let ws = workspace(ctx)?;
+    let repo = ws.repo.as_ref().ok_or_else(|| {
+        miette::Report::new(UsageError::new(
+            "`aeef incident edit` needs a git repository to read the faulty commits from",
+            "run it inside the repository, or point at it with `-C DIR`",
+        ))
+    })?;
+    if ws.rev.is_some() {
+        return Err(UsageError::new(
+            "`aeef incident edit` changes a record in the work tree, and records are being read from a revision",
+            "run it in a checkout of the repository, without --rev",
+        )
+        .into());
+    }
+    let rec = find_incident(ctx, &ws, &a.id)?;
+    let added = crate::incident::edit::plan(repo, &ws.config, &rec, &a.commits)?;
+    // The record was read through the jail; it is written back the same
+    // way: a whole new file renamed over the old one, never half-written.
+    let path = ws.root.join(&rec.path);
+    let jail = crate::safe_fs::Jail::new(&ws.root);
+    // A record that is a symlink inside the work tree: its target is edited.
+    let real = jail.resolve(&path).map_err(|r| {
+        miette::Report::new(UsageError::new(
+            r.describe(&rec.path),
+            "aeef edits only regular files inside the work tree",
+        ))
+    })?;
+    crate::util::write_atomic(&real, added.text.as_bytes(), false)
+        .map_err(|e| crate::error::IoError::write(rec.path.clone(), &e))?;
+    let mut e = super::err(ctx.color);
+    for k in &added.kept {
+        let _ = writeln!(e, "note: {k}");
+    }
+    let mut o = out();
+    let r = if ctx.format == Format::Json {
+        writeln!(
+            o,
+            "{}",
+            serde_json::json!({"schema_version": 1, "id": rec.incident.id, "path": rec.path, "kept": added.kept})
+        )
+    } else {
+        writeln!(o, "{}", rec.path)
     };
     write_result(r).map(|()| Outcome::Ok)
 }

@@ -23,16 +23,16 @@ incidents_dir: incidents
 adjacency_window: 3
 
 # Rule levels: error | warn | off. The defaults are
-#   error: schema, config, unknown-commit, postmortem-missing, ca-categories,
-#          ca-owner, ca-due, ca-unverified-overdue, ca-verified-by-owner,
+#   error: schema, config, unknown-commit, record-file-name,
+#          postmortem-missing, ca-categories, ca-owner, ca-due,
+#          ca-unverified-overdue, ca-verified-by-owner,
 #          ca-effectiveness-overdue, provenance-incomplete,
 #          touches-open-incident, ca-wont-do-unapproved, waiver-expired,
 #          waiver-invalid, audit-record-deleted, audit-id-reused,
 #          audit-self-verified, audit-rewritten-after-resolve, audit-retention,
 #          audit-unsigned, audit-unreadable
 #   warn:  sla-acknowledge, sla-mitigate, sla-resolve, ca-unverified,
-#          ca-not-filed, provenance-not-trailer, pr-label-missing,
-#          pr-disclosure
+#          ca-not-filed, provenance-not-trailer, pr-label-missing
 #   (postmortem-missing is a warning for SEV-3)
 #   (pr-disclosure is opt-in: it runs only when `rules:` sets its level)
 rules: {}

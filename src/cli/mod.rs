@@ -184,6 +184,7 @@ fn formats_of(command: &str, sub: Option<&str>) -> Option<&'static [Format]> {
         ("audit", None) => audit::FORMATS,
         ("hook", _) => hook::FORMATS,
         ("incident", Some("new")) => incident::NEW_FORMATS,
+        ("incident", Some("edit")) => incident::EDIT_FORMATS,
         ("incident", Some("check")) => incident::CHECK_FORMATS,
         ("incident", Some("list")) => incident::LIST_FORMATS,
         ("incident", Some("show")) => incident::SHOW_FORMATS,

@@ -135,6 +135,7 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     let cfg = super::load_config(&repo)?;
     let spec = args.spec();
     git::commits::revspec_args(&spec)?;
+    git::resolve::revisions(&repo, &spec)?;
     let table = provenance::AgentTable::builtin().with_rules(&cfg.agents);
     if ctx.format == Format::Json {
         // JSON Lines stream out while git is still reading history.

@@ -134,6 +134,14 @@ catalogue! {
         full: "An entry of `faulty_commits` does not resolve to a commit in this repository (a typo, a rewritten history, or a shallow clone).",
         help: "Correct the SHA in `faulty_commits`, or fetch the full history (`actions/checkout` with `fetch-depth: 0`).",
     },
+    RecordFileName {
+        id: "record-file-name",
+        default_level: Level::Error,
+        scope: Scope::Record,
+        short: "A record's file name does not match its `id`.",
+        full: "The file `incidents/<name>.yaml` holds a record whose `id` is not `<name>`. Ids are allocated from the names the incidents folder has held, and people find a record by its name: a mismatch hides the record and lets an id be handed out twice.",
+        help: "Rename the file after its id (`git mv incidents/<name>.yaml incidents/<id>.yaml`), or correct the `id` if the file name is the right one.",
+    },
     SlaAcknowledge {
         id: "sla-acknowledge",
         default_level: Level::Warn,

@@ -382,6 +382,19 @@ impl IgnoreRevs {
     /// `path` against their first parent: the ones a blame of that file at
     /// `at` looks past.
     pub fn touching(&self, repo: &git2::Repository, at: &str, path: &str) -> Vec<String> {
+        self.touching_in(repo, at, path, &|_| None)
+    }
+
+    /// [`IgnoreRevs::touching`], asking `in_history` first whether a
+    /// revision is in the history of `at` (`None`: unknown, then libgit2's
+    /// descendant walk decides, which costs a history walk per revision).
+    pub fn touching_in(
+        &self,
+        repo: &git2::Repository,
+        at: &str,
+        path: &str,
+        in_history: &dyn Fn(git2::Oid) -> Option<bool>,
+    ) -> Vec<String> {
         let p = Path::new(path);
         let Ok(at) = git2::Oid::from_str(at) else {
             return Vec::new();
@@ -400,7 +413,10 @@ impl IgnoreRevs {
                 let after = entry(&c);
                 after.is_some()
                     && before != after
-                    && (c.id() == at || repo.graph_descendant_of(at, c.id()).unwrap_or(false))
+                    && (c.id() == at
+                        || in_history(c.id()).unwrap_or_else(|| {
+                            repo.graph_descendant_of(at, c.id()).unwrap_or(false)
+                        }))
             })
             .map(str::to_string)
             .collect()

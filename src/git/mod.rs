@@ -10,6 +10,7 @@ pub mod commits;
 pub mod diff;
 pub mod entire;
 pub mod notes_feed;
+pub mod resolve;
 pub mod walk;
 
 use std::collections::HashSet;

@@ -430,6 +430,27 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
     let inc = &rec.incident;
     let now = e.opts.now;
 
+    let name = rec.path.rsplit('/').next().unwrap_or(&rec.path);
+    let stem = super::store::record_stem(&rec.path);
+    if stem != inc.id {
+        let dir = rec.path.strip_suffix(name).unwrap_or("");
+        let ext = &name[stem.len()..];
+        e.emit(
+            RuleId::RecordFileName,
+            rec,
+            "id",
+            None,
+            format!(
+                "the file name `{name}` does not match the record's id `{}`",
+                inc.id
+            ),
+            &format!(
+                "rename the file after its id (`git mv {} {dir}{}{ext}`), or correct `id` if the name is the right one",
+                rec.path, inc.id
+            ),
+        );
+    }
+
     if let Some(exists) = e.opts.commit_exists {
         for (i, sha) in inc.faulty_commits.iter().enumerate() {
             if !exists(sha)

@@ -48,6 +48,16 @@ const TIMESTAMP_KEYS: &[&str] = &[
     "evaluated_at",
 ];
 
+/// The id a record file's name gives (DESIGN §3: `incidents/<id>.yaml`):
+/// the last path component without `.yaml` / `.yml`. The `record-file-name`
+/// rule compares it with the record's `id`.
+pub fn record_stem(path: &str) -> &str {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.strip_suffix(".yaml")
+        .or_else(|| name.strip_suffix(".yml"))
+        .unwrap_or(name)
+}
+
 /// Every `*.yaml` / `*.yml` file under `<root>/<cfg.incidents_dir>`, sorted.
 /// What the walk cannot read as a record is not listed: [`scan_dir`] says
 /// what it is.
@@ -314,9 +324,9 @@ pub fn load_from_tree(
             );
             continue;
         }
-        match parse_record(&rel, blob.content()) {
+        match parse_record_all(&rel, blob.content()) {
             Ok(r) => ok.push(r),
-            Err(f) => bad.push(*f),
+            Err(f) => bad.extend(f),
         }
     }
     bad.extend(duplicate_ids(&ok));
@@ -363,7 +373,7 @@ pub fn load_paths(root: &Path, paths: &[PathBuf]) -> (Vec<LoadedIncident>, Vec<F
     let chunk = paths.len().div_ceil(threads).max(64);
     let jail = crate::safe_fs::Jail::new(root);
     let jail = &jail;
-    let results: Vec<Result<LoadedIncident, Box<Finding>>> = if paths.len() <= chunk {
+    let results: Vec<Result<LoadedIncident, Vec<Finding>>> = if paths.len() <= chunk {
         paths.iter().map(|p| load_one(jail, p)).collect()
     } else {
         std::thread::scope(|s| {
@@ -385,14 +395,14 @@ pub fn load_paths(root: &Path, paths: &[PathBuf]) -> (Vec<LoadedIncident>, Vec<F
     for r in results {
         match r {
             Ok(rec) => ok.push(rec),
-            Err(f) => bad.push(*f),
+            Err(f) => bad.extend(f),
         }
     }
     bad.extend(duplicate_ids(&ok));
     (ok, bad)
 }
 
-fn load_one(jail: &crate::safe_fs::Jail, p: &Path) -> Result<LoadedIncident, Box<Finding>> {
+fn load_one(jail: &crate::safe_fs::Jail, p: &Path) -> Result<LoadedIncident, Vec<Finding>> {
     let root = jail.root();
     let rel = relative(root, p);
     // Inside the work tree, a regular file of bounded size (safe_fs); a
@@ -404,12 +414,12 @@ fn load_one(jail: &crate::safe_fs::Jail, p: &Path) -> Result<LoadedIncident, Box
         crate::safe_fs::read_regular(p, crate::safe_fs::RECORD_MAX_BYTES)
     };
     match read {
-        Ok(bytes) => parse_record(&rel, &bytes),
-        Err(r) => Err(Box::new(
+        Ok(bytes) => parse_record_all(&rel, &bytes),
+        Err(r) => Err(vec![
             Finding::new(RuleId::Schema, Level::Error, r.describe(&rel))
                 .file(rel)
                 .help(r.help()),
-        )),
+        ]),
     }
 }
 
@@ -462,14 +472,28 @@ fn schema_at(
     )
 }
 
-/// Reads one record from its bytes. `rel` names it in findings.
+/// Reads one record from its bytes. `rel` names it in findings. On
+/// refusal, the first error in document order ([`parse_record_all`] has
+/// them all).
 pub fn parse_record(rel: &str, bytes: &[u8]) -> Result<LoadedIncident, Box<Finding>> {
+    parse_record_all(rel, bytes).map_err(|mut v| Box::new(v.swap_remove(0)))
+}
+
+/// Reads one record from its bytes, or says everything that is wrong with
+/// it in one run (issue 14): every timestamp without a zone, every
+/// pattern (ids, commit ids, empty text) and, when serde refuses the record,
+/// every unknown key, enum value, missing key and misplaced type the schema
+/// walk ([`super::validate`]) finds, in document order. A YAML syntax error,
+/// bytes that are not UTF-8 or an empty file stop the reading: one finding.
+/// Never empty on `Err`.
+pub fn parse_record_all(rel: &str, bytes: &[u8]) -> Result<LoadedIncident, Vec<Finding>> {
+    let one = |f: Box<Finding>| vec![*f];
     let source = match std::str::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => {
             let at = e.valid_up_to();
             let (line, column) = line_col_of(bytes, at);
-            return Err(Box::new(
+            return Err(vec![
                 Finding::new(
                     RuleId::Schema,
                     Level::Error,
@@ -481,24 +505,24 @@ pub fn parse_record(rel: &str, bytes: &[u8]) -> Result<LoadedIncident, Box<Findi
                 .file(rel)
                 .at(line, column)
                 .help("save the file as UTF-8; YAML records must be UTF-8 text"),
-            ));
+            ]);
         }
     };
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
     let index = match KeyIndex::build(source) {
         Ok(i) => i,
         Err(e) => {
-            return Err(schema_at(
+            return Err(one(schema_at(
                 rel,
                 e.pos,
                 format!("YAML syntax error: {}", e.message),
                 "fix the YAML syntax at this position (indentation, quotes, brackets)",
-            ));
+            )));
         }
     };
     let root = index.value("");
     if root.is_none_or(|v| v.scalar.as_deref().is_some_and(|s| s.trim().is_empty())) {
-        return Err(schema_at(
+        return Err(one(schema_at(
             rel,
             Pos {
                 line: 1,
@@ -508,24 +532,45 @@ pub fn parse_record(rel: &str, bytes: &[u8]) -> Result<LoadedIncident, Box<Findi
             },
             "the record is empty",
             "a record needs at least `id`, `title`, `severity`, `status` and `detected_at`; `aeef incident new` writes one",
-        ));
+        )));
     }
     if let Some(v) = root
         && v.scalar.is_some()
     {
-        return Err(schema_at(
+        return Err(one(schema_at(
             rel,
             v.pos,
             "the record is not a mapping of keys to values",
             "write the record as `key: value` lines (`id: INC-2026-001`, `title: …`)",
-        ));
+        )));
     }
-    check_timestamps(rel, &index)?;
+    let mut errors = check_timestamps(rel, &index);
     let incident = match serde_saphyr::from_str::<Incident>(source) {
         Ok(i) => i,
-        Err(e) => return Err(serde_finding(rel, source, &index, &e)),
+        Err(e) => {
+            errors.extend(check_patterns(rel, &Texts::of_index(&index)));
+            errors.extend(super::validate::schema_errors(rel, source, &index));
+            // serde's own error, unless the walks already said it there.
+            let f = serde_finding(rel, source, &index, &e);
+            if !errors.iter().any(|g| g.line == f.line) {
+                errors.push(*f);
+            }
+            return Err(sorted(errors));
+        }
     };
-    check_patterns(rel, &incident, &index)?;
+    errors.extend(check_patterns(rel, &Texts::of_record(&incident, &index)));
+    if errors.is_empty() {
+        errors.extend(incident.impossible_values().into_iter().map(|v| {
+            let pos = index
+                .value(&v.path)
+                .map(|x| x.pos)
+                .unwrap_or_else(|| index.nearest(&v.path));
+            *schema_at(rel, pos, v.message, v.help)
+        }));
+    }
+    if !errors.is_empty() {
+        return Err(sorted(errors));
+    }
     let mut index = index;
     index.compact();
     Ok(LoadedIncident {
@@ -536,9 +581,17 @@ pub fn parse_record(rel: &str, bytes: &[u8]) -> Result<LoadedIncident, Box<Findi
     })
 }
 
-/// A timestamp written without a time zone is ambiguous: say so before
-/// serde reports a generic parse failure.
-fn check_timestamps(rel: &str, index: &KeyIndex) -> Result<(), Box<Finding>> {
+/// Findings in document order, one per position.
+fn sorted(mut v: Vec<Finding>) -> Vec<Finding> {
+    v.sort_by_key(|f| (f.line, f.column));
+    v.dedup_by(|a, b| a.line == b.line && a.column == b.column);
+    v
+}
+
+/// A timestamp written without a time zone is ambiguous: say so (for each
+/// one) before serde reports a generic parse failure.
+fn check_timestamps(rel: &str, index: &KeyIndex) -> Vec<Finding> {
+    let mut out = Vec::new();
     for path in index.paths() {
         let last = path.rsplit('.').next().unwrap_or(path);
         if !TIMESTAMP_KEYS.contains(&last) {
@@ -574,82 +627,151 @@ fn check_timestamps(rel: &str, index: &KeyIndex) -> Result<(), Box<Finding>> {
                 "write it as `2026-11-02T09:14:00Z` (date, `T`, time, time zone)".to_string(),
             )
         };
-        return Err(schema_at(rel, v.pos, message, help));
+        out.push(*schema_at(rel, v.pos, message, help));
     }
-    Ok(())
+    out
+}
+
+/// A text of the record with the position it is reported at.
+type At<'a> = Option<(Pos, &'a str)>;
+
+/// The texts [`check_patterns`] judges: from the typed record when serde
+/// read it (aliases resolved), else from the scalars of the key index (so
+/// the patterns are still checked, and reported with the other errors, when
+/// serde stopped early).
+struct Texts<'a> {
+    id: At<'a>,
+    title: At<'a>,
+    commits: Vec<At<'a>>,
+    /// Each corrective action's `id` and `action`.
+    actions: Vec<(At<'a>, At<'a>)>,
+}
+
+impl<'a> Texts<'a> {
+    fn of_record(inc: &'a Incident, index: &KeyIndex) -> Self {
+        let at = |path: &str, text: &'a str| {
+            let pos = index
+                .value(path)
+                .map(|v| v.pos)
+                .unwrap_or_else(|| index.nearest(path));
+            Some((pos, text))
+        };
+        Texts {
+            id: at("id", &inc.id),
+            title: at("title", &inc.title),
+            commits: inc
+                .faulty_commits
+                .iter()
+                .enumerate()
+                .map(|(i, c)| at(&format!("faulty_commits[{i}]"), c))
+                .collect(),
+            actions: inc
+                .corrective_actions
+                .iter()
+                .enumerate()
+                .map(|(i, ca)| {
+                    (
+                        at(&format!("corrective_actions[{i}].id"), &ca.id),
+                        at(&format!("corrective_actions[{i}].action"), &ca.action),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    fn of_index(index: &'a KeyIndex) -> Self {
+        let at = |path: &str| {
+            index
+                .value(path)
+                .and_then(|v| v.scalar.as_deref().map(|s| (v.pos, s)))
+        };
+        let items = |seq: &str| {
+            (0..)
+                .map(|i| format!("{seq}[{i}]"))
+                .take_while(|p| index.value(p).is_some())
+                .collect::<Vec<_>>()
+        };
+        Texts {
+            id: at("id"),
+            title: at("title"),
+            commits: items("faulty_commits").iter().map(|p| at(p)).collect(),
+            actions: items("corrective_actions")
+                .iter()
+                .map(|p| (at(&format!("{p}.id")), at(&format!("{p}.action"))))
+                .collect(),
+        }
+    }
 }
 
 /// Checks what serde cannot express but the schema does (id patterns,
-/// non-empty text), so the types and the schema reject the same records.
-fn check_patterns(rel: &str, inc: &Incident, index: &KeyIndex) -> Result<(), Box<Finding>> {
-    let val = |path: &str| {
-        index
-            .value(path)
-            .map(|v| v.pos)
-            .unwrap_or_else(|| index.nearest(path))
-    };
-    if !ID_RE.is_match(&inc.id) {
-        return Err(schema_at(
+/// non-empty text), so the types and the schema reject the same records;
+/// every mistake, not only the first.
+fn check_patterns(rel: &str, t: &Texts<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if let Some((pos, id)) = t.id
+        && !ID_RE.is_match(id)
+    {
+        out.push(*schema_at(
             rel,
-            val("id"),
-            format!("`{}` is not an incident id", inc.id),
+            pos,
+            format!("`{id}` is not an incident id"),
             "incident ids look like `INC-2026-007` (INC, the year, a number of three or more digits)",
         ));
     }
-    if inc.title.trim().is_empty() {
-        return Err(schema_at(
+    if let Some((pos, title)) = t.title
+        && title.trim().is_empty()
+    {
+        out.push(*schema_at(
             rel,
-            val("title"),
+            pos,
             "the title is empty",
             "say in one line what went wrong",
         ));
     }
-    for (i, sha) in inc.faulty_commits.iter().enumerate() {
+    for (pos, sha) in t.commits.iter().flatten() {
         if !SHA_RE.is_match(sha) {
-            return Err(schema_at(
+            out.push(*schema_at(
                 rel,
-                val(&format!("faulty_commits[{i}]")),
+                *pos,
                 format!("`{sha}` is not a commit id"),
                 "write an abbreviated or full commit id (hex), e.g. `3f2a9c1e`",
             ));
         }
     }
     let mut seen = std::collections::HashSet::new();
-    for (i, ca) in inc.corrective_actions.iter().enumerate() {
-        // Issues, verification and findings are keyed `INC/CA`: a repeated
-        // id would make two actions one.
-        if !seen.insert(ca.id.as_str()) {
-            return Err(schema_at(
-                rel,
-                val(&format!("corrective_actions[{i}].id")),
-                format!("{} appears twice in this record", ca.id),
-                "give each corrective action its own id (`CA-1`, `CA-2`, …)",
-            ));
+    for (id, action) in &t.actions {
+        if let Some((pos, id)) = id {
+            // Issues, verification and findings are keyed `INC/CA`: a
+            // repeated id would make two actions one.
+            if !seen.insert(*id) {
+                out.push(*schema_at(
+                    rel,
+                    *pos,
+                    format!("{id} appears twice in this record"),
+                    "give each corrective action its own id (`CA-1`, `CA-2`, …)",
+                ));
+            } else if !CA_ID_RE.is_match(id) {
+                out.push(*schema_at(
+                    rel,
+                    *pos,
+                    format!("`{id}` is not a corrective-action id"),
+                    "corrective actions are numbered `CA-1`, `CA-2`, …",
+                ));
+            }
         }
-        if !CA_ID_RE.is_match(&ca.id) {
-            return Err(schema_at(
+        if let Some((pos, text)) = action
+            && text.trim().is_empty()
+        {
+            let id = id.map_or("the action", |(_, s)| s);
+            out.push(*schema_at(
                 rel,
-                val(&format!("corrective_actions[{i}].id")),
-                format!("`{}` is not a corrective-action id", ca.id),
-                "corrective actions are numbered `CA-1`, `CA-2`, …",
-            ));
-        }
-        if ca.action.trim().is_empty() {
-            return Err(schema_at(
-                rel,
-                val(&format!("corrective_actions[{i}].action")),
-                format!("{} has an empty `action`", ca.id),
+                *pos,
+                format!("{id} has an empty `action`"),
                 "say what will be done",
             ));
         }
     }
-    // Values the types accept but no incident can have (a resolution
-    // before detection, a NaN amount): refused here so no command computes
-    // with them.
-    if let Some(v) = inc.impossible_values().into_iter().next() {
-        return Err(schema_at(rel, val(&v.path), v.message, v.help));
-    }
-    Ok(())
+    out
 }
 
 /// Levenshtein distance, for "did you mean".
@@ -898,7 +1020,10 @@ mod tests {
         // Why: serde-saphyr says "set DuplicateKeyPolicy in Options" and
         // "use from_str_multiple"; a record's author needs the file's terms.
         for (src, says) in [
-            (format!("{HEAD}title: again\n"), "appears twice"),
+            (
+                format!("{HEAD}detected_at: 2026-01-01T00:00:00Z\ntitle: again\n"),
+                "appears twice",
+            ),
             (
                 format!("{HEAD}detected_at: 2026-01-01T00:00:00Z\n---\nid: INC-2026-002\n"),
                 "more than one YAML document",

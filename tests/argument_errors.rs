@@ -1,0 +1,132 @@
+//! Issue 14 item 3: every command that takes a revision, a range or a
+//! `PATH:L1-L2` says what is wrong with the argument the user gave (one
+//! resolver, `aeef::git::resolve`), with a stable code, a help line and
+//! exit 2 — never "path … is not in the tree" for a mistyped commit.
+mod common;
+
+use common::{RepoBuilder, aeef, stderr};
+
+/// A repository whose `f` has 1410 lines, in two commits (so `HEAD~1`
+/// exists and `HEAD~99999` does not).
+fn repo() -> RepoBuilder {
+    let mut r = RepoBuilder::new();
+    r.write("README.md", "readme\n");
+    r.commit("Initial commit");
+    let text: String = (1..=1410).map(|i| format!("line {i}\n")).collect();
+    r.write("f", &text);
+    r.commit("Add f");
+    r
+}
+
+/// Runs aeef, expects exit 2, and returns stderr.
+fn refused(r: &RepoBuilder, args: &[&str]) -> String {
+    let o = aeef(r.path(), args);
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {e}");
+    assert!(!e.contains("panicked"), "{e}");
+    e
+}
+
+/// `aeef blame deadbeef` used to say "path 'deadbeef' is not in the tree":
+/// a mistyped commit is an unknown revision.
+#[test]
+fn blame_of_an_unknown_commit_says_unknown_revision() {
+    let r = repo();
+    for arg in ["deadbeef", "HEAD~99999"] {
+        let e = refused(&r, &["blame", arg]);
+        assert!(e.contains(&format!("unknown revision `{arg}`")), "{e}");
+        assert!(e.contains("aeef::git::unknown_revision"), "{e}");
+        assert!(
+            e.contains(&format!("git rev-parse --verify {arg}")),
+            "the help names the check: {e}"
+        );
+        assert!(!e.contains("is not in the tree"), "{e}");
+    }
+    // A real revision of that shape still works, and so does a file.
+    assert!(aeef(r.path(), &["blame", "HEAD~1"]).status.success());
+    assert!(aeef(r.path(), &["blame", "f:3"]).status.success());
+}
+
+/// `aeef blame f:5010` on a 1410-line file used to print "path 'f:5010 (the
+/// file has 1410 lines)' is not in the tree": it is a line past the end.
+#[test]
+fn blame_past_the_end_of_a_file_names_its_length() {
+    let r = repo();
+    let e = refused(&r, &["blame", "f:5010"]);
+    assert!(
+        e.contains("line 5010 is past the end of f (1410 lines)"),
+        "{e}"
+    );
+    assert!(e.contains("aeef::git::line_past_end"), "{e}");
+    assert!(
+        e.contains("f:1-1410"),
+        "the help gives the valid range: {e}"
+    );
+    let e = refused(&r, &["blame", "f:1400-1411"]);
+    assert!(
+        e.contains("line 1411 is past the end of f (1410 lines)"),
+        "{e}"
+    );
+    // The file at an older revision does not exist: that is a path error.
+    let e = refused(&r, &["blame", "f:1", "--rev", "HEAD~1"]);
+    assert!(e.contains("aeef::git::path_not_in_tree"), "{e}");
+    let e = refused(&r, &["blame", "f:9-3"]);
+    assert!(e.contains("aeef::git::bad_line_range"), "{e}");
+}
+
+/// `aeef scan nosuchref..HEAD` used to suggest `git rev-parse --verify`
+/// on the whole range: the side that is unknown is named instead.
+#[test]
+fn scan_names_the_unknown_side_of_a_range() {
+    let r = repo();
+    let e = refused(&r, &["scan", "nosuchref..HEAD"]);
+    assert!(
+        e.contains("unknown revision `nosuchref`: the left side of the range `nosuchref..HEAD`"),
+        "{e}"
+    );
+    assert!(e.contains("git rev-parse --verify nosuchref"), "{e}");
+    assert!(!e.contains("--verify nosuchref..HEAD"), "{e}");
+    let e = refused(&r, &["scan", "HEAD~1...nosuch"]);
+    assert!(e.contains("the right side of the range"), "{e}");
+    let e = refused(&r, &["scan", "nosuch"]);
+    assert!(e.contains("unknown revision `nosuch`"), "{e}");
+    let e = refused(&r, &["scan", "^nosuch", "HEAD"]);
+    assert!(e.contains("unknown revision `nosuch`"), "{e}");
+    // What git accepts still passes: an open side, parent shorthands.
+    for ok in [&["HEAD~1.."][..], &["HEAD^@"], &["HEAD^!"], &["..HEAD"]] {
+        let mut a = vec!["scan"];
+        a.extend_from_slice(ok);
+        let o = aeef(r.path(), &a);
+        assert!(o.status.success(), "{ok:?}: {}", stderr(&o));
+    }
+}
+
+/// The other commands that take a revision give the same diagnostic.
+#[test]
+fn every_revision_argument_says_unknown_revision() {
+    let r = repo();
+    let cases: [&[&str]; 5] = [
+        &["gate", "--offline", "--base", "nosuch", "--head", "HEAD"],
+        &["gate", "--offline", "--base", "HEAD~1", "--head", "nosuch"],
+        &[
+            "incident",
+            "new",
+            "--severity",
+            "SEV-3",
+            "--title",
+            "x",
+            "--commit",
+            "nosuch",
+        ],
+        &["--rev", "nosuch", "incident", "list"],
+        &["--rev", "nosuch", "report", "--month", "2026-11"],
+    ];
+    for args in cases {
+        let e = refused(&r, args);
+        assert!(e.contains("unknown revision `nosuch`"), "{args:?}: {e}");
+        assert!(e.contains("aeef::git::unknown_revision"), "{args:?}: {e}");
+    }
+    // `incident edit --commit` is covered in tests/incident_edit.rs.
+    // Nothing was written by the refused `incident new`.
+    assert!(!r.path().join("incidents").exists());
+}
