@@ -144,7 +144,10 @@ pub enum GitError {
     Git2(#[from] git2::Error),
 
     #[error("i/o error: {0}")]
-    #[diagnostic(code(aeef::io))]
+    #[diagnostic(
+        code(aeef::io),
+        help("check that the repository's files are readable and the disk has room")
+    )]
     Io(#[from] std::io::Error),
 }
 
@@ -163,6 +166,73 @@ impl UsageError {
         UsageError {
             message: message.into(),
             help: Some(help.into()),
+        }
+    }
+}
+
+/// A file or stream aeef could not read or write, and the rare value it
+/// could not render. Each names what the user knows (the path given, "the
+/// output"), never a temporary file.
+#[derive(Debug, Error, Diagnostic)]
+pub enum IoError {
+    /// Writing a file of the work tree (a record, the schema, state).
+    #[error("cannot write {what}: {reason}")]
+    #[diagnostic(
+        code(aeef::io::write),
+        help(
+            "check that {what} may be written (permissions, disk space, a read-only checkout) and run again"
+        )
+    )]
+    Write { what: String, reason: String },
+
+    /// Reading a file aeef keeps (notification state).
+    #[error("cannot read {what}: {reason}")]
+    #[diagnostic(
+        code(aeef::io::read),
+        help("check that {what} is a readable file; delete it if it is stale")
+    )]
+    Read { what: String, reason: String },
+
+    /// Stdout closed or failed for another reason than a closed pipe.
+    #[error("cannot write the output: {reason}")]
+    #[diagnostic(
+        code(aeef::io::output),
+        help(
+            "check where stdout goes (a full disk, a closed file); a closed pipe is not an error"
+        )
+    )]
+    Output { reason: String },
+
+    /// The process has no current directory (it was deleted).
+    #[error("no current directory: {reason}")]
+    #[diagnostic(
+        code(aeef::io::current_dir),
+        help("run aeef from a folder that exists, or point at the repository with `-C DIR`")
+    )]
+    CurrentDir { reason: String },
+
+    /// A value could not be serialised: a bug, not bad input.
+    #[error("cannot render {what}: {reason}")]
+    #[diagnostic(
+        code(aeef::internal::render),
+        help("this is a bug in aeef; please report it with the command you ran")
+    )]
+    Render { what: String, reason: String },
+}
+
+impl IoError {
+    /// [`IoError::Write`] of `what` from an I/O error.
+    pub fn write(what: impl Into<String>, e: &std::io::Error) -> Self {
+        IoError::Write {
+            what: what.into(),
+            reason: e.to_string(),
+        }
+    }
+    /// [`IoError::Render`] of `what`.
+    pub fn render(what: impl Into<String>, e: impl std::fmt::Display) -> Self {
+        IoError::Render {
+            what: what.into(),
+            reason: e.to_string(),
         }
     }
 }

@@ -117,6 +117,43 @@ fn deleted_record_is_reported_and_old_enough_one_passes_retention() {
     assert_eq!(v["findings"][0]["commit"].as_str(), Some(r.head().as_str()));
 }
 
+/// Snapshot of what an auditor reads (issue 14: human output of `audit`
+/// under insta), and the formats it gained from the gate's printer: SARIF
+/// with the finding and `--format github` with its annotation and verdict.
+#[test]
+fn audit_human_output_and_the_gate_formats() {
+    let mut r = RepoBuilder::new();
+    r.write(
+        "incidents/INC-2020-001.yaml",
+        &record(
+            "INC-2020-001",
+            "SEV-3",
+            "resolved",
+            "2020-01-05T09:00:00Z",
+            "resolved_at: 2020-01-06T09:00:00Z\n",
+        ),
+    );
+    r.at("2020-01-06T10:00:00Z");
+    r.commit("incident: INC-2020-001");
+    r.remove("incidents/INC-2020-001.yaml");
+    r.commit("chore: tidy incidents");
+    let o = aeef(r.path(), &["audit"]);
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!("audit_human_deleted_record", stdout(&o));
+    let o = aeef(r.path(), &["audit", "--format", "sarif"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        v["runs"][0]["results"][0]["ruleId"], "audit-record-deleted",
+        "{v}"
+    );
+    let o = aeef(r.path(), &["audit", "--format", "github"]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    assert!(text.contains("::error"), "{text}");
+    assert!(text.lines().last().unwrap().contains(": fail ("), "{text}");
+}
+
 #[test]
 fn removal_inside_retention_is_reported() {
     let mut r = RepoBuilder::new();

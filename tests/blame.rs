@@ -155,7 +155,45 @@ fn human_commit_says_ordinary_process_applies() {
     assert!(o.status.success());
     let out = stdout(&o);
     assert!(out.contains("origin:     human"), "{out}");
-    assert!(out.contains("ordinary incident process applies"), "{out}");
+    // Issue 14 item 8: the evidence line and a closing line both said it.
+    assert_eq!(
+        out.matches("ordinary incident process applies").count(),
+        1,
+        "{out}"
+    );
+}
+
+/// Snapshot of the human blame of an ai-modified commit (issue 14: human
+/// output under insta): origin, provenance and the evidence, once each.
+#[test]
+fn human_blame_snapshot() {
+    let mut r = ai_base();
+    r.edit("src/pay.rs", 2, 2, &["human fix"]);
+    let sha = r.commit("fix one line");
+    let o = aeef(r.path(), &["blame", &sha]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    insta::assert_snapshot!("blame_human_ai_modified", stdout(&o));
+}
+
+/// Issue 14 item 8: one changed line was "lines 76". Evidence names one
+/// line in the singular and several in the plural.
+#[test]
+fn evidence_says_line_for_one_and_lines_for_several() {
+    let mut r = ai_base();
+    r.edit("src/pay.rs", 2, 2, &["human fix"]);
+    let one = r.commit("fix one line");
+    let ev = blame_json(&r, &one, &[])["evidence"].to_string();
+    assert!(
+        ev.contains("changes or deletes line 2 of src/pay.rs"),
+        "{ev}"
+    );
+    r.edit("src/pay.rs", 5, 6, &["x", "y"]);
+    let two = r.commit("fix two lines");
+    let ev = blame_json(&r, &two, &[])["evidence"].to_string();
+    assert!(
+        ev.contains("changes or deletes lines 5-6 of src/pay.rs"),
+        "{ev}"
+    );
 }
 
 #[test]

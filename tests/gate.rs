@@ -387,6 +387,46 @@ fn unreadable_record_cannot_decide() {
     assert!(f["line"].as_u64().is_some());
     let o = aeef(r.path(), &["gate", "--now", BEFORE_DUE]);
     assert_eq!(o.status.code(), Some(2));
+    // Issue 14 item 8: exit 2 is verdict `error` in every format.
+    assert_eq!(v["verdict"], "error");
+    let o = aeef(
+        r.path(),
+        &["gate", "--format", "github", "--now", BEFORE_DUE],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).contains(": error ("), "{}", stdout(&o));
+}
+
+/// Issue 14 item 8: when the gate stops with exit 2 before deciding
+/// anything (here an unknown `--base`), `--format json` still prints one
+/// document on stdout with verdict `error` and the diagnostic's code, so a
+/// pipeline never reads an empty stdout or a `fail`.
+#[test]
+fn exit_2_before_any_finding_is_still_a_json_verdict_error() {
+    let (r, _) = repo();
+    let o = aeef(
+        r.path(),
+        &[
+            "gate",
+            "--base",
+            "nosuch",
+            "--head",
+            "HEAD",
+            "--format",
+            "json",
+            "--offline",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).expect("one JSON document");
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["verdict"], "error");
+    assert_eq!(v["error"]["code"], "aeef::git::unknown_revision");
+    assert!(v["error"]["help"].as_str().is_some());
+    // Not a second document after a report that was already printed.
+    let o = aeef(r.path(), &["incident", "check", "--format", "json"]);
+    let text = stdout(&o);
+    assert!(serde_json::from_str::<Value>(&text).is_ok(), "{text}");
 }
 
 #[test]

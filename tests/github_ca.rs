@@ -596,6 +596,47 @@ fn offline_status_uses_blame_on_verified_by() {
     assert_eq!(a[0]["state"], "missing");
 }
 
+/// Issue 14 item 6: `ca status` for people had no header, an unexplained
+/// issue state, and the due date and next effectiveness mark only in JSON.
+/// It is a table like `gh issue list` with what to do next per action.
+#[test]
+fn ca_status_human_is_a_table_with_state_due_mark_and_next_step() {
+    let acts = [
+        ca("CA-1", "training", "alice", ""),
+        ca("CA-2", "training", "alice", ""),
+        ca("CA-3", "training", "alice", ""),
+        ca("CA-4", "training", "alice", "    issue: 12\n"),
+    ]
+    .concat();
+    let mut r = RepoBuilder::new();
+    r.author("Alice Human", "alice@example.com");
+    r.write(F, &record("INC-2026-007", &acts));
+    r.commit("record");
+    r.author("Bob Reviewer", "bob@example.com");
+    r.edit(
+        F,
+        13,
+        12,
+        &[
+            "    verified_by: bob",
+            "    verified_at: 2026-11-21T10:00:00Z",
+        ],
+    );
+    r.commit("verify CA-1");
+    r.author("A. H.", "123+alice@users.noreply.github.com");
+    let text = std::fs::read_to_string(r.path().join(F)).unwrap();
+    let pos = text.lines().position(|l| l.contains("id: CA-2")).unwrap() + 5;
+    r.edit(F, pos + 1, pos, &["    verified_by: carol"]);
+    r.commit("verify CA-2 myself");
+    let o = aeef_env(
+        r.path(),
+        &["ca", "status", "--now", "2026-12-01T00:00:00Z"],
+        &[],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    insta::assert_snapshot!("ca_status_human_offline", stdout(&o));
+}
+
 #[test]
 fn dry_run_reads_repository_from_origin_without_token() {
     let r = repo_with(&[(
@@ -618,6 +659,81 @@ fn dry_run_reads_repository_from_origin_without_token() {
     let o = aeef_env(r.path(), &["ca", "file"], &[]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("GITHUB_TOKEN"));
+}
+
+/// Issue 14 item 5: with a local `origin` (no GitHub repository) and no
+/// token, `ca file --dry-run` stopped at "no repository". A dry run plans
+/// from the records alone and says what it could not check.
+#[test]
+fn dry_run_plans_offline_with_a_local_origin_and_says_what_was_not_checked() {
+    let r = repo_with(&[(
+        F,
+        record("INC-2026-007", &ca("CA-1", "training", "alice", "")),
+    )]);
+    let bare = tempfile::tempdir().unwrap();
+    r.git(&["remote", "add", "origin", bare.path().to_str().unwrap()]);
+    let o = aeef_env(r.path(), &["ca", "file", "--dry-run"], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("would file in the repository (none known yet): [INC-2026-007/CA-1] Do CA-1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("note: existing issues were not checked: no token in GITHUB_TOKEN"),
+        "{text}"
+    );
+    let o = aeef_env(
+        r.path(),
+        &["ca", "file", "--dry-run", "--format", "json"],
+        &[],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = json_out(&o);
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["dry_run"], true);
+    assert_eq!(v["repository"], Value::Null);
+    assert_eq!(v["existing_checked"], false);
+    assert_eq!(v["would_create"][0]["corrective_action"], "CA-1");
+    assert_eq!(
+        v["would_create"][0]["labels"],
+        json!(["ai-incident-ca", "ca:training"])
+    );
+    assert_eq!(v["existing"], json!([]));
+    assert!(
+        v["not_checked"][0]
+            .as_str()
+            .unwrap()
+            .contains("existing issues were not checked"),
+        "{v}"
+    );
+}
+
+/// Issue 14 item 5: with a token but no repository known, the dry run
+/// still plans and says why existing issues were not checked; the token is
+/// never shown.
+#[test]
+fn dry_run_with_a_token_but_no_repository_says_existing_issues_were_not_checked() {
+    let r = repo_with(&[(
+        F,
+        record("INC-2026-007", &ca("CA-1", "training", "alice", "")),
+    )]);
+    let o = aeef_env(
+        r.path(),
+        &["ca", "file", "--dry-run", "--format", "json"],
+        &[("GITHUB_TOKEN", TOKEN)],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stdout(&o).contains(TOKEN) && !stderr(&o).contains(TOKEN));
+    let v = json_out(&o);
+    assert_eq!(v["existing_checked"], false);
+    assert!(
+        v["not_checked"][0]
+            .as_str()
+            .unwrap()
+            .contains("no GitHub repository known"),
+        "{v}"
+    );
 }
 
 /// Issue 11.3: an action with no issue whose `verified_by` someone other

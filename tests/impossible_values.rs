@@ -147,8 +147,16 @@ fn report_never_shows_a_negative_mttr() {
     );
     assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
     assert!(!stdout(&o).contains("-318"), "{}", stdout(&o));
+    // With `--format json` the refusal's findings are the JSON document on
+    // stdout (one behaviour for unreadable records, README "Exit codes").
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["verdict"], "error");
     assert!(
-        stderr(&o).contains("before `detected_at`"),
+        v["findings"].to_string().contains("before `detected_at`"),
+        "{v}"
+    );
+    assert!(
+        stderr(&o).contains("aeef::incident::unreadable"),
         "{}",
         stderr(&o)
     );

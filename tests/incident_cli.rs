@@ -607,6 +607,15 @@ fn postmortem_renders_every_section() {
         ],
     );
     assert_eq!(o.status.code(), Some(2), "missing parent dir is an error");
+    // Issue 14 item 8: the error had no code or help and showed the
+    // temporary file's name.
+    let err = stderr(&o);
+    assert!(err.contains("aeef::output::missing_dir"), "{err}");
+    assert!(
+        err.contains("out/pm.md") && err.contains("mkdir -p"),
+        "{err}"
+    );
+    assert!(!err.contains(".aeef-") && !err.contains(".tmp"), "{err}");
     std::fs::create_dir(r.path().join("out")).unwrap();
     let o = aeef(
         r.path(),
@@ -656,4 +665,100 @@ fn postmortem_of_a_fresh_record_says_what_is_missing() {
             && md.contains("resolve pending"),
         "{md}"
     );
+}
+
+/// Issue 14 item 8: a record opened without `--detected-at` got a
+/// timestamp with nanoseconds. Default timestamps are RFC 3339 in whole
+/// seconds, as people write them.
+#[test]
+fn new_without_detected_at_writes_whole_seconds() {
+    let mut r = RepoBuilder::new();
+    r.write("a.txt", "a\n");
+    let sha = r.commit("one");
+    let o = aeef(
+        r.path(),
+        &[
+            "incident",
+            "new",
+            "--commit",
+            &sha,
+            "--severity",
+            "SEV-3",
+            "--title",
+            "Clock",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let path = json(&o)["path"].as_str().unwrap().to_string();
+    let text = std::fs::read_to_string(r.path().join(path)).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("detected_at:"))
+        .expect("detected_at line");
+    let value = line["detected_at:".len()..]
+        .trim()
+        .trim_matches(['"', '\'']);
+    let t = chrono::DateTime::parse_from_rfc3339(value).expect(value);
+    assert_eq!(t.timestamp_subsec_nanos(), 0, "{line}");
+    assert!(!value.contains('.'), "{line}");
+}
+
+/// Issue 14 item 9: four commands treated an unreadable record four ways
+/// (a list of messages, a report-only code, findings with snippets, or
+/// silently skipping it). Every command that uses the records now refuses
+/// the same way: the `schema` finding with file and line on stderr (on
+/// stdout as JSON with `--format json`), exit 2, `aeef::incident::unreadable`.
+#[test]
+fn every_command_refuses_an_unreadable_record_the_same_way() {
+    let (r, _) = repo_with(&[
+        ("INC-2026-002.yaml", &fixture("valid/sev-2.yaml")),
+        (
+            "INC-2026-003.yaml",
+            b"id: INC-2026-003\ntitle: [unclosed\n".as_slice(),
+        ),
+    ]);
+    let commands: &[&[&str]] = &[
+        &["incident", "list"],
+        &["incident", "show", "INC-2026-002"],
+        &["postmortem", "INC-2026-002"],
+        &["report", "--month", "2026-11", "--no-provenance"],
+        &["ca", "status", "--offline"],
+        &["ca", "review", "--offline"],
+        &["ca", "file", "--dry-run"],
+    ];
+    for cmd in commands {
+        let mut args = cmd.to_vec();
+        args.extend(["--now", NOW]);
+        if cmd[0] == "ca" && cmd[1] == "file" {
+            args.truncate(args.len() - 2); // `ca file` has no clock
+        }
+        let o = aeef(r.path(), &args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains("aeef::incident::unreadable"),
+            "{args:?}: {err}"
+        );
+        assert!(
+            err.contains("incidents/INC-2026-003.yaml:2"),
+            "{args:?}: {err}"
+        );
+        assert!(stdout(&o).is_empty(), "{args:?} printed a partial result");
+    }
+    // With `--format json` the findings are the JSON document on stdout.
+    for cmd in [
+        &["incident", "list"][..],
+        &["ca", "status", "--offline"][..],
+    ] {
+        let mut args = cmd.to_vec();
+        args.extend(["--format", "json"]);
+        let o = aeef(r.path(), &args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let v = json(&o);
+        assert_eq!(v["verdict"], "error", "{args:?}");
+        assert_eq!(v["findings"][0]["rule"], "schema", "{args:?}");
+        assert_eq!(v["findings"][0]["file"], "incidents/INC-2026-003.yaml");
+    }
 }

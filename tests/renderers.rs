@@ -264,9 +264,17 @@ fn no_notice_at_exactly_the_limit() {
 
 #[test]
 fn outputs_are_key_value_lines() {
+    // The mixed report holds a `schema` finding: nothing was decided
+    // (exit 2), so the verdict is `error` (issue 14 item 8), as in JSON.
     assert_eq!(
         github::outputs(&mixed_report()),
-        "verdict=fail\nerrors=3\nwarnings=2\n"
+        "verdict=error\nerrors=3\nwarnings=2\n"
+    );
+    let mut decided = mixed_report();
+    decided.findings.retain(|f| f.rule != RuleId::Schema);
+    assert_eq!(
+        github::outputs(&decided),
+        "verdict=fail\nerrors=2\nwarnings=2\n"
     );
     let warn_only = report(vec![Finding::new(RuleId::CaNotFiled, Level::Warn, "x")]);
     assert_eq!(
@@ -285,7 +293,7 @@ fn step_summary_has_verdict_counts_and_one_row_per_finding() {
     let s = github::step_summary(&r, "aeef gate");
     assert!(s.starts_with("## aeef gate\n\n"), "{s}");
     assert!(
-        s.contains("**Verdict: ❌ fail** · 3 errors · 2 warnings"),
+        s.contains("**Verdict: ⚠️ error (nothing was decided)** · 3 errors · 2 warnings"),
         "{s}"
     );
     assert_eq!(table_rows(&s).len(), r.findings.len(), "{s}");
@@ -330,7 +338,7 @@ fn append_creates_and_never_truncates() {
     let text = std::fs::read_to_string(&out).expect("read");
     assert_eq!(
         text,
-        "other=1\nverdict=fail\nerrors=3\nwarnings=2\nverdict=fail\nerrors=3\nwarnings=2\n"
+        "other=1\nverdict=error\nerrors=3\nwarnings=2\nverdict=error\nerrors=3\nwarnings=2\n"
     );
     let md = std::fs::read_to_string(&summary).expect("read");
     assert_eq!(

@@ -56,6 +56,7 @@ fn json_lines_match_git_rev_list() {
     assert_eq!(
         keys,
         [
+            "schema_version",
             "commit",
             "ai",
             "tool",
@@ -65,6 +66,41 @@ fn json_lines_match_git_rev_list() {
             "sources"
         ]
     );
+}
+
+/// Issue 14 item 8: scan wrote `"human_modifications":null` for a human
+/// commit where blame wrote `"unknown"`, and its JSON Lines carried no
+/// `schema_version`. Every line is versioned and both commands write the
+/// same value for the same commit.
+#[test]
+fn scan_lines_are_versioned_and_agree_with_blame_on_human_modifications() {
+    let r = repo();
+    let o = aeef(r.path(), &["scan", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines = rows(&stdout(&o));
+    assert_eq!(lines.len(), 3);
+    for line in &lines {
+        assert_eq!(line["schema_version"], 1, "{line}");
+        let sha = line["commit"].as_str().unwrap();
+        let b = aeef(r.path(), &["blame", sha, "--format", "json"]);
+        assert!(b.status.success(), "{}", stderr(&b));
+        let blame: Value = serde_json::from_str(&stdout(&b)).unwrap();
+        assert!(line["human_modifications"].is_string(), "{line}");
+        assert_eq!(
+            line["human_modifications"], blame["provenance"]["human_modifications"],
+            "{sha}"
+        );
+    }
+}
+
+/// Snapshot of the human scan (issue 14: human output under insta): one
+/// line per commit, then the table per tool and model.
+#[test]
+fn human_scan_snapshot() {
+    let r = repo();
+    let o = aeef(r.path(), &["scan"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    insta::assert_snapshot!("scan_human", stdout(&o));
 }
 
 #[test]

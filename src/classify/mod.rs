@@ -219,8 +219,8 @@ pub fn decide(own: &Provenance, files: &[FileContext]) -> (Origin, Vec<Evidence>
                 evidence.push(Evidence {
                     kind: kind.into(),
                     message: format!(
-                        "{what} lines {} of {} attributed to AI commit {}",
-                        fmt_ranges(&rs),
+                        "{what} {} of {} attributed to AI commit {}",
+                        fmt_lines(&rs),
                         f.path,
                         &commit[..commit.len().min(12)]
                     ),
@@ -246,6 +246,15 @@ pub fn decide(own: &Provenance, files: &[FileContext]) -> (Origin, Vec<Evidence>
 }
 
 /// `1-4, 9` style.
+/// `line 5` for one line, `lines 2-4, 9` for more: the ranges with the
+/// noun in the right number (evidence messages are read by people).
+pub fn fmt_lines(rs: &[(u32, u32)]) -> String {
+    match rs {
+        [(a, b)] if a == b => format!("line {a}"),
+        _ => format!("lines {}", fmt_ranges(rs)),
+    }
+}
+
 pub fn fmt_ranges(rs: &[(u32, u32)]) -> String {
     rs.iter()
         .map(|(a, b)| {

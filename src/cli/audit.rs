@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{Ctx, Format, paint};
 use crate::error::{Outcome, UsageError};
-use crate::findings::{self, Level, Report};
+use crate::findings::{Level, Report};
 
 /// Arguments of `aeef audit`.
 #[derive(Debug, clap::Args)]
@@ -39,8 +39,11 @@ fn parse_since(s: &str) -> miette::Result<DateTime<Utc>> {
         })
 }
 
+/// What `aeef audit` prints: the formats of the findings report.
+pub const FORMATS: &[Format] = super::context::REPORT_FORMATS;
+
 pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
-    ctx.require_format(&[Format::Human, Format::Json])?;
+    ctx.require_format(FORMATS)?;
     let since = args.since.as_deref().map(parse_since).transpose()?;
     let repo = ctx.repo()?;
     let cfg = super::load_config(&repo)?;
@@ -49,20 +52,20 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     // Waivers in `.aeef.yml` committed by the owner they exempt.
     let waivers = crate::audit::config_history(&repo)?;
     if !waivers.is_empty() {
-        let ws = super::incident::workspace(ctx)?;
+        let ws = super::context::workspace(ctx)?;
         let (records, _) = ws.records()?;
         report
             .findings
             .extend(crate::audit::check_waivers(&waivers, &records, &cfg, since));
     }
-    let mut w = BufWriter::new(super::out());
-    let r = match ctx.format {
-        Format::Json => serde_json::to_writer_pretty(&mut w, &findings::to_json(&report))
-            .map_err(std::io::Error::from)
-            .and_then(|()| writeln!(w)),
-        _ => human(&mut w, &report, history.len(), ctx.color),
-    };
-    super::write_result(r.and_then(|()| w.flush()))?;
+    let title = format!(
+        "aeef audit: {} commit(s) touching incident records",
+        history.len()
+    );
+    super::context::emit_report(ctx, &report, &title, &Default::default(), |o| {
+        let mut w = BufWriter::new(o);
+        human(&mut w, &report, history.len(), ctx.color).and_then(|()| w.flush())
+    })?;
     Ok(if report.errors() > 0 {
         Outcome::Failed
     } else {

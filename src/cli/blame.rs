@@ -32,8 +32,11 @@ pub struct Args {
     pub window: Option<classify::Window>,
 }
 
+/// The formats `aeef blame` prints (its `--help` lists exactly these).
+pub const FORMATS: &[Format] = &[Format::Human, Format::Json];
+
 pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
-    ctx.require_format(&[Format::Human, Format::Json])?;
+    ctx.require_format(FORMATS)?;
     let repo = ctx.repo()?;
     let cfg = super::load_config(&repo)?;
     let opts = classify::Options {
@@ -157,13 +160,8 @@ fn print_commit(c: &CommitClassification, ctx: &Ctx) -> std::io::Result<()> {
     for e in &c.evidence {
         writeln!(w, "  - {}", e.message)?;
     }
-    if c.origin == Origin::Human {
-        writeln!(
-            w,
-            "{}",
-            paint::dim(on, "Not AI-related: the ordinary incident process applies.")
-        )?;
-    }
+    // A human commit's evidence already says the ordinary incident
+    // process applies: said once.
     w.flush()
 }
 

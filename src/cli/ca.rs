@@ -3,70 +3,21 @@
 //! `crate::github`.
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::{Ctx, Format, out, write_result};
+// Moved to `cli::connection`; re-exported so code written against the old
+// paths (`ca::GhArgs`, `ca::token`, …) still compiles while branches merge.
+pub use super::connection::GhArgs;
+use super::connection::GitHub;
+#[allow(unused_imports)]
+pub(crate) use super::connection::{api_url, check_token_env, client, runtime, slug, token};
 use crate::error::{Outcome, UsageError};
-use crate::github::client::Logger;
 use crate::github::status::ActionStatus;
-use crate::github::{self, Client, ClientOptions, GithubError, RepoSlug, file, review};
+use crate::github::{self, GithubError, file, review};
 use crate::incident::store::{LoadedIncident, load_all};
-
-/// Options shared by the commands that talk to GitHub.
-#[derive(Debug, Clone, clap::Args)]
-pub struct GhArgs {
-    /// The repository the issues live in (default: GITHUB_REPOSITORY, then
-    /// the `origin` remote).
-    #[arg(long, value_name = "OWNER/NAME")]
-    pub repo: Option<String>,
-    /// Environment variable holding the token.
-    #[arg(long, value_name = "NAME", default_value = "GITHUB_TOKEN")]
-    pub token_env: String,
-    /// Longest total wait for rate limits before giving up (exit 2).
-    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
-    pub max_wait: u64,
-    /// Timeout of one request.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = seconds)]
-    pub timeout: f64,
-    /// Log each request (method and path, never headers) to stderr.
-    #[arg(long, short = 'v')]
-    pub verbose: bool,
-    /// First backoff between read retries (tests make it short).
-    #[arg(long, value_name = "MS", default_value_t = 1000, hide = true)]
-    pub retry_backoff_ms: u64,
-}
-
-/// `--token-env` takes a variable's *name*. Someone who passes the token
-/// itself must not see it echoed back (clap's own validation would quote
-/// it), so this check runs after parsing and never repeats the value.
-pub(crate) fn check_token_env(gh: &GhArgs) -> miette::Result<()> {
-    let s = gh.token_env.as_str();
-    let ok = s
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if ok {
-        return Ok(());
-    }
-    Err(UsageError::new(
-        "`--token-env` must name an environment variable (like GITHUB_TOKEN); the value given is not a variable name and is not shown",
-        "pass the variable's name, e.g. `--token-env GH_TOKEN`, and put the token in that variable",
-    )
-    .into())
-}
-
-/// A finite, positive number of seconds.
-fn seconds(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
-        _ => Err("expected a positive number of seconds".into()),
-    }
-}
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -91,8 +42,8 @@ pub enum Command {
         #[arg(long)]
         offline: bool,
         /// Fix the clock (RFC 3339).
-        #[arg(long, value_name = "RFC3339")]
-        now: Option<String>,
+        #[arg(long, value_name = "RFC3339", value_parser = super::context::parse_now)]
+        now: Option<DateTime<Utc>>,
         #[command(flatten)]
         gh: GhArgs,
     },
@@ -104,8 +55,8 @@ pub enum Command {
         post: Option<u64>,
         #[arg(long)]
         offline: bool,
-        #[arg(long, value_name = "RFC3339")]
-        now: Option<String>,
+        #[arg(long, value_name = "RFC3339", value_parser = super::context::parse_now)]
+        now: Option<DateTime<Utc>>,
         #[command(flatten)]
         gh: GhArgs,
     },
@@ -135,21 +86,6 @@ pub fn run(c: Command, ctx: &Ctx) -> miette::Result<Outcome> {
     }
 }
 
-fn parse_now(now: Option<&str>) -> miette::Result<DateTime<Utc>> {
-    match now {
-        None => Ok(Utc::now()),
-        Some(s) => DateTime::parse_from_rfc3339(s)
-            .map(|d| d.with_timezone(&Utc))
-            .map_err(|_| {
-                UsageError::new(
-                    format!("`--now {s}` is not an RFC 3339 timestamp"),
-                    "write it like 2026-11-21T10:00:00Z",
-                )
-                .into()
-            }),
-    }
-}
-
 /// The work tree root and the records (filtered by `--incident`), for
 /// `ca file`, which writes issue numbers into them: a work tree is needed.
 fn records(
@@ -165,7 +101,7 @@ fn records(
     })?;
     let cfg = super::load_config_at(&root)?;
     let (ok, bad) = load_all(&root, &cfg);
-    let ok = usable(ok, &bad, incident, &cfg.incidents_dir)?;
+    let ok = usable(ctx, &root, ok, bad, incident, &cfg.incidents_dir)?;
     Ok((repo, root, ok))
 }
 
@@ -179,30 +115,25 @@ fn read_records(
     incident: Option<&str>,
 ) -> miette::Result<(crate::git::Repo, Vec<LoadedIncident>)> {
     let repo = ctx.repo()?;
-    let ws = super::incident::workspace(ctx)?;
+    let ws = super::context::workspace(ctx)?;
     let (ok, bad) = ws.records()?;
-    let ok = usable(ok, &bad, incident, &ws.config.incidents_dir)?;
+    let ok = usable(ctx, &ws.root, ok, bad, incident, &ws.config.incidents_dir)?;
     Ok((repo, ok))
 }
 
-/// Refuses unreadable records (nothing can be decided), then keeps the
-/// incident `--incident` names, refusing an id no record has.
+/// Refuses unreadable records (nothing can be decided; the one refusal of
+/// `context::refuse_unreadable`), then keeps the incident `--incident`
+/// names, refusing an id no record has.
 fn usable(
+    ctx: &Ctx,
+    root: &Path,
     mut ok: Vec<LoadedIncident>,
-    bad: &[crate::findings::Finding],
+    bad: Vec<crate::findings::Finding>,
     incident: Option<&str>,
     incidents_dir: &str,
 ) -> miette::Result<Vec<LoadedIncident>> {
     if !bad.is_empty() {
-        let list: Vec<String> = bad
-            .iter()
-            .map(|f| format!("{}: {}", f.file.as_deref().unwrap_or("?"), f.message))
-            .collect();
-        return Err(UsageError::new(
-            format!("incident records cannot be read:\n{}", list.join("\n")),
-            "fix them first (`aeef incident check` points at the line)",
-        )
-        .into());
+        super::context::refuse_unreadable(ctx, root, &ok, bad)?;
     }
     if let Some(id) = incident {
         ok.retain(|li| li.incident.id == id);
@@ -217,60 +148,8 @@ fn usable(
     Ok(ok)
 }
 
-/// The token from `--token-env` (default GITHUB_TOKEN), `None` when unset
-/// or blank. A value that is not UTF-8 is kept (lossily) rather than read
-/// as "not set": the client then refuses it with `aeef::github::bad_token`.
-pub(crate) fn token(gh: &GhArgs) -> Option<String> {
-    let t = std::env::var_os(&gh.token_env)
-        .map(|t| t.to_string_lossy().into_owned())
-        .filter(|t| !t.trim().is_empty())?;
-    // Whatever its shape, the token in use is masked in every output.
-    crate::redact::register_secret(&t);
-    Some(t)
-}
-
-pub(crate) fn slug(gh: &GhArgs, repo: &crate::git::Repo) -> Result<RepoSlug, GithubError> {
-    if let Some(r) = &gh.repo {
-        return RepoSlug::parse(r).ok_or_else(|| GithubError::BadRepository { value: r.clone() });
-    }
-    if let Ok(r) = std::env::var("GITHUB_REPOSITORY")
-        && !r.trim().is_empty()
-    {
-        return RepoSlug::parse(&r).ok_or(GithubError::BadRepository { value: r });
-    }
-    repo.git2()
-        .find_remote("origin")
-        .ok()
-        .and_then(|r| r.url().ok().and_then(RepoSlug::from_remote_url))
-        .ok_or(GithubError::NoRepository)
-}
-
-pub(crate) fn api_url() -> String {
-    std::env::var("GITHUB_API_URL")
-        .ok()
-        .filter(|u| !u.trim().is_empty())
-        .unwrap_or_else(|| github::DEFAULT_API_URL.to_string())
-}
-
-pub(crate) fn client(gh: &GhArgs, token: Option<String>) -> Result<Client, GithubError> {
-    let mut o = ClientOptions::new(api_url());
-    o.timeout = Duration::from_secs_f64(gh.timeout.clamp(0.01, 3600.0));
-    o.max_wait = Duration::from_secs(gh.max_wait);
-    o.backoff = Duration::from_millis(gh.retry_backoff_ms);
-    o.token_var = gh.token_env.clone();
-    if gh.verbose {
-        let log: Logger = Arc::new(|line: &str| {
-            let line = crate::redact::for_terminal(line, false);
-            let _ = writeln!(std::io::stderr().lock(), "aeef: {line}");
-        });
-        o.log = Some(log);
-    }
-    Client::new(o, token)
-}
-
-pub(crate) fn runtime() -> miette::Result<tokio::runtime::Runtime> {
-    github::runtime().map_err(|e| miette::miette!("cannot start the async runtime: {e}"))
-}
+/// The formats `aeef ca file` prints (its `--help` lists exactly these).
+pub const FILE_FORMATS: &[Format] = &[Format::Human, Format::Json];
 
 fn cmd_file(
     ctx: &Ctx,
@@ -278,75 +157,14 @@ fn cmd_file(
     dry_run: bool,
     gh: &GhArgs,
 ) -> miette::Result<Outcome> {
-    ctx.require_format(&[Format::Human, Format::Json])?;
+    ctx.require_format(FILE_FORMATS)?;
     let (repo, root, incidents) = records(ctx, incident.as_deref())?;
+    if dry_run {
+        return file_dry_run(ctx, gh, &repo, &incidents);
+    }
     let slug = slug(gh, &repo)?;
     let plans = file::plan(&incidents, &file::web_root(&api_url()), &slug);
     let tok = token(gh);
-    let rt = runtime()?;
-    let _g = rt.enter();
-    if dry_run {
-        // With a token, read (never write) which issues already exist.
-        let known = match (&tok, plans.is_empty()) {
-            (Some(_), false) => {
-                let c = client(gh, tok.clone())?;
-                rt.block_on(file::list_markers(&c, &slug))?
-            }
-            _ => Default::default(),
-        };
-        let (existing, todo): (Vec<_>, Vec<_>) = plans
-            .iter()
-            .partition(|p| known.contains_key(&(p.incident.clone(), p.corrective_action.clone())));
-        let mut w = out();
-        let r = if ctx.format == Format::Json {
-            let ex: Vec<_> = existing
-                .iter()
-                .map(|p| {
-                    json!({"incident": p.incident, "corrective_action": p.corrective_action,
-                    "issue": known.get(&(p.incident.clone(), p.corrective_action.clone()))})
-                })
-                .collect();
-            let v = json!({"schema_version": 1, "dry_run": true, "repository": slug.to_string(),
-                "would_create": todo, "existing": ex});
-            writeln!(
-                w,
-                "{}",
-                serde_json::to_string_pretty(&v).unwrap_or_default()
-            )
-        } else {
-            (|| {
-                if plans.is_empty() {
-                    writeln!(w, "Every corrective action already has an issue.")?;
-                }
-                for p in &existing {
-                    let n = known.get(&(p.incident.clone(), p.corrective_action.clone()));
-                    writeln!(
-                        w,
-                        "exists   {}/{} → #{}",
-                        p.incident,
-                        p.corrective_action,
-                        n.copied().unwrap_or(0)
-                    )?;
-                }
-                for p in &todo {
-                    let who = p
-                        .assignee
-                        .as_deref()
-                        .map(|a| format!(" (assign @{a})"))
-                        .unwrap_or_default();
-                    writeln!(
-                        w,
-                        "would file in {slug}: {}{who} [{}]",
-                        p.title,
-                        p.labels.join(", ")
-                    )?;
-                }
-                Ok(())
-            })()
-        };
-        write_result(r)?;
-        return Ok(Outcome::Ok);
-    }
     if plans.is_empty() {
         print_file_report(ctx, &file::FileReport::default())?;
         return Ok(Outcome::Ok);
@@ -354,8 +172,8 @@ fn cmd_file(
     let tok = tok.ok_or_else(|| GithubError::NoToken {
         var: gh.token_env.clone(),
     })?;
-    let c = client(gh, Some(tok))?;
-    let report = rt.block_on(file::file_all(&c, &slug, &plans, |p, n| {
+    let hub = GitHub::new(gh, slug, Some(tok))?;
+    let report = hub.run(file::file_all(&hub.client, &hub.slug, &plans, |p, n| {
         file::record_issue(&root, &p.file, &p.corrective_action, n)
     }))?;
     print_file_report(ctx, &report)?;
@@ -369,6 +187,127 @@ fn cmd_file(
             report.failed.len()
         ))
     }
+}
+
+/// `aeef ca file --dry-run`: the plan from the records alone, so it works
+/// offline. Which issues already exist is read (never written) only with a
+/// token and a known repository; otherwise, or when GitHub cannot be
+/// reached, the output says what was not checked (`not_checked`) instead
+/// of failing. A token or API URL aeef refuses stays exit 2. JSON shape: README "aeef ca file --dry-run".
+fn file_dry_run(
+    ctx: &Ctx,
+    gh: &GhArgs,
+    repo: &crate::git::Repo,
+    incidents: &[crate::incident::store::LoadedIncident],
+) -> miette::Result<Outcome> {
+    // An explicit but malformed `--repo` is still a usage error; only "no
+    // repository known" (a local `origin`, none at all) is planned around.
+    let known_slug = match slug(gh, repo) {
+        Ok(s) => Some(s),
+        Err(GithubError::NoRepository) => None,
+        Err(e) => return Err(e.into()),
+    };
+    // Links in the planned bodies need a repository; a placeholder shows
+    // where it goes when none is known.
+    let shown_slug = known_slug.clone().unwrap_or_else(|| github::RepoSlug {
+        owner: "OWNER".into(),
+        name: "REPO".into(),
+    });
+    let plans = file::plan(incidents, &file::web_root(&api_url()), &shown_slug);
+    let tok = token(gh);
+    let mut not_checked: Vec<String> = Vec::new();
+    let known = match (&tok, &known_slug, plans.is_empty()) {
+        (_, _, true) => Default::default(),
+        (None, _, false) => {
+            not_checked.push(format!(
+                "existing issues were not checked: no token in {} (an action listed here may already have an issue)",
+                gh.token_env
+            ));
+            Default::default()
+        }
+        (Some(_), None, false) => {
+            not_checked.push(
+                "existing issues were not checked: no GitHub repository known (pass --repo OWNER/NAME or set GITHUB_REPOSITORY)".to_string(),
+            );
+            Default::default()
+        }
+        (Some(_), Some(s), false) => {
+            // A token or API URL aeef refuses is still exit 2 (nothing is
+            // sent); only a GitHub that cannot be read is planned around.
+            let hub = GitHub::new(gh, s.clone(), tok.clone())?;
+            match hub.run(file::list_markers(&hub.client, &hub.slug)) {
+                Ok(k) => k,
+                Err(e) => {
+                    not_checked.push(format!(
+                        "existing issues were not checked: GitHub could not be read ({e})"
+                    ));
+                    Default::default()
+                }
+            }
+        }
+    };
+    let (existing, todo): (Vec<_>, Vec<_>) = plans
+        .iter()
+        .partition(|p| known.contains_key(&(p.incident.clone(), p.corrective_action.clone())));
+    let mut w = out();
+    let r = if ctx.format == Format::Json {
+        let ex: Vec<_> = existing
+            .iter()
+            .map(|p| {
+                json!({"incident": p.incident, "corrective_action": p.corrective_action,
+                "issue": known.get(&(p.incident.clone(), p.corrective_action.clone()))})
+            })
+            .collect();
+        let v = json!({"schema_version": 1, "dry_run": true,
+            "repository": known_slug.as_ref().map(|s| s.to_string()),
+            "existing_checked": not_checked.is_empty(),
+            "not_checked": not_checked,
+            "would_create": todo, "existing": ex});
+        writeln!(
+            w,
+            "{}",
+            serde_json::to_string_pretty(&v).unwrap_or_default()
+        )
+    } else {
+        (|| {
+            if plans.is_empty() {
+                writeln!(w, "Every corrective action already has an issue.")?;
+            }
+            for p in &existing {
+                let n = known.get(&(p.incident.clone(), p.corrective_action.clone()));
+                writeln!(
+                    w,
+                    "exists   {}/{} → #{}",
+                    p.incident,
+                    p.corrective_action,
+                    n.copied().unwrap_or(0)
+                )?;
+            }
+            let place = known_slug
+                .as_ref()
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| "the repository (none known yet)".into());
+            for p in &todo {
+                let who = p
+                    .assignee
+                    .as_deref()
+                    .map(|a| format!(" (assign @{a})"))
+                    .unwrap_or_default();
+                writeln!(
+                    w,
+                    "would file in {place}: {}{who} [{}]",
+                    p.title,
+                    p.labels.join(", ")
+                )?;
+            }
+            for n in &not_checked {
+                writeln!(w, "note: {n}")?;
+            }
+            Ok(())
+        })()
+    };
+    write_result(r)?;
+    Ok(Outcome::Ok)
 }
 
 fn print_file_report(ctx: &Ctx, r: &file::FileReport) -> miette::Result<()> {
@@ -418,12 +357,11 @@ fn print_file_report(ctx: &Ctx, r: &file::FileReport) -> miette::Result<()> {
     write_result(res)
 }
 
-/// Whether the statuses came from GitHub, the connection used, the statuses.
-type Gathered = (bool, Option<(Client, RepoSlug)>, Vec<ActionStatus>);
+/// The connection used (none: decided offline) and the statuses.
+type Gathered = (Option<GitHub>, Vec<ActionStatus>);
 
 /// Statuses online when a token is there and `--offline` is not given.
 fn gather(
-    rt: &tokio::runtime::Runtime,
     ctx: &Ctx,
     incident: Option<&str>,
     offline: bool,
@@ -433,32 +371,29 @@ fn gather(
     let (repo, incidents) = read_records(ctx, incident)?;
     match token(gh).filter(|_| !offline) {
         Some(t) => {
-            let s = slug(gh, &repo)?;
-            let c = client(gh, Some(t))?;
-            let st = rt.block_on(github::statuses(&c, &s, &incidents, now))?;
+            let hub = GitHub::new(gh, slug(gh, &repo)?, Some(t))?;
+            let st = hub.run(github::statuses(&hub.client, &hub.slug, &incidents, now))?;
             let st = github::status::with_records_for_unfiled(st, &repo, &incidents, now)?;
-            Ok((true, Some((c, s)), st))
+            Ok((Some(hub), st))
         }
-        None => Ok((
-            false,
-            None,
-            github::statuses_offline(&repo, &incidents, now)?,
-        )),
+        None => Ok((None, github::statuses_offline(&repo, &incidents, now)?)),
     }
 }
+
+/// The formats `aeef ca status` prints (its `--help` lists exactly these).
+pub const STATUS_FORMATS: &[Format] = &[Format::Human, Format::Json];
 
 fn cmd_status(
     ctx: &Ctx,
     incident: Option<String>,
     offline: bool,
-    now: Option<String>,
+    now: Option<DateTime<Utc>>,
     gh: &GhArgs,
 ) -> miette::Result<Outcome> {
-    ctx.require_format(&[Format::Human, Format::Json])?;
-    let now = parse_now(now.as_deref())?;
-    let rt = runtime()?;
-    let _g = rt.enter();
-    let (online, _, st) = gather(&rt, ctx, incident.as_deref(), offline, now, gh)?;
+    ctx.require_format(STATUS_FORMATS)?;
+    let now = super::context::now_or(now);
+    let (hub, st) = gather(ctx, incident.as_deref(), offline, now, gh)?;
+    let online = hub.is_some();
     let mut w = out();
     let r = if ctx.format == Format::Json {
         let v = json!({"schema_version": 1, "mode": if online {"online"} else {"offline"}, "actions": st});
@@ -468,68 +403,151 @@ fn cmd_status(
             serde_json::to_string_pretty(&v).unwrap_or_default()
         )
     } else {
-        (|| {
-            if st.is_empty() {
-                writeln!(w, "No corrective actions.")?;
-            }
-            for s in &st {
-                let issue = s
-                    .issue
-                    .map(|n| format!("#{n}"))
-                    .unwrap_or_else(|| "-".into());
-                let state = serde_json::to_value(s.state)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default();
-                let verdict = match (&s.verified, &s.verifier) {
-                    (true, Some(v)) => format!("verified by @{v}"),
-                    _ => "not verified".into(),
-                };
-                let over = if s.overdue { ", OVERDUE" } else { "" };
-                let mark = s
-                    .next_effectiveness_mark
-                    .map(|m| format!(", next effectiveness check {m}"))
-                    .unwrap_or_default();
-                writeln!(
-                    w,
-                    "{}/{}  {issue} {state}  {verdict}{over}{mark}\n    {}",
-                    s.incident, s.corrective_action, s.reason
-                )?;
-            }
-            if !online {
-                writeln!(w, "(offline: decided from the records and git history)")?;
-            }
-            Ok(())
-        })()
+        w.write_all(status_table(&st, online, ctx.color).as_bytes())
     };
     write_result(r)?;
     Ok(Outcome::Ok)
 }
 
+/// `aeef ca status` for people: one row per action like `gh issue list`,
+/// the issue state spelled out, and what to do next.
+fn status_table(st: &[ActionStatus], online: bool, color: bool) -> String {
+    if st.is_empty() {
+        return "No corrective actions.\n".into();
+    }
+    let rows: Vec<Vec<String>> = st
+        .iter()
+        .map(|s| {
+            let dash = || "-".to_string();
+            vec![
+                s.incident.clone(),
+                s.corrective_action.clone(),
+                s.issue.map(|n| format!("#{n}")).unwrap_or_else(dash),
+                state_text(s).into(),
+                s.owner
+                    .as_deref()
+                    .map(|o| format!("@{}", o.trim_start_matches('@')))
+                    .unwrap_or_else(dash),
+                match (s.due, s.overdue) {
+                    (Some(d), true) => format!("{d} OVERDUE"),
+                    (Some(d), false) => d.to_string(),
+                    (None, _) => dash(),
+                },
+                match (&s.verified, &s.verifier) {
+                    (true, Some(v)) => format!("@{}", v.trim_start_matches('@')),
+                    (true, None) => "yes".into(),
+                    _ => dash(),
+                },
+                match (s.next_effectiveness_mark, s.effectiveness_overdue) {
+                    (Some(m), true) => format!("{m} (past)"),
+                    (Some(m), false) => m.to_string(),
+                    (None, _) => dash(),
+                },
+                next_step(s),
+            ]
+        })
+        .collect();
+    let mut out = super::table::render(
+        &[
+            "INCIDENT",
+            "ACTION",
+            "ISSUE",
+            "STATE",
+            "OWNER",
+            "DUE",
+            "VERIFIED BY",
+            "NEXT MARK",
+            "NEXT STEP",
+        ],
+        &rows,
+        color,
+    );
+    out.push_str(if online {
+        "\nState and verification read from GitHub issues; NEXT MARK is the next effectiveness evaluation.\n"
+    } else {
+        "\nOffline: decided from the records and git history (issues not read); NEXT MARK is the next effectiveness evaluation.\n"
+    });
+    out
+}
+
+/// The issue's state in words: what GitHub says, and how it was closed.
+fn state_text(s: &ActionStatus) -> &'static str {
+    use crate::github::status::{IssueState, ReasonCode as R};
+    match (s.state, s.reason_code) {
+        (_, R::NotFiled) => "not filed",
+        (_, R::IssueMissing) => "issue not found",
+        (IssueState::Unknown, _) => "not read (offline)",
+        (IssueState::Open, R::Reopened) => "reopened",
+        (IssueState::Open, _) => "open",
+        (IssueState::Closed, R::Verified) => "closed as completed",
+        (IssueState::Closed, R::VerifiedByOwner) => "closed by the owner",
+        (IssueState::Closed, R::NotPlanned) => "closed as not planned",
+        (IssueState::Closed, _) => "closed (not as completed)",
+        (IssueState::Missing, _) => "not filed",
+    }
+}
+
+/// What to do next about one action, from its verification, due date and
+/// effectiveness marks.
+fn next_step(s: &ActionStatus) -> String {
+    use crate::github::status::ReasonCode as R;
+    let issue = s
+        .issue
+        .map(|n| format!("#{n}"))
+        .unwrap_or_else(|| "the issue".into());
+    if s.declined {
+        return "nothing: declined (wont-do)".into();
+    }
+    if s.verified {
+        return match (s.next_effectiveness_mark, s.effectiveness_overdue) {
+            (Some(_), true) => "record the effectiveness evaluation (past due)".into(),
+            (Some(m), false) => format!("evaluate effectiveness on {m}"),
+            (None, _) => "nothing: done".into(),
+        };
+    }
+    match s.reason_code {
+        R::NotFiled => "file it: aeef ca file".into(),
+        R::IssueMissing => "fix `issue:` in the record, or rerun aeef ca file".into(),
+        R::Open | R::Reopened => {
+            format!("finish it; someone other than the owner closes {issue} as completed")
+        }
+        R::NotPlanned => format!("reopen {issue}, or mark the action wont-do with a reason"),
+        R::ClosedOther => format!("reopen {issue} and close it as completed"),
+        R::VerifiedByOwner | R::CommittedByOwner => {
+            "have someone other than the owner verify it".into()
+        }
+        R::NoVerifier => "set verified_by (not the owner) and commit it".into(),
+        R::NotCommitted => "commit the record's verified_by".into(),
+        R::Verified => "nothing: done".into(),
+    }
+}
+
+/// The formats `aeef ca review` prints (its `--help` lists exactly these).
+pub const REVIEW_FORMATS: &[Format] = &[Format::Human, Format::Markdown];
+
 fn cmd_review(
     ctx: &Ctx,
     post: Option<u64>,
     offline: bool,
-    now: Option<String>,
+    now: Option<DateTime<Utc>>,
     gh: &GhArgs,
 ) -> miette::Result<Outcome> {
-    ctx.require_format(&[Format::Human, Format::Markdown])?;
-    let now = parse_now(now.as_deref())?;
+    ctx.require_format(REVIEW_FORMATS)?;
+    let now = super::context::now_or(now);
     if post.is_some() && (offline || token(gh).is_none()) {
         return Err(GithubError::NoToken {
             var: gh.token_env.clone(),
         }
         .into());
     }
-    let rt = runtime()?;
-    let _g = rt.enter();
-    let (_, conn, st) = gather(&rt, ctx, None, offline, now, gh)?;
+    let (hub, st) = gather(ctx, None, offline, now, gh)?;
     let mut md = Vec::new();
-    review::render(&st, now, &mut md).map_err(|e| miette::miette!("{e}"))?;
+    review::render(&st, now, &mut md)
+        .map_err(|e| crate::error::IoError::render("the review", e))?;
     let md = String::from_utf8_lossy(&md).into_owned();
     write_result(out().write_all(md.as_bytes()))?;
-    if let (Some(n), Some((c, s))) = (post, conn) {
-        let posted = rt.block_on(review::post(&c, &s, n, &md))?;
+    if let (Some(n), Some(hub)) = (post, hub) {
+        let posted = hub.run(review::post(&hub.client, &hub.slug, n, &md))?;
         let msg = match posted {
             review::Posted::Created(id) => {
                 format!("aeef: posted the review on #{n} (comment {id})")

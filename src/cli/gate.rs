@@ -8,7 +8,8 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
-use super::{Ctx, Format, ca, gate_pr, incident as cli_incident};
+use super::connection::{self, GhArgs, GitHub};
+use super::{Ctx, Format, context, gate_pr};
 use crate::error::{GitError, Outcome, UsageError};
 use crate::findings::{Finding, Report, Verdict};
 use crate::gate::{self, Change, ChangeCommit, FailOn};
@@ -49,7 +50,7 @@ pub struct Args {
     #[arg(long)]
     pub offline: bool,
     /// Fix the clock (RFC 3339).
-    #[arg(long, value_name = "RFC3339", value_parser = cli_incident::parse_now)]
+    #[arg(long, value_name = "RFC3339", value_parser = context::parse_now)]
     pub now: Option<DateTime<Utc>>,
     /// Create or update one summary comment on the pull request (verdict,
     /// AI share, commits, findings), found again by a hidden marker; with a
@@ -61,7 +62,7 @@ pub struct Args {
     #[arg(long, value_name = "N")]
     pub pr: Option<u64>,
     #[command(flatten)]
-    pub gh: ca::GhArgs,
+    pub gh: GhArgs,
 }
 
 /// The change's base and head from a `pull_request` event payload.
@@ -159,7 +160,7 @@ fn read_change(
     let head = endpoint(repo, head)?;
     // One definition of the change's merge base (and its shallow-clone error).
     let mb = crate::pr::share::merge_base(repo, &base, &head)?;
-    let rows = super::scan::scan_range(repo, &[format!("{base}..{head}")], table)?;
+    let rows = super::history::scan_range(repo, &[format!("{base}..{head}")], table)?;
     let mut commits = Vec::with_capacity(rows.len());
     for (c, p) in rows {
         if repo.is_shallow_boundary(&c.sha) && c.sha != head {
@@ -218,7 +219,7 @@ fn read_change(
 /// it adds is decided after review, never for the change itself.
 fn what_the_change_verifies(
     repo: &Repo,
-    ws: &cli_incident::Workspace,
+    ws: &context::Workspace,
     records: &[LoadedIncident],
     change: &mut Change,
 ) -> miette::Result<()> {
@@ -264,7 +265,7 @@ fn what_the_change_verifies(
     if !touches_config {
         return Ok(());
     }
-    let old_cfg = cli_incident::config_at(repo, mb).unwrap_or_default();
+    let old_cfg = context::config_at(repo, mb).unwrap_or_default();
     for (i, w) in ws.config.waivers.iter().enumerate() {
         if !old_cfg.waivers.contains(w) {
             change.new_waivers.insert(i);
@@ -320,19 +321,16 @@ fn incident_files_of(
     Ok(out)
 }
 
+/// What `aeef gate` prints: the formats of the findings report.
+pub const FORMATS: &[Format] = context::REPORT_FORMATS;
+
 pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
-    ctx.require_format(&[
-        Format::Human,
-        Format::Json,
-        Format::Github,
-        Format::Sarif,
-        Format::Markdown,
-    ])?;
-    ca::check_token_env(&args.gh)?;
-    let ws = cli_incident::workspace(ctx)?;
-    let now = args.now.unwrap_or_else(Utc::now);
+    ctx.require_format(FORMATS)?;
+    connection::check_token_env(&args.gh)?;
+    let ws = context::workspace(ctx)?;
+    let now = context::now_or(args.now);
     let (records, bad) = ws.records()?;
-    cli_incident::note_missing_dir(ctx, &ws);
+    context::note_missing_dir(ctx, &ws);
     let repo = ws.repo.as_ref();
 
     // The change under review, if any.
@@ -393,7 +391,7 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     };
 
     // Verification: GitHub when a token is present, the records otherwise.
-    let token = ca::token(&args.gh);
+    let token = connection::token(&args.gh);
     let (statuses, mode): (Option<Vec<ActionStatus>>, &str) = if token.is_some() && !args.offline {
         let r = repo.ok_or_else(|| {
             UsageError::new(
@@ -401,11 +399,8 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
                 "run the gate in the repository's checkout",
             )
         })?;
-        let slug = ca::slug(&args.gh, r)?;
-        let rt = ca::runtime()?;
-        let _g = rt.enter();
-        let client = ca::client(&args.gh, token.clone())?;
-        let st = rt.block_on(github::status::statuses(&client, &slug, &records, now)).map_err(|e| {
+        let hub = GitHub::new(&args.gh, connection::slug(&args.gh, r)?, token.clone())?;
+        let st = hub.run(github::status::statuses(&hub.client, &hub.slug, &records, now)).map_err(|e| {
             miette::Report::new(e).wrap_err("could not read corrective-action verification from GitHub; the gate cannot decide (use --offline to decide from the records)")
         })?;
         (
@@ -503,7 +498,7 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
             let body = match (&pr_body, pr_number, label_token.clone(), repo) {
                 (Some(b), ..) => Ok(b.clone()),
                 (None, Some(n), Some(tok), Some(r)) => {
-                    gate_pr::fetch_body(&args.gh, &ca::slug(&args.gh, r)?, tok, n)
+                    gate_pr::fetch_body(&args.gh, &connection::slug(&args.gh, r)?, tok, n)
                 }
                 _ => Err("no `pull_request` payload at GITHUB_EVENT_PATH, and no `--pr N` with a token to read it".to_string()),
             };
@@ -513,7 +508,7 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
             }
         }
         if let (Some(n), Some(tok), Some(r)) = (pr_number, label_token.clone(), repo) {
-            let sl = ca::slug(&args.gh, r)?;
+            let sl = connection::slug(&args.gh, r)?;
             findings.extend(gate_pr::apply_labels(
                 &args.gh, &sl, tok, n, &ws.config, f, ctx.color,
             )?);
@@ -523,7 +518,7 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
 
     let mut report = Report { findings };
     report.sort();
-    let sources = cli_incident::sources_for(&ws.root, &records, &report.findings);
+    let sources = context::sources_for(&ws.root, &records, &report.findings);
     let title = match &change {
         Some(c) => format!(
             "aeef gate: {} commit(s) of {}..{}, verification {mode}",
@@ -536,11 +531,31 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
             records.len()
         ),
     };
-    render(ctx, &report, &sources, &title, share.as_ref())?;
+    // The AI share of the change (DESIGN §9): `"share"` in JSON, a line
+    // under the title in human and GitHub output, a section after the
+    // findings in Markdown and the step summary.
+    let addendum = match &share {
+        Some(s) => context::Addendum {
+            json: vec![(
+                "share".to_string(),
+                serde_json::to_value(s).unwrap_or_default(),
+            )],
+            markdown: Some(s.markdown()),
+            line: Some(format!("AI share: {}", s.summary())),
+        },
+        None => context::Addendum::default(),
+    };
+    context::emit_report(ctx, &report, &title, &addendum, |o| {
+        writeln!(o, "{title}")?;
+        if let Some(s) = &share {
+            crate::pr::share::write_human(s, &mut &mut *o)?;
+        }
+        crate::findings::human::render(&report, &sources, ctx.color, &mut &mut *o)
+    })?;
     if comment && let (Some(f), Some(n), Some(r)) = (&pr_facts, pr_number, repo) {
         let slug = match slug {
             Some(s) => s,
-            None => ca::slug(&args.gh, r)?,
+            None => connection::slug(&args.gh, r)?,
         };
         gate_pr::post_comment(
             &args.gh,
@@ -564,83 +579,4 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         Verdict::Pass => Outcome::Ok,
         Verdict::Fail => Outcome::Failed,
     })
-}
-
-/// Renders the report; in a pull request `share` is the change's AI share
-/// (DESIGN §9): `"share"` in JSON, a line under the title in human and
-/// GitHub output, a section after the findings in Markdown and the step
-/// summary.
-fn render(
-    ctx: &Ctx,
-    report: &Report,
-    sources: &crate::findings::human::Sources,
-    title: &str,
-    share: Option<&crate::pr::Share>,
-) -> miette::Result<()> {
-    use crate::findings::{github as gh, markdown, sarif};
-    let mut o = super::out();
-    let r = match ctx.format {
-        Format::Json => {
-            let mut doc = crate::findings::to_json(report);
-            if let (Some(s), Some(obj)) = (share, doc.as_object_mut()) {
-                obj.insert(
-                    "share".to_string(),
-                    serde_json::to_value(s).unwrap_or_default(),
-                );
-            }
-            serde_json::to_writer_pretty(&mut o, &doc)
-                .map_err(std::io::Error::from)
-                .and_then(|()| writeln!(o))
-        }
-        Format::Sarif => sarif::render(report, env!("CARGO_PKG_VERSION"), &mut o),
-        Format::Markdown => {
-            markdown::render_titled(report, title, &mut o).and_then(|()| match share {
-                Some(s) => write!(o, "\n{}", s.markdown()),
-                None => Ok(()),
-            })
-        }
-        Format::Github => (|| {
-            gh::annotations(report, &mut o)?;
-            let var = |k: &str| {
-                std::env::var_os(k)
-                    .filter(|p| !p.is_empty())
-                    .map(PathBuf::from)
-            };
-            let summary = var("GITHUB_STEP_SUMMARY");
-            gh::write_step_files(
-                report,
-                title,
-                summary.as_deref(),
-                var("GITHUB_OUTPUT").as_deref(),
-            )?;
-            if let (Some(s), Some(path)) = (share, summary.as_deref()) {
-                gh::append_to_file(path, &s.markdown())?;
-            }
-            writeln!(
-                o,
-                "{title}: {} ({})",
-                verdict_word(report),
-                report.summary()
-            )?;
-            match share {
-                Some(s) => writeln!(o, "AI share: {}", s.summary()),
-                None => Ok(()),
-            }
-        })(),
-        _ => (|| {
-            writeln!(o, "{title}")?;
-            if let Some(s) = share {
-                crate::pr::share::write_human(s, &mut o)?;
-            }
-            crate::findings::human::render(report, sources, ctx.color, &mut o)
-        })(),
-    };
-    super::write_result(r)
-}
-
-fn verdict_word(r: &Report) -> &'static str {
-    match r.verdict() {
-        Verdict::Pass => "pass",
-        Verdict::Fail => "fail",
-    }
 }

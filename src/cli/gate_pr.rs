@@ -9,7 +9,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::ca;
+use super::connection::{GhArgs, GitHub};
 use crate::classify::Classifier;
 use crate::config::Config;
 use crate::findings::{Level, Report};
@@ -84,17 +84,10 @@ pub fn disclosure_findings(
 
 /// The body of pull request `n` as GitHub has it now (`GET
 /// /repos/O/R/issues/N`); the error says why it could not be read.
-pub fn fetch_body(
-    gh: &ca::GhArgs,
-    slug: &RepoSlug,
-    token: String,
-    n: u64,
-) -> Result<String, String> {
-    let rt = ca::runtime().map_err(|e| e.to_string())?;
-    let _g = rt.enter();
-    let client = ca::client(gh, Some(token)).map_err(|e| e.to_string())?;
+pub fn fetch_body(gh: &GhArgs, slug: &RepoSlug, token: String, n: u64) -> Result<String, String> {
+    let hub = GitHub::new(gh, slug.clone(), Some(token)).map_err(|e| e.to_string())?;
     let path = format!("{}/issues/{n}", slug.api_path());
-    rt.block_on(client.get_one::<crate::github::api::Issue>(
+    hub.run(hub.client.get_one::<crate::github::api::Issue>(
         &path,
         &slug.to_string(),
         "issues: read",
@@ -117,7 +110,7 @@ pub fn disclosure_unknown(level: Level, why: &str) -> crate::findings::Finding {
 /// Applies the managed labels to pull request `n`; what could not be done
 /// comes back as `pr-label-missing` findings. One line per change on stderr.
 pub fn apply_labels(
-    gh: &ca::GhArgs,
+    gh: &GhArgs,
     slug: &RepoSlug,
     token: String,
     n: u64,
@@ -126,10 +119,8 @@ pub fn apply_labels(
     color: bool,
 ) -> miette::Result<Vec<crate::findings::Finding>> {
     let due = labels::Due::of(&facts.share, cfg.pr.primary_threshold.get());
-    let rt = ca::runtime()?;
-    let _g = rt.enter();
-    let client = ca::client(gh, Some(token))?;
-    let applied = rt.block_on(labels::apply(&client, slug, n, due));
+    let hub = GitHub::new(gh, slug.clone(), Some(token))?;
+    let applied = hub.run(labels::apply(&hub.client, slug, n, due));
     if let labels::Applied::Done(p) = &applied {
         let mut e = super::err(color);
         for s in &p.add {
@@ -153,7 +144,7 @@ pub fn apply_labels(
 /// line on stderr.
 #[allow(clippy::too_many_arguments)]
 pub fn post_comment(
-    gh: &ca::GhArgs,
+    gh: &GhArgs,
     slug: &RepoSlug,
     token: Option<String>,
     n: u64,
@@ -165,10 +156,8 @@ pub fn post_comment(
     let body = comment::render(title, report, Some(&facts.share), &facts.rows);
     let posted = match token {
         Some(t) => {
-            let rt = ca::runtime()?;
-            let _g = rt.enter();
-            let client = ca::client(gh, Some(t))?;
-            rt.block_on(comment::post(&client, slug, n, &body))
+            let hub = GitHub::new(gh, slug.clone(), Some(t))?;
+            hub.run(comment::post(&hub.client, slug, n, &body))
         }
         None => comment::Posted::Failed(format!("no token in `{}`", gh.token_env)),
     };
@@ -188,6 +177,7 @@ pub fn post_comment(
                 crate::findings::github::append_to_file(&path, &text).map_err(|err| {
                     miette::miette!(
                         code = "aeef::gate::step_summary",
+                        help = "GITHUB_STEP_SUMMARY is set by GitHub Actions to a writable file; unset it outside a runner",
                         "cannot append to GITHUB_STEP_SUMMARY {}: {err}",
                         path.display()
                     )

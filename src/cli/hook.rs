@@ -93,8 +93,11 @@ struct MessageFile {
     reason: String,
 }
 
+/// The formats `aeef hook` prints (its `--help` lists exactly these).
+pub const FORMATS: &[Format] = &[Format::Human];
+
 pub fn run(cmd: Command, ctx: &Ctx) -> miette::Result<Outcome> {
-    ctx.require_format(&[Format::Human])?;
+    ctx.require_format(FORMATS)?;
     match cmd {
         Command::Install(a) => install_hooks(&a, ctx),
         Command::Uninstall => uninstall_hooks(ctx),
@@ -108,7 +111,9 @@ pub fn run(cmd: Command, ctx: &Ctx) -> miette::Result<Outcome> {
 fn start_dir(ctx: &Ctx) -> miette::Result<PathBuf> {
     Ok(match &ctx.dir {
         Some(d) => d.clone(),
-        None => std::env::current_dir().map_err(|e| miette::miette!("{e}"))?,
+        None => std::env::current_dir().map_err(|e| crate::error::IoError::CurrentDir {
+            reason: e.to_string(),
+        })?,
     })
 }
 
@@ -123,7 +128,13 @@ fn install_hooks(a: &InstallArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     let hooks = install::hooks_dir(&start_dir(ctx)?)?;
     let aeef = std::env::current_exe()
         .and_then(|p| p.canonicalize())
-        .map_err(|e| miette::miette!("cannot find the aeef binary to call from the hook: {e}"))?;
+        .map_err(|e| {
+            miette::miette!(
+                code = "aeef::hook::no_binary",
+                help = "run `aeef hook install` from an installed aeef (e.g. `cargo install --path .`), not a deleted build",
+                "cannot find the aeef binary to call from the hook: {e}"
+            )
+        })?;
     let mut kinds = vec![Kind::CommitMsg];
     if a.prepare_commit_msg {
         kinds.push(Kind::PrepareCommitMsg);

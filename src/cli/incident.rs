@@ -1,16 +1,23 @@
 //! `aeef incident new | check | list | show`.
 use std::collections::HashMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::{DateTime, Datelike, Utc};
 
 use super::{Ctx, Format, out, write_result};
-use crate::config::Config;
+// Moved to `cli::context`; re-exported so code written against the old
+// paths (`super::incident::workspace`, …) still compiles while branches merge.
+#[allow(unused_imports)]
+pub(crate) use super::context::{
+    Workspace, config_at, find_incident, note_missing_dir, now_or, parse_now, print_report,
+    refuse_unreadable, sources_for, verified, workspace,
+};
 use crate::error::{Outcome, UsageError};
-use crate::findings::{Finding, Report, human};
+use crate::findings::{Report, human};
+use crate::gate::FailOn;
 use crate::git::Repo;
-use crate::incident::store::{self, LoadedIncident};
+use crate::incident::store;
 use crate::incident::{Incident, Origin, Severity, Status, Timestamp, create, policy};
 use crate::safe_fs::Refusal;
 
@@ -28,12 +35,6 @@ pub enum Command {
     Show(ShowArgs),
     /// Notify stakeholders per severity SLA: print, or post to a webhook.
     Notify(super::notify::NotifyArgs),
-}
-
-pub(crate) fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("`{s}` is not an RFC 3339 timestamp with a time zone ({e})"))
 }
 
 fn parse_ts(s: &str) -> Result<Timestamp, String> {
@@ -70,6 +71,9 @@ pub struct NewArgs {
     pub detected_at: Option<Timestamp>,
 }
 
+/// What `aeef incident check` prints: the formats of the findings report.
+pub const CHECK_FORMATS: &[Format] = super::context::REPORT_FORMATS;
+
 /// Arguments of `aeef incident edit`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
@@ -86,13 +90,6 @@ pub struct EditArgs {
     pub commits: Vec<String>,
 }
 
-/// Which unverified actions fail the check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum FailOn {
-    /// Any unverified corrective action is an error (not only overdue ones).
-    Unverified,
-}
-
 /// Arguments of `aeef incident check`.
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
@@ -101,9 +98,9 @@ pub struct CheckArgs {
     /// Fix the clock (RFC 3339) for SLAs, due dates and effectiveness marks.
     #[arg(long, value_parser = parse_now)]
     pub now: Option<DateTime<Utc>>,
-    /// Make more findings errors.
-    #[arg(long, value_enum)]
-    pub fail_on: Option<FailOn>,
+    /// Which unverified corrective actions fail the check (as for `aeef gate`).
+    #[arg(long, value_enum, default_value_t = FailOn::Overdue)]
+    pub fail_on: FailOn,
 }
 
 /// Arguments of `aeef incident list`.
@@ -135,255 +132,8 @@ pub fn run(c: Command, ctx: &Ctx) -> miette::Result<Outcome> {
     }
 }
 
-/// Where the command runs: the repository's work tree (or `-C DIR` / the
-/// current directory outside a repository), the repository if any, config.
-pub(crate) struct Workspace {
-    pub root: PathBuf,
-    pub repo: Option<Repo>,
-    pub config: Config,
-    /// The revision whose tree holds the records (DESIGN §5): `--rev`, or
-    /// HEAD in a bare repository; `None` reads the work tree.
-    pub rev: Option<(String, git2::Oid)>,
-}
-
-impl Workspace {
-    /// Every record, from the work tree or from the tree of [`Self::rev`],
-    /// with the findings about what could not be read. Reading from a
-    /// revision says so on stderr, naming it.
-    pub fn records(&self) -> miette::Result<(Vec<LoadedIncident>, Vec<Finding>)> {
-        match (&self.rev, &self.repo) {
-            (Some((name, oid)), Some(repo)) => {
-                let (ok, bad) = store::load_from_tree(repo.git2(), *oid, &self.config)
-                    .map_err(crate::error::GitError::from)?;
-                let short = &oid.to_string()[..12];
-                let mut e = super::err(false);
-                let _ = writeln!(
-                    e,
-                    "note: reading incident records from the tree of {name} ({short}), not a work tree"
-                );
-                if ok.is_empty() && bad.is_empty() {
-                    let dir = self.config.incidents_dir.trim_end_matches('/');
-                    let has_dir = repo
-                        .git2()
-                        .find_commit(*oid)
-                        .and_then(|c| c.tree())
-                        .is_ok_and(|t| t.get_path(Path::new(dir)).is_ok());
-                    let _ = if has_dir {
-                        writeln!(e, "note: no incident records in {dir}/ at {name}")
-                    } else {
-                        writeln!(
-                            e,
-                            "note: no incidents folder ({dir}/) at {name}: no incident records were read"
-                        )
-                    };
-                }
-                Ok((ok, bad))
-            }
-            _ => Ok(store::load_all(&self.root, &self.config)),
-        }
-    }
-}
-
-pub(crate) fn workspace(ctx: &Ctx) -> miette::Result<Workspace> {
-    let base = match &ctx.dir {
-        Some(d) => d.clone(),
-        None => {
-            std::env::current_dir().map_err(|e| miette::miette!("no current directory: {e}"))?
-        }
-    };
-    let repo = Repo::discover(Some(&base)).ok();
-    let root = repo
-        .as_ref()
-        .and_then(|r| r.workdir().map(Path::to_path_buf))
-        .unwrap_or_else(|| base.clone());
-    // No work tree (a bare repository) or `--rev`: records at a revision.
-    let rev_name = match (&ctx.rev, &repo) {
-        (Some(r), _) => Some(r.clone()),
-        (None, Some(r)) if r.workdir().is_none() => Some("HEAD".to_string()),
-        _ => None,
-    };
-    let rev = match (rev_name, &repo) {
-        (Some(name), Some(r)) => {
-            let sha = crate::git::resolve::revision(r, &name)?;
-            Some((
-                name,
-                git2::Oid::from_str(&sha).map_err(crate::error::GitError::from)?,
-            ))
-        }
-        (Some(_), None) => {
-            return Err(crate::error::UsageError::new(
-                "--rev needs a git repository",
-                "run aeef inside the repository, or point -C at it",
-            )
-            .into());
-        }
-        _ => None,
-    };
-    let config = match (&rev, &repo) {
-        (Some((_, oid)), Some(r)) => config_at(r, *oid)?,
-        _ => Config::load(&root).map_err(|e| miette::Report::new(*e))?,
-    };
-    Ok(Workspace {
-        root,
-        repo,
-        config,
-        rev,
-    })
-}
-
-/// `.aeef.yml` from the tree of `commit` (the defaults when absent).
-pub(crate) fn config_at(repo: &Repo, commit: git2::Oid) -> miette::Result<Config> {
-    let r = repo.git2();
-    let tree = r
-        .find_commit(commit)
-        .and_then(|c| c.tree())
-        .map_err(crate::error::GitError::from)?;
-    let Ok(entry) = tree.get_path(Path::new(crate::config::FILE_NAME)) else {
-        return Ok(Config::default());
-    };
-    let blob = match r.find_blob(entry.id()) {
-        Ok(b) if entry.filemode() != 0o120000 => b,
-        _ => {
-            return Err(crate::error::UsageError::new(
-                format!(
-                    "{} at this revision is not a regular file",
-                    crate::config::FILE_NAME
-                ),
-                "commit .aeef.yml as a regular file",
-            )
-            .into());
-        }
-    };
-    if blob.size() as u64 > crate::safe_fs::CONFIG_MAX_BYTES {
-        return Err(crate::error::UsageError::new(
-            format!(
-                "{} at this revision is larger than 1 MiB",
-                crate::config::FILE_NAME
-            ),
-            "keep .aeef.yml small: rules, agents, grace and waivers",
-        )
-        .into());
-    }
-    Config::parse(blob.content()).map_err(|e| miette::Report::new(*e))
-}
-
-/// Each action's verification as `incident check` and the gate decide it
-/// offline (DESIGN §4: the record, with the `verified_by` line committed by
-/// someone other than the owner); the records' own claims outside a
-/// repository. A shallow boundary in the way is exit 2, as for the gate.
-pub(crate) fn verified(
-    ws: &Workspace,
-    records: &[LoadedIncident],
-    now: DateTime<Utc>,
-) -> miette::Result<crate::incident::actions::Verified> {
-    let Some(repo) = &ws.repo else {
-        return Ok(Default::default());
-    };
-    let st = crate::github::status::statuses_offline(repo, records, now)?;
-    Ok(crate::incident::actions::Verified(
-        st.into_iter()
-            .map(|s| ((s.incident, s.corrective_action), s.verified))
-            .collect(),
-    ))
-}
-
-/// Prints the "no incidents folder" note on stderr when the default folder
-/// does not exist (a configured one that is missing is a `config` finding).
-pub(crate) fn note_missing_dir(ctx: &Ctx, ws: &Workspace) {
-    if ws.rev.is_some() {
-        return; // `Workspace::records` says it for a revision.
-    }
-    if let Some(note) = store::missing_dir_note(&ws.root, &ws.config) {
-        let mut e = super::err(ctx.color);
-        let _ = writeln!(e, "{note}");
-    }
-}
-
-/// The text of every file the findings point into, for snippets.
-pub(crate) fn sources_for(
-    root: &Path,
-    records: &[LoadedIncident],
-    findings: &[Finding],
-) -> human::Sources {
-    // Only the files findings point into, not every record.
-    let by_path: HashMap<&str, &str> = records
-        .iter()
-        .map(|r| (r.path.as_str(), r.source.as_str()))
-        .collect();
-    let mut s = human::Sources::new();
-    for f in findings {
-        if let Some(file) = &f.file
-            && !s.contains_key(file)
-            && let Some(text) = by_path.get(file.as_str())
-        {
-            s.insert(file.clone(), (*text).to_string());
-        }
-    }
-    // Other files (`.aeef.yml`) only from inside the work tree: a snippet
-    // never quotes a file outside the repository (safe_fs).
-    let jail = crate::safe_fs::Jail::new(root);
-    for f in findings {
-        if let Some(file) = &f.file
-            && !s.contains_key(file)
-            && !Path::new(file).is_absolute()
-            && let Ok(b) = jail.read(&root.join(file), crate::safe_fs::RECORD_MAX_BYTES)
-        {
-            s.insert(file.clone(), String::from_utf8_lossy(&b).into_owned());
-        }
-    }
-    s
-}
-
-/// Prints a report in the chosen format on stdout.
-pub(crate) fn print_report(
-    ctx: &Ctx,
-    report: &Report,
-    sources: &human::Sources,
-) -> miette::Result<()> {
-    let mut o = out();
-    let r = match ctx.format {
-        Format::Json => serde_json::to_writer_pretty(&mut o, &crate::findings::to_json(report))
-            .map_err(std::io::Error::from)
-            .and_then(|()| writeln!(o)),
-        _ => human::render(report, sources, ctx.color, &mut o),
-    };
-    write_result(r)
-}
-
-/// Stops a command that needs every record readable: prints the `schema`
-/// findings (stderr for human output, stdout as JSON) and exits 2.
-pub(crate) fn refuse_unreadable(
-    ctx: &Ctx,
-    root: &Path,
-    records: &[LoadedIncident],
-    bad: Vec<Finding>,
-) -> miette::Result<Outcome> {
-    let n = bad.len();
-    let mut report = Report { findings: bad };
-    report.sort();
-    let sources = sources_for(root, records, &report.findings);
-    if ctx.format == Format::Json {
-        print_report(ctx, &report, &sources)?;
-    } else {
-        let mut err = super::err(ctx.color);
-        let _ = human::render(&report, &sources, ctx.color, &mut err);
-    }
-    Err(UsageError::new(
-        format!(
-            "{n} incident record{} cannot be read",
-            if n == 1 { "" } else { "s" }
-        ),
-        "fix the records above; `aeef incident check` lists every problem",
-    )
-    .into())
-}
-
-fn now_or(t: Option<DateTime<Utc>>) -> DateTime<Utc> {
-    t.unwrap_or_else(Utc::now)
-}
-
 fn check(a: CheckArgs, ctx: &Ctx) -> miette::Result<Outcome> {
-    ctx.require_format(&[Format::Human, Format::Json])?;
+    ctx.require_format(CHECK_FORMATS)?;
     let ws = workspace(ctx)?;
     let base = ctx.dir.clone().unwrap_or_else(|| PathBuf::from("."));
     let (records, bad) = if a.paths.is_empty() {
@@ -439,7 +189,7 @@ fn check(a: CheckArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     let mut opts = policy::PolicyOptions::new(now);
     opts.rules = ws.config.rules.clone();
     opts.grace = ws.config.grace;
-    opts.fail_on_unverified = a.fail_on == Some(FailOn::Unverified);
+    opts.fail_on_unverified = a.fail_on == FailOn::Unverified;
     if repo.is_some() {
         opts.commit_exists = Some(&exists);
     }
@@ -467,7 +217,10 @@ fn check(a: CheckArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     } else {
         sources_for(&ws.root, &records, &report.findings)
     };
-    print_report(ctx, &report, &sources)?;
+    let title = format!("aeef incident check: {} incident record(s)", records.len());
+    super::context::emit_report(ctx, &report, &title, &Default::default(), |o| {
+        human::render(&report, &sources, ctx.color, &mut &mut *o)
+    })?;
     if report.undecidable() {
         // Exit 2: printed the findings already; say why on stderr briefly.
         return Err(UsageError::new(
@@ -486,13 +239,13 @@ fn origin_of(inc: &Incident) -> Option<Origin> {
     inc.classification.as_ref().and_then(|c| c.origin)
 }
 
+/// The formats `aeef incident list` prints (its `--help` lists exactly these).
+pub const LIST_FORMATS: &[Format] = &[Format::Human, Format::Json];
+
 fn list(a: ListArgs, ctx: &Ctx) -> miette::Result<Outcome> {
-    ctx.require_format(&[Format::Human, Format::Json])?;
+    ctx.require_format(LIST_FORMATS)?;
     let ws = workspace(ctx)?;
-    let (mut records, bad) = ws.records()?;
-    if !bad.is_empty() {
-        return refuse_unreadable(ctx, &ws.root, &records, bad);
-    }
+    let mut records = ws.records_or_refuse(ctx)?;
     records.sort_by(|a, b| a.incident.id.cmp(&b.incident.id));
     let now = now_or(a.now);
     let verified = verified(&ws, &records, now)?;
@@ -576,32 +329,11 @@ fn status_str(s: Status) -> &'static str {
     }
 }
 
-/// Loads every record and finds `id` (exit 2 when a record cannot be read
-/// or the id is unknown).
-pub(crate) fn find_incident(ctx: &Ctx, ws: &Workspace, id: &str) -> miette::Result<LoadedIncident> {
-    let (records, bad) = ws.records()?;
-    if !bad.is_empty() {
-        refuse_unreadable(ctx, &ws.root, &records, bad)?;
-    }
-    let wanted = id.trim().to_ascii_uppercase();
-    if let Some(r) = records.iter().find(|r| r.incident.id == wanted) {
-        return Ok(r.clone());
-    }
-    let ids: Vec<&str> = records.iter().map(|r| r.incident.id.as_str()).collect();
-    let help = match store::did_you_mean(&wanted, &ids) {
-        Some(k) => format!("did you mean `{k}`?"),
-        None if ids.is_empty() => "there are no incident records yet".into(),
-        None => "`aeef incident list` shows the ids".into(),
-    };
-    Err(UsageError::new(
-        format!("no incident `{id}` under {}/", ws.config.incidents_dir),
-        help,
-    )
-    .into())
-}
+/// The formats `aeef incident show` prints (its `--help` lists exactly these).
+pub const SHOW_FORMATS: &[Format] = &[Format::Human, Format::Json];
 
 fn show(a: ShowArgs, ctx: &Ctx) -> miette::Result<Outcome> {
-    ctx.require_format(&[Format::Human, Format::Json])?;
+    ctx.require_format(SHOW_FORMATS)?;
     let ws = workspace(ctx)?;
     let rec = find_incident(ctx, &ws, &a.id)?;
     let now = now_or(a.now);
@@ -657,7 +389,8 @@ fn show(a: ShowArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     text.push_str(&format!(
         "corrective actions: {open} open, {overdue} overdue\n\n"
     ));
-    let yaml = serde_saphyr::to_string(inc).map_err(|e| miette::miette!("cannot render: {e}"))?;
+    let yaml =
+        serde_saphyr::to_string(inc).map_err(|e| crate::error::IoError::render("the record", e))?;
     text.push_str(&yaml);
     write_result(o.write_all(text.as_bytes())).map(|()| Outcome::Ok)
 }
@@ -687,8 +420,11 @@ fn highest_in_history(repo: &Repo, dir: &str, year: i32) -> u32 {
     }
 }
 
+/// The formats `aeef incident new` prints (its `--help` lists exactly these).
+pub const NEW_FORMATS: &[Format] = &[Format::Human, Format::Json];
+
 fn new(a: NewArgs, ctx: &Ctx) -> miette::Result<Outcome> {
-    ctx.require_format(&[Format::Human, Format::Json])?;
+    ctx.require_format(NEW_FORMATS)?;
     if a.title.trim().is_empty() {
         return Err(UsageError::new(
             "the title is empty",
@@ -714,7 +450,9 @@ fn new(a: NewArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     for c in &a.commits {
         shas.push(crate::git::resolve::revision(repo, c)?);
     }
-    let detected_at = a.detected_at.unwrap_or_else(|| Utc::now().fixed_offset());
+    let detected_at = a
+        .detected_at
+        .unwrap_or_else(|| super::context::now().fixed_offset());
     let p = crate::incident::prefill::prefill(repo, &ws.config, &shas);
     let template = Incident {
         id: String::new(),
@@ -754,12 +492,12 @@ fn new(a: NewArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     if !schema_file.exists() {
         if let Some(parent) = schema_file.parent() {
             std::fs::create_dir_all(parent)
-                .map_err(|e| miette::miette!("cannot create {}: {e}", parent.display()))?;
+                .map_err(|e| crate::error::IoError::write(parent.display().to_string(), &e))?;
         }
         match crate::util::write_atomic(&schema_file, create::INCIDENT_SCHEMA.as_bytes(), true) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-            Err(e) => return Err(miette::miette!("cannot write {}: {e}", create::SCHEMA_PATH)),
+            Err(e) => return Err(crate::error::IoError::write(create::SCHEMA_PATH, &e).into()),
         }
     }
     let schema_ref = create::relative_path(&ws.config.incidents_dir, create::SCHEMA_PATH);
@@ -786,10 +524,10 @@ fn new(a: NewArgs, ctx: &Ctx) -> miette::Result<Outcome> {
             String::new()
         })
     })
-    .map_err(|e| miette::miette!("cannot write the record under {}: {e}", dir.display()))?;
+    .map_err(|e| crate::error::IoError::write(format!("the record under {}", dir.display()), &e))?;
     if let Some(e) = render_err.into_inner() {
         let _ = std::fs::remove_file(&path);
-        return Err(miette::miette!("cannot render the record: {e}"));
+        return Err(crate::error::IoError::render("the record", e).into());
     }
     let rel = store::relative(&ws.root, &path);
     if a.commits.is_empty() {
@@ -812,8 +550,11 @@ fn new(a: NewArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     write_result(r).map(|()| Outcome::Ok)
 }
 
+/// The formats `aeef incident edit` prints (its `--help` lists exactly these).
+pub const EDIT_FORMATS: &[Format] = &[Format::Human, Format::Json];
+
 fn edit(a: EditArgs, ctx: &Ctx) -> miette::Result<Outcome> {
-    ctx.require_format(&[Format::Human, Format::Json])?;
+    ctx.require_format(EDIT_FORMATS)?;
     let ws = workspace(ctx)?;
     let repo = ws.repo.as_ref().ok_or_else(|| {
         miette::Report::new(UsageError::new(
@@ -842,7 +583,7 @@ fn edit(a: EditArgs, ctx: &Ctx) -> miette::Result<Outcome> {
         ))
     })?;
     crate::util::write_atomic(&real, added.text.as_bytes(), false)
-        .map_err(|e| miette::miette!("cannot write {}: {e}", rec.path))?;
+        .map_err(|e| crate::error::IoError::write(rec.path.clone(), &e))?;
     let mut e = super::err(ctx.color);
     for k in &added.kept {
         let _ = writeln!(e, "note: {k}");

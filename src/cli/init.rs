@@ -77,7 +77,7 @@ pr:
 
 /// Why `init` cannot set up `root`, checked before anything is written so a
 /// refusal leaves the directory as it was.
-fn preflight(ws: &super::incident::Workspace) -> miette::Result<()> {
+fn preflight(ws: &super::context::Workspace) -> miette::Result<()> {
     if let Some(repo) = &ws.repo
         && repo.workdir().is_none()
     {
@@ -133,12 +133,16 @@ fn preflight(ws: &super::incident::Workspace) -> miette::Result<()> {
     Ok(())
 }
 
+/// The formats `aeef init` prints (its `--help` lists exactly these).
+pub const FORMATS: &[Format] = &[Format::Human];
+
 pub fn run(_args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
-    ctx.require_format(&[Format::Human])?;
-    let ws = super::incident::workspace(ctx)?;
+    ctx.require_format(FORMATS)?;
+    let ws = super::context::workspace(ctx)?;
     preflight(&ws)?;
     let cfg_path = ws.root.join(crate::config::FILE_NAME);
-    let io = |what: &str, e: std::io::Error| miette::miette!("cannot write {what}: {e}");
+    let io =
+        |what: &str, e: std::io::Error| miette::Report::new(crate::error::IoError::write(what, &e));
     // The config goes first and create-new: a concurrent init loses cleanly.
     crate::util::write_atomic(&cfg_path, DEFAULT_CONFIG.as_bytes(), true).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {

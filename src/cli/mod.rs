@@ -3,9 +3,12 @@
 pub mod audit;
 pub mod blame;
 pub mod ca;
+pub mod connection;
+pub mod context;
 pub mod gate;
-pub mod hook;
 mod gate_pr;
+pub mod history;
+pub mod hook;
 pub mod incident;
 pub mod init;
 pub mod notify;
@@ -13,6 +16,7 @@ pub mod paint;
 pub mod postmortem;
 pub mod report;
 pub mod scan;
+pub mod table;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -38,7 +42,7 @@ pub struct Cli {
     #[arg(short = 'C', value_name = "DIR", global = true)]
     pub dir: Option<PathBuf>,
 
-    /// Output format (each command accepts the ones that make sense for it).
+    /// Output format (each command lists the ones it prints).
     #[arg(long, value_enum, global = true, default_value_t = Format::Human)]
     pub format: Format,
 
@@ -64,10 +68,10 @@ pub enum Format {
     Markdown,
     Csv,
     Html,
-    /// Plain text (`aeef incident notify`); hidden from the global list.
+    // Plain text (`aeef incident notify` only).
     #[value(hide = true)]
     Text,
-    /// Slack Block Kit JSON (`aeef incident notify`); hidden from the global list.
+    // Slack Block Kit JSON (`aeef incident notify` only).
     #[value(hide = true)]
     Slack,
 }
@@ -166,9 +170,101 @@ fn color_enabled(choice: ColorChoice) -> bool {
     }
 }
 
+/// The formats a command prints: the constant its `run` checks with
+/// [`Ctx::require_format`], so `--help` and the refusal agree. `None` for a
+/// command not listed here (it keeps the whole list).
+fn formats_of(command: &str, sub: Option<&str>) -> Option<&'static [Format]> {
+    Some(match (command, sub) {
+        ("scan", None) => scan::FORMATS,
+        ("blame", None) => blame::FORMATS,
+        ("init", None) => init::FORMATS,
+        ("postmortem", None) => postmortem::FORMATS,
+        ("gate", None) => gate::FORMATS,
+        ("report", None) => report::FORMATS,
+        ("audit", None) => audit::FORMATS,
+        ("hook", _) => hook::FORMATS,
+        ("incident", Some("new")) => incident::NEW_FORMATS,
+        ("incident", Some("edit")) => incident::EDIT_FORMATS,
+        ("incident", Some("check")) => incident::CHECK_FORMATS,
+        ("incident", Some("list")) => incident::LIST_FORMATS,
+        ("incident", Some("show")) => incident::SHOW_FORMATS,
+        ("incident", Some("notify")) => notify::FORMATS,
+        ("ca", Some("file")) => ca::FILE_FORMATS,
+        ("ca", Some("status")) => ca::STATUS_FORMATS,
+        ("ca", Some("review")) => ca::REVIEW_FORMATS,
+        _ => return None,
+    })
+}
+
+/// The global `--format` of [`Cli`], narrowed to `allowed`: shown in the
+/// command's `--help` (hidden ones like `slack` too, since the list is
+/// exact) and checked by the parser.
+fn format_arg(global: &clap::Arg, allowed: &[Format]) -> clap::Arg {
+    use clap::builder::TypedValueParser;
+    let values: Vec<clap::builder::PossibleValue> = allowed
+        .iter()
+        .filter_map(|f| f.to_possible_value())
+        .map(|v| v.hide(false))
+        .collect();
+    global.clone().value_parser(
+        clap::builder::PossibleValuesParser::new(values)
+            .map(|s: String| <Format as ValueEnum>::from_str(&s, true).unwrap_or(Format::Human)),
+    )
+}
+
+/// The command line's definition: [`Cli`] with each subcommand's `--format`
+/// narrowed to what that subcommand prints; a group (`incident`, `ca`)
+/// offers what any of its subcommands prints. The narrowed argument keeps
+/// the global one's id, so clap neither propagates the wide one over it nor
+/// loses the value: `aeef --format json scan` and `aeef scan --format json`
+/// both work, and `aeef --format csv scan` is still refused by `run`.
+pub fn command() -> clap::Command {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    let Some(global) = cmd
+        .get_arguments()
+        .find(|a| a.get_id() == "format")
+        .cloned()
+    else {
+        return cmd;
+    };
+    let every: Vec<Format> = Format::value_variants().to_vec();
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    for name in names {
+        cmd = cmd.mut_subcommand(&name, |mut sc| {
+            let subs: Vec<String> = sc
+                .get_subcommands()
+                .map(|c| c.get_name().to_string())
+                .collect();
+            if subs.is_empty() {
+                let allowed = formats_of(&name, None).unwrap_or(&every);
+                return sc.arg(format_arg(&global, allowed));
+            }
+            let mut union = Vec::new();
+            for sub in &subs {
+                let allowed = formats_of(&name, Some(sub)).unwrap_or(&every);
+                union.extend_from_slice(allowed);
+                sc = sc.mut_subcommand(sub, |c| c.arg(format_arg(&global, allowed)));
+            }
+            let union: Vec<Format> = every
+                .iter()
+                .copied()
+                .filter(|f| union.contains(f))
+                .collect();
+            sc.arg(format_arg(&global, &union))
+        });
+    }
+    cmd
+}
+
 /// Parses the command line, runs the command, returns the exit code.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let parsed = command()
+        .try_get_matches()
+        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
@@ -182,6 +278,12 @@ pub fn main() -> ExitCode {
         rev: cli.rev.clone(),
     };
     let color = ctx.color;
+    // The commands whose JSON is a verdict document (DESIGN §8).
+    let verdict_json = ctx.format == Format::Json
+        && matches!(
+            &cli.command,
+            Command::Gate(_) | Command::Audit(_) | Command::Incident(incident::Command::Check(_))
+        );
     miette::set_hook(Box::new(move |_| {
         Box::new(
             miette::MietteHandlerOpts::new()
@@ -208,6 +310,24 @@ pub fn main() -> ExitCode {
                     "schema_version": 1,
                     "verdict": "error",
                     "findings": [e.to_finding()],
+                });
+                let mut o = out();
+                let _ = writeln!(o, "{doc:#}");
+            } else if verdict_json
+                && !context::REPORT_PRINTED.load(std::sync::atomic::Ordering::Relaxed)
+            {
+                // Exit 2 before any finding was printed (history missing,
+                // GitHub unreachable, a bad revision): a pipeline reading
+                // stdout still sees that nothing was decided, and why.
+                let doc = serde_json::json!({
+                    "schema_version": 1,
+                    "verdict": "error",
+                    "findings": [],
+                    "error": {
+                        "code": report.code().map(|c| c.to_string()),
+                        "message": report.to_string(),
+                        "help": report.help().map(|h| h.to_string()),
+                    },
                 });
                 let mut o = out();
                 let _ = writeln!(o, "{doc:#}");
@@ -278,7 +398,10 @@ pub fn err(color: bool) -> crate::redact::Guard<std::io::StderrLock<'static>> {
 pub fn write_result(r: std::io::Result<()>) -> miette::Result<()> {
     match r {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(miette::miette!("cannot write output: {e}")),
+        Err(e) => Err(crate::error::IoError::Output {
+            reason: e.to_string(),
+        }
+        .into()),
         Ok(()) => Ok(()),
     }
 }

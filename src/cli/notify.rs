@@ -38,7 +38,7 @@ pub struct NotifyArgs {
     /// Incident id (INC-YYYY-NNN).
     pub id: String,
     /// Fix the clock (RFC 3339) for SLAs still running and overdue actions.
-    #[arg(long, value_parser = super::incident::parse_now)]
+    #[arg(long, value_parser = super::context::parse_now)]
     pub now: Option<DateTime<Utc>>,
     /// POST the notification to the incoming webhook (one request, no retry).
     #[arg(long)]
@@ -74,14 +74,17 @@ struct SentState {
     sent_at: DateTime<Utc>,
 }
 
+/// The formats `aeef incident notify` prints (its `--help` lists exactly these).
+pub const FORMATS: &[Format] = &[
+    Format::Human,
+    Format::Markdown,
+    Format::Text,
+    Format::Json,
+    Format::Slack,
+];
+
 pub fn run(a: NotifyArgs, ctx: &Ctx) -> miette::Result<Outcome> {
-    ctx.require_format(&[
-        Format::Human,
-        Format::Markdown,
-        Format::Text,
-        Format::Json,
-        Format::Slack,
-    ])?;
+    ctx.require_format(FORMATS)?;
     let target = target_of(&a, ctx.format)?;
     // The secret is checked before anything else, so a misconfigured job
     // fails at once whatever the record says.
@@ -90,10 +93,10 @@ pub fn run(a: NotifyArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     } else {
         None
     };
-    let ws = super::incident::workspace(ctx)?;
-    let rec = super::incident::find_incident(ctx, &ws, &a.id)?;
-    let now = a.now.unwrap_or_else(Utc::now);
-    let verified = super::incident::verified(&ws, std::slice::from_ref(&rec), now)?;
+    let ws = super::context::workspace(ctx)?;
+    let rec = super::context::find_incident(ctx, &ws, &a.id)?;
+    let now = super::context::now_or(a.now);
+    let verified = super::context::verified(&ws, std::slice::from_ref(&rec), now)?;
     let n = Notification::of_by(&rec.incident, now, &verified);
     let Some(target) = target else {
         return print(&n, ctx.format);
@@ -123,14 +126,13 @@ pub fn run(a: NotifyArgs, ctx: &Ctx) -> miette::Result<Outcome> {
         return Ok(Outcome::Ok);
     }
     let body = serde_json::to_vec_pretty(&payload)
-        .map_err(|e| miette::miette!("cannot render the payload: {e}"))?;
+        .map_err(|e| crate::error::IoError::render("the payload", e))?;
     let Some(hook) = hook else {
         // --dry-run: the exact bytes that would be sent.
         let mut o = out();
         return write_result(o.write_all(&body).and_then(|()| writeln!(o))).map(|()| Outcome::Ok);
     };
-    let rt = super::ca::runtime()?;
-    let status = rt.block_on(hook.post(body, Duration::from_secs(a.timeout)))?;
+    let status = super::connection::block_on(hook.post(body, Duration::from_secs(a.timeout)))??;
     if let Some(p) = &state_path {
         write_state(
             p,
@@ -138,7 +140,7 @@ pub fn run(a: NotifyArgs, ctx: &Ctx) -> miette::Result<Outcome> {
                 schema_version: 1,
                 id: n.id.clone(),
                 fingerprint,
-                sent_at: Utc::now(),
+                sent_at: super::context::now(),
             },
         )?;
     }
@@ -193,7 +195,7 @@ fn print(n: &Notification, format: Format) -> miette::Result<Outcome> {
 fn pretty(v: &serde_json::Value) -> miette::Result<String> {
     serde_json::to_string_pretty(v)
         .map(|s| s + "\n")
-        .map_err(|e| miette::miette!("cannot render JSON: {e}"))
+        .map_err(|e| crate::error::IoError::render("JSON", e).into())
 }
 
 /// `--state FILE` (relative to `-C DIR`), else
@@ -201,7 +203,7 @@ fn pretty(v: &serde_json::Value) -> miette::Result<String> {
 /// the repository and never committed.
 fn state_path(
     ctx: &Ctx,
-    ws: &super::incident::Workspace,
+    ws: &super::context::Workspace,
     a: &NotifyArgs,
     id: &str,
 ) -> miette::Result<PathBuf> {
@@ -232,7 +234,13 @@ fn read_state(p: &Path) -> miette::Result<Option<SentState>> {
     let bytes = match std::fs::read(p) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(miette::miette!("cannot read {}: {e}", p.display())),
+        Err(e) => {
+            return Err(crate::error::IoError::Read {
+                what: p.display().to_string(),
+                reason: e.to_string(),
+            }
+            .into());
+        }
     };
     serde_json::from_slice(&bytes).map(Some).map_err(|e| {
         UsageError::new(
@@ -246,14 +254,18 @@ fn read_state(p: &Path) -> miette::Result<Option<SentState>> {
 fn write_state(p: &Path, s: &SentState) -> miette::Result<()> {
     if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)
-            .map_err(|e| miette::miette!("cannot create {}: {e}", dir.display()))?;
+            .map_err(|e| crate::error::IoError::write(dir.display().to_string(), &e))?;
     }
-    let mut bytes = serde_json::to_vec_pretty(s).map_err(|e| miette::miette!("{e}"))?;
+    let mut bytes =
+        serde_json::to_vec_pretty(s).map_err(|e| crate::error::IoError::render("the state", e))?;
     bytes.push(b'\n');
     crate::util::write_atomic(p, &bytes, false).map_err(|e| {
         miette::miette!(
-            "the notification was sent, but its state could not be written to {}: {e}; the next --on-change run will send it again",
-            p.display()
+            code = "aeef::notify::state_not_written",
+            help = "make the state file's folder writable; until then each --on-change run sends again",
+            "the notification was sent, but its state could not be written to {}: {}; the next --on-change run will send it again",
+            p.display(),
+            e.kind()
         )
     })
 }

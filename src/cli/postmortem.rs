@@ -18,31 +18,23 @@ pub struct Args {
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Fix the clock (RFC 3339) for SLAs still running.
-    #[arg(long, value_parser = parse_now)]
+    #[arg(long, value_parser = super::context::parse_now)]
     pub now: Option<DateTime<Utc>>,
 }
 
-fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("`{s}` is not an RFC 3339 timestamp with a time zone ({e})"))
-}
+/// The formats `aeef postmortem` prints (its `--help` lists exactly these).
+pub const FORMATS: &[Format] = &[Format::Human, Format::Markdown];
 
 pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
-    ctx.require_format(&[Format::Human, Format::Markdown])?;
-    let ws = super::incident::workspace(ctx)?;
-    let rec = super::incident::find_incident(ctx, &ws, &args.id)?;
-    let now = args.now.unwrap_or_else(Utc::now);
-    let verified = super::incident::verified(&ws, std::slice::from_ref(&rec), now)?;
+    ctx.require_format(FORMATS)?;
+    let ws = super::context::workspace(ctx)?;
+    let rec = super::context::find_incident(ctx, &ws, &args.id)?;
+    let now = super::context::now_or(args.now);
+    let verified = super::context::verified(&ws, std::slice::from_ref(&rec), now)?;
     let md = postmortem::render_by(&rec.incident, now, &verified);
     match args.output {
         Some(path) => {
-            let path = match &ctx.dir {
-                Some(d) if path.is_relative() => d.join(path),
-                _ => path,
-            };
-            crate::util::write_atomic(&path, md.as_bytes(), false)
-                .map_err(|e| miette::miette!("cannot write {}: {e}", path.display()))?;
+            super::context::write_output(ctx, &path, md.as_bytes())?;
             Ok(Outcome::Ok)
         }
         None => {

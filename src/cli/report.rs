@@ -31,8 +31,8 @@ pub struct Args {
     #[arg(long, value_name = "YYYY-MM-DD", requires = "since")]
     pub until: Option<String>,
     /// The clock for overdue actions and running SLAs (RFC 3339; default: now, UTC).
-    #[arg(long, value_name = "RFC3339")]
-    pub now: Option<String>,
+    #[arg(long, value_name = "RFC3339", value_parser = super::context::parse_now)]
+    pub now: Option<DateTime<Utc>>,
     /// Periods in the trend, this one included, each as long as this one
     /// (default: 6 for a month, 4 for a quarter or a date range).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=120))]
@@ -65,22 +65,6 @@ fn period(args: &Args, now: DateTime<Utc>) -> miette::Result<Period> {
     }
 }
 
-/// Parses `--now` (RFC 3339) or takes the system clock.
-pub fn parse_now(now: Option<&str>) -> miette::Result<DateTime<Utc>> {
-    match now {
-        None => Ok(Utc::now()),
-        Some(s) => DateTime::parse_from_rfc3339(s.trim())
-            .map(|t| t.with_timezone(&Utc))
-            .map_err(|e| {
-                UsageError::new(
-                    format!("--now `{s}` is not an RFC 3339 time: {e}"),
-                    "write it as 2026-11-30T12:00:00Z",
-                )
-                .into()
-            }),
-    }
-}
-
 /// Provenance of the commits on HEAD whose committer date lies in the period.
 fn provenance(
     repo: &crate::git::Repo,
@@ -98,24 +82,27 @@ fn provenance(
     let table = crate::provenance::AgentTable::builtin().with_rules(&cfg.agents);
     // Counted as the scan streams: a quarter of history is never held at once.
     let mut stats = report::ProvenanceStats::default();
-    super::scan::scan_range_into(repo, &spec, &table, |rows| {
+    super::history::scan_range_into(repo, &spec, &table, |rows| {
         rows.iter().for_each(|(_, p)| stats.add(p));
         true
     })?;
     Ok(Some(stats))
 }
 
+/// The formats `aeef report` prints (its `--help` lists exactly these).
+pub const FORMATS: &[Format] = &[
+    Format::Human,
+    Format::Json,
+    Format::Markdown,
+    Format::Csv,
+    Format::Html,
+];
+
 pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
-    ctx.require_format(&[
-        Format::Human,
-        Format::Json,
-        Format::Markdown,
-        Format::Csv,
-        Format::Html,
-    ])?;
-    let now = parse_now(args.now.as_deref())?;
+    ctx.require_format(FORMATS)?;
+    let now = super::context::now_or(args.now);
     let period = period(&args, now)?;
-    let ws = super::incident::workspace(ctx)?;
+    let ws = super::context::workspace(ctx)?;
     let repo = ws.repo.as_ref().ok_or_else(|| {
         miette::miette!(
             code = "aeef::report::no_repository",
@@ -132,17 +119,8 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
             .flat_map(|l| crate::incident::policy::future_findings(l, now)),
     );
     if !bad.is_empty() {
-        let list: Vec<String> = bad
-            .iter()
-            .map(|f| format!("{}: {}", f.file.as_deref().unwrap_or("?"), f.message))
-            .collect();
-        return Err(miette::miette!(
-            code = "aeef::report::unreadable_record",
-            help = "fix the records (`aeef incident check` points at each error); a report over partial data would mislead",
-            "{} incident record(s) cannot be read:\n{}",
-            bad.len(),
-            list.join("\n")
-        ));
+        // A report over partial data would mislead.
+        super::context::refuse_unreadable(ctx, &ws.root, &loaded, bad)?;
     }
     let prov = if args.no_provenance {
         None
@@ -150,7 +128,7 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         provenance(repo, cfg, &period)?
     };
     let incidents: Vec<&crate::incident::Incident> = loaded.iter().map(|l| &l.incident).collect();
-    let verified = super::incident::verified(&ws, &loaded, now)?;
+    let verified = super::context::verified(&ws, &loaded, now)?;
     let trend = args
         .trend
         .map_or_else(|| period.default_trend_len(), usize::from);

@@ -3,7 +3,11 @@ use std::collections::BTreeMap;
 use std::io::{BufWriter, Write};
 
 use super::{Ctx, Format, paint};
-use crate::error::{GitError, Outcome};
+// Moved to `cli::history`; re-exported so code written against the old
+// paths (`scan::scan_range`) still compiles while branches merge.
+#[allow(unused_imports)]
+pub use super::history::{scan_range, scan_range_into};
+use crate::error::Outcome;
 use crate::git::{self, RawCommit};
 use crate::provenance::{self, Provenance};
 
@@ -83,170 +87,50 @@ impl Args {
     }
 }
 
-/// One JSON Lines row of `aeef scan --format json` (DESIGN §8).
+/// One JSON Lines row of `aeef scan --format json` (DESIGN §8). Each line
+/// carries `schema_version`, since a consumer may read any one line alone.
+/// `human_modifications` is always a string, `unknown` when nothing says
+/// (a human commit too), exactly as `aeef blame --format json` writes it.
 #[derive(serde::Serialize)]
 struct Row<'a> {
+    schema_version: u32,
     commit: &'a str,
     ai: bool,
     tool: Option<&'a str>,
     model_version: Option<&'a str>,
-    human_modifications: Option<&'a str>,
+    human_modifications: &'a str,
     confidence: Option<provenance::Confidence>,
     sources: &'a [String],
 }
 
 fn row<'a>(c: &'a RawCommit, p: &'a Provenance) -> Row<'a> {
     Row {
+        schema_version: 1,
         commit: &c.sha,
         ai: p.ai,
         tool: p.tool.as_deref(),
         model_version: p.model_version.as_deref(),
-        human_modifications: p.ai.then(|| p.human_modifications.as_str()),
+        human_modifications: p.human_modifications.as_str(),
         confidence: p.confidence,
         sources: &p.sources,
     }
 }
 
-/// Commits per batch handed to the workers.
-const BATCH: usize = 256;
+/// The formats `aeef scan` prints (its `--help` lists exactly these;
+/// `markdown` only with `--share`).
+pub const FORMATS: &[Format] = &[Format::Human, Format::Json, Format::Markdown];
 
-/// Reads and summarises one note blob with libgit2 (when git is absent).
-fn read_note(r: &git2::Repository, blob: git2::Oid) -> Option<provenance::NoteSummary> {
-    let odb = r.odb().ok()?;
-    let obj = odb.read(blob).ok()?;
-    provenance::notes_fast::summary(obj.data())
-}
+/// What the commit listing prints (Markdown is for `--share` only).
+pub const COMMIT_FORMATS: &[Format] = &[Format::Human, Format::Json];
 
-/// Every commit of `spec` with its provenance, handed to `sink` in order
-/// as batches finish. Simple specs (`HEAD`, `A..B`, `--all`, …) are walked
-/// in-process, each commit read once (`git::walk`); others take their ids
-/// from `git rev-list` and read the objects on every core. Notes are read
-/// only for commits of the range, by `git cat-file --batch` while the walk
-/// goes on (`git::notes_feed`), and summarised as they arrive.
-pub fn scan_range_into(
-    repo: &git::Repo,
-    spec: &[String],
-    table: &provenance::AgentTable,
-    mut sink: impl FnMut(provenance::scan::Rows) -> bool + Send,
-) -> miette::Result<()> {
-    // Entire checkpoint metadata, read only for commits that name one.
-    let mut entire = git::entire::Store::new(repo);
-    // Agent Trace records: read once per run, applied on the sink thread
-    // (a hash lookup per commit; nothing at all without a traces file).
-    let traces = provenance::agent_trace::load(repo, None);
-    // A count of scanned commits, on a terminal after a second (crate::progress).
-    let progress = crate::progress::Progress::new(
-        "{spinner} {human_pos} commits scanned ({per_sec}, {elapsed})",
-    );
-    let sink = |mut rows: provenance::scan::Rows| {
-        progress.add(rows.len());
-        for (_, p) in &mut rows {
-            entire.enrich(p);
-        }
-        if !traces.is_empty() {
-            for (c, p) in &mut rows {
-                let applied = traces.for_commit(&c.sha, &c.parents, c.author_time);
-                if let Some(s) = traces.summary(&applied) {
-                    provenance::agent_trace::apply(p, &s);
-                }
-            }
-        }
-        sink(rows)
-    };
-    let args = git::commits::revspec_args(spec)?;
-    let feed =
-        git::notes_feed::NoteFeed::start(repo, repo.notes_index(), provenance::notes_fast::summary);
-    let git_dir = repo.git2().path().to_path_buf();
-    let open = || git2::Repository::open_bare(&git_dir);
-    let read_error = std::sync::Mutex::new(None);
-    let fail = |e: GitError| {
-        if let Ok(mut slot) = read_error.lock() {
-            slot.get_or_insert(e);
-        }
-    };
-    let walk = git::walk::SimpleSpec::parse(&args)
-        .filter(|_| git::walk::can_walk(repo))
-        .and_then(|s| git::walk::Walk::start(repo, &s).ok());
-    if let Some(mut walk) = walk {
-        let batches = std::iter::from_fn(|| match walk.next_batch(BATCH) {
-            Ok(v) => {
-                feed.ask(v.iter().map(|c| c.oid));
-                (!v.is_empty()).then_some(v)
-            }
-            Err(e) => {
-                fail(e);
-                None
-            }
-        });
-        provenance::scan::scan_with(
-            provenance::scan::cores(),
-            batches,
-            open,
-            |r, obj: git::commits::CommitObject| {
-                let note = feed.take(obj.oid, |blob| {
-                    r.as_ref().ok().and_then(|r| read_note(r, blob))
-                });
-                // Unusual bytes are read by libgit2, as before the walk.
-                let c = match git::commits::from_object(&obj) {
-                    Some(c) => Ok(c),
-                    None => match r {
-                        Ok(r) => git::commits::read_git2(r, obj.oid),
-                        Err(e) => Err(GitError::Git2(git2::Error::from_str(e.message()))),
-                    },
-                };
-                c.map_err(&fail).ok().map(|c| (c, note))
-            },
-            table,
-            sink,
-        );
-    } else {
-        let mut revs = git::commits::RevList::start(repo, spec)?;
-        let batches = revs.by_ref().inspect(|ids| feed.ask(ids.iter().copied()));
-        provenance::scan::scan_with(
-            provenance::scan::cores(),
-            batches,
-            open,
-            |r, oid| {
-                let got = match r {
-                    Ok(r) => git::commits::read_git2(r, oid).map(|c| {
-                        let note = feed.take(oid, |blob| read_note(r, blob));
-                        (c, note)
-                    }),
-                    Err(e) => Err(GitError::Git2(git2::Error::from_str(e.message()))),
-                };
-                got.map_err(&fail).ok()
-            },
-            table,
-            sink,
-        );
-        revs.finish()?;
-    }
-    drop(progress);
-    match read_error.into_inner().ok().flatten() {
-        Some(e) => Err(e.into()),
-        None => Ok(()),
-    }
-}
-
-/// Every commit of `spec` with its provenance, in `git rev-list` order.
-pub fn scan_range(
-    repo: &git::Repo,
-    spec: &[String],
-    table: &provenance::AgentTable,
-) -> miette::Result<provenance::scan::Rows> {
-    let mut all = Vec::new();
-    scan_range_into(repo, spec, table, |rows| {
-        all.extend(rows);
-        true
-    })?;
-    Ok(all)
-}
+/// What `--share` prints.
+pub const SHARE_FORMATS: &[Format] = &[Format::Human, Format::Json, Format::Markdown];
 
 pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     if args.share {
         return run_share(&args, ctx);
     }
-    ctx.require_format(&[Format::Human, Format::Json])?;
+    ctx.require_format(COMMIT_FORMATS)?;
     let repo = ctx.repo()?;
     let cfg = super::load_config(&repo)?;
     let spec = args.spec();
@@ -385,7 +269,7 @@ pub fn share_range(repo: &git::Repo, revs: &[String]) -> miette::Result<(String,
 
 /// `aeef scan BASE..HEAD --share`: the AI share of the change (DESIGN §9).
 fn run_share(args: &Args, ctx: &Ctx) -> miette::Result<Outcome> {
-    ctx.require_format(&[Format::Human, Format::Json, Format::Markdown])?;
+    ctx.require_format(SHARE_FORMATS)?;
     let repo = ctx.repo()?;
     let cfg = super::load_config(&repo)?;
     let (base, head) = share_range(&repo, &args.revs)?;

@@ -12,7 +12,7 @@ use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use super::markdown::{self, ordered, short_sha, table};
-use super::{Finding, Level, Report, Verdict};
+use super::{Finding, Level, Report};
 
 /// The runner shows at most this many `error` annotations per step.
 pub const MAX_ERROR_ANNOTATIONS: usize = 10;
@@ -204,14 +204,11 @@ pub fn step_summary(report: &Report, title: &str) -> String {
     out
 }
 
-/// `verdict=pass|fail`, `errors=N`, `warnings=N`, one per line, for
+/// `verdict=pass|fail|error`, `errors=N`, `warnings=N`, one per line, for
 /// `$GITHUB_OUTPUT`. No value can hold a newline, so the simple `key=value`
 /// form is safe (the heredoc form is only needed for multi-line values).
 pub fn outputs(report: &Report) -> String {
-    let verdict = match report.verdict() {
-        Verdict::Pass => "pass",
-        Verdict::Fail => "fail",
-    };
+    let verdict = report.verdict_word();
     format!(
         "verdict={verdict}\nerrors={}\nwarnings={}\n",
         report.errors(),

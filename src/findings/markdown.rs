@@ -3,7 +3,7 @@
 //! (`findings::github::step_summary`) is built from the same pieces.
 use std::io::{self, Write};
 
-use super::{Finding, Level, Report, Verdict};
+use super::{Finding, Level, Report};
 
 /// Writes the report as a Markdown document titled "aeef findings".
 pub fn render(report: &Report, w: &mut impl Write) -> io::Result<()> {
@@ -24,9 +24,10 @@ pub fn render_titled(report: &Report, title: &str, w: &mut impl Write) -> io::Re
 
 /// `**Verdict: pass** · 0 errors · 1 warning (1 in grace) · 0 notes`.
 pub fn verdict_line(report: &Report) -> String {
-    let verdict = match report.verdict() {
-        Verdict::Pass => "✅ pass",
-        Verdict::Fail => "❌ fail",
+    let verdict = match report.verdict_word() {
+        "pass" => "✅ pass",
+        "fail" => "❌ fail",
+        _ => "⚠️ error (nothing was decided)",
     };
     format!(
         "**Verdict: {verdict}** · {}",

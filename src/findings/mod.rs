@@ -221,6 +221,19 @@ impl Report {
     pub fn undecidable(&self) -> bool {
         self.findings.iter().any(|f| f.rule.scope() == Scope::Input)
     }
+    /// The verdict as every format spells it: `error` when nothing could
+    /// be decided ([`Report::undecidable`], exit code 2), else `pass` or
+    /// `fail` (exit code 0 or 1). JSON, `$GITHUB_OUTPUT`, the Markdown
+    /// summary and the last line of `--format github` all use this word.
+    pub fn verdict_word(&self) -> &'static str {
+        if self.undecidable() {
+            return "error";
+        }
+        match self.verdict() {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "fail",
+        }
+    }
     /// Errors first, then by file, line, rule: stable output.
     pub fn sort(&mut self) {
         self.findings.sort_by(|a, b| {

@@ -1,0 +1,142 @@
+//! The provenance of a range of commits, read once for every command that
+//! needs it (`scan`, `gate`'s change, `report`'s period): the walk, the
+//! notes feed, Entire and Agent Trace enrichment, and a progress count on
+//! a terminal.
+use crate::error::GitError;
+use crate::git;
+use crate::provenance;
+
+/// Commits per batch handed to the workers.
+const BATCH: usize = 256;
+
+/// Reads and summarises one note blob with libgit2 (when git is absent).
+fn read_note(r: &git2::Repository, blob: git2::Oid) -> Option<provenance::NoteSummary> {
+    let odb = r.odb().ok()?;
+    let obj = odb.read(blob).ok()?;
+    provenance::notes_fast::summary(obj.data())
+}
+
+/// Every commit of `spec` with its provenance, handed to `sink` in order
+/// as batches finish. Simple specs (`HEAD`, `A..B`, `--all`, …) are walked
+/// in-process, each commit read once (`git::walk`); others take their ids
+/// from `git rev-list` and read the objects on every core. Notes are read
+/// only for commits of the range, by `git cat-file --batch` while the walk
+/// goes on (`git::notes_feed`), and summarised as they arrive.
+pub fn scan_range_into(
+    repo: &git::Repo,
+    spec: &[String],
+    table: &provenance::AgentTable,
+    mut sink: impl FnMut(provenance::scan::Rows) -> bool + Send,
+) -> miette::Result<()> {
+    // Entire checkpoint metadata, read only for commits that name one.
+    let mut entire = git::entire::Store::new(repo);
+    // Agent Trace records: read once per run, applied on the sink thread
+    // (a hash lookup per commit; nothing at all without a traces file).
+    let traces = provenance::agent_trace::load(repo, None);
+    // A count of scanned commits, on a terminal after a second (crate::progress).
+    let progress = crate::progress::Progress::new(
+        "{spinner} {human_pos} commits scanned ({per_sec}, {elapsed})",
+    );
+    let sink = |mut rows: provenance::scan::Rows| {
+        progress.add(rows.len());
+        for (_, p) in &mut rows {
+            entire.enrich(p);
+        }
+        if !traces.is_empty() {
+            for (c, p) in &mut rows {
+                let applied = traces.for_commit(&c.sha, &c.parents, c.author_time);
+                if let Some(s) = traces.summary(&applied) {
+                    provenance::agent_trace::apply(p, &s);
+                }
+            }
+        }
+        sink(rows)
+    };
+    let args = git::commits::revspec_args(spec)?;
+    let feed =
+        git::notes_feed::NoteFeed::start(repo, repo.notes_index(), provenance::notes_fast::summary);
+    let git_dir = repo.git2().path().to_path_buf();
+    let open = || git2::Repository::open_bare(&git_dir);
+    let read_error = std::sync::Mutex::new(None);
+    let fail = |e: GitError| {
+        if let Ok(mut slot) = read_error.lock() {
+            slot.get_or_insert(e);
+        }
+    };
+    let walk = git::walk::SimpleSpec::parse(&args)
+        .filter(|_| git::walk::can_walk(repo))
+        .and_then(|s| git::walk::Walk::start(repo, &s).ok());
+    if let Some(mut walk) = walk {
+        let batches = std::iter::from_fn(|| match walk.next_batch(BATCH) {
+            Ok(v) => {
+                feed.ask(v.iter().map(|c| c.oid));
+                (!v.is_empty()).then_some(v)
+            }
+            Err(e) => {
+                fail(e);
+                None
+            }
+        });
+        provenance::scan::scan_with(
+            provenance::scan::cores(),
+            batches,
+            open,
+            |r, obj: git::commits::CommitObject| {
+                let note = feed.take(obj.oid, |blob| {
+                    r.as_ref().ok().and_then(|r| read_note(r, blob))
+                });
+                // Unusual bytes are read by libgit2, as before the walk.
+                let c = match git::commits::from_object(&obj) {
+                    Some(c) => Ok(c),
+                    None => match r {
+                        Ok(r) => git::commits::read_git2(r, obj.oid),
+                        Err(e) => Err(GitError::Git2(git2::Error::from_str(e.message()))),
+                    },
+                };
+                c.map_err(&fail).ok().map(|c| (c, note))
+            },
+            table,
+            sink,
+        );
+    } else {
+        let mut revs = git::commits::RevList::start(repo, spec)?;
+        let batches = revs.by_ref().inspect(|ids| feed.ask(ids.iter().copied()));
+        provenance::scan::scan_with(
+            provenance::scan::cores(),
+            batches,
+            open,
+            |r, oid| {
+                let got = match r {
+                    Ok(r) => git::commits::read_git2(r, oid).map(|c| {
+                        let note = feed.take(oid, |blob| read_note(r, blob));
+                        (c, note)
+                    }),
+                    Err(e) => Err(GitError::Git2(git2::Error::from_str(e.message()))),
+                };
+                got.map_err(&fail).ok()
+            },
+            table,
+            sink,
+        );
+        revs.finish()?;
+    }
+    drop(progress);
+    match read_error.into_inner().ok().flatten() {
+        Some(e) => Err(e.into()),
+        None => Ok(()),
+    }
+}
+
+/// Every commit of `spec` with its provenance, in `git rev-list` order.
+pub fn scan_range(
+    repo: &git::Repo,
+    spec: &[String],
+    table: &provenance::AgentTable,
+) -> miette::Result<provenance::scan::Rows> {
+    let mut all = Vec::new();
+    scan_range_into(repo, spec, table, |rows| {
+        all.extend(rows);
+        true
+    })?;
+    Ok(all)
+}
