@@ -114,7 +114,9 @@ fn placeholder(key: &str) -> &'static str {
         "AI-Prompt-Ref" => "<prompt file, ticket or session link>",
         "AI-Human-Modifications" => "none|minor|moderate|substantial",
         "AI-Reviewed-By" => "<who reviewed the AI output>",
-        "generation-date" => "<when the code was generated, ISO 8601> (a line of the AI-Attribution: block)",
+        "generation-date" => {
+            "<when the code was generated, ISO 8601> (a line of the AI-Attribution: block)"
+        }
         _ => "<value>",
     }
 }
