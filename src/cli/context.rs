@@ -134,40 +134,9 @@ pub(crate) fn workspace(ctx: &Ctx) -> miette::Result<Workspace> {
     })
 }
 
-/// `.aeef.yml` from the tree of `commit` (the defaults when absent).
+/// `.aeef.yml` from the tree of `commit` ([`Config::at_commit`]).
 pub(crate) fn config_at(repo: &Repo, commit: git2::Oid) -> miette::Result<Config> {
-    let r = repo.git2();
-    let tree = r
-        .find_commit(commit)
-        .and_then(|c| c.tree())
-        .map_err(crate::error::GitError::from)?;
-    let Ok(entry) = tree.get_path(Path::new(crate::config::FILE_NAME)) else {
-        return Ok(Config::default());
-    };
-    let blob = match r.find_blob(entry.id()) {
-        Ok(b) if entry.filemode() != 0o120000 => b,
-        _ => {
-            return Err(crate::error::UsageError::new(
-                format!(
-                    "{} at this revision is not a regular file",
-                    crate::config::FILE_NAME
-                ),
-                "commit .aeef.yml as a regular file",
-            )
-            .into());
-        }
-    };
-    if blob.size() as u64 > crate::safe_fs::CONFIG_MAX_BYTES {
-        return Err(crate::error::UsageError::new(
-            format!(
-                "{} at this revision is larger than 1 MiB",
-                crate::config::FILE_NAME
-            ),
-            "keep .aeef.yml small: rules, agents, grace and waivers",
-        )
-        .into());
-    }
-    Config::parse(blob.content()).map_err(|e| miette::Report::new(*e))
+    Config::at_commit(repo, commit)
 }
 
 /// Each action's verification as `incident check` and the gate decide it

@@ -2,7 +2,7 @@
 //! verification (GitHub when a token is present, the records otherwise),
 //! and in a pull request the provenance of its commits and the files it
 //! touches. Exit 0 pass, 1 fail, 2 could not decide — never 0 then.
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -10,12 +10,11 @@ use chrono::{DateTime, Utc};
 
 use super::connection::{self, GhArgs, GitHub};
 use super::{Ctx, Format, context, gate_pr};
-use crate::error::{GitError, Outcome, UsageError};
+use crate::error::{Outcome, UsageError};
 use crate::findings::{Finding, Report, Verdict};
-use crate::gate::{self, Change, ChangeCommit, FailOn};
-use crate::git::{self, Repo};
+use crate::gate::{self, FailOn};
 use crate::github::{self, status::ActionStatus};
-use crate::incident::{policy, store::LoadedIncident};
+use crate::incident::policy;
 use crate::provenance;
 
 /// Arguments of `aeef gate`.
@@ -65,262 +64,6 @@ pub struct Args {
     pub gh: GhArgs,
 }
 
-/// The change's base and head from a `pull_request` event payload.
-pub fn event_shas(path: &std::path::Path) -> miette::Result<Option<(String, String)>> {
-    Ok(event_pull_request(path)?.map(|p| (p.base, p.head)))
-}
-
-/// What the gate reads from a `pull_request` event payload.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EventPullRequest {
-    pub base: String,
-    pub head: String,
-    /// Title and body, joined by a blank line: where a change references
-    /// the corrective action it implements (DESIGN §5).
-    pub text: String,
-    /// `pull_request.number` (else the payload's top-level `number`).
-    pub number: Option<u64>,
-    /// `pull_request.body` alone (`pr-disclosure`, DESIGN §9).
-    pub body: String,
-}
-
-/// Reads the pull request of an event payload; `None` for other events.
-pub fn event_pull_request(path: &std::path::Path) -> miette::Result<Option<EventPullRequest>> {
-    // A regular file of bounded size: `/dev/zero` or a FIFO is refused
-    // before a byte is read (safe_fs).
-    let bytes =
-        crate::safe_fs::read_regular(path, crate::safe_fs::EVENT_MAX_BYTES).map_err(|r| {
-            miette::miette!(
-                code = "aeef::gate::event",
-                help = "GITHUB_EVENT_PATH is set by GitHub Actions to a JSON file; unset it outside a runner",
-                "{}",
-                r.describe(&format!("the event payload {}", path.display()))
-            )
-        })?;
-    let v: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
-        miette::miette!(
-            code = "aeef::gate::event",
-            help = "the payload must be the JSON GitHub Actions wrote",
-            "the event payload {} is not JSON: {e}",
-            path.display()
-        )
-    })?;
-    let Some(pr) = v.get("pull_request") else {
-        return Ok(None);
-    };
-    let sha = |k: &str| {
-        pr.get(k)
-            .and_then(|b| b.get("sha"))
-            .and_then(|s| s.as_str())
-            .map(str::to_string)
-    };
-    let text = |k: &str| pr.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
-    match (sha("base"), sha("head")) {
-        (Some(base), Some(head)) => Ok(Some(EventPullRequest {
-            base,
-            head,
-            text: format!("{}\n\n{}", text("title"), text("body")),
-            number: pr
-                .get("number")
-                .or_else(|| v.get("number"))
-                .and_then(|n| n.as_u64()),
-            body: text("body"),
-        })),
-        _ => Err(miette::miette!(
-            code = "aeef::gate::event",
-            help = "pass --base and --head explicitly",
-            "the pull_request payload at {} has no base.sha / head.sha",
-            path.display()
-        )),
-    }
-}
-
-/// Resolves a change endpoint; a missing commit in a shallow clone is a
-/// history problem, not a typo.
-fn endpoint(repo: &Repo, rev: &str) -> Result<String, GitError> {
-    crate::git::resolve::revision(repo, rev).map_err(|e| {
-        if repo.shallow_commits().is_empty() {
-            e
-        } else {
-            GitError::Shallow {
-                what: format!("commit {rev} of the change is not in this shallow clone"),
-            }
-        }
-    })
-}
-
-/// Reads the change: its commits with provenance and the files it touches.
-fn read_change(
-    repo: &Repo,
-    base: &str,
-    head: &str,
-    table: &provenance::AgentTable,
-) -> miette::Result<Change> {
-    let base = endpoint(repo, base)?;
-    let head = endpoint(repo, head)?;
-    // One definition of the change's merge base (and its shallow-clone error).
-    let mb = crate::pr::share::merge_base(repo, &base, &head)?;
-    let rows = super::history::scan_range(repo, &[format!("{base}..{head}")], table)?;
-    let mut commits = Vec::with_capacity(rows.len());
-    for (c, p) in rows {
-        if repo.is_shallow_boundary(&c.sha) && c.sha != head {
-            return Err(GitError::Shallow {
-                what: format!(
-                    "the history of the change stops at {} (shallow clone)",
-                    &c.sha[..12]
-                ),
-            }
-            .into());
-        }
-        // Findings point at a file the commit changed (code scanning needs one).
-        let files = if (p.is_ai() && !p.aeef_fields.missing().is_empty())
-            || !p.not_in_trailers.is_empty()
-        {
-            let parent = c.parents.first().map(String::as_str);
-            git::diff::changes(repo, &c.sha, parent)?
-                .iter()
-                .map(|f| f.path().to_string())
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let implements = provenance::trailers::parse(&c.message)
-            .into_iter()
-            .filter(|t| t.key.eq_ignore_ascii_case("Corrective-Action"))
-            .map(|t| t.value)
-            .collect();
-        commits.push(ChangeCommit {
-            files,
-            implements,
-            summary: c.summary().to_string(),
-            sha: c.sha,
-            provenance: p,
-        });
-    }
-    let mut files = BTreeSet::new();
-    for ch in git::diff::changes(repo, &head, Some(&mb))? {
-        files.extend(ch.old_path);
-        files.extend(ch.new_path);
-    }
-    Ok(Change {
-        base,
-        head,
-        commits,
-        files,
-        pr_text: None,
-        self_verified: BTreeSet::new(),
-        new_waivers: BTreeSet::new(),
-    })
-}
-
-/// Which verifications, `wont-do` approvals and waivers the change itself
-/// adds: the records and `.aeef.yml` at the merge base against those read
-/// for this run. A pull request controls its own commits' authors, so what
-/// it adds is decided after review, never for the change itself.
-fn what_the_change_verifies(
-    repo: &Repo,
-    ws: &context::Workspace,
-    records: &[LoadedIncident],
-    change: &mut Change,
-) -> miette::Result<()> {
-    let r = repo.git2();
-    let (Ok(b), Ok(h)) = (
-        git2::Oid::from_str(&change.base),
-        git2::Oid::from_str(&change.head),
-    ) else {
-        return Ok(());
-    };
-    // Only records and a config the change touches can differ from the
-    // merge base: nothing to read otherwise (the common pull request).
-    let touches_records = records.iter().any(|li| change.files.contains(&li.path));
-    let touches_config = change.files.contains(crate::config::FILE_NAME);
-    if !touches_records && !touches_config {
-        return Ok(());
-    }
-    let mb = r.merge_base(b, h).map_err(GitError::from)?;
-    let (before, _) =
-        crate::incident::store::load_from_tree(r, mb, &ws.config).map_err(GitError::from)?;
-    let key = |a: &crate::incident::CorrectiveAction| {
-        (
-            a.verified_by.clone(),
-            a.verified_at,
-            a.status,
-            a.approved_by.clone(),
-            a.reason.clone(),
-        )
-    };
-    for li in records {
-        let old = before.iter().find(|o| o.incident.id == li.incident.id);
-        for a in &li.incident.corrective_actions {
-            let was = old.and_then(|o| o.incident.corrective_actions.iter().find(|x| x.id == a.id));
-            let settles_now = crate::incident::actions::recorded_verification(a)
-                || crate::incident::actions::is_declined(a);
-            if settles_now && was.map(key) != Some(key(a)) {
-                change
-                    .self_verified
-                    .insert((li.incident.id.clone(), a.id.clone()));
-            }
-        }
-    }
-    if !touches_config {
-        return Ok(());
-    }
-    let old_cfg = context::config_at(repo, mb).unwrap_or_default();
-    for (i, w) in ws.config.waivers.iter().enumerate() {
-        if !old_cfg.waivers.contains(w) {
-            change.new_waivers.insert(i);
-        }
-    }
-    Ok(())
-}
-
-/// Files an incident concerns: `files:` plus what its faulty commits
-/// touched. A faulty commit a shallow clone lacks (or whose parents it
-/// lacks) leaves the answer unknown: that is an error, never "no files".
-fn incident_files_of(
-    repo: Option<&Repo>,
-    li: &LoadedIncident,
-    cache: &mut HashMap<String, Vec<String>>,
-) -> Result<BTreeSet<String>, GitError> {
-    let mut out: BTreeSet<String> = li.incident.files.iter().cloned().collect();
-    let Some(repo) = repo else { return Ok(out) };
-    let shallow = !repo.shallow_commits().is_empty();
-    for sha in &li.incident.faulty_commits {
-        if !cache.contains_key(sha) {
-            let files = match repo.resolve_commit(sha) {
-                Ok(full) if repo.is_shallow_boundary(&full) => {
-                    return Err(GitError::Shallow {
-                        what: format!(
-                            "the parents of {}'s faulty commit {sha} were not fetched",
-                            li.incident.id
-                        ),
-                    });
-                }
-                Ok(full) => {
-                    let parent = git::commits::read(repo, &full)?.parents.first().cloned();
-                    git::diff::changes(repo, &full, parent.as_deref())?
-                        .iter()
-                        .map(|c| c.path().to_string())
-                        .collect()
-                }
-                Err(_) if shallow => {
-                    return Err(GitError::Shallow {
-                        what: format!(
-                            "{}'s faulty commit {sha} is not in this shallow clone",
-                            li.incident.id
-                        ),
-                    });
-                }
-                // Not in a full clone either: `unknown-commit` reports it.
-                Err(_) => Vec::new(),
-            };
-            cache.insert(sha.clone(), files);
-        }
-        out.extend(cache[sha].iter().cloned());
-    }
-    Ok(out)
-}
-
 /// What `aeef gate` prints: the formats of the findings report.
 pub const FORMATS: &[Format] = context::REPORT_FORMATS;
 
@@ -337,7 +80,7 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     let event = match (&args.base, &args.head) {
         (Some(_), Some(_)) => None,
         _ => match std::env::var_os("GITHUB_EVENT_PATH").filter(|p| !p.is_empty()) {
-            Some(p) => event_pull_request(&PathBuf::from(p))?,
+            Some(p) => github::event::event_pull_request(&PathBuf::from(p))?,
             None => None,
         },
     };
@@ -359,9 +102,9 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     }
     let change = match (&shas, repo) {
         (Some((b, h)), Some(r)) => {
-            let mut c = read_change(r, b, h, &table)?;
+            let mut c = gate::change::read(r, b, h, &table)?;
             c.pr_text = event.map(|e| e.text);
-            what_the_change_verifies(r, &ws, &records, &mut c)?;
+            gate::change::mark_self_exemptions(r, &ws.config, &records, &mut c)?;
             Some(c)
         }
         (Some(_), None) => {
@@ -420,35 +163,10 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     };
 
     // Files of the incidents the change could touch (git: the adapter's part).
-    let mut incident_files = HashMap::new();
-    if change.is_some() {
-        let mut cache = HashMap::new();
-        let verified = crate::incident::actions::Verified(
-            statuses
-                .iter()
-                .flatten()
-                .map(|s| {
-                    (
-                        (s.incident.clone(), s.corrective_action.clone()),
-                        s.verified,
-                    )
-                })
-                .collect(),
-        );
-        for li in &records {
-            let open = li
-                .incident
-                .corrective_actions
-                .iter()
-                .any(|a| crate::incident::actions::is_open(a, verified.of(&li.incident.id, a)));
-            if open {
-                incident_files.insert(
-                    li.incident.id.clone(),
-                    incident_files_of(repo, li, &mut cache)?,
-                );
-            }
-        }
-    }
+    let incident_files = match change {
+        Some(_) => gate::change::open_incident_files(repo, &records, statuses.as_deref())?,
+        None => HashMap::new(),
+    };
 
     let seen = std::cell::RefCell::new(HashMap::<String, bool>::new());
     let exists = |sha: &str| {

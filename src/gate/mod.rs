@@ -8,6 +8,8 @@ use std::sync::LazyLock;
 use chrono::{DateTime, Utc};
 use regex::Regex;
 
+pub mod change;
+
 use crate::config::Waiver;
 use crate::findings::{Finding, Level, RuleId, Scope};
 use crate::github::status::ActionStatus;

@@ -8,6 +8,7 @@
 pub mod api;
 pub mod client;
 pub mod comments;
+pub mod event;
 pub mod file;
 pub mod labels;
 pub mod review;
