@@ -16,7 +16,6 @@ pub(crate) use super::context::{
 use crate::error::{Outcome, UsageError};
 use crate::findings::{Report, human};
 use crate::gate::FailOn;
-use crate::git::Repo;
 use crate::incident::store;
 use crate::incident::{Incident, Origin, Severity, Status, Timestamp, create, policy};
 use crate::safe_fs::Refusal;
@@ -395,31 +394,6 @@ fn show(a: ShowArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     write_result(o.write_all(text.as_bytes())).map(|()| Outcome::Ok)
 }
 
-/// The highest number of `year` any record file of `dir` has had in the
-/// history of every ref (`git log --all --name-only -- <dir>`), so a deleted
-/// record's id is never handed out again (DESIGN §3). 0 when git is not on
-/// PATH or the repository has no commits yet; the live files still count.
-fn highest_in_history(repo: &Repo, dir: &str, year: i32) -> u32 {
-    if !repo.has_git() {
-        return 0;
-    }
-    let mut cmd = repo.git();
-    // The folder name is a path, never pathspec magic.
-    cmd.env("GIT_LITERAL_PATHSPECS", "1").args([
-        "log",
-        "--all",
-        "--format=",
-        "--name-only",
-        "--no-renames",
-        "--",
-        dir,
-    ]);
-    match repo.run(&mut cmd) {
-        Ok(out) => create::highest_in_names(String::from_utf8_lossy(&out).lines(), year),
-        Err(_) => 0,
-    }
-}
-
 /// The formats `aeef incident new` prints (its `--help` lists exactly these).
 pub const NEW_FORMATS: &[Format] = &[Format::Human, Format::Json];
 
@@ -514,8 +488,8 @@ fn new(a: NewArgs, ctx: &Ctx) -> miette::Result<Outcome> {
             .map(String::as_str),
         detected_at.year(),
     );
-    let floor =
-        highest_in_history(repo, &ws.config.incidents_dir, detected_at.year()).max(in_records);
+    let floor = create::highest_in_history(repo, &ws.config.incidents_dir, detected_at.year())
+        .max(in_records);
     let (path, id) = create::create_record_above(&dir, detected_at.year(), floor, |id| {
         let mut inc = template.clone();
         inc.id = id.to_string();

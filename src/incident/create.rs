@@ -132,6 +132,31 @@ pub fn render_new(inc: &Incident, schema_ref: &str) -> Result<String, String> {
     ))
 }
 
+/// The highest number of `year` any record file of `dir` has had in the
+/// history of every ref (`git log --all --name-only -- <dir>`), so a deleted
+/// record's id is never handed out again (DESIGN §3). 0 when git is not on
+/// PATH or the repository has no commits yet; the live files still count.
+pub fn highest_in_history(repo: &crate::git::Repo, dir: &str, year: i32) -> u32 {
+    if !repo.has_git() {
+        return 0;
+    }
+    let mut cmd = repo.git();
+    // The folder name is a path, never pathspec magic.
+    cmd.env("GIT_LITERAL_PATHSPECS", "1").args([
+        "log",
+        "--all",
+        "--format=",
+        "--name-only",
+        "--no-renames",
+        "--",
+        dir,
+    ]);
+    match repo.run(&mut cmd) {
+        Ok(out) => highest_in_names(String::from_utf8_lossy(&out).lines(), year),
+        Err(_) => 0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
