@@ -240,16 +240,11 @@ pub fn visible(s: &str) -> String {
             '\n' => o.push_str("\\n"),
             '\r' => o.push_str("\\r"),
             '\t' => o.push_str("\\t"),
-            c if c.is_control()
-                || ('\u{202a}'..='\u{202e}').contains(&c)
-                || ('\u{2066}'..='\u{2069}').contains(&c) =>
-            {
-                let _ = write!(o, "\\u{{{:x}}}", c as u32);
-            }
             c => o.push(c),
         }
     }
-    o
+    // Every other control and bidi override: the one escape of all outputs.
+    crate::redact::escape_controls(&o).into_owned()
 }
 
 /// Markdown text on one line: [`visible`], then the characters Markdown
