@@ -40,3 +40,49 @@ fn missing_ancestor_error_names_the_revision_asked() {
     let e = repo.resolve_commit("nosuch~1").unwrap_err().to_string();
     assert!(e.contains("nosuch~1"), "{e}");
 }
+
+/// Guards the parent-line reading of `~N` / `^N` against git's rules
+/// (gitrevisions(7)) across merges: second parents, `^0`, `~0`, chains,
+/// and a missing second parent is an error.
+#[test]
+fn ancestor_steps_across_merges_equal_git_rev_parse() {
+    let mut r = RepoBuilder::new();
+    r.write("a.txt", "a\n");
+    r.commit("root");
+    r.checkout_new("topic", "HEAD");
+    for i in 0..3 {
+        r.write("t.txt", &format!("{i}\n"));
+        r.commit(&format!("topic {i}"));
+    }
+    r.checkout("main");
+    r.write("m.txt", "m\n");
+    r.commit("main work");
+    r.merge("topic", "Merge topic", &[]);
+    r.write("m.txt", "m2\n");
+    r.commit("after merge");
+    let repo = Repo::discover(Some(r.path())).unwrap();
+    for rev in [
+        "HEAD~1^2",
+        "HEAD^^2~2",
+        "HEAD^1^1",
+        "HEAD~0",
+        "HEAD^0",
+        "HEAD~2",
+        "HEAD^^2^",
+        "HEAD~1^2~1^0",
+        "HEAD~10",
+        "HEAD^3",
+        "HEAD~1^3",
+    ] {
+        let out = std::process::Command::new("git")
+            .args(["rev-parse", "--verify", "--quiet", rev])
+            .current_dir(r.path())
+            .output()
+            .unwrap();
+        let want = out
+            .status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string());
+        assert_eq!(repo.resolve_commit(rev).ok(), want, "{rev}");
+    }
+}

@@ -382,13 +382,57 @@ impl Repo {
         {
             return Ok(id);
         }
-        let id = self
-            .resolve_commit_uncached(&format!("{base}{suffix}"))
-            .map_err(|_| unknown())?;
+        let id = match self.ancestor_fast(key.0, suffix) {
+            Some(id) => id,
+            None => self
+                .resolve_commit_uncached(&format!("{base}{suffix}"))
+                .map_err(|_| unknown())?,
+        };
         if let Ok(mut m) = self.ancestors.lock() {
             m.insert(key, id.clone());
         }
         Ok(id)
+    }
+
+    /// `base` followed by `suffix`'s `~N` / `^N` steps (git's
+    /// gitrevisions(7): `~N` is the N-th first-parent generation, `^N` the
+    /// N-th parent, `^0` the commit, a missing N is 1), reading each commit
+    /// as the scan's walk does: its parent lines only. `None` when a step
+    /// has no such parent or anything is unusual (a shallow repository, a
+    /// grafts file, odd commit bytes): libgit2 then decides and words the
+    /// error, as before.
+    fn ancestor_fast(&self, base: git2::Oid, suffix: &str) -> Option<String> {
+        if self.is_shallow() || self.repo.commondir().join("info/grafts").exists() {
+            return None;
+        }
+        let odb = self.repo.odb().ok()?;
+        let parents = |oid| {
+            let obj = odb.read(oid).ok()?;
+            (obj.kind() == git2::ObjectType::Commit)
+                .then(|| commits::walk_fields(obj.data()).map(|(p, _)| p))
+                .flatten()
+        };
+        let mut at = base;
+        let mut rest = suffix.as_bytes();
+        while let Some((&op, tail)) = rest.split_first() {
+            let digits = tail.iter().take_while(|b| b.is_ascii_digit()).count();
+            let n: usize = match digits {
+                0 => 1,
+                _ => std::str::from_utf8(&tail[..digits]).ok()?.parse().ok()?,
+            };
+            rest = &tail[digits..];
+            match op {
+                b'~' => {
+                    for _ in 0..n {
+                        at = *parents(at)?.first()?;
+                    }
+                }
+                b'^' if n > 0 => at = *parents(at)?.get(n - 1)?,
+                b'^' => {}
+                _ => return None,
+            }
+        }
+        Some(at.to_string())
     }
 
     fn resolve_commit_uncached(&self, rev: &str) -> Result<String, GitError> {
