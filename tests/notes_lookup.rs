@@ -198,7 +198,8 @@ fn missing_notes_ref_scans_without_notes() {
 
 /// Guards odd splits libgit2's iterator (the index this lookup replaced)
 /// accepts: two fan-out levels (`ab/cd/<36 hex>`), a 4-digit directory
-/// (`abcd/<36 hex>`) and a flat name beside fan-out directories.
+/// (`abcd/<36 hex>`), both for one prefix (two different trees), and a
+/// flat name beside fan-out directories.
 #[test]
 fn odd_notes_tree_splits_match_libgit2s_index() {
     let r = history(6, |_| false);
@@ -213,6 +214,14 @@ fn odd_notes_tree_splits_match_libgit2s_index() {
         format!("{}/{}", &commits[1][..4], &commits[1][4..]),
         commits[2].clone(),
         format!("{}/{}", &commits[3][..2], &commits[3][2..]),
+        // The same 4-digit prefix as commits[0]'s two levels, another tree.
+        format!("{}/{}", &commits[0][..4], "0".repeat(36)),
+        format!(
+            "{}/{}/{}",
+            &commits[1][..2],
+            &commits[1][2..4],
+            "f".repeat(36)
+        ),
     ];
     let mut s = String::from(
         "commit refs/notes/ai\ncommitter T <t@example.com> 1767700000 +0000\ndata 5\nnote\n",
@@ -223,9 +232,13 @@ fn odd_notes_tree_splits_match_libgit2s_index() {
     }
     fast_import(&r, &s);
     let repo = Repo::discover(Some(r.path())).unwrap();
-    assert_eq!(repo.notes_index().len(), 4, "libgit2 reads every split");
+    assert_eq!(repo.notes_index().len(), 6, "libgit2 reads every split");
     let mut tree = NotesTree::new(&repo);
-    for c in &commits {
+    let decoys = [
+        format!("{}{}", &commits[0][..4], "0".repeat(36)),
+        format!("{}{}", &commits[1][..4], "f".repeat(36)),
+    ];
+    for c in commits.iter().chain(&decoys) {
         let oid = git2::Oid::from_str(c).unwrap();
         assert_eq!(tree.blob(oid), repo.notes_index().get(&oid).copied(), "{c}");
     }

@@ -37,11 +37,11 @@ use super::Repo;
 /// answers.
 pub struct NotesTree<'r> {
     repo: &'r Repo,
-    /// Trees read so far, by the hex prefix their names continue (the root
-    /// is `""`).
-    levels: HashMap<String, Level<'r>>,
-    /// Whether the notes ref has a readable tree; `None` until looked at.
-    root: Option<bool>,
+    /// Trees read so far, by id (two splits of one prefix, `ab/cd/` and
+    /// `abcd/`, are different trees).
+    levels: HashMap<Oid, Level<'r>>,
+    /// The notes ref's tree, if it has a readable one; `None` until looked at.
+    root: Option<Option<Oid>>,
 }
 
 struct Level<'r> {
@@ -66,8 +66,8 @@ impl<'r> NotesTree<'r> {
         self.repo
     }
 
-    fn level(&mut self, prefix: &str, id: Oid) -> bool {
-        if self.levels.contains_key(prefix) {
+    fn level(&mut self, id: Oid) -> bool {
+        if self.levels.contains_key(&id) {
             return true;
         }
         let Ok(tree) = self.repo.git2().find_tree(id) else {
@@ -81,14 +81,14 @@ impl<'r> NotesTree<'r> {
                 (name.len() != 2 && is_hex(name)).then(|| (name.to_string(), e.id()))
             })
             .collect();
-        self.levels.insert(prefix.to_string(), Level { tree, odd });
+        self.levels.insert(id, Level { tree, odd });
         true
     }
 
     /// True when the notes ref exists and its tree can be read.
     pub fn exists(&mut self) -> bool {
         if let Some(r) = self.root {
-            return r;
+            return r.is_some();
         }
         let root = self
             .repo
@@ -96,9 +96,10 @@ impl<'r> NotesTree<'r> {
             .find_reference(super::NOTES_REF)
             .and_then(|r| r.peel_to_tree())
             .ok()
-            .is_some_and(|t| self.level("", t.id()));
+            .map(|t| t.id())
+            .filter(|&id| self.level(id));
         self.root = Some(root);
-        root
+        root.is_some()
     }
 
     /// The blob id of `commit`'s note, if it has one.
@@ -107,12 +108,13 @@ impl<'r> NotesTree<'r> {
             return None;
         }
         let hex = commit.to_string();
-        self.find(&hex, 0)
+        self.find(&hex, 0, self.root.flatten()?)
     }
 
-    fn find(&mut self, hex: &str, at: usize) -> Option<Oid> {
-        let (rest, prefix) = (&hex[at..], &hex[..at]);
-        let level = self.levels.get(prefix)?;
+    /// The note of `hex` in tree `id`, whose names continue `hex[..at]`.
+    fn find(&mut self, hex: &str, at: usize, id: Oid) -> Option<Oid> {
+        let rest = &hex[at..];
+        let level = self.levels.get(&id)?;
         if let Some(e) = level.tree.get_name(rest)
             && e.kind() != Some(ObjectType::Tree)
         {
@@ -132,10 +134,9 @@ impl<'r> NotesTree<'r> {
                 .filter(|(name, _)| name.len() < rest.len() && rest.starts_with(name.as_str()))
                 .map(|(name, id)| (name.len(), *id)),
         );
-        for (len, id) in subs {
-            let next = &hex[..at + len];
-            if self.level(next, id)
-                && let Some(blob) = self.find(hex, at + len)
+        for (len, sub) in subs {
+            if self.level(sub)
+                && let Some(blob) = self.find(hex, at + len, sub)
             {
                 return Some(blob);
             }
