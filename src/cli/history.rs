@@ -53,8 +53,10 @@ pub fn scan_range_into(
         sink(rows)
     };
     let args = git::commits::revspec_args(spec)?;
-    let feed =
-        git::notes_feed::NoteFeed::start(repo, repo.notes_index(), provenance::notes_fast::summary);
+    // Notes are looked up commit by commit as the walk reaches them: a
+    // range reads only its commits' fan-out subtrees, not the whole index.
+    let feed = git::notes_feed::NoteFeed::new(provenance::notes_fast::summary);
+    let mut notes = git::notes_feed::NotesTree::new(repo);
     let git_dir = repo.git2().path().to_path_buf();
     let open = || git2::Repository::open_bare(&git_dir);
     let read_error = std::sync::Mutex::new(None);
@@ -69,7 +71,7 @@ pub fn scan_range_into(
     if let Some(mut walk) = walk {
         let batches = std::iter::from_fn(|| match walk.next_batch(BATCH) {
             Ok(v) => {
-                feed.ask(v.iter().map(|c| c.oid));
+                feed.ask(&mut notes, v.iter().map(|c| c.oid));
                 (!v.is_empty()).then_some(v)
             }
             Err(e) => {
@@ -100,7 +102,9 @@ pub fn scan_range_into(
         );
     } else {
         let mut revs = git::commits::RevList::start(repo, spec)?;
-        let batches = revs.by_ref().inspect(|ids| feed.ask(ids.iter().copied()));
+        let batches = revs
+            .by_ref()
+            .inspect(|ids| feed.ask(&mut notes, ids.iter().copied()));
         provenance::scan::scan_with(
             provenance::scan::cores(),
             batches,

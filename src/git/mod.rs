@@ -36,6 +36,8 @@ pub struct Repo {
     git_on_path: bool,
     shallow: OnceLock<HashSet<String>>,
     ignore_revs: OnceLock<blame::IgnoreRevs>,
+    /// Ancestors already resolved: (commit, `~N`/`^N` suffix) → commit id.
+    ancestors: std::sync::Mutex<std::collections::HashMap<(git2::Oid, String), String>>,
 }
 
 impl std::fmt::Debug for Repo {
@@ -272,6 +274,7 @@ impl Repo {
             git_on_path,
             shallow: OnceLock::new(),
             ignore_revs: OnceLock::new(),
+            ancestors: Default::default(),
         })
     }
 
@@ -289,6 +292,7 @@ impl Repo {
             git_on_path: self.git_on_path,
             shallow: OnceLock::new(),
             ignore_revs: OnceLock::new(),
+            ancestors: Default::default(),
         })
     }
 
@@ -348,7 +352,90 @@ impl Repo {
     }
 
     /// Resolves `rev` to a commit id (40 hex).
+    ///
+    /// `NAME~N` / `NAME^N` chains are remembered by the commit `NAME`
+    /// resolves to and the suffix (an ancestor of a commit never changes):
+    /// libgit2 reads and parses every commit on the way (`HEAD~200` is
+    /// 200 commits), and a scan resolves its range twice (validation, then
+    /// the walk).
     pub fn resolve_commit(&self, rev: &str) -> Result<String, GitError> {
+        let Some((base, suffix)) = rev
+            .find(['~', '^'])
+            .map(|i| rev.split_at(i))
+            .filter(|(b, s)| !b.is_empty() && s.bytes().all(|c| b"~^0123456789".contains(&c)))
+        else {
+            return self.resolve_commit_uncached(rev);
+        };
+        let unknown = || GitError::UnknownRevision {
+            rev: rev.to_string(),
+        };
+        let base = self.resolve_commit_uncached(base).map_err(|_| unknown())?;
+        let key = (
+            git2::Oid::from_str(&base).map_err(|_| unknown())?,
+            suffix.to_string(),
+        );
+        if let Some(id) = self
+            .ancestors
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&key).cloned())
+        {
+            return Ok(id);
+        }
+        let id = match self.ancestor_fast(key.0, suffix) {
+            Some(id) => id,
+            None => self
+                .resolve_commit_uncached(&format!("{base}{suffix}"))
+                .map_err(|_| unknown())?,
+        };
+        if let Ok(mut m) = self.ancestors.lock() {
+            m.insert(key, id.clone());
+        }
+        Ok(id)
+    }
+
+    /// `base` followed by `suffix`'s `~N` / `^N` steps (git's
+    /// gitrevisions(7): `~N` is the N-th first-parent generation, `^N` the
+    /// N-th parent, `^0` the commit, a missing N is 1), reading each commit
+    /// as the scan's walk does: its parent lines only. `None` when a step
+    /// has no such parent or anything is unusual (a shallow repository, a
+    /// grafts file, odd commit bytes): libgit2 then decides and words the
+    /// error, as before.
+    fn ancestor_fast(&self, base: git2::Oid, suffix: &str) -> Option<String> {
+        if self.is_shallow() || self.repo.commondir().join("info/grafts").exists() {
+            return None;
+        }
+        let odb = self.repo.odb().ok()?;
+        let parents = |oid| {
+            let obj = odb.read(oid).ok()?;
+            (obj.kind() == git2::ObjectType::Commit)
+                .then(|| commits::walk_fields(obj.data()).map(|(p, _)| p))
+                .flatten()
+        };
+        let mut at = base;
+        let mut rest = suffix.as_bytes();
+        while let Some((&op, tail)) = rest.split_first() {
+            let digits = tail.iter().take_while(|b| b.is_ascii_digit()).count();
+            let n: usize = match digits {
+                0 => 1,
+                _ => std::str::from_utf8(&tail[..digits]).ok()?.parse().ok()?,
+            };
+            rest = &tail[digits..];
+            match op {
+                b'~' => {
+                    for _ in 0..n {
+                        at = *parents(at)?.first()?;
+                    }
+                }
+                b'^' if n > 0 => at = *parents(at)?.get(n - 1)?,
+                b'^' => {}
+                _ => return None,
+            }
+        }
+        Some(at.to_string())
+    }
+
+    fn resolve_commit_uncached(&self, rev: &str) -> Result<String, GitError> {
         let obj = self
             .repo
             .revparse_single(rev)

@@ -9,17 +9,145 @@
 //! reaches are asked for, in scan order; each blob is dropped as soon as it
 //! is summarised, so memory stays at one note at a time. Without `git` on
 //! PATH, workers read their notes themselves with libgit2.
+//!
+//! Which commits have a note is looked up commit by commit in the notes
+//! tree ([`NotesTree`]), so a range of 200 commits reads the root tree and
+//! the fan-out subtrees its commits fall in, not the whole index of a
+//! notes ref with 10,000 notes; `git cat-file` starts at the first note
+//! found, so a range without notes starts no process.
 use std::collections::{HashMap, VecDeque};
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::process::{Child, ChildStdin, Stdio};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 
-use git2::Oid;
+use git2::{ObjectType, Oid, Tree};
 
 use super::Repo;
 
-/// Commit → note blob, for every commit that has a note.
-pub type NotesIndex = HashMap<Oid, Oid>;
+/// Commit → note blob lookups in the tree of [`super::NOTES_REF`], read
+/// lazily: one tree per fan-out level a looked-up commit falls in, each
+/// read once.
+///
+/// Notes trees name each note by its commit's 40 hex digits, either flat
+/// (`<40 hex>`) or split into fan-out directories (`ab/<38 hex>`,
+/// `ab/cd/<36 hex>`; git fans out once a tree holds more than about 256
+/// notes, `notes.c`'s `determine_fanout`). A path whose components,
+/// joined, are the commit's hex is its note, whatever the split, as in
+/// libgit2's notes iterator (`Repo::notes_index`), so both give the same
+/// answers.
+pub struct NotesTree<'r> {
+    repo: &'r Repo,
+    /// Trees read so far, by id (two splits of one prefix, `ab/cd/` and
+    /// `abcd/`, are different trees).
+    levels: HashMap<Oid, Level<'r>>,
+    /// The notes ref's tree, if it has a readable one; `None` until looked at.
+    root: Option<Option<Oid>>,
+}
+
+struct Level<'r> {
+    tree: Tree<'r>,
+    /// Subtrees whose names are not 2 hex digits (odd splits), checked when
+    /// neither the note nor the 2-digit fan-out directory is there.
+    odd: Vec<(String, Oid)>,
+}
+
+impl<'r> NotesTree<'r> {
+    /// A lookup in `repo`'s git-ai notes; nothing is read yet.
+    pub fn new(repo: &'r Repo) -> Self {
+        NotesTree {
+            repo,
+            levels: HashMap::new(),
+            root: None,
+        }
+    }
+
+    /// The repository the notes belong to.
+    pub fn repo(&self) -> &'r Repo {
+        self.repo
+    }
+
+    fn level(&mut self, id: Oid) -> bool {
+        if self.levels.contains_key(&id) {
+            return true;
+        }
+        let Ok(tree) = self.repo.git2().find_tree(id) else {
+            return false;
+        };
+        let odd = tree
+            .iter()
+            .filter(|e| e.kind() == Some(ObjectType::Tree))
+            .filter_map(|e| {
+                let name = e.name().ok()?;
+                (name.len() != 2 && is_hex(name)).then(|| (name.to_string(), e.id()))
+            })
+            .collect();
+        self.levels.insert(id, Level { tree, odd });
+        true
+    }
+
+    /// True when the notes ref exists and its tree can be read.
+    pub fn exists(&mut self) -> bool {
+        if let Some(r) = self.root {
+            return r.is_some();
+        }
+        let root = self
+            .repo
+            .git2()
+            .find_reference(super::NOTES_REF)
+            .and_then(|r| r.peel_to_tree())
+            .ok()
+            .map(|t| t.id())
+            .filter(|&id| self.level(id));
+        self.root = Some(root);
+        root.is_some()
+    }
+
+    /// The blob id of `commit`'s note, if it has one.
+    pub fn blob(&mut self, commit: Oid) -> Option<Oid> {
+        if !self.exists() {
+            return None;
+        }
+        let hex = commit.to_string();
+        self.find(&hex, 0, self.root.flatten()?)
+    }
+
+    /// The note of `hex` in tree `id`, whose names continue `hex[..at]`.
+    fn find(&mut self, hex: &str, at: usize, id: Oid) -> Option<Oid> {
+        let rest = &hex[at..];
+        let level = self.levels.get(&id)?;
+        if let Some(e) = level.tree.get_name(rest)
+            && e.kind() != Some(ObjectType::Tree)
+        {
+            return Some(e.id());
+        }
+        let mut subs: Vec<(usize, Oid)> = Vec::new();
+        if rest.len() > 2
+            && let Some(e) = level.tree.get_name(&rest[..2])
+            && e.kind() == Some(ObjectType::Tree)
+        {
+            subs.push((2, e.id()));
+        }
+        subs.extend(
+            level
+                .odd
+                .iter()
+                .filter(|(name, _)| name.len() < rest.len() && rest.starts_with(name.as_str()))
+                .map(|(name, id)| (name.len(), *id)),
+        );
+        for (len, sub) in subs {
+            if self.level(sub)
+                && let Some(blob) = self.find(hex, at + len, sub)
+            {
+                return Some(blob);
+            }
+        }
+        None
+    }
+}
+
+fn is_hex(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
 
 struct Shared<S> {
     /// Commits whose blobs were asked for, in the order git answers.
@@ -30,48 +158,55 @@ struct Shared<S> {
     done: bool,
 }
 
-/// The feed: [`NoteFeed::ask`] from the thread that produces commits,
-/// [`NoteFeed::take`] from the workers.
+/// The feed: [`NoteFeed::ask`] from the thread that produces commits
+/// (which owns the [`NotesTree`]), [`NoteFeed::take`] from the workers.
 pub struct NoteFeed<S> {
-    index: NotesIndex,
-    pipe: Option<Pipe<S>>,
-}
-
-struct Pipe<S> {
-    child: Child,
-    stdin: Mutex<Option<BufWriter<ChildStdin>>>,
-    shared: Arc<(Mutex<Shared<S>>, Condvar)>,
-    reader: Option<std::thread::JoinHandle<()>>,
+    /// Commit → note blob, for the asked commits that have a note.
+    found: Mutex<HashMap<Oid, Oid>>,
+    summarize: fn(&[u8]) -> Option<S>,
+    /// `git cat-file --batch`, started at the first note asked for (`None`
+    /// inside when git is not on PATH or does not start).
+    pipe: OnceLock<Option<Pipe<S>>>,
 }
 
 impl<S: Send + 'static> NoteFeed<S> {
-    /// Starts `git cat-file --batch` when the index is not empty and git is
-    /// on PATH; `summarize` runs on the reader thread for each blob.
-    pub fn start(repo: &Repo, index: NotesIndex, summarize: fn(&[u8]) -> Option<S>) -> Self {
-        let pipe = (!index.is_empty() && repo.has_git())
-            .then(|| Pipe::start(repo, summarize))
-            .flatten();
-        NoteFeed { index, pipe }
+    /// A feed that runs `summarize` on the reader thread for each blob;
+    /// nothing starts until a note is asked for.
+    pub fn new(summarize: fn(&[u8]) -> Option<S>) -> Self {
+        NoteFeed {
+            found: Mutex::new(HashMap::new()),
+            summarize,
+            pipe: OnceLock::new(),
+        }
     }
 
-    /// True when `commit` has a note.
-    pub fn has_note(&self, commit: Oid) -> bool {
-        self.index.contains_key(&commit)
-    }
-
-    /// Asks git for the notes of `commits` (in the order workers will take
-    /// them is not required), and flushes so git can answer at once.
-    pub fn ask(&self, commits: impl IntoIterator<Item = Oid>) {
-        let Some(pipe) = &self.pipe else { return };
+    /// Looks up the notes of `commits` in `notes` and asks git for their
+    /// blobs (the order workers take them in does not matter), flushing so
+    /// git can answer at once.
+    pub fn ask(&self, notes: &mut NotesTree<'_>, commits: impl IntoIterator<Item = Oid>) {
+        let noted: Vec<(Oid, Oid)> = commits
+            .into_iter()
+            .filter_map(|c| Some((c, notes.blob(c)?)))
+            .collect();
+        if noted.is_empty() {
+            return;
+        }
+        if let Ok(mut found) = self.found.lock() {
+            found.extend(noted.iter().copied());
+        }
+        let repo = notes.repo();
+        let pipe = self.pipe.get_or_init(|| {
+            repo.has_git()
+                .then(|| Pipe::start(repo, self.summarize))
+                .flatten()
+        });
+        let Some(pipe) = pipe else { return };
         let Ok(mut stdin) = pipe.stdin.lock() else {
             return;
         };
         let Some(w) = stdin.as_mut() else { return };
         let mut ok = true;
-        for c in commits {
-            let Some(blob) = self.index.get(&c) else {
-                continue;
-            };
+        for (c, blob) in noted {
             if let Ok(mut s) = pipe.shared.0.lock() {
                 s.asked.push_back(c);
             }
@@ -83,11 +218,12 @@ impl<S: Send + 'static> NoteFeed<S> {
         }
     }
 
-    /// The summary of `commit`'s note, waiting for git where needed; `read`
-    /// reads a blob directly (libgit2) when git is not running.
+    /// The summary of `commit`'s note (`None` without one: only asked
+    /// commits are known), waiting for git where needed; `read` reads a
+    /// blob directly (libgit2) when git is not running.
     pub fn take(&self, commit: Oid, read: impl FnOnce(Oid) -> Option<S>) -> Option<S> {
-        let blob = *self.index.get(&commit)?;
-        let Some(pipe) = &self.pipe else {
+        let blob = *self.found.lock().ok()?.get(&commit)?;
+        let Some(Some(pipe)) = self.pipe.get() else {
             return read(blob);
         };
         let (lock, cv) = &*pipe.shared;
@@ -103,6 +239,13 @@ impl<S: Send + 'static> NoteFeed<S> {
             s = cv.wait(s).ok()?;
         }
     }
+}
+
+struct Pipe<S> {
+    child: Child,
+    stdin: Mutex<Option<BufWriter<ChildStdin>>>,
+    shared: Arc<(Mutex<Shared<S>>, Condvar)>,
+    reader: Option<std::thread::JoinHandle<()>>,
 }
 
 impl<S: Send + 'static> Pipe<S> {

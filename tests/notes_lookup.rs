@@ -1,0 +1,245 @@
+//! Range scans look git-ai notes up commit by commit in the notes tree
+//! (`git::notes_feed::NotesTree`) instead of reading the whole notes index
+//! first. These tests hold the lookup to `git notes --ref=ai list` (git's
+//! own answer) and to libgit2's notes iterator (the index it replaced) on
+//! notes trees that fan out, split oddly, lie outside the range or are
+//! missing, and hold the scan's rows to the notes git lists.
+mod common;
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use aeef::git::Repo;
+use aeef::git::notes_feed::NotesTree;
+use common::{RepoBuilder, aeef, stderr, stdout};
+
+const S1: &str = "s_0123456789abcd::t_fedcba98765432";
+
+/// A git-ai note that makes its commit AI (`git-ai-note` in `sources`).
+fn ai_note(n: usize) -> String {
+    format!(
+        "src/f{n}.rs\n  {S1} 1\n---\n{{\"sessions\":{{\"s_0123456789abcd\":{{\"agent_id\":{{\"tool\":\"claude\",\"model\":\"claude-opus-4-6\"}}}}}}}}"
+    )
+}
+
+/// Runs `git fast-import` on `stream` in `r`.
+fn fast_import(r: &RepoBuilder, stream: &str) {
+    let mut child = Command::new("git")
+        .args(["fast-import", "--quiet"])
+        .current_dir(r.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("git fast-import");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stream.as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success(), "fast-import failed");
+}
+
+/// `commits` commits on main; a note (through fast-import, which fans the
+/// notes tree out as git does) on each commit `noted(i)` says yes to.
+fn history(commits: usize, noted: impl Fn(usize) -> bool) -> RepoBuilder {
+    let r = RepoBuilder::new();
+    let mut s = String::new();
+    for i in 0..commits {
+        let data = format!("line {i}\n");
+        s += &format!(
+            "commit refs/heads/main\nmark :{}\ncommitter T <t@example.com> {} +0000\ndata 9\ncommit {}\nM 644 inline src/f.rs\ndata {}\n{data}\n",
+            i + 1,
+            1_767_600_000 + i * 60,
+            i % 10,
+            data.len()
+        );
+    }
+    for i in (0..commits).filter(|&i| noted(i)) {
+        let note = ai_note(i);
+        s += &format!(
+            "commit refs/notes/ai\ncommitter T <t@example.com> {} +0000\ndata 5\nnote\n",
+            1_767_700_000 + i
+        );
+        s += &format!("N inline :{}\ndata {}\n{note}\n", i + 1, note.len());
+    }
+    fast_import(&r, &s);
+    r.git(&["reset", "-q", "--hard", "main"]);
+    r
+}
+
+/// Commit → note blob, as `git notes --ref=ai list` prints it.
+fn git_notes(r: &RepoBuilder) -> HashMap<String, String> {
+    let out = Command::new("git")
+        .args(["notes", "--ref=ai", "list"])
+        .current_dir(r.path())
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split_once(' '))
+        .map(|(blob, commit)| (commit.to_string(), blob.to_string()))
+        .collect()
+}
+
+fn rev_list(r: &RepoBuilder, spec: &str) -> Vec<String> {
+    r.git(&["rev-list", spec])
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every commit's lookup equals git's list and libgit2's index.
+fn assert_lookups_match(r: &RepoBuilder) {
+    let repo = Repo::discover(Some(r.path())).unwrap();
+    let index = repo.notes_index();
+    let git = git_notes(r);
+    let mut tree = NotesTree::new(&repo);
+    for c in rev_list(r, "--all") {
+        let oid = git2::Oid::from_str(&c).unwrap();
+        let got = tree.blob(oid);
+        assert_eq!(got, index.get(&oid).copied(), "{c}: libgit2's index");
+        assert_eq!(
+            got.map(|b| b.to_string()),
+            git.get(&c).cloned(),
+            "{c}: git notes list"
+        );
+    }
+}
+
+/// The commits of a scan's JSON rows whose sources include the git-ai note.
+fn noted_rows(json: &str) -> (Vec<String>, Vec<String>) {
+    let mut all = Vec::new();
+    let mut noted = Vec::new();
+    for l in json.lines() {
+        let v: serde_json::Value = serde_json::from_str(l).expect("JSON line");
+        let c = v["commit"].as_str().unwrap().to_string();
+        let sources = v["sources"].as_array().unwrap();
+        if sources.iter().any(|s| s == "git-ai-note") {
+            noted.push(c.clone());
+        }
+        all.push(c);
+    }
+    (all, noted)
+}
+
+fn scan(r: &RepoBuilder, spec: &str) -> String {
+    let o = aeef(r.path(), &["scan", spec, "--format", "json"]);
+    assert!(o.status.success(), "{spec}: {}", stderr(&o));
+    stdout(&o)
+}
+
+/// A range scan lists exactly `git rev-list`'s commits, and exactly those
+/// of them git lists a note for carry the note as a source.
+fn assert_scan_matches_git(r: &RepoBuilder, spec: &str) -> usize {
+    let git = git_notes(r);
+    let (all, noted) = noted_rows(&scan(r, spec));
+    assert_eq!(all, rev_list(r, spec), "{spec}: commits");
+    let want: Vec<String> = all
+        .iter()
+        .filter(|c| git.contains_key(*c))
+        .cloned()
+        .collect();
+    assert_eq!(noted, want, "{spec}: noted commits");
+    noted.len()
+}
+
+/// Guards the fan-out descent: above ~256 notes git (and fast-import)
+/// store notes as `ab/<38 hex>`, and a lookup that only read flat names
+/// would find none of them.
+#[test]
+fn fanned_out_notes_tree_finds_each_note_git_lists() {
+    let r = history(700, |i| i % 2 == 0);
+    let top = r.git(&["ls-tree", "refs/notes/ai"]);
+    assert!(
+        top.lines().all(|l| l.contains(" tree ")) && top.lines().count() > 100,
+        "notes tree fans out: {top}"
+    );
+    assert_eq!(git_notes(&r).len(), 350);
+    assert_lookups_match(&r);
+    // Notes on some commits of the range, and on commits outside it.
+    assert_eq!(assert_scan_matches_git(&r, "HEAD~200..HEAD"), 100);
+    assert_eq!(assert_scan_matches_git(&r, "HEAD"), 350);
+}
+
+/// Guards ranges whose commits have no notes while older commits do: the
+/// range must show no note (and starts no `git cat-file`).
+#[test]
+fn notes_only_outside_the_range_are_not_attributed() {
+    let r = history(300, |i| i < 250);
+    assert_eq!(assert_scan_matches_git(&r, "HEAD~40..HEAD"), 0);
+    assert_eq!(assert_scan_matches_git(&r, "HEAD~60..HEAD~20"), 10);
+}
+
+/// Guards a flat (small) notes tree, the layout below git's fan-out
+/// threshold.
+#[test]
+fn flat_notes_tree_finds_each_note() {
+    let r = history(40, |i| i % 3 == 0);
+    let top = r.git(&["ls-tree", "refs/notes/ai"]);
+    assert!(top.lines().all(|l| l.contains(" blob ")), "flat: {top}");
+    assert_lookups_match(&r);
+    assert_eq!(assert_scan_matches_git(&r, "HEAD~20..HEAD"), 7);
+}
+
+/// Guards repositories without `refs/notes/ai`: no lookup fails, the scan
+/// runs and shows no note.
+#[test]
+fn missing_notes_ref_scans_without_notes() {
+    let r = history(30, |_| false);
+    assert!(r.git(&["for-each-ref", "refs/notes"]).trim().is_empty());
+    let repo = Repo::discover(Some(r.path())).unwrap();
+    let mut tree = NotesTree::new(&repo);
+    assert!(!tree.exists());
+    assert_eq!(tree.blob(git2::Oid::from_str(&r.head()).unwrap()), None);
+    assert_eq!(assert_scan_matches_git(&r, "HEAD~10..HEAD"), 0);
+}
+
+/// Guards odd splits libgit2's iterator (the index this lookup replaced)
+/// accepts: two fan-out levels (`ab/cd/<36 hex>`), a 4-digit directory
+/// (`abcd/<36 hex>`), both for one prefix (two different trees), and a
+/// flat name beside fan-out directories.
+#[test]
+fn odd_notes_tree_splits_match_libgit2s_index() {
+    let r = history(6, |_| false);
+    let commits = rev_list(&r, "HEAD");
+    let paths = [
+        format!(
+            "{}/{}/{}",
+            &commits[0][..2],
+            &commits[0][2..4],
+            &commits[0][4..]
+        ),
+        format!("{}/{}", &commits[1][..4], &commits[1][4..]),
+        commits[2].clone(),
+        format!("{}/{}", &commits[3][..2], &commits[3][2..]),
+        // The same 4-digit prefix as commits[0]'s two levels, another tree.
+        format!("{}/{}", &commits[0][..4], "0".repeat(36)),
+        format!(
+            "{}/{}/{}",
+            &commits[1][..2],
+            &commits[1][2..4],
+            "f".repeat(36)
+        ),
+    ];
+    let mut s = String::from(
+        "commit refs/notes/ai\ncommitter T <t@example.com> 1767700000 +0000\ndata 5\nnote\n",
+    );
+    for (i, p) in paths.iter().enumerate() {
+        let note = ai_note(i);
+        s += &format!("M 644 inline {p}\ndata {}\n{note}\n", note.len());
+    }
+    fast_import(&r, &s);
+    let repo = Repo::discover(Some(r.path())).unwrap();
+    assert_eq!(repo.notes_index().len(), 6, "libgit2 reads every split");
+    let mut tree = NotesTree::new(&repo);
+    let decoys = [
+        format!("{}{}", &commits[0][..4], "0".repeat(36)),
+        format!("{}{}", &commits[1][..4], "f".repeat(36)),
+    ];
+    for c in commits.iter().chain(&decoys) {
+        let oid = git2::Oid::from_str(c).unwrap();
+        assert_eq!(tree.blob(oid), repo.notes_index().get(&oid).copied(), "{c}");
+    }
+}

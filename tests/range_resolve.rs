@@ -1,0 +1,88 @@
+//! `Repo::resolve_commit` remembers `NAME~N` / `NAME^N` by the commit NAME
+//! resolves to (a scan resolves its range twice). These tests hold it to
+//! `git rev-parse` after the refs move, and its errors to the name asked.
+mod common;
+
+use aeef::git::Repo;
+use common::RepoBuilder;
+
+/// Guards the memo against stale answers: after HEAD moves, `HEAD~1` is
+/// the new HEAD's parent, as `git rev-parse` says, in the same `Repo`.
+#[test]
+fn ancestor_resolution_follows_a_moved_head() {
+    let mut r = RepoBuilder::new();
+    for i in 0..5 {
+        r.write("f.txt", &format!("{i}\n"));
+        r.commit(&format!("c{i}"));
+    }
+    let repo = Repo::discover(Some(r.path())).unwrap();
+    for rev in ["HEAD~1", "HEAD~3", "HEAD^", "HEAD^^", "HEAD~2^1", "main~4"] {
+        let want = r.git(&["rev-parse", rev]).trim().to_string();
+        assert_eq!(repo.resolve_commit(rev).unwrap(), want, "{rev}");
+        assert_eq!(repo.resolve_commit(rev).unwrap(), want, "{rev}, again");
+    }
+    r.write("f.txt", "5\n");
+    r.commit("c5");
+    let want = r.git(&["rev-parse", "HEAD~1"]).trim().to_string();
+    assert_eq!(repo.resolve_commit("HEAD~1").unwrap(), want);
+}
+
+/// Guards the diagnostic: a missing ancestor names the revision as typed,
+/// not the commit id the memo resolved its base to.
+#[test]
+fn missing_ancestor_error_names_the_revision_asked() {
+    let mut r = RepoBuilder::new();
+    r.write("f.txt", "a\n");
+    r.commit("only");
+    let repo = Repo::discover(Some(r.path())).unwrap();
+    let e = repo.resolve_commit("HEAD~9").unwrap_err().to_string();
+    assert!(e.contains("HEAD~9"), "{e}");
+    let e = repo.resolve_commit("nosuch~1").unwrap_err().to_string();
+    assert!(e.contains("nosuch~1"), "{e}");
+}
+
+/// Guards the parent-line reading of `~N` / `^N` against git's rules
+/// (gitrevisions(7)) across merges: second parents, `^0`, `~0`, chains,
+/// and a missing second parent is an error.
+#[test]
+fn ancestor_steps_across_merges_equal_git_rev_parse() {
+    let mut r = RepoBuilder::new();
+    r.write("a.txt", "a\n");
+    r.commit("root");
+    r.checkout_new("topic", "HEAD");
+    for i in 0..3 {
+        r.write("t.txt", &format!("{i}\n"));
+        r.commit(&format!("topic {i}"));
+    }
+    r.checkout("main");
+    r.write("m.txt", "m\n");
+    r.commit("main work");
+    r.merge("topic", "Merge topic", &[]);
+    r.write("m.txt", "m2\n");
+    r.commit("after merge");
+    let repo = Repo::discover(Some(r.path())).unwrap();
+    for rev in [
+        "HEAD~1^2",
+        "HEAD^^2~2",
+        "HEAD^1^1",
+        "HEAD~0",
+        "HEAD^0",
+        "HEAD~2",
+        "HEAD^^2^",
+        "HEAD~1^2~1^0",
+        "HEAD~10",
+        "HEAD^3",
+        "HEAD~1^3",
+    ] {
+        let out = std::process::Command::new("git")
+            .args(["rev-parse", "--verify", "--quiet", rev])
+            .current_dir(r.path())
+            .output()
+            .unwrap();
+        let want = out
+            .status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string());
+        assert_eq!(repo.resolve_commit(rev).ok(), want, "{rev}");
+    }
+}
