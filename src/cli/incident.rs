@@ -221,7 +221,11 @@ fn check(a: CheckArgs, ctx: &Ctx) -> miette::Result<Outcome> {
         human::render(&report, &sources, ctx.color, &mut &mut *o)
     })?;
     if report.undecidable() {
-        // Exit 2: printed the findings already; say why on stderr briefly.
+        // Exit 2: printed the findings already; say why on stderr briefly,
+        // with the one code of unreadable records.
+        if let Some(e) = super::context::unreadable_in(&report) {
+            return Err(e.into());
+        }
         return Err(UsageError::new(
             "some incident records cannot be read; nothing about them was decided",
             "fix the `schema` findings above and run the check again",
