@@ -616,6 +616,16 @@ pub fn add_commits(
     Ok(Added { text, kept })
 }
 
+/// Whether the facts of `inc` may change only with a new timeline entry in
+/// the same commit: it is `resolved` or `closed`, or has `resolved_at` —
+/// the condition of `audit-rewritten-after-resolve` (README, "Audit").
+pub fn needs_timeline_entry(inc: &Incident) -> bool {
+    matches!(
+        inc.status,
+        super::model::Status::Resolved | super::model::Status::Closed
+    ) || inc.resolved_at.is_some()
+}
+
 /// Why `aeef incident edit` refuses (exit 2; the record is not touched).
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum EditRefusal {
