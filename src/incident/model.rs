@@ -370,6 +370,14 @@ pub struct Impossible {
 pub const FUTURE_TOLERANCE: chrono::TimeDelta = chrono::TimeDelta::days(1);
 
 /// A non-negative finite amount (dollars, hours), or why it is not one.
+/// A timestamp in a message as records write it: `Z` for UTC (not
+/// chrono's `+00:00`), other offsets as `+01:00`, fractional seconds only
+/// when there are any (issue 14: a message showed `+00:00` where the record
+/// said `Z`).
+pub fn as_written(t: &Timestamp) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
 fn amount_problem(v: f64) -> Option<&'static str> {
     if v.is_nan() {
         Some("is not a number (`.nan`)")
@@ -404,8 +412,8 @@ impl Incident {
                     path: key.into(),
                     message: format!(
                         "`{key}` ({}) is before `detected_at` ({})",
-                        t.to_rfc3339(),
-                        self.detected_at.to_rfc3339()
+                        as_written(&t),
+                        as_written(&self.detected_at)
                     ),
                     help: format!(
                         "an incident is {} after it is detected: correct the date or its time-zone offset",
@@ -491,7 +499,7 @@ impl Incident {
                 Impossible {
                     message: format!(
                         "`{key}` ({}) lies in the future (now is {})",
-                        t.to_rfc3339(),
+                        as_written(&t),
                         now.format("%Y-%m-%dT%H:%M:%SZ")
                     ),
                     help: "record what has happened, when it happened: correct the date (year, month, time-zone offset); `--now` fixes the clock in tests".into(),
