@@ -291,8 +291,14 @@ fn every_mistake_at_every_depth_is_reported_in_one_run() {
             "`impact.users_affected`: must be a whole number ≥ 0, found -3",
         ),
         (6, "missing required key `id` in `corrective_actions[0]`"),
-        (6, "missing required key `action` in `corrective_actions[0]`"),
-        (6, "missing required key `category` in `corrective_actions[0]`"),
+        (
+            6,
+            "missing required key `action` in `corrective_actions[0]`",
+        ),
+        (
+            6,
+            "missing required key `category` in `corrective_actions[0]`",
+        ),
         (
             8,
             "missing required key `evaluated_at` in `corrective_actions[0].effectiveness.day30`",

@@ -16,8 +16,8 @@ use super::connection::GitHub;
 pub(crate) use super::connection::{api_url, check_token_env, client, runtime, slug, token};
 use crate::error::{Outcome, UsageError};
 use crate::github::status::ActionStatus;
-use crate::incident::CaStatus;
 use crate::github::{self, GithubError, file, review};
+use crate::incident::CaStatus;
 use crate::incident::store::{LoadedIncident, load_all};
 
 #[derive(Debug, clap::Subcommand)]
@@ -618,17 +618,72 @@ mod tests {
             (R::NotFiled, None, Open, "file it (`aeef ca file`)"),
             (R::NotFiled, None, Done, "file it (`aeef ca file`)"),
             (R::NoVerifier, None, Open, "file it (`aeef ca file`)"),
-            (R::NoVerifier, Some(12), Open, "finish it, then have someone other than the owner set verified_by and commit it"),
-            (R::NoVerifier, None, Done, "set verified_by (not the owner) and commit it"),
-            (R::NoVerifier, Some(12), Done, "set verified_by (not the owner) and commit it"),
-            (R::IssueMissing, Some(12), Open, "fix `issue:` in the record, or rerun aeef ca file"),
-            (R::Open, Some(12), Open, "finish it; someone other than the owner closes #12 as completed"),
-            (R::Reopened, Some(12), Done, "finish it; someone other than the owner closes #12 as completed"),
-            (R::NotPlanned, Some(12), Open, "reopen #12, or mark the action wont-do with a reason"),
-            (R::ClosedOther, Some(12), Done, "reopen #12 and close it as completed"),
-            (R::VerifiedByOwner, Some(12), Done, "have someone other than the owner verify it"),
-            (R::CommittedByOwner, None, Open, "have someone other than the owner verify it"),
-            (R::NotCommitted, None, Done, "commit the record's verified_by"),
+            (
+                R::NoVerifier,
+                Some(12),
+                Open,
+                "finish it, then have someone other than the owner set verified_by and commit it",
+            ),
+            (
+                R::NoVerifier,
+                None,
+                Done,
+                "set verified_by (not the owner) and commit it",
+            ),
+            (
+                R::NoVerifier,
+                Some(12),
+                Done,
+                "set verified_by (not the owner) and commit it",
+            ),
+            (
+                R::IssueMissing,
+                Some(12),
+                Open,
+                "fix `issue:` in the record, or rerun aeef ca file",
+            ),
+            (
+                R::Open,
+                Some(12),
+                Open,
+                "finish it; someone other than the owner closes #12 as completed",
+            ),
+            (
+                R::Reopened,
+                Some(12),
+                Done,
+                "finish it; someone other than the owner closes #12 as completed",
+            ),
+            (
+                R::NotPlanned,
+                Some(12),
+                Open,
+                "reopen #12, or mark the action wont-do with a reason",
+            ),
+            (
+                R::ClosedOther,
+                Some(12),
+                Done,
+                "reopen #12 and close it as completed",
+            ),
+            (
+                R::VerifiedByOwner,
+                Some(12),
+                Done,
+                "have someone other than the owner verify it",
+            ),
+            (
+                R::CommittedByOwner,
+                None,
+                Open,
+                "have someone other than the owner verify it",
+            ),
+            (
+                R::NotCommitted,
+                None,
+                Done,
+                "commit the record's verified_by",
+            ),
             (R::Verified, Some(12), Done, "nothing: done"),
         ];
         for (code, issue, record, want) in cases {

@@ -575,7 +575,7 @@ fn edit(a: EditArgs, ctx: &Ctx) -> miette::Result<Outcome> {
         let _ = writeln!(
             e,
             "note: {} is resolved: `aeef audit` will ask for a new timeline entry in the same commit \
-             (audit-rewritten-after-resolve); append `- {{at: {}, event: \"corrected faulty_commits: <why>\"}}` to `timeline` before committing",
+             (audit-rewritten-after-resolve): add `{{at: {}, event: \"corrected faulty_commits: <why>\"}}` to `timeline` before committing",
             rec.incident.id,
             super::context::now_or(None).format("%Y-%m-%dT%H:%M:%SZ")
         );

@@ -715,7 +715,11 @@ pub fn plan(
             let what = if commits[i] == *c {
                 format!("`{c}` is")
             } else {
-                format!("`{}` and `{c}` are one commit ({}),", commits[i], &sha[..12])
+                format!(
+                    "`{}` and `{c}` are one commit ({}),",
+                    commits[i],
+                    &sha[..12]
+                )
             };
             return Err(EditRefusal::GivenTwice { what });
         }

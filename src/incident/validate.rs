@@ -253,7 +253,10 @@ pub fn schema_errors(rel: &str, source: &str, index: &KeyIndex) -> Vec<Finding> 
                 out.push(at(
                     v.pos,
                     format!("`{path}`: {problem}"),
-                    format!("write `{name}` as {problem_fix}", problem_fix = bound_fix(schema, &t)),
+                    format!(
+                        "write `{name}` as {problem_fix}",
+                        problem_fix = bound_fix(schema, &t)
+                    ),
                 ));
                 continue;
             }
