@@ -583,10 +583,11 @@ pub fn parse_record_all(rel: &str, bytes: &[u8]) -> Result<LoadedIncident, Vec<F
 
 /// Findings in document order, one per position.
 fn sorted(mut v: Vec<Finding>) -> Vec<Finding> {
-    v.sort_by(|a, b| (a.line, a.column).cmp(&(b.line, b.column)));
+    v.sort_by_key(|f| (f.line, f.column));
     // Several findings may share a position (every required key missing
     // from one mapping points at it); only the same finding twice goes.
-    v.dedup_by(|a, b| a.line == b.line && a.column == b.column && a.message == b.message);
+    let mut seen = std::collections::HashSet::new();
+    v.retain(|f| seen.insert((f.line, f.column, f.message.clone())));
     v
 }
 
