@@ -378,16 +378,19 @@ pub fn as_written(t: &Timestamp) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
-fn amount_problem(v: f64) -> Option<&'static str> {
-    if v.is_nan() {
-        Some("is not a number (`.nan`)")
+/// What is wrong with an amount that must be a finite number ≥ 0, worded
+/// as the schema walk words a bound (`must be a number ≥ 0, found …`).
+fn amount_problem(v: f64) -> Option<String> {
+    let found = if v.is_nan() {
+        "`.nan` (not a number)".to_string()
     } else if v.is_infinite() {
-        Some("is infinite")
+        format!("`{}.inf` (infinite)", if v < 0.0 { "-" } else { "" })
     } else if v < 0.0 {
-        Some("is negative")
+        format!("{v} (negative)")
     } else {
-        None
-    }
+        return None;
+    };
+    Some(format!("must be a number ≥ 0, found {found}"))
 }
 
 impl Incident {
@@ -443,10 +446,9 @@ impl Incident {
             if let Some(v) = v
                 && let Some(problem) = amount_problem(v)
             {
-                let key = path.rsplit('.').next().unwrap_or(path);
                 out.push(Impossible {
                     path: path.into(),
-                    message: format!("`{key}` {problem}"),
+                    message: format!("`{path}`: {problem}"),
                     help: help.into(),
                 });
             }
