@@ -303,3 +303,159 @@ fn ai_adjacent_human_commit_takes_the_tool_of_the_nearby_lines() {
         c.evidence
     );
 }
+
+/// Issue 14 retest: after `edit --commit <ai-modified human commit>` wrote
+/// `ai_tool claude-code …: from the AI commits …`, a second `edit --commit
+/// <codex commit>` set `ai_tool` to codex but left the old line. Whatever
+/// order the commits come in, the pre-filled fields end as `incident new`
+/// with all of them writes them: the stale tool line is dropped.
+#[test]
+fn edit_leaves_the_prefill_new_gives_for_all_the_commits() {
+    let (mut r, _, _, human) = repo();
+    r.write("g", "x1\nx2\n");
+    ai(&mut r, "codex", "gpt-5");
+    let codex = r.commit("Add g");
+    let by_edit = new_record(&r, &[]);
+    for c in [&human, &codex] {
+        let o = aeef(
+            r.path(),
+            &["incident", "edit", "INC-2026-001", "--commit", c],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let by_new = new_record(&r, &[&human, &codex]);
+    let (e, n) = (record(&r, &by_edit), record(&r, &by_new));
+    let c = e.classification.clone().unwrap();
+    assert_eq!(c.ai_tool.as_ref().unwrap().name, "codex");
+    assert!(
+        !c.evidence.iter().any(|l| l.starts_with("ai_tool ")),
+        "a stale tool line: {:#?}",
+        c.evidence
+    );
+    assert_eq!(e.classification, n.classification);
+    assert_eq!(e.generation_context, n.generation_context);
+    assert_eq!(e.faulty_commits.len(), n.faulty_commits.len());
+}
+
+/// Issue 14 retest: one commit given twice (as typed, or abbreviated two
+/// ways) was called "already a faulty commit" of a record that had none.
+#[test]
+fn a_commit_given_twice_on_the_command_line_is_named_as_such() {
+    let (r, claude, _, _) = repo();
+    let rel = new_record(&r, &[]);
+    let before = std::fs::read(r.path().join(&rel)).unwrap();
+    for second in [&claude[..8], &claude[..10]] {
+        let o = aeef(
+            r.path(),
+            &[
+                "incident",
+                "edit",
+                "INC-2026-001",
+                "--commit",
+                &claude[..10],
+                "--commit",
+                second,
+            ],
+        );
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{e}");
+        assert!(e.contains("given twice on the command line"), "{e}");
+        assert!(!e.contains("already a faulty commit"), "{e}");
+        assert!(e.contains("aeef::incident::duplicate_commit"), "{e}");
+        assert_eq!(std::fs::read(r.path().join(&rel)).unwrap(), before);
+    }
+}
+
+/// A resolved record with one faulty commit, committed, then edited to add
+/// the copilot commit (not committed yet). Returns the repo, the record's
+/// path and the JSON and stderr of the edit.
+fn resolved_then_edited() -> (RepoBuilder, String, serde_json::Value, String) {
+    let (mut r, claude, copilot, _) = repo();
+    let rel = new_record(&r, &[]);
+    let open = aeef(
+        r.path(),
+        &[
+            "--format",
+            "json",
+            "incident",
+            "edit",
+            "INC-2026-001",
+            "--commit",
+            &claude,
+        ],
+    );
+    assert!(open.status.success(), "{}", stderr(&open));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&open)).unwrap();
+    assert_eq!(v["timeline_entry_needed"], false);
+    assert!(!stderr(&open).contains("timeline"), "{}", stderr(&open));
+    let text = std::fs::read_to_string(r.path().join(&rel)).unwrap();
+    let text = text.replace("status: open", "status: resolved")
+        + "resolved_at: 2026-11-03T16:40:00Z\ntimeline:\n  - {at: 2026-11-02T09:14:00Z, event: alert}\n";
+    r.write(&rel, &text);
+    r.commit("Resolve INC-2026-001");
+    let o = aeef(
+        r.path(),
+        &[
+            "--format",
+            "json",
+            "incident",
+            "edit",
+            "INC-2026-001",
+            "--commit",
+            &copilot,
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = serde_json::from_str(&stdout(&o)).unwrap();
+    (r, rel, v, stderr(&o))
+}
+
+fn audit_rules(r: &RepoBuilder) -> Vec<String> {
+    let o = aeef(r.path(), &["audit", "--format", "json"]);
+    let v: serde_json::Value =
+        serde_json::from_str(&stdout(&o)).unwrap_or_else(|err| panic!("{err}: {}", stderr(&o)));
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["rule"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// Issue 14 retest: `incident edit` on a resolved record succeeded, and only
+/// `aeef audit` later failed (`audit-rewritten-after-resolve`). The edit now
+/// says what the audit asks for (stderr, and `timeline_entry_needed` in
+/// JSON); with that entry added in the same commit the audit passes, and
+/// without it the audit finds the rewrite.
+#[test]
+fn editing_a_resolved_record_says_the_audit_needs_a_timeline_entry() {
+    const RULE: &str = "audit-rewritten-after-resolve";
+    let (mut r, rel, v, e) = resolved_then_edited();
+    assert_eq!(v["timeline_entry_needed"], true);
+    assert!(
+        e.contains("INC-2026-001 is resolved") && e.contains(RULE),
+        "{e}"
+    );
+    assert!(e.contains("to `timeline`"), "{e}");
+    r.commit("Add the backoff commit to INC-2026-001");
+    assert!(
+        audit_rules(&r).iter().any(|x| x == RULE),
+        "{:?}",
+        audit_rules(&r)
+    );
+
+    let (mut r, rel2, _, _) = resolved_then_edited();
+    assert_eq!(rel2, rel);
+    let edited = std::fs::read_to_string(r.path().join(&rel)).unwrap();
+    r.write(
+        &rel,
+        &(edited
+            + "  - {at: 2026-12-01T00:00:00Z, event: \"corrected faulty_commits: the backoff commit too\"}\n"),
+    );
+    r.commit("Add the backoff commit to INC-2026-001");
+    assert!(
+        !audit_rules(&r).iter().any(|x| x == RULE),
+        "{:?}",
+        audit_rules(&r)
+    );
+}

@@ -39,7 +39,8 @@ fn build() -> (RepoBuilder, String) {
         .trailer("AI-Model-Version", "claude-opus-4-20250514")
         .trailer("AI-Prompt-Ref", "prompts/payments/retry.v2.1.0")
         .trailer("AI-Human-Modifications", "none");
-    r.at("2026-10-30T15:00:00Z");
+    // Merged 2.5 h before detection (`time_to_detect_hours: 2.5`).
+    r.at("2026-09-02T06:44:00Z");
     let sha = r.commit("Retry the payment on gateway timeout");
     (r, sha)
 }
@@ -47,22 +48,25 @@ fn build() -> (RepoBuilder, String) {
 /// Commits `yaml` as INC-2026-007 (by bob, so his `verified_by` lines are
 /// his own: the owners' own verification would not count) and returns the
 /// exit code and the JSON of `aeef incident check`.
-fn check(mut r: RepoBuilder, yaml: &str) -> (Option<i32>, Value) {
+fn check(r: RepoBuilder, yaml: &str) -> (Option<i32>, Value) {
+    check_at(r, yaml, Some(NOW))
+}
+
+/// The day the README record was last checked against (issue 14: a copy
+/// failed on the day because two evaluations lay in the future).
+const NOW: &str = "2026-11-30T03:00:00Z";
+
+/// As [`check`], with `--now` when given, else the real clock.
+fn check_at(mut r: RepoBuilder, yaml: &str, now: Option<&str>) -> (Option<i32>, Value) {
     r.author("Bob Reviewer", "bob@example.com");
     r.write("incidents/INC-2026-007.yaml", yaml);
-    r.at("2026-12-21T12:00:00Z")
+    r.at("2026-10-22T12:00:00Z")
         .commit("incident: INC-2026-007");
-    let o = aeef(
-        r.path(),
-        &[
-            "incident",
-            "check",
-            "--now",
-            "2026-12-22T00:00:00Z",
-            "--format",
-            "json",
-        ],
-    );
+    let mut args = vec!["incident", "check", "--format", "json"];
+    if let Some(n) = now {
+        args.extend(["--now", n]);
+    }
+    let o = aeef(r.path(), &args);
     let v: Value = serde_json::from_str(&stdout(&o))
         .unwrap_or_else(|e| panic!("{e}: {} {}", stdout(&o), stderr(&o)));
     (o.status.code(), v)
@@ -84,6 +88,24 @@ fn readme_record_passes_incident_check_with_no_finding() {
     let (code, v) = check(r, yaml);
     assert_eq!(v["findings"], serde_json::json!([]), "{v:#}");
     assert_eq!(code, Some(0));
+}
+
+/// Issue 14: the README record copied on the day it was read failed with
+/// "`evaluated_at` … lies in the future". Checked with the real clock, no
+/// moment of the record may lie ahead, and nothing makes it unreadable
+/// (later, the pending 90-day evaluations may rightly fall due: that is a
+/// policy finding, not a broken example).
+#[test]
+fn readme_record_has_no_future_moment_by_the_real_clock() {
+    let (code, v) = check_at(build().0, readme_record(), None);
+    let schema: Vec<&Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "schema")
+        .collect();
+    assert!(schema.is_empty(), "{v:#}");
+    assert_ne!(code, Some(2), "{v:#}");
 }
 
 #[test]

@@ -237,3 +237,102 @@ fn the_schema_walk_finds_nothing_in_valid_records() {
     }
     assert!(n > 10, "only {n} fixtures");
 }
+
+/// A record with mistakes at every depth (issue 14, retest): three
+/// required keys missing from the record, from an action and from a
+/// `day30` evaluation; an enum value at the top and one inside
+/// `effectiveness.day30` (a `oneOf` in the schema); a count below the
+/// schema's minimum; an unknown key beside them.
+const EVERY_DEPTH: &str = "title: many mistakes
+status: opne
+impact:
+  users_affected: -3
+corrective_actions:
+  - owner: alice
+    effectiveness:
+      day30: {note: x}
+  - id: CA-2
+    action: Add a test
+    category: test-improvement
+    verifed_by: bob
+    effectiveness:
+      day30:
+        evaluated_at: 2026-11-20T00:00:00Z
+        result: partially_effective
+";
+
+/// (line, message) of every `schema` finding, in order.
+fn lines_and_messages(v: &serde_json::Value) -> Vec<(u64, String)> {
+    schema_findings(v)
+        .into_iter()
+        .map(|(l, m, _)| (l, m))
+        .collect()
+}
+
+/// Guards issue 14 item 4 for every kind the schema states: each missing
+/// required key (three share the record's first position, three an
+/// action's, two an evaluation's), each enum value at any depth, each
+/// number bound and each unknown key, all in one run, each at its line,
+/// with uniform messages — by `incident check`, `gate --offline` and
+/// `incident list` alike, which stop with `aeef::incident::unreadable`.
+#[test]
+fn every_mistake_at_every_depth_is_reported_in_one_run() {
+    let r = repo_with("INC-2026-053.yaml", EVERY_DEPTH);
+    let want: &[(u64, &str)] = &[
+        (1, "missing required key `id`"),
+        (1, "missing required key `severity`"),
+        (1, "missing required key `detected_at`"),
+        (
+            2,
+            "`status`: `opne` is not one of open|mitigated|resolved|closed; did you mean `open`?",
+        ),
+        (
+            4,
+            "`impact.users_affected`: must be a whole number ≥ 0, found -3",
+        ),
+        (6, "missing required key `id` in `corrective_actions[0]`"),
+        (
+            6,
+            "missing required key `action` in `corrective_actions[0]`",
+        ),
+        (
+            6,
+            "missing required key `category` in `corrective_actions[0]`",
+        ),
+        (
+            8,
+            "missing required key `evaluated_at` in `corrective_actions[0].effectiveness.day30`",
+        ),
+        (
+            8,
+            "missing required key `result` in `corrective_actions[0].effectiveness.day30`",
+        ),
+        (12, "unknown key `verifed_by`"),
+        (
+            16,
+            "`corrective_actions[1].effectiveness.day30.result`: `partially_effective` is not one of effective|partially-effective|ineffective; did you mean `partially-effective`?",
+        ),
+    ];
+    for args in [
+        &["--format", "json", "incident", "check", "--now", NOW][..],
+        &["--format", "json", "gate", "--offline", "--now", NOW],
+        &["--format", "json", "incident", "list"],
+    ] {
+        let o = aeef(r.path(), args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        let got = lines_and_messages(&json(&o));
+        let got: Vec<(u64, &str)> = got.iter().map(|(l, m)| (*l, m.as_str())).collect();
+        assert_eq!(got, want, "{args:?}");
+    }
+    // One code for unreadable records, whichever command meets them.
+    for args in [
+        &["incident", "check", "--now", NOW][..],
+        &["incident", "list"],
+    ] {
+        let o = aeef(r.path(), args);
+        assert_eq!(o.status.code(), Some(2));
+        let e = stderr(&o);
+        assert!(e.contains("aeef::incident::unreadable"), "{args:?}: {e}");
+        assert!(!e.contains("aeef::usage"), "{args:?}: {e}");
+    }
+}

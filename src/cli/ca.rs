@@ -17,6 +17,7 @@ pub(crate) use super::connection::{api_url, check_token_env, client, runtime, sl
 use crate::error::{Outcome, UsageError};
 use crate::github::status::ActionStatus;
 use crate::github::{self, GithubError, file, review};
+use crate::incident::CaStatus;
 use crate::incident::store::{LoadedIncident, load_all};
 
 #[derive(Debug, clap::Subcommand)]
@@ -487,9 +488,14 @@ fn state_text(s: &ActionStatus) -> &'static str {
     }
 }
 
-/// What to do next about one action, from its verification, due date and
-/// effectiveness marks.
-fn next_step(s: &ActionStatus) -> String {
+/// What to do next about one action — the one place that decides it (the
+/// README's list under `aeef ca status`), in this order: a declined action
+/// needs nothing; a verified one its effectiveness evaluations; an action
+/// with no issue and no verification claimed is filed first
+/// (`aeef ca file`), an open one with an issue is finished; then what the
+/// verification lacks (a non-owner closing the issue online, a committed
+/// `verified_by` by someone other than the owner offline).
+pub(crate) fn next_step(s: &ActionStatus) -> String {
     use crate::github::status::ReasonCode as R;
     let issue = s
         .issue
@@ -506,7 +512,7 @@ fn next_step(s: &ActionStatus) -> String {
         };
     }
     match s.reason_code {
-        R::NotFiled => "file it: aeef ca file".into(),
+        R::NotFiled => FILE_IT.into(),
         R::IssueMissing => "fix `issue:` in the record, or rerun aeef ca file".into(),
         R::Open | R::Reopened => {
             format!("finish it; someone other than the owner closes {issue} as completed")
@@ -516,11 +522,19 @@ fn next_step(s: &ActionStatus) -> String {
         R::VerifiedByOwner | R::CommittedByOwner => {
             "have someone other than the owner verify it".into()
         }
+        // Offline, nothing claimed yet: what the action itself still needs.
+        R::NoVerifier if s.record_status == CaStatus::Open && s.issue.is_none() => FILE_IT.into(),
+        R::NoVerifier if s.record_status == CaStatus::Open => {
+            "finish it, then have someone other than the owner set verified_by and commit it".into()
+        }
         R::NoVerifier => "set verified_by (not the owner) and commit it".into(),
         R::NotCommitted => "commit the record's verified_by".into(),
         R::Verified => "nothing: done".into(),
     }
 }
+
+/// The next step of an open action that has no issue yet.
+const FILE_IT: &str = "file it (`aeef ca file`)";
 
 /// The formats `aeef ca review` prints (its `--help` lists exactly these).
 pub const REVIEW_FORMATS: &[Format] = &[Format::Human, Format::Markdown];
@@ -559,4 +573,133 @@ fn cmd_review(
         let _ = writeln!(std::io::stderr().lock(), "{msg}");
     }
     Ok(Outcome::Ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::github::status::{IssueState, ReasonCode as R};
+
+    fn status(code: R, issue: Option<u64>, record: CaStatus) -> ActionStatus {
+        ActionStatus {
+            incident: "INC-2026-001".into(),
+            corrective_action: "CA-1".into(),
+            issue,
+            state: if issue.is_some() {
+                IssueState::Open
+            } else {
+                IssueState::Missing
+            },
+            verified: code == R::Verified,
+            verifier: None,
+            reason: String::new(),
+            reason_code: code,
+            overdue: false,
+            next_effectiveness_mark: None,
+            effectiveness_overdue: false,
+            verified_at: None,
+            owner: Some("alice".into()),
+            assignees: Vec::new(),
+            due: None,
+            action: "Do it".into(),
+            record_status: record,
+            declined: false,
+            file: "incidents/INC-2026-001.yaml".into(),
+        }
+    }
+
+    /// Issue 14: an open action with no issue was told to "set verified_by"
+    /// before it was even filed. Every verification state, with and without
+    /// an issue, open and done, gets the step the README lists.
+    #[test]
+    fn next_step_files_then_finishes_then_verifies_in_every_state() {
+        use CaStatus::{Done, Open};
+        let cases: &[(R, Option<u64>, CaStatus, &str)] = &[
+            (R::NotFiled, None, Open, "file it (`aeef ca file`)"),
+            (R::NotFiled, None, Done, "file it (`aeef ca file`)"),
+            (R::NoVerifier, None, Open, "file it (`aeef ca file`)"),
+            (
+                R::NoVerifier,
+                Some(12),
+                Open,
+                "finish it, then have someone other than the owner set verified_by and commit it",
+            ),
+            (
+                R::NoVerifier,
+                None,
+                Done,
+                "set verified_by (not the owner) and commit it",
+            ),
+            (
+                R::NoVerifier,
+                Some(12),
+                Done,
+                "set verified_by (not the owner) and commit it",
+            ),
+            (
+                R::IssueMissing,
+                Some(12),
+                Open,
+                "fix `issue:` in the record, or rerun aeef ca file",
+            ),
+            (
+                R::Open,
+                Some(12),
+                Open,
+                "finish it; someone other than the owner closes #12 as completed",
+            ),
+            (
+                R::Reopened,
+                Some(12),
+                Done,
+                "finish it; someone other than the owner closes #12 as completed",
+            ),
+            (
+                R::NotPlanned,
+                Some(12),
+                Open,
+                "reopen #12, or mark the action wont-do with a reason",
+            ),
+            (
+                R::ClosedOther,
+                Some(12),
+                Done,
+                "reopen #12 and close it as completed",
+            ),
+            (
+                R::VerifiedByOwner,
+                Some(12),
+                Done,
+                "have someone other than the owner verify it",
+            ),
+            (
+                R::CommittedByOwner,
+                None,
+                Open,
+                "have someone other than the owner verify it",
+            ),
+            (
+                R::NotCommitted,
+                None,
+                Done,
+                "commit the record's verified_by",
+            ),
+            (R::Verified, Some(12), Done, "nothing: done"),
+        ];
+        for (code, issue, record, want) in cases {
+            let s = status(*code, *issue, *record);
+            assert_eq!(next_step(&s), *want, "{code:?} {issue:?} {record:?}");
+        }
+        let mut declined = status(R::NoVerifier, None, CaStatus::WontDo);
+        declined.declined = true;
+        assert_eq!(next_step(&declined), "nothing: declined (wont-do)");
+        let mut marked = status(R::Verified, Some(3), Done);
+        marked.next_effectiveness_mark = chrono::NaiveDate::from_ymd_opt(2026, 12, 21);
+        assert_eq!(next_step(&marked), "evaluate effectiveness on 2026-12-21");
+        marked.effectiveness_overdue = true;
+        assert_eq!(
+            next_step(&marked),
+            "record the effectiveness evaluation (past due)"
+        );
+    }
 }

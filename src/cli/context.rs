@@ -257,6 +257,23 @@ pub(crate) fn refuse_unreadable(
     Err(UnreadableRecords { n }.into())
 }
 
+/// The stop of a deciding command (`incident check`, `gate`) whose report
+/// names records it cannot read: the same [`UnreadableRecords`]
+/// (`aeef::incident::unreadable`) as every other command that uses the
+/// records, counting the files of the report's `schema` errors. `None` when
+/// no record is unreadable (the report is undecidable for another reason,
+/// e.g. a `config` finding).
+pub(crate) fn unreadable_in(report: &Report) -> Option<UnreadableRecords> {
+    let n = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == crate::findings::RuleId::Schema && f.file.is_some())
+        .map(|f| f.file.as_deref())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    (n > 0).then_some(UnreadableRecords { n })
+}
+
 /// Records that cannot be read stopped a command (exit 2).
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 #[error("{n} incident record{} cannot be read; nothing was decided", if *n == 1 { "" } else { "s" })]

@@ -221,7 +221,11 @@ fn check(a: CheckArgs, ctx: &Ctx) -> miette::Result<Outcome> {
         human::render(&report, &sources, ctx.color, &mut &mut *o)
     })?;
     if report.undecidable() {
-        // Exit 2: printed the findings already; say why on stderr briefly.
+        // Exit 2: printed the findings already; say why on stderr briefly,
+        // with the one code of unreadable records.
+        if let Some(e) = super::context::unreadable_in(&report) {
+            return Err(e.into());
+        }
         return Err(UsageError::new(
             "some incident records cannot be read; nothing about them was decided",
             "fix the `schema` findings above and run the check again",
@@ -562,12 +566,26 @@ fn edit(a: EditArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     for k in &added.kept {
         let _ = writeln!(e, "note: {k}");
     }
+    // Changing the facts of a resolved record is deliberate only with a
+    // timeline entry saying why (`audit-rewritten-after-resolve`); the
+    // reason is the user's to write, so the edit says what to add rather
+    // than inventing one.
+    let timeline_entry_needed = crate::incident::edit::needs_timeline_entry(&rec.incident);
+    if timeline_entry_needed {
+        let _ = writeln!(
+            e,
+            "note: {} is resolved: `aeef audit` will ask for a new timeline entry in the same commit \
+             (audit-rewritten-after-resolve): add `{{at: {}, event: \"corrected faulty_commits: <why>\"}}` to `timeline` before committing",
+            rec.incident.id,
+            super::context::now_or(None).format("%Y-%m-%dT%H:%M:%SZ")
+        );
+    }
     let mut o = out();
     let r = if ctx.format == Format::Json {
         writeln!(
             o,
             "{}",
-            serde_json::json!({"schema_version": 1, "id": rec.incident.id, "path": rec.path, "kept": added.kept})
+            serde_json::json!({"schema_version": 1, "id": rec.incident.id, "path": rec.path, "kept": added.kept, "timeline_entry_needed": timeline_entry_needed})
         )
     } else {
         writeln!(o, "{}", rec.path)

@@ -10,7 +10,9 @@
 //! pre-fill of the record's earlier commits gives (the last pre-fill wrote
 //! it). A value someone changed by hand is kept, and the edit says so.
 //! Evidence lines are appended, never removed; the one tool-choice line
-//! ([`super::prefill::TOOL_CHOICE_PREFIX`]) is rewritten in place.
+//! ([`super::prefill::is_tool_line`]) is rewritten in place, or removed
+//! when the pre-fill of all the commits no longer writes one, so an edit
+//! leaves what `incident new` with every commit would write.
 use super::Incident;
 use super::prefill::Prefill;
 use super::yaml::{EditError, KeyIndex, set_key};
@@ -252,6 +254,46 @@ fn after_block_value(
 /// last item of a flow sequence (`[a]` → `[a, b]`), or as new lines in the
 /// last item's style in a block sequence. Errors when the last item spans
 /// lines or shares its line with something other than a comment.
+/// Removes item `i` (a one-line scalar) of the sequence at `seq`: in a flow
+/// sequence with its comma, in a block sequence its whole line (comments on
+/// other lines stay). The only item of a block sequence leaves `[]`.
+fn remove_item(source: &str, seq: &str, i: usize) -> Result<String, EditError> {
+    let idx = index(source)?;
+    let no_place = || EditError::NoPlace(format!("{seq}[{i}]"));
+    let v = idx.value(seq).ok_or_else(no_place)?;
+    let item = idx.value(&format!("{seq}[{i}]")).ok_or_else(no_place)?;
+    if item.scalar.is_none() || source[item.pos.offset..item.end].contains('\n') {
+        return Err(no_place());
+    }
+    let next = idx.value(&format!("{seq}[{}]", i + 1));
+    let prev = i
+        .checked_sub(1)
+        .and_then(|p| idx.value(&format!("{seq}[{p}]")));
+    let mut out = source.to_string();
+    if source[v.pos.offset..].starts_with('[') {
+        let range = match (prev, next) {
+            (_, Some(n)) => item.pos.offset..n.pos.offset,
+            (Some(p), None) => p.end..item.end,
+            (None, None) => item.pos.offset..item.end,
+        };
+        out.replace_range(range, "");
+        return Ok(out);
+    }
+    let ls = source[..item.pos.offset].rfind('\n').map_or(0, |x| x + 1);
+    let lead = source[ls..item.pos.offset].trim_start_matches(' ');
+    if !(lead.starts_with('-') && lead[1..].chars().all(|c| c == ' ')) {
+        return Err(no_place());
+    }
+    if prev.is_none() && next.is_none() {
+        return Err(no_place());
+    }
+    let le = source[item.end..]
+        .find('\n')
+        .map_or(source.len(), |x| item.end + x + 1);
+    out.replace_range(ls..le, "");
+    Ok(out)
+}
+
 fn append_items(source: &str, seq: &str, items: &[String]) -> Result<String, EditError> {
     if items.is_empty() {
         return Ok(source.to_string());
@@ -469,23 +511,36 @@ pub fn add_commits(
             }
             // The tool-choice line describes all the commits: a newer one
             // takes the place of the old one (in place), not a second line.
-            let choice = |e: &&String| e.starts_with(super::prefill::TOOL_CHOICE_PREFIX);
+            let choice = |e: &&String| super::prefill::is_tool_line(e);
             let mut replaced = None;
-            if let (Some(old_i), Some(new_line)) = (
+            match (
                 cur.evidence.iter().position(|e| choice(&e)),
                 c.evidence.iter().find(choice),
-            ) && cur.evidence[old_i] != *new_line
-            {
-                let idx = index(&text)?;
-                let path = format!("classification.evidence[{old_i}]");
-                if let Some(v) = idx.value(&path).filter(|v| v.scalar.is_some()) {
-                    let edit = super::yaml::Edit {
-                        range: v.pos.offset..v.end,
-                        text: scalar(new_line),
-                    };
-                    text = edit.apply(&text);
-                    replaced = Some(new_line);
+            ) {
+                (Some(old_i), Some(new_line)) if cur.evidence[old_i] != *new_line => {
+                    let idx = index(&text)?;
+                    let path = format!("classification.evidence[{old_i}]");
+                    if let Some(v) = idx.value(&path).filter(|v| v.scalar.is_some()) {
+                        let edit = super::yaml::Edit {
+                            range: v.pos.offset..v.end,
+                            text: scalar(new_line),
+                        };
+                        text = edit.apply(&text);
+                        replaced = Some(new_line);
+                    }
                 }
+                (Some(old_i), None) => {
+                    // The commits now name the tool themselves: the old
+                    // line would contradict `ai_tool`.
+                    match remove_item(&text, "classification.evidence", old_i) {
+                        Ok(t) => text = t,
+                        Err(_) => kept.push(format!(
+                            "classification.evidence: kept the line `{}`, which no longer applies (remove it by hand)",
+                            cur.evidence[old_i]
+                        )),
+                    }
+                }
+                _ => {}
             }
             let fresh: Vec<String> = c
                 .evidence
@@ -561,10 +616,29 @@ pub fn add_commits(
     Ok(Added { text, kept })
 }
 
+/// Whether the facts of `inc` may change only with a new timeline entry in
+/// the same commit: it is `resolved` or `closed`, or has `resolved_at` —
+/// the condition of `audit-rewritten-after-resolve` (README, "Audit").
+pub fn needs_timeline_entry(inc: &Incident) -> bool {
+    matches!(
+        inc.status,
+        super::model::Status::Resolved | super::model::Status::Closed
+    ) || inc.resolved_at.is_some()
+}
+
 /// Why `aeef incident edit` refuses (exit 2; the record is not touched).
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum EditRefusal {
-    /// A commit given is already a faulty commit of the record (or given twice).
+    /// One commit given twice on the command line (perhaps abbreviated
+    /// differently).
+    #[error("{what} given twice on the command line")]
+    #[diagnostic(
+        code(aeef::incident::duplicate_commit),
+        help("give each faulty commit once")
+    )]
+    GivenTwice { what: String },
+
+    /// A commit given is already a faulty commit of the record.
     #[error("{commit} is already a faulty commit of {id}")]
     #[diagnostic(
         code(aeef::incident::duplicate_commit),
@@ -631,11 +705,23 @@ pub fn plan(
     let mut new: Vec<String> = Vec::new();
     for c in commits {
         let sha = crate::git::resolve::revision(repo, c)?;
-        if old.contains(&sha) || new.contains(&sha) {
+        if old.contains(&sha) {
             return Err(EditRefusal::Duplicate {
                 commit: c.clone(),
                 id,
             });
+        }
+        if let Some(i) = new.iter().position(|n| *n == sha) {
+            let what = if commits[i] == *c {
+                format!("`{c}` is")
+            } else {
+                format!(
+                    "`{}` and `{c}` are one commit ({}),",
+                    commits[i],
+                    &sha[..12]
+                )
+            };
+            return Err(EditRefusal::GivenTwice { what });
         }
         new.push(sha);
     }

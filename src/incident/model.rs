@@ -370,16 +370,27 @@ pub struct Impossible {
 pub const FUTURE_TOLERANCE: chrono::TimeDelta = chrono::TimeDelta::days(1);
 
 /// A non-negative finite amount (dollars, hours), or why it is not one.
-fn amount_problem(v: f64) -> Option<&'static str> {
-    if v.is_nan() {
-        Some("is not a number (`.nan`)")
+/// A timestamp in a message as records write it: `Z` for UTC (not
+/// chrono's `+00:00`), other offsets as `+01:00`, fractional seconds only
+/// when there are any (issue 14: a message showed `+00:00` where the record
+/// said `Z`).
+pub fn as_written(t: &Timestamp) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
+/// What is wrong with an amount that must be a finite number ≥ 0, worded
+/// as the schema walk words a bound (`must be a number ≥ 0, found …`).
+fn amount_problem(v: f64) -> Option<String> {
+    let found = if v.is_nan() {
+        "`.nan` (not a number)".to_string()
     } else if v.is_infinite() {
-        Some("is infinite")
+        format!("`{}.inf` (infinite)", if v < 0.0 { "-" } else { "" })
     } else if v < 0.0 {
-        Some("is negative")
+        format!("{v} (negative)")
     } else {
-        None
-    }
+        return None;
+    };
+    Some(format!("must be a number ≥ 0, found {found}"))
 }
 
 impl Incident {
@@ -404,8 +415,8 @@ impl Incident {
                     path: key.into(),
                     message: format!(
                         "`{key}` ({}) is before `detected_at` ({})",
-                        t.to_rfc3339(),
-                        self.detected_at.to_rfc3339()
+                        as_written(&t),
+                        as_written(&self.detected_at)
                     ),
                     help: format!(
                         "an incident is {} after it is detected: correct the date or its time-zone offset",
@@ -435,10 +446,9 @@ impl Incident {
             if let Some(v) = v
                 && let Some(problem) = amount_problem(v)
             {
-                let key = path.rsplit('.').next().unwrap_or(path);
                 out.push(Impossible {
                     path: path.into(),
-                    message: format!("`{key}` {problem}"),
+                    message: format!("`{path}`: {problem}"),
                     help: help.into(),
                 });
             }
@@ -491,7 +501,7 @@ impl Incident {
                 Impossible {
                     message: format!(
                         "`{key}` ({}) lies in the future (now is {})",
-                        t.to_rfc3339(),
+                        as_written(&t),
                         now.format("%Y-%m-%dT%H:%M:%SZ")
                     ),
                     help: "record what has happened, when it happened: correct the date (year, month, time-zone offset); `--now` fixes the clock in tests".into(),

@@ -23,6 +23,16 @@ use crate::provenance::HumanModifications;
 /// line describes all the faulty commits, so `incident edit` replaces it.
 pub const TOOL_CHOICE_PREFIX: &str = "ai_tool ";
 
+/// Whether an evidence line is the pre-fill's one line about the tool taken
+/// from other commits: the choice ([`TOOL_CHOICE_PREFIX`]) or
+/// `ai_tool: the AI commits … name no tool`. It describes all the faulty
+/// commits together, so `incident edit` rewrites it, or drops it when the
+/// pre-fill of all the commits no longer writes one (an AI faulty commit
+/// names the tool itself), exactly as `incident new` with every commit would.
+pub fn is_tool_line(line: &str) -> bool {
+    line.starts_with(TOOL_CHOICE_PREFIX) || line.starts_with("ai_tool:")
+}
+
 /// What the provenance engine says about a set of faulty commits.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Prefill {

@@ -584,7 +584,10 @@ pub fn parse_record_all(rel: &str, bytes: &[u8]) -> Result<LoadedIncident, Vec<F
 /// Findings in document order, one per position.
 fn sorted(mut v: Vec<Finding>) -> Vec<Finding> {
     v.sort_by_key(|f| (f.line, f.column));
-    v.dedup_by(|a, b| a.line == b.line && a.column == b.column);
+    // Several findings may share a position (every required key missing
+    // from one mapping points at it); only the same finding twice goes.
+    let mut seen = std::collections::HashSet::new();
+    v.retain(|f| seen.insert((f.line, f.column, f.message.clone())));
     v
 }
 
@@ -901,15 +904,13 @@ fn serde_finding(
         E::SerdeUnknownVariant {
             variant, expected, ..
         } => {
-            let what = key
-                .as_deref()
-                .map(|k| format!(" for `{}`", k.rsplit('.').next().unwrap_or(k)))
-                .unwrap_or_default();
-            let help = match did_you_mean(variant, expected) {
-                Some(k) => format!("did you mean `{k}`? allowed: {}", list(expected)),
-                None => format!("use one of {}", list(expected)),
-            };
-            (format!("`{variant}` is not an allowed value{what}"), help)
+            let f = super::validate::enum_error(
+                key.as_deref().unwrap_or("value"),
+                variant,
+                expected,
+                |m, h| Finding::new(RuleId::Schema, Level::Error, m).help(h),
+            );
+            (f.message, f.help.unwrap_or_default())
         }
         E::SerdeMissingField { field, .. } => (
             format!("missing required key `{field}`"),

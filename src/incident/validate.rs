@@ -23,10 +23,27 @@ static SCHEMA: LazyLock<Value> = LazyLock::new(|| {
     serde_json::from_str(super::create::INCIDENT_SCHEMA).expect("the shipped schema is JSON")
 });
 
-/// `#/$defs/name` references resolved against the shipped schema.
+/// `#/$defs/name` references resolved against the shipped schema; a
+/// `oneOf` / `anyOf` of one schema and `{"type": "null"}` (an optional
+/// mapping such as `effectiveness.day30`) resolves to that schema, so the
+/// walk descends into it (an empty value is left to serde, as everywhere).
 fn resolve(s: &Value) -> &Value {
     let mut s = s;
     for _ in 0..8 {
+        if let Some(branches) = s
+            .get("oneOf")
+            .or_else(|| s.get("anyOf"))
+            .and_then(Value::as_array)
+        {
+            let mut real = branches.iter().filter(|b| types(b) != ["null"]);
+            match (real.next(), real.next()) {
+                (Some(one), None) => {
+                    s = one;
+                    continue;
+                }
+                _ => return s,
+            }
+        }
         match s.get("$ref").and_then(Value::as_str) {
             Some(r) => match r
                 .strip_prefix("#/$defs/")
@@ -228,17 +245,20 @@ pub fn schema_errors(rel: &str, source: &str, index: &KeyIndex) -> Vec<Finding> 
             if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
                 let allowed: Vec<&str> = allowed.iter().filter_map(Value::as_str).collect();
                 if !allowed.contains(&text) {
-                    let help = match did_you_mean(text, &allowed) {
-                        Some(k) => format!("did you mean `{k}`? allowed: {}", quoted(&allowed)),
-                        None => format!("use one of {}", quoted(&allowed)),
-                    };
-                    out.push(at(
-                        v.pos,
-                        format!("`{text}` is not an allowed value for `{name}`"),
-                        help,
-                    ));
+                    out.push(enum_error(path, text, &allowed, |m, h| at(v.pos, m, h)));
                     continue;
                 }
+            }
+            if number_only && let Some(problem) = bound_problem(schema, &t, text) {
+                out.push(at(
+                    v.pos,
+                    format!("`{path}`: {problem}"),
+                    format!(
+                        "write `{name}` as {problem_fix}",
+                        problem_fix = bound_fix(schema, &t)
+                    ),
+                ));
+                continue;
             }
         }
         if kind == Kind::Map {
@@ -255,9 +275,14 @@ pub fn schema_errors(rel: &str, source: &str, index: &KeyIndex) -> Vec<Finding> 
                     format!("{path}.{r}")
                 };
                 if index.key(&child).is_none() {
+                    let place = if path.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" in `{path}`")
+                    };
                     out.push(at(
                         v.pos,
-                        format!("missing required key `{r}`"),
+                        format!("missing required key `{r}`{place}"),
                         format!("add `{r}:` to this mapping"),
                     ));
                 }
@@ -266,6 +291,76 @@ pub fn schema_errors(rel: &str, source: &str, index: &KeyIndex) -> Vec<Finding> 
         schemas.insert(path, schema);
     }
     out
+}
+
+/// The one wording of a value outside an enum, for the walk and for
+/// serde's own refusal: "`status`: `opne` is not one of
+/// open|mitigated|resolved|closed; did you mean `open`?" (`path` is the
+/// key's dotted path in the record).
+pub(crate) fn enum_error(
+    path: &str,
+    text: &str,
+    allowed: &[&str],
+    make: impl FnOnce(String, String) -> Finding,
+) -> Finding {
+    let guess = did_you_mean(text, allowed);
+    let mut message = format!("`{path}`: `{text}` is not one of {}", allowed.join("|"));
+    if let Some(k) = guess {
+        message.push_str(&format!("; did you mean `{k}`?"));
+    }
+    let help = match guess {
+        Some(k) => format!("did you mean `{k}`? allowed: {}", quoted(allowed)),
+        None => format!("use one of {}", quoted(allowed)),
+    };
+    make(message, help)
+}
+
+/// The schema's bounds (`minimum`, `exclusiveMinimum`, `maximum`,
+/// `exclusiveMaximum`) as words: "a whole number ≥ 0".
+fn bound_fix(schema: &Value, t: &[&str]) -> String {
+    let mut words = if t.contains(&"integer") {
+        "a whole number".to_string()
+    } else {
+        "a number".to_string()
+    };
+    for (key, sign) in [
+        ("minimum", "≥"),
+        ("exclusiveMinimum", ">"),
+        ("maximum", "≤"),
+        ("exclusiveMaximum", "<"),
+    ] {
+        if let Some(b) = schema.get(key).and_then(Value::as_f64) {
+            words.push_str(&format!(" {sign} {b}"));
+        }
+    }
+    words
+}
+
+/// "must be a whole number ≥ 0, found -3" when the number `text` lies
+/// outside the schema's bounds; `None` when it is within them (or is no
+/// plain number: serde and the loader judge `.nan` / `.inf`).
+fn bound_problem(schema: &Value, t: &[&str], text: &str) -> Option<String> {
+    let trimmed = text.trim();
+    let v: f64 = if yaml_int(trimmed) {
+        let sign = if trimmed.starts_with('-') { -1.0 } else { 1.0 };
+        let digits = trimmed.trim_start_matches(['+', '-']);
+        let n = if let Some(h) = digits.strip_prefix("0x") {
+            u128::from_str_radix(h, 16).ok()? as f64
+        } else if let Some(o) = digits.strip_prefix("0o") {
+            u128::from_str_radix(o, 8).ok()? as f64
+        } else {
+            digits.parse::<f64>().ok()?
+        };
+        sign * n
+    } else {
+        trimmed.parse::<f64>().ok().filter(|v| v.is_finite())?
+    };
+    let num = |k: &str| schema.get(k).and_then(Value::as_f64);
+    let outside = num("minimum").is_some_and(|b| v < b)
+        || num("exclusiveMinimum").is_some_and(|b| v <= b)
+        || num("maximum").is_some_and(|b| v > b)
+        || num("exclusiveMaximum").is_some_and(|b| v >= b);
+    outside.then(|| format!("must be {}, found {trimmed}", bound_fix(schema, t)))
 }
 
 #[cfg(test)]
