@@ -551,7 +551,8 @@ fn git_hunks(r: &RepoBuilder, a: &str, b: &str) -> Vec<(String, Vec<(u32, u32, u
 #[test]
 fn added_lines_sit_where_git_diff_places_them_with_the_indent_heuristic() {
     let mut r = RepoBuilder::new();
-    let base = "mod tests {\n    use super::*;\n\n    #[test]\n    fn old() {\n        y\n    }\n}\n";
+    let base =
+        "mod tests {\n    use super::*;\n\n    #[test]\n    fn old() {\n        y\n    }\n}\n";
     r.write("x.rs", base);
     r.commit("init");
     r.checkout_new("topic", "main");
