@@ -471,3 +471,64 @@ async fn pr_number_without_a_payload_labels_comments_and_reads_the_body() {
         stderr(&o)
     );
 }
+
+/// Guards issue 13 item 5: with no repository to talk to (no
+/// `GITHUB_REPOSITORY`, no `--repo`, no GitHub remote) the label and
+/// comment steps fail like any other write: a warning (the comment falls
+/// back to the step summary), and the gate's own verdict decides the exit
+/// code — never the verdict printed and then exit 2. With a token, the
+/// missing repository stops verification before anything is decided.
+#[test]
+fn no_repository_for_labels_or_comment_keeps_the_gates_exit_code() {
+    let (r, base, head) = repo();
+    let summary = r.path().join(".git/summary.md");
+    // No token: the comment cannot be posted; the verdict (pass) stands.
+    let o = aeef_env(
+        r.path(),
+        &[
+            "gate",
+            "--format",
+            "json",
+            "--base",
+            &base,
+            "--head",
+            &head,
+            "--pr",
+            "7",
+            "--comment",
+        ],
+        &[("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(json_out(&o)["verdict"], "pass");
+    assert!(!stderr(&o).contains("no_repository"), "{}", stderr(&o));
+    assert!(
+        std::fs::read_to_string(&summary).unwrap().contains(MARKER),
+        "the comment falls back to the step summary"
+    );
+
+    // A token but no repository: verification on GitHub cannot run, so
+    // the gate refuses before deciding — no verdict printed, then exit 2.
+    let o = aeef_env(
+        r.path(),
+        &[
+            "gate",
+            "--format",
+            "json",
+            "--base",
+            &base,
+            "--head",
+            &head,
+            "--pr",
+            "7",
+            "--comment",
+        ],
+        &[("GITHUB_TOKEN", TOKEN)],
+    );
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    // The JSON contract's `verdict: error`, never a pass or fail.
+    assert_eq!(json_out(&o)["verdict"], "error");
+    assert!(!err.contains(TOKEN));
+    assert!(err.contains("aeef::github::no_repository"), "{err}");
+}
