@@ -517,11 +517,14 @@ fn share_agrees_line_by_line_with_aeef_blame() {
     assert_eq!(serde_json::to_value(&by_tool).unwrap(), s["by_tool"]);
 }
 
-/// `git diff -U0 A B` hunks as `(old_start, old_lines, new_start, new_lines)`
-/// per file: the oracle for where git places each change.
-fn git_hunks(r: &RepoBuilder, a: &str, b: &str) -> Vec<(String, Vec<(u32, u32, u32, u32)>)> {
+/// Hunks per file, each `(old_start, old_lines, new_start, new_lines)`.
+type FileHunks = Vec<(String, Vec<(u32, u32, u32, u32)>)>;
+
+/// `git diff -U0 A B` hunks per file: the oracle for where git places
+/// each change.
+fn git_hunks(r: &RepoBuilder, a: &str, b: &str) -> FileHunks {
     let text = r.git(&["diff", "-U0", "-M", "--no-color", a, b]);
-    let mut out: Vec<(String, Vec<(u32, u32, u32, u32)>)> = Vec::new();
+    let mut out: FileHunks = Vec::new();
     let range = |s: &str| -> (u32, u32) {
         let s = s.trim_start_matches(['-', '+']);
         match s.split_once(',') {
@@ -568,19 +571,18 @@ fn added_lines_sit_where_git_diff_places_them_with_the_indent_heuristic() {
 
     // Positions: aeef's hunks are git's hunks, file by file.
     let repo = Repo::discover(Some(r.path())).unwrap();
-    let ours: Vec<(String, Vec<(u32, u32, u32, u32)>)> =
-        aeef::git::diff::changes(&repo, &head, Some(&mb))
-            .unwrap()
-            .into_iter()
-            .map(|c| {
-                let h = c
-                    .hunks
-                    .iter()
-                    .map(|h| (h.old_start, h.old_lines, h.new_start, h.new_lines))
-                    .collect();
-                (c.path().to_string(), h)
-            })
-            .collect();
+    let ours: FileHunks = aeef::git::diff::changes(&repo, &head, Some(&mb))
+        .unwrap()
+        .into_iter()
+        .map(|c| {
+            let h = c
+                .hunks
+                .iter()
+                .map(|h| (h.old_start, h.old_lines, h.new_start, h.new_lines))
+                .collect();
+            (c.path().to_string(), h)
+        })
+        .collect();
     let theirs = git_hunks(&r, &mb, &head);
     assert_eq!(ours, theirs);
     // git's placement starts the block at `#[test]` (line 4), not at the blank.
