@@ -34,7 +34,9 @@
 # until the merge base of base and head is present.
 #
 # Exit codes: aeef's own (0 pass, 1 fail, 2 could not decide); 2 when aeef
-# cannot be obtained, or the notes or the history cannot be fetched.
+# cannot be obtained, AEEF_REMOTE names a remote that does not exist, or the
+# notes or the history cannot be fetched. Every exit 2 writes
+# `verdict=error` to $GITHUB_OUTPUT.
 set -euo pipefail
 
 fail() {
@@ -46,6 +48,12 @@ fail() {
   # stderr: the runner reads workflow commands there too, and stdout may be
   # a command substitution.
   echo "::error title=aeef action::$msg" >&2
+  # Every exit 2 of the script is a verdict too (issue 13): a step that
+  # stops before the gate still tells later steps `verdict=error`, never
+  # an empty output. (Also from a command substitution: it appends.)
+  if [ -n "${GITHUB_OUTPUT:-}" ]; then
+    echo "verdict=error" >>"$GITHUB_OUTPUT" || true
+  fi
   exit 2
 }
 
@@ -284,6 +292,12 @@ prepare_history() {
   git rev-parse --git-dir >/dev/null 2>&1 || return 0
   local remote=${AEEF_REMOTE:-origin}
   if ! git remote get-url "$remote" >/dev/null 2>&1; then
+    # A remote named on purpose that does not exist is a misconfiguration:
+    # going on would count AI lines known from its notes as human (fail
+    # closed, as for a remote that cannot be read). Only the default
+    # `origin` may be absent (a local run of the script).
+    [ -z "${AEEF_REMOTE:-}" ] \
+      || fail "AEEF_REMOTE names remote '$AEEF_REMOTE', which this repository does not have (its remotes: $(git remote | tr '\n' ' ')); name an existing remote or unset AEEF_REMOTE for 'origin'"
     say "no remote '$remote': notes and history are used as they are"
     return 0
   fi

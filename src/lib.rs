@@ -18,6 +18,7 @@ pub mod git;
 pub mod github;
 pub mod hook;
 pub mod incident;
+pub mod markdown;
 pub mod pr;
 pub mod progress;
 pub mod provenance;

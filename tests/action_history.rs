@@ -271,6 +271,11 @@ fn deepening_is_bounded_and_exit_2_names_fetch_depth_0() {
         "{stderr}"
     );
     assert!(out.stdout.is_empty(), "aeef must not have run");
+    // The step's outputs say so (issue 13 item 4), not nothing.
+    assert_eq!(
+        std::fs::read_to_string(r.dir.path().join("output")).unwrap(),
+        "verdict=error\n"
+    );
     // Bounded: the merge base is still absent after 6 commits of deepening.
     let status = Command::new("git")
         .current_dir(r.ws())
@@ -379,4 +384,36 @@ fn an_unreadable_remote_is_exit_2_and_its_credentials_stay_out_of_the_log() {
     assert!(stderr.contains("could not list the notes refs"), "{stderr}");
     assert!(!stderr.contains("s3cr3t"), "{stderr}");
     assert!(out.stdout.is_empty(), "aeef must not have run");
+}
+
+/// Guards issue 13 items 3 and 4: `AEEF_REMOTE` naming a remote the clone
+/// does not have is a misconfiguration, exit 2 before the gate (going on
+/// would count AI lines known from its notes as human); and every exit 2
+/// of the script, this one and an unreadable remote alike, leaves
+/// `verdict=error` in the step outputs instead of nothing.
+#[test]
+fn a_missing_named_remote_is_exit_2_and_every_early_exit_writes_verdict_error() {
+    let remote = remote(1, 1);
+    let r = Runner::checkout(&remote);
+    let output = r.dir.path().join("output");
+    let out = r.run(&[], &[("AEEF_REMOTE", "upstream")], &remote.merge);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("AEEF_REMOTE names remote 'upstream'") && stderr.contains("origin"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty(), "aeef must not have run");
+    assert_eq!(std::fs::read_to_string(&output).unwrap(), "verdict=error\n");
+
+    std::fs::remove_file(&output).unwrap();
+    r.git(&[
+        "remote",
+        "set-url",
+        "origin",
+        "https://127.0.0.1:9/acme/shop.git",
+    ]);
+    let out = r.run(&[], &[], &remote.merge);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert_eq!(std::fs::read_to_string(&output).unwrap(), "verdict=error\n");
 }

@@ -342,6 +342,37 @@ fn shallow_history_cannot_decide() {
     assert!(e.contains("fetch-depth: 0"), "{e}");
 }
 
+/// Guards issue 13 item 6: the pull request's base missing from a shallow
+/// clone is named as the base, not as "a commit of the change" (it is not
+/// one, and the user fetches the wrong thing).
+#[test]
+fn a_base_missing_from_a_shallow_clone_is_named_as_the_base() {
+    let (mut r, _) = repo();
+    r.write("README.md", "1\n");
+    r.commit("one");
+    r.write("README.md", "2\n");
+    r.commit("two");
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", r.path().display());
+    git_in(dir.path(), &["clone", "-q", "--depth", "1", &url, "c"]);
+    let clone = dir.path().join("c");
+    let base = r.git(&["rev-parse", "HEAD~2"]);
+    let base = base.trim();
+    let o = aeef(
+        &clone,
+        &[
+            "gate", "--now", BEFORE_DUE, "--base", base, "--head", "HEAD",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let e = stderr(&o);
+    assert!(
+        e.contains(&format!("the base {base} is not in this shallow clone")),
+        "{e}"
+    );
+    assert!(!e.contains("of the change is not"), "{e}");
+}
+
 /// The faulty commit of an open incident is missing from a shallow clone:
 /// which files the incident concerns is unknown, so the gate must not pass.
 #[test]

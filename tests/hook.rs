@@ -484,3 +484,84 @@ fn install_refuses_to_lose_a_hook_and_a_missing_message_file_is_exit_2() {
         stderr(&out)
     );
 }
+
+/// Guards issue 13 item 2 with real `git commit`: a message ending with an
+/// `AI-Attribution:` block that lacks `generation-date` is told to add an
+/// indented line inside the block (never `--trailer`, which makes git fold
+/// the block into one trailer); `--complete` leaves such a message exactly
+/// as written when it rejects (byte for byte what a hook that never edits
+/// leaves in COMMIT_EDITMSG); following the advice commits; and a block git
+/// already folded (`git commit --trailer "generation-date: …"`) is still
+/// the commit's block for the gate, not "no AI commit".
+#[test]
+fn a_block_message_is_never_folded_and_is_told_to_add_block_lines() {
+    let block = "Add x\n\nAI-Attribution:\n  tool: claude-code\n  model-version: claude-opus-4-6\n  prompt-ref: PROJ-1\n  human-modifications: minor\n  reviewer: alice";
+    let editmsg =
+        |dir: &Path| std::fs::read(dir.join(".git/COMMIT_EDITMSG")).expect("COMMIT_EDITMSG");
+
+    let plain = repo();
+    install(plain.path(), &[]);
+    let out = commit(plain.path(), &["-m", block], &[]);
+    let err = stderr(&out);
+    assert!(!out.status.success(), "{err}");
+    assert!(err.contains("lacks generation-date"), "{err}");
+    assert!(
+        err.contains("inside the AI-Attribution: block")
+            && err.contains("  generation-date: <when the code was generated"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("--trailer \""),
+        "never advise --trailer: {err}"
+    );
+
+    let completing = repo();
+    install(completing.path(), &["--complete"]);
+    let before = head(completing.path());
+    let out = commit(completing.path(), &["-m", block], &[]);
+    assert!(!out.status.success(), "{}", stderr(&out));
+    assert_eq!(head(completing.path()), before);
+    assert_eq!(editmsg(completing.path()), editmsg(plain.path()));
+    assert!(
+        String::from_utf8_lossy(&editmsg(completing.path())).contains("AI-Attribution:\n  tool:"),
+        "the block is not folded"
+    );
+
+    // The advice, followed: the indented line inside the block.
+    let dated = format!("{block}\n  generation-date: 2026-01-05T10:00:00Z");
+    let out = commit(completing.path(), &["-m", &dated], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // What the old advice did: git folds the block; aeef still reads it.
+    let folded = repo();
+    let out = commit(
+        folded.path(),
+        &[
+            "-m",
+            block,
+            "--trailer",
+            "generation-date: 2026-01-05T10:00:00Z",
+        ],
+        &[],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(msg(folded.path()).contains("AI-Attribution: tool: claude-code\n"));
+    let o = aeef(folded.path(), &["scan", "HEAD~1..HEAD", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).expect("one JSON line");
+    assert_eq!(v["ai"], true);
+    assert_eq!(v["tool"], "claude-code");
+    assert_eq!(v["sources"], serde_json::json!(["aeef-block"]));
+    // And the hook accepts the folded, dated block as complete.
+    install(folded.path(), &[]);
+    let out = commit(
+        folded.path(),
+        &[
+            "-m",
+            block,
+            "--trailer",
+            "generation-date: 2026-01-05T10:00:00Z",
+        ],
+        &[],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+}

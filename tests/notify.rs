@@ -230,7 +230,7 @@ fn control_characters_from_the_record_are_escaped() {
     assert!(!t.lines().any(|l| l.starts_with("forged")), "{t}");
     let md = stdout(&notify(&r, &[]));
     assert!(
-        !md.contains('\u{1b}') && md.contains("&lt;!channel&gt;"),
+        !md.contains('\u{1b}') && md.contains("&lt;\\!channel&gt;"),
         "{md}"
     );
     let slack = stdout(&notify(&r, &["--format", "slack"]));

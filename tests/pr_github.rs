@@ -471,3 +471,162 @@ async fn pr_number_without_a_payload_labels_comments_and_reads_the_body() {
         stderr(&o)
     );
 }
+
+/// Guards issue 13 item 5: with no repository to talk to (no
+/// `GITHUB_REPOSITORY`, no `--repo`, no GitHub remote) the label and
+/// comment steps fail like any other write: a warning (the comment falls
+/// back to the step summary), and the gate's own verdict decides the exit
+/// code — never the verdict printed and then exit 2. With a token, the
+/// missing repository stops verification before anything is decided.
+#[test]
+fn no_repository_for_labels_or_comment_keeps_the_gates_exit_code() {
+    let (r, base, head) = repo();
+    let summary = r.path().join(".git/summary.md");
+    // No token: the comment cannot be posted; the verdict (pass) stands.
+    let o = aeef_env(
+        r.path(),
+        &[
+            "gate",
+            "--format",
+            "json",
+            "--base",
+            &base,
+            "--head",
+            &head,
+            "--pr",
+            "7",
+            "--comment",
+        ],
+        &[("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(json_out(&o)["verdict"], "pass");
+    assert!(!stderr(&o).contains("no_repository"), "{}", stderr(&o));
+    assert!(
+        std::fs::read_to_string(&summary).unwrap().contains(MARKER),
+        "the comment falls back to the step summary"
+    );
+
+    // A token but no repository: verification on GitHub cannot run, so
+    // the gate refuses before deciding — no verdict printed, then exit 2.
+    let o = aeef_env(
+        r.path(),
+        &[
+            "gate",
+            "--format",
+            "json",
+            "--base",
+            &base,
+            "--head",
+            &head,
+            "--pr",
+            "7",
+            "--comment",
+        ],
+        &[("GITHUB_TOKEN", TOKEN)],
+    );
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    // The JSON contract's `verdict: error`, never a pass or fail.
+    assert_eq!(json_out(&o)["verdict"], "error");
+    assert!(!err.contains(TOKEN));
+    assert!(err.contains("aeef::github::no_repository"), "{err}");
+}
+
+/// GitHub's autolinks of plain text, checked on one rendered line: an
+/// `@login`, a `#N`, `GH-N`, `www.` domain, a `scheme://` URL, or a run of
+/// 7+ hex digits (a SHA GitHub would link to a commit) must not remain.
+fn assert_links_nothing(line: &str) {
+    let v: Vec<char> = line.chars().collect();
+    for w in v.windows(2) {
+        if matches!(w[0], '@' | '#') {
+            assert!(!w[1].is_alphanumeric(), "{:?} in {line}", w);
+        }
+    }
+    let lower = line.to_lowercase();
+    for bad in ["www.", "://", "gh-", "<b>"] {
+        assert!(!lower.contains(bad), "{bad} in {line}");
+    }
+    for run in line.split(|c: char| !c.is_ascii_hexdigit()) {
+        assert!(
+            run.len() < 7 || run.chars().all(|c| c.is_ascii_digit()),
+            "SHA-like {run} in {line}"
+        );
+    }
+}
+
+/// Guards issue 13 item 7: commit and record text in every Markdown output
+/// is escaped by one function, and GitHub's autolinks are neutralised too
+/// — a subject with `www.evil.com` and a bare short SHA in the PR comment,
+/// and a model `evil|@octocat <b>x</b> #12` in the share table of `aeef
+/// scan --share --format markdown` and of the gate's step summary.
+#[tokio::test(flavor = "multi_thread")]
+async fn autolinks_mentions_and_shas_are_neutralised_in_every_markdown_output() {
+    let fake = fake().await;
+    let (mut r, base, first) = repo();
+    r.write("src/evil.rs", "fn e() {}\n");
+    r.trailer("AI-Tool", "claude-code")
+        .trailer("AI-Model-Version", "evil|@octocat <b>x</b> #12")
+        .trailer("AI-Prompt-Ref", "prompts/retry.md")
+        .trailer("AI-Human-Modifications", "none")
+        .trailer("AI-Reviewed-By", "bob");
+    let sha = &first[..12];
+    let head = r.commit(&format!(
+        "Ping www.evil.com https://evil.com/x and {sha} GH-3 @admin #5"
+    ));
+    let summary = r.path().join(".git/summary.md");
+    let ev = event(&r, &base, &head, "");
+    let o = gate(&r, &fake, &ev, &[], &["--comment"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let body = &comments_on(&fake, 1)[0].1;
+    let row = body
+        .lines()
+        .find(|l| l.contains("Ping"))
+        .expect("the commit's row");
+    // The row's own short id is a code span (never autolinked); the rest
+    // of the row is text.
+    let text = row.split_once(" | ").expect("cells").1;
+    assert_links_nothing(text);
+    assert!(text.contains("evil") && text.contains("admin"), "{row}");
+    let model_rows: Vec<&str> = body
+        .lines()
+        .filter(|l| l.contains("octocat") && !l.contains("Ping"))
+        .collect();
+    assert!(!model_rows.is_empty(), "{body}");
+    model_rows.iter().for_each(|l| assert_links_nothing(l));
+
+    let o = aeef_env(
+        r.path(),
+        &[
+            "gate",
+            "--format",
+            "github",
+            "--offline",
+            "--base",
+            &base,
+            "--head",
+            &head,
+        ],
+        &[("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let summary = std::fs::read_to_string(&summary).unwrap();
+    let share_rows: Vec<&str> = summary.lines().filter(|l| l.contains("octocat")).collect();
+    assert!(!share_rows.is_empty(), "{summary}");
+    share_rows.iter().for_each(|l| assert_links_nothing(l));
+
+    let o = aeef_env(
+        r.path(),
+        &["scan", "main..topic", "--share", "--format", "markdown"],
+        &[],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let md = stdout(&o);
+    let rows: Vec<&str> = md.lines().filter(|l| l.contains("octocat")).collect();
+    assert!(!rows.is_empty(), "{md}");
+    for l in rows {
+        assert_links_nothing(l);
+        // Still one table row of four cells: the `|` of the model is escaped.
+        assert_eq!(l.replace("\\|", "").matches('|').count(), 5, "{l}");
+    }
+}

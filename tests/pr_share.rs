@@ -516,3 +516,86 @@ fn share_agrees_line_by_line_with_aeef_blame() {
     let s = &scan_share(&r, "main..topic")["share"];
     assert_eq!(serde_json::to_value(&by_tool).unwrap(), s["by_tool"]);
 }
+
+/// Hunks per file, each `(old_start, old_lines, new_start, new_lines)`.
+type FileHunks = Vec<(String, Vec<(u32, u32, u32, u32)>)>;
+
+/// `git diff -U0 A B` hunks per file: the oracle for where git places
+/// each change.
+fn git_hunks(r: &RepoBuilder, a: &str, b: &str) -> FileHunks {
+    let text = r.git(&["diff", "-U0", "-M", "--no-color", a, b]);
+    let mut out: FileHunks = Vec::new();
+    let range = |s: &str| -> (u32, u32) {
+        let s = s.trim_start_matches(['-', '+']);
+        match s.split_once(',') {
+            Some((x, n)) => (x.parse().unwrap(), n.parse().unwrap()),
+            None => (s.parse().unwrap(), 1),
+        }
+    };
+    for line in text.lines() {
+        if let Some(p) = line.strip_prefix("+++ b/") {
+            out.push((p.to_string(), Vec::new()));
+        } else if let Some(rest) = line.strip_prefix("@@ ") {
+            let mut it = rest.split_whitespace();
+            let (os, ol) = range(it.next().unwrap());
+            let (ns, nl) = range(it.next().unwrap());
+            out.last_mut().unwrap().1.push((os, ol, ns, nl));
+        }
+    }
+    out
+}
+
+/// Guards issue 13 item 1: an inserted block whose first and last lines
+/// repeat (a test function inserted above another in a `mod tests`) has
+/// several valid placements; git (indent heuristic, on by default since
+/// git 2.14) puts it where `git blame` attributes it. aeef's added lines
+/// must be git's positions, not just git's count, or the share counts a
+/// base line as added and misses the real AI line.
+#[test]
+fn added_lines_sit_where_git_diff_places_them_with_the_indent_heuristic() {
+    let mut r = RepoBuilder::new();
+    let base =
+        "mod tests {\n    use super::*;\n\n    #[test]\n    fn old() {\n        y\n    }\n}\n";
+    r.write("x.rs", base);
+    r.commit("init");
+    r.checkout_new("topic", "main");
+    r.write("h.txt", "1\n2\n3\n4\n");
+    r.commit("human notes");
+    let topic = "mod tests {\n    use super::*;\n\n    #[test]\n    fn new() {\n        x\n    }\n\n    #[test]\n    fn old() {\n        y\n    }\n}\n";
+    r.write("x.rs", topic);
+    r.trailer("AI-Tool", "claude-code")
+        .trailer("AI-Model-Version", "claude-opus-4-6");
+    r.commit("add test");
+    let head = r.head();
+    let mb = r.git(&["merge-base", "main", "topic"]).trim().to_string();
+
+    // Positions: aeef's hunks are git's hunks, file by file.
+    let repo = Repo::discover(Some(r.path())).unwrap();
+    let ours: FileHunks = aeef::git::diff::changes(&repo, &head, Some(&mb))
+        .unwrap()
+        .into_iter()
+        .map(|c| {
+            let h = c
+                .hunks
+                .iter()
+                .map(|h| (h.old_start, h.old_lines, h.new_start, h.new_lines))
+                .collect();
+            (c.path().to_string(), h)
+        })
+        .collect();
+    let theirs = git_hunks(&r, &mb, &head);
+    assert_eq!(ours, theirs);
+    // git's placement starts the block at `#[test]` (line 4), not at the blank.
+    assert_eq!(theirs[1].1, vec![(3, 0, 4, 5)]);
+
+    // Consequence: the share counts the 5 lines blame gives the AI commit.
+    let blamed = r
+        .git(&["blame", "--porcelain", "-L4,8", "topic", "--", "x.rs"])
+        .lines()
+        .filter(|l| l.starts_with(&head))
+        .count();
+    assert_eq!(blamed, 5);
+    let s = &scan_share(&r, "main..topic")["share"];
+    assert_eq!(s["lines"], 9);
+    assert_eq!(s["ai_lines"], 5);
+}

@@ -215,9 +215,8 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
             // The payload's body; with only `--pr N`, GitHub's.
             let body = match (&pr_body, pr_number, label_token.clone(), repo) {
                 (Some(b), ..) => Ok(b.clone()),
-                (None, Some(n), Some(tok), Some(r)) => {
-                    gate_pr::fetch_body(&args.gh, &connection::slug(&args.gh, r)?, tok, n)
-                }
+                (None, Some(n), Some(tok), Some(r)) => slug_or_why(&args.gh, r)
+                    .and_then(|sl| gate_pr::fetch_body(&args.gh, &sl, tok, n)),
                 _ => Err("no `pull_request` payload at GITHUB_EVENT_PATH, and no `--pr N` with a token to read it".to_string()),
             };
             match body {
@@ -226,11 +225,19 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
             }
         }
         if let (Some(n), Some(tok), Some(r)) = (pr_number, label_token.clone(), repo) {
-            let sl = connection::slug(&args.gh, r)?;
+            // An unknown repository is a label failure like any other: a
+            // finding, never exit 2 (README "Forks").
+            let sl = slug_or_why(&args.gh, r);
             findings.extend(gate_pr::apply_labels(
-                &args.gh, &sl, tok, n, &ws.config, f, ctx.color,
+                &args.gh,
+                sl.as_ref().map_err(Clone::clone),
+                tok,
+                n,
+                &ws.config,
+                f,
+                ctx.color,
             )?);
-            slug = Some(sl);
+            slug = sl.ok();
         }
     }
 
@@ -271,13 +278,15 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         crate::findings::human::render(&report, &sources, ctx.color, &mut &mut *o)
     })?;
     if comment && let (Some(f), Some(n), Some(r)) = (&pr_facts, pr_number, repo) {
+        // Never exit 2 for the comment (README "Forks"): an unknown
+        // repository is reported like a failed write, and the verdict stands.
         let slug = match slug {
-            Some(s) => s,
-            None => connection::slug(&args.gh, r)?,
+            Some(s) => Ok(s),
+            None => slug_or_why(&args.gh, r),
         };
         gate_pr::post_comment(
             &args.gh,
-            &slug,
+            slug.as_ref().map_err(Clone::clone),
             label_token,
             n,
             &title,
@@ -296,5 +305,18 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     Ok(match report.verdict() {
         Verdict::Pass => Outcome::Ok,
         Verdict::Fail => Outcome::Failed,
+    })
+}
+
+/// The pull request's repository, or why it is unknown as one line with
+/// its fix, for the label, comment and disclosure steps, which report a
+/// failure and never end the gate with exit 2 (README "Forks").
+fn slug_or_why(gh: &GhArgs, repo: &crate::git::Repo) -> Result<crate::github::RepoSlug, String> {
+    connection::slug(gh, repo).map_err(|e| {
+        use miette::Diagnostic;
+        match e.help() {
+            Some(h) => format!("{e}: {h}"),
+            None => e.to_string(),
+        }
     })
 }

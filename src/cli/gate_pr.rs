@@ -109,9 +109,13 @@ pub fn disclosure_unknown(level: Level, why: &str) -> crate::findings::Finding {
 
 /// Applies the managed labels to pull request `n`; what could not be done
 /// comes back as `pr-label-missing` findings. One line per change on stderr.
+///
+/// `slug` is the repository, or why it is unknown (no `GITHUB_REPOSITORY`,
+/// `--repo` or GitHub remote): like every other failure to write the
+/// labels, that is a finding, never exit 2 (README "Forks").
 pub fn apply_labels(
     gh: &GhArgs,
-    slug: &RepoSlug,
+    slug: Result<&RepoSlug, String>,
     token: String,
     n: u64,
     cfg: &Config,
@@ -119,8 +123,14 @@ pub fn apply_labels(
     color: bool,
 ) -> miette::Result<Vec<crate::findings::Finding>> {
     let due = labels::Due::of(&facts.share, cfg.pr.primary_threshold.get());
-    let hub = GitHub::new(gh, slug.clone(), Some(token))?;
-    let applied = hub.run(labels::apply(&hub.client, slug, n, due));
+    let applied = match slug.and_then(|slug| {
+        GitHub::new(gh, slug.clone(), Some(token))
+            .map(|hub| (hub, slug))
+            .map_err(|e| e.to_string())
+    }) {
+        Ok((hub, slug)) => hub.run(labels::apply(&hub.client, slug, n, due)),
+        Err(why) => labels::Applied::Failed(labels::plan(due, &[]), why),
+    };
     if let labels::Applied::Done(p) = &applied {
         let mut e = super::err(color);
         for s in &p.add {
@@ -141,11 +151,13 @@ pub fn apply_labels(
 /// Creates or updates the summary comment on pull request `n`; with a
 /// read-only token (or any failure) the same Markdown goes to
 /// `$GITHUB_STEP_SUMMARY`, headed by a line saying why. The outcome is one
-/// line on stderr.
+/// line on stderr. `slug` is the repository, or why it is unknown. Nothing
+/// here changes the gate's exit code (README "Forks"): a repository or
+/// step summary that cannot be reached is a warning on stderr.
 #[allow(clippy::too_many_arguments)]
 pub fn post_comment(
     gh: &GhArgs,
-    slug: &RepoSlug,
+    slug: Result<&RepoSlug, String>,
     token: Option<String>,
     n: u64,
     title: &str,
@@ -154,12 +166,13 @@ pub fn post_comment(
     color: bool,
 ) -> miette::Result<()> {
     let body = comment::render(title, report, Some(&facts.share), &facts.rows);
-    let posted = match token {
-        Some(t) => {
-            let hub = GitHub::new(gh, slug.clone(), Some(t))?;
-            hub.run(comment::post(&hub.client, slug, n, &body))
-        }
-        None => comment::Posted::Failed(format!("no token in `{}`", gh.token_env)),
+    let posted = match (token, slug) {
+        (None, _) => comment::Posted::Failed(format!("no token in `{}`", gh.token_env)),
+        (Some(_), Err(why)) => comment::Posted::Failed(why),
+        (Some(t), Ok(slug)) => match GitHub::new(gh, slug.clone(), Some(t)) {
+            Ok(hub) => hub.run(comment::post(&hub.client, slug, n, &body)),
+            Err(e) => comment::Posted::Failed(e.to_string()),
+        },
     };
     let line = comment::outcome_line(n, &posted);
     let mut e = super::err(color);
@@ -174,14 +187,13 @@ pub fn post_comment(
         {
             Some(path) => {
                 let text = format!("> [!NOTE]\n> aeef {line}.\n\n{body}\n");
-                crate::findings::github::append_to_file(&path, &text).map_err(|err| {
-                    miette::miette!(
-                        code = "aeef::gate::step_summary",
-                        help = "GITHUB_STEP_SUMMARY is set by GitHub Actions to a writable file; unset it outside a runner",
-                        "cannot append to GITHUB_STEP_SUMMARY {}: {err}",
+                if let Err(err) = crate::findings::github::append_to_file(&path, &text) {
+                    let _ = writeln!(
+                        e,
+                        "aeef: warning: cannot append the comment to GITHUB_STEP_SUMMARY {}: {err}",
                         path.display()
-                    )
-                })?;
+                    );
+                }
             }
             None => {
                 let _ = writeln!(

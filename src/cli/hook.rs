@@ -283,12 +283,19 @@ fn commit_msg(ctx: &Ctx, file: &Path, complete: bool) -> miette::Result<Outcome>
             Ok(Outcome::Ok)
         }
         Verdict::Add(trailers) => {
-            add_trailers(&dir, file, &trailers)?;
-            // Read back what git wrote: complete now, or rejected.
-            let text = hook::committed_text(&read_message(file)?, &comment, cleanup);
+            // What git would write, decided before anything is written: a
+            // commit that is still rejected keeps its message as it was.
+            let completed = with_trailers(&dir, file, &trailers)?;
+            let text =
+                hook::committed_text(&String::from_utf8_lossy(&completed), &comment, cleanup);
             match hook::decide(&table, &who, &text, &env, false) {
                 Verdict::Reject(r) => reject(ctx, &r),
                 _ => {
+                    std::fs::write(file, &completed).map_err(|e| MessageFile {
+                        what: "add trailers to",
+                        path: file.display().to_string(),
+                        reason: e.to_string(),
+                    })?;
                     let added: Vec<String> =
                         trailers.iter().map(|(k, v)| format!("{k}: {v}")).collect();
                     let mut e = super::err(ctx.color);
@@ -301,13 +308,18 @@ fn commit_msg(ctx: &Ctx, file: &Path, complete: bool) -> miette::Result<Outcome>
     }
 }
 
-/// Adds trailers the way `git commit --trailer` does: `git
-/// interpret-trailers --in-place --no-divider` (git's placement, its
-/// `trailer.*` configuration, comment lines and the scissors line kept).
-fn add_trailers(dir: &Path, file: &Path, trailers: &[(String, String)]) -> miette::Result<()> {
+/// The message with trailers added the way `git commit --trailer` adds
+/// them: `git interpret-trailers --no-divider FILE` (git's placement, its
+/// `trailer.*` configuration, comment lines and the scissors line kept),
+/// read from git's output; the file is not touched.
+fn with_trailers(
+    dir: &Path,
+    file: &Path,
+    trailers: &[(String, String)],
+) -> miette::Result<Vec<u8>> {
     let mut cmd = Process::new("git");
     cmd.current_dir(dir)
-        .args(["interpret-trailers", "--in-place", "--no-divider"])
+        .args(["interpret-trailers", "--no-divider"])
         .stdin(Stdio::null());
     for (k, v) in trailers {
         cmd.arg("--trailer").arg(format!("{k}: {v}"));
@@ -326,7 +338,7 @@ fn add_trailers(dir: &Path, file: &Path, trailers: &[(String, String)]) -> miett
         }
         .into());
     }
-    Ok(())
+    Ok(out.stdout)
 }
 
 fn reject(ctx: &Ctx, r: &hook::Rejection) -> miette::Result<Outcome> {
@@ -347,14 +359,21 @@ fn reject(ctx: &Ctx, r: &hook::Rejection) -> miette::Result<Outcome> {
             .collect::<Vec<_>>()
             .join("\n")
     );
-    let help = format!(
-        "add these lines to the last paragraph of the commit message (git's trailer block):\n\n{}\n\nor pass each with `git commit --trailer \"<line>\"`; `git commit --no-verify` skips this check once",
-        r.lines
-            .iter()
-            .map(|l| format!("    {l}"))
-            .collect::<Vec<_>>()
-            .join("\n"),
-    );
+    let lines = r
+        .lines
+        .iter()
+        .map(|l| format!("    {l}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let help = match r.block {
+        // Never `--trailer` here: git would fold the block into one trailer.
+        Some(line) => format!(
+            "add these indented lines inside the AI-Attribution: block (message line {line}), below its last line:\n\n{lines}\n\n(not with `git commit --trailer`: git folds the block into one trailer); `git commit --no-verify` skips this check once"
+        ),
+        None => format!(
+            "add these lines to the last paragraph of the commit message (git's trailer block):\n\n{lines}\n\nor pass each with `git commit --trailer \"<line>\"`; `git commit --no-verify` skips this check once"
+        ),
+    };
     let report = miette::Report::new(Rejected { message, help });
     let text = crate::redact::for_terminal(&format!("{report:?}"), ctx.color);
     let mut e = std::io::stderr().lock();

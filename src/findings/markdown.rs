@@ -114,29 +114,12 @@ pub(crate) fn short_sha(sha: &str) -> &str {
     }
 }
 
-/// Escapes text for one table cell: `|` would end the cell and a newline
-/// the row, so `|` becomes `\|` and line breaks become `<br>`. `&`, `<` and
-/// `>` become entities so that text from records cannot inject HTML.
+/// Escapes text for one table cell that may hold several lines:
+/// [`crate::markdown::cell`], the one escape of every Markdown output
+/// (line breaks become `<br>`; no HTML, links, mentions, references,
+/// autolinked URLs, domains or SHAs).
 pub fn escape_cell(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '|' => out.push_str("\\|"),
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\r' => {
-                if chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-                out.push_str("<br>");
-            }
-            '\n' => out.push_str("<br>"),
-            _ => out.push(c),
-        }
-    }
-    out
+    crate::markdown::cell(s)
 }
 
 /// Text inside a code span in a cell: a backtick would end the span and a
@@ -147,10 +130,7 @@ fn escape_code(s: &str) -> String {
         .replace(['\r', '\n'], " ")
 }
 
-/// Text on one line outside a table (a heading): no line breaks, no HTML.
+/// Text on one line outside a table (a heading): [`crate::markdown::text`].
 fn escape_inline(s: &str) -> String {
-    s.replace(['\r', '\n'], " ")
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    crate::markdown::text(s)
 }

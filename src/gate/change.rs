@@ -11,15 +11,28 @@ use crate::git::{self, Repo};
 use crate::incident::store::LoadedIncident;
 use crate::provenance;
 
+/// Which end of a change a revision is, as the shallow-clone error names it.
+#[derive(Debug, Clone, Copy)]
+enum End {
+    Base,
+    Head,
+}
+
 /// Resolves a change endpoint; a missing commit in a shallow clone is a
-/// history problem, not a typo.
-fn endpoint(repo: &Repo, rev: &str) -> Result<String, GitError> {
+/// history problem, not a typo. The error names the end: the base of a
+/// pull request is not a commit "of the change" (issue 13).
+fn endpoint(repo: &Repo, rev: &str, end: End) -> Result<String, GitError> {
     crate::git::resolve::revision(repo, rev).map_err(|e| {
         if repo.shallow_commits().is_empty() {
             e
         } else {
             GitError::Shallow {
-                what: format!("commit {rev} of the change is not in this shallow clone"),
+                what: match end {
+                    End::Base => format!("the base {rev} is not in this shallow clone"),
+                    End::Head => {
+                        format!("the head {rev} of the change is not in this shallow clone")
+                    }
+                },
             }
         }
     })
@@ -32,8 +45,8 @@ pub fn read(
     head: &str,
     table: &provenance::AgentTable,
 ) -> miette::Result<Change> {
-    let base = endpoint(repo, base)?;
-    let head = endpoint(repo, head)?;
+    let base = endpoint(repo, base, End::Base)?;
+    let head = endpoint(repo, head, End::Head)?;
     // One definition of the change's merge base (and its shallow-clone error).
     let mb = crate::pr::share::merge_base(repo, &base, &head)?;
     let rows = crate::cli::history::scan_range(repo, &[format!("{base}..{head}")], table)?;

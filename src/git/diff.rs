@@ -1,4 +1,7 @@
 //! What a commit changed: zero-context hunks per file, renames followed.
+//! Every diff here places hunks exactly as `git diff` does with git's
+//! default configuration (indent heuristic on), so the lines it calls
+//! added are the lines `git blame` attributes to the commit.
 use super::Repo;
 use crate::error::GitError;
 
@@ -43,9 +46,14 @@ pub fn changes(repo: &Repo, sha: &str, parent: Option<&str>) -> Result<Vec<FileC
         Some(p) => Some(r.find_commit(git2::Oid::from_str(p)?)?.tree()?),
         None => None,
     };
+    // git's default indent heuristic (on since git 2.14, `diff.indentHeuristic`):
+    // without it libgit2 slides an inserted block to a different position than
+    // `git diff` and `git blame`, so "added" lines would not be the lines
+    // blame names (issue 13).
     let mut opts = git2::DiffOptions::new();
     opts.context_lines(0)
         .interhunk_lines(0)
+        .indent_heuristic(true)
         .ignore_submodules(true);
     let mut diff = r.diff_tree_to_tree(old_tree.as_ref(), Some(&new_tree), Some(&mut opts))?;
     let mut find = git2::DiffFindOptions::new();

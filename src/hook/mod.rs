@@ -104,6 +104,23 @@ pub struct Rejection {
     /// With `--complete`: the lines aeef adds itself once `missing` is
     /// there (so `missing` lists only what aeef cannot know).
     pub will_add: Vec<String>,
+    /// The message line of the `AI-Attribution:` block, when the message
+    /// has one: then `lines` are the block's own indented `key: value`
+    /// lines, to add inside the block. Never `git commit --trailer`: git
+    /// would fold the block into one trailer (issue 13).
+    pub block: Option<usize>,
+}
+
+/// The `AI-Attribution:` block key of an AEEF field (DESIGN §1.2 item 2).
+fn block_key(field: &str) -> &str {
+    match field {
+        "AI-Tool" => "tool",
+        "AI-Model-Version" => "model-version",
+        "AI-Prompt-Ref" => "prompt-ref",
+        "AI-Human-Modifications" => "human-modifications",
+        "AI-Reviewed-By" => "reviewer",
+        other => other,
+    }
 }
 
 /// What to write for a field aeef cannot know.
@@ -114,9 +131,7 @@ fn placeholder(key: &str) -> &'static str {
         "AI-Prompt-Ref" => "<prompt file, ticket or session link>",
         "AI-Human-Modifications" => "none|minor|moderate|substantial",
         "AI-Reviewed-By" => "<who reviewed the AI output>",
-        "generation-date" => {
-            "<when the code was generated, ISO 8601> (a line of the AI-Attribution: block)"
-        }
+        "generation-date" => "<when the code was generated, ISO 8601>",
         _ => "<value>",
     }
 }
@@ -174,6 +189,11 @@ pub fn decide(
     }
     let known = known_values(&p, env);
     let is_known = |k: &str| known.iter().any(|(key, _)| *key == k);
+    // A message with a block is never completed: git's trailer rewriting
+    // folds a block that ends the message into one trailer, so the fields
+    // go into the block by hand (named below).
+    let block = provenance::block::parse(message).map(|b| b.line);
+    let complete = complete && block.is_none();
     let (missing, will_add): (Vec<&'static str>, Vec<String>) = if complete {
         let still: Vec<&'static str> = missing.iter().copied().filter(|k| !is_known(k)).collect();
         if still.is_empty() {
@@ -199,7 +219,10 @@ pub fn decide(
                 .iter()
                 .find(|(key, _)| key == k)
                 .map_or_else(|| placeholder(k).to_string(), |(_, v)| v.clone());
-            format!("{k}: {v}")
+            match block {
+                Some(_) => format!("  {}: {v}", block_key(k)),
+                None => format!("{k}: {v}"),
+            }
         })
         .collect();
     Verdict::Reject(Rejection {
@@ -207,6 +230,7 @@ pub fn decide(
         missing,
         lines,
         will_add,
+        block,
     })
 }
 
@@ -325,6 +349,34 @@ mod tests {
         assert_eq!(r.missing[0], "AI-Model-Version");
         assert_eq!(r.will_add, ["AI-Tool: claude-code"]);
         assert!(!r.lines.iter().any(|l| l.starts_with("AI-Tool")));
+    }
+
+    /// Guards issue 13 item 2b/2c: a message with an `AI-Attribution:`
+    /// block is told to add the missing fields as indented lines of the
+    /// block (a `--trailer` would make git fold the block), and `--complete`
+    /// adds nothing to it (its trailers would fold the block as well).
+    #[test]
+    fn a_block_message_is_told_to_add_block_lines_and_is_never_completed() {
+        let t = AgentTable::builtin();
+        let msg = "Add x\n\nAI-Attribution:\n  tool: claude-code\n  model-version: claude-opus-4-6\n  prompt-ref: PROJ-1\n  human-modifications: minor\n  reviewer: alice\n";
+        for complete in [false, true] {
+            let Verdict::Reject(r) = decide(&t, &HUMAN, msg, &[], complete) else {
+                panic!("must reject");
+            };
+            assert_eq!(r.missing, ["generation-date"]);
+            assert_eq!(r.block, Some(3));
+            assert_eq!(
+                r.lines,
+                ["  generation-date: <when the code was generated, ISO 8601>"]
+            );
+            assert!(r.will_add.is_empty());
+        }
+        let msg = "Add x\n\nAI-Attribution:\n  generation-date: 2026-01-05\n\nCo-Authored-By: Claude Opus 4.6 <noreply@anthropic.com>\n";
+        let Verdict::Reject(r) = decide(&t, &HUMAN, msg, &[], true) else {
+            panic!("a block message is never completed");
+        };
+        assert_eq!(r.lines[0], "  tool: claude-code");
+        assert_eq!(r.lines[1], "  model-version: claude-opus-4-6");
     }
 
     #[test]

@@ -247,25 +247,11 @@ pub fn visible(s: &str) -> String {
     crate::redact::escape_controls(&o).into_owned()
 }
 
-/// Markdown text on one line: [`visible`], then the characters Markdown
-/// would read as syntax (`\`, `` ` ``, `*`, `_`, `[`, `]`, `|`) get a
-/// backslash and `&`, `<`, `>` become entities (no HTML, no links, no
-/// broken table rows from record text).
+/// Markdown text on one line: [`visible`], then
+/// [`crate::markdown::text`], the one escape of every Markdown output (no
+/// HTML, links, mentions, references, autolinked URLs, domains or SHAs).
 fn md(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in visible(s.trim()).chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '|' => {
-                o.push('\\');
-                o.push(c);
-            }
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            c => o.push(c),
-        }
-    }
-    o
+    crate::markdown::text(&visible(s.trim()))
 }
 
 /// Adaptive Card text: [`visible`], then a backslash before the characters
@@ -708,7 +694,7 @@ mod tests {
 
     #[test]
     fn markdown_text_cannot_open_links_or_break_rows() {
-        assert_eq!(md("[a](b) | *c*"), "\\[a\\](b) \\| \\*c\\*");
+        assert_eq!(md("[a](b) | *c*"), "\\[a\\]\\(b\\) \\| \\*c\\*");
         assert_eq!(md("<img>"), "&lt;img&gt;");
     }
 

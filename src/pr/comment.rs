@@ -35,50 +35,12 @@ pub struct CommitRow {
     pub subject: String,
 }
 
-/// U+2060 WORD JOINER: invisible, and not a character of a login, a team
-/// or a number, so `@\u{2060}team` and `#\u{2060}1` stay plain text.
-const JOINER: char = '\u{2060}';
-
-/// Escapes untrusted text for one Markdown table cell of a GitHub comment:
-/// `|` cannot end the cell and line breaks cannot end the row; `<`, `>`,
-/// `&` become entities (no HTML); Markdown punctuation is backslash-escaped
-/// (no links, images, emphasis or code spans); `@` and `#` are followed by
-/// an invisible word joiner so no mention, team ping or issue reference is
-/// formed, nor is `GH-1`; control characters are dropped; registered
-/// secrets (the token) are masked before anything else.
+/// Escapes untrusted text for one line of the comment (a table cell, the
+/// heading): [`crate::markdown::text`], the one escape of every Markdown
+/// output (no HTML, links, mentions, references, autolinked URLs, domains
+/// or SHAs; secrets masked).
 pub fn escape(s: &str) -> String {
-    // Masked first: escaping would hide a token from the masking.
-    let s = crate::redact::mask_secrets(s);
-    let mut out = String::with_capacity(s.len() + 8);
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\r' | '\n' => {
-                if c == '\r' && chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-                out.push(' ');
-            }
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '@' | '#' => {
-                out.push(c);
-                out.push(JOINER);
-            }
-            '-' if out.to_ascii_lowercase().ends_with("gh") => {
-                out.push(JOINER);
-                out.push('-');
-            }
-            '\\' | '|' | '`' | '*' | '_' | '~' | '[' | ']' | '(' | ')' | '!' | ':' => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if crate::redact::is_unsafe_char(c) || c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
+    crate::markdown::text(s)
 }
 
 fn cell(s: Option<&str>) -> String {
@@ -141,7 +103,12 @@ pub fn render(
         for c in commits {
             lines.push(format!(
                 "| `{}` | {} | {} | {} | {} |",
-                escape(short_sha(&c.sha)),
+                // aeef's own hex id in a code span (no autolink there);
+                // anything else is escaped like text.
+                match short_sha(&c.sha) {
+                    h if h.chars().all(|c| c.is_ascii_hexdigit()) => h.to_string(),
+                    other => escape(other),
+                },
                 escape(&c.origin),
                 cell(c.tool.as_deref()),
                 cell(c.model.as_deref()),
@@ -301,7 +268,7 @@ mod tests {
         assert!(!e.contains("@everyone") && !e.contains("#12") && !e.contains("GH-3"));
         assert!(!e.contains('<') && !e.contains('\n'));
         assert!(!e.contains(" | ") && e.contains("\\|"));
-        assert!(e.contains("\\[x\\]\\(http\\://e\\)"), "{e}");
+        assert!(e.contains("\\[x\\]\\(http\\:\u{2060}//e\\)"), "{e}");
     }
 
     #[test]

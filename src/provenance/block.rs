@@ -18,9 +18,39 @@
 //!   value counts as absent;
 //! - a header with no known field is not a block, and the search goes on.
 //!
+//! **The folded form git writes.** When git rewrites the trailers of a
+//! message whose last paragraph is the block (`git commit --trailer …`,
+//! `git interpret-trailers`, `-s`), it reads the indented lines as
+//! continuation lines of an `AI-Attribution` trailer and writes the block
+//! back as
+//!
+//! ```text
+//! AI-Attribution: tool: claude-code
+//!   model-version: claude-opus-4-6
+//! generation-date: 2026-01-05T10:00:00Z
+//! ```
+//!
+//! with the first field joined onto the header and new trailers appended at
+//! column 0. That form is read as the same block: a header line
+//! `AI-Attribution: KEY: VALUE` whose KEY is a block key starts it, the
+//! indented lines follow as above, and then, up to the end of the paragraph,
+//! column-0 `key: value` lines whose key is a block key (other trailers such
+//! as `AI-Tool:` are left to the trailer parser) are fields of the block.
+//!
 //! CRLF line endings are accepted.
 
 const HEADER: &str = "ai-attribution";
+
+/// The block's field keys (lower case), the ones [`AttributionBlock::set`] stores.
+const KEYS: [&str; 7] = [
+    "tool",
+    "model-version",
+    "prompt-ref",
+    "session-id",
+    "generation-date",
+    "human-modifications",
+    "reviewer",
+];
 
 /// The fields of an `AI-Attribution:` block, as written.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -60,6 +90,11 @@ impl AttributionBlock {
         .any(|f| f.is_some())
     }
 
+    /// True when `key` (any case) is a field of the block.
+    fn is_key(key: &str) -> bool {
+        KEYS.iter().any(|k| k.eq_ignore_ascii_case(key))
+    }
+
     /// Stores one field; unknown keys are ignored.
     fn set(&mut self, key: &str, value: &str) {
         let slot = match key.to_ascii_lowercase().as_str() {
@@ -85,6 +120,18 @@ fn is_header(line: &str) -> bool {
             .is_some_and(|rest| rest.trim().is_empty())
 }
 
+/// The first field of git's folded header `AI-Attribution: KEY: VALUE`
+/// (see the module docs), when KEY is a block key.
+fn folded_header(line: &str) -> Option<(&str, &str)> {
+    let rest = line
+        .get(..HEADER.len())
+        .filter(|k| k.eq_ignore_ascii_case(HEADER))
+        .and_then(|_| line[HEADER.len()..].strip_prefix(':'))?;
+    let (key, value) = rest.split_once(':')?;
+    let key = key.trim();
+    (rest.starts_with([' ', '\t']) && AttributionBlock::is_key(key)).then(|| (key, value.trim()))
+}
+
 /// Finds the first `AI-Attribution:` block in any paragraph of `message`,
 /// outside fenced code (```` ``` ```` / `~~~`): a message that documents the
 /// block format in a fence is not itself attributed (the same rule as the
@@ -108,18 +155,34 @@ pub fn parse(message: &str) -> Option<AttributionBlock> {
             (Some(_), _) => continue,
             _ => {}
         }
-        if !is_header(line) {
+        let folded = folded_header(line);
+        if folded.is_none() && !is_header(line) {
             continue;
         }
         let mut block = AttributionBlock {
             line: idx + 1,
             ..AttributionBlock::default()
         };
+        if let Some((key, value)) = folded {
+            block.set(key, value);
+        }
         while let Some((_, field)) =
             lines.next_if(|(_, l)| l.starts_with([' ', '\t']) && !l.trim().is_empty())
         {
             if let Some((key, value)) = field.split_once(':') {
                 block.set(key.trim(), value.trim());
+            }
+        }
+        if folded.is_some() {
+            // git appended trailers after the folded block: the block keys
+            // among them belong to it, to the end of the paragraph.
+            while let Some((_, field)) = lines.next_if(|(_, l)| !l.trim().is_empty()) {
+                if let Some((key, value)) = field.split_once(':')
+                    && !field.starts_with([' ', '\t'])
+                    && AttributionBlock::is_key(key.trim())
+                {
+                    block.set(key.trim(), value.trim());
+                }
             }
         }
         if block.has_fields() {
@@ -218,6 +281,62 @@ mod tests {
         let msg = "T\n\nAI-Attribution:\n  reviewer: Zoë\n  reviewer: 李雷 🎉\n";
         let b = parse(msg).expect("block");
         assert_eq!(b.reviewer.as_deref(), Some("李雷 🎉"));
+    }
+
+    /// Guards issue 13 item 2: `git commit --trailer "generation-date: …"`
+    /// on a message ending with the block makes git fold it; the folded
+    /// block must still be the block, or the gate sees no AI commit at all.
+    /// The oracle is real `git interpret-trailers` output.
+    #[test]
+    fn the_block_git_folds_when_it_adds_trailers_is_still_read() {
+        let msg = "Add x\n\nAI-Attribution:\n  tool: claude-code\n  model-version: claude-opus-4-6\n  human-modifications: minor\n";
+        let dir = tempfile::tempdir().unwrap();
+        let out = std::process::Command::new("git")
+            .current_dir(dir.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .args([
+                "interpret-trailers",
+                "--trailer",
+                "AI-Tool: claude-code",
+                "--trailer",
+                "generation-date: 2026-01-05T10:00:00Z",
+            ])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut c| {
+                use std::io::Write;
+                c.stdin.take().unwrap().write_all(msg.as_bytes())?;
+                c.wait_with_output()
+            })
+            .unwrap();
+        let folded = String::from_utf8(out.stdout).unwrap();
+        // The shape git writes (if git stops folding, this test says so).
+        assert!(
+            folded.contains("AI-Attribution: tool: claude-code\n  model-version:"),
+            "{folded}"
+        );
+        let b = parse(&folded).expect("the folded block");
+        assert_eq!(b.line, 3);
+        assert_eq!(b.tool.as_deref(), Some("claude-code"));
+        assert_eq!(b.model_version.as_deref(), Some("claude-opus-4-6"));
+        assert_eq!(b.human_modifications.as_deref(), Some("minor"));
+        assert_eq!(b.generation_date.as_deref(), Some("2026-01-05T10:00:00Z"));
+        // What was parsed unfolded is parsed the same folded.
+        let unfolded = parse(msg).unwrap();
+        assert_eq!(
+            AttributionBlock {
+                generation_date: None,
+                ..b
+            },
+            unfolded
+        );
+        // `AI-Attribution: yes` is still an ordinary trailer; a paragraph
+        // break ends the folded block.
+        assert_eq!(parse("T\n\nAI-Attribution: yes: no\n"), None);
+        let b = parse("T\n\nAI-Attribution: tool: x\n\nreviewer: Bob\n").unwrap();
+        assert_eq!(b.reviewer, None);
     }
 
     #[test]
