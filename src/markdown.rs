@@ -16,15 +16,14 @@
 //!   `https://…`, `www.example.com`, and e-mail `a@b.com`; a bare
 //!   `example.com` is not linked, so file names keep their dots): a joiner
 //!   after the `:` of `://`, between `www` and its `.`, and after `@`;
-//! - commit SHAs (GitHub links a run of 7 to 40 hex digits that names a
-//!   commit of the repository): a joiner after every 6th digit of such a
-//!   run with at least one letter, so no run of 7 remains (decimal numbers
-//!   such as dates stay as they are);
+//! - commit SHAs are left as written: GitHub links them only to commits
+//!   of the same repository (harmless, and what a reviewer wants), and a
+//!   SHA copied from the comment must work in `git show`;
 //! - control and bidi characters are dropped; registered secrets (a token)
 //!   are masked before anything else.
 //!
-//! The joiner is invisible and is no character of a login, a number, a
-//! domain or a SHA, so the text reads the same and links nothing.
+//! The joiner is invisible and is no character of a login, a number or a
+//! domain, so the text reads the same and links nothing it should not.
 
 /// U+2060 WORD JOINER.
 pub const JOINER: char = '\u{2060}';
@@ -50,23 +49,6 @@ fn escape(s: &str, newline: &str) -> String {
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
-        if c.is_ascii_hexdigit() && !word(i.checked_sub(1).map(|p| &chars[p])) {
-            let len = chars[i..]
-                .iter()
-                .take_while(|c| c.is_ascii_hexdigit())
-                .count();
-            let digits = chars[i..i + len].iter().all(|c| c.is_ascii_digit());
-            if (7..=40).contains(&len) && !digits && !word(chars.get(i + len)) {
-                for (k, d) in chars[i..i + len].iter().enumerate() {
-                    if k > 0 && k % 6 == 0 {
-                        out.push(JOINER);
-                    }
-                    out.push(*d);
-                }
-                i += len;
-                continue;
-            }
-        }
         match c {
             '\r' | '\n' => {
                 if c == '\r' && chars.get(i + 1) == Some(&'\n') {
@@ -119,7 +101,7 @@ mod tests {
 
     /// What GitHub would link or render, checked on the escaped text: no
     /// `@` or `#` directly before a word character, no `www.` or `://`
-    /// before a domain, no run of 7 hex digits, no raw HTML or link syntax.
+    /// before a domain, no raw HTML or link syntax.
     fn links_nothing(e: &str) {
         let v: Vec<char> = e.chars().collect();
         for w in v.windows(2) {
@@ -132,18 +114,12 @@ mod tests {
             "{e:?}"
         );
         assert!(!e.contains('<') && !e.contains("]("), "{e:?}");
-        for run in e.split(|c: char| !c.is_ascii_hexdigit()) {
-            assert!(
-                run.len() < 7 || run.chars().all(|c| c.is_ascii_digit()),
-                "{e:?}"
-            );
-        }
     }
 
     /// Guards issue 13 item 7: the hostile subject of the fresh tester,
     /// and a model name, link nothing and ping no one.
     #[test]
-    fn mentions_references_urls_domains_and_shas_are_neutralised() {
+    fn mentions_references_urls_and_domains_are_neutralised_shas_stay_copyable() {
         for s in [
             "Ping foo@bar.com o/r#5 `code` www.evil.com https://evil.com/x 3ad5547fca74 ~~s~~ **b**",
             "evil|@octocat <b>x</b> #12",
@@ -157,13 +133,8 @@ mod tests {
         }
         assert_eq!(text("@octocat"), "@\u{2060}octocat");
         assert_eq!(text("GH-3"), "GH\u{2060}-3");
-        assert_eq!(text("3ad5547fca74"), "3ad554\u{2060}7fca74");
-        // Not a SHA: too short, too long, or part of a word.
-        assert_eq!(text("abc1234"), "abc123\u{2060}4");
-        assert_eq!(text("abc123"), "abc123");
-        assert_eq!(text("xabc1234"), "xabc1234");
-        let long = "a".repeat(41);
-        assert_eq!(text(&long), long);
+        // A SHA stays copyable: GitHub links it to this repository only.
+        assert_eq!(text("3ad5547fca74"), "3ad5547fca74");
         // File names, versions, dates and sentences stay as written.
         assert_eq!(
             text("src/x.rs v1.2 20250514 done."),
