@@ -59,6 +59,39 @@ pub enum GitError {
     )]
     UnknownRevisionOrPath { arg: String, rev: String },
 
+    /// A name git resolves, but to an object that is not a commit (a tree,
+    /// a blob, a tag of one): `HEAD^{tree}`, `HEAD:src`. `kind` is git's
+    /// word for the object (`tree`, `blob`, `tag`).
+    #[error("`{rev}` names a {kind}, not a commit")]
+    #[diagnostic(
+        code(aeef::git::not_a_commit),
+        help(
+            "name a commit: a SHA, a branch, a tag of a commit, or `HEAD~N` (`git cat-file -t {rev}` shows what `{rev}` is)"
+        )
+    )]
+    NotACommit { rev: String, kind: String },
+
+    /// `A..B` or `A...B` given where one commit is expected (`blame`,
+    /// `gate --base/--head`, `incident edit --commit`, `--rev`).
+    #[error("`{rev}` is a range where one commit is expected")]
+    #[diagnostic(
+        code(aeef::git::range_not_commit),
+        help(
+            "name one commit here (e.g. one side of `{rev}`); to list the commits of a range use `aeef scan {rev}`"
+        )
+    )]
+    RangeNotCommit { rev: String },
+
+    /// `aeef blame DIR`: blame attributes the lines of a file.
+    #[error("`{path}` is a directory; blame takes a file")]
+    #[diagnostic(
+        code(aeef::git::is_directory),
+        help(
+            "name a file in it (`git ls-tree --name-only {rev} {path}/` lists them), e.g. `{path}/FILE:10-20`"
+        )
+    )]
+    IsDirectory { path: String, rev: String },
+
     /// A line range that ends past the end of the file at that revision.
     #[error("line {line} is past the end of {path} ({total} lines)")]
     #[diagnostic(

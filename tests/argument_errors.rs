@@ -130,3 +130,110 @@ fn every_revision_argument_says_unknown_revision() {
     // Nothing was written by the refused `incident new`.
     assert!(!r.path().join("incidents").exists());
 }
+
+/// `aeef blame f:abc` and `f:1,5` used to say "unknown revision `f:abc`
+/// (and no file … at HEAD)": the file exists, so the line spec is what is
+/// wrong. The same holds with `--rev`.
+#[test]
+fn blame_of_an_existing_file_with_a_bad_line_spec_says_bad_line_range() {
+    let r = repo();
+    for arg in ["f:abc", "f:1,5", "f:0", "f:9-3"] {
+        let e = refused(&r, &["blame", arg]);
+        assert!(e.contains("aeef::git::bad_line_range"), "{arg}: {e}");
+        assert!(!e.contains("unknown revision"), "{arg}: {e}");
+    }
+    let e = refused(&r, &["blame", "f:x", "--rev", "HEAD"]);
+    assert!(e.contains("aeef::git::bad_line_range"), "{e}");
+    // A file that does not exist is still unknown (nothing to blame).
+    let e = refused(&r, &["blame", "nofile:abc"]);
+    assert!(e.contains("aeef::git::unknown_revision"), "{e}");
+}
+
+/// `HEAD^{tree}` resolves in git (`git rev-parse --verify` succeeds), so
+/// "unknown revision" with that help sent users in a circle: say it names
+/// a tree, wherever one commit is expected.
+#[test]
+fn a_tree_where_a_commit_is_expected_says_not_a_commit() {
+    let r = repo();
+    let cases: [&[&str]; 3] = [
+        &["blame", "HEAD^{tree}"],
+        &[
+            "gate",
+            "--offline",
+            "--base",
+            "HEAD^{tree}",
+            "--head",
+            "HEAD",
+        ],
+        &["--rev", "HEAD^{tree}", "incident", "list"],
+    ];
+    for args in cases {
+        let e = refused(&r, args);
+        assert!(e.contains("aeef::git::not_a_commit"), "{args:?}: {e}");
+        assert!(e.contains("names a tree, not a commit"), "{args:?}: {e}");
+    }
+    // git agrees that it is a tree.
+    assert_eq!(r.git(&["cat-file", "-t", "HEAD^{tree}"]).trim(), "tree");
+}
+
+/// `A..B` given where one commit is expected used to be an "unknown
+/// revision `A..B`": it is a range, and `aeef scan` is what takes ranges.
+#[test]
+fn a_range_where_one_commit_is_expected_says_so() {
+    let r = repo();
+    let cases: [&[&str]; 4] = [
+        &["blame", "HEAD~1..HEAD"],
+        &[
+            "gate",
+            "--offline",
+            "--base",
+            "HEAD~1..HEAD",
+            "--head",
+            "HEAD",
+        ],
+        &["--rev", "HEAD~1..HEAD", "incident", "check"],
+        &["--rev", "HEAD~1...HEAD", "incident", "list"],
+    ];
+    for args in cases {
+        let e = refused(&r, args);
+        assert!(e.contains("aeef::git::range_not_commit"), "{args:?}: {e}");
+        assert!(
+            e.contains("a range where one commit is expected"),
+            "{args:?}: {e}"
+        );
+        assert!(e.contains("aeef scan"), "the help names scan: {e}");
+    }
+}
+
+/// `aeef blame src` (a folder) used to say "unknown revision `src` (and no
+/// file `src` at HEAD)": it is a directory, and blame takes a file.
+#[test]
+fn blame_of_a_directory_says_it_is_a_directory() {
+    let mut r = repo();
+    r.write("src/lib.rs", "fn a() {}\n");
+    r.commit("Add src");
+    for arg in ["src", "src/", "src:3"] {
+        let e = refused(&r, &["blame", arg]);
+        assert!(e.contains("aeef::git::is_directory"), "{arg}: {e}");
+        assert!(e.contains("`src` is a directory"), "{arg}: {e}");
+    }
+    assert!(aeef(r.path(), &["blame", "src/lib.rs:1"]).status.success());
+}
+
+/// `aeef scan nosuch..HEAD --share` used to give its own `aeef::scan::share`
+/// error with shallow-clone help, unlike plain `scan`: both go through the
+/// one resolver and say the same thing.
+#[test]
+fn scan_share_names_the_unknown_side_like_plain_scan() {
+    let r = repo();
+    let plain = refused(&r, &["scan", "nosuch..HEAD"]);
+    let share = refused(&r, &["scan", "nosuch..HEAD", "--share"]);
+    for e in [&plain, &share] {
+        assert!(e.contains("aeef::git::unknown_revision"), "{e}");
+        assert!(
+            e.contains("unknown revision `nosuch`: the left side of the range `nosuch..HEAD`"),
+            "{e}"
+        );
+    }
+    assert_eq!(plain, share);
+}

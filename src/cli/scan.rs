@@ -253,18 +253,15 @@ pub fn share_range(repo: &git::Repo, revs: &[String]) -> miette::Result<(String,
             )));
         }
     };
+    // The one resolver, as plain `aeef scan` uses: an unknown side is
+    // `aeef::git::unknown_revision` naming that side, whatever the mode.
+    git::resolve::revisions(repo, std::slice::from_ref(spec))?;
     let side = |s: &str| if s.is_empty() { "HEAD" } else { s }.to_string();
     let (b, h) = (side(b), side(h));
-    let resolve = |rev: &str| {
-        repo.resolve_commit(rev).map_err(|e| {
-            miette::miette!(
-                code = "aeef::scan::share",
-                help = "name a commit, branch or tag of this repository (`git rev-parse REV` must find it); in a shallow clone fetch more history (`git fetch --unshallow`)",
-                "`{rev}` of the range `{spec}` is not a commit here: {e}"
-            )
-        })
-    };
-    Ok((resolve(&b)?, resolve(&h)?))
+    Ok((
+        git::resolve::revision(repo, &b)?,
+        git::resolve::revision(repo, &h)?,
+    ))
 }
 
 /// `aeef scan BASE..HEAD --share`: the AI share of the change (DESIGN §9).
