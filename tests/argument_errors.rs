@@ -237,3 +237,78 @@ fn scan_share_names_the_unknown_side_like_plain_scan() {
     }
     assert_eq!(plain, share);
 }
+
+/// A gate (or `incident check`, `audit`) that stops before deciding used to
+/// print nothing in github, sarif and markdown formats: CI saw no verdict,
+/// no `verdict=error` output and no SARIF log. Every report format now
+/// says "error: nothing was decided", as JSON already did.
+#[test]
+fn a_gate_that_cannot_decide_reports_error_in_every_format() {
+    let r = repo();
+    let dir = tempfile::tempdir().unwrap();
+    let (out, summary) = (dir.path().join("out"), dir.path().join("summary"));
+    let env = [
+        ("GITHUB_OUTPUT", out.to_str().unwrap()),
+        ("GITHUB_STEP_SUMMARY", summary.to_str().unwrap()),
+    ];
+    // `audit` reads no `--rev`: it stops early outside a repository.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let elsewhere = elsewhere.path().to_str().unwrap();
+    let commands: [(&[&str], &str); 3] = [
+        (
+            &["gate", "--offline", "--base", "nosuch", "--head", "HEAD"],
+            "unknown_revision",
+        ),
+        (
+            &["--rev", "nosuch", "incident", "check"],
+            "unknown_revision",
+        ),
+        (&["-C", elsewhere, "audit"], "not_a_repository"),
+    ];
+    for (cmd, code) in commands {
+        let (code, escaped) = (
+            format!("aeef::git::{code}"),
+            format!("aeef%3A%3Agit%3A%3A{code}"),
+        );
+        for format in ["github", "sarif", "markdown", "json"] {
+            let _ = std::fs::remove_file(&out);
+            let _ = std::fs::remove_file(&summary);
+            let mut args = cmd.to_vec();
+            args.extend(["--format", format]);
+            let o = common::aeef_env(r.path(), &args, &env);
+            assert_eq!(o.status.code(), Some(2), "{args:?}");
+            let s = common::stdout(&o);
+            match format {
+                "github" => {
+                    assert!(s.starts_with(&format!("::error title={escaped}::")), "{s}");
+                    let last = s.lines().last().unwrap();
+                    assert!(last.contains(": error (nothing was decided"), "{s}");
+                    let outputs = std::fs::read_to_string(&out).unwrap();
+                    assert!(outputs.lines().any(|l| l == "verdict=error"), "{outputs}");
+                    let sum = std::fs::read_to_string(&summary).unwrap();
+                    assert!(sum.contains("nothing was decided"), "{sum}");
+                }
+                "sarif" => {
+                    let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+                    assert_eq!(v["version"], "2.1.0");
+                    let run = &v["runs"][0];
+                    assert_eq!(run["results"].as_array().unwrap().len(), 0);
+                    let inv = &run["invocations"][0];
+                    assert_eq!(inv["executionSuccessful"], false);
+                    let n = &inv["toolExecutionNotifications"][0];
+                    assert_eq!(n["level"], "error");
+                    assert_eq!(n["descriptor"]["id"], code.as_str());
+                }
+                "markdown" => {
+                    assert!(s.starts_with("## aeef "), "{s}");
+                    assert!(s.contains("could not decide: "), "{s}");
+                }
+                _ => {
+                    let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+                    assert_eq!(v["verdict"], "error");
+                    assert_eq!(v["error"]["code"], code.as_str());
+                }
+            }
+        }
+    }
+}

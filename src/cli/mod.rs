@@ -278,12 +278,14 @@ pub fn main() -> ExitCode {
         rev: cli.rev.clone(),
     };
     let color = ctx.color;
-    // The commands whose JSON is a verdict document (DESIGN §8).
-    let verdict_json = ctx.format == Format::Json
-        && matches!(
-            &cli.command,
-            Command::Gate(_) | Command::Audit(_) | Command::Incident(incident::Command::Check(_))
-        );
+    // The commands whose output is a verdict document (DESIGN §8): when
+    // they stop before deciding, the document still says so.
+    let verdict_title = match &cli.command {
+        Command::Gate(_) => Some("aeef gate"),
+        Command::Audit(_) => Some("aeef audit"),
+        Command::Incident(incident::Command::Check(_)) => Some("aeef incident check"),
+        _ => None,
+    };
     miette::set_hook(Box::new(move |_| {
         Box::new(
             miette::MietteHandlerOpts::new()
@@ -313,24 +315,14 @@ pub fn main() -> ExitCode {
                 });
                 let mut o = out();
                 let _ = writeln!(o, "{doc:#}");
-            } else if verdict_json
+            } else if let Some(title) = verdict_title
+                && context::REPORT_FORMATS.contains(&ctx.format)
                 && !context::REPORT_PRINTED.load(std::sync::atomic::Ordering::Relaxed)
             {
                 // Exit 2 before any finding was printed (history missing,
                 // GitHub unreachable, a bad revision): a pipeline reading
-                // stdout still sees that nothing was decided, and why.
-                let doc = serde_json::json!({
-                    "schema_version": 1,
-                    "verdict": "error",
-                    "findings": [],
-                    "error": {
-                        "code": report.code().map(|c| c.to_string()),
-                        "message": report.to_string(),
-                        "help": report.help().map(|h| h.to_string()),
-                    },
-                });
-                let mut o = out();
-                let _ = writeln!(o, "{doc:#}");
+                // the report still sees that nothing was decided, and why.
+                context::emit_error(&ctx, title, &report);
             }
             // Every diagnostic leaves through the one masking and escaping
             // function (README "Security model").

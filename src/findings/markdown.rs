@@ -148,7 +148,7 @@ fn escape_code(s: &str) -> String {
 }
 
 /// Text on one line outside a table (a heading): no line breaks, no HTML.
-fn escape_inline(s: &str) -> String {
+pub(crate) fn escape_inline(s: &str) -> String {
     s.replace(['\r', '\n'], " ")
         .replace('&', "&amp;")
         .replace('<', "&lt;")
