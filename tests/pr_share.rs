@@ -220,7 +220,7 @@ fn share_is_shown_in_human_markdown_and_the_step_summary() {
     // after the AI share (issue 14: it used to come before it).
     let last = stdout(&o).lines().last().unwrap_or_default().to_string();
     assert!(
-        last.starts_with("aeef gate: ") && last.contains("pass ("),
+        last.starts_with("aeef gate: ") && last.contains(": fail (4 errors"),
         "{last}"
     );
     let text = std::fs::read_to_string(&summary).unwrap();
