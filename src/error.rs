@@ -203,6 +203,52 @@ impl UsageError {
     }
 }
 
+/// A command line the parser refused (an unknown flag, a bad value, a
+/// missing argument, a format the command does not print): clap's message,
+/// with its suggestions (possible values, "a similar value exists", the
+/// usage line) as the help. One code for every such mistake, so scripts
+/// and the README's promise ("every error has a stable code") hold.
+#[derive(Debug, Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(aeef::usage::arguments))]
+pub struct ArgumentsError {
+    pub message: String,
+    #[help]
+    pub help: Option<String>,
+}
+
+impl ArgumentsError {
+    /// From clap's rendered error: the first line (without `error: `) is
+    /// the message; the rest (tips, possible values, usage, "for more
+    /// information") the help, one line each.
+    pub fn from_clap(e: &clap::Error) -> Self {
+        let text = e.render().to_string();
+        let mut lines = text.lines().map(str::trim).peekable();
+        let mut message = lines
+            .next()
+            .unwrap_or("the command line could not be read")
+            .trim_start_matches("error: ")
+            .to_string();
+        // "the following required arguments were not provided:" lists
+        // them on the next lines: they are part of the message.
+        while message.ends_with(':') || message.ends_with(", ") {
+            match lines.next_if(|l| !l.is_empty()) {
+                Some(l) if message.ends_with(':') => message = format!("{message} {l}"),
+                Some(l) => message.push_str(l),
+                None => break,
+            }
+            if lines.peek().is_some_and(|l| !l.is_empty()) {
+                message.push_str(", ");
+            }
+        }
+        let help: Vec<&str> = lines.filter(|l| !l.is_empty()).collect();
+        ArgumentsError {
+            message,
+            help: (!help.is_empty()).then(|| help.join("\n")),
+        }
+    }
+}
+
 /// A file or stream aeef could not read or write, and the rare value it
 /// could not render. Each names what the user knows (the path given, "the
 /// output"), never a temporary file.

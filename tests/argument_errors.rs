@@ -312,3 +312,116 @@ fn a_gate_that_cannot_decide_reports_error_in_every_format() {
         }
     }
 }
+
+/// The README promises every error a stable code and a help line; clap's
+/// own refusals (a bad value, an unknown flag, a missing argument) had
+/// neither. Each is now `aeef::usage::arguments` with clap's suggestion as
+/// help, exit 2; `--help` and `--version` are unchanged (exit 0, stdout).
+#[test]
+fn every_argument_parser_error_has_the_usage_arguments_code() {
+    let r = repo();
+    let cases: [(&[&str], &str); 9] = [
+        (
+            &["incident", "list", "--now", "garbage"],
+            "e.g. 2026-11-30T12:00:00Z",
+        ),
+        (&["report", "--trend", "0"], "--trend"),
+        (
+            &["incident", "new", "--severity", "SEV-5", "--title", "x"],
+            "SEV-5",
+        ),
+        (&["blame", "--window", "banana", "HEAD"], "banana"),
+        (
+            &["gate", "--offline", "--fail-on", "bogus"],
+            "possible values",
+        ),
+        (&["scan", "-n", "abc"], "abc"),
+        (&["report", "--since", "2026-01-01"], "--until"),
+        (
+            &["incident", "list", "--format", "csv"],
+            "possible values: human, json",
+        ),
+        (&["scan", "--bogus"], "--bogus"),
+    ];
+    for (args, says) in cases {
+        let e = refused(&r, args);
+        assert!(e.contains("aeef::usage::arguments"), "{args:?}: {e}");
+        assert!(e.contains("help: "), "{args:?}: {e}");
+        assert!(e.contains(says), "{args:?}: {e}");
+        assert!(!e.contains("premature end of input"), "{e}");
+    }
+    // A format put before the command is refused by `run`, not the
+    // parser: the same code and the same possible values.
+    let after = refused(&r, &["incident", "list", "--format", "csv"]);
+    let before = refused(&r, &["--format", "csv", "incident", "list"]);
+    for e in [&after, &before] {
+        assert!(e.contains("aeef::usage::arguments"), "{e}");
+        assert!(
+            e.contains("invalid value 'csv' for '--format <FORMAT>'"),
+            "{e}"
+        );
+        assert!(e.contains("[possible values: human, json]"), "{e}");
+    }
+    for flag in ["--help", "--version"] {
+        let o = aeef(r.path(), &[flag]);
+        assert_eq!(o.status.code(), Some(0));
+        assert!(!common::stdout(&o).is_empty());
+        assert!(stderr(&o).is_empty());
+    }
+}
+
+/// `--now 2026-11-30` used to fail with chrono's "premature end of input":
+/// a date is its midnight UTC, the same instant as the full timestamp.
+#[test]
+fn now_accepts_a_date_as_midnight_utc() {
+    let r = repo();
+    let date = aeef(
+        r.path(),
+        &[
+            "incident",
+            "list",
+            "--now",
+            "2026-11-30",
+            "--format",
+            "json",
+        ],
+    );
+    let full = aeef(
+        r.path(),
+        &[
+            "incident",
+            "list",
+            "--now",
+            "2026-11-30T00:00:00Z",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(date.status.success(), "{}", stderr(&date));
+    assert_eq!(common::stdout(&date), common::stdout(&full));
+}
+
+/// Diagnostics used to hard-wrap near 100 columns, breaking quoted values
+/// and paths (`security-⏎vulnerability`); a piped stderr (CI logs, `2>&1 |
+/// grep`) keeps each message and help on one line, whatever COLUMNS says.
+#[test]
+fn diagnostics_on_a_pipe_are_not_wrapped() {
+    let r = repo();
+    let long = format!(
+        "refs/heads/{}-very-long-branch-name",
+        "security-vulnerability".repeat(8)
+    );
+    let o = common::aeef_env(r.path(), &["blame", &long], &[("COLUMNS", "40")]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    let line = e
+        .lines()
+        .find(|l| l.contains("unknown revision"))
+        .expect("the message");
+    assert!(line.contains(&long), "the value is whole on one line: {e}");
+    let help = e.lines().find(|l| l.contains("help:")).expect("the help");
+    assert!(
+        help.contains(&format!("git rev-parse --verify {long}")),
+        "{e}"
+    );
+}

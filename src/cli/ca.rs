@@ -42,7 +42,7 @@ pub enum Command {
         #[arg(long)]
         offline: bool,
         /// Fix the clock (RFC 3339).
-        #[arg(long, value_name = "RFC3339", value_parser = super::context::parse_now)]
+        #[arg(long, value_name = super::context::NOW_VALUE, value_parser = super::context::parse_now)]
         now: Option<DateTime<Utc>>,
         #[command(flatten)]
         gh: GhArgs,
@@ -55,7 +55,7 @@ pub enum Command {
         post: Option<u64>,
         #[arg(long)]
         offline: bool,
-        #[arg(long, value_name = "RFC3339", value_parser = super::context::parse_now)]
+        #[arg(long, value_name = super::context::NOW_VALUE, value_parser = super::context::parse_now)]
         now: Option<DateTime<Utc>>,
         #[command(flatten)]
         gh: GhArgs,

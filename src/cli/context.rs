@@ -16,13 +16,22 @@ use crate::findings::{Finding, Report, human};
 use crate::git::Repo;
 use crate::incident::store::{self, LoadedIncident};
 
-/// The one `--now` parser: an RFC 3339 timestamp with a time zone, as UTC.
-/// Used as a clap `value_parser`, so a bad value is a usage error (exit 2)
-/// naming the argument.
+/// The value name every `--now` shows in `--help` (one spelling).
+pub(crate) const NOW_VALUE: &str = "RFC3339";
+
+/// The one `--now` parser: an RFC 3339 timestamp with a time zone, as UTC,
+/// or a date `YYYY-MM-DD`, taken as its midnight UTC. Used as a clap
+/// `value_parser`, so a bad value is a usage error (exit 2,
+/// `aeef::usage::arguments`) naming the argument.
 pub(crate) fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(s.trim())
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("`{s}` is not an RFC 3339 timestamp with a time zone ({e})"))
+    let t = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(t) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        return Ok(d.and_time(chrono::NaiveTime::MIN).and_utc());
+    }
+    Err("expected an RFC 3339 timestamp, e.g. 2026-11-30T12:00:00Z, or a date 2026-11-30 (midnight UTC)".to_string())
 }
 
 /// Where the command runs: the repository's work tree (or `-C DIR` / the

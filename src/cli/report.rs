@@ -31,7 +31,7 @@ pub struct Args {
     #[arg(long, value_name = "YYYY-MM-DD", requires = "since")]
     pub until: Option<String>,
     /// The clock for overdue actions and running SLAs (RFC 3339; default: now, UTC).
-    #[arg(long, value_name = "RFC3339", value_parser = super::context::parse_now)]
+    #[arg(long, value_name = super::context::NOW_VALUE, value_parser = super::context::parse_now)]
     pub now: Option<DateTime<Utc>>,
     /// Periods in the trend, this one included, each as long as this one
     /// (default: 6 for a month, 4 for a quarter or a date range).
