@@ -425,3 +425,33 @@ fn diagnostics_on_a_pipe_are_not_wrapped() {
         "{e}"
     );
 }
+
+/// `ca review --post N --offline` used to say "no GitHub token" (with a
+/// token set) and suggest `--dry-run`, which `ca review` does not have:
+/// the two flags cannot be combined, and the parser says so.
+#[test]
+fn ca_review_post_conflicts_with_offline() {
+    let r = repo();
+    let o = common::aeef_env(
+        r.path(),
+        &["ca", "review", "--post", "5", "--offline", "--repo", "a/b"],
+        &[("GITHUB_TOKEN", "x")],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("aeef::usage::arguments"), "{e}");
+    assert!(
+        e.contains("'--post <ISSUE>' cannot be used with '--offline'"),
+        "{e}"
+    );
+    // Without a token, `--post` names only what `ca review` has.
+    let o = common::aeef_env(
+        r.path(),
+        &["ca", "review", "--post", "5", "--repo", "a/b"],
+        &[("GITHUB_TOKEN", "")],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("aeef::github::no_token"), "{e}");
+    assert!(!e.contains("--dry-run"), "ca review has no --dry-run: {e}");
+}
