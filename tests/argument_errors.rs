@@ -455,3 +455,62 @@ fn ca_review_post_conflicts_with_offline() {
     assert!(e.contains("aeef::github::no_token"), "{e}");
     assert!(!e.contains("--dry-run"), "ca review has no --dry-run: {e}");
 }
+
+/// Report periods used to say "expected YYYY-MM-DD" for 2026-02-30 (the
+/// shape is right, the day does not exist) and "the month is not a number"
+/// for `--month 2026-02-01`; `report --since` refused the RFC 3339 time
+/// `audit --since` took. One parser says what is wrong, for both commands.
+#[test]
+fn period_arguments_say_what_is_wrong_with_one_parser() {
+    let r = repo();
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["report", "--since", "2026-02-30", "--until", "2026-03-01"],
+            "the day does not exist",
+        ),
+        (
+            &["audit", "--since", "2026-02-30"],
+            "the day does not exist",
+        ),
+        (&["report", "--month", "2026-02-01"], "expected YYYY-MM"),
+        (&["audit", "--since", "yesterday"], "RFC 3339"),
+    ];
+    for (args, says) in cases {
+        let e = refused(&r, args);
+        assert!(e.contains("aeef::report::period"), "{args:?}: {e}");
+        assert!(e.contains(says), "{args:?}: {e}");
+        assert!(!e.contains("not a number"), "{e}");
+    }
+    // An RFC 3339 time is its UTC day in `report`, as in `audit`.
+    let day = aeef(
+        r.path(),
+        &[
+            "report",
+            "--since",
+            "2026-02-01",
+            "--until",
+            "2026-02-28",
+            "--format",
+            "json",
+        ],
+    );
+    let time = aeef(
+        r.path(),
+        &[
+            "report",
+            "--since",
+            "2026-02-01T00:00:00Z",
+            "--until",
+            "2026-02-28",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(time.status.success(), "{}", stderr(&time));
+    assert_eq!(common::stdout(&day), common::stdout(&time));
+    assert!(
+        aeef(r.path(), &["audit", "--since", "2026-02-01T00:00:00Z"])
+            .status
+            .success()
+    );
+}

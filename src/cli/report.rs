@@ -24,7 +24,8 @@ pub struct Args {
     /// A quarter, `YYYY-Qn`.
     #[arg(long, value_name = "YYYY-Qn")]
     pub quarter: Option<String>,
-    /// First day of a custom period (with `--until`).
+    /// First day of a custom period (with `--until`); an RFC 3339 time
+    /// counts as its UTC day.
     #[arg(long, value_name = "YYYY-MM-DD", requires = "until")]
     pub since: Option<String>,
     /// Last day (inclusive) of a custom period (with `--since`).
