@@ -514,3 +514,50 @@ fn period_arguments_say_what_is_wrong_with_one_parser() {
             .success()
     );
 }
+
+/// `ca review --offline`, `ca review --now` and `ca status --incident`
+/// had no description in `--help`, and `--now` showed `<RFC3339>` in some
+/// commands and `<NOW>` in others. Every option of every command has a
+/// description, and `--now` one value name.
+#[test]
+fn every_option_has_a_description_and_now_one_value_name() {
+    fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>, nows: &mut Vec<String>) {
+        for a in cmd.get_arguments() {
+            if a.is_hide_set() || a.get_id() == "help" || a.get_id() == "version" {
+                continue;
+            }
+            if a.get_help().is_none() && a.get_long_help().is_none() {
+                missing.push(format!("{path} {}", a.get_id()));
+            }
+            if a.get_long() == Some("now") {
+                let names: Vec<String> = a
+                    .get_value_names()
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|n| n.to_string())
+                    .collect();
+                nows.push(format!("{path}: {}", names.join(",")));
+            }
+        }
+        for sc in cmd.get_subcommands() {
+            walk(sc, &format!("{path} {}", sc.get_name()), missing, nows);
+        }
+    }
+    let (mut missing, mut nows) = (Vec::new(), Vec::new());
+    walk(&aeef::cli::command(), "aeef", &mut missing, &mut nows);
+    assert!(
+        missing.is_empty(),
+        "options without a description: {missing:?}"
+    );
+    assert!(nows.len() >= 5, "{nows:?}");
+    assert!(nows.iter().all(|n| n.ends_with(": RFC3339")), "{nows:?}");
+    // `scan --help` says markdown needs --share, as the refusal does.
+    let r = repo();
+    let help = common::stdout(&aeef(r.path(), &["scan", "--help"]));
+    assert!(help.contains("markdown only with --share"), "{help}");
+    let e = refused(&r, &["scan", "--format", "markdown"]);
+    assert!(
+        e.contains("only with --share") && e.contains("aeef::usage::arguments"),
+        "{e}"
+    );
+}

@@ -243,7 +243,11 @@ pub fn command() -> clap::Command {
                 .collect();
             if subs.is_empty() {
                 let allowed = formats_of(&name, None).unwrap_or(&every);
-                return sc.arg(format_arg(&global, allowed));
+                let arg = format_arg(&global, allowed);
+                return sc.arg(match name.as_str() {
+                    "scan" => arg.help(scan::FORMAT_HELP),
+                    _ => arg,
+                });
             }
             let mut union = Vec::new();
             for sub in &subs {

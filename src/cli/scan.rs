@@ -126,9 +126,19 @@ pub const COMMIT_FORMATS: &[Format] = &[Format::Human, Format::Json];
 /// What `--share` prints.
 pub const SHARE_FORMATS: &[Format] = &[Format::Human, Format::Json, Format::Markdown];
 
+/// What `aeef scan --help` says of `--format`: one format needs a flag.
+pub const FORMAT_HELP: &str = "Output format (markdown only with --share)";
+
 pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     if args.share {
         return run_share(&args, ctx);
+    }
+    if ctx.format == Format::Markdown {
+        return Err(crate::error::ArgumentsError {
+            message: "invalid value 'markdown' for '--format <FORMAT>': `aeef scan` prints markdown only with --share".into(),
+            help: Some("add --share to measure a change BASE..HEAD in Markdown, or use --format human or json to list commits".into()),
+        }
+        .into());
     }
     ctx.require_format(COMMIT_FORMATS)?;
     let repo = ctx.repo()?;
