@@ -189,10 +189,7 @@ pub fn blame_target(
             // `FILE:abc`, `FILE:1,5`: the file exists, the line spec is bad.
             if let Some((file, spec)) = arg.rsplit_once(':')
                 && !file.is_empty()
-                && matches!(
-                    file_lines(repo, &rev_sha, rev_name, &relative(file), None),
-                    Ok(_)
-                )
+                && file_lines(repo, &rev_sha, rev_name, &relative(file), None).is_ok()
             {
                 return Err(GitError::BadLineRange {
                     range: spec.to_string(),
