@@ -26,7 +26,10 @@ pub struct Args {
 
 /// `--since`: the one parser of report and audit periods.
 fn parse_since(s: &str) -> miette::Result<DateTime<Utc>> {
-    Ok(crate::report::period::parse_instant(s)?)
+    crate::report::period::parse_instant(s).map_err(|mut e| {
+        e.help = "write it as 2026-01-01 or 2026-01-01T00:00:00Z".into();
+        e.into()
+    })
 }
 
 /// What `aeef audit` prints: the formats of the findings report.

@@ -24,21 +24,24 @@ enum Kind {
 /// A period argument that cannot be read.
 #[derive(Debug, Error, Diagnostic)]
 #[error("invalid period `{value}`: {why}")]
-#[diagnostic(
-    code(aeef::report::period),
-    help(
-        "write a month as 2026-11, a quarter as 2026-Q4, a day as 2026-10-01 (or a time as 2026-10-01T00:00:00Z)"
-    )
-)]
+#[diagnostic(code(aeef::report::period))]
 pub struct PeriodError {
     pub value: String,
     pub why: String,
+    /// How to write it, naming the flags of the command that reads it
+    /// ([`REPORT_HELP`] unless the caller says otherwise).
+    #[help]
+    pub help: String,
 }
+
+/// The help of a period error of `aeef report`.
+pub const REPORT_HELP: &str = "use `--month 2026-11`, `--quarter 2026-Q4` or `--since 2026-10-01 --until 2026-12-31` (a day may also be an RFC 3339 time)";
 
 fn err(value: &str, why: &str) -> PeriodError {
     PeriodError {
         value: value.to_string(),
         why: why.to_string(),
+        help: REPORT_HELP.to_string(),
     }
 }
 
