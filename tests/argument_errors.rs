@@ -561,3 +561,38 @@ fn every_option_has_a_description_and_now_one_value_name() {
         "{e}"
     );
 }
+
+/// `incident edit ID --commit HEAD^{tree}` and `--commit HEAD..HEAD~1`
+/// used to say "unknown revision": the edit goes through the one resolver
+/// and names the tree or the range, writing nothing.
+#[test]
+fn incident_edit_commit_names_a_tree_or_a_range() {
+    let r = repo();
+    let o = aeef(
+        r.path(),
+        &[
+            "incident",
+            "new",
+            "--severity",
+            "SEV-3",
+            "--title",
+            "x",
+            "--detected-at",
+            "2026-11-30T12:00:00Z",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let file = r.path().join("incidents/INC-2026-001.yaml");
+    let before = std::fs::read_to_string(&file).unwrap();
+    for (commit, code) in [
+        ("HEAD^{tree}", "aeef::git::not_a_commit"),
+        ("HEAD..HEAD~1", "aeef::git::range_not_commit"),
+    ] {
+        let e = refused(
+            &r,
+            &["incident", "edit", "INC-2026-001", "--commit", commit],
+        );
+        assert!(e.contains(code), "{commit}: {e}");
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), before);
+    }
+}
