@@ -368,6 +368,15 @@ fn every_argument_parser_error_has_the_usage_arguments_code() {
         assert!(!common::stdout(&o).is_empty());
         assert!(stderr(&o).is_empty());
     }
+    // A group without its subcommand still shows its help (exit 2), not
+    // a diagnostic made of the help's first line.
+    for args in [&[][..], &["incident"]] {
+        let o = aeef(r.path(), args);
+        assert_eq!(o.status.code(), Some(2));
+        let e = stderr(&o);
+        assert!(e.contains("Usage: aeef") && e.contains("Commands:"), "{e}");
+        assert!(!e.contains("aeef::usage::arguments"), "{e}");
+    }
 }
 
 /// `--now 2026-11-30` used to fail with chrono's "premature end of input":

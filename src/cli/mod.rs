@@ -278,6 +278,11 @@ pub fn main() -> ExitCode {
             let _ = e.print();
             return ExitCode::SUCCESS;
         }
+        // `aeef`, `aeef incident` without a subcommand: the help, exit 2.
+        Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            return ExitCode::from(2);
+        }
         Err(e) => {
             // Every refusal is a coded diagnostic like any other error.
             install_diagnostic_hook(false);
