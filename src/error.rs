@@ -59,6 +59,39 @@ pub enum GitError {
     )]
     UnknownRevisionOrPath { arg: String, rev: String },
 
+    /// A name git resolves, but to an object that is not a commit (a tree,
+    /// a blob, a tag of one): `HEAD^{tree}`, `HEAD:src`. `kind` is git's
+    /// word for the object (`tree`, `blob`, `tag`).
+    #[error("`{rev}` names a {kind}, not a commit")]
+    #[diagnostic(
+        code(aeef::git::not_a_commit),
+        help(
+            "name a commit: a SHA, a branch, a tag of a commit, or `HEAD~N` (`git cat-file -t {rev}` shows what `{rev}` is)"
+        )
+    )]
+    NotACommit { rev: String, kind: String },
+
+    /// `A..B` or `A...B` given where one commit is expected (`blame`,
+    /// `gate --base/--head`, `incident edit --commit`, `--rev`).
+    #[error("`{rev}` is a range where one commit is expected")]
+    #[diagnostic(
+        code(aeef::git::range_not_commit),
+        help(
+            "name one commit here (e.g. one side of `{rev}`); to list the commits of a range use `aeef scan {rev}`"
+        )
+    )]
+    RangeNotCommit { rev: String },
+
+    /// `aeef blame DIR`: blame attributes the lines of a file.
+    #[error("`{path}` is a directory; blame takes a file")]
+    #[diagnostic(
+        code(aeef::git::is_directory),
+        help(
+            "name a file in it (`git ls-tree --name-only {rev} {path}/` lists them), e.g. `{path}/FILE:10-20`"
+        )
+    )]
+    IsDirectory { path: String, rev: String },
+
     /// A line range that ends past the end of the file at that revision.
     #[error("line {line} is past the end of {path} ({total} lines)")]
     #[diagnostic(
@@ -166,6 +199,52 @@ impl UsageError {
         UsageError {
             message: message.into(),
             help: Some(help.into()),
+        }
+    }
+}
+
+/// A command line the parser refused (an unknown flag, a bad value, a
+/// missing argument, a format the command does not print): clap's message,
+/// with its suggestions (possible values, "a similar value exists", the
+/// usage line) as the help. One code for every such mistake, so scripts
+/// and the README's promise ("every error has a stable code") hold.
+#[derive(Debug, Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(aeef::usage::arguments))]
+pub struct ArgumentsError {
+    pub message: String,
+    #[help]
+    pub help: Option<String>,
+}
+
+impl ArgumentsError {
+    /// From clap's rendered error: the first line (without `error: `) is
+    /// the message; the rest (tips, possible values, usage, "for more
+    /// information") the help, one line each.
+    pub fn from_clap(e: &clap::Error) -> Self {
+        let text = e.render().to_string();
+        let mut lines = text.lines().map(str::trim).peekable();
+        let mut message = lines
+            .next()
+            .unwrap_or("the command line could not be read")
+            .trim_start_matches("error: ")
+            .to_string();
+        // "the following required arguments were not provided:" lists
+        // them on the next lines: they are part of the message.
+        while message.ends_with(':') || message.ends_with(", ") {
+            match lines.next_if(|l| !l.is_empty()) {
+                Some(l) if message.ends_with(':') => message = format!("{message} {l}"),
+                Some(l) => message.push_str(l),
+                None => break,
+            }
+            if lines.peek().is_some_and(|l| !l.is_empty()) {
+                message.push_str(", ");
+            }
+        }
+        let help: Vec<&str> = lines.filter(|l| !l.is_empty()).collect();
+        ArgumentsError {
+            message,
+            help: (!help.is_empty()).then(|| help.join("\n")),
         }
     }
 }

@@ -676,7 +676,7 @@ fn dry_run_plans_offline_with_a_local_origin_and_says_what_was_not_checked() {
     assert!(o.status.success(), "{}", stderr(&o));
     let text = stdout(&o);
     assert!(
-        text.contains("would file in the repository (none known yet): [INC-2026-007/CA-1] Do CA-1"),
+        text.contains("would file in the GitHub repository (unknown here: pass --repo OWNER/NAME): [INC-2026-007/CA-1] Do CA-1"),
         "{text}"
     );
     assert!(
@@ -700,12 +700,20 @@ fn dry_run_plans_offline_with_a_local_origin_and_says_what_was_not_checked() {
         json!(["ai-incident-ca", "ca:training"])
     );
     assert_eq!(v["existing"], json!([]));
+    // Every reason is listed (issue 14: only the token was): no token and
+    // no repository known (the origin is a local path).
+    let reasons: Vec<&str> = v["not_checked"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(reasons.len(), 2, "{v}");
+    assert!(reasons[0].contains("no token in GITHUB_TOKEN"), "{v}");
+    assert!(reasons[1].contains("no GitHub repository known"), "{v}");
     assert!(
-        v["not_checked"][0]
-            .as_str()
-            .unwrap()
-            .contains("existing issues were not checked"),
-        "{v}"
+        text.contains("note: existing issues were not checked: no GitHub repository known"),
+        "{text}"
     );
 }
 

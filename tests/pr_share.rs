@@ -216,6 +216,13 @@ fn share_is_shown_in_human_markdown_and_the_step_summary() {
         &[("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())],
     );
     assert!(stdout(&o).contains("AI share: 19 of 42"), "{}", stdout(&o));
+    // The verdict is the last line of `--format github` (a log's tail),
+    // after the AI share (issue 14: it used to come before it).
+    let last = stdout(&o).lines().last().unwrap_or_default().to_string();
+    assert!(
+        last.starts_with("aeef gate: ") && last.contains(": fail (4 errors"),
+        "{last}"
+    );
     let text = std::fs::read_to_string(&summary).unwrap();
     assert!(text.contains("### AI share of the change"), "{text}");
     assert!(text.contains("| model | gpt-4o | 4 | 9.5 % |"), "{text}");
@@ -260,7 +267,6 @@ fn share_without_a_range_is_a_usage_error_with_help() {
         &["scan", "HEAD", "--share"],
         &["scan", "HEAD...HEAD", "--share"],
         &["scan", "main..HEAD", "HEAD", "--share"],
-        &["scan", "nosuch..HEAD", "--share"],
     ] {
         let o = aeef(r.path(), args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
@@ -269,6 +275,11 @@ fn share_without_a_range_is_a_usage_error_with_help() {
         assert!(e.contains("BASE..HEAD") || e.contains("rev-parse"), "{e}");
         assert!(stdout(&o).is_empty());
     }
+    // An unknown side is the resolver's error, as for plain `scan`
+    // (tests/argument_errors.rs).
+    let o = aeef(r.path(), &["scan", "nosuch..HEAD", "--share"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("aeef::git::unknown_revision"));
     // Options that change which commits a scan lists do not apply.
     let o = aeef(r.path(), &["scan", "main..HEAD", "--share", "--all"]);
     assert_eq!(o.status.code(), Some(2));

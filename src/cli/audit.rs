@@ -3,10 +3,10 @@
 //! rewrites after resolution, retention, unsigned commits).
 use std::io::{BufWriter, Write};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 
 use super::{Ctx, Format, paint};
-use crate::error::{Outcome, UsageError};
+use crate::error::Outcome;
 use crate::findings::{Level, Report};
 
 /// Arguments of `aeef audit`.
@@ -24,19 +24,12 @@ pub struct Args {
     pub since: Option<String>,
 }
 
+/// `--since`: the one parser of report and audit periods.
 fn parse_since(s: &str) -> miette::Result<DateTime<Utc>> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(s.trim()) {
-        return Ok(t.with_timezone(&Utc));
-    }
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
-        .map_err(|_| {
-            UsageError::new(
-                format!("--since `{s}` is not a date"),
-                "write it as 2026-01-01 or 2026-01-01T00:00:00Z",
-            )
-            .into()
-        })
+    crate::report::period::parse_instant(s).map_err(|mut e| {
+        e.help = "write it as 2026-01-01 or 2026-01-01T00:00:00Z".into();
+        e.into()
+    })
 }
 
 /// What `aeef audit` prints: the formats of the findings report.

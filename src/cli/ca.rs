@@ -37,13 +37,14 @@ pub enum Command {
     /// Show each corrective action's issue, verification, due date and next
     /// effectiveness mark.
     Status {
+        /// Only this incident (INC-YYYY-NNN).
         #[arg(long, value_name = "ID")]
         incident: Option<String>,
         /// Decide from the records and git history only (also without a token).
         #[arg(long)]
         offline: bool,
         /// Fix the clock (RFC 3339).
-        #[arg(long, value_name = "RFC3339", value_parser = super::context::parse_now)]
+        #[arg(long, value_name = super::context::NOW_VALUE, value_parser = super::context::parse_now)]
         now: Option<DateTime<Utc>>,
         #[command(flatten)]
         gh: GhArgs,
@@ -51,12 +52,15 @@ pub enum Command {
     /// Print the weekly review digest in Markdown; `--post N` keeps it as one
     /// comment on issue N.
     Review {
-        /// Create or update the digest comment on this issue.
-        #[arg(long, value_name = "ISSUE")]
+        /// Create or update the digest comment on this issue (needs a token).
+        #[arg(long, value_name = "ISSUE", conflicts_with = "offline")]
         post: Option<u64>,
+        /// Build the digest from the records and git history only (also
+        /// without a token); cannot be combined with `--post`.
         #[arg(long)]
         offline: bool,
-        #[arg(long, value_name = "RFC3339", value_parser = super::context::parse_now)]
+        /// Fix the clock (RFC 3339) for due dates and effectiveness marks.
+        #[arg(long, value_name = super::context::NOW_VALUE, value_parser = super::context::parse_now)]
         now: Option<DateTime<Utc>>,
         #[command(flatten)]
         gh: GhArgs,
@@ -172,6 +176,7 @@ fn cmd_file(
     }
     let tok = tok.ok_or_else(|| GithubError::NoToken {
         var: gh.token_env.clone(),
+        without: "`aeef ca file --dry-run` plans from the records without one".into(),
     })?;
     let hub = GitHub::new(gh, slug, Some(tok))?;
     let report = hub.run(file::file_all(&hub.client, &hub.slug, &plans, |p, n| {
@@ -216,22 +221,25 @@ fn file_dry_run(
     });
     let plans = file::plan(incidents, &file::web_root(&api_url()), &shown_slug);
     let tok = token(gh);
+    // Every reason a check was skipped is listed, not only the first one
+    // met: a user fixing the token should learn the repository is missing
+    // too.
     let mut not_checked: Vec<String> = Vec::new();
-    let known = match (&tok, &known_slug, plans.is_empty()) {
-        (_, _, true) => Default::default(),
-        (None, _, false) => {
+    if !plans.is_empty() {
+        if tok.is_none() {
             not_checked.push(format!(
                 "existing issues were not checked: no token in {} (an action listed here may already have an issue)",
                 gh.token_env
             ));
-            Default::default()
         }
-        (Some(_), None, false) => {
+        if known_slug.is_none() {
             not_checked.push(
                 "existing issues were not checked: no GitHub repository known (pass --repo OWNER/NAME or set GITHUB_REPOSITORY)".to_string(),
             );
-            Default::default()
         }
+    }
+    let known = match (&tok, &known_slug, plans.is_empty()) {
+        (_, _, true) | (None, _, false) | (Some(_), None, false) => Default::default(),
         (Some(_), Some(s), false) => {
             // A token or API URL aeef refuses is still exit 2 (nothing is
             // sent); only a GitHub that cannot be read is planned around.
@@ -287,7 +295,9 @@ fn file_dry_run(
             let place = known_slug
                 .as_ref()
                 .map(|s| s.to_string())
-                .unwrap_or_else(|| "the repository (none known yet)".into());
+                .unwrap_or_else(|| {
+                    "the GitHub repository (unknown here: pass --repo OWNER/NAME)".into()
+                });
             for p in &todo {
                 let who = p
                     .assignee
@@ -548,9 +558,12 @@ fn cmd_review(
 ) -> miette::Result<Outcome> {
     ctx.require_format(REVIEW_FORMATS)?;
     let now = super::context::now_or(now);
-    if post.is_some() && (offline || token(gh).is_none()) {
+    // `--post` with `--offline` is refused by the parser (conflicts_with).
+    if post.is_some() && token(gh).is_none() {
         return Err(GithubError::NoToken {
             var: gh.token_env.clone(),
+            without: "without `--post`, `aeef ca review --offline` prints the digest without one"
+                .into(),
         }
         .into());
     }

@@ -16,13 +16,22 @@ use crate::findings::{Finding, Report, human};
 use crate::git::Repo;
 use crate::incident::store::{self, LoadedIncident};
 
-/// The one `--now` parser: an RFC 3339 timestamp with a time zone, as UTC.
-/// Used as a clap `value_parser`, so a bad value is a usage error (exit 2)
-/// naming the argument.
+/// The value name every `--now` shows in `--help` (one spelling).
+pub(crate) const NOW_VALUE: &str = "RFC3339";
+
+/// The one `--now` parser: an RFC 3339 timestamp with a time zone, as UTC,
+/// or a date `YYYY-MM-DD`, taken as its midnight UTC. Used as a clap
+/// `value_parser`, so a bad value is a usage error (exit 2,
+/// `aeef::usage::arguments`) naming the argument.
 pub(crate) fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(s.trim())
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("`{s}` is not an RFC 3339 timestamp with a time zone ({e})"))
+    let t = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(t) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        return Ok(d.and_time(chrono::NaiveTime::MIN).and_utc());
+    }
+    Err("expected an RFC 3339 timestamp, e.g. 2026-11-30T12:00:00Z, or a date 2026-11-30 (midnight UTC)".to_string())
 }
 
 /// Where the command runs: the repository's work tree (or `-C DIR` / the
@@ -396,20 +405,122 @@ pub(crate) fn emit_report(
             if let (Some(md), Some(path)) = (&addendum.markdown, summary.as_deref()) {
                 gh::append_to_file(path, md)?;
             }
+            if let Some(l) = &addendum.line {
+                writeln!(o, "{l}")?;
+            }
+            // The verdict is the last line, what a log's tail shows.
             writeln!(
                 o,
                 "{title}: {} ({})",
                 report.verdict_word(),
                 report.summary()
-            )?;
-            match &addendum.line {
-                Some(l) => writeln!(o, "{l}"),
-                None => Ok(()),
-            }
+            )
         })(),
         _ => human(&mut o),
     };
     write_result(r)
+}
+
+/// The report of a deciding command (`incident check`, `gate`, `audit`,
+/// named by `title`) that stopped before deciding (exit 2: a bad revision,
+/// missing history, GitHub unreachable), in every format [`emit_report`]
+/// prints, so a pipeline reading the report still sees "nothing was
+/// decided" and why: `json` is the v1 document with `verdict` `error` and
+/// an `error` object; `github` an `::error` annotation, `verdict=error`
+/// (and zero counts) in `$GITHUB_OUTPUT`, a step summary, and the verdict
+/// as the last line; `sarif` a log with no results whose invocation has
+/// `executionSuccessful: false` and the error as a
+/// `toolExecutionNotification` (SARIF 2.1.0 §3.20.14, §3.20.21); `markdown`
+/// the titled document saying it could not decide. Human output prints
+/// nothing here: the diagnostic on stderr is the whole story.
+pub(crate) fn emit_error(ctx: &Ctx, title: &str, error: &miette::Report) {
+    use crate::findings::github as gh;
+    let code = error.code().map(|c| c.to_string());
+    let message = error.to_string();
+    let help = error.help().map(|h| h.to_string());
+    let mut o = out();
+    let r: std::io::Result<()> = match ctx.format {
+        Format::Json => {
+            let doc = serde_json::json!({
+                "schema_version": 1,
+                "verdict": "error",
+                "findings": [],
+                "error": { "code": code, "message": message, "help": help },
+            });
+            writeln!(o, "{doc:#}")
+        }
+        Format::Sarif => {
+            let mut text = message.clone();
+            if let Some(h) = &help {
+                text.push_str("\nhelp: ");
+                text.push_str(h);
+            }
+            let mut notification = serde_json::json!({
+                "level": "error",
+                "message": { "text": text },
+            });
+            if let Some(c) = &code {
+                notification["descriptor"] = serde_json::json!({ "id": c });
+            }
+            let mut doc =
+                crate::findings::sarif::to_value(&Report::default(), env!("CARGO_PKG_VERSION"));
+            doc["runs"][0]["invocations"] = serde_json::json!([{
+                "executionSuccessful": false,
+                "exitCode": 2,
+                "toolExecutionNotifications": [notification],
+            }]);
+            serde_json::to_writer_pretty(&mut o, &doc)
+                .map_err(std::io::Error::from)
+                .and_then(|()| writeln!(o))
+        }
+        Format::Markdown => writeln!(o, "{}", error_markdown(title, &message, help.as_deref())),
+        Format::Github => (|| {
+            let mut data = message.clone();
+            if let Some(h) = &help {
+                data.push_str("\nhelp: ");
+                data.push_str(h);
+            }
+            writeln!(
+                o,
+                "::error title={}::{}",
+                gh::escape_property(code.as_deref().unwrap_or("aeef")),
+                gh::escape_data(&data)
+            )?;
+            let var = |k: &str| {
+                std::env::var_os(k)
+                    .filter(|p| !p.is_empty())
+                    .map(PathBuf::from)
+            };
+            if let Some(path) = var("GITHUB_STEP_SUMMARY") {
+                gh::append_to_file(
+                    &path,
+                    &format!("{}\n", error_markdown(title, &message, help.as_deref())),
+                )?;
+            }
+            if let Some(path) = var("GITHUB_OUTPUT") {
+                gh::append_to_file(&path, "verdict=error\nerrors=0\nwarnings=0\n")?;
+            }
+            writeln!(o, "{title}: error (nothing was decided: {message})")
+        })(),
+        _ => Ok(()),
+    };
+    let _ = write_result(r);
+}
+
+/// The Markdown of a report that could not decide: the title, the verdict
+/// line in the words of [`crate::findings::markdown::verdict_line`], the
+/// error and its help.
+fn error_markdown(title: &str, message: &str, help: Option<&str>) -> String {
+    use crate::findings::markdown::escape_inline;
+    let mut s = format!(
+        "## {}\n\n**Verdict: ⚠️ error (nothing was decided)** · could not decide: {}\n",
+        escape_inline(title),
+        escape_inline(message)
+    );
+    if let Some(h) = help {
+        s.push_str(&format!("\nhelp: {}\n", escape_inline(h)));
+    }
+    s
 }
 
 /// Why `-o FILE` could not be written (exit 2). The messages name the file

@@ -49,7 +49,7 @@ pub struct Args {
     #[arg(long)]
     pub offline: bool,
     /// Fix the clock (RFC 3339).
-    #[arg(long, value_name = "RFC3339", value_parser = context::parse_now)]
+    #[arg(long, value_name = context::NOW_VALUE, value_parser = context::parse_now)]
     pub now: Option<DateTime<Utc>>,
     /// Create or update one summary comment on the pull request (verdict,
     /// AI share, commits, findings), found again by a hidden marker; with a

@@ -58,13 +58,17 @@ pub enum RunHook {
         /// Add the trailers aeef knows from the agent mark.
         #[arg(long)]
         complete: bool,
+        /// The commit message file git passes.
         file: PathBuf,
     },
     /// git's `prepare-commit-msg` hook: FILE, then the message's source
     /// (message, template, merge, squash, commit) and a commit id.
     PrepareCommitMsg {
+        /// The commit message file git passes.
         file: PathBuf,
+        /// Where the message came from (message, template, merge, squash, commit).
         source: Option<String>,
+        /// The commit being amended or reused, when `source` is `commit`.
         sha: Option<String>,
     },
 }

@@ -95,7 +95,7 @@ pub struct CheckArgs {
     /// Record files or directories (default: the incidents directory).
     pub paths: Vec<PathBuf>,
     /// Fix the clock (RFC 3339) for SLAs, due dates and effectiveness marks.
-    #[arg(long, value_parser = parse_now)]
+    #[arg(long, value_name = super::context::NOW_VALUE, value_parser = parse_now)]
     pub now: Option<DateTime<Utc>>,
     /// Which unverified corrective actions fail the check (as for `aeef gate`).
     #[arg(long, value_enum, default_value_t = FailOn::Overdue)]
@@ -106,7 +106,7 @@ pub struct CheckArgs {
 #[derive(Debug, clap::Args)]
 pub struct ListArgs {
     /// Fix the clock (RFC 3339) for overdue actions.
-    #[arg(long, value_parser = parse_now)]
+    #[arg(long, value_name = super::context::NOW_VALUE, value_parser = parse_now)]
     pub now: Option<DateTime<Utc>>,
 }
 
@@ -116,7 +116,7 @@ pub struct ShowArgs {
     /// Incident id (INC-YYYY-NNN).
     pub id: String,
     /// Fix the clock (RFC 3339) for SLAs still running.
-    #[arg(long, value_parser = parse_now)]
+    #[arg(long, value_name = super::context::NOW_VALUE, value_parser = parse_now)]
     pub now: Option<DateTime<Utc>>,
 }
 

@@ -24,7 +24,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::error::{Outcome, UsageError};
+use crate::error::Outcome;
 use crate::git::Repo;
 
 const EXIT_CODES: &str = "\
@@ -147,14 +147,17 @@ impl Ctx {
         if allowed.contains(&self.format) {
             return Ok(());
         }
+        // The same diagnostic as the parser's refusal of `cmd --format X`,
+        // for `aeef --format X cmd` (the global option comes before the
+        // command, so only `run` knows the command).
         let names: Vec<&str> = allowed.iter().map(|f| f.name()).collect();
-        Err(UsageError::new(
-            format!(
-                "this command does not print `--format {}`",
+        Err(crate::error::ArgumentsError {
+            message: format!(
+                "invalid value '{}' for '--format <FORMAT>': this command does not print it",
                 self.format.name()
             ),
-            format!("use one of: {}", names.join(", ")),
-        )
+            help: Some(format!("[possible values: {}]", names.join(", "))),
+        }
         .into())
     }
 }
@@ -240,7 +243,11 @@ pub fn command() -> clap::Command {
                 .collect();
             if subs.is_empty() {
                 let allowed = formats_of(&name, None).unwrap_or(&every);
-                return sc.arg(format_arg(&global, allowed));
+                let arg = format_arg(&global, allowed);
+                return sc.arg(match name.as_str() {
+                    "scan" => arg.help(scan::FORMAT_HELP),
+                    _ => arg,
+                });
             }
             let mut union = Vec::new();
             for sub in &subs {
@@ -266,9 +273,23 @@ pub fn main() -> ExitCode {
         .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m));
     let cli = match parsed {
         Ok(c) => c,
-        Err(e) => {
+        // `--help`, `--version`: clap prints them as they are.
+        Err(e) if !e.use_stderr() => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            return ExitCode::SUCCESS;
+        }
+        // `aeef`, `aeef incident` without a subcommand: the help, exit 2.
+        Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            return ExitCode::from(2);
+        }
+        Err(e) => {
+            // Every refusal is a coded diagnostic like any other error.
+            install_diagnostic_hook(false);
+            let report = miette::Report::new(crate::error::ArgumentsError::from_clap(&e));
+            let text = crate::redact::for_terminal(&format!("{report:?}"), false);
+            let _ = writeln!(std::io::stderr().lock(), "{text}");
+            return ExitCode::from(2);
         }
     };
     let ctx = Ctx {
@@ -278,25 +299,15 @@ pub fn main() -> ExitCode {
         rev: cli.rev.clone(),
     };
     let color = ctx.color;
-    // The commands whose JSON is a verdict document (DESIGN §8).
-    let verdict_json = ctx.format == Format::Json
-        && matches!(
-            &cli.command,
-            Command::Gate(_) | Command::Audit(_) | Command::Incident(incident::Command::Check(_))
-        );
-    miette::set_hook(Box::new(move |_| {
-        Box::new(
-            miette::MietteHandlerOpts::new()
-                .color(color)
-                .unicode(color)
-                .terminal_links(false)
-                // Logs and pipes keep each message on one line, so commands in
-                // help text (`git fetch --unshallow`) stay copyable and greppable.
-                .wrap_lines(std::io::stderr().is_terminal())
-                .build(),
-        )
-    }))
-    .ok();
+    // The commands whose output is a verdict document (DESIGN §8): when
+    // they stop before deciding, the document still says so.
+    let verdict_title = match &cli.command {
+        Command::Gate(_) => Some("aeef gate"),
+        Command::Audit(_) => Some("aeef audit"),
+        Command::Incident(incident::Command::Check(_)) => Some("aeef incident check"),
+        _ => None,
+    };
+    install_diagnostic_hook(color);
     match run(cli.command, &ctx) {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
         Ok(Outcome::Failed) => ExitCode::from(1),
@@ -313,24 +324,14 @@ pub fn main() -> ExitCode {
                 });
                 let mut o = out();
                 let _ = writeln!(o, "{doc:#}");
-            } else if verdict_json
+            } else if let Some(title) = verdict_title
+                && context::REPORT_FORMATS.contains(&ctx.format)
                 && !context::REPORT_PRINTED.load(std::sync::atomic::Ordering::Relaxed)
             {
                 // Exit 2 before any finding was printed (history missing,
                 // GitHub unreachable, a bad revision): a pipeline reading
-                // stdout still sees that nothing was decided, and why.
-                let doc = serde_json::json!({
-                    "schema_version": 1,
-                    "verdict": "error",
-                    "findings": [],
-                    "error": {
-                        "code": report.code().map(|c| c.to_string()),
-                        "message": report.to_string(),
-                        "help": report.help().map(|h| h.to_string()),
-                    },
-                });
-                let mut o = out();
-                let _ = writeln!(o, "{doc:#}");
+                // the report still sees that nothing was decided, and why.
+                context::emit_error(&ctx, title, &report);
             }
             // Every diagnostic leaves through the one masking and escaping
             // function (README "Security model").
@@ -340,6 +341,41 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The width diagnostics wrap at, or `None` for no wrapping: the width
+/// of the terminal stderr is (`COLUMNS` when set, as shells export it),
+/// none when stderr is a pipe or file, so logs keep each message on one
+/// line and commands in help text (`git fetch --unshallow`) stay copyable
+/// and greppable.
+pub(crate) fn stderr_width() -> Option<usize> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|w| *w > 0)
+        .or_else(|| terminal_size::terminal_size_of(std::io::stderr()).map(|(w, _)| w.0 as usize))
+        .or(Some(80))
+}
+
+/// Installs the one miette handler for diagnostics on stderr: wrapped at
+/// [`stderr_width`] and never inside a word (a path or a quoted value stays
+/// whole, e.g. `incidents/INC-2026-052.yaml`).
+fn install_diagnostic_hook(color: bool) {
+    miette::set_hook(Box::new(move |_| {
+        let opts = miette::MietteHandlerOpts::new()
+            .color(color)
+            .unicode(color)
+            .terminal_links(false)
+            .break_words(false);
+        Box::new(match stderr_width() {
+            Some(w) => opts.width(w).build(),
+            None => opts.wrap_lines(false).build(),
+        })
+    }))
+    .ok();
 }
 
 /// How stdout treats what commands print: set by [`run`] from the format

@@ -38,7 +38,7 @@ pub struct NotifyArgs {
     /// Incident id (INC-YYYY-NNN).
     pub id: String,
     /// Fix the clock (RFC 3339) for SLAs still running and overdue actions.
-    #[arg(long, value_parser = super::context::parse_now)]
+    #[arg(long, value_name = super::context::NOW_VALUE, value_parser = super::context::parse_now)]
     pub now: Option<DateTime<Utc>>,
     /// POST the notification to the incoming webhook (one request, no retry).
     #[arg(long)]

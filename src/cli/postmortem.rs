@@ -18,7 +18,7 @@ pub struct Args {
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Fix the clock (RFC 3339) for SLAs still running.
-    #[arg(long, value_parser = super::context::parse_now)]
+    #[arg(long, value_name = super::context::NOW_VALUE, value_parser = super::context::parse_now)]
     pub now: Option<DateTime<Utc>>,
 }
 

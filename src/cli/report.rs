@@ -24,14 +24,15 @@ pub struct Args {
     /// A quarter, `YYYY-Qn`.
     #[arg(long, value_name = "YYYY-Qn")]
     pub quarter: Option<String>,
-    /// First day of a custom period (with `--until`).
+    /// First day of a custom period (with `--until`); an RFC 3339 time
+    /// counts as its UTC day.
     #[arg(long, value_name = "YYYY-MM-DD", requires = "until")]
     pub since: Option<String>,
     /// Last day (inclusive) of a custom period (with `--since`).
     #[arg(long, value_name = "YYYY-MM-DD", requires = "since")]
     pub until: Option<String>,
     /// The clock for overdue actions and running SLAs (RFC 3339; default: now, UTC).
-    #[arg(long, value_name = "RFC3339", value_parser = super::context::parse_now)]
+    #[arg(long, value_name = super::context::NOW_VALUE, value_parser = super::context::parse_now)]
     pub now: Option<DateTime<Utc>>,
     /// Periods in the trend, this one included, each as long as this one
     /// (default: 6 for a month, 4 for a quarter or a date range).

@@ -126,9 +126,19 @@ pub const COMMIT_FORMATS: &[Format] = &[Format::Human, Format::Json];
 /// What `--share` prints.
 pub const SHARE_FORMATS: &[Format] = &[Format::Human, Format::Json, Format::Markdown];
 
+/// What `aeef scan --help` says of `--format`: one format needs a flag.
+pub const FORMAT_HELP: &str = "Output format (markdown only with --share)";
+
 pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     if args.share {
         return run_share(&args, ctx);
+    }
+    if ctx.format == Format::Markdown {
+        return Err(crate::error::ArgumentsError {
+            message: "invalid value 'markdown' for '--format <FORMAT>': `aeef scan` prints markdown only with --share".into(),
+            help: Some("add --share to measure a change BASE..HEAD in Markdown, or use --format human or json to list commits".into()),
+        }
+        .into());
     }
     ctx.require_format(COMMIT_FORMATS)?;
     let repo = ctx.repo()?;
@@ -253,18 +263,15 @@ pub fn share_range(repo: &git::Repo, revs: &[String]) -> miette::Result<(String,
             )));
         }
     };
+    // The one resolver, as plain `aeef scan` uses: an unknown side is
+    // `aeef::git::unknown_revision` naming that side, whatever the mode.
+    git::resolve::revisions(repo, std::slice::from_ref(spec))?;
     let side = |s: &str| if s.is_empty() { "HEAD" } else { s }.to_string();
     let (b, h) = (side(b), side(h));
-    let resolve = |rev: &str| {
-        repo.resolve_commit(rev).map_err(|e| {
-            miette::miette!(
-                code = "aeef::scan::share",
-                help = "name a commit, branch or tag of this repository (`git rev-parse REV` must find it); in a shallow clone fetch more history (`git fetch --unshallow`)",
-                "`{rev}` of the range `{spec}` is not a commit here: {e}"
-            )
-        })
-    };
-    Ok((resolve(&b)?, resolve(&h)?))
+    Ok((
+        git::resolve::revision(repo, &b)?,
+        git::resolve::revision(repo, &h)?,
+    ))
 }
 
 /// `aeef scan BASE..HEAD --share`: the AI share of the change (DESIGN §9).

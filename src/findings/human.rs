@@ -130,6 +130,8 @@ pub fn render(
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_links(false)
         .with_width(100)
+        // A path or quoted value stays whole (`incidents/INC-2026-052.yaml`).
+        .with_break_words(false)
         .with_context_lines(1);
     for f in &report.findings {
         let mut src = None;

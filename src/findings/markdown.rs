@@ -131,6 +131,6 @@ fn escape_code(s: &str) -> String {
 }
 
 /// Text on one line outside a table (a heading): [`crate::markdown::text`].
-fn escape_inline(s: &str) -> String {
+pub(crate) fn escape_inline(s: &str) -> String {
     crate::markdown::text(s)
 }

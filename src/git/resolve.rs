@@ -19,14 +19,14 @@ use crate::error::GitError;
 /// SHA) to the full id of the commit it names. Tries libgit2 first (no
 /// process); when that fails and `git` is on PATH, asks `git rev-parse
 /// --verify` so every syntax git knows (`@{-1}`, `:/message`) is accepted.
-/// Errors: [`GitError::UnknownRevision`] naming `rev` as given.
+/// Errors, naming `rev` as given: [`GitError::RangeNotCommit`] for `A..B`,
+/// [`GitError::NotACommit`] for a tree or blob (`HEAD^{tree}`), else
+/// [`GitError::UnknownRevision`].
 pub fn revision(repo: &Repo, rev: &str) -> Result<String, GitError> {
     if let Ok(sha) = repo.resolve_commit(rev) {
         return Ok(sha);
     }
-    let unknown = || GitError::UnknownRevision {
-        rev: rev.to_string(),
-    };
+    let unknown = || not_a_commit(repo, rev);
     if rev.is_empty() || rev.starts_with('-') || !repo.has_git() {
         return Err(unknown());
     }
@@ -39,6 +39,30 @@ pub fn revision(repo: &Repo, rev: &str) -> Result<String, GitError> {
         Ok(sha)
     } else {
         Err(unknown())
+    }
+}
+
+/// Why `rev` names no commit (only asked once resolving failed, so the
+/// common path pays nothing): a range (`..` cannot be inside a ref name,
+/// git-check-ref-format(1)), an object of another kind, or unknown.
+fn not_a_commit(repo: &Repo, rev: &str) -> GitError {
+    if rev.contains("..") && !rev.starts_with(":/") {
+        return GitError::RangeNotCommit {
+            rev: rev.to_string(),
+        };
+    }
+    if let Ok(obj) = repo.git2().revparse_single(rev)
+        && let Some(kind) = obj.kind()
+        && kind != git2::ObjectType::Commit
+        && obj.peel_to_commit().is_err()
+    {
+        return GitError::NotACommit {
+            rev: rev.to_string(),
+            kind: kind.str().to_string(),
+        };
+    }
+    GitError::UnknownRevision {
+        rev: rev.to_string(),
     }
 }
 
@@ -80,10 +104,7 @@ pub fn revisions(repo: &Repo, args: &[String]) -> Result<(), GitError> {
                 }
             }
             None => {
-                let name = base_name(a);
-                revision(repo, name).map_err(|_| GitError::UnknownRevision {
-                    rev: name.to_string(),
-                })?;
+                revision(repo, base_name(a))?;
             }
         }
     }
@@ -145,11 +166,14 @@ pub fn blame_target(
     relative: impl Fn(&str) -> String,
 ) -> Result<BlameTarget, GitError> {
     let (path, range) = path_spec(arg)?;
-    if rev.is_none()
-        && range.is_none()
-        && let Ok(sha) = revision(repo, arg)
-    {
-        return Ok(BlameTarget::Commit(sha));
+    // Why `arg` is not a commit, when it is not: said instead of "no file"
+    // when the argument is clearly a revision (a range, a tree).
+    let mut as_rev = None;
+    if rev.is_none() && range.is_none() {
+        match revision(repo, arg) {
+            Ok(sha) => return Ok(BlameTarget::Commit(sha)),
+            Err(e) => as_rev = Some(e),
+        }
     }
     let rev_name = rev.unwrap_or("HEAD");
     let rev_sha = revision(repo, rev_name).map_err(|e| match e {
@@ -161,11 +185,24 @@ pub fn blame_target(
     })?;
     let path = relative(&path);
     match file_lines(repo, &rev_sha, rev_name, &path, range) {
-        Err(GitError::PathNotInTree { .. }) if rev.is_none() && range.is_none() => {
-            Err(GitError::UnknownRevisionOrPath {
-                arg: arg.to_string(),
-                rev: rev_name.to_string(),
-            })
+        Err(e @ GitError::PathNotInTree { .. }) if range.is_none() => {
+            // `FILE:abc`, `FILE:1,5`: the file exists, the line spec is bad.
+            if let Some((file, spec)) = arg.rsplit_once(':')
+                && !file.is_empty()
+                && file_lines(repo, &rev_sha, rev_name, &relative(file), None).is_ok()
+            {
+                return Err(GitError::BadLineRange {
+                    range: spec.to_string(),
+                });
+            }
+            match as_rev {
+                None => Err(e),
+                Some(e @ (GitError::NotACommit { .. } | GitError::RangeNotCommit { .. })) => Err(e),
+                Some(_) => Err(GitError::UnknownRevisionOrPath {
+                    arg: arg.to_string(),
+                    rev: rev_name.to_string(),
+                }),
+            }
         }
         Err(e) => Err(e),
         Ok(_) => Ok(BlameTarget::Lines {
@@ -178,7 +215,8 @@ pub fn blame_target(
 
 /// The number of lines of `path` at commit `rev_sha` (full id; `rev_name`
 /// is how the user named it, for messages), checking `range` against it.
-/// Errors: [`GitError::PathNotInTree`], [`GitError::LinePastEnd`].
+/// Errors: [`GitError::IsDirectory`], [`GitError::PathNotInTree`],
+/// [`GitError::LinePastEnd`].
 pub fn file_lines(
     repo: &Repo,
     rev_sha: &str,
@@ -186,11 +224,15 @@ pub fn file_lines(
     path: &str,
     range: Option<(u32, u32)>,
 ) -> Result<u32, GitError> {
-    let total =
-        super::blame::line_count(repo, rev_sha, path)?.ok_or_else(|| GitError::PathNotInTree {
-            path: path.to_string(),
-            rev: rev_name.to_string(),
-        })?;
+    let Some(total) = super::blame::line_count(repo, rev_sha, path)? else {
+        let path = path.trim_end_matches('/').to_string();
+        let rev = rev_name.to_string();
+        return Err(if is_dir(repo, rev_sha, &path) {
+            GitError::IsDirectory { path, rev }
+        } else {
+            GitError::PathNotInTree { path, rev }
+        });
+    };
     if let Some((a, b)) = range
         && b > total
     {
@@ -202,6 +244,24 @@ pub fn file_lines(
         });
     }
     Ok(total)
+}
+
+/// Whether `path` is a directory (a tree) at commit `rev_sha` (full id);
+/// the empty path and `.` are the root.
+fn is_dir(repo: &Repo, rev_sha: &str, path: &str) -> bool {
+    let r = repo.git2();
+    let Some(tree) = git2::Oid::from_str(rev_sha)
+        .ok()
+        .and_then(|o| r.find_commit(o).ok())
+        .and_then(|c| c.tree().ok())
+    else {
+        return false;
+    };
+    if path.is_empty() || path == "." {
+        return true;
+    }
+    tree.get_path(std::path::Path::new(path))
+        .is_ok_and(|e| e.kind() == Some(git2::ObjectType::Tree))
 }
 
 #[cfg(test)]

@@ -102,10 +102,15 @@ pub enum GithubError {
     #[diagnostic(
         code(aeef::github::no_token),
         help(
-            "export a token with `issues: write` in {var} (or name another variable with `--token-env NAME`); `--dry-run` and `ca status --offline` work without one"
+            "export a token with `issues: write` in {var} (or name another variable with `--token-env NAME`); {without}"
         )
     )]
-    NoToken { var: String },
+    NoToken {
+        var: String,
+        /// What the same command does without a token, naming only flags
+        /// it has (e.g. "`aeef ca file --dry-run` plans without one").
+        without: String,
+    },
 
     #[error("cannot tell which GitHub repository to use")]
     #[diagnostic(

@@ -24,20 +24,56 @@ enum Kind {
 /// A period argument that cannot be read.
 #[derive(Debug, Error, Diagnostic)]
 #[error("invalid period `{value}`: {why}")]
-#[diagnostic(
-    code(aeef::report::period),
-    help("use `--month 2026-11`, `--quarter 2026-Q4` or `--since 2026-10-01 --until 2026-12-31`")
-)]
+#[diagnostic(code(aeef::report::period))]
 pub struct PeriodError {
     pub value: String,
     pub why: String,
+    /// How to write it, naming the flags of the command that reads it
+    /// ([`REPORT_HELP`] unless the caller says otherwise).
+    #[help]
+    pub help: String,
 }
+
+/// The help of a period error of `aeef report`.
+pub const REPORT_HELP: &str = "use `--month 2026-11`, `--quarter 2026-Q4` or `--since 2026-10-01 --until 2026-12-31` (a day may also be an RFC 3339 time)";
 
 fn err(value: &str, why: &str) -> PeriodError {
     PeriodError {
         value: value.to_string(),
         why: why.to_string(),
+        help: REPORT_HELP.to_string(),
     }
+}
+
+/// The one parser of a `--since`/`--until` value (`aeef report`, `aeef
+/// audit`): an RFC 3339 time with a zone, as UTC, or a `YYYY-MM-DD` date,
+/// as its midnight UTC. Errors: "the day does not exist" for a date of the
+/// right shape that the calendar lacks (`2026-02-30`), else the expected
+/// forms.
+pub fn parse_instant(s: &str) -> Result<chrono::DateTime<Utc>, PeriodError> {
+    let t = s.trim();
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(t) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        return Ok(d.and_time(chrono::NaiveTime::MIN).and_utc());
+    }
+    let shaped = t.len() == 10
+        && t.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    Err(if shaped {
+        err(s, "the day does not exist in the calendar")
+    } else {
+        err(
+            s,
+            "expected YYYY-MM-DD or an RFC 3339 time, e.g. 2026-11-30T12:00:00Z",
+        )
+    })
 }
 
 impl Period {
@@ -79,15 +115,21 @@ impl Period {
         })
     }
 
-    /// Parses `YYYY-MM`.
+    /// Parses `YYYY-MM`. Errors name what is wrong: another shape (a
+    /// date `2026-02-01` is not a month) is "expected YYYY-MM"; month 13 is
+    /// "no such month".
     pub fn parse_month(s: &str) -> Result<Period, PeriodError> {
-        let (y, m) = s
-            .trim()
-            .split_once('-')
-            .ok_or_else(|| err(s, "expected YYYY-MM"))?;
-        let y: i32 = y.parse().map_err(|_| err(s, "the year is not a number"))?;
-        let m: u32 = m.parse().map_err(|_| err(s, "the month is not a number"))?;
-        Period::month(y, m).ok_or_else(|| err(s, "no such month"))
+        let shape = || err(s, "expected YYYY-MM, e.g. 2026-11");
+        let (y, m) = s.trim().split_once('-').ok_or_else(shape)?;
+        let digits = |t: &str, n: std::ops::RangeInclusive<usize>| {
+            n.contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
+        };
+        if !digits(y, 4..=4) || !digits(m, 1..=2) {
+            return Err(shape());
+        }
+        let y: i32 = y.parse().map_err(|_| shape())?;
+        let m: u32 = m.parse().map_err(|_| shape())?;
+        Period::month(y, m).ok_or_else(|| err(s, "no such month (months are 01-12)"))
     }
 
     /// Parses `YYYY-Qn` (`q` in either case).
@@ -101,9 +143,10 @@ impl Period {
         Period::quarter(y, q).ok_or_else(|| err(s, "the quarter is not 1-4"))
     }
 
-    /// Parses a `YYYY-MM-DD` date.
+    /// Parses a day of `--since`/`--until`: a `YYYY-MM-DD` date or an
+    /// RFC 3339 time (its UTC day), as [`parse_instant`] reads it.
     pub fn parse_date(s: &str) -> Result<NaiveDate, PeriodError> {
-        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| err(s, "expected YYYY-MM-DD"))
+        parse_instant(s).map(|t| t.date_naive())
     }
 
     /// The period just before this one: the previous month or quarter, or
