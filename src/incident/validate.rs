@@ -15,8 +15,8 @@ use std::sync::LazyLock;
 use serde_json::Value;
 
 use super::store::did_you_mean;
-use crate::findings::RuleId;
 use super::yaml::KeyIndex;
+use crate::findings::RuleId;
 use crate::findings::{Finding, Level};
 
 static SCHEMA: LazyLock<Value> = LazyLock::new(|| {
