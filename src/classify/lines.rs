@@ -320,7 +320,7 @@ pub fn line_blame(
     let (blamed, index, pass) = index;
     // Git is the oracle: the one pass stands in for parent blames only when
     // it gives every blamed line the commit and line git blame gives it.
-    let pass = pass.filter(|p| p.agrees(path, &blamed));
+    let pass = pass.filter(|p| p.agrees(path, &blamed) || onepass::gave_up(0).is_some());
     let lb = attribute(
         repo,
         classifier,

@@ -42,15 +42,24 @@ pub struct OnePass {
     at_parent: HashMap<String, (String, Vec<(u32, u32, u32)>)>,
 }
 
-/// One commit's header (its real parents: blame diffs against those, and
-/// names them as `previous`) and hunks as `git log -p -U0` printed them.
-struct Step {
-    sha: String,
-    parents: Vec<String>,
+/// One diff of a commit's file against one of its parents, as
+/// `git log -p -U0` printed it.
+#[derive(Default)]
+struct Diff {
     created: bool,
     deleted: bool,
     binary: bool,
     hunks: Vec<Hunk>,
+}
+
+/// One commit of the file's simplified history: its parents there
+/// (rewritten by `--parents` to the nearest commits that changed the file,
+/// whose versions of the file equal the real parents'), and one diff per
+/// parent (a merge prints one per parent, in parent order).
+struct Step {
+    sha: String,
+    parents: Vec<String>,
+    diffs: Vec<Diff>,
 }
 
 /// False when the environment sets `AEEF_ONE_PASS=0`: line blame then
@@ -61,19 +70,22 @@ pub fn enabled() -> bool {
 }
 
 /// Reads `path`'s history up to `rev` (40 hex) in one `git log` and carries
-/// each line's owner forward. `window`: the adjacency window in lines
+/// each line's owner forward, through merges as `git blame` passes them
+/// (a merge's line belongs to the first parent whose version has it
+/// unchanged, else to the merge). `window`: the adjacency window in lines
 /// (parent lines kept around each hunk). `None` when the one pass cannot
 /// stand for `git blame` (see the module doc) or git is not on PATH.
 /// Errors: git fails.
 pub fn read(repo: &Repo, rev: &str, path: &str, window: u32) -> Result<Option<OnePass>, GitError> {
     if !repo.has_git() {
-        return Ok(None);
+        return Ok(gave_up(1));
     }
     let mut cmd = repo.git();
     cmd.args([
         "log",
         "--reverse",
         "--topo-order",
+        "--parents",
         "--format=%x01%H %P",
         "-p",
         "-U0",
@@ -86,61 +98,265 @@ pub fn read(repo: &Repo, rev: &str, path: &str, window: u32) -> Result<Option<On
         path,
     ]);
     let out = repo.run(&mut cmd)?;
-    let Some(steps) = parse(&out) else {
-        return Ok(None);
+    let Some(mut steps) = parse(&out) else {
+        return Ok(gave_up(2));
     };
-    let ignore = repo.ignore_revs();
-    let mut pass = OnePass::default();
-    let mut owners: Vec<(u32, u32)> = Vec::new();
-    for s in steps {
-        if s.binary
-            || s.parents.len() > 1
-            || repo.is_shallow_boundary(&s.sha)
-            || ignore.listed_in(&s.sha).is_some()
-        {
-            return Ok(None);
+    // `git log -p` prints no diff for merges (and `--diff-merges` would
+    // change which merges it lists): their diffs against each parent come
+    // from one `git diff-tree -m --stdin`.
+    let merges: Vec<usize> = (0..steps.len())
+        .filter(|&i| steps[i].parents.len() > 1)
+        .collect();
+    if !merges.is_empty() {
+        let input: String = merges
+            .iter()
+            .map(|&i| format!("{}\n", steps[i].sha))
+            .collect();
+        let mut cmd = repo.git();
+        cmd.args([
+            "diff-tree",
+            "--stdin",
+            "-m",
+            "-p",
+            "-U0",
+            "--no-color",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--no-renames",
+            "--",
+            path,
+        ]);
+        let out = run_with_input(repo, &mut cmd, &input)?;
+        // The same parser: each header line is the merge's id alone.
+        let marked: Vec<u8> = out
+            .split(|&b| b == b'\n')
+            .flat_map(|l| {
+                let head = l.len() == 40 && l.iter().all(u8::is_ascii_hexdigit);
+                let mut v = Vec::with_capacity(l.len() + 2);
+                if head {
+                    v.push(1u8);
+                }
+                v.extend_from_slice(l);
+                v.push(b'\n');
+                v
+            })
+            .collect();
+        let Some(diffs) = parse(&marked) else {
+            return Ok(gave_up(11));
+        };
+        let mut by_sha: HashMap<String, Vec<Diff>> =
+            diffs.into_iter().map(|s| (s.sha, s.diffs)).collect();
+        for i in merges {
+            match by_sha.remove(&steps[i].sha) {
+                Some(d) => steps[i].diffs = d,
+                None => return Ok(gave_up(12)),
+            }
         }
-        if s.created {
-            // Blame follows a rename into this commit: the lines are older.
-            if let Some(p) = s.parents.first()
-                && renamed_into(repo, p, &s.sha, path)?
-            {
-                return Ok(None);
-            }
-            if !owners.is_empty() {
-                return Ok(None);
-            }
+    }
+    let ignore = repo.ignore_revs();
+    // How many later steps read each step's owners (freed after the last).
+    let mut readers: HashMap<&str, usize> = HashMap::new();
+    for s in &steps {
+        for p in &s.parents {
+            *readers.entry(p.as_str()).or_default() += 1;
+        }
+    }
+    let mut pass = OnePass::default();
+    let mut owners_of: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
+    let mut last: Option<String> = None;
+    for s in &steps {
+        if repo.is_shallow_boundary(&s.sha) || ignore.listed_in(&s.sha).is_some() {
+            return Ok(gave_up(3));
+        }
+        let real = real_parents(repo, &s.sha)?;
+        let merge = s.diffs.len() > 1;
+        if s.diffs.is_empty()
+            || s.diffs.iter().any(|d| d.binary)
+            || s.diffs.len() != real.len().max(1)
+            || (merge && s.parents.len() != s.diffs.len())
+            || s.parents.len() > s.diffs.len()
+        {
+            return Ok(gave_up(4));
         }
         let idx = pass.commits.len() as u32;
         pass.commits.push(s.sha.clone());
-        if let Some(p) = s.parents.first() {
-            let mut keep: Vec<(u32, u32)> = s
-                .hunks
-                .iter()
-                .map(|h| super::neighbourhood(h, window + PAD))
-                .collect();
-            keep = super::merge_ranges(keep);
-            let n = owners.len() as u32;
-            let mut lines = Vec::new();
-            for (a, b) in keep {
-                for l in a.max(1)..=b.min(n) {
-                    let (o, ol) = owners[(l - 1) as usize];
-                    lines.push((l, o, ol));
+        // The owners at each parent (empty where the file was missing).
+        let mut before: Vec<&[(u32, u32)]> = Vec::with_capacity(s.diffs.len());
+        for (i, d) in s.diffs.iter().enumerate() {
+            if d.created {
+                // Blame follows a rename into this commit: the lines are older.
+                if let Some(p) = real.get(i)
+                    && renamed_into(repo, p, &s.sha, path)?
+                {
+                    return Ok(gave_up(5));
+                }
+                before.push(&[]);
+                continue;
+            }
+            let Some(p) = s.parents.get(i) else {
+                return Ok(gave_up(6));
+            };
+            match owners_of.get(p) {
+                Some(o) => before.push(o),
+                None => return Ok(gave_up(7)),
+            }
+        }
+        let after = if merge {
+            match through_merge(&before, &s.diffs, idx) {
+                Some(o) => o,
+                None => return Ok(gave_up(8)),
+            }
+        } else {
+            let (d, owners) = (&s.diffs[0], before[0]);
+            if let Some(p) = real.first() {
+                let keep = super::merge_ranges(
+                    d.hunks
+                        .iter()
+                        .map(|h| super::neighbourhood(h, window + PAD))
+                        .collect(),
+                );
+                let n = owners.len() as u32;
+                let mut lines = Vec::new();
+                for (a, b) in keep {
+                    for l in a.max(1)..=b.min(n) {
+                        let (o, ol) = owners[(l - 1) as usize];
+                        lines.push((l, o, ol));
+                    }
+                }
+                pass.at_parent.insert(s.sha.clone(), (p.clone(), lines));
+            }
+            if d.deleted {
+                Vec::new()
+            } else {
+                match apply(owners, &d.hunks, idx) {
+                    Some(o) => o,
+                    None => return Ok(gave_up(9)),
                 }
             }
-            pass.at_parent.insert(s.sha.clone(), (p.clone(), lines));
-        }
-        owners = if s.deleted {
-            Vec::new()
-        } else {
-            match apply(&owners, &s.hunks, idx) {
-                Some(o) => o,
-                None => return Ok(None),
-            }
         };
+        for p in &s.parents {
+            if let Some(n) = readers.get_mut(p.as_str()) {
+                *n -= 1;
+                if *n == 0 {
+                    owners_of.remove(p);
+                }
+            }
+        }
+        owners_of.insert(s.sha.clone(), after);
+        last = Some(s.sha.clone());
     }
-    pass.target = owners;
+    // The revision's version is the last step's (it is a descendant of all).
+    pass.target = match last.and_then(|l| owners_of.remove(&l)) {
+        Some(o) => o,
+        None => return Ok(gave_up(10)),
+    };
     Ok(Some(pass))
+}
+
+/// `None`, saying which check gave up (numbered in [`read`]) on stderr
+/// when `AEEF_ONE_PASS=trace` (diagnosis only).
+pub(crate) fn gave_up(check: u32) -> Option<OnePass> {
+    if std::env::var_os("AEEF_ONE_PASS").is_some_and(|v| v == "trace") {
+        eprintln!("aeef: one pass gave up at check {check}");
+    }
+    None
+}
+
+/// Runs `cmd` with `input` on its stdin; its stdout, or stderr as an error.
+fn run_with_input(
+    repo: &Repo,
+    cmd: &mut std::process::Command,
+    input: &str,
+) -> Result<Vec<u8>, GitError> {
+    use std::io::Write;
+    let _ = repo;
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()?;
+    let mut stdin = child.stdin.take();
+    // Writing on a thread: git may fill its stdout before reading all input.
+    let bytes = input.as_bytes().to_vec();
+    let writer = std::thread::spawn(move || {
+        if let Some(w) = stdin.as_mut() {
+            let _ = w.write_all(&bytes);
+        }
+    });
+    let out = child.wait_with_output()?;
+    let _ = writer.join();
+    if !out.status.success() {
+        return Err(GitError::CommandFailed {
+            command: format!("{cmd:?}").replace('"', ""),
+            stderr: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        });
+    }
+    Ok(out.stdout)
+}
+
+/// The real parents of `sha` (blame diffs against these and names them).
+fn real_parents(repo: &Repo, sha: &str) -> Result<Vec<String>, GitError> {
+    let c = repo.git2().find_commit(git2::Oid::from_str(sha)?)?;
+    Ok(c.parent_ids().map(|p| p.to_string()).collect())
+}
+
+/// A merge's owners as `git blame` passes them: each line goes to the
+/// first parent (in order) whose diff leaves it unchanged, with that
+/// parent's owner; the rest belong to the merge (`idx`).
+fn through_merge(before: &[&[(u32, u32)]], diffs: &[Diff], idx: u32) -> Option<Vec<(u32, u32)>> {
+    let n = {
+        let (o, d) = (before[0], &diffs[0]);
+        let grow: i64 = d
+            .hunks
+            .iter()
+            .map(|h| h.new_lines as i64 - h.old_lines as i64)
+            .sum();
+        u32::try_from(o.len() as i64 + grow).ok()?
+    };
+    let mut out: Vec<Option<(u32, u32)>> = vec![None; n as usize];
+    for (owners, d) in before.iter().zip(diffs) {
+        if d.deleted {
+            return None;
+        }
+        // Walk the unchanged stretches: new line `l` is old line `l - shift`.
+        let (mut new_next, mut old_next) = (1u32, 1u32);
+        let mut stretch = |new_from: u32, upto_new: u32, old_from: u32| -> Option<()> {
+            for (k, l) in (new_from..upto_new).enumerate() {
+                let old = old_from + k as u32;
+                let o = *owners.get((old as usize).checked_sub(1)?)?;
+                let slot = out.get_mut((l as usize).checked_sub(1)?)?;
+                if slot.is_none() {
+                    *slot = Some(o);
+                }
+            }
+            Some(())
+        };
+        for h in &d.hunks {
+            // First new line of the hunk (a deletion sits after new_start).
+            let first_new = if h.new_lines == 0 {
+                h.new_start + 1
+            } else {
+                h.new_start
+            };
+            stretch(new_next, first_new, old_next)?;
+            new_next = first_new + h.new_lines;
+            old_next = if h.old_lines == 0 {
+                h.old_start + 1
+            } else {
+                h.old_start + h.old_lines
+            };
+        }
+        if (owners.len() as u32 + 1).checked_sub(old_next)? != (n + 1).checked_sub(new_next)? {
+            return None;
+        }
+        stretch(new_next, n + 1, old_next)?;
+    }
+    Some(
+        out.into_iter()
+            .enumerate()
+            .map(|(i, o)| o.unwrap_or((idx, i as u32 + 1)))
+            .collect(),
+    )
 }
 
 /// Whether git's rename detection (as `git blame` runs it when `path` is
@@ -195,8 +411,9 @@ fn apply(owners: &[(u32, u32)], hunks: &[Hunk], idx: u32) -> Option<Vec<(u32, u3
     Some(out)
 }
 
-/// Parses `git log --format=%x01%H %P -p -U0` output; `None` on anything
-/// unexpected.
+/// Parses `git log --format=%x01%H %P -p -U0 --diff-merges=separate`
+/// output (a merge's header repeats before each parent's diff); `None` on
+/// anything unexpected.
 fn parse(out: &[u8]) -> Option<Vec<Step>> {
     let mut steps: Vec<Step> = Vec::new();
     for line in out.split(|&b| b == b'\n') {
@@ -204,30 +421,30 @@ fn parse(out: &[u8]) -> Option<Vec<Step>> {
             let head = std::str::from_utf8(head).ok()?;
             let mut ids = head.split(' ').filter(|s| !s.is_empty());
             let sha = ids.next()?.to_string();
-            steps.push(Step {
-                sha,
-                parents: ids.map(str::to_string).collect(),
-                created: false,
-                deleted: false,
-                binary: false,
-                hunks: Vec::new(),
-            });
+            match steps.last_mut() {
+                Some(s) if s.sha == sha => s.diffs.push(Diff::default()),
+                _ => steps.push(Step {
+                    sha,
+                    parents: ids.map(str::to_string).collect(),
+                    diffs: vec![Diff::default()],
+                }),
+            }
             continue;
         }
-        let Some(s) = steps.last_mut() else {
+        let Some(d) = steps.last_mut().and_then(|s| s.diffs.last_mut()) else {
             if line.is_empty() {
                 continue;
             }
             return None;
         };
         if line.starts_with(b"@@ ") {
-            s.hunks.push(hunk_header(line)?);
+            d.hunks.push(hunk_header(line)?);
         } else if line.starts_with(b"new file mode") {
-            s.created = true;
+            d.created = true;
         } else if line.starts_with(b"deleted file mode") {
-            s.deleted = true;
+            d.deleted = true;
         } else if line.starts_with(b"Binary files") || line.starts_with(b"GIT binary patch") {
-            s.binary = true;
+            d.binary = true;
         }
     }
     Some(steps)
