@@ -39,8 +39,16 @@ pub struct OnePass {
     /// For each commit of the chain with a parent: that parent, and the
     /// parent's lines around the commit's hunks as (line, owner index,
     /// owner's line).
-    at_parent: HashMap<String, (String, Vec<(u32, u32, u32)>)>,
+    at_parent: HashMap<String, (String, Vec<Owned>)>,
 }
+
+/// A parent line and its owner: (line, owner's index in
+/// [`OnePass::commits`], the line in the owner's version).
+type Owned = (u32, u32, u32);
+
+/// A commit's parent and that parent's lines around the commit's hunks, as
+/// (line, owning commit, the line in the owner's version).
+pub type AtParent<'a> = (&'a str, Vec<(u32, &'a str, u32)>);
 
 /// One diff of a commit's file against one of its parents, as
 /// `git log -p -U0` printed it.
@@ -126,7 +134,7 @@ pub fn read(repo: &Repo, rev: &str, path: &str, window: u32) -> Result<Option<On
             "--",
             path,
         ]);
-        let out = run_with_input(repo, &mut cmd, &input)?;
+        let out = run_with_input(&mut cmd, &input)?;
         // The same parser: each header line is the merge's id alone.
         let marked: Vec<u8> = out
             .split(|&b| b == b'\n')
@@ -255,6 +263,8 @@ pub fn read(repo: &Repo, rev: &str, path: &str, window: u32) -> Result<Option<On
 
 /// `None`, saying which check gave up (numbered in [`read`]) on stderr
 /// when `AEEF_ONE_PASS=trace` (diagnosis only).
+// A diagnosis asked for on the command line's environment, never by default.
+#[allow(clippy::print_stderr)]
 pub(crate) fn gave_up(check: u32) -> Option<OnePass> {
     if std::env::var_os("AEEF_ONE_PASS").is_some_and(|v| v == "trace") {
         eprintln!("aeef: one pass gave up at check {check}");
@@ -263,13 +273,8 @@ pub(crate) fn gave_up(check: u32) -> Option<OnePass> {
 }
 
 /// Runs `cmd` with `input` on its stdin; its stdout, or stderr as an error.
-fn run_with_input(
-    repo: &Repo,
-    cmd: &mut std::process::Command,
-    input: &str,
-) -> Result<Vec<u8>, GitError> {
+fn run_with_input(cmd: &mut std::process::Command, input: &str) -> Result<Vec<u8>, GitError> {
     use std::io::Write;
-    let _ = repo;
     let mut child = cmd
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -492,7 +497,7 @@ impl OnePass {
     /// The parent `commit` was diffed against and that parent's lines
     /// around the commit's hunks, as `(line, owner, owner's line)`, or
     /// `None` when `commit` did not change the file in the chain.
-    pub fn at_parent(&self, commit: &str) -> Option<(&str, Vec<(u32, &str, u32)>)> {
+    pub fn at_parent(&self, commit: &str) -> Option<AtParent<'_>> {
         let (p, lines) = self.at_parent.get(commit)?;
         Some((
             p.as_str(),
