@@ -9,6 +9,9 @@
 //! window, and only at parents whose history holds any AI provenance at
 //! all ([`super::ancestry`]). Parent blames run on several threads; whole
 //! answers and per-commit origins are cached ([`crate::git::cache`]).
+//! Where one pass over the file's history ([`super::onepass`]) agrees with
+//! the range's `git blame`, it supplies the parent lines of the blamed
+//! file instead, and those parent blames are not run.
 use std::collections::HashMap;
 use std::sync::Mutex;
 

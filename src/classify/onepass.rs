@@ -2,20 +2,25 @@
 //! each line of `path` at the parent of every commit that changed it,
 //! without one `git blame` per commit.
 //!
-//! `git log -p -U0 --reverse --topo-order REV -- PATH` lists, oldest first, the commits
-//! that changed the file in the history `git blame` walks (git's default
-//! history simplification drops the merges whose file equals a parent's,
-//! as blame passes such a merge's lines to that parent whole), each with
-//! its zero-context diff. Carrying every line's owner forward through
-//! those diffs computes what `git blame` computes backwards, exactly when
-//! the file's history is a chain: no merge that changed the file, no
-//! rename or copy git's blame would follow, no revision of the ignore
-//! lists, no shallow edge, no binary version. [`read`] gives up (`None`)
-//! on any of those, and [`OnePass::agrees`] holds the result to the one
-//! real `git blame` the caller runs anyway: any line whose commit or
-//! original line differs and the caller falls back to today's per-parent
-//! blames for everything. Both sides diff with git's own configuration
-//! (`diff.algorithm`, the indent heuristic), so their hunks are the same.
+//! `git log -p -U0 --parents --topo-order --reverse REV -- PATH` lists,
+//! oldest first, the commits that changed the file in the history
+//! `git blame` walks (git's default history simplification drops the
+//! merges whose file equals a parent's, as blame passes such a merge's
+//! lines to that parent whole; `--parents` names the nearest such commits
+//! as parents, whose file equals the real parents'), each with its
+//! zero-context diff; one `git diff-tree -m --stdin` adds each remaining
+//! merge's diff against every parent. Carrying every line's owner forward
+//! through those diffs computes what `git blame` computes backwards: a
+//! commit's written lines are its own, a merge's line goes to the first
+//! parent whose diff leaves it unchanged (blame's order), else to the
+//! merge. [`read`] gives up (`None`) where blame does something else: a
+//! rename or copy blame would follow, a revision of the ignore lists, a
+//! shallow edge, a binary version, parents it cannot match, output it
+//! cannot parse. [`OnePass::agrees`] then holds the result to the one real
+//! `git blame` the caller runs anyway: when any blamed line's commit or
+//! original line differs, the caller blames at every parent as before.
+//! Both sides diff with git's own configuration (`diff.algorithm`, the
+//! indent heuristic), so their hunks are the same.
 use std::collections::HashMap;
 
 use super::AttributedLine;
