@@ -489,7 +489,11 @@ fn attribute(
                         ai,
                     });
                 }
-                known.insert((parent.to_string(), path.to_string()), out);
+                // Siblings share a parent: keep the lines around both.
+                known
+                    .entry((parent.to_string(), path.to_string()))
+                    .or_default()
+                    .extend(out);
             }
             Some(std::sync::Arc::new(known))
         }
