@@ -306,24 +306,18 @@ pub fn line_blame(
                 Some((index, shortcut))
             })
         });
-        // The file's history in one pass (issue 10), read while git blames.
-        let pass = match (opts.window, repo.reopen()) {
-            (Window::Lines(w), Ok(r)) if repo.has_git() && onepass::enabled() => {
-                Some(s.spawn(move || onepass::read(&r, rev, path, w).ok().flatten()))
-            }
-            _ => None,
-        };
         let ranges: Vec<(u32, u32)> = range.into_iter().collect();
         let blamed = git::blame::blame(repo, rev, path, &ranges);
         // A failed index only costs speed: every parent is then blamed.
         let index = handle.and_then(|h| h.join().ok()).flatten();
-        let pass = pass.and_then(|h| h.join().ok()).flatten();
-        Ok((blamed?, index, pass))
+        Ok((blamed?, index))
     })?;
-    let (blamed, index, pass) = index;
-    // Git is the oracle: the one pass stands in for parent blames only when
-    // it gives every blamed line the commit and line git blame gives it.
-    let pass = pass.filter(|p| p.agrees(path, &blamed) || onepass::gave_up(0).is_some());
+    let (blamed, index) = index;
+    // The file's history in one pass (issue 10), when it can stand in.
+    let pass = match opts.window {
+        Window::Lines(w) if repo.has_git() && onepass::enabled() => Some(w),
+        _ => None,
+    };
     let lb = attribute(
         repo,
         classifier,
@@ -332,7 +326,7 @@ pub fn line_blame(
         path,
         &blamed,
         index.as_ref(),
-        pass.as_ref(),
+        pass,
         &progress,
     )?;
     if let Some(c) = &cache {
@@ -401,7 +395,7 @@ fn attribute(
     path: &str,
     blamed: &[git::BlameLine],
     index: Option<&(AiAncestry, ancestry::Shortcut)>,
-    pass: Option<&onepass::OnePass>,
+    pass: Option<u32>,
     progress: &Progress,
 ) -> Result<LineBlame, GitError> {
     let may_have_ai = |sha: &str| index.is_none_or(|(i, _)| i.may_have_ai_lines(sha));
@@ -473,7 +467,34 @@ fn attribute(
     // The parent lines of this file the one pass knows, attributed as a
     // bounded parent blame would: a line whose commit's history holds no AI
     // provenance lies past the bound (not AI), the rest by line attribution.
-    let known = match pass {
+    // Read only when it saves more than it costs: a `git log -p` of the
+    // file against the parent blames it replaces.
+    let mut need = human
+        .values()
+        .filter(|(parent, _, _)| may_have_ai(parent))
+        .count();
+    for sha in &order {
+        if !provs[sha].is_ai()
+            && classifier
+                .known(sha)?
+                .raw
+                .parents
+                .iter()
+                .any(|q| may_have_ai(q))
+        {
+            need += 1;
+        }
+    }
+    let pass = match pass {
+        Some(w) if need >= onepass::MIN_BLAMES => onepass::read(repo, rev, path, w)
+            .ok()
+            .flatten()
+            // Git is the oracle: the one pass stands in for parent blames
+            // only when it gives every blamed line git blame's commit and line.
+            .filter(|p| p.agrees(path, blamed) || onepass::gave_up(0).is_some()),
+        _ => None,
+    };
+    let known = match &pass {
         Some(pass) => {
             let mut known = onepass::ParentLines::new();
             for sha in &order {
