@@ -469,10 +469,13 @@ fn attribute(
     // provenance lies past the bound (not AI), the rest by line attribution.
     // Read only when it saves more than it costs: a `git log -p` of the
     // file against the parent blames it replaces.
-    let mut need = human
-        .values()
-        .filter(|(parent, _, _)| may_have_ai(parent))
-        .count();
+    // Commits whose parent blame of this file would run (a classification
+    // and a hunk context of the same commit share it).
+    let mut need: std::collections::HashSet<&str> = human
+        .iter()
+        .filter(|(_, (parent, _, _))| may_have_ai(parent))
+        .map(|((c, _), _)| c.as_str())
+        .collect();
     for sha in &order {
         if !provs[sha].is_ai()
             && classifier
@@ -482,9 +485,10 @@ fn attribute(
                 .iter()
                 .any(|q| may_have_ai(q))
         {
-            need += 1;
+            need.insert(sha.as_str());
         }
     }
+    let need = need.len();
     let pass = match pass {
         Some(w) if need >= onepass::MIN_BLAMES => onepass::read(repo, rev, path, w)
             .ok()
