@@ -12,8 +12,8 @@ fn lines_of(tag: &str, from: usize, to: usize) -> String {
     (from..=to).map(|i| format!("{tag} line {i}\n")).collect()
 }
 
-/// `aeef blame ARGS --format json` without the cache, the one pass on or
-/// off, and how many `git blame` processes it ran (from `GIT_TRACE`).
+/// `aeef blame ARGS --format json` without the cache, the one pass forced
+/// on (even on histories this small) or off, and how many `git blame` processes it ran (from `GIT_TRACE`).
 fn run(r: &RepoBuilder, args: &[&str], one_pass: bool) -> (Value, usize) {
     let trace = tempfile::NamedTempFile::new().unwrap();
     let mut a = vec!["blame"];

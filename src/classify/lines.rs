@@ -490,12 +490,14 @@ fn attribute(
     }
     let need = need.len();
     let pass = match pass {
-        Some(w) if need >= onepass::MIN_BLAMES => onepass::read(repo, rev, path, w)
-            .ok()
-            .flatten()
-            // Git is the oracle: the one pass stands in for parent blames
-            // only when it gives every blamed line git blame's commit and line.
-            .filter(|p| p.agrees(path, blamed) || onepass::gave_up(0).is_some()),
+        Some(w) if need >= onepass::MIN_BLAMES || onepass::forced() => {
+            onepass::read(repo, rev, path, w)
+                .ok()
+                .flatten()
+                // Git is the oracle: the one pass stands in for parent blames
+                // only when it gives every blamed line git blame's commit and line.
+                .filter(|p| p.agrees(path, blamed) || onepass::gave_up(0).is_some())
+        }
         _ => None,
     };
     let known = match &pass {

@@ -89,6 +89,12 @@ pub fn enabled() -> bool {
     std::env::var_os("AEEF_ONE_PASS").is_none_or(|v| v != "0")
 }
 
+/// True when the environment sets `AEEF_ONE_PASS=1`: the one pass is read
+/// even below [`MIN_BLAMES`] (tests on small histories).
+pub fn forced() -> bool {
+    std::env::var_os("AEEF_ONE_PASS").is_some_and(|v| v == "1")
+}
+
 /// Reads `path`'s history up to `rev` (40 hex) in one `git log` and carries
 /// each line's owner forward, through merges as `git blame` passes them
 /// (a merge's line belongs to the first parent whose version has it
