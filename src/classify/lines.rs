@@ -9,12 +9,16 @@
 //! window, and only at parents whose history holds any AI provenance at
 //! all ([`super::ancestry`]). Parent blames run on several threads; whole
 //! answers and per-commit origins are cached ([`crate::git::cache`]).
+//! Where one pass over the file's history ([`super::onepass`]) agrees with
+//! the range's `git blame`, it supplies the parent lines of the blamed
+//! file instead, and those parent blames are not run.
 use std::collections::HashMap;
 use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
 use super::ancestry::{self, AiAncestry};
+use super::onepass;
 use super::{AttributedLine, Classifier, Options, Window, neighbourhood, origin_of_ai};
 use crate::error::GitError;
 use crate::git::{self, Hunk, Repo, cache::Cache};
@@ -309,6 +313,11 @@ pub fn line_blame(
         Ok((blamed?, index))
     })?;
     let (blamed, index) = index;
+    // The file's history in one pass (issue 10), when it can stand in.
+    let pass = match opts.window {
+        Window::Lines(w) if repo.has_git() && onepass::enabled() => Some(w),
+        _ => None,
+    };
     let lb = attribute(
         repo,
         classifier,
@@ -317,6 +326,7 @@ pub fn line_blame(
         path,
         &blamed,
         index.as_ref(),
+        pass,
         &progress,
     )?;
     if let Some(c) = &cache {
@@ -346,7 +356,7 @@ type Blamed = HashMap<(String, String), Vec<AttributedLine>>;
 
 /// The lines of `have` covering every line of `ranges` that exists in
 /// `path` at `parent`, or `None` when some are missing.
-fn covered(
+pub(crate) fn covered(
     repo: &Repo,
     parent: &str,
     path: &str,
@@ -385,6 +395,7 @@ fn attribute(
     path: &str,
     blamed: &[git::BlameLine],
     index: Option<&(AiAncestry, ancestry::Shortcut)>,
+    pass: Option<u32>,
     progress: &Progress,
 ) -> Result<LineBlame, GitError> {
     let may_have_ai = |sha: &str| index.is_none_or(|(i, _)| i.may_have_ai_lines(sha));
@@ -453,21 +464,93 @@ fn attribute(
         });
     }
 
+    // The parent lines of this file the one pass knows, attributed as a
+    // bounded parent blame would: a line whose commit's history holds no AI
+    // provenance lies past the bound (not AI), the rest by line attribution.
+    // Read only when it saves more than it costs: a `git log -p` of the
+    // file against the parent blames it replaces.
+    // Commits whose parent blame of this file would run (a classification
+    // and a hunk context of the same commit share it).
+    let mut need: std::collections::HashSet<&str> = human
+        .iter()
+        .filter(|(_, (parent, _, _))| may_have_ai(parent))
+        .map(|((c, _), _)| c.as_str())
+        .collect();
+    for sha in &order {
+        if !provs[sha].is_ai()
+            && classifier
+                .known(sha)?
+                .raw
+                .parents
+                .iter()
+                .any(|q| may_have_ai(q))
+        {
+            need.insert(sha.as_str());
+        }
+    }
+    let need = need.len();
+    let pass = match pass {
+        Some(w) if need >= onepass::MIN_BLAMES || onepass::forced() => {
+            onepass::read(repo, rev, path, w)
+                .ok()
+                .flatten()
+                // Git is the oracle: the one pass stands in for parent blames
+                // only when it gives every blamed line git blame's commit and line.
+                .filter(|p| p.agrees(path, blamed) || onepass::gave_up(0).is_some())
+        }
+        _ => None,
+    };
+    let known = match &pass {
+        Some(pass) => {
+            let mut known = onepass::ParentLines::new();
+            for sha in &order {
+                let Some((parent, lines)) = pass.at_parent(sha) else {
+                    continue;
+                };
+                let mut out = Vec::with_capacity(lines.len());
+                for (line, owner, orig_line) in lines {
+                    let ai = may_have_ai(owner) && classifier.line_is_ai(owner, path, orig_line)?.0;
+                    out.push(AttributedLine {
+                        line,
+                        commit: owner.to_string(),
+                        ai,
+                    });
+                }
+                // Siblings share a parent: keep the lines around both.
+                known
+                    .entry((parent.to_string(), path.to_string()))
+                    .or_default()
+                    .extend(out);
+            }
+            Some(std::sync::Arc::new(known))
+        }
+        None => None,
+    };
+
     // Whole-commit origins first: their parent blames serve the lines too,
     // so the files the human lines came from are blamed first.
     let first: std::collections::HashSet<String> =
         human.values().map(|(_, ppath, _)| ppath.clone()).collect();
-    let (commits, blamed_in_full) = commit_origins(
+    let (commits, mut blamed_in_full) = commit_origins(
         repo,
         classifier,
         opts,
         shortcut,
         std::sync::Arc::new(first),
+        known.clone(),
         progress,
         &order,
         &provs,
         &may_have_ai,
     )?;
+    if let Some(k) = &known {
+        for (key, lines) in k.iter() {
+            blamed_in_full
+                .entry(key.clone())
+                .or_default()
+                .extend(lines.iter().cloned());
+        }
+    }
 
     // Parent contexts, only where the parent's history has AI provenance.
     let mut jobs: Vec<ParentJob> = Vec::new();
@@ -516,44 +599,58 @@ fn attribute(
             });
         }
     }
-    let contexts = parallel(repo, opts, shortcut, None, progress, jobs, |c, job| {
-        if let Some(ready) = job.ready {
-            return Ok(ready);
-        }
-        let bound = &c.shortcut.bound;
-        let blamed =
-            git::blame::blame_within(c.repo, &job.parent, &job.parent_path, &job.ranges, bound)?;
-        let mut out = Vec::with_capacity(blamed.len());
-        for b in &blamed {
-            if b.boundary && !bound.is_empty() {
-                // Older than the bound: not AI-attributed.
+    let contexts = parallel(
+        repo,
+        opts,
+        shortcut,
+        None,
+        None,
+        progress,
+        jobs,
+        |c, job| {
+            if let Some(ready) = job.ready {
+                return Ok(ready);
+            }
+            let bound = &c.shortcut.bound;
+            let blamed = git::blame::blame_within(
+                c.repo,
+                &job.parent,
+                &job.parent_path,
+                &job.ranges,
+                bound,
+            )?;
+            let mut out = Vec::with_capacity(blamed.len());
+            for b in &blamed {
+                if b.boundary && !bound.is_empty() {
+                    // Older than the bound: not AI-attributed.
+                    out.push(AttributedLine {
+                        line: b.line,
+                        commit: b.commit.clone(),
+                        ai: false,
+                    });
+                    continue;
+                }
+                if b.boundary || c.repo.is_shallow_boundary(&b.commit) {
+                    return Err(GitError::Shallow {
+                        what: format!(
+                            "line {} of {} at {} is attributed to {}, the edge of a shallow clone",
+                            b.line,
+                            job.parent_path,
+                            &job.parent[..12.min(job.parent.len())],
+                            &b.commit[..12.min(b.commit.len())]
+                        ),
+                    });
+                }
+                let (ai, _) = c.line_is_ai(&b.commit, &b.orig_path, b.orig_line)?;
                 out.push(AttributedLine {
                     line: b.line,
                     commit: b.commit.clone(),
-                    ai: false,
-                });
-                continue;
-            }
-            if b.boundary || c.repo.is_shallow_boundary(&b.commit) {
-                return Err(GitError::Shallow {
-                    what: format!(
-                        "line {} of {} at {} is attributed to {}, the edge of a shallow clone",
-                        b.line,
-                        job.parent_path,
-                        &job.parent[..12.min(job.parent.len())],
-                        &b.commit[..12.min(b.commit.len())]
-                    ),
+                    ai,
                 });
             }
-            let (ai, _) = c.line_is_ai(&b.commit, &b.orig_path, b.orig_line)?;
-            out.push(AttributedLine {
-                line: b.line,
-                commit: b.commit.clone(),
-                ai,
-            });
-        }
-        Ok(out)
-    })?;
+            Ok(out)
+        },
+    )?;
     for (at, job, h, near) in waiting {
         let ctx = context_of(&h, &near, &contexts[job]);
         let l = &mut lines[at];
@@ -629,6 +726,7 @@ fn commit_origins(
     opts: &Options,
     shortcut: &ancestry::Shortcut,
     first: std::sync::Arc<std::collections::HashSet<String>>,
+    known: Option<std::sync::Arc<onepass::ParentLines>>,
     progress: &Progress,
     order: &[String],
     provs: &HashMap<String, Provenance>,
@@ -673,6 +771,7 @@ fn commit_origins(
         opts,
         shortcut,
         Some(first),
+        known,
         progress,
         shas,
         |c, sha| {
@@ -700,12 +799,15 @@ fn commit_origins(
 
 /// Runs `f` over `jobs` on up to 4 threads (each with its own repository
 /// handle and classifier, [`Classifier::origin_only`] when `first` is
-/// given), results in job order; the first error wins.
+/// given, knowing the parent lines `known`), results in job order; the
+/// first error wins.
+#[allow(clippy::too_many_arguments)]
 fn parallel<J, R, F>(
     repo: &Repo,
     opts: &Options,
     shortcut: &ancestry::Shortcut,
     first: Option<std::sync::Arc<std::collections::HashSet<String>>>,
+    known: Option<std::sync::Arc<onepass::ParentLines>>,
     progress: &Progress,
     jobs: Vec<J>,
     f: F,
@@ -721,8 +823,12 @@ where
         opts: &Options,
         shortcut: &ancestry::Shortcut,
         first: &Option<std::sync::Arc<std::collections::HashSet<String>>>,
+        known: &Option<std::sync::Arc<onepass::ParentLines>>,
     ) -> Classifier<'r> {
-        let c = Classifier::new(r, opts.clone()).bounded(shortcut.clone());
+        let mut c = Classifier::new(r, opts.clone()).bounded(shortcut.clone());
+        if let Some(k) = known {
+            c = c.with_known_lines(k.clone());
+        }
         match first {
             Some(f) => c.origin_only(f.clone()),
             None => c,
@@ -730,7 +836,7 @@ where
     }
     progress.add_total(jobs.len());
     if threads <= 1 {
-        let c = make(repo, opts, shortcut, &first);
+        let c = make(repo, opts, shortcut, &first, &known);
         return jobs
             .into_iter()
             .map(|j| {
@@ -749,9 +855,9 @@ where
         .collect::<Result<_, _>>()?;
     std::thread::scope(|s| {
         for r in handles {
-            let (queue, results, f, first) = (&queue, &results, &f, &first);
+            let (queue, results, f, first, known) = (&queue, &results, &f, &first, &known);
             s.spawn(move || {
-                let c = make(&r, opts, shortcut, first);
+                let c = make(&r, opts, shortcut, first, known);
                 loop {
                     let next = queue.lock().ok().and_then(|mut q| q.next());
                     let Some((i, job)) = next else { break };

@@ -7,6 +7,7 @@
 //! commit, so a line range that touches many commits reads each once.
 pub mod ancestry;
 pub mod lines;
+pub mod onepass;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -363,6 +364,9 @@ pub struct Classifier<'r> {
     /// Set by [`Classifier::origin_only`]: stop blaming a commit's files
     /// once one shows the strongest answer, blaming these paths first.
     origin_only: Option<std::sync::Arc<std::collections::HashSet<String>>>,
+    /// Parent lines already known without blaming ([`onepass`]), by
+    /// (parent, path at parent); used when they cover a file's window.
+    known_lines: Option<std::sync::Arc<onepass::ParentLines>>,
 }
 
 impl<'r> Classifier<'r> {
@@ -378,7 +382,15 @@ impl<'r> Classifier<'r> {
             shortcut: ancestry::Shortcut::default(),
             parent_lines: RefCell::default(),
             origin_only: None,
+            known_lines: None,
         }
+    }
+
+    /// Parent lines known without blaming (from [`onepass`]): a file whose
+    /// whole window they cover is not blamed at the parent. Same answers.
+    pub fn with_known_lines(mut self, lines: std::sync::Arc<onepass::ParentLines>) -> Self {
+        self.known_lines = Some(lines);
+        self
     }
 
     /// For callers that read only [`CommitClassification::origin`]: a human
@@ -748,7 +760,18 @@ impl<'r> Classifier<'r> {
                         continue;
                     }
                     let bound = &self.shortcut.bound;
-                    let blamed = git::blame::blame_within(self.repo, parent, old, &near, bound)?;
+                    let known = match self
+                        .known_lines
+                        .as_ref()
+                        .and_then(|k| k.get(&(parent.clone(), old.to_string())))
+                    {
+                        Some(have) => lines::covered(self.repo, parent, old, &near, have)?,
+                        None => None,
+                    };
+                    let blamed = match known {
+                        Some(_) => Vec::new(),
+                        None => git::blame::blame_within(self.repo, parent, old, &near, bound)?,
+                    };
                     let ignore = self.repo.ignore_revs();
                     for rev in ignore.touching(self.repo.git2(), parent, old) {
                         info.push(Evidence::info(
@@ -760,7 +783,7 @@ impl<'r> Classifier<'r> {
                             ),
                         ));
                     }
-                    let mut lines = Vec::with_capacity(blamed.len());
+                    let mut lines = known.unwrap_or_else(|| Vec::with_capacity(blamed.len()));
                     for b in &blamed {
                         if b.boundary && !bound.is_empty() {
                             // Older than the bound: not AI (see `bounded`).
