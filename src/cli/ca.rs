@@ -517,6 +517,7 @@ fn next_step(s: &ActionStatus) -> String {
             "have someone other than the owner verify it".into()
         }
         R::NoVerifier => "set verified_by (not the owner) and commit it".into(),
+        R::NoVerifiedAt => "add verified_at beside verified_by and commit it".into(),
         R::NotCommitted => "commit the record's verified_by".into(),
         R::Verified => "nothing: done".into(),
     }

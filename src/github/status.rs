@@ -39,6 +39,9 @@ pub enum ReasonCode {
     VerifiedByOwner,
     /// Offline: the record has no `verified_by`.
     NoVerifier,
+    /// The record has `verified_by` but no `verified_at`: DESIGN §4 and
+    /// the README ask for both ([`crate::incident::actions::recorded_verification`]).
+    NoVerifiedAt,
     /// Offline: the commit that wrote `verified_by` was authored by the owner.
     CommittedByOwner,
     /// Offline: `verified_by` is not committed at HEAD (or differs there).
@@ -251,6 +254,14 @@ pub fn verify_record(
             vec![],
         );
     };
+    // The one definition of the record's claim: both fields set.
+    if !crate::incident::actions::recorded_verification(action) {
+        return Verification::no(
+            ReasonCode::NoVerifiedAt,
+            format!("the record has `verified_by: {v}` but no `verified_at`; both must be set"),
+            vec![],
+        );
+    }
     let owner = action.owner.as_deref().unwrap_or("");
     if same_login(v, owner) {
         return Verification::no(
