@@ -423,6 +423,11 @@ pub fn evaluate(inp: &Inputs, mut opts: PolicyOptions) -> Vec<Finding> {
         opts.verified = Some(st.iter().map(|s| (key(s), s.verified)).collect());
         // Issues found by marker when the record lacks `issue:` (DESIGN §4).
         opts.filed = st.iter().filter_map(|s| Some((key(s), s.issue?))).collect();
+        // `wont-do` approvals the owner committed (DESIGN §3).
+        opts.approval_by_owner = st
+            .iter()
+            .filter_map(|s| Some((key(s), s.approval_by_owner.clone()?)))
+            .collect();
     }
     let mut findings = policy::check(inp.records, &opts);
     // Where the record claims a verification that does not count, say why

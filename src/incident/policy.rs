@@ -41,6 +41,11 @@ pub struct PolicyOptions<'a> {
     /// the record lacks `issue:`), keyed like `verified`: such an action is
     /// filed, so `ca-not-filed` does not fire (DESIGN §4).
     pub filed: HashMap<String, u64>,
+    /// `wont-do` actions whose `approved_by` value the owner committed
+    /// (the commit, abbreviated), keyed like `verified`, from the records'
+    /// history (`github::status::owner_approvals`): not declined, and
+    /// `ca-wont-do-unapproved` names the commit (DESIGN §3).
+    pub approval_by_owner: HashMap<String, String>,
 }
 
 impl<'a> PolicyOptions<'a> {
@@ -56,6 +61,7 @@ impl<'a> PolicyOptions<'a> {
             verified_at: HashMap::new(),
             grace: GraceConfig::default(),
             filed: HashMap::new(),
+            approval_by_owner: HashMap::new(),
         }
     }
 
@@ -557,10 +563,18 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
     }
     let ca_grace = grace(inc, e.opts.grace.corrective_actions, now);
 
+    // Declined: a proper `wont-do` whose approval the owner did not commit.
+    let declined = |c: &CorrectiveAction| {
+        actions::is_declined(c)
+            && !e
+                .opts
+                .approval_by_owner
+                .contains_key(&format!("{}/{}", inc.id, c.id))
+    };
     let categories: HashSet<_> = inc
         .corrective_actions
         .iter()
-        .filter(|c| !actions::is_declined(c))
+        .filter(|c| !declined(c))
         .map(|c| c.category)
         .collect();
     if categories.len() < 2 {
@@ -624,8 +638,27 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
                 ),
                 "add `approved_by:` (a login other than the owner's) and `reason:` to the action, or set `status: open`",
             );
+        } else if let Some(commit) = e
+            .opts
+            .approval_by_owner
+            .get(&format!("{}/{}", inc.id, ca.id))
+            .filter(|_| ca.status == super::CaStatus::WontDo)
+        {
+            let by = ca.approved_by.as_deref().unwrap_or("").trim();
+            e.emit(
+                RuleId::CaWontDoUnapproved,
+                rec,
+                &format!("{base}.approved_by"),
+                id,
+                format!(
+                    "{} is `wont-do` but its `approved_by: {by}` was committed by the owner @{} ({commit}), so it still counts as open",
+                    ca.id,
+                    ca.owner.as_deref().unwrap_or("").trim_start_matches('@')
+                ),
+                &format!("an owner cannot decline their own action: have {by} commit the `approved_by` line, or set `status: open`"),
+            );
         }
-        if actions::is_declined(ca) {
+        if declined(ca) {
             continue;
         }
         let key = format!("{}/{}", inc.id, ca.id);
@@ -634,7 +667,8 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
             None => is_verified(ca),
         };
         if !verified {
-            if let Some(due) = ca.due.filter(|_| actions::is_overdue(ca, verified, now)) {
+            // Not declined here (see above), so open: overdue once past due.
+            if let Some(due) = ca.due.filter(|_| actions::is_past_due(ca, now)) {
                 e.emit(
                     RuleId::CaUnverifiedOverdue,
                     rec,
