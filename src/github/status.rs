@@ -254,14 +254,6 @@ pub fn verify_record(
             vec![],
         );
     };
-    // The one definition of the record's claim: both fields set.
-    if !crate::incident::actions::recorded_verification(action) {
-        return Verification::no(
-            ReasonCode::NoVerifiedAt,
-            format!("the record has `verified_by: {v}` but no `verified_at`; both must be set"),
-            vec![],
-        );
-    }
     let owner = action.owner.as_deref().unwrap_or("");
     if same_login(v, owner) {
         return Verification::no(
@@ -289,6 +281,15 @@ pub fn verify_record(
         return Verification::no(
             ReasonCode::CommittedByOwner,
             format!("`verified_by` was committed by the owner @{owner} ({short})"),
+            vec![],
+        );
+    }
+    // The one definition of the record's claim: both fields set. Checked
+    // last, so a verification the owner wrote is named as such first.
+    if !crate::incident::actions::recorded_verification(action) {
+        return Verification::no(
+            ReasonCode::NoVerifiedAt,
+            format!("the record has `verified_by: {v}` but no `verified_at`; both must be set"),
             vec![],
         );
     }
