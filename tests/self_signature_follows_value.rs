@@ -209,3 +209,51 @@ async fn an_owner_cannot_decline_their_own_action_online() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
 }
+
+/// Why: issue 11 item 3 saw one owner-committed `verified_by` reported
+/// twice (`ca-verified-by-owner` and `ca-unverified-overdue`), so a waiver
+/// of the first still failed the gate. One cause is one finding, at the
+/// record's line, with a help that fits an action without an issue.
+#[test]
+fn an_owner_committed_verification_is_one_finding_and_its_waiver_unblocks() {
+    let mut r = history(
+        VERIFIED,
+        ("alice", "alice@example.com"),
+        ("fmtbot", "fmtbot@example.com"),
+    );
+    let o = aeef(
+        r.path(),
+        &["gate", "--offline", "--format", "json", "--now", NOW],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v = json(&o);
+    assert_eq!(
+        rules_for(&v, "CA-1"),
+        vec!["ca-verified-by-owner".to_string()],
+        "{v}"
+    );
+    let f = &v["findings"][0];
+    assert!(f["line"].as_u64().is_some(), "{f}");
+    assert!(
+        f["message"].as_str().unwrap().contains("21 days overdue"),
+        "{f}"
+    );
+    let help = f["help"].as_str().unwrap();
+    assert!(
+        help.contains("someone other than the owner commit `verified_by`"),
+        "{help}"
+    );
+    assert!(!help.contains("close the issue"), "{help}");
+
+    r.author("Lead", "lead@example.com");
+    r.write(
+        ".aeef.yml",
+        "waivers:\n  - {rule: ca-verified-by-owner, incident: INC-2026-001, corrective_action: CA-1, reason: verified in the review call, approved_by: lead, expires: 2027-01-31}\n",
+    );
+    r.commit("waive CA-1");
+    let o = aeef(
+        r.path(),
+        &["gate", "--offline", "--format", "json", "--now", NOW],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}

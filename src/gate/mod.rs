@@ -291,6 +291,46 @@ pub fn touches_open_incident(change: &Change, open: &[OpenIncident], level: Leve
     out
 }
 
+/// One cause, one finding (issue 11): an action whose verification the
+/// owner made is unverified for that reason, so its `ca-unverified` /
+/// `ca-unverified-overdue` finding is folded into `ca-verified-by-owner`
+/// (the message keeps "N days overdue") — but only when that finding is at
+/// least as severe, so lowering `ca-verified-by-owner` in `.aeef.yml`
+/// never hides an overdue action. A waiver of `ca-verified-by-owner` then
+/// settles the action.
+pub fn merge_owner_verification(findings: &mut Vec<Finding>) {
+    let key = |f: &Finding| (f.incident.clone(), f.corrective_action.clone());
+    let mut drop = vec![false; findings.len()];
+    for i in 0..findings.len() {
+        if !matches!(
+            findings[i].rule,
+            RuleId::CaUnverified | RuleId::CaUnverifiedOverdue
+        ) {
+            continue;
+        }
+        let Some(j) = (0..findings.len()).find(|&j| {
+            findings[j].rule == RuleId::CaVerifiedByOwner
+                && key(&findings[j]) == key(&findings[i])
+                && findings[j].level <= findings[i].level
+        }) else {
+            continue;
+        };
+        if findings[i].rule == RuleId::CaUnverifiedOverdue {
+            let days = findings[i]
+                .message
+                .split_once(" days overdue")
+                .and_then(|(head, _)| head.rsplit_once('('))
+                .map(|(_, d)| d.to_string());
+            if let Some(d) = days {
+                findings[j].message = format!("{} ({d} days overdue)", findings[j].message);
+            }
+        }
+        drop[i] = true;
+    }
+    let mut it = drop.into_iter();
+    findings.retain(|_| !it.next().unwrap_or(false));
+}
+
 /// Applies the `.aeef.yml` waivers (DESIGN §5) to `findings`: a finding a
 /// valid waiver matches (same rule and incident, and action and path where
 /// the waiver names them) becomes a note naming the waiver. A waiver past
@@ -474,15 +514,41 @@ pub fn evaluate(inp: &Inputs, mut opts: PolicyOptions) -> Vec<Finding> {
                 && f.corrective_action.as_deref() == Some(&s.corrective_action)
         });
         if s.reason_code.by_owner() && !already && level != Level::Off {
-            findings.push(
-                Finding::new(RuleId::CaVerifiedByOwner, level, format!("{}: {}", s.corrective_action, s.reason))
-                    .incident(&s.incident)
-                    .action(&s.corrective_action)
-                    .file(&s.file)
-                    .help("completion must be verified by someone other than the owner and the assignees: ask a colleague to close the issue or add the `ca-verified` label"),
-            );
+            // At the record's line, like the policy's own findings.
+            let rec = inp.records.iter().find(|r| r.incident.id == s.incident);
+            let pos = rec.and_then(|r| {
+                let i = r
+                    .incident
+                    .corrective_actions
+                    .iter()
+                    .position(|a| a.id == s.corrective_action)?;
+                Some(
+                    r.index
+                        .nearest(&format!("corrective_actions[{i}].verified_by")),
+                )
+            });
+            // Without an issue the record is what verifies (DESIGN §4).
+            let help = if s.reason_code == crate::github::ReasonCode::CommittedByOwner {
+                "completion must be verified by someone other than the owner: have someone other than the owner commit `verified_by` (and `verified_at`)"
+            } else {
+                "completion must be verified by someone other than the owner and the assignees: ask a colleague to close the issue or add the `ca-verified` label"
+            };
+            let mut f = Finding::new(
+                RuleId::CaVerifiedByOwner,
+                level,
+                format!("{}: {}", s.corrective_action, s.reason),
+            )
+            .incident(&s.incident)
+            .action(&s.corrective_action)
+            .file(&s.file)
+            .help(help);
+            if let Some(p) = pos {
+                f = f.at(p.line, p.column);
+            }
+            findings.push(f);
         }
     }
+    merge_owner_verification(&mut findings);
     if let Some(change) = inp.change {
         findings.extend(provenance_incomplete(
             change,
