@@ -500,7 +500,34 @@ pub fn evaluate(inp: &Inputs, mut opts: PolicyOptions) -> Vec<Finding> {
                 && !s.verified
                 && !s.reason.is_empty()
             {
-                f.message = format!("{}: {}", f.message, s.reason);
+                use crate::github::ReasonCode as R;
+                // An open or reopened issue wins over the record (DESIGN §4):
+                // name both sides of the disagreement and how to settle it.
+                let verifier = inp
+                    .records
+                    .iter()
+                    .filter(|r| r.incident.id == k.0)
+                    .flat_map(|r| r.incident.corrective_actions.iter())
+                    .find(|a| a.id == k.1)
+                    .and_then(|a| a.verified_by.as_deref())
+                    .map(|v| v.trim().to_string());
+                match (s.reason_code, s.issue, verifier) {
+                    (R::Open | R::Reopened, Some(n), Some(v)) => {
+                        let state = if s.reason_code == R::Reopened {
+                            "was reopened"
+                        } else {
+                            "is open"
+                        };
+                        f.message = format!(
+                            "{}: the record says `verified_by: {v}`, but issue #{n} {state}",
+                            f.message
+                        );
+                        f.help = Some(format!(
+                            "the open issue wins over the record: if the work is done, have someone other than the owner close #{n} as completed; if it is not, remove `verified_by`/`verified_at` from the record"
+                        ));
+                    }
+                    _ => f.message = format!("{}: {}", f.message, s.reason),
+                }
             }
         }
     }
