@@ -381,8 +381,32 @@ pub fn apply_waivers(
             .filter(|a| w.corrective_action.as_deref().is_none_or(|c| c == a.id))
             .filter_map(|a| a.owner.as_deref())
             .collect();
+        // A waiver that names no record or no action of it would silently
+        // never match (issue 11): say so, with the nearest name.
+        let ids: Vec<&str> = records.iter().map(|r| r.incident.id.as_str()).collect();
+        let actions: Vec<&str> = records
+            .iter()
+            .filter(|r| r.incident.id == w.incident)
+            .flat_map(|r| r.incident.corrective_actions.iter().map(|a| a.id.as_str()))
+            .collect();
+        let mut help = None;
         let problem = if w.rule == RuleId::Schema {
             Some("cannot accept `schema`: an unreadable record has nothing to decide".to_string())
+        } else if !ids.contains(&w.incident.as_str()) {
+            help = crate::incident::store::did_you_mean(&w.incident, &ids)
+                .map(|k| format!("did you mean `{k}`? (incident ids are upper-case)"));
+            Some(format!(
+                "names incident `{}`, which no record holds",
+                w.incident
+            ))
+        } else if let Some(ca) = w
+            .corrective_action
+            .as_deref()
+            .filter(|c| !actions.contains(c))
+        {
+            help = crate::incident::store::did_you_mean(ca, &actions)
+                .map(|k| format!("did you mean `{k}`? (action ids are upper-case)"));
+            Some(format!("names `{ca}`, which {} does not have", w.incident))
         } else if owners.iter().any(|o| same_login(o, &w.approved_by)) {
             Some(format!(
                 "is approved by `{}`, the owner of an action it covers",
@@ -400,7 +424,7 @@ pub fn apply_waivers(
                     Finding::new(RuleId::WaiverInvalid, l, format!("{label} {problem}; it does not apply"))
                         .incident(&w.incident)
                         .file(crate::config::FILE_NAME)
-                        .help("a waiver needs a reason and an approver other than the owner of the actions it covers"),
+                        .help(help.unwrap_or_else(|| "a waiver needs a reason and an approver other than the owner of the actions it covers, and must name an existing incident (and action)".into())),
                 );
             }
             continue;
