@@ -406,6 +406,27 @@ fn new(a: NewArgs, ctx: &Ctx) -> miette::Result<Outcome> {
         )
         .into());
     }
+    // The title is one line (DESIGN §3): a newline would end the YAML
+    // scalar's meaning in every listing, and a control character could
+    // rewrite a terminal. Refused, never escaped into the record.
+    if let Some((i, c)) = a
+        .title
+        .trim()
+        .chars()
+        .enumerate()
+        .find(|(_, c)| c.is_control())
+    {
+        return Err(UsageError::new(
+            format!(
+                "the title contains {} (U+{:04X}) at character {}; a title is one line of text",
+                if matches!(c, '\n' | '\r') { "a line break" } else { "a control character" },
+                u32::from(c),
+                i + 1
+            ),
+            "say in one line what went wrong: --title '…' (put details in the record's `timeline` or `rca`)",
+        )
+        .into());
+    }
     let ws = workspace(ctx)?;
     let repo = ws.repo.as_ref().ok_or_else(|| {
         miette::Report::new(UsageError::new(
