@@ -489,3 +489,21 @@ fn token_passed_as_a_name_is_never_echoed() {
     let o = aeef(r.path(), &["ca", "status", "--timeout", "nan"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// Why: issue 11 (fix item 8) — with the configured incidents folder gone,
+/// the closing diagnostic blamed unreadable records and `schema` findings
+/// that did not exist. It names the finding kind that actually blocks.
+#[test]
+fn the_closing_diagnostic_names_the_config_finding_that_blocks() {
+    let mut r = RepoBuilder::new();
+    r.write(".aeef.yml", "incidents_dir: records\n");
+    r.commit("config naming a folder that is not there");
+    for args in [&["gate", "--offline"][..], &["incident", "check"][..]] {
+        let o = aeef(r.path(), args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let e = stderr(&o);
+        assert!(e.contains("`config` finding"), "{args:?}: {e}");
+        assert!(!e.contains("`schema`"), "{args:?}: {e}");
+        assert!(!e.contains("cannot be read"), "{args:?}: {e}");
+    }
+}

@@ -222,9 +222,10 @@ fn check(a: CheckArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     })?;
     if report.undecidable() {
         // Exit 2: printed the findings already; say why on stderr briefly.
+        let kinds = report.undecidable_kinds();
         return Err(UsageError::new(
-            "some incident records cannot be read; nothing about them was decided",
-            "fix the `schema` findings above and run the check again",
+            format!("nothing could be decided: see the {kinds} finding(s) above"),
+            format!("fix the {kinds} findings above and run the check again"),
         )
         .into());
     }
