@@ -76,7 +76,9 @@ pub struct OpenIncident {
 
 /// `INC-2026-007/CA-2` anywhere in a text.
 static ACTION_REF: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(INC-\d{4}-\d{3,})/(CA-\d+)\b").expect("static regex"));
+    // Case-insensitive: ids are upper-case in records, but a hand-typed
+    // `inc-2026-007/ca-2` means the same action (README, acknowledged changes).
+    LazyLock::new(|| Regex::new(r"(?i)\b(INC-\d{4}-\d{3,})/(CA-\d+)\b").expect("static regex"));
 /// `#412`, `Fixes #412`, `(#412)`; not `&#412;` or `abc#412`.
 static ISSUE_REF: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:^|[^\w&/#])#(\d{1,9})\b").expect("static regex"));
@@ -91,6 +93,9 @@ pub struct Acknowledgements {
     actions: BTreeMap<(String, String), String>,
     /// Issue number → where it was referenced.
     issues: BTreeMap<u64, String>,
+    /// Every `Corrective-Action:` trailer as written, with its commit, so a
+    /// finding can say why a declaration did not count.
+    trailers: Vec<(String, String)>,
 }
 
 impl Acknowledgements {
@@ -99,9 +104,13 @@ impl Acknowledgements {
         let mut a = Acknowledgements::default();
         for c in &change.commits {
             for v in &c.implements {
+                a.trailers.push((
+                    v.trim().to_string(),
+                    c.sha[..12.min(c.sha.len())].to_string(),
+                ));
                 for m in ACTION_REF.captures_iter(v) {
                     a.actions
-                        .entry((m[1].to_string(), m[2].to_string()))
+                        .entry((m[1].to_ascii_uppercase(), m[2].to_ascii_uppercase()))
                         .or_insert_with(|| {
                             format!(
                                 "`Corrective-Action:` trailer of {}",
@@ -114,7 +123,7 @@ impl Acknowledgements {
         if let Some(text) = &change.pr_text {
             for m in ACTION_REF.captures_iter(text) {
                 a.actions
-                    .entry((m[1].to_string(), m[2].to_string()))
+                    .entry((m[1].to_ascii_uppercase(), m[2].to_ascii_uppercase()))
                     .or_insert_with(|| "the pull request's title or body".to_string());
             }
             for m in ISSUE_REF.captures_iter(text) {
@@ -126,6 +135,30 @@ impl Acknowledgements {
             }
         }
         a
+    }
+
+    /// Why each `Corrective-Action:` trailer of the change does not
+    /// acknowledge `inc` (one clause per trailer), so a declaration that
+    /// matches nothing is never ignored silently (issue 11).
+    pub fn unmatched(&self, inc: &OpenIncident) -> Vec<String> {
+        self.trailers
+            .iter()
+            .map(|(v, sha)| {
+                let why = match ACTION_REF.captures(v) {
+                    None => "it is not of the form `INC-YYYY-NNN/CA-N`".to_string(),
+                    Some(m) if !m[1].eq_ignore_ascii_case(&inc.id) => {
+                        format!("it names another incident, {}", m[1].to_ascii_uppercase())
+                    }
+                    Some(m) => format!(
+                        "{} has no unverified action {} (it is verified, declined, or not in the record; unverified: {})",
+                        inc.id,
+                        m[2].to_ascii_uppercase(),
+                        inc.unverified.join(", ")
+                    ),
+                };
+                format!("`Corrective-Action: {v}` ({sha}) does not count: {why}")
+            })
+            .collect()
     }
 
     /// Where the change declares that it implements one of `inc`'s
@@ -266,12 +299,18 @@ pub fn touches_open_incident(change: &Change, open: &[OpenIncident], level: Leve
             );
             continue;
         }
+        let unmatched = acks.unmatched(inc);
+        let declared = if unmatched.is_empty() {
+            String::new()
+        } else {
+            format!("; {}", unmatched.join("; "))
+        };
         out.push(
             Finding::new(
                 RuleId::TouchesOpenIncident,
                 level,
                 format!(
-                    "this change modifies {}{more}, file(s) of {} whose corrective actions {} are not verified",
+                    "this change modifies {}{more}, file(s) of {} whose corrective actions {} are not verified{declared}",
                     shown.join(", "),
                     inc.id,
                     inc.unverified.join(", ")
