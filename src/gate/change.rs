@@ -158,7 +158,15 @@ pub fn incident_files(
     li: &LoadedIncident,
     cache: &mut HashMap<String, Vec<String>>,
 ) -> Result<BTreeSet<String>, GitError> {
-    let mut out: BTreeSet<String> = li.incident.files.iter().cloned().collect();
+    // Normalised as the gate compares them (`./x` is `x`; `dir/` covers
+    // the files under it); an entry that can never match is a `schema`
+    // finding (`incident::policy::files_findings`).
+    let mut out: BTreeSet<String> = li
+        .incident
+        .files
+        .iter()
+        .filter_map(|f| crate::incident::policy::files_entry(f).ok())
+        .collect();
     let Some(repo) = repo else { return Ok(out) };
     let shallow = !repo.shallow_commits().is_empty();
     for sha in &li.incident.faulty_commits {

@@ -273,7 +273,16 @@ pub fn touches_open_incident(change: &Change, open: &[OpenIncident], level: Leve
     for inc in open {
         // One finding per incident: a change that touches fifty of its files
         // needs one decision, not fifty annotations.
-        let hit: Vec<&String> = inc.files.intersection(&change.files).collect();
+        // A `files:` folder entry (`src/payments/`) covers the files under it.
+        let hit: Vec<&String> = change
+            .files
+            .iter()
+            .filter(|p| {
+                inc.files
+                    .iter()
+                    .any(|f| crate::incident::policy::files_entry_matches(f, p))
+            })
+            .collect();
         let Some(first) = hit.first() else { continue };
         let shown: Vec<&str> = hit.iter().take(5).map(|s| s.as_str()).collect();
         let more = if hit.len() > shown.len() {

@@ -398,7 +398,8 @@ pub fn check(records: &[LoadedIncident], opts: &PolicyOptions) -> Vec<Finding> {
         out: Vec::new(),
     };
     for rec in records {
-        let future = future_findings(rec, opts.now);
+        let mut future = future_findings(rec, opts.now);
+        future.extend(files_findings(rec));
         if !future.is_empty() {
             // A record dated in the future cannot be measured: nothing else
             // about it is decided (the `schema` finding makes the run exit 2).
@@ -408,6 +409,78 @@ pub fn check(records: &[LoadedIncident], opts: &PolicyOptions) -> Vec<Finding> {
         check_one(&mut e, rec);
     }
     e.out
+}
+
+/// A `files:` entry as the gate compares it with a change's paths
+/// (repository-relative, `/`-separated, as `git diff --name-only` prints
+/// them): a leading `./` is dropped, and a trailing `/` is kept to mean
+/// "every file under this folder". `Err` with the reason for an entry that
+/// can never match a path of the repository: absolute, with a `..` or `.`
+/// component, a glob (`*`, `?`, `[`), empty, or with a backslash.
+pub fn files_entry(raw: &str) -> Result<String, &'static str> {
+    let mut e = raw.trim();
+    while let Some(rest) = e.strip_prefix("./") {
+        e = rest;
+    }
+    if e.is_empty() {
+        return Err("it is empty");
+    }
+    if e.starts_with('/') {
+        return Err("it is an absolute path; paths are relative to the repository root");
+    }
+    if e.contains('\\') {
+        return Err("it has a backslash; paths use `/`");
+    }
+    if e.contains(['*', '?', '[']) {
+        return Err("globs are not patterns here; list the file, or a folder ending in `/`");
+    }
+    if e.trim_end_matches('/')
+        .split('/')
+        .any(|c| c == ".." || c == "." || c.is_empty())
+    {
+        return Err(
+            "it has a `..`, `.` or empty component; paths are relative to the repository root",
+        );
+    }
+    Ok(e.to_string())
+}
+
+/// Whether the change's `path` is covered by the normalised `files:`
+/// entry `entry` ([`files_entry`]): the same file, or a file under a
+/// folder entry ending in `/`.
+pub fn files_entry_matches(entry: &str, path: &str) -> bool {
+    entry == path || (entry.ends_with('/') && path.starts_with(entry))
+}
+
+/// `schema` findings for `files:` entries that can never match a path
+/// ([`files_entry`]), each at its value: silently never matching would
+/// let `touches-open-incident` pass a change it should stop (issue 11).
+pub fn files_findings(rec: &LoadedIncident) -> Vec<Finding> {
+    rec.incident
+        .files
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| {
+            let why = files_entry(f).err()?;
+            let path = format!("files[{i}]");
+            let pos = rec
+                .index
+                .value(&path)
+                .map(|x| x.pos)
+                .unwrap_or_else(|| rec.index.nearest(&path));
+            Some(
+                Finding::new(
+                    RuleId::Schema,
+                    Level::Error,
+                    format!("`files:` entry `{f}` can never match a file of the change: {why}"),
+                )
+                .incident(&rec.incident.id)
+                .file(&rec.path)
+                .at(pos.line, pos.column)
+                .help("write a path relative to the repository root, as `git diff --name-only` prints it (`src/pay.rs`), or a folder ending in `/` (`src/payments/`)"),
+            )
+        })
+        .collect()
 }
 
 /// `schema` findings for the moments of `rec` that lie in the future of
