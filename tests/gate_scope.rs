@@ -958,3 +958,56 @@ fn a_corrective_action_trailer_that_matches_nothing_is_named_with_why() {
     assert_eq!(code, Some(0), "{v:#}");
     assert_eq!(findings(&v, "touches-open-incident")[0]["level"], "note");
 }
+
+/// Why: issue 11 (fix item 6) — what a change adds for itself (the
+/// verification of an action, a waiver) does not count for that change,
+/// and the finding did not say so: it looked as if aeef ignored it.
+#[test]
+fn what_a_change_adds_for_itself_is_explained_in_the_finding() {
+    let now = "2026-11-29T09:00:00Z";
+    let (mut r, _, _) = repo_with_record(OPEN_ACTIONS);
+    let base = r.head();
+    let p = r.path().join("incidents/INC-2026-001.yaml");
+    let t = std::fs::read_to_string(&p).unwrap().replace(
+        "    issue: 412\n",
+        "    issue: 412\n    verified_by: bob\n    verified_at: 2026-11-28T10:00:00Z\n",
+    );
+    r.author("Bob Reviewer", "bob@example.com");
+    r.write("incidents/INC-2026-001.yaml", &t);
+    r.write("src/pay.rs", "a\nb verified\nc\n");
+    r.write(
+        ".aeef.yml",
+        "waivers:\n  - {rule: touches-open-incident, incident: INC-2026-001, reason: hotfix, approved_by: bob, expires: 2027-01-31}\n",
+    );
+    let head = r.commit("Verify CA-1, waive the rule, touch pay.rs");
+    let o = aeef(
+        r.path(),
+        &[
+            "gate",
+            "--offline",
+            "--format",
+            "json",
+            "--now",
+            now,
+            "--base",
+            &base,
+            "--head",
+            &head,
+        ],
+    );
+    let v = json(&o);
+    assert_eq!(o.status.code(), Some(1), "{v:#}");
+    let f = findings(&v, "touches-open-incident");
+    assert_eq!(f[0]["level"], "error", "{v:#}");
+    let msg = f[0]["message"].as_str().unwrap();
+    assert!(
+        msg.contains(
+            "CA-1's verification or approval is added by this change and counts after merge"
+        ),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("waiver #1 is added by this change and applies after merge"),
+        "{msg}"
+    );
+}

@@ -699,11 +699,26 @@ pub fn evaluate(inp: &Inputs, mut opts: PolicyOptions) -> Vec<Finding> {
                 unverified: unverified.iter().map(|a| a.id.clone()).collect(),
             });
         }
-        findings.extend(touches_open_incident(
-            change,
-            &open,
-            opts.level_of(RuleId::TouchesOpenIncident),
-        ));
+        let mut touching =
+            touches_open_incident(change, &open, opts.level_of(RuleId::TouchesOpenIncident));
+        // Say what the change adds for itself, never leave it out silently
+        // (issue 11): its own verification counts once it has merged.
+        for f in touching.iter_mut().filter(|f| f.level != Level::Note) {
+            let own: Vec<&str> = change
+                .self_verified
+                .iter()
+                .filter(|(i, _)| Some(i.as_str()) == f.incident.as_deref())
+                .map(|(_, a)| a.as_str())
+                .collect();
+            if !own.is_empty() {
+                f.message = format!(
+                    "{} (note: {}'s verification or approval is added by this change and counts after merge, not for the change itself)",
+                    f.message,
+                    own.join(", ")
+                );
+            }
+        }
+        findings.extend(touching);
     }
     // A waiver the change itself adds does not accept the change's own
     // findings: it applies once merged (after review).
@@ -727,6 +742,30 @@ pub fn evaluate(inp: &Inputs, mut opts: PolicyOptions) -> Vec<Finding> {
             .collect();
         let mut own = own;
         apply_waivers(&mut own, &old, inp.records, opts.now, &|r| opts.level_of(r));
+        // A waiver this change adds would match: say so (it applies after merge).
+        for f in own.iter_mut().filter(|f| f.level != Level::Note) {
+            let added: Vec<String> = c
+                .new_waivers
+                .iter()
+                .filter(|&&i| {
+                    inp.waivers.get(i).is_some_and(|w| {
+                        w.rule == f.rule
+                            && f.incident.as_deref() == Some(w.incident.as_str())
+                            && w.corrective_action
+                                .as_deref()
+                                .is_none_or(|a| f.corrective_action.as_deref() == Some(a))
+                    })
+                })
+                .map(|i| format!("#{}", i + 1))
+                .collect();
+            if !added.is_empty() {
+                f.message = format!(
+                    "{} (note: waiver {} is added by this change and applies after merge, not to the change itself)",
+                    f.message,
+                    added.join(", ")
+                );
+            }
+        }
         // The waivers' own findings were reported above.
         own.retain(|f| f.rule.scope() != Scope::Waiver);
         findings.extend(own);
