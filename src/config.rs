@@ -499,8 +499,8 @@ impl Config {
                     )),
                     // `schema` and `config` say a record or this file could
                     // not be read: nothing can be decided, so they stay errors.
-                    Ok(id) if matches!(id, RuleId::Schema | RuleId::Config) => problems.push((
-                        format!("{path}"),
+                    Ok(RuleId::Schema | RuleId::Config) => problems.push((
+                        path,
                         format!("rule `{rule}` cannot be changed in {FILE_NAME}: an unreadable record or config leaves nothing to decide"),
                         format!("remove `{rule}` from `rules:`; fix what it reports instead"),
                     )),
