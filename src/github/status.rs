@@ -810,7 +810,15 @@ pub(crate) fn value_author(
     let h = match histories.get(dir) {
         Some(h) => h.clone(),
         None => {
-            let h = std::rc::Rc::new(crate::audit::history(repo, dir)?);
+            let h = crate::audit::history(repo, dir).map_err(|e| match e {
+                GitError::Shallow { .. } => GitError::Shallow {
+                    what: format!(
+                        "who set `{key}` of {ca} in {path} is decided from the record's history, which this shallow clone lacks"
+                    ),
+                },
+                e => e,
+            })?;
+            let h = std::rc::Rc::new(h);
             histories.insert(dir.to_string(), h.clone());
             h
         }
