@@ -306,3 +306,49 @@ async fn an_open_issue_over_a_verified_record_names_the_disagreement() {
         "{f}"
     );
 }
+
+/// Why: an owner-declined action keeps its incident open for the change
+/// rule too — otherwise a change touching the incident's files passes.
+#[test]
+fn an_owner_declined_action_keeps_its_incident_open_for_changes() {
+    let mut r = RepoBuilder::new();
+    r.author("Maint", "maint@example.com");
+    r.write("src/pay.rs", "a\n");
+    r.write(
+        F,
+        &format!("{}files: [src/pay.rs]\n", record("    status: open\n")),
+    );
+    r.commit("record");
+    r.author("alice", "alice@example.com");
+    r.write(F, &format!("{}files: [src/pay.rs]\n", record(DECLINED)));
+    r.commit("decline CA-1 myself");
+    let base = r.head();
+    r.author("Maint", "maint@example.com");
+    r.write("src/pay.rs", "b\n");
+    let head = r.commit("touch pay.rs");
+    let o = aeef(
+        r.path(),
+        &[
+            "gate",
+            "--offline",
+            "--format",
+            "json",
+            "--now",
+            NOW,
+            "--base",
+            &base,
+            "--head",
+            &head,
+        ],
+    );
+    let v = json(&o);
+    assert_eq!(o.status.code(), Some(1), "{v:#}");
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "touches-open-incident" && f["level"] == "error"),
+        "{v:#}"
+    );
+}

@@ -682,7 +682,11 @@ pub fn evaluate(inp: &Inputs, mut opts: PolicyOptions) -> Vec<Finding> {
                         .get(&format!("{}/{}", inc.id, a.id))
                         .copied()
                         .unwrap_or_else(|| actions::recorded_verification(a));
+                    // A `wont-do` whose approval the owner committed is open.
                     actions::is_open(a, v)
+                        || opts
+                            .approval_by_owner
+                            .contains_key(&format!("{}/{}", inc.id, a.id))
                 })
                 .collect();
             if unverified.is_empty() {

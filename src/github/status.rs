@@ -684,7 +684,12 @@ pub fn owner_approvals(
             if author_is_login(&by.name, &by.email, owner) {
                 st.declined = false;
                 st.overdue = !st.verified && crate::incident::actions::is_past_due(a, now);
-                st.approval_by_owner = Some(by.commit.get(..12).unwrap_or(&by.commit).to_string());
+                let short = by.commit.get(..12).unwrap_or(&by.commit).to_string();
+                st.reason = format!(
+                    "`approved_by` of this wont-do was committed by the owner @{} ({short}); it counts as open",
+                    owner.trim_start_matches('@')
+                );
+                st.approval_by_owner = Some(short);
             }
         }
     }
