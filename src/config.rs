@@ -290,7 +290,7 @@ impl Config {
 #[derive(Deserialize)]
 struct RuleNames {
     #[serde(default)]
-    rules: Option<BTreeMap<String, serde::de::IgnoredAny>>,
+    rules: Option<BTreeMap<String, Option<String>>>,
     #[serde(default)]
     waivers: Option<Vec<WaiverRuleName>>,
 }
@@ -299,6 +299,8 @@ struct RuleNames {
 struct WaiverRuleName {
     #[serde(default)]
     rule: Option<String>,
+    #[serde(default)]
+    expires: Option<String>,
 }
 
 /// `.aeef.yml` could not be used. `code` is stable
@@ -484,33 +486,77 @@ impl Config {
         // catalogue ([`RuleId`]) before the typed parse, so a typo gets a
         // "did you mean" at its own line rather than serde's wording. A
         // file whose shape is wrong elsewhere fails the typed parse below.
+        // Every problem is collected, so one run names them all (issue 11).
         if let Ok(named) = serde_saphyr::from_str::<RuleNames>(text) {
-            let named = named
-                .rules
-                .into_iter()
-                .flatten()
-                .map(|(r, _)| (r.clone(), format!("rules.{r}"), ""))
-                .chain(
-                    named
-                        .waivers
-                        .into_iter()
-                        .flatten()
-                        .enumerate()
-                        .filter_map(|(i, w)| {
-                            Some((w.rule?, format!("waivers[{i}].rule"), " in a waiver"))
-                        }),
-                );
-            for (rule, path, where_) in named {
-                if let Err(e) = rule.parse::<RuleId>() {
-                    let pos = index.nearest(&path);
-                    return Err(fail(
-                        text,
-                        pos.line,
-                        pos.column,
-                        format!("unknown rule `{rule}`{where_} in {FILE_NAME}"),
+            let mut problems: Vec<(String, String, String)> = Vec::new();
+            for (rule, level) in named.rules.into_iter().flatten() {
+                let path = format!("rules.{rule}");
+                match rule.parse::<RuleId>() {
+                    Err(e) => problems.push((
+                        path,
+                        format!("unknown rule `{rule}` in {FILE_NAME}"),
+                        e.help(),
+                    )),
+                    // `schema` and `config` say a record or this file could
+                    // not be read: nothing can be decided, so they stay errors.
+                    Ok(RuleId::Schema | RuleId::Config) => problems.push((
+                        path,
+                        format!("rule `{rule}` cannot be changed in {FILE_NAME}: an unreadable record or config leaves nothing to decide"),
+                        format!("remove `{rule}` from `rules:`; fix what it reports instead"),
+                    )),
+                    // The levels the schema documents: `note` is what a
+                    // waiver or an acknowledgement makes of a finding.
+                    Ok(_) if !matches!(level.as_deref().map(str::trim), Some("error" | "warn" | "off")) => {
+                        problems.push((
+                            path,
+                            format!(
+                                "rule `{rule}` has level `{}` in {FILE_NAME}; levels are error, warn or off",
+                                level.as_deref().unwrap_or("")
+                            ),
+                            "use error, warn or off; to accept one finding on purpose, add a waiver".into(),
+                        ))
+                    }
+                    Ok(_) => {}
+                }
+            }
+            for (i, w) in named.waivers.into_iter().flatten().enumerate() {
+                if let Some(rule) = w.rule
+                    && let Err(e) = rule.parse::<RuleId>()
+                {
+                    problems.push((
+                        format!("waivers[{i}].rule"),
+                        format!("unknown rule `{rule}` in a waiver in {FILE_NAME}"),
                         e.help(),
                     ));
                 }
+                if let Some(x) = w.expires
+                    && chrono::NaiveDate::parse_from_str(x.trim(), "%Y-%m-%d").is_err()
+                {
+                    problems.push((
+                        format!("waivers[{i}].expires"),
+                        format!("`waivers[{i}].expires` is `{x}`, not a date in {FILE_NAME}"),
+                        "write the last day the waiver applies as YYYY-MM-DD".into(),
+                    ));
+                }
+            }
+            if let Some((path, msg, help)) = problems.first() {
+                let pos = index.nearest(path);
+                let (message, help) = if problems.len() == 1 {
+                    (msg.clone(), help.clone())
+                } else {
+                    let all = problems
+                        .iter()
+                        .map(|(p, m, _)| format!("{m} (at line {})", index.nearest(p).line))
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    let helps = problems
+                        .iter()
+                        .map(|(_, _, h)| h.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    (format!("{} problems: {all}", problems.len()), helps)
+                };
+                return Err(fail(text, pos.line, pos.column, message, help));
             }
         }
         let mut cfg: Config = match serde_saphyr::from_str(text) {
@@ -662,5 +708,59 @@ mod tests {
         }
         let e = Config::parse(b"pr: {primary_treshold: 0.5}\n").unwrap_err();
         assert_eq!(e.help.as_deref(), Some("did you mean `primary_threshold`?"));
+    }
+
+    /// Why: issue 11 found only the first unknown rule reported, so a
+    /// second typo surfaced only after fixing the first.
+    #[test]
+    fn every_unknown_rule_is_reported_in_one_run() {
+        let e = Config::parse(b"rules: {ca-catgories: warn, touches-open-incidents: off}\n")
+            .unwrap_err();
+        assert!(e.message.contains("`ca-catgories`"), "{}", e.message);
+        assert!(
+            e.message.contains("`touches-open-incidents`"),
+            "{}",
+            e.message
+        );
+        let help = e.help.unwrap();
+        assert!(help.contains("did you mean `ca-categories`?"), "{help}");
+        assert!(
+            help.contains("did you mean `touches-open-incident`?"),
+            "{help}"
+        );
+    }
+
+    /// Why: `schema` and `config` were accepted with any level and had no
+    /// effect; `note` was accepted though the schema allows error|warn|off.
+    #[test]
+    fn schema_and_config_cannot_be_changed_and_note_is_not_a_config_level() {
+        for text in [&b"rules: {schema: off}\n"[..], b"rules: {config: warn}\n"] {
+            let e = Config::parse(text).unwrap_err();
+            assert!(e.message.contains("cannot be changed"), "{}", e.message);
+            assert_eq!(e.line_col.map(|p| p.0), Some(1));
+        }
+        let e = Config::parse(b"rules:\n  ca-due: note\n").unwrap_err();
+        assert!(
+            e.message.contains("levels are error, warn or off"),
+            "{}",
+            e.message
+        );
+        assert_eq!(e.line_col, Some((2, 3)));
+    }
+
+    /// Why: an impossible `expires` was "input is out of range" without
+    /// naming the key.
+    #[test]
+    fn an_impossible_waiver_expiry_names_its_key() {
+        let e = Config::parse(
+            b"waivers:\n  - {rule: ca-due, incident: INC-1, reason: r, approved_by: b, expires: 2026-13-45}\n",
+        )
+        .unwrap_err();
+        assert!(
+            e.message.contains("`waivers[0].expires` is `2026-13-45`"),
+            "{}",
+            e.message
+        );
+        assert_eq!(e.line_col.map(|p| p.0), Some(2));
     }
 }

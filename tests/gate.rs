@@ -160,10 +160,15 @@ fn verified_by_someone_else_in_history_passes_even_when_overdue() {
     r.commit("Verify CA-1 myself");
     let (code, v) = gate(&r, &["--now", AFTER_DUE]);
     assert_eq!(code, 1, "{v}");
+    // One cause, one finding (issue 11): the owner's verification, which
+    // also says how overdue the action is.
+    let errors = rules(&v, "error");
+    assert!(errors.contains(&"ca-verified-by-owner".to_string()), "{v}");
     assert!(
-        rules(&v, "error").contains(&"ca-unverified-overdue".to_string()),
+        !errors.contains(&"ca-unverified-overdue".to_string()),
         "{v}"
     );
+    assert!(v.to_string().contains("days overdue"), "{v}");
 }
 
 #[test]
@@ -514,4 +519,22 @@ fn token_passed_as_a_name_is_never_echoed() {
     }
     let o = aeef(r.path(), &["ca", "status", "--timeout", "nan"]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+/// Why: issue 11 (fix item 8) — with the configured incidents folder gone,
+/// the closing diagnostic blamed unreadable records and `schema` findings
+/// that did not exist. It names the finding kind that actually blocks.
+#[test]
+fn the_closing_diagnostic_names_the_config_finding_that_blocks() {
+    let mut r = RepoBuilder::new();
+    r.write(".aeef.yml", "incidents_dir: records\n");
+    r.commit("config naming a folder that is not there");
+    for args in [&["gate", "--offline"][..], &["incident", "check"][..]] {
+        let o = aeef(r.path(), args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let e = stderr(&o);
+        assert!(e.contains("`config` finding"), "{args:?}: {e}");
+        assert!(!e.contains("`schema`"), "{args:?}: {e}");
+        assert!(!e.contains("cannot be read"), "{args:?}: {e}");
+    }
 }

@@ -487,10 +487,13 @@ fn every_command_agrees_on_a_self_verified_action() {
     };
     let o = run(&["incident", "check", "--format", "json"]);
     let check = json(&o);
+    // Overdue, said by the one finding of its cause (issue 11 fix item 4).
     assert!(
-        findings(&check, "ca-unverified-overdue")
-            .iter()
-            .any(|f| f["corrective_action"] == "CA-1")
+        findings(&check, "ca-verified-by-owner").iter().any(|f| {
+            f["corrective_action"] == "CA-1"
+                && f["message"].as_str().unwrap().contains("days overdue")
+        }),
+        "{check:#}"
     );
     let o = run(&["incident", "list", "--format", "json"]);
     let list = json(&o);
@@ -831,7 +834,9 @@ fn check_and_gate_agree_on_an_owner_committed_verification_and_report_it_once() 
     let gate = by_rule(&["gate", "--offline", "--format", "json", "--now", now]);
     assert_eq!(check, gate, "check and gate disagree");
     let rules: Vec<&str> = gate.1.iter().map(|(r, _, _)| r.as_str()).collect();
-    assert_eq!(rules, ["ca-unverified-overdue", "ca-verified-by-owner"]);
+    // One cause, one finding (issue 11 fix item 4): the owner's
+    // verification absorbs the overdue finding.
+    assert_eq!(rules, ["ca-verified-by-owner"]);
     assert_eq!(gate.0, Some(1));
 
     // The record names bob, but alice (the owner) committed the line.
@@ -843,10 +848,11 @@ fn check_and_gate_agree_on_an_owner_committed_verification_and_report_it_once() 
     let check = by_rule(&["incident", "check", "--format", "json", "--now", now]);
     let gate = by_rule(&["gate", "--offline", "--format", "json", "--now", now]);
     assert_eq!(check, gate, "check and gate disagree");
+    // One finding, an error (it absorbs the overdue one: fix item 4).
     assert!(
         gate.1
             .iter()
-            .any(|(r, l, _)| r == "ca-unverified-overdue" && l == "error"),
+            .any(|(r, l, _)| r == "ca-verified-by-owner" && l == "error"),
         "{gate:?}"
     );
     assert!(
@@ -904,4 +910,104 @@ fn every_reading_command_reads_a_bare_repository_at_head() {
             out.contains("INC-2026-001") || (args[0] == "report" && out.contains("incidents 1 "));
         assert!(named, "{args:?} did not read the record:\n{out}");
     }
+}
+
+/// Why: issue 11 (fix item 7) — a `Corrective-Action:` trailer that matched
+/// no unverified action was ignored silently, leaving an error that did not
+/// say the declaration was seen. Lower-case ids are accepted (ids are
+/// upper-case in records, but a hand-typed trailer means the same action).
+#[test]
+fn a_corrective_action_trailer_that_matches_nothing_is_named_with_why() {
+    let now = "2026-11-29T09:00:00Z";
+    let gate = |r: &RepoBuilder, base: &str, head: &str| {
+        let o = aeef(
+            r.path(),
+            &[
+                "gate", "--format", "json", "--now", now, "--base", base, "--head", head,
+            ],
+        );
+        (o.status.code(), json(&o))
+    };
+    let cases = [
+        ("INC-2026-001/CA-9", "has no unverified action CA-9"),
+        ("INC-2026-002/CA-1", "names another incident, INC-2026-002"),
+        ("CA-1", "not of the form"),
+    ];
+    for (trailer, why) in cases {
+        let (mut r, _, _) = repo_with_record(OPEN_ACTIONS);
+        let base = r.head();
+        r.write("src/pay.rs", "a\nb changed\nc\n");
+        r.trailer("Corrective-Action", trailer);
+        let head = r.commit("Change payments");
+        let (code, v) = gate(&r, &base, &head);
+        assert_eq!(code, Some(1), "{trailer}: {v:#}");
+        let f = findings(&v, "touches-open-incident");
+        let msg = f[0]["message"].as_str().unwrap();
+        assert!(
+            msg.contains(&format!("`Corrective-Action: {trailer}`")) && msg.contains(why),
+            "{trailer}: {msg}"
+        );
+    }
+    // Lower case counts.
+    let (mut r, _, _) = repo_with_record(OPEN_ACTIONS);
+    let base = r.head();
+    r.write("src/pay.rs", "a\nb changed\nc\n");
+    r.trailer("Corrective-Action", "inc-2026-001/ca-1");
+    let head = r.commit("Change payments");
+    let (code, v) = gate(&r, &base, &head);
+    assert_eq!(code, Some(0), "{v:#}");
+    assert_eq!(findings(&v, "touches-open-incident")[0]["level"], "note");
+}
+
+/// Why: issue 11 (fix item 6) — what a change adds for itself (the
+/// verification of an action, a waiver) does not count for that change,
+/// and the finding did not say so: it looked as if aeef ignored it.
+#[test]
+fn what_a_change_adds_for_itself_is_explained_in_the_finding() {
+    let now = "2026-11-29T09:00:00Z";
+    let (mut r, _, _) = repo_with_record(OPEN_ACTIONS);
+    let base = r.head();
+    let p = r.path().join("incidents/INC-2026-001.yaml");
+    let t = std::fs::read_to_string(&p).unwrap().replace(
+        "    issue: 412\n",
+        "    issue: 412\n    verified_by: bob\n    verified_at: 2026-11-28T10:00:00Z\n",
+    );
+    r.author("Bob Reviewer", "bob@example.com");
+    r.write("incidents/INC-2026-001.yaml", &t);
+    r.write("src/pay.rs", "a\nb verified\nc\n");
+    r.write(
+        ".aeef.yml",
+        "waivers:\n  - {rule: touches-open-incident, incident: INC-2026-001, reason: hotfix, approved_by: bob, expires: 2027-01-31}\n",
+    );
+    let head = r.commit("Verify CA-1, waive the rule, touch pay.rs");
+    let o = aeef(
+        r.path(),
+        &[
+            "gate",
+            "--offline",
+            "--format",
+            "json",
+            "--now",
+            now,
+            "--base",
+            &base,
+            "--head",
+            &head,
+        ],
+    );
+    let v = json(&o);
+    assert_eq!(o.status.code(), Some(1), "{v:#}");
+    let f = findings(&v, "touches-open-incident");
+    assert_eq!(f[0]["level"], "error", "{v:#}");
+    let msg = f[0]["message"].as_str().unwrap();
+    assert!(
+        msg.contains(
+            "CA-1's verification or approval is added by this change and counts after merge"
+        ),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("waiver #1 is added by this change and applies after merge"),
+        "{msg}"
+    );
 }

@@ -1045,10 +1045,14 @@ async fn an_open_or_reopened_issue_wins_over_a_verified_record_and_says_so() {
     let (code, online) = gate(&[]);
     assert_eq!(code, Some(1), "{online:#}");
     let m1 = overdue(&online, "CA-1").expect("CA-1 unverified online");
-    assert!(m1.ends_with(": the issue is open"), "{m1}");
+    // Both sides of the disagreement are named (issue 11 fix item 5).
+    assert!(
+        m1.contains(": the record says `verified_by: ") && m1.ends_with(" is open"),
+        "{m1}"
+    );
     let m2 = overdue(&online, "CA-2").expect("CA-2 unverified online");
     assert!(
-        m2.ends_with(": the issue was reopened after closing"),
+        m2.contains(": the record says `verified_by: ") && m2.ends_with(" was reopened"),
         "{m2}"
     );
     let (_, offline) = gate(&["--offline"]);

@@ -762,3 +762,23 @@ fn every_command_refuses_an_unreadable_record_the_same_way() {
         assert_eq!(v["findings"][0]["file"], "incidents/INC-2026-003.yaml");
     }
 }
+
+/// Why: issue 11 (fix item 12) found `--title $'a\nb: c'` accepted, writing
+/// a multi-line title into the record. A title is one line: refused with
+/// the usage code, exit 2, and no file written.
+#[test]
+fn a_title_with_a_line_break_or_control_character_is_refused() {
+    let mut r = RepoBuilder::new();
+    r.write("a", "a\n");
+    r.commit("a");
+    for title in ["a\nb: c", "bell\u{7}", "tab\there"] {
+        let o = aeef(
+            r.path(),
+            &["incident", "new", "--severity", "SEV-4", "--title", title],
+        );
+        assert_eq!(o.status.code(), Some(2), "{title:?}: {}", stdout(&o));
+        let e = stderr(&o);
+        assert!(e.contains("aeef::usage") && e.contains("one line"), "{e}");
+        assert!(!r.path().join("incidents").exists(), "{title:?}");
+    }
+}

@@ -48,6 +48,23 @@ fn actions_with(v: &Value, rule: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// Actions `incident check` calls overdue: `ca-unverified-overdue`, or
+/// `ca-verified-by-owner` that absorbed it (one cause, one finding; its
+/// message keeps "N days overdue").
+fn overdue_in(v: &Value) -> BTreeSet<String> {
+    let mut out = actions_with(v, "ca-unverified-overdue");
+    out.extend(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "ca-verified-by-owner")
+            .filter(|f| f["message"].as_str().unwrap_or("").contains("days overdue"))
+            .filter_map(|f| f["corrective_action"].as_str().map(str::to_string)),
+    );
+    out
+}
+
 fn has(v: &Value, rule: &str) -> bool {
     v["findings"]
         .as_array()
@@ -123,7 +140,7 @@ fn every_command_agrees_on_verified_overdue_marks_and_slas_for_every_fixture() {
         *seen.entry("effectiveness overdue").or_default() += set("effectiveness_overdue").len();
         assert_eq!(
             overdue,
-            actions_with(&check, "ca-unverified-overdue"),
+            overdue_in(&check),
             "{name}: overdue (ca status vs check)"
         );
         assert_eq!(
@@ -149,10 +166,11 @@ fn every_command_agrees_on_verified_overdue_marks_and_slas_for_every_fixture() {
         }
         // Verified: ca status against check's unverified findings (declined
         // actions are neither).
-        let unverified: BTreeSet<String> = actions_with(&check, "ca-unverified")
+        let mut unverified: BTreeSet<String> = actions_with(&check, "ca-unverified")
             .union(&actions_with(&check, "ca-unverified-overdue"))
             .cloned()
             .collect();
+        unverified.extend(actions_with(&check, "ca-verified-by-owner"));
         for a in actions {
             let ca = a["corrective_action"].as_str().unwrap().to_string();
             if a["declined"] == true {

@@ -502,7 +502,7 @@ fn self_signed(
                 .find(|a| a.id == ca.id)
                 .and_then(get)
         });
-        if before.as_deref() == Some(by) {
+        if before.as_deref().is_some_and(|b| same_value(b, by)) {
             return;
         }
         let Some(owner) = ca.owner.as_deref() else {
@@ -526,6 +526,84 @@ fn self_signed(
             );
         }
     }
+}
+
+/// Whether two texts of a `verified_by` / `approved_by` value name the same
+/// login once parsed (`bob`, `"bob"`, ` @bob `): a formatting edit that
+/// keeps the value is not a new signature, for the audit and for
+/// [`value_setter`] alike.
+fn same_value(a: &str, b: &str) -> bool {
+    crate::incident::same_login(a.trim(), b.trim())
+}
+
+/// The value of `key` (`verified_by` or `approved_by`) of action `ca` in a
+/// version of a record, blank values as `None`.
+fn action_value(v: &View, ca: &str, key: &str) -> Option<String> {
+    let a = v
+        .corrective_actions
+        .iter()
+        .find(|a| a.id.as_deref() == Some(ca))?;
+    let val = match key {
+        "verified_by" => a.verified_by.clone(),
+        "approved_by" => a.approved_by.clone(),
+        _ => None,
+    }?;
+    (!val.trim().is_empty()).then_some(val)
+}
+
+/// The commit that set the current value of `key` (`verified_by` or
+/// `approved_by`) of action `ca` in the record now at `path`, from the
+/// record's versions in `history` (oldest first, [`history`]; renames are
+/// followed back): the earliest commit of the latest run of versions whose
+/// parsed value is the current one. Who "committed the `verified_by`"
+/// follows the value, not the last edit of its line, so a re-quoting or
+/// re-indenting commit by someone else does not take over an owner's
+/// self-verification (issue 11; DESIGN §4). `None` when the last version
+/// has no such value.
+pub fn value_setter<'a>(
+    history: &'a [AuditCommit],
+    path: &str,
+    ca: &str,
+    key: &str,
+) -> Option<&'a AuditCommit> {
+    // The names the record had, followed back through renames.
+    let mut names = BTreeSet::from([path.to_string()]);
+    let mut current = path.to_string();
+    for c in history.iter().rev() {
+        for ch in &c.changes {
+            if let Change::Renamed { from, to, .. } = ch
+                && *to == current
+            {
+                current = from.clone();
+                names.insert(current.clone());
+            }
+        }
+    }
+    let mut memo = Memo::default();
+    let mut value: Option<String> = None;
+    let mut setter: Option<&AuditCommit> = None;
+    for c in history {
+        for ch in &c.changes {
+            let text = match ch {
+                Change::Added { path, text } if names.contains(path) => Some(text),
+                Change::Modified { path, new, .. } if names.contains(path) => Some(new),
+                Change::Renamed { to, new, .. } if names.contains(to) => Some(new),
+                Change::Deleted { path, .. } if names.contains(path) => None,
+                _ => continue,
+            };
+            let now = text.and_then(|t| action_value(&memo.get(t).view, ca, key));
+            let kept = match (&value, &now) {
+                (Some(a), Some(b)) => same_value(a, b),
+                (None, None) => true,
+                _ => false,
+            };
+            if !kept {
+                setter = now.is_some().then_some(c);
+            }
+            value = now;
+        }
+    }
+    value.and(setter)
 }
 
 fn retention(v: &View, id: &str, path: &str, c: &AuditCommit, emit: &mut impl FnMut(Finding)) {

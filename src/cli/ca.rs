@@ -538,6 +538,7 @@ pub(crate) fn next_step(s: &ActionStatus) -> String {
             "finish it, then have someone other than the owner set verified_by and commit it".into()
         }
         R::NoVerifier => "set verified_by (not the owner) and commit it".into(),
+        R::NoVerifiedAt => "add verified_at beside verified_by and commit it".into(),
         R::NotCommitted => "commit the record's verified_by".into(),
         R::Verified => "nothing: done".into(),
     }
@@ -617,6 +618,7 @@ mod tests {
             action: "Do it".into(),
             record_status: record,
             declined: false,
+            approval_by_owner: None,
             file: "incidents/INC-2026-001.yaml".into(),
         }
     }

@@ -296,9 +296,12 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         )?;
     }
     if report.undecidable() {
+        // Name what blocks: a `config` finding (a missing incidents folder,
+        // a bad `.aeef.yml`) is not a record that cannot be read.
+        let kinds = report.undecidable_kinds();
         return Err(UsageError::new(
-            "some incident records cannot be read, so the gate cannot decide",
-            "fix the `schema` findings above (`aeef incident check` shows each with its position)",
+            format!("the gate cannot decide: see the {kinds} finding(s) above"),
+            format!("fix the {kinds} findings above (`aeef incident check` shows each with its position)"),
         )
         .into());
     }

@@ -222,13 +222,14 @@ fn check(a: CheckArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     })?;
     if report.undecidable() {
         // Exit 2: printed the findings already; say why on stderr briefly,
-        // with the one code of unreadable records.
+        // with the one code of unreadable records when records are the cause.
         if let Some(e) = super::context::unreadable_in(&report) {
             return Err(e.into());
         }
+        let kinds = report.undecidable_kinds();
         return Err(UsageError::new(
-            "some incident records cannot be read; nothing about them was decided",
-            "fix the `schema` findings above and run the check again",
+            format!("nothing could be decided: see the {kinds} finding(s) above"),
+            format!("fix the {kinds} findings above and run the check again"),
         )
         .into());
     }
@@ -407,6 +408,27 @@ fn new(a: NewArgs, ctx: &Ctx) -> miette::Result<Outcome> {
         return Err(UsageError::new(
             "the title is empty",
             "say in one line what went wrong: --title '…'",
+        )
+        .into());
+    }
+    // The title is one line (DESIGN §3): a newline would end the YAML
+    // scalar's meaning in every listing, and a control character could
+    // rewrite a terminal. Refused, never escaped into the record.
+    if let Some((i, c)) = a
+        .title
+        .trim()
+        .chars()
+        .enumerate()
+        .find(|(_, c)| c.is_control())
+    {
+        return Err(UsageError::new(
+            format!(
+                "the title contains {} (U+{:04X}) at character {}; a title is one line of text",
+                if matches!(c, '\n' | '\r') { "a line break" } else { "a control character" },
+                u32::from(c),
+                i + 1
+            ),
+            "say in one line what went wrong: --title '…' (put details in the record's `timeline` or `rca`)",
         )
         .into());
     }

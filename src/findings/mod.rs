@@ -221,6 +221,23 @@ impl Report {
     pub fn undecidable(&self) -> bool {
         self.findings.iter().any(|f| f.rule.scope() == Scope::Input)
     }
+    /// The rule ids that make the report [`Report::undecidable`] (`schema`,
+    /// `config`, …), each once, in catalogue order, as `` `id` `` joined by
+    /// " and ": the closing diagnostic names what actually blocks.
+    pub fn undecidable_kinds(&self) -> String {
+        let mut ids: Vec<RuleId> = self
+            .findings
+            .iter()
+            .filter(|f| f.rule.scope() == Scope::Input)
+            .map(|f| f.rule)
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids.iter()
+            .map(|r| format!("`{}`", r.as_str()))
+            .collect::<Vec<_>>()
+            .join(" and ")
+    }
     /// The verdict as every format spells it: `error` when nothing could
     /// be decided ([`Report::undecidable`], exit code 2), else `pass` or
     /// `fail` (exit code 0 or 1). JSON, `$GITHUB_OUTPUT`, the Markdown

@@ -171,7 +171,15 @@ pub fn incident_files(
     li: &LoadedIncident,
     cache: &mut HashMap<String, Vec<String>>,
 ) -> Result<BTreeSet<String>, GitError> {
-    let mut out: BTreeSet<String> = li.incident.files.iter().cloned().collect();
+    // Normalised as the gate compares them (`./x` is `x`; `dir/` covers
+    // the files under it); an entry that can never match is a `schema`
+    // finding (`incident::policy::files_findings`).
+    let mut out: BTreeSet<String> = li
+        .incident
+        .files
+        .iter()
+        .filter_map(|f| crate::incident::policy::files_entry(f).ok())
+        .collect();
     let Some(repo) = repo else { return Ok(out) };
     let shallow = !repo.shallow_commits().is_empty();
     for sha in &li.incident.faulty_commits {
@@ -230,14 +238,20 @@ pub fn open_incident_files(
             })
             .collect(),
     );
+    // A `wont-do` whose approval the owner committed is open (DESIGN §3).
+    let owner_approved: BTreeSet<(&str, &str)> = statuses
+        .into_iter()
+        .flatten()
+        .filter(|s| s.approval_by_owner.is_some())
+        .map(|s| (s.incident.as_str(), s.corrective_action.as_str()))
+        .collect();
     let mut cache = HashMap::new();
     let mut out = HashMap::new();
     for li in records {
-        let open = li
-            .incident
-            .corrective_actions
-            .iter()
-            .any(|a| crate::incident::actions::is_open(a, verified.of(&li.incident.id, a)));
+        let open = li.incident.corrective_actions.iter().any(|a| {
+            crate::incident::actions::is_open(a, verified.of(&li.incident.id, a))
+                || owner_approved.contains(&(li.incident.id.as_str(), a.id.as_str()))
+        });
         if open {
             out.insert(
                 li.incident.id.clone(),

@@ -76,7 +76,9 @@ pub struct OpenIncident {
 
 /// `INC-2026-007/CA-2` anywhere in a text.
 static ACTION_REF: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(INC-\d{4}-\d{3,})/(CA-\d+)\b").expect("static regex"));
+    // Case-insensitive: ids are upper-case in records, but a hand-typed
+    // `inc-2026-007/ca-2` means the same action (README, acknowledged changes).
+    LazyLock::new(|| Regex::new(r"(?i)\b(INC-\d{4}-\d{3,})/(CA-\d+)\b").expect("static regex"));
 /// `#412`, `Fixes #412`, `(#412)`; not `&#412;` or `abc#412`.
 static ISSUE_REF: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:^|[^\w&/#])#(\d{1,9})\b").expect("static regex"));
@@ -91,6 +93,9 @@ pub struct Acknowledgements {
     actions: BTreeMap<(String, String), String>,
     /// Issue number → where it was referenced.
     issues: BTreeMap<u64, String>,
+    /// Every `Corrective-Action:` trailer as written, with its commit, so a
+    /// finding can say why a declaration did not count.
+    trailers: Vec<(String, String)>,
 }
 
 impl Acknowledgements {
@@ -99,9 +104,13 @@ impl Acknowledgements {
         let mut a = Acknowledgements::default();
         for c in &change.commits {
             for v in &c.implements {
+                a.trailers.push((
+                    v.trim().to_string(),
+                    c.sha[..12.min(c.sha.len())].to_string(),
+                ));
                 for m in ACTION_REF.captures_iter(v) {
                     a.actions
-                        .entry((m[1].to_string(), m[2].to_string()))
+                        .entry((m[1].to_ascii_uppercase(), m[2].to_ascii_uppercase()))
                         .or_insert_with(|| {
                             format!(
                                 "`Corrective-Action:` trailer of {}",
@@ -114,7 +123,7 @@ impl Acknowledgements {
         if let Some(text) = &change.pr_text {
             for m in ACTION_REF.captures_iter(text) {
                 a.actions
-                    .entry((m[1].to_string(), m[2].to_string()))
+                    .entry((m[1].to_ascii_uppercase(), m[2].to_ascii_uppercase()))
                     .or_insert_with(|| "the pull request's title or body".to_string());
             }
             for m in ISSUE_REF.captures_iter(text) {
@@ -126,6 +135,30 @@ impl Acknowledgements {
             }
         }
         a
+    }
+
+    /// Why each `Corrective-Action:` trailer of the change does not
+    /// acknowledge `inc` (one clause per trailer), so a declaration that
+    /// matches nothing is never ignored silently (issue 11).
+    pub fn unmatched(&self, inc: &OpenIncident) -> Vec<String> {
+        self.trailers
+            .iter()
+            .map(|(v, sha)| {
+                let why = match ACTION_REF.captures(v) {
+                    None => "it is not of the form `INC-YYYY-NNN/CA-N`".to_string(),
+                    Some(m) if !m[1].eq_ignore_ascii_case(&inc.id) => {
+                        format!("it names another incident, {}", m[1].to_ascii_uppercase())
+                    }
+                    Some(m) => format!(
+                        "{} has no unverified action {} (it is verified, declined, or not in the record; unverified: {})",
+                        inc.id,
+                        m[2].to_ascii_uppercase(),
+                        inc.unverified.join(", ")
+                    ),
+                };
+                format!("`Corrective-Action: {v}` ({sha}) does not count: {why}")
+            })
+            .collect()
     }
 
     /// Where the change declares that it implements one of `inc`'s
@@ -240,7 +273,16 @@ pub fn touches_open_incident(change: &Change, open: &[OpenIncident], level: Leve
     for inc in open {
         // One finding per incident: a change that touches fifty of its files
         // needs one decision, not fifty annotations.
-        let hit: Vec<&String> = inc.files.intersection(&change.files).collect();
+        // A `files:` folder entry (`src/payments/`) covers the files under it.
+        let hit: Vec<&String> = change
+            .files
+            .iter()
+            .filter(|p| {
+                inc.files
+                    .iter()
+                    .any(|f| crate::incident::policy::files_entry_matches(f, p))
+            })
+            .collect();
         let Some(first) = hit.first() else { continue };
         let shown: Vec<&str> = hit.iter().take(5).map(|s| s.as_str()).collect();
         let more = if hit.len() > shown.len() {
@@ -266,12 +308,18 @@ pub fn touches_open_incident(change: &Change, open: &[OpenIncident], level: Leve
             );
             continue;
         }
+        let unmatched = acks.unmatched(inc);
+        let declared = if unmatched.is_empty() {
+            String::new()
+        } else {
+            format!("; {}", unmatched.join("; "))
+        };
         out.push(
             Finding::new(
                 RuleId::TouchesOpenIncident,
                 level,
                 format!(
-                    "this change modifies {}{more}, file(s) of {} whose corrective actions {} are not verified",
+                    "this change modifies {}{more}, file(s) of {} whose corrective actions {} are not verified{declared}",
                     shown.join(", "),
                     inc.id,
                     inc.unverified.join(", ")
@@ -289,6 +337,46 @@ pub fn touches_open_incident(change: &Change, open: &[OpenIncident], level: Leve
         );
     }
     out
+}
+
+/// One cause, one finding (issue 11): an action whose verification the
+/// owner made is unverified for that reason, so its `ca-unverified` /
+/// `ca-unverified-overdue` finding is folded into `ca-verified-by-owner`
+/// (the message keeps "N days overdue") — but only when that finding is at
+/// least as severe, so lowering `ca-verified-by-owner` in `.aeef.yml`
+/// never hides an overdue action. A waiver of `ca-verified-by-owner` then
+/// settles the action.
+pub fn merge_owner_verification(findings: &mut Vec<Finding>) {
+    let key = |f: &Finding| (f.incident.clone(), f.corrective_action.clone());
+    let mut drop = vec![false; findings.len()];
+    for i in 0..findings.len() {
+        if !matches!(
+            findings[i].rule,
+            RuleId::CaUnverified | RuleId::CaUnverifiedOverdue
+        ) {
+            continue;
+        }
+        let Some(j) = (0..findings.len()).find(|&j| {
+            findings[j].rule == RuleId::CaVerifiedByOwner
+                && key(&findings[j]) == key(&findings[i])
+                && findings[j].level <= findings[i].level
+        }) else {
+            continue;
+        };
+        if findings[i].rule == RuleId::CaUnverifiedOverdue {
+            let days = findings[i]
+                .message
+                .split_once(" days overdue")
+                .and_then(|(head, _)| head.rsplit_once('('))
+                .map(|(_, d)| d.to_string());
+            if let Some(d) = days {
+                findings[j].message = format!("{} ({d} days overdue)", findings[j].message);
+            }
+        }
+        drop[i] = true;
+    }
+    let mut it = drop.into_iter();
+    findings.retain(|_| !it.next().unwrap_or(false));
 }
 
 /// Applies the `.aeef.yml` waivers (DESIGN §5) to `findings`: a finding a
@@ -341,8 +429,32 @@ pub fn apply_waivers(
             .filter(|a| w.corrective_action.as_deref().is_none_or(|c| c == a.id))
             .filter_map(|a| a.owner.as_deref())
             .collect();
+        // A waiver that names no record or no action of it would silently
+        // never match (issue 11): say so, with the nearest name.
+        let ids: Vec<&str> = records.iter().map(|r| r.incident.id.as_str()).collect();
+        let actions: Vec<&str> = records
+            .iter()
+            .filter(|r| r.incident.id == w.incident)
+            .flat_map(|r| r.incident.corrective_actions.iter().map(|a| a.id.as_str()))
+            .collect();
+        let mut help = None;
         let problem = if w.rule == RuleId::Schema {
             Some("cannot accept `schema`: an unreadable record has nothing to decide".to_string())
+        } else if !ids.contains(&w.incident.as_str()) {
+            help = crate::incident::store::did_you_mean(&w.incident, &ids)
+                .map(|k| format!("did you mean `{k}`? (incident ids are upper-case)"));
+            Some(format!(
+                "names incident `{}`, which no record holds",
+                w.incident
+            ))
+        } else if let Some(ca) = w
+            .corrective_action
+            .as_deref()
+            .filter(|c| !actions.contains(c))
+        {
+            help = crate::incident::store::did_you_mean(ca, &actions)
+                .map(|k| format!("did you mean `{k}`? (action ids are upper-case)"));
+            Some(format!("names `{ca}`, which {} does not have", w.incident))
         } else if owners.iter().any(|o| same_login(o, &w.approved_by)) {
             Some(format!(
                 "is approved by `{}`, the owner of an action it covers",
@@ -360,7 +472,7 @@ pub fn apply_waivers(
                     Finding::new(RuleId::WaiverInvalid, l, format!("{label} {problem}; it does not apply"))
                         .incident(&w.incident)
                         .file(crate::config::FILE_NAME)
-                        .help("a waiver needs a reason and an approver other than the owner of the actions it covers"),
+                        .help(help.unwrap_or_else(|| "a waiver needs a reason and an approver other than the owner of the actions it covers, and must name an existing incident (and action)".into())),
                 );
             }
             continue;
@@ -423,6 +535,11 @@ pub fn evaluate(inp: &Inputs, mut opts: PolicyOptions) -> Vec<Finding> {
         opts.verified = Some(st.iter().map(|s| (key(s), s.verified)).collect());
         // Issues found by marker when the record lacks `issue:` (DESIGN §4).
         opts.filed = st.iter().filter_map(|s| Some((key(s), s.issue?))).collect();
+        // `wont-do` approvals the owner committed (DESIGN §3).
+        opts.approval_by_owner = st
+            .iter()
+            .filter_map(|s| Some((key(s), s.approval_by_owner.clone()?)))
+            .collect();
     }
     let mut findings = policy::check(inp.records, &opts);
     // Where the record claims a verification that does not count, say why
@@ -455,7 +572,34 @@ pub fn evaluate(inp: &Inputs, mut opts: PolicyOptions) -> Vec<Finding> {
                 && !s.verified
                 && !s.reason.is_empty()
             {
-                f.message = format!("{}: {}", f.message, s.reason);
+                use crate::github::ReasonCode as R;
+                // An open or reopened issue wins over the record (DESIGN §4):
+                // name both sides of the disagreement and how to settle it.
+                let verifier = inp
+                    .records
+                    .iter()
+                    .filter(|r| r.incident.id == k.0)
+                    .flat_map(|r| r.incident.corrective_actions.iter())
+                    .find(|a| a.id == k.1)
+                    .and_then(|a| a.verified_by.as_deref())
+                    .map(|v| v.trim().to_string());
+                match (s.reason_code, s.issue, verifier) {
+                    (R::Open | R::Reopened, Some(n), Some(v)) => {
+                        let state = if s.reason_code == R::Reopened {
+                            "was reopened"
+                        } else {
+                            "is open"
+                        };
+                        f.message = format!(
+                            "{}: the record says `verified_by: {v}`, but issue #{n} {state}",
+                            f.message
+                        );
+                        f.help = Some(format!(
+                            "the open issue wins over the record: if the work is done, have someone other than the owner close #{n} as completed; if it is not, remove `verified_by`/`verified_at` from the record"
+                        ));
+                    }
+                    _ => f.message = format!("{}: {}", f.message, s.reason),
+                }
             }
         }
     }
@@ -469,15 +613,41 @@ pub fn evaluate(inp: &Inputs, mut opts: PolicyOptions) -> Vec<Finding> {
                 && f.corrective_action.as_deref() == Some(&s.corrective_action)
         });
         if s.reason_code.by_owner() && !already && level != Level::Off {
-            findings.push(
-                Finding::new(RuleId::CaVerifiedByOwner, level, format!("{}: {}", s.corrective_action, s.reason))
-                    .incident(&s.incident)
-                    .action(&s.corrective_action)
-                    .file(&s.file)
-                    .help("completion must be verified by someone other than the owner and the assignees: ask a colleague to close the issue or add the `ca-verified` label"),
-            );
+            // At the record's line, like the policy's own findings.
+            let rec = inp.records.iter().find(|r| r.incident.id == s.incident);
+            let pos = rec.and_then(|r| {
+                let i = r
+                    .incident
+                    .corrective_actions
+                    .iter()
+                    .position(|a| a.id == s.corrective_action)?;
+                Some(
+                    r.index
+                        .nearest(&format!("corrective_actions[{i}].verified_by")),
+                )
+            });
+            // Without an issue the record is what verifies (DESIGN §4).
+            let help = if s.reason_code == crate::github::ReasonCode::CommittedByOwner {
+                "completion must be verified by someone other than the owner: have someone other than the owner commit `verified_by` (and `verified_at`)"
+            } else {
+                "completion must be verified by someone other than the owner and the assignees: ask a colleague to close the issue or add the `ca-verified` label"
+            };
+            let mut f = Finding::new(
+                RuleId::CaVerifiedByOwner,
+                level,
+                format!("{}: {}", s.corrective_action, s.reason),
+            )
+            .incident(&s.incident)
+            .action(&s.corrective_action)
+            .file(&s.file)
+            .help(help);
+            if let Some(p) = pos {
+                f = f.at(p.line, p.column);
+            }
+            findings.push(f);
         }
     }
+    merge_owner_verification(&mut findings);
     if let Some(change) = inp.change {
         findings.extend(provenance_incomplete(
             change,
@@ -512,7 +682,11 @@ pub fn evaluate(inp: &Inputs, mut opts: PolicyOptions) -> Vec<Finding> {
                         .get(&format!("{}/{}", inc.id, a.id))
                         .copied()
                         .unwrap_or_else(|| actions::recorded_verification(a));
+                    // A `wont-do` whose approval the owner committed is open.
                     actions::is_open(a, v)
+                        || opts
+                            .approval_by_owner
+                            .contains_key(&format!("{}/{}", inc.id, a.id))
                 })
                 .collect();
             if unverified.is_empty() {
@@ -529,11 +703,26 @@ pub fn evaluate(inp: &Inputs, mut opts: PolicyOptions) -> Vec<Finding> {
                 unverified: unverified.iter().map(|a| a.id.clone()).collect(),
             });
         }
-        findings.extend(touches_open_incident(
-            change,
-            &open,
-            opts.level_of(RuleId::TouchesOpenIncident),
-        ));
+        let mut touching =
+            touches_open_incident(change, &open, opts.level_of(RuleId::TouchesOpenIncident));
+        // Say what the change adds for itself, never leave it out silently
+        // (issue 11): its own verification counts once it has merged.
+        for f in touching.iter_mut().filter(|f| f.level != Level::Note) {
+            let own: Vec<&str> = change
+                .self_verified
+                .iter()
+                .filter(|(i, _)| Some(i.as_str()) == f.incident.as_deref())
+                .map(|(_, a)| a.as_str())
+                .collect();
+            if !own.is_empty() {
+                f.message = format!(
+                    "{} (note: {}'s verification or approval is added by this change and counts after merge, not for the change itself)",
+                    f.message,
+                    own.join(", ")
+                );
+            }
+        }
+        findings.extend(touching);
     }
     // A waiver the change itself adds does not accept the change's own
     // findings: it applies once merged (after review).
@@ -557,6 +746,30 @@ pub fn evaluate(inp: &Inputs, mut opts: PolicyOptions) -> Vec<Finding> {
             .collect();
         let mut own = own;
         apply_waivers(&mut own, &old, inp.records, opts.now, &|r| opts.level_of(r));
+        // A waiver this change adds would match: say so (it applies after merge).
+        for f in own.iter_mut().filter(|f| f.level != Level::Note) {
+            let added: Vec<String> = c
+                .new_waivers
+                .iter()
+                .filter(|&&i| {
+                    inp.waivers.get(i).is_some_and(|w| {
+                        w.rule == f.rule
+                            && f.incident.as_deref() == Some(w.incident.as_str())
+                            && w.corrective_action
+                                .as_deref()
+                                .is_none_or(|a| f.corrective_action.as_deref() == Some(a))
+                    })
+                })
+                .map(|i| format!("#{}", i + 1))
+                .collect();
+            if !added.is_empty() {
+                f.message = format!(
+                    "{} (note: waiver {} is added by this change and applies after merge, not to the change itself)",
+                    f.message,
+                    added.join(", ")
+                );
+            }
+        }
         // The waivers' own findings were reported above.
         own.retain(|f| f.rule.scope() != Scope::Waiver);
         findings.extend(own);

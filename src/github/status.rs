@@ -39,6 +39,9 @@ pub enum ReasonCode {
     VerifiedByOwner,
     /// Offline: the record has no `verified_by`.
     NoVerifier,
+    /// The record has `verified_by` but no `verified_at`: DESIGN §4 and
+    /// the README ask for both ([`crate::incident::actions::recorded_verification`]).
+    NoVerifiedAt,
     /// Offline: the commit that wrote `verified_by` was authored by the owner.
     CommittedByOwner,
     /// Offline: `verified_by` is not committed at HEAD (or differs there).
@@ -281,6 +284,15 @@ pub fn verify_record(
             vec![],
         );
     }
+    // The one definition of the record's claim: both fields set. Checked
+    // last, so a verification the owner wrote is named as such first.
+    if !crate::incident::actions::recorded_verification(action) {
+        return Verification::no(
+            ReasonCode::NoVerifiedAt,
+            format!("the record has `verified_by: {v}` but no `verified_at`; both must be set"),
+            vec![],
+        );
+    }
     Verification {
         verified: true,
         verifier: Some(v.to_string()),
@@ -330,6 +342,12 @@ pub struct ActionStatus {
     pub declined: bool,
     /// The record's path, relative to the repository root.
     pub file: String,
+    /// A `wont-do` whose `approved_by` value was committed by the owner
+    /// (the commit, abbreviated): the owner declined their own action, so
+    /// it is not declined (`ca-wont-do-unapproved`, DESIGN §3). Set by
+    /// [`owner_approvals`]; not part of the JSON contract.
+    #[serde(skip)]
+    pub approval_by_owner: Option<String>,
 }
 
 /// The next effectiveness evaluation: 30 days after verification until the
@@ -380,6 +398,7 @@ pub fn build_status(
         record_status: action.status,
         declined: crate::incident::actions::is_declined(action),
         file: file.to_string(),
+        approval_by_owner: None,
     }
 }
 
@@ -479,6 +498,8 @@ pub fn with_records_for_unfiled(
     incidents: &[LoadedIncident],
     now: DateTime<Utc>,
 ) -> Result<Vec<ActionStatus>, GitError> {
+    // An approval the owner committed is not one, online as offline.
+    owner_approvals(&mut online, repo, incidents, now)?;
     if !online.iter().any(|s| s.reason_code == ReasonCode::NotFiled) {
         return Ok(online);
     }
@@ -544,6 +565,9 @@ pub fn statuses_offline(
         .as_deref()
         .map(|h| record_blobs(repo, h, incidents))
         .unwrap_or_default();
+    // Each incidents folder's history, read once and only when an owner
+    // touched a record (`aeef audit`'s reader: one walk for both).
+    let mut histories = Histories::new();
     let mut out = Vec::new();
     for li in incidents {
         let head_text = blobs.get(li.path.as_str()).and_then(|oid| {
@@ -582,7 +606,15 @@ pub fn statuses_offline(
                         {
                             Some(latest.clone())
                         }
-                        _ => line_author(repo, h, &li.path, t, &a.id)?,
+                        _ => value_author(
+                            repo,
+                            &mut histories,
+                            h,
+                            &li.path,
+                            t,
+                            &a.id,
+                            "verified_by",
+                        )?,
                     }
                 }
                 _ => None,
@@ -596,7 +628,72 @@ pub fn statuses_offline(
             out.push(build_status(&li.incident, &li.path, a, state, v, now));
         }
     }
+    owner_approvals(&mut out, repo, incidents, now)?;
     Ok(out)
+}
+
+/// Marks each properly written `wont-do` whose `approved_by` value was
+/// committed by the action's owner ([`crate::audit::value_setter`], the
+/// rule `verified_by` follows): such an action is not declined, counts as
+/// open (and overdue past its due date), and `ca-wont-do-unapproved` names
+/// the commit. Reads history only for records an owner touched.
+///
+/// Errors: as [`value_author`] (a shallow clone, git failures).
+pub fn owner_approvals(
+    statuses: &mut [ActionStatus],
+    repo: &Repo,
+    incidents: &[LoadedIncident],
+    now: DateTime<Utc>,
+) -> Result<(), GitError> {
+    if !statuses.iter().any(|s| s.declined) {
+        return Ok(());
+    }
+    let Some(head) = repo.resolve_commit("HEAD").ok() else {
+        return Ok(());
+    };
+    let touchers = record_touchers(repo, &head, incidents);
+    let mut histories = Histories::new();
+    for li in incidents {
+        let who = touchers.get(&li.path).map(Vec::as_slice).unwrap_or(&[]);
+        for a in &li.incident.corrective_actions {
+            let Some(st) = statuses.iter_mut().find(|s| {
+                s.declined && s.incident == li.incident.id && s.corrective_action == a.id
+            }) else {
+                continue;
+            };
+            let owner = a.owner.as_deref().unwrap_or("");
+            if owner.is_empty()
+                || !who.iter().any(|w| {
+                    author_is_login(&w.name, &w.email, owner) || repo.is_shallow_boundary(&w.commit)
+                })
+            {
+                continue; // Nobody who could be the owner ever touched it.
+            }
+            let Some(by) = value_author(
+                repo,
+                &mut histories,
+                &head,
+                &li.path,
+                &li.source,
+                &a.id,
+                "approved_by",
+            )?
+            else {
+                continue;
+            };
+            if author_is_login(&by.name, &by.email, owner) {
+                st.declined = false;
+                st.overdue = !st.verified && crate::incident::actions::is_past_due(a, now);
+                let short = by.commit.get(..12).unwrap_or(&by.commit).to_string();
+                st.reason = format!(
+                    "`approved_by` of this wont-do was committed by the owner @{} ({short}); it counts as open",
+                    owner.trim_start_matches('@')
+                );
+                st.approval_by_owner = Some(short);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Authors of every commit that touched each record, newest first, from
@@ -692,6 +789,54 @@ fn record_blobs<'a>(
     out
 }
 
+type Histories = HashMap<String, std::rc::Rc<Vec<crate::audit::AuditCommit>>>;
+
+/// The author of the commit that set the current value of `key`
+/// (`verified_by`, `approved_by`) of action `ca` in the record at `path`
+/// ([`crate::audit::value_setter`]: the value, not the last edit of its
+/// line, so a formatting commit by someone else does not take it over).
+/// The folder's history is read once into `histories`. A record at the
+/// repository's root has no folder to walk and falls back to `git blame`.
+///
+/// Errors: [`GitError::Shallow`] in a shallow clone (the commit that set
+/// the value may not have been fetched: never guess), other git failures.
+pub(crate) fn value_author(
+    repo: &Repo,
+    histories: &mut Histories,
+    head: &str,
+    path: &str,
+    text: &str,
+    ca: &str,
+    key: &str,
+) -> Result<Option<LineAuthor>, GitError> {
+    let Some((dir, _)) = path.rsplit_once('/') else {
+        return line_author(repo, head, path, text, ca, key);
+    };
+    let h = match histories.get(dir) {
+        Some(h) => h.clone(),
+        None => {
+            let h = crate::audit::history(repo, dir).map_err(|e| match e {
+                GitError::Shallow { .. } => GitError::Shallow {
+                    what: format!(
+                        "who set `{key}` of {ca} in {path} is decided from the record's history, which this shallow clone lacks"
+                    ),
+                },
+                e => e,
+            })?;
+            let h = std::rc::Rc::new(h);
+            histories.insert(dir.to_string(), h.clone());
+            h
+        }
+    };
+    Ok(
+        crate::audit::value_setter(&h, path, ca, key).map(|c| LineAuthor {
+            commit: c.sha.clone(),
+            name: c.author_name.clone(),
+            email: c.author_email.clone(),
+        }),
+    )
+}
+
 /// The author of the commit that wrote the `verified_by:` line of action
 /// `ca` in `path` at `head`, by `git blame`. `Ok(None)` when the line
 /// cannot be located; an error when blame fails or reaches a shallow
@@ -702,9 +847,9 @@ fn line_author(
     path: &str,
     text: &str,
     ca: &str,
+    key: &str,
 ) -> Result<Option<LineAuthor>, GitError> {
-    let Some(n) =
-        super::file::key_line(text, ca, "verified_by").and_then(|l| u32::try_from(l + 1).ok())
+    let Some(n) = super::file::key_line(text, ca, key).and_then(|l| u32::try_from(l + 1).ok())
     else {
         return Ok(None);
     };

@@ -98,7 +98,14 @@ pub fn is_open(ca: &CorrectiveAction, verified: bool) -> bool {
 /// True when the action is open (see [`is_open`]) and `now`'s UTC date is
 /// after its due date: the day after `due` is the first overdue day.
 pub fn is_overdue(ca: &CorrectiveAction, verified: bool, now: DateTime<Utc>) -> bool {
-    is_open(ca, verified) && ca.due.is_some_and(|d| now.date_naive() > d)
+    is_open(ca, verified) && is_past_due(ca, now)
+}
+
+/// True when `now`'s UTC date is after the action's due date, whatever its
+/// state: [`is_overdue`] for an action known to be open (a `wont-do` whose
+/// approval its owner committed, which the record alone cannot tell).
+pub fn is_past_due(ca: &CorrectiveAction, now: DateTime<Utc>) -> bool {
+    ca.due.is_some_and(|d| now.date_naive() > d)
 }
 
 /// Whole days past the due date at `now` (0 when not past it).

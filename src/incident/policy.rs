@@ -41,6 +41,11 @@ pub struct PolicyOptions<'a> {
     /// the record lacks `issue:`), keyed like `verified`: such an action is
     /// filed, so `ca-not-filed` does not fire (DESIGN §4).
     pub filed: HashMap<String, u64>,
+    /// `wont-do` actions whose `approved_by` value the owner committed
+    /// (the commit, abbreviated), keyed like `verified`, from the records'
+    /// history (`github::status::owner_approvals`): not declined, and
+    /// `ca-wont-do-unapproved` names the commit (DESIGN §3).
+    pub approval_by_owner: HashMap<String, String>,
 }
 
 impl<'a> PolicyOptions<'a> {
@@ -56,6 +61,7 @@ impl<'a> PolicyOptions<'a> {
             verified_at: HashMap::new(),
             grace: GraceConfig::default(),
             filed: HashMap::new(),
+            approval_by_owner: HashMap::new(),
         }
     }
 
@@ -392,7 +398,8 @@ pub fn check(records: &[LoadedIncident], opts: &PolicyOptions) -> Vec<Finding> {
         out: Vec::new(),
     };
     for rec in records {
-        let future = future_findings(rec, opts.now);
+        let mut future = future_findings(rec, opts.now);
+        future.extend(files_findings(rec));
         if !future.is_empty() {
             // A record dated in the future cannot be measured: nothing else
             // about it is decided (the `schema` finding makes the run exit 2).
@@ -402,6 +409,78 @@ pub fn check(records: &[LoadedIncident], opts: &PolicyOptions) -> Vec<Finding> {
         check_one(&mut e, rec);
     }
     e.out
+}
+
+/// A `files:` entry as the gate compares it with a change's paths
+/// (repository-relative, `/`-separated, as `git diff --name-only` prints
+/// them): a leading `./` is dropped, and a trailing `/` is kept to mean
+/// "every file under this folder". `Err` with the reason for an entry that
+/// can never match a path of the repository: absolute, with a `..` or `.`
+/// component, a glob (`*`, `?`, `[`), empty, or with a backslash.
+pub fn files_entry(raw: &str) -> Result<String, &'static str> {
+    let mut e = raw.trim();
+    while let Some(rest) = e.strip_prefix("./") {
+        e = rest;
+    }
+    if e.is_empty() {
+        return Err("it is empty");
+    }
+    if e.starts_with('/') {
+        return Err("it is an absolute path; paths are relative to the repository root");
+    }
+    if e.contains('\\') {
+        return Err("it has a backslash; paths use `/`");
+    }
+    if e.contains(['*', '?', '[']) {
+        return Err("globs are not patterns here; list the file, or a folder ending in `/`");
+    }
+    if e.trim_end_matches('/')
+        .split('/')
+        .any(|c| c == ".." || c == "." || c.is_empty())
+    {
+        return Err(
+            "it has a `..`, `.` or empty component; paths are relative to the repository root",
+        );
+    }
+    Ok(e.to_string())
+}
+
+/// Whether the change's `path` is covered by the normalised `files:`
+/// entry `entry` ([`files_entry`]): the same file, or a file under a
+/// folder entry ending in `/`.
+pub fn files_entry_matches(entry: &str, path: &str) -> bool {
+    entry == path || (entry.ends_with('/') && path.starts_with(entry))
+}
+
+/// `schema` findings for `files:` entries that can never match a path
+/// ([`files_entry`]), each at its value: silently never matching would
+/// let `touches-open-incident` pass a change it should stop (issue 11).
+pub fn files_findings(rec: &LoadedIncident) -> Vec<Finding> {
+    rec.incident
+        .files
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| {
+            let why = files_entry(f).err()?;
+            let path = format!("files[{i}]");
+            let pos = rec
+                .index
+                .value(&path)
+                .map(|x| x.pos)
+                .unwrap_or_else(|| rec.index.nearest(&path));
+            Some(
+                Finding::new(
+                    RuleId::Schema,
+                    Level::Error,
+                    format!("`files:` entry `{f}` can never match a file of the change: {why}"),
+                )
+                .incident(&rec.incident.id)
+                .file(&rec.path)
+                .at(pos.line, pos.column)
+                .help("write a path relative to the repository root, as `git diff --name-only` prints it (`src/pay.rs`), or a folder ending in `/` (`src/payments/`)"),
+            )
+        })
+        .collect()
 }
 
 /// `schema` findings for the moments of `rec` that lie in the future of
@@ -557,10 +636,18 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
     }
     let ca_grace = grace(inc, e.opts.grace.corrective_actions, now);
 
+    // Declined: a proper `wont-do` whose approval the owner did not commit.
+    let declined = |c: &CorrectiveAction| {
+        actions::is_declined(c)
+            && !e
+                .opts
+                .approval_by_owner
+                .contains_key(&format!("{}/{}", inc.id, c.id))
+    };
     let categories: HashSet<_> = inc
         .corrective_actions
         .iter()
-        .filter(|c| !actions::is_declined(c))
+        .filter(|c| !declined(c))
         .map(|c| c.category)
         .collect();
     if categories.len() < 2 {
@@ -624,8 +711,27 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
                 ),
                 "add `approved_by:` (a login other than the owner's) and `reason:` to the action, or set `status: open`",
             );
+        } else if let Some(commit) = e
+            .opts
+            .approval_by_owner
+            .get(&format!("{}/{}", inc.id, ca.id))
+            .filter(|_| ca.status == super::CaStatus::WontDo)
+        {
+            let by = ca.approved_by.as_deref().unwrap_or("").trim();
+            e.emit(
+                RuleId::CaWontDoUnapproved,
+                rec,
+                &format!("{base}.approved_by"),
+                id,
+                format!(
+                    "{} is `wont-do` but its `approved_by: {by}` was committed by the owner @{} ({commit}), so it still counts as open",
+                    ca.id,
+                    ca.owner.as_deref().unwrap_or("").trim_start_matches('@')
+                ),
+                &format!("an owner cannot decline their own action: have {by} commit the `approved_by` line, or set `status: open`"),
+            );
         }
-        if actions::is_declined(ca) {
+        if declined(ca) {
             continue;
         }
         let key = format!("{}/{}", inc.id, ca.id);
@@ -634,7 +740,8 @@ fn check_one(e: &mut Emitter, rec: &LoadedIncident) {
             None => is_verified(ca),
         };
         if !verified {
-            if let Some(due) = ca.due.filter(|_| actions::is_overdue(ca, verified, now)) {
+            // Not declined here (see above), so open: overdue once past due.
+            if let Some(due) = ca.due.filter(|_| actions::is_past_due(ca, now)) {
                 e.emit(
                     RuleId::CaUnverifiedOverdue,
                     rec,
