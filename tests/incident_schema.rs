@@ -127,7 +127,14 @@ fn the_config_schema_accepts_what_init_writes_and_rejects_unknown_rules() {
 /// (2-space indent, non-ASCII as `\uXXXX`, a final newline).
 fn expected_config_schema(current: &str) -> String {
     let mut d: serde_json::Value = serde_json::from_str(current).unwrap();
-    let ids = serde_json::json!(RuleId::names());
+    // `schema` and `config` (input that cannot be read) cannot be set:
+    // nothing could be decided without them, and the loader refuses them.
+    let settable: Vec<&str> = RuleId::ALL
+        .iter()
+        .filter(|r| r.scope() != aeef::findings::Scope::Input)
+        .map(|r| r.as_str())
+        .collect();
+    let ids = serde_json::json!(settable);
     d["properties"]["rules"]["propertyNames"]["enum"] = ids.clone();
     if d["properties"].get("waivers").is_some() {
         d["properties"]["waivers"]["items"]["properties"]["rule"]["enum"] = ids;
@@ -269,6 +276,9 @@ fn the_config_schema_names_every_rule_of_the_catalogue() {
             // change their level (issue 11 fix item 11).
             let e = aeef::config::Config::parse(yaml.as_bytes()).unwrap_err();
             assert!(e.message.contains("cannot be changed"), "{r}");
+            // And the schema editors validate with refuses them too.
+            let cfg = serde_json::json!({"rules": {r.as_str(): "warn"}});
+            assert!(!errors(&v, &cfg).is_empty(), "{r}");
             continue;
         }
         let cfg = serde_json::json!({"rules": {r.as_str(): "warn"}});
