@@ -352,3 +352,55 @@ fn an_owner_declined_action_keeps_its_incident_open_for_changes() {
         "{v:#}"
     );
 }
+
+/// Why: the fresh tester's last disagreement of issue 11 — an owner-approved
+/// `wont-do` was open for the gate, `incident check` and `ca status` but
+/// "declined" for `incident list`, `show`, `postmortem` and `report`. Every
+/// command now asks the one `Verified` answer, which carries the approval.
+#[test]
+fn every_command_counts_an_owner_approved_wont_do_as_open_and_overdue() {
+    let r = history(
+        DECLINED,
+        ("alice", "alice@example.com"),
+        ("fmtbot", "fmtbot@example.com"),
+    );
+    let run = |args: &[&str]| {
+        let mut a = args.to_vec();
+        a.extend(["--now", NOW]);
+        let o = aeef(r.path(), &a);
+        assert!(
+            matches!(o.status.code(), Some(0 | 1)),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        o
+    };
+    let list = json(&run(&["incident", "list", "--format", "json"]));
+    assert_eq!(list["incidents"][0]["overdue_actions"], 1, "{list}");
+    let show = stdout(&run(&[
+        "incident",
+        "show",
+        "INC-2026-001",
+        "--format",
+        "json",
+    ]));
+    assert!(show.contains("\"overdue_actions\": 1"), "{show}");
+    let pm = stdout(&run(&["postmortem", "INC-2026-001"]));
+    let row = pm
+        .lines()
+        .find(|l| l.starts_with("| CA-1 |"))
+        .unwrap_or_else(|| panic!("{pm}"));
+    assert!(row.contains("| overdue |"), "{row}");
+    let report = json(&run(&[
+        "report",
+        "--since",
+        "2026-01-01",
+        "--until",
+        "2026-12-01",
+        "--format",
+        "json",
+        "--no-provenance",
+    ]));
+    assert_eq!(report["corrective_actions"]["overdue"], 1, "{report}");
+    assert_eq!(ca1_status(&r)["overdue"], true);
+}

@@ -162,8 +162,17 @@ pub(crate) fn verified(
     };
     let st = crate::github::status::statuses_offline(repo, records, now)?;
     Ok(crate::incident::actions::Verified(
+        st.iter()
+            .map(|s| {
+                (
+                    (s.incident.clone(), s.corrective_action.clone()),
+                    s.verified,
+                )
+            })
+            .collect(),
         st.into_iter()
-            .map(|s| ((s.incident, s.corrective_action), s.verified))
+            .filter(|s| s.approval_by_owner.is_some())
+            .map(|s| (s.incident, s.corrective_action))
             .collect(),
     ))
 }

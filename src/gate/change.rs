@@ -226,6 +226,8 @@ pub fn open_incident_files(
     records: &[LoadedIncident],
     statuses: Option<&[crate::github::status::ActionStatus]>,
 ) -> Result<HashMap<String, BTreeSet<String>>, GitError> {
+    // A `wont-do` whose approval the owner committed is open (DESIGN §3):
+    // the one `Verified` answer carries both.
     let verified = crate::incident::actions::Verified(
         statuses
             .into_iter()
@@ -237,21 +239,21 @@ pub fn open_incident_files(
                 )
             })
             .collect(),
+        statuses
+            .into_iter()
+            .flatten()
+            .filter(|s| s.approval_by_owner.is_some())
+            .map(|s| (s.incident.clone(), s.corrective_action.clone()))
+            .collect(),
     );
-    // A `wont-do` whose approval the owner committed is open (DESIGN §3).
-    let owner_approved: BTreeSet<(&str, &str)> = statuses
-        .into_iter()
-        .flatten()
-        .filter(|s| s.approval_by_owner.is_some())
-        .map(|s| (s.incident.as_str(), s.corrective_action.as_str()))
-        .collect();
     let mut cache = HashMap::new();
     let mut out = HashMap::new();
     for li in records {
-        let open = li.incident.corrective_actions.iter().any(|a| {
-            crate::incident::actions::is_open(a, verified.of(&li.incident.id, a))
-                || owner_approved.contains(&(li.incident.id.as_str(), a.id.as_str()))
-        });
+        let open = li
+            .incident
+            .corrective_actions
+            .iter()
+            .any(|a| verified.open(&li.incident.id, a));
         if open {
             out.insert(
                 li.incident.id.clone(),

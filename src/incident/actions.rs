@@ -17,9 +17,28 @@ use super::{CaStatus, CorrectiveAction, Timestamp, same_login};
 /// its git history: `github::status`). An action the map lacks falls back
 /// to [`recorded_verification`] (no repository to check against).
 #[derive(Debug, Clone, Default)]
-pub struct Verified(pub std::collections::HashMap<(String, String), bool>);
+pub struct Verified(
+    pub std::collections::HashMap<(String, String), bool>,
+    /// `wont-do` actions whose `approved_by` the owner committed (found by
+    /// the same history check as verification): their approval does not
+    /// count, so they stay open whatever the record says.
+    pub std::collections::HashSet<(String, String)>,
+);
 
 impl Verified {
+    /// Whether `ca` of incident `inc` still asks for work: not verified,
+    /// and not declined with an approval that counts ([`is_open`] plus the
+    /// history's answer on who approved it). Every command asks this.
+    pub fn open(&self, inc: &str, ca: &CorrectiveAction) -> bool {
+        let approval_void = self.1.contains(&(inc.to_string(), ca.id.clone()));
+        !self.of(inc, ca) && (approval_void || !is_declined(ca))
+    }
+
+    /// [`Verified::open`] and past its due date ([`is_past_due`]).
+    pub fn overdue(&self, inc: &str, ca: &CorrectiveAction, now: DateTime<Utc>) -> bool {
+        self.open(inc, ca) && is_past_due(ca, now)
+    }
+
     /// Whether `ca` of incident `inc` is verified.
     pub fn of(&self, inc: &str, ca: &CorrectiveAction) -> bool {
         self.0

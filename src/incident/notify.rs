@@ -155,14 +155,14 @@ impl Notification {
         let open_actions = inc
             .corrective_actions
             .iter()
-            .filter(|ca| actions::is_open(ca, verified.of(&inc.id, ca)))
+            .filter(|ca| verified.open(&inc.id, ca))
             .map(|ca| OpenAction {
                 id: ca.id.clone(),
                 action: ca.action.clone(),
                 category: ca.category,
                 owner: ca.owner.clone().filter(|o| !o.trim().is_empty()),
                 due: ca.due,
-                overdue: actions::is_overdue(ca, verified.of(&inc.id, ca), now),
+                overdue: verified.overdue(&inc.id, ca, now),
             })
             .collect();
         Notification {

@@ -835,16 +835,15 @@ pub fn action_counts_by(
     now: DateTime<Utc>,
     verified: &actions::Verified,
 ) -> (usize, usize) {
-    let v = |c: &CorrectiveAction| verified.of(&inc.id, c);
     let open = inc
         .corrective_actions
         .iter()
-        .filter(|c| actions::is_open(c, v(c)))
+        .filter(|c| verified.open(&inc.id, c))
         .count();
     let overdue = inc
         .corrective_actions
         .iter()
-        .filter(|c| actions::is_overdue(c, v(c), now))
+        .filter(|c| verified.overdue(&inc.id, c, now))
         .count();
     (open, overdue)
 }

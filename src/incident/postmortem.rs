@@ -229,7 +229,7 @@ pub fn render_by(
         );
         for ca in &inc.corrective_actions {
             let counts = verified.of(&inc.id, ca);
-            let status = if crate::incident::actions::is_overdue(ca, counts, now) {
+            let status = if verified.overdue(&inc.id, ca, now) {
                 "overdue".to_string()
             } else {
                 serde_name(&ca.status)

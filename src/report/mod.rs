@@ -381,7 +381,7 @@ pub fn compute_by(
             if verified {
                 actions.verified += 1;
             }
-            if crate::incident::actions::is_overdue(ca, verified, now) {
+            if verified_by.overdue(&i.id, ca, now) {
                 actions.overdue += 1;
             }
             let eff = ca.effectiveness.clone().unwrap_or_default();
