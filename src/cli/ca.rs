@@ -7,13 +7,10 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use super::{Ctx, Format, out, write_result};
-// Moved to `cli::connection`; re-exported so code written against the old
-// paths (`ca::GhArgs`, `ca::token`, …) still compiles while branches merge.
-pub use super::connection::GhArgs;
+use super::connection::GhArgs;
 use super::connection::GitHub;
-#[allow(unused_imports)]
-pub(crate) use super::connection::{api_url, check_token_env, client, runtime, slug, token};
+use super::connection::{api_url, check_token_env, slug, token};
+use super::{Ctx, Format, out, write_result};
 use crate::error::{Outcome, UsageError};
 use crate::github::status::ActionStatus;
 use crate::github::{self, GithubError, file, review};

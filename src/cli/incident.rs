@@ -5,14 +5,10 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Datelike, Utc};
 
-use super::{Ctx, Format, out, write_result};
-// Moved to `cli::context`; re-exported so code written against the old
-// paths (`super::incident::workspace`, …) still compiles while branches merge.
-#[allow(unused_imports)]
-pub(crate) use super::context::{
-    Workspace, config_at, find_incident, note_missing_dir, now_or, parse_now, print_report,
-    refuse_unreadable, sources_for, verified, workspace,
+use super::context::{
+    find_incident, note_missing_dir, now_or, parse_now, sources_for, verified, workspace,
 };
+use super::{Ctx, Format, out, write_result};
 use crate::error::{Outcome, UsageError};
 use crate::findings::{Report, human};
 use crate::gate::FailOn;

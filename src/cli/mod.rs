@@ -7,7 +7,6 @@ pub mod connection;
 pub mod context;
 pub mod gate;
 mod gate_pr;
-pub mod history;
 pub mod hook;
 pub mod incident;
 pub mod init;

@@ -83,7 +83,7 @@ fn provenance(
     let table = crate::provenance::AgentTable::builtin().with_rules(&cfg.agents);
     // Counted as the scan streams: a quarter of history is never held at once.
     let mut stats = report::ProvenanceStats::default();
-    super::history::scan_range_into(repo, &spec, &table, |rows| {
+    crate::provenance::range::scan_range_into(repo, &spec, &table, |rows| {
         rows.iter().for_each(|(_, p)| stats.add(p));
         true
     })?;

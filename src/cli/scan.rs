@@ -3,12 +3,9 @@ use std::collections::BTreeMap;
 use std::io::{BufWriter, Write};
 
 use super::{Ctx, Format, paint};
-// Moved to `cli::history`; re-exported so code written against the old
-// paths (`scan::scan_range`) still compiles while branches merge.
-#[allow(unused_imports)]
-pub use super::history::{scan_range, scan_range_into};
 use crate::error::Outcome;
 use crate::git::{self, RawCommit};
+use crate::provenance::range::{scan_range, scan_range_into};
 use crate::provenance::{self, Provenance};
 
 /// Arguments of `aeef scan`.

@@ -49,7 +49,7 @@ pub fn read(
     let head = endpoint(repo, head, End::Head)?;
     // One definition of the change's merge base (and its shallow-clone error).
     let mb = crate::pr::share::merge_base(repo, &base, &head)?;
-    let rows = crate::cli::history::scan_range(repo, &[format!("{base}..{head}")], table)?;
+    let rows = crate::provenance::range::scan_range(repo, &[format!("{base}..{head}")], table)?;
     let mut commits = Vec::with_capacity(rows.len());
     for (c, p) in rows {
         if repo.is_shallow_boundary(&c.sha) && c.sha != head {

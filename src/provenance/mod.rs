@@ -9,6 +9,7 @@ pub mod entire;
 pub mod model;
 pub mod notes;
 pub mod notes_fast;
+pub mod range;
 pub mod scan;
 pub mod trailers;
 
