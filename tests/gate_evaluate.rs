@@ -131,6 +131,8 @@ fn run(c: &Case) -> Vec<aeef::findings::Finding> {
     let change = c.change.map(|s| Change {
         base: "b".repeat(40),
         head: "h".repeat(40),
+        merge_base: "b".repeat(40),
+        diff: Vec::new(),
         commits: vec![ChangeCommit {
             sha: "c".repeat(40),
             summary: "change".into(),

@@ -127,9 +127,9 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         crate::classify::Classifier::new(r, opts)
     });
     let share = match (&change, repo, &classifier) {
-        (Some(c), Some(r), Some(classifier)) => {
-            Some(crate::pr::share_of_change(r, classifier, &c.base, &c.head)?)
-        }
+        (Some(c), Some(r), Some(classifier)) => Some(crate::pr::share::share_of_diff(
+            r, classifier, &c.base, &c.head, &c.diff,
+        )?),
         _ => None,
     };
 

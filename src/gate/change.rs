@@ -86,14 +86,17 @@ pub fn read(
             provenance: p,
         });
     }
+    let diff = git::diff::changes(repo, &head, Some(&mb))?;
     let mut files = BTreeSet::new();
-    for ch in git::diff::changes(repo, &head, Some(&mb))? {
-        files.extend(ch.old_path);
-        files.extend(ch.new_path);
+    for ch in &diff {
+        files.extend(ch.old_path.iter().cloned());
+        files.extend(ch.new_path.iter().cloned());
     }
     Ok(Change {
         base,
         head,
+        merge_base: mb,
+        diff,
         commits,
         files,
         pr_text: None,
@@ -113,10 +116,7 @@ pub fn mark_self_exemptions(
     change: &mut Change,
 ) -> miette::Result<()> {
     let r = repo.git2();
-    let (Ok(b), Ok(h)) = (
-        git2::Oid::from_str(&change.base),
-        git2::Oid::from_str(&change.head),
-    ) else {
+    let Ok(mb) = git2::Oid::from_str(&change.merge_base) else {
         return Ok(());
     };
     // Only records and a config the change touches can differ from the
@@ -126,7 +126,6 @@ pub fn mark_self_exemptions(
     if !touches_records && !touches_config {
         return Ok(());
     }
-    let mb = r.merge_base(b, h).map_err(GitError::from)?;
     let (before, _) =
         crate::incident::store::load_from_tree(r, mb, config).map_err(GitError::from)?;
     let key = |a: &crate::incident::CorrectiveAction| {

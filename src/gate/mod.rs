@@ -44,6 +44,11 @@ pub struct ChangeCommit {
 pub struct Change {
     pub base: String,
     pub head: String,
+    /// `git merge-base BASE HEAD`, read once for everything that needs it.
+    pub merge_base: String,
+    /// `git diff MERGE_BASE HEAD` (with git's indent heuristic), read once:
+    /// [`Change::files`] and the AI share both come from it.
+    pub diff: Vec<crate::git::diff::FileChange>,
     pub commits: Vec<ChangeCommit>,
     /// Paths the change adds, modifies, deletes or renames (both names).
     pub files: BTreeSet<String>,

@@ -271,6 +271,19 @@ pub fn share_of_change(
     head: &str,
 ) -> Result<Share, GitError> {
     let mb = merge_base(repo, base, head)?;
+    let changes = git::diff::changes(repo, head, Some(&mb))?;
+    share_of_diff(repo, classifier, base, head, &changes)
+}
+
+/// [`share_of_change`] over a diff of merge base → head the caller already
+/// read (the gate's [`crate::gate::Change::diff`]), so it is read once.
+pub fn share_of_diff(
+    repo: &Repo,
+    classifier: &Classifier<'_>,
+    base: &str,
+    head: &str,
+    changes: &[git::diff::FileChange],
+) -> Result<Share, GitError> {
     let mut ai_commits = 0;
     let mut may_have_ai = false;
     for sha in change_commits(repo, base, head)? {
@@ -287,8 +300,7 @@ pub fn share_of_change(
         }
         may_have_ai |= classifier.may_attribute_ai(&sha)?;
     }
-    let changes = git::diff::changes(repo, head, Some(&mb))?;
-    let files = added_ranges(&changes);
+    let files = added_ranges(changes);
     if !may_have_ai {
         // No commit of the change can have written an AI line, and a line
         // blamed past the base is not the change's: nothing to blame (the
