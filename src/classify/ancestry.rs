@@ -40,14 +40,88 @@ pub struct AiAncestry {
 pub struct Shortcut {
     /// See [`AiAncestry::bound`].
     pub bound: Vec<String>,
-    /// See [`AiAncestry::ai_paths`]; `None` = any path.
-    pub paths: Option<std::sync::Arc<HashSet<String>>>,
+    /// See [`AiAncestry::ai_paths`]; unknown = any path.
+    pub paths: LatePaths,
 }
 
 impl Shortcut {
-    /// False only when no line of `path` can be AI-attributed.
+    /// False only when no line of `path` can be AI-attributed. The first
+    /// call waits for [`LatePaths`] to be read; ask only when a blame of
+    /// `path` is about to run.
     pub fn may_have_ai_path(&self, path: &str) -> bool {
-        self.paths.as_ref().is_none_or(|p| p.contains(path))
+        self.paths.get().is_none_or(|p| p.contains(path))
+    }
+}
+
+/// [`AiAncestry::ai_paths`], read on a thread from the moment the index is
+/// known and waited for only by the first parent blame that asks: a line
+/// blame whose parent lines all come from the one pass never waits for
+/// (or pays for) that walk of the history. Clones share one read; when the
+/// last is dropped an unfinished read stops and its `git log` is killed.
+#[derive(Clone, Default)]
+pub struct LatePaths(Option<std::sync::Arc<Late>>);
+
+struct Late {
+    cell: std::sync::OnceLock<Option<HashSet<String>>>,
+    pending: std::sync::Mutex<Option<std::thread::JoinHandle<Option<HashSet<String>>>>>,
+    cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Drop for Late {
+    fn drop(&mut self) {
+        self.cancel
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+impl std::fmt::Debug for LatePaths {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = match &self.0 {
+            None => "any path",
+            Some(l) if l.cell.get().is_some() => "read",
+            Some(_) => "reading",
+        };
+        f.write_str(state)
+    }
+}
+
+impl LatePaths {
+    /// Starts reading [`AiAncestry::ai_paths`] of `rev` on a thread with a
+    /// handle of its own; any failure (or a thread that cannot start)
+    /// leaves every path possible, which only costs speed.
+    pub fn start(index: &AiAncestry, repo: &Repo, rev: &str) -> LatePaths {
+        let Ok(r) = repo.reopen() else {
+            return LatePaths::default();
+        };
+        let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (own, bound, rev, flag) = (
+            index.own.clone(),
+            index.bound.clone(),
+            rev.to_string(),
+            cancel.clone(),
+        );
+        let handle = std::thread::Builder::new()
+            .name("aeef-ai-paths".into())
+            .spawn(move || ai_paths_of(&own, &bound, &r, &rev, &flag).ok().flatten());
+        let Ok(handle) = handle else {
+            return LatePaths::default();
+        };
+        LatePaths(Some(std::sync::Arc::new(Late {
+            cell: std::sync::OnceLock::new(),
+            pending: std::sync::Mutex::new(Some(handle)),
+            cancel,
+        })))
+    }
+
+    /// The paths, waiting for the read the first time; `None` = any path.
+    pub fn get(&self) -> Option<&HashSet<String>> {
+        let late = self.0.as_ref()?;
+        late.cell
+            .get_or_init(|| {
+                let handle = late.pending.lock().ok()?.take()?;
+                handle.join().ok().flatten()
+            })
+            .as_ref()
     }
 }
 
@@ -147,56 +221,8 @@ impl AiAncestry {
     /// history before the bound is not excluded or a merge may carry AI
     /// lines (its own changes are not listed by `git log`).
     pub fn ai_paths(&self, repo: &Repo, rev: &str) -> Result<Option<HashSet<String>>, GitError> {
-        if self.own.is_empty() {
-            return Ok(Some(HashSet::new()));
-        }
-        if self.bound.is_empty() || self.bound.len() >= MAX_BOUND {
-            return Ok(None);
-        }
-        let mut cmd = repo.git();
-        cmd.args(["log", "-M", "--name-status", "--format=%x01%H %P", rev]);
-        for b in &self.bound {
-            cmd.arg(format!("^{b}"));
-        }
-        cmd.arg("--");
-        let out = repo.run(&mut cmd)?;
-        let text = String::from_utf8_lossy(&out);
-        let mut paths: HashSet<String> = HashSet::new();
-        let mut renames: Vec<(String, String)> = Vec::new();
-        for record in text.split('\u{1}').skip(1) {
-            let mut lines = record.lines();
-            let head = lines.next().unwrap_or("");
-            let mut ids = head.split(' ');
-            let sha = ids.next().and_then(|h| git2::Oid::from_str(h).ok());
-            let merge = ids.filter(|p| !p.is_empty()).count() > 1;
-            let own = sha.is_some_and(|o| self.own.contains(&o));
-            if own && merge {
-                return Ok(None);
-            }
-            for l in lines.filter(|l| !l.is_empty()) {
-                let mut f = l.split('\t');
-                let status = f.next().unwrap_or("");
-                let names: Vec<String> = f.map(crate::git::diff_unquote).collect();
-                if status.starts_with('R') && names.len() == 2 {
-                    renames.push((names[0].clone(), names[1].clone()));
-                }
-                if own {
-                    paths.extend(names);
-                }
-            }
-        }
-        loop {
-            let before = paths.len();
-            for (from, to) in &renames {
-                if paths.contains(from) {
-                    paths.insert(to.clone());
-                }
-            }
-            if paths.len() == before {
-                break;
-            }
-        }
-        Ok(Some(paths))
+        let never = std::sync::atomic::AtomicBool::new(false);
+        ai_paths_of(&self.own, &self.bound, repo, rev, &never)
     }
 
     /// Revisions whose whole history carries no AI provenance: a `git
@@ -450,6 +476,69 @@ fn read_record(r: &mut impl BufRead) -> Result<Option<RawCommit>, GitError> {
         author_time: 0,
         message: next(),
     }))
+}
+
+/// [`AiAncestry::ai_paths`] from the commits that may carry AI lines and
+/// the bound; `None` also when `cancel` stopped the read.
+fn ai_paths_of(
+    own: &HashSet<git2::Oid>,
+    bound: &[String],
+    repo: &Repo,
+    rev: &str,
+    cancel: &std::sync::atomic::AtomicBool,
+) -> Result<Option<HashSet<String>>, GitError> {
+    if own.is_empty() {
+        return Ok(Some(HashSet::new()));
+    }
+    if bound.is_empty() || bound.len() >= MAX_BOUND {
+        return Ok(None);
+    }
+    let mut cmd = repo.git();
+    cmd.args(["log", "-M", "--name-status", "--format=%x01%H %P", rev]);
+    for b in bound {
+        cmd.arg(format!("^{b}"));
+    }
+    cmd.arg("--");
+    let Some(out) = git::run_unless(&mut cmd, cancel)? else {
+        return Ok(None);
+    };
+    let text = String::from_utf8_lossy(&out);
+    let mut paths: HashSet<String> = HashSet::new();
+    let mut renames: Vec<(String, String)> = Vec::new();
+    for record in text.split('\u{1}').skip(1) {
+        let mut lines = record.lines();
+        let head = lines.next().unwrap_or("");
+        let mut ids = head.split(' ');
+        let sha = ids.next().and_then(|h| git2::Oid::from_str(h).ok());
+        let merge = ids.filter(|p| !p.is_empty()).count() > 1;
+        let by_ai = sha.is_some_and(|o| own.contains(&o));
+        if by_ai && merge {
+            return Ok(None);
+        }
+        for l in lines.filter(|l| !l.is_empty()) {
+            let mut f = l.split('\t');
+            let status = f.next().unwrap_or("");
+            let names: Vec<String> = f.map(crate::git::diff_unquote).collect();
+            if status.starts_with('R') && names.len() == 2 {
+                renames.push((names[0].clone(), names[1].clone()));
+            }
+            if by_ai {
+                paths.extend(names);
+            }
+        }
+    }
+    loop {
+        let before = paths.len();
+        for (from, to) in &renames {
+            if paths.contains(from) {
+                paths.insert(to.clone());
+            }
+        }
+        if paths.len() == before {
+            break;
+        }
+    }
+    Ok(Some(paths))
 }
 
 #[cfg(test)]

@@ -286,6 +286,14 @@ pub fn line_blame(
     // The history index, and from it the paths AI lines can live in, are
     // read while git blames (on the other core).
     let pending = ancestry::start(repo, rev, &opts.agents)?;
+    // The file's history in one pass (issue 10), read meanwhile in case it
+    // can stand in for the parent blames; dropped unread when not needed.
+    let pass = match opts.window {
+        Window::Lines(w) if repo.has_git() && onepass::enabled() => {
+            Some(onepass::Speculative::start(repo, rev, path, w)?)
+        }
+        _ => None,
+    };
     let second = match pending {
         Some(p) => Some((p, repo.reopen()?)),
         None => None,
@@ -297,11 +305,7 @@ pub fn line_blame(
                 let shortcut = ancestry::Shortcut {
                     bound: index.bound().to_vec(),
                     // Unknown paths only cost speed: every path is then blamed.
-                    paths: index
-                        .ai_paths(&r, rev)
-                        .ok()
-                        .flatten()
-                        .map(std::sync::Arc::new),
+                    paths: ancestry::LatePaths::start(&index, &r, rev),
                 };
                 Some((index, shortcut))
             })
@@ -313,11 +317,6 @@ pub fn line_blame(
         Ok((blamed?, index))
     })?;
     let (blamed, index) = index;
-    // The file's history in one pass (issue 10), when it can stand in.
-    let pass = match opts.window {
-        Window::Lines(w) if repo.has_git() && onepass::enabled() => Some(w),
-        _ => None,
-    };
     let lb = attribute(
         repo,
         classifier,
@@ -395,7 +394,7 @@ fn attribute(
     path: &str,
     blamed: &[git::BlameLine],
     index: Option<&(AiAncestry, ancestry::Shortcut)>,
-    pass: Option<u32>,
+    pass: Option<onepass::Speculative>,
     progress: &Progress,
 ) -> Result<LineBlame, GitError> {
     let may_have_ai = |sha: &str| index.is_none_or(|(i, _)| i.may_have_ai_lines(sha));
@@ -490,8 +489,8 @@ fn attribute(
     }
     let need = need.len();
     let pass = match pass {
-        Some(w) if need >= onepass::MIN_BLAMES || onepass::forced() => {
-            onepass::read(repo, rev, path, w)
+        Some(p) if need >= onepass::MIN_BLAMES || onepass::forced() => {
+            p.finish()
                 .ok()
                 .flatten()
                 // Git is the oracle: the one pass stands in for parent blames
@@ -558,7 +557,7 @@ fn attribute(
     let mut groups: Vec<_> = human.into_iter().collect();
     groups.sort_by(|a, b| a.0.cmp(&b.0));
     for ((commit, cpath), (parent, ppath, wanted)) in groups {
-        if !may_have_ai(&parent) || !shortcut.may_have_ai_path(&ppath) {
+        if !may_have_ai(&parent) {
             continue;
         }
         let hunks = git::diff::file_hunks(repo, &parent, &ppath, &commit, &cpath)?;
@@ -570,6 +569,7 @@ fn attribute(
         };
         let job = jobs.len();
         let mut all = Vec::new();
+        let mut these: Vec<Waiting> = Vec::new();
         for (at, orig_line) in wanted {
             let Some(h) = hunk_of(&hunks, orig_line) else {
                 continue;
@@ -583,7 +583,7 @@ fn attribute(
             if h.old_lines > 0 {
                 all.push((h.old_start, h.old_start + h.old_lines - 1));
             }
-            waiting.push((at, job, h, near));
+            these.push((at, job, h, near));
         }
         if !all.is_empty() {
             let ranges = super::merge_ranges(all);
@@ -591,6 +591,12 @@ fn attribute(
                 Some(have) => covered(repo, &parent, &ppath, &ranges, have)?,
                 None => None,
             };
+            // Asked only before a blame: the answer may still be read.
+            if ready.is_none() && !shortcut.may_have_ai_path(&ppath) {
+                // No line of this path can be AI: the lines stay human.
+                continue;
+            }
+            waiting.append(&mut these);
             jobs.push(ParentJob {
                 parent,
                 parent_path: ppath,

@@ -755,10 +755,6 @@ impl<'r> Classifier<'r> {
                         continue;
                     }
                     let near = self.near(parent, sha, ch, old)?;
-                    if !self.shortcut.may_have_ai_path(old) {
-                        // No line of this path can be AI (see `bounded`).
-                        continue;
-                    }
                     let bound = &self.shortcut.bound;
                     let known = match self
                         .known_lines
@@ -768,6 +764,11 @@ impl<'r> Classifier<'r> {
                         Some(have) => lines::covered(self.repo, parent, old, &near, have)?,
                         None => None,
                     };
+                    // Asked only before a blame: the answer may still be read.
+                    if known.is_none() && !self.shortcut.may_have_ai_path(old) {
+                        // No line of this path can be AI (see `bounded`).
+                        continue;
+                    }
                     let blamed = match known {
                         Some(_) => Vec::new(),
                         None => git::blame::blame_within(self.repo, parent, old, &near, bound)?,

@@ -22,6 +22,8 @@
 //! Both sides diff with git's own configuration (`diff.algorithm`, the
 //! indent heuristic), so their hunks are the same.
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::AttributedLine;
 use crate::error::GitError;
@@ -103,6 +105,60 @@ pub fn forced() -> bool {
 /// stand for `git blame` (see the module doc) or git is not on PATH.
 /// Errors: git fails.
 pub fn read(repo: &Repo, rev: &str, path: &str, window: u32) -> Result<Option<OnePass>, GitError> {
+    read_unless(repo, rev, path, window, &AtomicBool::new(false))
+}
+
+/// A one pass read on its own thread while git blames (issue 10): line
+/// blame only learns whether it needs the pass (enough commits needing a
+/// parent blame, [`MIN_BLAMES`]) once the blame is done, and reading the
+/// file's history afterwards left one core idle during the blame.
+/// Dropping it unread stops the read and kills its `git log`.
+pub struct Speculative {
+    cancel: Arc<AtomicBool>,
+    handle: Option<std::thread::JoinHandle<Result<Option<OnePass>, GitError>>>,
+}
+
+impl Speculative {
+    /// Starts [`read`] of `path` up to `rev` on a thread with its own
+    /// repository handle. Errors: the repository cannot be reopened.
+    pub fn start(repo: &Repo, rev: &str, path: &str, window: u32) -> Result<Self, GitError> {
+        let r = repo.reopen()?;
+        let cancel = Arc::new(AtomicBool::new(false));
+        let (rev, path, flag) = (rev.to_string(), path.to_string(), cancel.clone());
+        let handle = std::thread::Builder::new()
+            .name("aeef-one-pass".into())
+            .spawn(move || read_unless(&r, &rev, &path, window, &flag))?;
+        Ok(Speculative {
+            cancel,
+            handle: Some(handle),
+        })
+    }
+
+    /// Waits for the read: what [`read`] returns (`None` also when its
+    /// thread panicked, as a pass that gave up).
+    pub fn finish(mut self) -> Result<Option<OnePass>, GitError> {
+        match self.handle.take().map(std::thread::JoinHandle::join) {
+            Some(Ok(r)) => r,
+            _ => Ok(gave_up(13)),
+        }
+    }
+}
+
+impl Drop for Speculative {
+    fn drop(&mut self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+}
+
+/// [`read`], giving up (`None`, its `git log` killed) as soon as `cancel`
+/// is set.
+fn read_unless(
+    repo: &Repo,
+    rev: &str,
+    path: &str,
+    window: u32,
+    cancel: &AtomicBool,
+) -> Result<Option<OnePass>, GitError> {
     if !repo.has_git() {
         return Ok(gave_up(1));
     }
@@ -123,7 +179,9 @@ pub fn read(repo: &Repo, rev: &str, path: &str, window: u32) -> Result<Option<On
         "--",
         path,
     ]);
-    let out = repo.run(&mut cmd)?;
+    let Some(out) = git::run_unless(&mut cmd, cancel)? else {
+        return Ok(None);
+    };
     let Some(mut steps) = parse(&out) else {
         return Ok(gave_up(2));
     };
@@ -133,7 +191,7 @@ pub fn read(repo: &Repo, rev: &str, path: &str, window: u32) -> Result<Option<On
     let merges: Vec<usize> = (0..steps.len())
         .filter(|&i| steps[i].parents.len() > 1)
         .collect();
-    if !merges.is_empty() {
+    if !merges.is_empty() && !cancel.load(Ordering::Relaxed) {
         let input: String = merges
             .iter()
             .map(|&i| format!("{}\n", steps[i].sha))

@@ -504,3 +504,51 @@ impl Repo {
         Some(String::from_utf8_lossy(blob.content()).into_owned())
     }
 }
+
+/// Runs `cmd` and returns its stdout (stderr as an error), or `None`
+/// after killing it as soon as `cancel` is set (work started on a guess
+/// and dropped once it is not needed). Errors: git cannot start or fails.
+pub fn run_unless(
+    cmd: &mut std::process::Command,
+    cancel: &std::sync::atomic::AtomicBool,
+) -> Result<Option<Vec<u8>>, GitError> {
+    use std::io::Read;
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()?;
+    let mut stderr = child.stderr.take();
+    // git's stderr is read on a thread so that neither pipe can fill up.
+    let errors = std::thread::spawn(move || {
+        let mut e = Vec::new();
+        if let Some(s) = stderr.as_mut() {
+            let _ = s.read_to_end(&mut e);
+        }
+        e
+    });
+    let mut out = Vec::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut stdout = child.stdout.take();
+    while let Some(s) = stdout.as_mut() {
+        if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Ok(None);
+        }
+        match s.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let status = child.wait()?;
+    let stderr = errors.join().unwrap_or_default();
+    if !status.success() {
+        return Err(GitError::CommandFailed {
+            command: format!("{cmd:?}").replace('"', ""),
+            stderr: String::from_utf8_lossy(&stderr).trim().to_string(),
+        });
+    }
+    Ok(Some(out))
+}
