@@ -53,11 +53,11 @@ impl Shortcut {
     }
 }
 
-/// [`AiAncestry::ai_paths`], read on a thread from the moment the index is
-/// known and waited for only by the first parent blame that asks: a line
-/// blame whose parent lines all come from the one pass never waits for
-/// (or pays for) that walk of the history. Clones share one read; when the
-/// last is dropped an unfinished read stops and its `git log` is killed.
+/// [`AiAncestry::ai_paths`], read only when the first parent blame asks
+/// (and waited for then): a line blame whose parent lines all come from
+/// the one pass never pays for that walk of the history. Clones share one
+/// read; when the last is dropped an unfinished read stops and its
+/// `git log` is killed.
 #[derive(Clone, Default)]
 pub struct LatePaths(Option<std::sync::Arc<Late>>);
 
@@ -65,6 +65,7 @@ struct Late {
     cell: std::sync::OnceLock<Option<HashSet<String>>>,
     pending: std::sync::Mutex<Option<std::thread::JoinHandle<Option<HashSet<String>>>>>,
     cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    go: std::sync::Mutex<Option<std::sync::mpsc::Sender<()>>>,
 }
 
 impl Drop for Late {
@@ -86,8 +87,8 @@ impl std::fmt::Debug for LatePaths {
 }
 
 impl LatePaths {
-    /// Starts reading [`AiAncestry::ai_paths`] of `rev` on a thread with a
-    /// handle of its own; any failure (or a thread that cannot start)
+    /// Prepares reading [`AiAncestry::ai_paths`] of `rev` on a thread with
+    /// a handle of its own, started by the first [`LatePaths::get`]; any failure (or a thread that cannot start)
     /// leaves every path possible, which only costs speed.
     pub fn start(index: &AiAncestry, repo: &Repo, rev: &str) -> LatePaths {
         let Ok(r) = repo.reopen() else {
@@ -100,24 +101,35 @@ impl LatePaths {
             rev.to_string(),
             cancel.clone(),
         );
+        // The walk starts when first asked: read eagerly, it took a core
+        // from the blame and the one pass on every run that never asks
+        // (a whole-file blame whose parent lines all come from the pass).
+        let (go, asked) = std::sync::mpsc::channel::<()>();
         let handle = std::thread::Builder::new()
             .name("aeef-ai-paths".into())
-            .spawn(move || ai_paths_of(&own, &bound, &r, &rev, &flag).ok().flatten());
+            .spawn(move || {
+                asked.recv().ok()?;
+                ai_paths_of(&own, &bound, &r, &rev, &flag).ok().flatten()
+            });
         let Ok(handle) = handle else {
             return LatePaths::default();
         };
         LatePaths(Some(std::sync::Arc::new(Late {
             cell: std::sync::OnceLock::new(),
             pending: std::sync::Mutex::new(Some(handle)),
+            go: std::sync::Mutex::new(Some(go)),
             cancel,
         })))
     }
 
-    /// The paths, waiting for the read the first time; `None` = any path.
+    /// The paths, read (and waited for) the first time; `None` = any path.
     pub fn get(&self) -> Option<&HashSet<String>> {
         let late = self.0.as_ref()?;
         late.cell
             .get_or_init(|| {
+                if let Some(go) = late.go.lock().ok()?.take() {
+                    let _ = go.send(());
+                }
                 let handle = late.pending.lock().ok()?.take()?;
                 handle.join().ok().flatten()
             })

@@ -740,6 +740,11 @@ fn commit_origins(
 ) -> Result<(Vec<CommitOut>, Blamed), GitError> {
     let cache = Cache::open(repo);
     let ctx_key = context_key(repo, opts);
+    let scope = Cache::key(&[b"commit", &ctx_key]);
+    let cached: HashMap<String, String> = cache
+        .as_ref()
+        .map(|c| c.table("commit", &scope))
+        .unwrap_or_default();
     let mut out = Vec::with_capacity(order.len());
     let mut todo: Vec<(usize, String)> = Vec::new();
     for (i, sha) in order.iter().enumerate() {
@@ -755,12 +760,11 @@ fn commit_origins(
         } else {
             None
         };
-        let key = Cache::key(&[b"commit", sha.as_bytes(), &ctx_key]);
-        let cached = || -> Option<Origin> {
-            let b = cache.as_ref()?.get("commit", &key)?;
-            serde_json::from_slice(&b).ok()
-        };
-        let origin = origin.or_else(cached);
+        let origin = origin.or_else(|| {
+            cached
+                .get(sha)
+                .and_then(|o| serde_json::from_value(serde_json::Value::String(o.clone())).ok())
+        });
         if origin.is_none() {
             todo.push((i, sha.clone()));
         }
@@ -787,18 +791,16 @@ fn commit_origins(
         },
     )?;
     let mut blamed = Blamed::new();
+    let mut learnt = HashMap::new();
     for ((i, sha), (origin, lines)) in todo.into_iter().zip(done) {
         for (k, v) in lines {
             blamed.entry(k).or_default().extend(v);
         }
         out[i].origin = origin;
-        if let (Some(c), Ok(bytes)) = (&cache, serde_json::to_vec(&origin)) {
-            c.put(
-                "commit",
-                &Cache::key(&[b"commit", sha.as_bytes(), &ctx_key]),
-                &bytes,
-            );
-        }
+        learnt.insert(sha, origin.as_str().to_string());
+    }
+    if let Some(c) = &cache {
+        c.put_table("commit", &scope, &learnt);
     }
     Ok((out, blamed))
 }

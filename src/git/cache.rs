@@ -10,7 +10,10 @@
 //! into place, so a reader never sees half an entry and two processes
 //! writing the same entry at once both leave a whole one. Any failure to
 //! read or write is a miss, never an error. `AEEF_NO_CACHE=1` turns it off;
-//! deleting the directory clears it.
+//! deleting the directory clears it. Small answers a run produces by the
+//! hundred (each commit's origin) go into one file per run, a table
+//! ([`Cache::put_table`]).
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -74,7 +77,80 @@ impl Cache {
         };
         let _ = write();
     }
+
+    /// Every entry of the table `kind`/`scope` (see [`Cache::put_table`]):
+    /// the files of the scope merged, later files winning; empty when there
+    /// are none or none can be read.
+    pub fn table(&self, kind: &str, scope: &str) -> HashMap<String, String> {
+        let mut all = HashMap::new();
+        for (_, map) in self.table_files(kind, scope) {
+            all.extend(map);
+        }
+        all
+    }
+
+    /// Adds `entries` to the table `kind`/`scope`: many small answers of
+    /// one run (each commit's origin) in one file,
+    /// `<kind>/<scope>/<random>.json` (a JSON object), instead of a file
+    /// each, since creating hundreds of files cost line blame a fifth of
+    /// its time. Written like [`Cache::put`] (temporary file, rename). Past
+    /// [`TABLE_FILES`] files the scope is merged into one and the merged
+    /// files removed: a reader that lists a removed file only misses its
+    /// entries, which are in the merged one. Failures are ignored.
+    pub fn put_table(&self, kind: &str, scope: &str, entries: &HashMap<String, String>) {
+        if entries.is_empty() {
+            return;
+        }
+        let dir = self.dir.join(kind).join(scope);
+        let write = |map: &HashMap<String, String>| -> std::io::Result<()> {
+            std::fs::create_dir_all(&dir)?;
+            let mut tmp = tempfile::Builder::new().suffix(".json").tempfile_in(&dir)?;
+            tmp.write_all(&serde_json::to_vec(map)?)?;
+            tmp.keep().map_err(|e| e.error)?;
+            Ok(())
+        };
+        let files = self.table_files(kind, scope);
+        if files.len() + 1 <= TABLE_FILES {
+            let _ = write(entries);
+            return;
+        }
+        let mut merged = HashMap::new();
+        for (_, map) in &files {
+            merged.extend(map.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        merged.extend(entries.iter().map(|(k, v)| (k.clone(), v.clone())));
+        if write(&merged).is_ok() {
+            for (path, _) in files {
+                let _ = std::fs::remove_file(path);
+            }
+        }
+    }
+
+    /// The readable files of a table with their entries, oldest first.
+    fn table_files(&self, kind: &str, scope: &str) -> Vec<(PathBuf, HashMap<String, String>)> {
+        let Ok(dir) = std::fs::read_dir(self.dir.join(kind).join(scope)) else {
+            return Vec::new();
+        };
+        let mut files: Vec<(std::time::SystemTime, PathBuf)> = dir
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .filter_map(|p| Some((std::fs::metadata(&p).ok()?.modified().ok()?, p)))
+            .collect();
+        files.sort();
+        files
+            .into_iter()
+            .filter_map(|(_, p)| {
+                let map = serde_json::from_slice(&std::fs::read(&p).ok()?).ok()?;
+                Some((p, map))
+            })
+            .collect()
+    }
 }
+
+/// Files a table ([`Cache::put_table`]) may hold before a writer merges
+/// them into one.
+pub const TABLE_FILES: usize = 16;
 
 /// This build of aeef: its version plus the executable's size and
 /// modification time, so a rebuilt binary never reads a stale answer.
@@ -123,5 +199,34 @@ mod tests {
             .unwrap()
             .count();
         assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn tables_merge_their_files_and_stay_few() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = Cache {
+            dir: dir.path().join("cache"),
+        };
+        assert!(c.table("t", "s").is_empty());
+        for i in 0..(TABLE_FILES * 2) {
+            let entries = HashMap::from([
+                (format!("k{i}"), format!("v{i}")),
+                ("shared".to_string(), format!("v{i}")),
+            ]);
+            c.put_table("t", "s", &entries);
+        }
+        let t = c.table("t", "s");
+        assert_eq!(t.len(), TABLE_FILES * 2 + 1);
+        assert_eq!(t["k0"], "v0");
+        assert_eq!(
+            t[&format!("k{}", TABLE_FILES * 2 - 1)],
+            format!("v{}", TABLE_FILES * 2 - 1)
+        );
+        let files = std::fs::read_dir(dir.path().join("cache/t/s"))
+            .unwrap()
+            .count();
+        assert!(files <= TABLE_FILES, "{files} files");
+        // Another scope is another table.
+        assert!(c.table("t", "other").is_empty());
     }
 }
