@@ -110,7 +110,7 @@ impl Cache {
             Ok(())
         };
         let files = self.table_files(kind, scope);
-        if files.len() + 1 <= TABLE_FILES {
+        if files.len() < TABLE_FILES {
             let _ = write(entries);
             return;
         }
