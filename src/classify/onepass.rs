@@ -179,38 +179,17 @@ fn read_unless(
         "--",
         path,
     ]);
-    let Some(out) = git::run_unless(&mut cmd, cancel)? else {
+    let Some((out, merge_out)) = log_and_merges(repo, &mut cmd, path, cancel)? else {
         return Ok(None);
     };
     let Some(mut steps) = parse(&out) else {
         return Ok(gave_up(2));
     };
-    // `git log -p` prints no diff for merges (and `--diff-merges` would
-    // change which merges it lists): their diffs against each parent come
-    // from one `git diff-tree -m --stdin`.
     let merges: Vec<usize> = (0..steps.len())
         .filter(|&i| steps[i].parents.len() > 1)
         .collect();
-    if !merges.is_empty() && !cancel.load(Ordering::Relaxed) {
-        let input: String = merges
-            .iter()
-            .map(|&i| format!("{}\n", steps[i].sha))
-            .collect();
-        let mut cmd = repo.git();
-        cmd.args([
-            "diff-tree",
-            "--stdin",
-            "-m",
-            "-p",
-            "-U0",
-            "--no-color",
-            "--no-ext-diff",
-            "--no-textconv",
-            "--no-renames",
-            "--",
-            path,
-        ]);
-        let out = run_with_input(&mut cmd, &input)?;
+    if !merges.is_empty() {
+        let out = merge_out;
         // The same parser: each header line is the merge's id alone.
         let marked: Vec<u8> = out
             .split(|&b| b == b'\n')
@@ -348,31 +327,156 @@ pub(crate) fn gave_up(check: u32) -> Option<OnePass> {
     None
 }
 
-/// Runs `cmd` with `input` on its stdin; its stdout, or stderr as an error.
-fn run_with_input(cmd: &mut std::process::Command, input: &str) -> Result<Vec<u8>, GitError> {
-    use std::io::Write;
-    let mut child = cmd
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()?;
-    let mut stdin = child.stdin.take();
-    // Writing on a thread: git may fill its stdout before reading all input.
-    let bytes = input.as_bytes().to_vec();
-    let writer = std::thread::spawn(move || {
-        if let Some(w) = stdin.as_mut() {
-            let _ = w.write_all(&bytes);
+/// Runs the pass's `git log` and, while it prints, one
+/// `git diff-tree --stdin -m -p -U0 -- PATH` fed each merge as its header
+/// goes by (`git log -p` prints no diff for merges, and `--diff-merges`
+/// would change which merges it lists): the two run on both cores instead
+/// of one after the other. Returns both outputs (the second empty without
+/// merges), or `None` once `cancel` is set (both killed). Errors: either
+/// git fails.
+fn log_and_merges(
+    repo: &Repo,
+    log: &mut std::process::Command,
+    path: &str,
+    cancel: &AtomicBool,
+) -> Result<Option<(Vec<u8>, Vec<u8>)>, GitError> {
+    use std::io::{Read, Write};
+    use std::process::Stdio;
+    let mut child = log.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
+    let log_errors = drain(child.stderr.take());
+    let mut merges: Option<Merges> = None;
+    let mut out = Vec::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut stdout = child.stdout.take();
+    let mut line = 0;
+    let stop = |child: &mut std::process::Child, merges: Option<Merges>| {
+        let _ = child.kill();
+        let _ = child.wait();
+        if let Some(mut m) = merges {
+            let _ = m.child.kill();
+            let _ = m.child.wait();
         }
-    });
-    let out = child.wait_with_output()?;
-    let _ = writer.join();
-    if !out.status.success() {
+    };
+    while let Some(s) = stdout.as_mut() {
+        if cancel.load(Ordering::Relaxed) {
+            stop(&mut child, merges);
+            return Ok(None);
+        }
+        let n = match s.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                stop(&mut child, merges);
+                return Err(e.into());
+            }
+        };
+        out.extend_from_slice(&buf[..n]);
+        // Each whole line printed since the last read: a merge's header
+        // (`\x01SHA P1 P2…`) goes to diff-tree at once.
+        while let Some(end) = out[line..].iter().position(|&b| b == b'\n') {
+            let l = &out[line..line + end];
+            line += end + 1;
+            if l.first() != Some(&1) || l.split(|&b| b == b' ').count() < 3 {
+                continue;
+            }
+            let sha = l[1..].split(|&b| b == b' ').next().unwrap_or_default();
+            if merges.is_none() {
+                let mut cmd = repo.git();
+                cmd.args([
+                    "diff-tree",
+                    "--stdin",
+                    "-m",
+                    "-p",
+                    "-U0",
+                    "--no-color",
+                    "--no-ext-diff",
+                    "--no-textconv",
+                    "--no-renames",
+                    "--",
+                    path,
+                ]);
+                merges = Some(Merges::start(&mut cmd)?);
+            }
+            if let Some(m) = merges.as_mut()
+                && let Some(w) = m.stdin.as_mut()
+            {
+                let mut entry = sha.to_vec();
+                entry.push(b'\n');
+                let _ = w.write_all(&entry);
+            }
+        }
+    }
+    let status = child.wait()?;
+    let errors = log_errors.join().unwrap_or_default();
+    if !status.success() {
+        if let Some(m) = merges {
+            stop(&mut child, Some(m));
+        }
         return Err(GitError::CommandFailed {
-            command: format!("{cmd:?}").replace('"', ""),
-            stderr: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+            command: format!("{log:?}").replace('"', ""),
+            stderr: String::from_utf8_lossy(&errors).trim().to_string(),
         });
     }
-    Ok(out.stdout)
+    let merge_out = match merges {
+        Some(m) => m.finish()?,
+        None => Vec::new(),
+    };
+    Ok(Some((out, merge_out)))
+}
+
+/// A `git diff-tree --stdin` being fed, its stdout and stderr read on
+/// threads so that no pipe fills up.
+struct Merges {
+    child: std::process::Child,
+    stdin: Option<std::process::ChildStdin>,
+    stdout: std::thread::JoinHandle<Vec<u8>>,
+    stderr: std::thread::JoinHandle<Vec<u8>>,
+    command: String,
+}
+
+impl Merges {
+    fn start(cmd: &mut std::process::Command) -> Result<Merges, GitError> {
+        use std::process::Stdio;
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        Ok(Merges {
+            stdin: child.stdin.take(),
+            stdout: drain(child.stdout.take()),
+            stderr: drain(child.stderr.take()),
+            child,
+            command: format!("{cmd:?}").replace('"', ""),
+        })
+    }
+
+    /// Closes its input and returns its output. Errors: git fails.
+    fn finish(mut self) -> Result<Vec<u8>, GitError> {
+        drop(self.stdin.take());
+        let status = self.child.wait()?;
+        let out = self.stdout.join().unwrap_or_default();
+        let errors = self.stderr.join().unwrap_or_default();
+        if !status.success() {
+            return Err(GitError::CommandFailed {
+                command: self.command,
+                stderr: String::from_utf8_lossy(&errors).trim().to_string(),
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// Reads `pipe` to its end on a thread.
+fn drain<R: std::io::Read + Send + 'static>(pipe: Option<R>) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut v = Vec::new();
+        if let Some(mut p) = pipe {
+            let _ = p.read_to_end(&mut v);
+        }
+        v
+    })
 }
 
 /// The real parents of `sha` (blame diffs against these and names them).
