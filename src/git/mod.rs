@@ -552,3 +552,40 @@ pub fn run_unless(
     }
     Ok(Some(out))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    #[test]
+    fn run_unless_returns_the_output_when_left_alone() {
+        let mut cmd = Command::new("git");
+        cmd.arg("--version");
+        let out = run_unless(&mut cmd, &AtomicBool::new(false)).unwrap();
+        assert!(out.unwrap().starts_with(b"git version"));
+    }
+
+    #[test]
+    fn run_unless_kills_the_command_once_cancelled() {
+        // `yes` never ends on its own: only the cancel can stop it.
+        let cancel = std::sync::Arc::new(AtomicBool::new(false));
+        let flag = cancel.clone();
+        let t = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            flag.store(true, Ordering::Relaxed);
+        });
+        let mut cmd = Command::new("yes");
+        let out = run_unless(&mut cmd, &cancel).unwrap();
+        t.join().unwrap();
+        assert!(out.is_none());
+    }
+
+    #[test]
+    fn run_unless_reports_a_failing_command() {
+        let mut cmd = Command::new("git");
+        cmd.args(["rev-parse", "--verify", "no-such-revision-here"])
+            .current_dir(std::env::temp_dir());
+        assert!(run_unless(&mut cmd, &AtomicBool::new(false)).is_err());
+    }
+}
