@@ -327,6 +327,9 @@ pub(crate) fn gave_up(check: u32) -> Option<OnePass> {
     None
 }
 
+/// The pass's `git log` output and its merges' `git diff-tree` output.
+type LogAndMerges = (Vec<u8>, Vec<u8>);
+
 /// Runs the pass's `git log` and, while it prints, one
 /// `git diff-tree --stdin -m -p -U0 -- PATH` fed each merge as its header
 /// goes by (`git log -p` prints no diff for merges, and `--diff-merges`
@@ -339,7 +342,7 @@ fn log_and_merges(
     log: &mut std::process::Command,
     path: &str,
     cancel: &AtomicBool,
-) -> Result<Option<(Vec<u8>, Vec<u8>)>, GitError> {
+) -> Result<Option<LogAndMerges>, GitError> {
     use std::io::{Read, Write};
     use std::process::Stdio;
     let mut child = log.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
