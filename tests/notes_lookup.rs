@@ -243,3 +243,14 @@ fn odd_notes_tree_splits_match_libgit2s_index() {
         assert_eq!(tree.blob(oid), repo.notes_index().get(&oid).copied(), "{c}");
     }
 }
+
+/// Guards a long scan whose notes are read by two `git cat-file`
+/// processes (a batch of commits each, after the first few batches): every
+/// note git lists is found, in a history of more than twice as many noted
+/// batches as the first process takes alone.
+#[test]
+fn long_scans_read_notes_through_two_processes_and_miss_none() {
+    let r = history(1600, |i| i % 8 != 3);
+    assert_eq!(assert_scan_matches_git(&r, "HEAD"), 1400);
+    assert_eq!(assert_scan_matches_git(&r, "HEAD~1500..HEAD"), 1313);
+}

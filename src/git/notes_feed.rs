@@ -1,5 +1,6 @@
-//! git-ai notes of a scan's commits, read through one `git cat-file
-//! --batch` and summarised on a reader thread as they arrive.
+//! git-ai notes of a scan's commits, read through `git cat-file --batch`
+//! (two on a long scan, [`PIPES`]) and summarised on a reader thread per
+//! process as they arrive.
 //!
 //! Note blobs are large (hundreds of kB, 244 MB for 2,413 commits of
 //! git-ai's own history) and packed as long delta chains; git rebuilds them
@@ -161,13 +162,28 @@ struct Shared<S> {
 /// The feed: [`NoteFeed::ask`] from the thread that produces commits
 /// (which owns the [`NotesTree`]), [`NoteFeed::take`] from the workers.
 pub struct NoteFeed<S> {
-    /// Commit → note blob, for the asked commits that have a note.
-    found: Mutex<HashMap<Oid, Oid>>,
+    /// Commit → (note blob, the pipe asked for it), for the asked commits
+    /// that have a note.
+    found: Mutex<HashMap<Oid, (Oid, usize)>>,
     summarize: fn(&[u8]) -> Option<S>,
-    /// `git cat-file --batch`, started at the first note asked for (`None`
-    /// inside when git is not on PATH or does not start).
-    pipe: OnceLock<Option<Pipe<S>>>,
+    /// `git cat-file --batch` processes, each started at the first note
+    /// asked of it (`None` inside when git is not on PATH or does not
+    /// start).
+    pipes: [OnceLock<Option<Pipe<S>>>; PIPES],
+    /// [`NoteFeed::ask`] calls so far (which pipe the next one uses).
+    asks: std::sync::atomic::AtomicUsize,
 }
+
+/// `git cat-file` processes a feed may run. Rebuilding note blobs from
+/// their delta chains is most of a notes-carrying scan (git-ai's history:
+/// more than git's own `git log --notes` takes, in one process); two
+/// processes, each answering whole batches in scan order so that chains
+/// stay in one delta-base cache, rebuild them on both cores.
+const PIPES: usize = 2;
+
+/// Batches asked of the first pipe before the second starts: a range scan
+/// of a few batches does not pay for a second process.
+const ONE_PIPE_ASKS: usize = 4;
 
 impl<S: Send + 'static> NoteFeed<S> {
     /// A feed that runs `summarize` on the reader thread for each blob;
@@ -176,7 +192,8 @@ impl<S: Send + 'static> NoteFeed<S> {
         NoteFeed {
             found: Mutex::new(HashMap::new()),
             summarize,
-            pipe: OnceLock::new(),
+            pipes: std::array::from_fn(|_| OnceLock::new()),
+            asks: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
@@ -191,11 +208,14 @@ impl<S: Send + 'static> NoteFeed<S> {
         if noted.is_empty() {
             return;
         }
+        let n = self.asks.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let spread = PIPES.min(crate::provenance::scan::cores());
+        let which = if n < ONE_PIPE_ASKS { 0 } else { n % spread };
         if let Ok(mut found) = self.found.lock() {
-            found.extend(noted.iter().copied());
+            found.extend(noted.iter().map(|&(c, b)| (c, (b, which))));
         }
         let repo = notes.repo();
-        let pipe = self.pipe.get_or_init(|| {
+        let pipe = self.pipes[which].get_or_init(|| {
             repo.has_git()
                 .then(|| Pipe::start(repo, self.summarize))
                 .flatten()
@@ -222,8 +242,8 @@ impl<S: Send + 'static> NoteFeed<S> {
     /// commits are known), waiting for git where needed; `read` reads a
     /// blob directly (libgit2) when git is not running.
     pub fn take(&self, commit: Oid, read: impl FnOnce(Oid) -> Option<S>) -> Option<S> {
-        let blob = *self.found.lock().ok()?.get(&commit)?;
-        let Some(Some(pipe)) = self.pipe.get() else {
+        let (blob, which) = *self.found.lock().ok()?.get(&commit)?;
+        let Some(Some(pipe)) = self.pipes[which].get() else {
             return read(blob);
         };
         let (lock, cv) = &*pipe.shared;
