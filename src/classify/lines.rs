@@ -305,7 +305,7 @@ pub fn line_blame(
                 let shortcut = ancestry::Shortcut {
                     bound: index.bound().to_vec(),
                     // Unknown paths only cost speed: every path is then blamed.
-                    paths: ancestry::LatePaths::start(&index, &r, rev),
+                    paths: ancestry::LatePaths::new(&index, &r, rev),
                 };
                 Some((index, shortcut))
             })
