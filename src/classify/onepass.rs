@@ -343,38 +343,10 @@ fn log_and_merges(
     path: &str,
     cancel: &AtomicBool,
 ) -> Result<Option<LogAndMerges>, GitError> {
-    use std::io::{Read, Write};
-    use std::process::Stdio;
-    let mut child = log.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
-    let log_errors = drain(child.stderr.take());
+    use std::io::Write;
     let mut merges: Option<Merges> = None;
-    let mut out = Vec::new();
-    let mut buf = vec![0u8; 1 << 16];
-    let mut stdout = child.stdout.take();
     let mut line = 0;
-    let stop = |child: &mut std::process::Child, merges: Option<Merges>| {
-        let _ = child.kill();
-        let _ = child.wait();
-        if let Some(mut m) = merges {
-            let _ = m.child.kill();
-            let _ = m.child.wait();
-        }
-    };
-    while let Some(s) = stdout.as_mut() {
-        if cancel.load(Ordering::Relaxed) {
-            stop(&mut child, merges);
-            return Ok(None);
-        }
-        let n = match s.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => {
-                stop(&mut child, merges);
-                return Err(e.into());
-            }
-        };
-        out.extend_from_slice(&buf[..n]);
+    let out = git::run_unless_with(log, cancel, |out| {
         // Each whole line printed since the last read: a merge's header
         // (`\x01SHA P1 P2…`) goes to diff-tree at once.
         while let Some(end) = out[line..].iter().position(|&b| b == b'\n') {
@@ -384,43 +356,20 @@ fn log_and_merges(
                 continue;
             }
             let sha = l[1..].split(|&b| b == b' ').next().unwrap_or_default();
-            if merges.is_none() {
-                let mut cmd = repo.git();
-                cmd.args([
-                    "diff-tree",
-                    "--stdin",
-                    "-m",
-                    "-p",
-                    "-U0",
-                    "--no-color",
-                    "--no-ext-diff",
-                    "--no-textconv",
-                    "--no-renames",
-                    "--",
-                    path,
-                ]);
-                merges = Some(Merges::start(&mut cmd)?);
-            }
-            if let Some(m) = merges.as_mut()
-                && let Some(w) = m.stdin.as_mut()
-            {
+            let m = match merges.as_mut() {
+                Some(m) => m,
+                None => merges.insert(Merges::start(repo, path)?),
+            };
+            if let Some(w) = m.stdin.as_mut() {
                 let mut entry = sha.to_vec();
                 entry.push(b'\n');
                 let _ = w.write_all(&entry);
             }
         }
-    }
-    let status = child.wait()?;
-    let errors = log_errors.join().unwrap_or_default();
-    if !status.success() {
-        if let Some(m) = merges {
-            stop(&mut child, Some(m));
-        }
-        return Err(GitError::CommandFailed {
-            command: format!("{log:?}").replace('"', ""),
-            stderr: String::from_utf8_lossy(&errors).trim().to_string(),
-        });
-    }
+        Ok(())
+    })?;
+    // Cancelled or failed: dropping `merges` kills its diff-tree.
+    let Some(out) = out else { return Ok(None) };
     let merge_out = match merges {
         Some(m) => m.finish()?,
         None => Vec::new(),
@@ -429,18 +378,33 @@ fn log_and_merges(
 }
 
 /// A `git diff-tree --stdin` being fed, its stdout and stderr read on
-/// threads so that no pipe fills up.
+/// threads so that no pipe fills up; killed when dropped unfinished.
 struct Merges {
     child: std::process::Child,
     stdin: Option<std::process::ChildStdin>,
-    stdout: std::thread::JoinHandle<Vec<u8>>,
-    stderr: std::thread::JoinHandle<Vec<u8>>,
+    stdout: Option<std::thread::JoinHandle<Vec<u8>>>,
+    stderr: Option<std::thread::JoinHandle<Vec<u8>>>,
     command: String,
 }
 
 impl Merges {
-    fn start(cmd: &mut std::process::Command) -> Result<Merges, GitError> {
+    /// Starts the merges' diff of `path` against each parent.
+    fn start(repo: &Repo, path: &str) -> Result<Merges, GitError> {
         use std::process::Stdio;
+        let mut cmd = repo.git();
+        cmd.args([
+            "diff-tree",
+            "--stdin",
+            "-m",
+            "-p",
+            "-U0",
+            "--no-color",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--no-renames",
+            "--",
+            path,
+        ]);
         let mut child = cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -448,8 +412,8 @@ impl Merges {
             .spawn()?;
         Ok(Merges {
             stdin: child.stdin.take(),
-            stdout: drain(child.stdout.take()),
-            stderr: drain(child.stderr.take()),
+            stdout: Some(drain(child.stdout.take())),
+            stderr: Some(drain(child.stderr.take())),
             child,
             command: format!("{cmd:?}").replace('"', ""),
         })
@@ -459,15 +423,28 @@ impl Merges {
     fn finish(mut self) -> Result<Vec<u8>, GitError> {
         drop(self.stdin.take());
         let status = self.child.wait()?;
-        let out = self.stdout.join().unwrap_or_default();
-        let errors = self.stderr.join().unwrap_or_default();
+        let out = self.stdout.take().map(|h| h.join().unwrap_or_default());
+        let errors = self.stderr.take().map(|h| h.join().unwrap_or_default());
         if !status.success() {
             return Err(GitError::CommandFailed {
-                command: self.command,
-                stderr: String::from_utf8_lossy(&errors).trim().to_string(),
+                command: std::mem::take(&mut self.command),
+                stderr: String::from_utf8_lossy(&errors.unwrap_or_default())
+                    .trim()
+                    .to_string(),
             });
         }
-        Ok(out)
+        Ok(out.unwrap_or_default())
+    }
+}
+
+impl Drop for Merges {
+    fn drop(&mut self) {
+        // After `finish` the process has been waited for: nothing to kill.
+        drop(self.stdin.take());
+        if self.stdout.is_some() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
     }
 }
 

@@ -509,14 +509,22 @@ impl Repo {
 /// after killing it as soon as `cancel` is set (work started on a guess
 /// and dropped once it is not needed). Errors: git cannot start or fails.
 pub fn run_unless(
-    cmd: &mut std::process::Command,
+    cmd: &mut Command,
     cancel: &std::sync::atomic::AtomicBool,
 ) -> Result<Option<Vec<u8>>, GitError> {
+    run_unless_with(cmd, cancel, |_| Ok(()))
+}
+
+/// [`run_unless`], calling `seen` with the output so far after each read,
+/// so that a caller can act on it while the command still prints (an
+/// error from `seen` kills the command and is returned).
+pub fn run_unless_with(
+    cmd: &mut Command,
+    cancel: &std::sync::atomic::AtomicBool,
+    mut seen: impl FnMut(&[u8]) -> Result<(), GitError>,
+) -> Result<Option<Vec<u8>>, GitError> {
     use std::io::Read;
-    let mut child = cmd
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()?;
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
     let mut stderr = child.stderr.take();
     // git's stderr is read on a thread so that neither pipe can fill up.
     let errors = std::thread::spawn(move || {
@@ -526,20 +534,30 @@ pub fn run_unless(
         }
         e
     });
+    let stop = |child: &mut std::process::Child| {
+        let _ = child.kill();
+        let _ = child.wait();
+    };
     let mut out = Vec::new();
     let mut buf = vec![0u8; 1 << 16];
     let mut stdout = child.stdout.take();
     while let Some(s) = stdout.as_mut() {
         if cancel.load(std::sync::atomic::Ordering::Relaxed) {
-            let _ = child.kill();
-            let _ = child.wait();
+            stop(&mut child);
             return Ok(None);
         }
-        match s.read(&mut buf) {
+        let read = match s.read(&mut buf) {
             Ok(0) => break,
-            Ok(n) => out.extend_from_slice(&buf[..n]),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e.into()),
+            Ok(n) => {
+                out.extend_from_slice(&buf[..n]);
+                seen(&out)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => Ok(()),
+            Err(e) => Err(e.into()),
+        };
+        if let Err(e) = read {
+            stop(&mut child);
+            return Err(e);
         }
     }
     let status = child.wait()?;
