@@ -136,6 +136,15 @@ pub enum GitError {
 
     /// Raised only where the clone is shallow (or git's walk stopped at a
     /// boundary); `what` says which history is missing.
+    #[error("the git-ai note of {commit} cannot be read: {what}")]
+    #[diagnostic(
+        code(aeef::git::bad_note),
+        help(
+            "`refs/notes/ai` names an object git cannot read as a note, so whether the commit is AI cannot be decided; fetch the notes again (`git fetch origin +refs/notes/ai:refs/notes/ai`) or remove the note (`git notes --ref=ai remove {commit}`), and run `git fsck` to see what else is missing"
+        )
+    )]
+    BadNote { commit: String, what: String },
+
     #[error("history needed to decide is missing: {what}")]
     #[diagnostic(
         code(aeef::git::shallow),

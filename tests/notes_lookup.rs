@@ -254,3 +254,83 @@ fn long_scans_read_notes_through_two_processes_and_miss_none() {
     assert_eq!(assert_scan_matches_git(&r, "HEAD"), 1400);
     assert_eq!(assert_scan_matches_git(&r, "HEAD~1500..HEAD"), 1313);
 }
+
+/// The tree the notes ref points at, with the entry of `commit` (in the
+/// flat tree `history` builds for few notes) pointing at `object` instead,
+/// written with `--literally` (git's own tools refuse a tree where a blob
+/// belongs), committed on top of `refs/notes/ai`.
+fn repoint_note(r: &RepoBuilder, commit: &str, object: &str) {
+    let listing = r.git(&["ls-tree", "refs/notes/ai"]);
+    let mut raw = Vec::new();
+    for l in listing.lines() {
+        let (meta, name) = l.split_once('\t').unwrap();
+        let id = if name == commit {
+            object
+        } else {
+            meta.split(' ').nth(2).unwrap()
+        };
+        let mode = meta.split(' ').next().unwrap();
+        raw.extend_from_slice(format!("{mode} {name}\0").as_bytes());
+        raw.extend_from_slice(&hex_bytes(id));
+    }
+    let mut child = Command::new("git")
+        .args(["hash-object", "-t", "tree", "--literally", "-w", "--stdin"])
+        .current_dir(r.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&raw).unwrap();
+    let tree = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+    let parent = r.git(&["rev-parse", "refs/notes/ai"]);
+    let c = r.git(&[
+        "commit-tree",
+        tree.trim(),
+        "-p",
+        parent.trim(),
+        "-m",
+        "repoint",
+    ]);
+    r.git(&["update-ref", "refs/notes/ai", c.trim()]);
+}
+
+fn hex_bytes(hex: &str) -> Vec<u8> {
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+/// Guards notes git cannot give as a blob (issue 10's notes reader): an
+/// entry naming a tree used to leave its bytes unread, so every later
+/// answer of `git cat-file --batch` went to the wrong commit (wrong tools
+/// and models, exit 0); a missing note object was read as "no note". Both
+/// now stop `aeef scan` and `aeef blame <sha>` with exit 2 and
+/// `aeef::git::bad_note`, naming the commit and the fix, and no row is
+/// written after the bad note is known.
+#[test]
+fn notes_git_cannot_read_stop_scan_and_blame_with_a_coded_error() {
+    for broken in ["tree", "missing"] {
+        let r = history(40, |i| i % 2 == 0);
+        let commits = rev_list(&r, "HEAD");
+        // The 30th newest commit (i = 10) has a note.
+        let victim = commits[29].clone();
+        let object = match broken {
+            "tree" => r.git(&["rev-parse", "HEAD^{tree}"]).trim().to_string(),
+            // An object id nothing has: "missing" to git cat-file.
+            _ => "0123456789abcdef0123456789abcdef01234567".to_string(),
+        };
+        repoint_note(&r, &victim, &object);
+        let o = aeef(r.path(), &["scan", "HEAD", "--format", "json"]);
+        assert_eq!(o.status.code(), Some(2), "{broken}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.contains("aeef::git::bad_note"), "{broken}: {err}");
+        assert!(err.contains(&victim), "{broken}: {err}");
+        assert!(err.contains("git notes --ref=ai remove"), "{broken}: {err}");
+        let o = aeef(r.path(), &["blame", &victim, "--format", "json"]);
+        assert_eq!(o.status.code(), Some(2), "{broken}: {}", stderr(&o));
+        assert!(stderr(&o).contains("aeef::git::bad_note"), "{broken}");
+        // Ranges that do not reach the bad note are read as before.
+        assert_eq!(assert_scan_matches_git(&r, "HEAD~20..HEAD"), 10);
+    }
+}

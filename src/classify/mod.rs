@@ -422,7 +422,7 @@ impl<'r> Classifier<'r> {
             return Ok(k.clone());
         }
         let raw = git::commits::read(self.repo, sha)?;
-        let note = self.repo.note(sha).and_then(|t| Note::parse(&t).ok());
+        let note = self.repo.note(sha)?.and_then(|t| Note::parse(&t).ok());
         let (trailers, mut provenance) = provenance::of_commit(
             &self.opts.agents,
             &raw.identity(),

@@ -91,7 +91,7 @@ impl Cache {
 
     /// Adds `entries` to the table `kind`/`scope`: many small answers of
     /// one run (each commit's origin) in one file,
-    /// `<kind>/<scope>/<random>.json` (a JSON object), instead of a file
+    /// `<kind>/<scope>/run-<pid>-<time>-<n>.json` (a JSON object), instead of a file
     /// each, since creating hundreds of files cost line blame a fifth of
     /// its time. Written like [`Cache::put`] (temporary file, rename). Past
     /// [`TABLE_FILES`] files the scope is merged into one and the merged
@@ -104,9 +104,16 @@ impl Cache {
         let dir = self.dir.join(kind).join(scope);
         let write = |map: &HashMap<String, String>| -> std::io::Result<()> {
             std::fs::create_dir_all(&dir)?;
-            let mut tmp = tempfile::Builder::new().suffix(".json").tempfile_in(&dir)?;
+            let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
             tmp.write_all(&serde_json::to_vec(map)?)?;
-            tmp.keep().map_err(|e| e.error)?;
+            // Renamed whole into place, under a name no other run takes.
+            static RUNS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos());
+            let n = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let name = format!("run-{}-{nanos}-{n}.json", std::process::id());
+            tmp.persist_noclobber(dir.join(name)).map_err(|e| e.error)?;
             Ok(())
         };
         let files = self.table_files(kind, scope);
@@ -134,7 +141,11 @@ impl Cache {
         let mut files: Vec<(std::time::SystemTime, PathBuf)> = dir
             .filter_map(Result::ok)
             .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("run-") && n.ends_with(".json"))
+            })
             .filter_map(|p| Some((std::fs::metadata(&p).ok()?.modified().ok()?, p)))
             .collect();
         files.sort();

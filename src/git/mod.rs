@@ -470,11 +470,34 @@ impl Repo {
         self.shallow_commits().contains(sha)
     }
 
-    /// The git-ai note of `sha`, if any (`refs/notes/ai`).
-    pub fn note(&self, sha: &str) -> Option<String> {
-        let oid = git2::Oid::from_str(sha).ok()?;
-        let note = self.repo.find_note(Some(NOTES_REF), oid).ok()?;
-        Some(String::from_utf8_lossy(note.message_bytes()).into_owned())
+    /// The git-ai note of `sha`, if any (`refs/notes/ai`). Errors
+    /// ([`GitError::BadNote`]): the notes tree names a note for `sha` that
+    /// cannot be read (a missing object, or not a blob), where "no note"
+    /// would be a guess.
+    pub fn note(&self, sha: &str) -> Result<Option<String>, GitError> {
+        let Ok(oid) = git2::Oid::from_str(sha) else {
+            return Ok(None);
+        };
+        match self.repo.find_note(Some(NOTES_REF), oid) {
+            Ok(note) => Ok(Some(
+                String::from_utf8_lossy(note.message_bytes()).into_owned(),
+            )),
+            // libgit2 says "not found" both without a note and for a note
+            // whose object is missing: the notes tree tells them apart.
+            Err(_) => match notes_feed::NotesTree::new(self).blob(oid) {
+                None => Ok(None),
+                Some(entry) => Err(GitError::BadNote {
+                    commit: sha.to_string(),
+                    what: match self.repo.find_object(entry, None) {
+                        Ok(o) => format!(
+                            "its entry {entry} is a {}, not a blob",
+                            o.kind().map_or("object of unknown type", |k| k.str())
+                        ),
+                        Err(_) => format!("its object {entry} is missing"),
+                    },
+                }),
+            },
+        }
     }
 
     /// Every commit that has a git-ai note → the note's blob id, read from

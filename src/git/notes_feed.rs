@@ -157,6 +157,8 @@ struct Shared<S> {
     ready: HashMap<Oid, Option<S>>,
     /// The reader has stopped (end of output or an error).
     done: bool,
+    /// The first asked note git could not give as a blob: (commit, what).
+    bad: Option<(Oid, String)>,
 }
 
 /// The feed: [`NoteFeed::ask`] from the thread that produces commits
@@ -238,6 +240,21 @@ impl<S: Send + 'static> NoteFeed<S> {
         }
     }
 
+    /// The first asked note git could not give as a blob (missing, or a
+    /// tree or commit where a note blob belongs), as the error that ends a
+    /// scan: its rows would say "no note" where a note exists.
+    pub fn bad_note(&self) -> Option<crate::error::GitError> {
+        self.pipes.iter().find_map(|p| {
+            let pipe = p.get()?.as_ref()?;
+            let s = pipe.shared.0.lock().ok()?;
+            let (commit, what) = s.bad.clone()?;
+            Some(crate::error::GitError::BadNote {
+                commit: commit.to_string(),
+                what,
+            })
+        })
+    }
+
     /// The summary of `commit`'s note (`None` without one: only asked
     /// commits are known), waiting for git where needed; `read` reads a
     /// blob directly (libgit2) when git is not running.
@@ -288,6 +305,7 @@ impl<S: Send + 'static> Pipe<S> {
                 asked: VecDeque::new(),
                 ready: HashMap::new(),
                 done: false,
+                bad: None,
             }),
             Condvar::new(),
         ));
@@ -328,11 +346,14 @@ fn read_answers<S>(
             Ok(0) | Err(_) => return,
             Ok(_) => {}
         }
-        let line = String::from_utf8_lossy(&header);
+        let line = String::from_utf8_lossy(&header).into_owned();
         let mut parts = line.split_whitespace();
-        let (_, kind, size) = (parts.next(), parts.next(), parts.next());
+        let (id, kind, size) = (parts.next(), parts.next(), parts.next());
+        // Every answer with a size carries that many bytes and a newline,
+        // whatever its type: reading them all keeps the answers in step.
+        let mut bad = None;
         let summary = match (kind, size.and_then(|s| s.parse::<usize>().ok())) {
-            (Some("blob"), Some(size)) => {
+            (Some(kind), Some(size)) => {
                 blob.clear();
                 blob.reserve(size);
                 if (&mut out).take(size as u64).read_to_end(&mut blob).is_err()
@@ -344,15 +365,31 @@ fn read_answers<S>(
                 if out.read_exact(&mut nl).is_err() {
                     return;
                 }
-                summarize(&blob)
+                if kind == "blob" {
+                    summarize(&blob)
+                } else {
+                    bad = Some(format!(
+                        "its entry {} is a {kind}, not a blob",
+                        id.unwrap_or_default()
+                    ));
+                    None
+                }
             }
-            _ => None,
+            _ => {
+                bad = Some(format!("its object {} is missing", id.unwrap_or_default()));
+                None
+            }
         };
         let (lock, cv) = shared;
         let Ok(mut s) = lock.lock() else { return };
         let Some(commit) = s.asked.pop_front() else {
             return;
         };
+        if let Some(what) = bad
+            && s.bad.is_none()
+        {
+            s.bad = Some((commit, what));
+        }
         s.ready.insert(commit, summary);
         drop(s);
         cv.notify_all();
