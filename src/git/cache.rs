@@ -233,10 +233,20 @@ mod tests {
             t[&format!("k{}", TABLE_FILES * 2 - 1)],
             format!("v{}", TABLE_FILES * 2 - 1)
         );
-        let files = std::fs::read_dir(dir.path().join("cache/t/s"))
+        let names: Vec<String> = std::fs::read_dir(dir.path().join("cache/t/s"))
             .unwrap()
-            .count();
-        assert!(files <= TABLE_FILES, "{files} files");
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(names.len() <= TABLE_FILES, "{names:?}");
+        // Visible, whole files only: no temporary file is left or read.
+        assert!(
+            names
+                .iter()
+                .all(|n| n.starts_with("run-") && n.ends_with(".json")),
+            "{names:?}"
+        );
+        std::fs::write(dir.path().join("cache/t/s/.tmpHALF"), b"{\"k0\": \"tr").unwrap();
+        assert_eq!(c.table("t", "s")["k0"], "v0");
         // Another scope is another table.
         assert!(c.table("t", "other").is_empty());
     }
