@@ -253,4 +253,19 @@ fn walk_equals_rev_list_path_on_a_real_repository() {
         .map(str::to_string)
         .collect();
     assert_eq!(commits(&fast), expected);
+    // Ranges take the limited walk, summarised while it reads, with the
+    // commits resolving `HEAD~N` read once.
+    for range in ["HEAD~300..HEAD", "HEAD~1000..HEAD~20"] {
+        let fast = scan(&dir, &[range]);
+        let slow = scan(&dir, &[range, "--since=1970-01-02"]);
+        assert!(
+            fast == slow,
+            "{range}: the walk and the rev-list path differ"
+        );
+        let expected: Vec<String> = git_in(&dir, &["rev-list", range])
+            .lines()
+            .map(str::to_string)
+            .collect();
+        assert_eq!(commits(&fast), expected, "{range}");
+    }
 }

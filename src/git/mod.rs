@@ -38,7 +38,14 @@ pub struct Repo {
     ignore_revs: OnceLock<blame::IgnoreRevs>,
     /// Ancestors already resolved: (commit, `~N`/`^N` suffix) → commit id.
     ancestors: std::sync::Mutex<std::collections::HashMap<(git2::Oid, String), String>>,
+    /// Commit objects read while resolving `NAME~N`, kept for the walk
+    /// that usually follows over the same commits
+    /// ([`Repo::take_read_commit`]).
+    read_commits: std::sync::Mutex<std::collections::HashMap<git2::Oid, Vec<u8>>>,
 }
+
+/// Most commit objects [`Repo::take_read_commit`] keeps (about 1 kB each).
+const READ_COMMITS: usize = 4096;
 
 impl std::fmt::Debug for Repo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -275,6 +282,7 @@ impl Repo {
             shallow: OnceLock::new(),
             ignore_revs: OnceLock::new(),
             ancestors: Default::default(),
+            read_commits: Default::default(),
         })
     }
 
@@ -293,6 +301,7 @@ impl Repo {
             shallow: OnceLock::new(),
             ignore_revs: OnceLock::new(),
             ancestors: Default::default(),
+            read_commits: Default::default(),
         })
     }
 
@@ -406,11 +415,16 @@ impl Repo {
             return None;
         }
         let odb = self.repo.odb().ok()?;
+        let read = std::cell::RefCell::new(Vec::new());
         let parents = |oid| {
             let obj = odb.read(oid).ok()?;
-            (obj.kind() == git2::ObjectType::Commit)
+            let parents = (obj.kind() == git2::ObjectType::Commit)
                 .then(|| commits::walk_fields(obj.data()).map(|(p, _)| p))
-                .flatten()
+                .flatten();
+            if parents.is_some() && read.borrow().len() < READ_COMMITS {
+                read.borrow_mut().push((oid, obj.data().to_vec()));
+            }
+            parents
         };
         let mut at = base;
         let mut rest = suffix.as_bytes();
@@ -432,7 +446,17 @@ impl Repo {
                 _ => return None,
             }
         }
+        if let Ok(mut kept) = self.read_commits.lock() {
+            kept.extend(read.into_inner());
+        }
         Some(at.to_string())
+    }
+
+    /// The bytes of commit `oid` if resolving a `NAME~N` read them (each
+    /// handed out once): a scan of `HEAD~200..HEAD` then reads those 200
+    /// commits once, not once to resolve the range and again to walk it.
+    pub fn take_read_commit(&self, oid: git2::Oid) -> Option<Vec<u8>> {
+        self.read_commits.lock().ok()?.remove(&oid)
     }
 
     fn resolve_commit_uncached(&self, rev: &str) -> Result<String, GitError> {

@@ -126,6 +126,8 @@ struct Node<'r> {
 /// The walk: an iterator of batches of commits in `git rev-list` order.
 pub struct Walk<'r> {
     repo: &'r git2::Repository,
+    /// For the commits resolving the spec already read.
+    owner: &'r Repo,
     odb: git2::Odb<'r>,
     /// Commits whose parents this clone does not have (`.git/shallow`).
     shallow: std::collections::HashSet<Oid>,
@@ -156,6 +158,7 @@ impl<'r> Walk<'r> {
         let r = repo.git2();
         let mut w = Walk {
             repo: r,
+            owner: repo,
             odb: r.odb()?,
             shallow: repo
                 .shallow_commits()
@@ -253,14 +256,18 @@ impl<'r> Walk<'r> {
         if self.nodes.get(&oid).is_some_and(|n| n.parents.is_some()) {
             return Ok(());
         }
-        let obj = self.odb.read(oid)?;
-        if obj.kind() != git2::ObjectType::Commit {
-            return Err(GitError::UnknownRevision {
-                rev: oid.to_string(),
-            });
-        }
-        let data = obj.data().to_vec();
-        drop(obj);
+        let data = match self.owner.take_read_commit(oid) {
+            Some(data) => data,
+            None => {
+                let obj = self.odb.read(oid)?;
+                if obj.kind() != git2::ObjectType::Commit {
+                    return Err(GitError::UnknownRevision {
+                        rev: oid.to_string(),
+                    });
+                }
+                obj.data().to_vec()
+            }
+        };
         self.read += 1;
         let (mut parents, date) = match walk_fields(&data) {
             Some(f) => f,
