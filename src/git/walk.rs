@@ -30,8 +30,6 @@ const UNINTERESTING: u8 = 2;
 /// git's `SLOP`: commits walked past the point where everything left is
 /// excluded, to catch clock skew.
 const SLOP: u32 = 5;
-/// Commits [`Walk::limited_ids`] hands on at a time.
-const EARLY_CHUNK: usize = 32;
 
 /// A revision spec the in-process walk can answer exactly as git does.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -147,9 +145,6 @@ pub struct Walk<'r> {
     left: Option<u64>,
     /// Commits read so far (for progress).
     pub read: usize,
-    /// Set by [`Walk::limited_ids`]: commits interesting when read, handed
-    /// on as the walk goes instead of kept.
-    early: Option<Vec<CommitObject>>,
 }
 
 impl<'r> Walk<'r> {
@@ -176,7 +171,6 @@ impl<'r> Walk<'r> {
             until: spec.until,
             left: spec.max_count,
             read: 0,
-            early: None,
         };
         // Each commit is read once and handed on: libgit2's object cache
         // would only keep every commit of the history in memory (twice
@@ -281,21 +275,10 @@ impl<'r> Walk<'r> {
             parents.clear();
         }
         let keep = self.flags(oid) & UNINTERESTING == 0;
-        let data = match self.early.as_mut() {
-            Some(early) if keep => {
-                early.push(CommitObject {
-                    oid,
-                    parents: parents.clone(),
-                    data,
-                });
-                None
-            }
-            _ => keep.then_some(data),
-        };
         let n = self.node(oid);
         n.date = date;
         n.parents = Some(parents);
-        n.data = data;
+        n.data = keep.then_some(data);
         Ok(())
     }
 
@@ -380,53 +363,8 @@ impl<'r> Walk<'r> {
         true
     }
 
-    /// True when the walk is limited (an excluded revision) and shows every
-    /// commit `limit_list` keeps (no `-n`, `--no-merges`, `--until`): then
-    /// [`Walk::limited_ids`] applies.
-    pub fn streams_while_limiting(&self) -> bool {
-        self.limited && self.left.is_none() && !self.no_merges && self.until.is_none()
-    }
-
-    /// For a walk that [`Walk::streams_while_limiting`]: runs git's
-    /// `limit_list` and returns the ids git shows, in its order, handing
-    /// the commits that are interesting when read to `early` as it goes
-    /// (their bytes move there, a few at a time), so that work on them can
-    /// start on another core: a limited walk shows nothing before it has
-    /// read everything (`HEAD~200..HEAD` of rust-lang/cargo reads 676
-    /// commits first). A few commits handed on turn out excluded later
-    /// (git's slop); only the returned ids are shown.
-    pub fn limited_ids(
-        mut self,
-        early: &mut dyn FnMut(Vec<CommitObject>),
-    ) -> Result<Vec<Oid>, GitError> {
-        // The tips, read before.
-        let mut tips = Vec::new();
-        for (oid, n) in self.nodes.iter_mut() {
-            if let Some(data) = n.data.take() {
-                tips.push(CommitObject {
-                    oid: *oid,
-                    parents: n.parents.clone().unwrap_or_default(),
-                    data,
-                });
-            }
-        }
-        if !tips.is_empty() {
-            early(tips);
-        }
-        self.early = Some(Vec::new());
-        let out = self.limit(Some(early))?;
-        Ok(out
-            .into_iter()
-            .filter(|&o| self.flags(o) & UNINTERESTING == 0)
-            .collect())
-    }
-
     /// `limit_list`: walks until only excluded commits are left (plus slop).
-    /// `early`: see [`Walk::limited_ids`].
-    fn limit(
-        &mut self,
-        mut early: Option<&mut dyn FnMut(Vec<CommitObject>)>,
-    ) -> Result<Vec<Oid>, GitError> {
+    fn limit(&mut self) -> Result<Vec<Oid>, GitError> {
         let mut slop = SLOP;
         let mut date = i64::MAX;
         let mut cache: Option<Oid> = None;
@@ -440,11 +378,6 @@ impl<'r> Walk<'r> {
                 self.node(oid).flags |= UNINTERESTING;
             }
             self.process_parents(oid)?;
-            if let (Some(f), Some(read)) = (early.as_mut(), self.early.as_mut())
-                && read.len() >= EARLY_CHUNK
-            {
-                f(std::mem::take(read));
-            }
             if self.flags(oid) & UNINTERESTING != 0 {
                 self.mark_parents_uninteresting(oid);
                 // `still_interesting`.
@@ -465,11 +398,6 @@ impl<'r> Walk<'r> {
             date = commit_date;
             out.push(oid);
         }
-        if let (Some(f), Some(read)) = (early.as_mut(), self.early.as_mut())
-            && !read.is_empty()
-        {
-            f(std::mem::take(read));
-        }
         Ok(out)
     }
 
@@ -479,7 +407,7 @@ impl<'r> Walk<'r> {
             return Ok(None);
         }
         if self.limited && self.limited_out.is_none() {
-            let out = self.limit(None)?;
+            let out = self.limit()?;
             self.limited_out = Some(out.into_iter());
         }
         loop {

@@ -73,119 +73,61 @@ pub fn scan_range_into(
     let walk = git::walk::SimpleSpec::parse(&args)
         .filter(|_| git::walk::can_walk(repo))
         .and_then(|s| git::walk::Walk::start(repo, &s).ok());
-    // One commit object read by the walk: its commit and note.
-    let load = |r: &mut Result<git2::Repository, git2::Error>, obj: git::commits::CommitObject| {
-        let note = feed.take(obj.oid, |blob| {
-            r.as_ref().ok().and_then(|r| read_note(r, blob))
-        });
-        // Unusual bytes are read by libgit2, as before the walk.
-        let c = match git::commits::from_object(&obj) {
-            Some(c) => Ok(c),
-            None => match r {
-                Ok(r) => git::commits::read_git2(r, obj.oid),
-                Err(e) => Err(GitError::Git2(git2::Error::from_str(e.message()))),
-            },
-        };
-        c.map_err(&fail).ok().map(|c| (c, note))
-    };
-    let streams = walk
-        .as_ref()
-        .is_some_and(git::walk::Walk::streams_while_limiting);
-    match walk {
-        Some(walk) if streams => {
-            // A range (`A..B`): the walk reads every commit before it can
-            // say which to show, so the other core summarises them while
-            // it reads, and this thread helps once the walk is done.
-            let (tx, rx) = std::sync::mpsc::channel::<Vec<git::commits::CommitObject>>();
-            let rx = std::sync::Mutex::new(rx);
-            let done = std::sync::Mutex::new(std::collections::HashMap::new());
-            let work = |r: &mut Result<git2::Repository, git2::Error>| loop {
-                let next = rx.lock().map(|rx| rx.recv());
-                let Ok(Ok(chunk)) = next else { break };
-                let mut rows = Vec::with_capacity(chunk.len());
-                for obj in chunk {
-                    let oid = obj.oid;
-                    if let Some((c, note)) = load(r, obj) {
-                        let p = provenance::scan::provenance_of(table, &c, note.as_ref());
-                        rows.push((oid, (c, p)));
-                    }
-                }
-                if let Ok(mut d) = done.lock() {
-                    d.extend(rows);
-                }
-            };
-            let ids = std::thread::scope(|s| {
-                if provenance::scan::cores() > 1 {
-                    s.spawn(|| work(&mut open()));
-                }
-                let ids = walk.limited_ids(&mut |chunk| {
-                    // Notes are asked for before a worker can look for them.
-                    feed.ask(&mut notes, chunk.iter().map(|c| c.oid));
-                    let _ = tx.send(chunk);
-                });
-                drop(tx);
-                work(&mut open());
-                ids
-            });
-            match ids {
-                Ok(ids) => {
-                    let mut done = done.into_inner().unwrap_or_default();
-                    let mut sink = sink;
-                    for chunk in ids.chunks(BATCH) {
-                        let rows: provenance::scan::Rows =
-                            chunk.iter().filter_map(|id| done.remove(id)).collect();
-                        if !sink(rows) {
-                            break;
-                        }
-                    }
-                }
-                Err(e) => fail(e),
+    if let Some(mut walk) = walk {
+        let batches = std::iter::from_fn(|| match walk.next_batch(BATCH) {
+            Ok(v) => {
+                feed.ask(&mut notes, v.iter().map(|c| c.oid));
+                (!v.is_empty()).then_some(v)
             }
-        }
-        Some(mut walk) => {
-            let batches = std::iter::from_fn(|| match walk.next_batch(BATCH) {
-                Ok(v) => {
-                    feed.ask(&mut notes, v.iter().map(|c| c.oid));
-                    (!v.is_empty()).then_some(v)
-                }
-                Err(e) => {
-                    fail(e);
-                    None
-                }
-            });
-            provenance::scan::scan_with(
-                provenance::scan::cores(),
-                batches,
-                open,
-                load,
-                table,
-                sink,
-            );
-        }
-        None => {
-            let mut revs = git::commits::RevList::start(repo, spec)?;
-            let batches = revs
-                .by_ref()
-                .inspect(|ids| feed.ask(&mut notes, ids.iter().copied()));
-            provenance::scan::scan_with(
-                provenance::scan::cores(),
-                batches,
-                open,
-                |r, oid| {
-                    let got = match r {
-                        Ok(r) => git::commits::read_git2(r, oid).map(|c| {
-                            let note = feed.take(oid, |blob| read_note(r, blob));
-                            (c, note)
-                        }),
+            Err(e) => {
+                fail(e);
+                None
+            }
+        });
+        provenance::scan::scan_with(
+            provenance::scan::cores(),
+            batches,
+            open,
+            |r, obj: git::commits::CommitObject| {
+                let note = feed.take(obj.oid, |blob| {
+                    r.as_ref().ok().and_then(|r| read_note(r, blob))
+                });
+                // Unusual bytes are read by libgit2, as before the walk.
+                let c = match git::commits::from_object(&obj) {
+                    Some(c) => Ok(c),
+                    None => match r {
+                        Ok(r) => git::commits::read_git2(r, obj.oid),
                         Err(e) => Err(GitError::Git2(git2::Error::from_str(e.message()))),
-                    };
-                    got.map_err(&fail).ok()
-                },
-                table,
-                sink,
-            );
-            revs.finish()?;
-        }
+                    },
+                };
+                c.map_err(&fail).ok().map(|c| (c, note))
+            },
+            table,
+            sink,
+        );
+    } else {
+        let mut revs = git::commits::RevList::start(repo, spec)?;
+        let batches = revs
+            .by_ref()
+            .inspect(|ids| feed.ask(&mut notes, ids.iter().copied()));
+        provenance::scan::scan_with(
+            provenance::scan::cores(),
+            batches,
+            open,
+            |r, oid| {
+                let got = match r {
+                    Ok(r) => git::commits::read_git2(r, oid).map(|c| {
+                        let note = feed.take(oid, |blob| read_note(r, blob));
+                        (c, note)
+                    }),
+                    Err(e) => Err(GitError::Git2(git2::Error::from_str(e.message()))),
+                };
+                got.map_err(&fail).ok()
+            },
+            table,
+            sink,
+        );
+        revs.finish()?;
     }
     drop(progress);
     if let Some(e) = feed.bad_note() {

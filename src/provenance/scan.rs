@@ -34,12 +34,6 @@ where
 }
 
 /// Cores this process may use (at most 8).
-/// One commit's provenance as every scan reads it: its identity and
-/// message, and its git-ai note's summary when it has one.
-pub fn provenance_of(table: &AgentTable, c: &RawCommit, note: Option<&NoteSummary>) -> Provenance {
-    of_commit_summary(table, &c.identity(), &c.message, note).1
-}
-
 pub fn cores() -> usize {
     std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -66,7 +60,7 @@ pub fn scan_with<T, S, I, N, L, F>(
     F: FnMut(Rows) -> bool + Send,
 {
     let one = |(c, note): (RawCommit, Option<NoteSummary>)| {
-        let p = provenance_of(table, &c, note.as_ref());
+        let p = of_commit_summary(table, &c.identity(), &c.message, note.as_ref()).1;
         (c, p)
     };
     // A range of one batch (a pull request) is read on this thread: no
