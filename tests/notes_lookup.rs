@@ -334,3 +334,129 @@ fn notes_git_cannot_read_stop_scan_and_blame_with_a_coded_error() {
         assert_eq!(assert_scan_matches_git(&r, "HEAD~20..HEAD"), 10);
     }
 }
+
+/// Commits `tree` (a notes tree id) on top of `refs/notes/ai`.
+fn commit_notes_tree(r: &RepoBuilder, tree: &str) {
+    let parent = r.git(&["rev-parse", "refs/notes/ai"]);
+    let c = r.git(&["commit-tree", tree, "-p", parent.trim(), "-m", "edit"]);
+    r.git(&["update-ref", "refs/notes/ai", c.trim()]);
+}
+
+/// `git mktree --missing` of `entries` (`MODE TYPE ID\tNAME` lines).
+fn mktree(r: &RepoBuilder, entries: &str) -> String {
+    let mut child = Command::new("git")
+        .args(["mktree", "--missing"])
+        .current_dir(r.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(entries.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// Guards a fan-out subtree of the notes that git cannot read (the second
+/// fresh tester's finding: its commits were read as "no note", so they
+/// flipped from AI to human, blame said "human" and the gate passed a
+/// change it fails on the intact repository). Git itself fails there
+/// (`git notes show`: "unable to read tree"); aeef stops with exit 2 and
+/// `aeef::git::bad_note` in scan and blame, and ranges whose commits'
+/// notes lie elsewhere still scan.
+#[test]
+fn a_missing_notes_subtree_stops_scan_and_blame() {
+    let r = history(700, |i| i % 2 == 0);
+    let commits = rev_list(&r, "HEAD");
+    let notes = git_notes(&r);
+    // A noted commit among the newest, and its fan-out directory.
+    let victim = commits
+        .iter()
+        .take(10)
+        .find(|c| notes.contains_key(*c))
+        .unwrap()
+        .clone();
+    let dir = &victim[..2];
+    let root = r.git(&["ls-tree", "refs/notes/ai"]);
+    let entries: String = root
+        .lines()
+        .map(|l| {
+            if l.ends_with(&format!("\t{dir}")) {
+                format!("040000 tree {}\t{dir}\n", "d".repeat(40))
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    commit_notes_tree(&r, &mktree(&r, &entries));
+    assert!(
+        !Command::new("git")
+            .args(["notes", "--ref=ai", "show", &victim])
+            .current_dir(r.path())
+            .output()
+            .unwrap()
+            .status
+            .success(),
+        "git itself cannot read the note"
+    );
+    for args in [
+        vec!["scan", "HEAD", "--format", "json"],
+        vec!["blame", victim.as_str(), "--format", "json"],
+    ] {
+        let o = aeef(r.path(), &args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.contains("aeef::git::bad_note"), "{args:?}: {err}");
+        assert!(err.contains(&victim), "{args:?}: {err}");
+        // Nothing on stdout that could pass for a complete answer.
+        assert!(stdout(&o).is_empty(), "{args:?}");
+    }
+}
+
+/// Guards entries git does not take for notes: a symlink or a gitlink
+/// named like a commit is no note to `git notes show`, and none to aeef.
+#[test]
+fn symlink_and_gitlink_entries_are_no_notes_as_in_git() {
+    let r = history(40, |i| i % 2 == 0);
+    let commits = rev_list(&r, "HEAD");
+    let notes = git_notes(&r);
+    let noted: Vec<&String> = commits
+        .iter()
+        .filter(|c| notes.contains_key(*c))
+        .take(2)
+        .collect();
+    let (link, gitlink) = (noted[0].clone(), noted[1].clone());
+    let root = r.git(&["ls-tree", "refs/notes/ai"]);
+    let entries: String = root
+        .lines()
+        .map(|l| {
+            let (meta, name) = l.split_once('\t').unwrap();
+            let id = meta.split(' ').nth(2).unwrap();
+            if name == link {
+                format!("120000 blob {id}\t{name}\n")
+            } else if name == gitlink {
+                format!("160000 commit {}\t{name}\n", commits[0])
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    commit_notes_tree(&r, &mktree(&r, &entries));
+    let git = git_notes(&r);
+    assert!(
+        !git.contains_key(&link) && !git.contains_key(&gitlink),
+        "git: no notes"
+    );
+    // The scan agrees with git's list, commit by commit.
+    assert_eq!(assert_scan_matches_git(&r, "HEAD"), 18);
+    for c in [&link, &gitlink] {
+        let o = aeef(r.path(), &["blame", c, "--format", "json"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(!stdout(&o).contains("git-ai-note"), "{c}");
+    }
+}

@@ -145,20 +145,28 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     git::resolve::revisions(&repo, &spec)?;
     let table = provenance::AgentTable::builtin().with_rules(&cfg.agents);
     if ctx.format == Format::Json {
-        // JSON Lines stream out while git is still reading history.
+        // JSON Lines are written once the whole range has been read: a
+        // scan that stops with exit 2 (a note git cannot read, found deep
+        // in the history) leaves no partial list that parses as complete.
+        // The rows are smaller than the commits the human format keeps.
+        let mut buf = Vec::new();
         let mut failed = None;
-        let mut w = BufWriter::with_capacity(1 << 16, std::io::stdout());
         scan_range_into(&repo, &spec, &table, |rows| {
-            let r = rows.iter().try_for_each(|(c, p)| {
-                serde_json::to_writer(&mut w, &row(c, p))?;
-                w.write_all(b"\n")
-            });
-            let ok = r.is_ok();
-            failed = r.err();
-            ok
+            for (c, p) in &rows {
+                if let Err(e) = serde_json::to_writer(&mut buf, &row(c, p)) {
+                    failed = Some(std::io::Error::from(e));
+                    return false;
+                }
+                buf.push(b'\n');
+            }
+            true
         })?;
-        let flushed = w.flush();
-        super::write_result(failed.map_or(flushed, Err))?;
+        let mut w = std::io::stdout().lock();
+        let written = match failed {
+            Some(e) => Err(e),
+            None => w.write_all(&buf).and_then(|()| w.flush()),
+        };
+        super::write_result(written)?;
         return Ok(Outcome::Ok);
     }
     let rows = scan_range(&repo, &spec, &table)?;

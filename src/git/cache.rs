@@ -130,6 +130,7 @@ impl Cache {
             for (path, _) in files {
                 let _ = std::fs::remove_file(path);
             }
+            remove_stale_temporaries(&dir);
         }
     }
 
@@ -156,6 +157,27 @@ impl Cache {
                 Some((p, map))
             })
             .collect()
+    }
+}
+
+/// Removes temporary files an hour old or more from `dir`: left by a run
+/// killed between writing and renaming (a live writer renames within
+/// milliseconds). Readers never read them.
+fn remove_stale_temporaries(dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let hour = std::time::Duration::from_secs(3600);
+    for e in entries.filter_map(Result::ok) {
+        let stale = e.file_name().to_string_lossy().starts_with(".tmp")
+            && e.metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age >= hour);
+        if stale {
+            let _ = std::fs::remove_file(e.path());
+        }
     }
 }
 
@@ -249,5 +271,36 @@ mod tests {
         assert_eq!(c.table("t", "s")["k0"], "v0");
         // Another scope is another table.
         assert!(c.table("t", "other").is_empty());
+    }
+
+    #[test]
+    fn merging_a_table_removes_only_stale_temporaries() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = Cache {
+            dir: dir.path().join("cache"),
+        };
+        let one = HashMap::from([("k".to_string(), "v".to_string())]);
+        c.put_table("t", "s", &one);
+        let table = dir.path().join("cache/t/s");
+        let old = table.join(".tmpOLD");
+        let fresh = table.join(".tmpFRESH");
+        std::fs::write(&old, b"{").unwrap();
+        std::fs::write(&fresh, b"{").unwrap();
+        let two_hours = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+        std::fs::File::options()
+            .write(true)
+            .open(&old)
+            .unwrap()
+            .set_modified(two_hours)
+            .unwrap();
+        for _ in 0..TABLE_FILES {
+            c.put_table("t", "s", &one);
+        }
+        assert!(!old.exists(), "a killed run's temporary file is cleaned up");
+        assert!(
+            fresh.exists(),
+            "a live writer's temporary file is left alone"
+        );
+        assert_eq!(c.table("t", "s")["k"], "v");
     }
 }

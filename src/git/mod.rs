@@ -494,33 +494,38 @@ impl Repo {
         self.shallow_commits().contains(sha)
     }
 
-    /// The git-ai note of `sha`, if any (`refs/notes/ai`). Errors
-    /// ([`GitError::BadNote`]): the notes tree names a note for `sha` that
-    /// cannot be read (a missing object, or not a blob), where "no note"
-    /// would be a guess.
+    /// The git-ai note of `sha`, if any (`refs/notes/ai`), found as git
+    /// finds it (a regular file entry, any fan-out). Errors
+    /// ([`GitError::BadNote`]): the note, or the notes tree that would hold
+    /// it, cannot be read (a missing object, a tree where a note blob
+    /// belongs), where "no note" would be a guess.
     pub fn note(&self, sha: &str) -> Result<Option<String>, GitError> {
         let Ok(oid) = git2::Oid::from_str(sha) else {
             return Ok(None);
         };
-        match self.repo.find_note(Some(NOTES_REF), oid) {
-            Ok(note) => Ok(Some(
-                String::from_utf8_lossy(note.message_bytes()).into_owned(),
-            )),
-            // libgit2 says "not found" both without a note and for a note
-            // whose object is missing: the notes tree tells them apart.
-            Err(_) => match notes_feed::NotesTree::new(self).blob(oid) {
-                None => Ok(None),
-                Some(entry) => Err(GitError::BadNote {
-                    commit: sha.to_string(),
-                    what: match self.repo.find_object(entry, None) {
-                        Ok(o) => format!(
-                            "its entry {entry} is a {}, not a blob",
-                            o.kind().map_or("object of unknown type", |k| k.str())
-                        ),
-                        Err(_) => format!("its object {entry} is missing"),
-                    },
-                }),
-            },
+        let mut notes = notes_feed::NotesTree::new(self);
+        let entry = notes.blob(oid);
+        if let Some((_, tree)) = notes.broken() {
+            return Err(GitError::BadNote {
+                commit: sha.to_string(),
+                what: format!("the notes tree {tree} that would hold it is missing"),
+            });
+        }
+        let Some(entry) = entry else {
+            return Ok(None);
+        };
+        match self.repo.find_blob(entry) {
+            Ok(blob) => Ok(Some(String::from_utf8_lossy(blob.content()).into_owned())),
+            Err(_) => Err(GitError::BadNote {
+                commit: sha.to_string(),
+                what: match self.repo.find_object(entry, None) {
+                    Ok(o) => format!(
+                        "its entry {entry} is a {}, not a blob",
+                        o.kind().map_or("object of unknown type", |k| k.str())
+                    ),
+                    Err(_) => format!("its object {entry} is missing"),
+                },
+            }),
         }
     }
 

@@ -43,6 +43,11 @@ pub struct NotesTree<'r> {
     levels: HashMap<Oid, Level<'r>>,
     /// The notes ref's tree, if it has a readable one; `None` until looked at.
     root: Option<Option<Oid>>,
+    /// A tree of the notes (the root or a fan-out subtree) that could not
+    /// be read during the current lookup.
+    failed: Option<Oid>,
+    /// The first lookup that met an unreadable tree: (commit, tree).
+    broken: Option<(Oid, Oid)>,
 }
 
 struct Level<'r> {
@@ -59,6 +64,8 @@ impl<'r> NotesTree<'r> {
             repo,
             levels: HashMap::new(),
             root: None,
+            failed: None,
+            broken: None,
         }
     }
 
@@ -72,6 +79,7 @@ impl<'r> NotesTree<'r> {
             return true;
         }
         let Ok(tree) = self.repo.git2().find_tree(id) else {
+            self.failed.get_or_insert(id);
             return false;
         };
         let odd = tree
@@ -91,33 +99,59 @@ impl<'r> NotesTree<'r> {
         if let Some(r) = self.root {
             return r.is_some();
         }
-        let root = self
-            .repo
-            .git2()
-            .find_reference(super::NOTES_REF)
-            .and_then(|r| r.peel_to_tree())
-            .ok()
-            .map(|t| t.id())
-            .filter(|&id| self.level(id));
+        let root = match self.repo.git2().find_reference(super::NOTES_REF) {
+            // No notes ref: no notes.
+            Err(_) => None,
+            Ok(r) => match r.peel_to_tree() {
+                Ok(t) => Some(t.id()).filter(|&id| self.level(id)),
+                Err(_) => {
+                    // The ref names a commit or tree git cannot read.
+                    self.failed
+                        .get_or_insert(r.target().unwrap_or(Oid::ZERO_SHA1));
+                    None
+                }
+            },
+        };
         self.root = Some(root);
         root.is_some()
     }
 
-    /// The blob id of `commit`'s note, if it has one.
+    /// The first lookup that met a tree of the notes git cannot read (the
+    /// notes commit's tree or a fan-out subtree): (the commit looked up,
+    /// the unreadable object). Such a lookup answered "no note" where git
+    /// itself fails (`git notes show`: "unable to read tree"), so the
+    /// caller must not trust it.
+    pub fn broken(&self) -> Option<(Oid, Oid)> {
+        self.broken
+    }
+
+    /// The blob id of `commit`'s note, if it has one (see
+    /// [`NotesTree::broken`] for lookups that met an unreadable tree).
     pub fn blob(&mut self, commit: Oid) -> Option<Oid> {
-        if !self.exists() {
-            return None;
+        let found = if self.exists() {
+            let hex = commit.to_string();
+            self.root
+                .flatten()
+                .and_then(|root| self.find(&hex, 0, root))
+        } else {
+            None
+        };
+        if let Some(tree) = self.failed.take()
+            && found.is_none()
+        {
+            self.broken.get_or_insert((commit, tree));
         }
-        let hex = commit.to_string();
-        self.find(&hex, 0, self.root.flatten()?)
+        found
     }
 
     /// The note of `hex` in tree `id`, whose names continue `hex[..at]`.
     fn find(&mut self, hex: &str, at: usize, id: Oid) -> Option<Oid> {
         let rest = &hex[at..];
         let level = self.levels.get(&id)?;
+        // As git's notes.c: a note is a regular file entry (a symlink or a
+        // gitlink named like a commit is no note).
         if let Some(e) = level.tree.get_name(rest)
-            && e.kind() != Some(ObjectType::Tree)
+            && matches!(e.filemode(), 0o100644 | 0o100755)
         {
             return Some(e.id());
         }
@@ -174,6 +208,8 @@ pub struct NoteFeed<S> {
     pipes: [OnceLock<Option<Pipe<S>>>; PIPES],
     /// [`NoteFeed::ask`] calls so far (which pipe the next one uses).
     asks: std::sync::atomic::AtomicUsize,
+    /// A lookup that met an unreadable notes tree: (commit, what).
+    lookup_bad: Mutex<Option<(Oid, String)>>,
 }
 
 /// `git cat-file` processes a feed may run. Rebuilding note blobs from
@@ -196,6 +232,7 @@ impl<S: Send + 'static> NoteFeed<S> {
             summarize,
             pipes: std::array::from_fn(|_| OnceLock::new()),
             asks: std::sync::atomic::AtomicUsize::new(0),
+            lookup_bad: Mutex::new(None),
         }
     }
 
@@ -207,6 +244,15 @@ impl<S: Send + 'static> NoteFeed<S> {
             .into_iter()
             .filter_map(|c| Some((c, notes.blob(c)?)))
             .collect();
+        if let Some((commit, tree)) = notes.broken()
+            && let Ok(mut bad) = self.lookup_bad.lock()
+            && bad.is_none()
+        {
+            *bad = Some((
+                commit,
+                format!("the notes tree {tree} that would hold it is missing"),
+            ));
+        }
         if noted.is_empty() {
             return;
         }
@@ -244,6 +290,12 @@ impl<S: Send + 'static> NoteFeed<S> {
     /// tree or commit where a note blob belongs), as the error that ends a
     /// scan: its rows would say "no note" where a note exists.
     pub fn bad_note(&self) -> Option<crate::error::GitError> {
+        if let Some((commit, what)) = self.lookup_bad.lock().ok()?.clone() {
+            return Some(crate::error::GitError::BadNote {
+                commit: commit.to_string(),
+                what,
+            });
+        }
         self.pipes.iter().find_map(|p| {
             let pipe = p.get()?.as_ref()?;
             let s = pipe.shared.0.lock().ok()?;
