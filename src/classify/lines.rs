@@ -283,8 +283,8 @@ pub fn line_blame(
     // On a terminal after a second: parent blames done of those needed.
     let progress =
         Progress::new("{spinner} blaming at parents {human_pos}/{human_len} ({elapsed})");
-    // The history index, and from it the paths AI lines can live in, are
-    // read while git blames (on the other core).
+    // The history index is read while git blames (on the other core); the
+    // paths AI lines can live in, only when a parent blame asks.
     let pending = ancestry::start(repo, rev, &opts.agents)?;
     // The file's history in one pass (issue 10), read meanwhile in case it
     // can stand in for the parent blames; dropped unread when not needed.
@@ -591,7 +591,7 @@ fn attribute(
                 Some(have) => covered(repo, &parent, &ppath, &ranges, have)?,
                 None => None,
             };
-            // Asked only before a blame: the answer may still be read.
+            // Asked only where a blame would run: the first ask reads the paths.
             if ready.is_none() && !shortcut.may_have_ai_path(&ppath) {
                 // No line of this path can be AI: the lines stay human.
                 continue;

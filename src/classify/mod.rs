@@ -764,7 +764,7 @@ impl<'r> Classifier<'r> {
                         Some(have) => lines::covered(self.repo, parent, old, &near, have)?,
                         None => None,
                     };
-                    // Asked only before a blame: the answer may still be read.
+                    // Asked only where a blame would run: the first ask reads the paths.
                     if known.is_none() && !self.shortcut.may_have_ai_path(old) {
                         // No line of this path can be AI (see `bounded`).
                         continue;
