@@ -407,6 +407,8 @@ fn a_missing_notes_subtree_stops_scan_and_blame() {
     for args in [
         vec!["scan", "HEAD", "--format", "json"],
         vec!["blame", victim.as_str(), "--format", "json"],
+        // The newest commit replaced the line the victim wrote.
+        vec!["blame", "src/f.rs", "--format", "json"],
     ] {
         let o = aeef(r.path(), &args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));

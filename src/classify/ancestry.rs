@@ -233,8 +233,9 @@ pub struct Pending {
 
 /// Starts reading the history of `rev` (40 hex). `None` when the index
 /// cannot be exact, so every parent is blamed: no `git` on PATH, a shallow
-/// clone (history beyond the edge is unknown), or Agent Trace records in the
-/// tree (line-level sources that name lines of any commit).
+/// clone (history beyond the edge is unknown), Agent Trace records in the
+/// tree (line-level sources that name lines of any commit), or a notes
+/// tree that cannot be read whole.
 pub fn start(repo: &Repo, rev: &str, table: &AgentTable) -> Result<Option<Pending>, GitError> {
     if !repo.has_git() || !repo.shallow_commits().is_empty() {
         return Ok(None);
@@ -243,11 +244,12 @@ pub fn start(repo: &Repo, rev: &str, table: &AgentTable) -> Result<Option<Pendin
     if tree.get_path(std::path::Path::new(".agent-trace")).is_ok() {
         return Ok(None);
     }
-    let noted = repo
-        .noted_commits()
-        .into_iter()
-        .map(|(sha, _)| sha)
-        .collect();
+    // Unreadable notes: no index, so every parent is blamed and the note
+    // reader itself reports the damage (`aeef::git::bad_note`).
+    let Some(noted) = repo.noted_commits() else {
+        return Ok(None);
+    };
+    let noted = noted.into_iter().map(|(sha, _)| sha).collect();
     if git::walk::can_walk(repo) {
         return Ok(Some(Pending {
             child: None,

@@ -540,13 +540,18 @@ impl Repo {
             .collect()
     }
 
-    /// Every commit that has a git-ai note, with the note's blob id.
-    pub fn noted_commits(&self) -> Vec<(String, git2::Oid)> {
-        let Ok(iter) = self.repo.notes(Some(NOTES_REF)) else {
-            return Vec::new();
-        };
-        iter.filter_map(Result::ok)
-            .map(|(blob, commit)| (commit.to_string(), blob))
+    /// Every commit that has a git-ai note, with the note's blob id;
+    /// `None` when the notes tree cannot be read whole (a missing fan-out
+    /// subtree): the list would leave out the notes there, and whoever
+    /// uses it to skip work would skip commits that are AI.
+    pub fn noted_commits(&self) -> Option<Vec<(String, git2::Oid)>> {
+        if self.repo.find_reference(NOTES_REF).is_err() {
+            return Some(Vec::new());
+        }
+        self.repo
+            .notes(Some(NOTES_REF))
+            .ok()?
+            .map(|n| n.ok().map(|(blob, commit)| (commit.to_string(), blob)))
             .collect()
     }
 
