@@ -13,7 +13,7 @@
 //! through those diffs computes what `git blame` computes backwards: a
 //! commit's written lines are its own, a merge's line goes to the first
 //! parent whose diff leaves it unchanged (blame's order), else to the
-//! merge. [`read`] gives up (`None`) where blame does something else: a
+//! merge. `read` gives up (`None`) where blame does something else: a
 //! rename or copy blame would follow, a revision of the ignore lists, a
 //! shallow edge, a binary version, parents it cannot match, output it
 //! cannot parse. [`OnePass::agrees`] then holds the result to the one real
@@ -97,17 +97,6 @@ pub fn forced() -> bool {
     std::env::var_os("AEEF_ONE_PASS").is_some_and(|v| v == "1")
 }
 
-/// Reads `path`'s history up to `rev` (40 hex) in one `git log` and carries
-/// each line's owner forward, through merges as `git blame` passes them
-/// (a merge's line belongs to the first parent whose version has it
-/// unchanged, else to the merge). `window`: the adjacency window in lines
-/// (parent lines kept around each hunk). `None` when the one pass cannot
-/// stand for `git blame` (see the module doc) or git is not on PATH.
-/// Errors: git fails.
-pub fn read(repo: &Repo, rev: &str, path: &str, window: u32) -> Result<Option<OnePass>, GitError> {
-    read_unless(repo, rev, path, window, &AtomicBool::new(false))
-}
-
 /// A one pass read on its own thread while git blames (issue 10): line
 /// blame only learns whether it needs the pass (enough commits needing a
 /// parent blame, [`MIN_BLAMES`]) once the blame is done, and reading the
@@ -119,7 +108,7 @@ pub struct Speculative {
 }
 
 impl Speculative {
-    /// Starts [`read`] of `path` up to `rev` on a thread with its own
+    /// Starts `read` of `path` up to `rev` on a thread with its own
     /// repository handle. Errors: the repository cannot be reopened.
     pub fn start(repo: &Repo, rev: &str, path: &str, window: u32) -> Result<Self, GitError> {
         let r = repo.reopen()?;
@@ -127,14 +116,14 @@ impl Speculative {
         let (rev, path, flag) = (rev.to_string(), path.to_string(), cancel.clone());
         let handle = std::thread::Builder::new()
             .name("aeef-one-pass".into())
-            .spawn(move || read_unless(&r, &rev, &path, window, &flag))?;
+            .spawn(move || read(&r, &rev, &path, window, &flag))?;
         Ok(Speculative {
             cancel,
             handle: Some(handle),
         })
     }
 
-    /// Waits for the read: what [`read`] returns (`None` also when its
+    /// Waits for the read: what `read` returns (`None` also when its
     /// thread panicked, as a pass that gave up).
     pub fn finish(mut self) -> Result<Option<OnePass>, GitError> {
         match self.handle.take().map(std::thread::JoinHandle::join) {
@@ -150,9 +139,15 @@ impl Drop for Speculative {
     }
 }
 
-/// [`read`], giving up (`None`, its `git log` killed) as soon as `cancel`
-/// is set.
-fn read_unless(
+/// Reads `path`'s history up to `rev` (40 hex) in one `git log` and carries
+/// each line's owner forward, through merges as `git blame` passes them
+/// (a merge's line belongs to the first parent whose version has it
+/// unchanged, else to the merge). `window`: the adjacency window in lines
+/// (parent lines kept around each hunk). `None` when the one pass cannot
+/// stand for `git blame` (see the module doc) or git is not on PATH.
+/// It gives up (`None`, its `git log` killed) as soon as `cancel` is
+/// set. Errors: git fails.
+fn read(
     repo: &Repo,
     rev: &str,
     path: &str,
@@ -316,7 +311,7 @@ fn read_unless(
     Ok(Some(pass))
 }
 
-/// `None`, saying which check gave up (numbered in [`read`]) on stderr
+/// `None`, saying which check gave up (numbered in `read`) on stderr
 /// when `AEEF_ONE_PASS=trace` (diagnosis only).
 // A diagnosis asked for on the command line's environment, never by default.
 #[allow(clippy::print_stderr)]
