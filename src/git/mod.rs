@@ -564,17 +564,10 @@ impl Repo {
 
 /// Runs `cmd` and returns its stdout (stderr as an error), or `None`
 /// after killing it as soon as `cancel` is set (work started on a guess
-/// and dropped once it is not needed). Errors: git cannot start or fails.
-pub fn run_unless(
-    cmd: &mut Command,
-    cancel: &std::sync::atomic::AtomicBool,
-) -> Result<Option<Vec<u8>>, GitError> {
-    run_unless_with(cmd, cancel, |_| Ok(()))
-}
-
-/// [`run_unless`], calling `seen` with the output so far after each read,
-/// so that a caller can act on it while the command still prints (an
-/// error from `seen` kills the command and is returned).
+/// and dropped once it is not needed). `seen` gets the output so far after
+/// each read, so that a caller can act on it while the command still
+/// prints (an error from `seen` kills the command and is returned).
+/// Errors: git cannot start or fails.
 pub fn run_unless_with(
     cmd: &mut Command,
     cancel: &std::sync::atomic::AtomicBool,
@@ -634,15 +627,15 @@ mod tests {
     use std::sync::atomic::{AtomicBool, Ordering};
 
     #[test]
-    fn run_unless_returns_the_output_when_left_alone() {
+    fn run_unless_with_returns_the_output_when_left_alone() {
         let mut cmd = Command::new("git");
         cmd.arg("--version");
-        let out = run_unless(&mut cmd, &AtomicBool::new(false)).unwrap();
+        let out = run_unless_with(&mut cmd, &AtomicBool::new(false), |_| Ok(())).unwrap();
         assert!(out.unwrap().starts_with(b"git version"));
     }
 
     #[test]
-    fn run_unless_kills_the_command_once_cancelled() {
+    fn run_unless_with_kills_the_command_once_cancelled() {
         // `yes` never ends on its own: only the cancel can stop it.
         let cancel = std::sync::Arc::new(AtomicBool::new(false));
         let flag = cancel.clone();
@@ -651,16 +644,16 @@ mod tests {
             flag.store(true, Ordering::Relaxed);
         });
         let mut cmd = Command::new("yes");
-        let out = run_unless(&mut cmd, &cancel).unwrap();
+        let out = run_unless_with(&mut cmd, &cancel, |_| Ok(())).unwrap();
         t.join().unwrap();
         assert!(out.is_none());
     }
 
     #[test]
-    fn run_unless_reports_a_failing_command() {
+    fn run_unless_with_reports_a_failing_command() {
         let mut cmd = Command::new("git");
         cmd.args(["rev-parse", "--verify", "no-such-revision-here"])
             .current_dir(std::env::temp_dir());
-        assert!(run_unless(&mut cmd, &AtomicBool::new(false)).is_err());
+        assert!(run_unless_with(&mut cmd, &AtomicBool::new(false), |_| Ok(())).is_err());
     }
 }
