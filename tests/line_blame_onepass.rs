@@ -113,6 +113,29 @@ fn linear_history_needs_no_parent_blames() {
     assert_eq!(origin_at(&v, 21), "ai-adjacent");
     assert_eq!(origin_at(&v, 20), "human");
     assert_eq!(origin_at(&v, 50), "human");
+    // Every parent line came from the pass, so the walk for the paths AI
+    // lines can live in (`git log -M --name-status`) was never asked for
+    // and never run; blaming per parent asks for it.
+    let walks = |one_pass: &str| {
+        let trace = tempfile::NamedTempFile::new().unwrap();
+        let o = aeef_env(
+            r.path(),
+            &["blame", "src/core.rs", "--format", "json"],
+            &[
+                ("AEEF_NO_CACHE", "1"),
+                ("AEEF_ONE_PASS", one_pass),
+                ("GIT_TRACE", trace.path().to_str().unwrap()),
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        std::fs::read_to_string(trace.path())
+            .unwrap()
+            .lines()
+            .filter(|l| l.contains("--name-status"))
+            .count()
+    };
+    assert_eq!(walks("1"), 0);
+    assert_eq!(walks("0"), 1);
     // A range answers the same as the whole file's lines (with so few
     // parent blames to save, per parent: `onepass::MIN_BLAMES`).
     let (part, _, _) = both(&r, &["src/core.rs:4-8"], "src/core.rs");

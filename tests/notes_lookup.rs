@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 
 use aeef::git::Repo;
 use aeef::git::notes_feed::NotesTree;
-use common::{RepoBuilder, aeef, stderr, stdout};
+use common::{RepoBuilder, aeef, aeef_env, stderr, stdout};
 
 const S1: &str = "s_0123456789abcd::t_fedcba98765432";
 
@@ -253,6 +253,25 @@ fn long_scans_read_notes_through_two_processes_and_miss_none() {
     let r = history(1600, |i| i % 8 != 3);
     assert_eq!(assert_scan_matches_git(&r, "HEAD"), 1400);
     assert_eq!(assert_scan_matches_git(&r, "HEAD~1500..HEAD"), 1313);
+    // The long scan really ran a second process (on two cores or more),
+    // and a range of a few batches only one.
+    let cat_files = |spec: &str| {
+        let trace = tempfile::NamedTempFile::new().unwrap();
+        let o = aeef_env(
+            r.path(),
+            &["scan", spec, "--format", "json"],
+            &[("GIT_TRACE", trace.path().to_str().unwrap())],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        std::fs::read_to_string(trace.path())
+            .unwrap()
+            .lines()
+            .filter(|l| l.contains("built-in: git cat-file"))
+            .count()
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    assert_eq!(cat_files("HEAD"), if cores > 1 { 2 } else { 1 });
+    assert_eq!(cat_files("HEAD~500..HEAD"), 1);
 }
 
 /// The tree the notes ref points at, with the entry of `commit` (in the

@@ -280,6 +280,27 @@ pub fn start(repo: &Repo, rev: &str, table: &AgentTable) -> Result<Option<Pendin
     }))
 }
 
+/// Adds a scan's rows to the index input: each commit, its parents, and
+/// whether it may carry AI lines itself (AI provenance, or a git-ai note).
+fn index_rows(
+    commits: &mut Vec<(git2::Oid, Vec<git2::Oid>, bool)>,
+    noted: &HashSet<String>,
+    rows: scan::Rows,
+) {
+    for (c, p) in rows {
+        let own = p.is_ai() || noted.contains(&c.sha);
+        let Ok(oid) = git2::Oid::from_str(&c.sha) else {
+            continue;
+        };
+        let parents = c
+            .parents
+            .iter()
+            .filter_map(|p| git2::Oid::from_str(p).ok())
+            .collect();
+        commits.push((oid, parents, own));
+    }
+}
+
 impl Pending {
     /// Reads the history (provenance parsed on every core) and builds the
     /// index; `repo` is the walk's handle. Meant to run on its own thread
@@ -330,18 +351,7 @@ impl Pending {
             },
             &self.table,
             |rows| {
-                for (c, p) in rows {
-                    let own = p.is_ai() || noted.contains(&c.sha);
-                    let Ok(oid) = git2::Oid::from_str(&c.sha) else {
-                        continue;
-                    };
-                    let parents = c
-                        .parents
-                        .iter()
-                        .filter_map(|p| git2::Oid::from_str(p).ok())
-                        .collect();
-                    commits.push((oid, parents, own));
-                }
+                index_rows(&mut commits, noted, rows);
                 true
             },
         );
@@ -388,18 +398,7 @@ impl Pending {
             |_, c| Some(c),
             &self.table,
             |rows| {
-                for (c, p) in rows {
-                    let own = p.is_ai() || noted.contains(&c.sha);
-                    let Ok(oid) = git2::Oid::from_str(&c.sha) else {
-                        continue;
-                    };
-                    let parents = c
-                        .parents
-                        .iter()
-                        .filter_map(|p| git2::Oid::from_str(p).ok())
-                        .collect();
-                    commits.push((oid, parents, own));
-                }
+                index_rows(&mut commits, noted, rows);
                 true
             },
         );

@@ -67,15 +67,7 @@ impl Cache {
     /// Stores `bytes` as `kind`/`key` atomically (temporary file, then
     /// rename). Failures are ignored: the cache is an optimisation.
     pub fn put(&self, kind: &str, key: &str, bytes: &[u8]) {
-        let dir = self.dir.join(kind);
-        let write = || -> std::io::Result<()> {
-            std::fs::create_dir_all(&dir)?;
-            let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
-            tmp.write_all(bytes)?;
-            tmp.persist(self.path(kind, key)).map_err(|e| e.error)?;
-            Ok(())
-        };
-        let _ = write();
+        let _ = write_whole(&self.path(kind, key), bytes, true);
     }
 
     /// Every entry of the table `kind`/`scope` (see [`Cache::put_table`]):
@@ -103,18 +95,14 @@ impl Cache {
         }
         let dir = self.dir.join(kind).join(scope);
         let write = |map: &HashMap<String, String>| -> std::io::Result<()> {
-            std::fs::create_dir_all(&dir)?;
-            let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
-            tmp.write_all(&serde_json::to_vec(map)?)?;
-            // Renamed whole into place, under a name no other run takes.
+            // A name no other run takes.
             static RUNS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
             let nanos = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_nanos());
             let n = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let name = format!("run-{}-{nanos}-{n}.json", std::process::id());
-            tmp.persist_noclobber(dir.join(name)).map_err(|e| e.error)?;
-            Ok(())
+            write_whole(&dir.join(name), &serde_json::to_vec(map)?, false)
         };
         let files = self.table_files(kind, scope);
         if files.len() < TABLE_FILES {
@@ -158,6 +146,23 @@ impl Cache {
             })
             .collect()
     }
+}
+
+/// Writes `bytes` to `path` whole: into a temporary file beside it, then
+/// renamed into place (over an existing file only when `replace`), so a
+/// reader never sees half of it. Errors: the directory or file cannot be
+/// written.
+fn write_whole(path: &std::path::Path, bytes: &[u8], replace: bool) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(std::path::Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(bytes)?;
+    if replace {
+        tmp.persist(path).map_err(|e| e.error)?;
+    } else {
+        tmp.persist_noclobber(path).map_err(|e| e.error)?;
+    }
+    Ok(())
 }
 
 /// Removes temporary files an hour old or more from `dir`: left by a run
