@@ -76,8 +76,19 @@ fn origin_at(v: &Value, line: usize) -> &str {
 
 /// An AI commit writes 20 lines; humans then replace part of the AI hunk,
 /// add lines beside it and far from it, in a line of single-file commits.
+/// Older human history comes first, so that most commits lie below the
+/// AI bound and blames may stop there (`AiAncestry::blame_bound`).
 fn linear() -> RepoBuilder {
+    linear_after(5)
+}
+
+/// [`linear`] after `older` human commits of another file.
+fn linear_after(older: usize) -> RepoBuilder {
     let mut r = RepoBuilder::new();
+    for n in 1..=older {
+        r.write("docs/notes.txt", &lines_of("note", 1, n));
+        r.commit("Human notes");
+    }
     let mut text = lines_of("ai", 1, 20);
     text.push_str(&lines_of("old", 21, 60));
     r.write("src/core.rs", &lines_of("old", 21, 60));
@@ -140,6 +151,73 @@ fn linear_history_needs_no_parent_blames() {
     // parent blames to save, per parent: `onepass::MIN_BLAMES`).
     let (part, _, _) = both(&r, &["src/core.rs:4-8"], "src/core.rs");
     assert_eq!(part["lines"][1], v["lines"][4]);
+}
+
+/// The `git blame` and `git log` command lines `aeef blame PATH` ran,
+/// blaming at every parent (from `GIT_TRACE`).
+fn git_runs(r: &RepoBuilder, path: &str) -> (Value, Vec<String>) {
+    let trace = tempfile::NamedTempFile::new().unwrap();
+    let o = aeef_env(
+        r.path(),
+        &["blame", path, "--format", "json"],
+        &[
+            ("AEEF_NO_CACHE", "1"),
+            ("AEEF_ONE_PASS", "0"),
+            ("GIT_TRACE", trace.path().to_str().unwrap()),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let runs = std::fs::read_to_string(trace.path())
+        .unwrap()
+        .lines()
+        .filter(|l| l.contains("built-in: git blame") || l.contains("built-in: git log"))
+        .map(str::to_string)
+        .collect();
+    (serde_json::from_str(&stdout(&o)).unwrap(), runs)
+}
+
+/// Guards the blame bound (issue 10): where AI provenance starts early,
+/// most of the history lies above the bound, and a bounded `git blame`
+/// first walks all of it (git-ai: twice the time of an unbounded one).
+/// Parent blames then run without `^BOUND`, and the walk for the paths AI
+/// lines can live in is not run; where AI starts late both are used. The
+/// per-line origins are the same either way.
+#[test]
+fn a_bound_deep_in_the_history_is_not_handed_to_blame() {
+    let parent_blames = |runs: &[String]| -> Vec<String> {
+        runs.iter()
+            .filter(|l| l.contains("git blame") && !l.contains("-L1,"))
+            .cloned()
+            .collect()
+    };
+    let (deep, runs) = git_runs(&linear_after(0), "src/core.rs");
+    let blames = parent_blames(&runs);
+    assert!(!blames.is_empty(), "{runs:#?}");
+    assert!(blames.iter().all(|l| !l.contains(" ^")), "{blames:#?}");
+    assert!(
+        !runs.iter().any(|l| l.contains("--name-status")),
+        "{runs:#?}"
+    );
+    let (late, runs) = git_runs(&linear_after(5), "src/core.rs");
+    let blames = parent_blames(&runs);
+    assert!(
+        !blames.is_empty() && blames.iter().all(|l| l.contains(" ^")),
+        "{blames:#?}"
+    );
+    assert!(
+        runs.iter().any(|l| l.contains("--name-status")),
+        "{runs:#?}"
+    );
+    let origins = |v: &Value| -> Vec<String> {
+        v["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["origin"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(origins(&deep), origins(&late));
+    assert!(origins(&deep).iter().any(|o| o == "ai-adjacent"));
 }
 
 /// Guards merges: lines an AI commit brought in on a branch, merged, then

@@ -87,11 +87,16 @@ impl LatePaths {
     /// The paths AI lines of `rev`'s history can live in, to be read from
     /// `index` by the first [`LatePaths::get`]; a repository that cannot
     /// be reopened leaves every path possible, which only costs speed.
+    /// Read only where [`AiAncestry::blame_bound`] is kept: with most of
+    /// the history above the bound the walk reads nearly every commit and
+    /// AI commits have touched most paths (git-ai: the whole-file blame of
+    /// `src/daemon.rs` took 1.99 s with the paths, 1.82 s without).
     pub fn new(index: &AiAncestry, repo: &Repo, rev: &str) -> LatePaths {
         let Ok(r) = repo.reopen() else {
             return LatePaths::default();
         };
-        let inputs = (index.own.clone(), index.bound.clone(), rev.to_string(), r);
+        let bound = index.blame_bound().to_vec();
+        let inputs = (index.own.clone(), bound, rev.to_string(), r);
         LatePaths(Some(std::sync::Arc::new(Late {
             cell: std::sync::OnceLock::new(),
             inputs: std::sync::Mutex::new(Some(inputs)),
@@ -217,6 +222,25 @@ impl AiAncestry {
     /// right (only slower).
     pub fn bound(&self) -> &[String] {
         &self.bound
+    }
+
+    /// The bound worth handing to `git blame`: [`AiAncestry::bound`] when
+    /// the commits above it (those whose history may carry AI lines) are
+    /// at most half the indexed history, else none. A bounded blame first
+    /// walks every commit between its revision and the bound (git's
+    /// `limit_list` marks the excluded side before blaming a line), so a
+    /// bound deep in the history costs more than it saves: on git-ai
+    /// (93 % of 5,337 commits above it) bounded parent blames took 2.1× the
+    /// time of unbounded ones; on rust-lang/cargo (4 % of 23,077) 0.23×.
+    /// Unbounded blames give the same answers (lines older than the bound
+    /// are attributed to commits that carry no AI lines).
+    pub fn blame_bound(&self) -> &[String] {
+        let above = self.reach.iter().filter(|&&r| r).count();
+        if above * 2 <= self.reach.len() {
+            &self.bound
+        } else {
+            &[]
+        }
     }
 }
 
@@ -552,6 +576,30 @@ mod tests {
         assert!(may(9));
         // Blame may stop at 4's parent: nothing before it is AI.
         assert_eq!(a.bound(), &[oid(2).to_string()]);
+    }
+
+    /// A bound is handed to `git blame` only while at most half the
+    /// history lies above it (issue 10: a deep bound made each parent
+    /// blame walk nearly the whole history first).
+    #[test]
+    fn blame_bound_only_when_most_history_lies_below_it() {
+        // 1 - 2 - 3 - 4, AI from 2 on: 3 of 4 commits above the bound.
+        let deep = AiAncestry::from_topo(vec![
+            (oid(4), vec![oid(3)], false),
+            (oid(3), vec![oid(2)], false),
+            (oid(2), vec![oid(1)], true),
+            (oid(1), vec![], false),
+        ]);
+        assert_eq!(deep.bound(), &[oid(1).to_string()]);
+        assert!(deep.blame_bound().is_empty());
+        // AI only in 4: 1 of 4 above it.
+        let shallow = AiAncestry::from_topo(vec![
+            (oid(4), vec![oid(3)], true),
+            (oid(3), vec![oid(2)], false),
+            (oid(2), vec![oid(1)], false),
+            (oid(1), vec![], false),
+        ]);
+        assert_eq!(shallow.blame_bound(), &[oid(3).to_string()]);
     }
 
     /// Guards the walk's index (issue 10): commits listed parent-first, as

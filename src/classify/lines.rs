@@ -303,7 +303,7 @@ pub fn line_blame(
             s.spawn(move || {
                 let index = p.finish(&r).ok()?;
                 let shortcut = ancestry::Shortcut {
-                    bound: index.bound().to_vec(),
+                    bound: index.blame_bound().to_vec(),
                     // Unknown paths only cost speed: every path is then blamed.
                     paths: ancestry::LatePaths::new(&index, &r, rev),
                 };
