@@ -560,7 +560,17 @@ fn attribute(
         if !may_have_ai(&parent) {
             continue;
         }
-        let hunks = git::diff::file_hunks(repo, &parent, &ppath, &commit, &cpath)?;
+        // The pass diffed the file at each of its commits already (git's
+        // diff, as the blame that named the commit): one libgit2 diff of
+        // the whole file per commit took a tenth of a whole-file run.
+        let from_pass = pass
+            .as_ref()
+            .filter(|_| ppath == path && cpath == path)
+            .and_then(|p| p.hunks(&commit, &parent));
+        let hunks = match from_pass {
+            Some(h) => h.to_vec(),
+            None => git::diff::file_hunks(repo, &parent, &ppath, &commit, &cpath)?,
+        };
         let functions = match opts.window {
             Window::Function if repo.has_git() => {
                 git::diff::function_ranges(repo, &parent, &commit, &ppath, &cpath)?

@@ -50,10 +50,10 @@ pub struct OnePass {
     /// Owner (commit index, line in that commit's version) of every line
     /// of the file at the revision read.
     target: Vec<(u32, u32)>,
-    /// For each commit of the chain with a parent: that parent, and the
+    /// For each commit of the chain with one parent: that parent, the
     /// parent's lines around the commit's hunks as (line, owner index,
-    /// owner's line).
-    at_parent: HashMap<String, (String, Vec<Owned>)>,
+    /// owner's line), and the hunks (git's diff, as blame diffs).
+    at_parent: HashMap<String, (String, Vec<Owned>, Vec<Hunk>)>,
 }
 
 /// A parent line and its owner: (line, owner's index in
@@ -281,7 +281,8 @@ fn read(
                         lines.push((l, o, ol));
                     }
                 }
-                pass.at_parent.insert(s.sha.clone(), (p.clone(), lines));
+                pass.at_parent
+                    .insert(s.sha.clone(), (p.clone(), lines, d.hunks.clone()));
             }
             if d.deleted {
                 Vec::new()
@@ -653,7 +654,7 @@ impl OnePass {
     /// around the commit's hunks, as `(line, owner, owner's line)`, or
     /// `None` when `commit` did not change the file in the chain.
     pub fn at_parent(&self, commit: &str) -> Option<AtParent<'_>> {
-        let (p, lines) = self.at_parent.get(commit)?;
+        let (p, lines, _) = self.at_parent.get(commit)?;
         Some((
             p.as_str(),
             lines
@@ -661,6 +662,17 @@ impl OnePass {
                 .map(|&(l, o, ol)| (l, self.commits[o as usize].as_str(), ol))
                 .collect(),
         ))
+    }
+}
+
+impl OnePass {
+    /// The zero-context hunks of `commit` against `parent` as git diffed
+    /// them for the pass (the diff `git blame` makes), or `None` when
+    /// `commit` did not change the file in the chain or has another
+    /// parent there (a merge).
+    pub fn hunks(&self, commit: &str, parent: &str) -> Option<&[Hunk]> {
+        let (p, _, hunks) = self.at_parent.get(commit)?;
+        (p == parent).then_some(hunks.as_slice())
     }
 }
 
