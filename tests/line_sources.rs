@@ -257,6 +257,38 @@ fn a_malformed_note_costs_only_its_bad_lines() {
     assert!(ev.contains("line 3") && ev.contains("skipped"), "{ev}");
 }
 
+/// One reading of a note everywhere (issue 10): line blame keeps only the
+/// metadata's `agent_id`s, as scans do, so a transcript broken *after* the
+/// entry a line needs gives the same tool and model in `scan`, in
+/// `aeef blame <sha>` and per line (before, line blame parsed the whole
+/// JSON and lost every agent; scans did not).
+#[test]
+fn scan_and_blame_read_a_note_with_a_broken_transcript_alike() {
+    let mut r = RepoBuilder::new();
+    r.write("src/a.rs", &twelve_lines("x"));
+    let sha = r.commit("agent work");
+    let note = session_note("1-4");
+    // The root object's closing brace gives way to a cut-off transcript.
+    let broken = note.trim_end().strip_suffix('}').unwrap().to_string()
+        + ",\"transcripts\":{\"t\":[\"unterminated\n";
+    assert!(
+        serde_json::from_str::<Value>(broken.split("---\n").nth(1).unwrap()).is_err(),
+        "{broken}"
+    );
+    r.note(&sha, &broken);
+    let rows = scan(&r);
+    assert_eq!(rows[&sha]["tool"], "claude-code");
+    assert_eq!(rows[&sha]["model_version"], "claude-opus-4-6");
+    let whole = blame_json(&r, &sha);
+    assert_eq!(whole["provenance"]["tool"], rows[&sha]["tool"], "{whole}");
+    let lines = blame_json(&r, "src/a.rs");
+    let line = |n: usize| &lines["lines"][n - 1];
+    assert_eq!(line(2)["origin"], "ai-generated", "{lines}");
+    assert_eq!(line(2)["tool"], rows[&sha]["tool"], "{lines}");
+    assert_eq!(line(2)["model"], rows[&sha]["model_version"], "{lines}");
+    assert_eq!(line(9)["origin"], "human");
+}
+
 // ---------------------------------------------------------------- Agent Trace
 
 const MODEL: &str = "anthropic/claude-opus-4-5-20251101";

@@ -422,7 +422,15 @@ impl<'r> Classifier<'r> {
             return Ok(k.clone());
         }
         let raw = git::commits::read(self.repo, sha)?;
-        let note = self.repo.note(sha)?.and_then(|t| Note::parse(&t).ok());
+        // Only the `agent_id`s of the metadata are kept, as scans read
+        // notes (one reading everywhere): a whole-file blame on git-ai held
+        // 30 MB of transcripts otherwise.
+        let note = self
+            .repo
+            .note(sha, |bytes| {
+                Note::parse(&provenance::notes_fast::shrink(bytes)).ok()
+            })?
+            .flatten();
         let (trailers, mut provenance) = provenance::of_commit(
             &self.opts.agents,
             &raw.identity(),

@@ -498,8 +498,10 @@ impl Repo {
     /// finds it (a regular file entry, any fan-out). Errors
     /// ([`GitError::BadNote`]): the note, or the notes tree that would hold
     /// it, cannot be read (a missing object, a tree where a note blob
-    /// belongs), where "no note" would be a guess.
-    pub fn note(&self, sha: &str) -> Result<Option<String>, GitError> {
+    /// belongs), where "no note" would be a guess. `read` gets the blob's
+    /// bytes, borrowed (notes can be hundreds of kB of transcripts that
+    /// the caller need not copy or keep).
+    pub fn note<T>(&self, sha: &str, read: impl FnOnce(&[u8]) -> T) -> Result<Option<T>, GitError> {
         let Ok(oid) = git2::Oid::from_str(sha) else {
             return Ok(None);
         };
@@ -515,7 +517,7 @@ impl Repo {
             return Ok(None);
         };
         match self.repo.find_blob(entry) {
-            Ok(blob) => Ok(Some(String::from_utf8_lossy(blob.content()).into_owned())),
+            Ok(blob) => Ok(Some(read(blob.content()))),
             Err(_) => Err(GitError::BadNote {
                 commit: sha.to_string(),
                 what: match self.repo.find_object(entry, None) {

@@ -1,6 +1,7 @@
 //! A git-ai note summarised straight from the blob's bytes, for scans that
 //! read thousands of notes (DESIGN §1.2 item 4: "read only `agent_id` of
-//! the keys a verdict needs").
+//! the keys a verdict needs"). The classifier (`aeef blame`) parses the
+//! same [`shrink`]ed text, so every command reads a note one way.
 //!
 //! The answer is [`NoteSummary::of`] of [`Note::parse`], the semantic entry
 //! points: this module only shrinks their input. It keeps the attestation
