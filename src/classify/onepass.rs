@@ -599,7 +599,7 @@ fn parse(out: &[u8]) -> Option<Vec<Step>> {
             return None;
         };
         if line.starts_with(b"@@ ") {
-            d.hunks.push(hunk_header(line)?);
+            d.hunks.push(git::diff::hunk_header(line)?);
         } else if line.starts_with(b"new file mode") {
             d.created = true;
         } else if line.starts_with(b"deleted file mode") {
@@ -609,28 +609,6 @@ fn parse(out: &[u8]) -> Option<Vec<Step>> {
         }
     }
     Some(steps)
-}
-
-/// `@@ -a[,b] +c[,d] @@…` as a [`Hunk`].
-fn hunk_header(line: &[u8]) -> Option<Hunk> {
-    let text = std::str::from_utf8(line).ok()?;
-    let mut parts = text.split(' ');
-    parts.next()?;
-    let side = |s: &str, sign: char| -> Option<(u32, u32)> {
-        let s = s.strip_prefix(sign)?;
-        match s.split_once(',') {
-            Some((a, b)) => Some((a.parse().ok()?, b.parse().ok()?)),
-            None => Some((s.parse().ok()?, 1)),
-        }
-    };
-    let (old_start, old_lines) = side(parts.next()?, '-')?;
-    let (new_start, new_lines) = side(parts.next()?, '+')?;
-    Some(Hunk {
-        old_start,
-        old_lines,
-        new_start,
-        new_lines,
-    })
 }
 
 impl OnePass {
@@ -710,6 +688,7 @@ mod tests {
 
     #[test]
     fn hunk_headers_parse_with_and_without_counts() {
+        use git::diff::hunk_header;
         assert_eq!(hunk_header(b"@@ -3 +3,2 @@ fn x"), Some(h(3, 1, 3, 2)));
         assert_eq!(hunk_header(b"@@ -0,0 +1 @@"), Some(h(0, 0, 1, 1)));
         assert_eq!(hunk_header(b"@@ bogus"), None);

@@ -95,8 +95,13 @@ pub fn changes(repo: &Repo, sha: &str, parent: Option<&str>) -> Result<Vec<FileC
 }
 
 /// Zero-context hunks between `old_path` at `old` and `new_path` at `new`
-/// (40-hex commits), one file only, with git's default indent heuristic as
-/// `git blame` diffs. Empty when either side is missing or binary.
+/// (40-hex commits), one file only, placed as git places them: `git diff`
+/// of the two blobs (by path, so attributes apply), the diff `git log -p`
+/// and `git blame` make with the repository's diff configuration. libgit2's
+/// diff, used only where git is not on PATH, places some hunks elsewhere
+/// (rust-lang/cargo 22e71a16 `Cargo.lock`: `-1621,13` where git has
+/// `-1612,12`), which would name another hunk as the one that wrote a
+/// line. Empty when either side is missing or binary. Errors: git fails.
 pub fn file_hunks(
     repo: &Repo,
     old: &str,
@@ -115,6 +120,29 @@ pub fn file_hunks(
     let (Some(a), Some(b)) = (blob(old, old_path)?, blob(new, new_path)?) else {
         return Ok(Vec::new());
     };
+    if repo.has_git() {
+        let out = repo.run(repo.git().args([
+            "diff",
+            "-U0",
+            "--no-color",
+            "--no-ext-diff",
+            "--no-textconv",
+            &format!("{old}:{old_path}"),
+            &format!("{new}:{new_path}"),
+        ]))?;
+        return out
+            .split(|&b| b == b'\n')
+            .filter(|l| l.starts_with(b"@@ "))
+            .map(|l| {
+                hunk_header(l).ok_or_else(|| GitError::Parse {
+                    what: format!(
+                        "a hunk header of `git diff {old}:{old_path} {new}:{new_path}`: {}",
+                        String::from_utf8_lossy(l)
+                    ),
+                })
+            })
+            .collect();
+    }
     let mut opts = git2::DiffOptions::new();
     opts.context_lines(0)
         .interhunk_lines(0)
@@ -137,6 +165,28 @@ pub fn file_hunks(
         });
     }
     Ok(hunks)
+}
+
+/// `@@ -a[,b] +c[,d] @@…` as a [`Hunk`].
+pub(crate) fn hunk_header(line: &[u8]) -> Option<Hunk> {
+    let text = std::str::from_utf8(line).ok()?;
+    let mut parts = text.split(' ');
+    parts.next()?;
+    let side = |s: &str, sign: char| -> Option<(u32, u32)> {
+        let s = s.strip_prefix(sign)?;
+        match s.split_once(',') {
+            Some((a, b)) => Some((a.parse().ok()?, b.parse().ok()?)),
+            None => Some((s.parse().ok()?, 1)),
+        }
+    };
+    let (old_start, old_lines) = side(parts.next()?, '-')?;
+    let (new_start, new_lines) = side(parts.next()?, '+')?;
+    Some(Hunk {
+        old_start,
+        old_lines,
+        new_start,
+        new_lines,
+    })
 }
 
 /// The parent-side extents of the functions that enclose `sha`'s changes
