@@ -166,6 +166,8 @@ fn read(
         "--format=%x01%H %P",
         "-p",
         "-U0",
+        // `diff.interHunkContext` would merge hunks git blame keeps apart.
+        "--inter-hunk-context=0",
         "--no-color",
         "--no-ext-diff",
         "--no-textconv",
@@ -394,6 +396,7 @@ impl Merges {
             "-m",
             "-p",
             "-U0",
+            "--inter-hunk-context=0",
             "--no-color",
             "--no-ext-diff",
             "--no-textconv",

@@ -37,8 +37,40 @@ impl FileChange {
     }
 }
 
+/// The options every `git diff` here passes so that the user's diff
+/// configuration cannot change what the parser reads (prefixes, colour,
+/// external drivers, textconv, `diff.relative`) or merge hunks
+/// (`diff.interHunkContext`). `diff.algorithm` and `diff.indentHeuristic`
+/// stay the user's: `git blame` and `git log -p` place hunks with them.
+pub(crate) const PLAIN: [&str; 8] = [
+    "-U0",
+    "--inter-hunk-context=0",
+    "--no-color",
+    "--no-ext-diff",
+    "--no-textconv",
+    "--no-relative",
+    "--src-prefix=a/",
+    "--dst-prefix=b/",
+];
+
 /// Changes of `sha` against `parent` (the empty tree for a root commit).
+/// Placed as git places them (`git diff -M` against the parent, see
+/// [`file_hunks`] for why) where git is on PATH; by libgit2 for a root
+/// commit (whole files added: nothing to place) and without git. Errors:
+/// git or libgit2 fails, or git's output cannot be read.
 pub fn changes(repo: &Repo, sha: &str, parent: Option<&str>) -> Result<Vec<FileChange>, GitError> {
+    if let Some(parent) = parent.filter(|_| repo.has_git()) {
+        let out = repo.run(
+            repo.git()
+                .arg("diff")
+                .args(PLAIN)
+                .args(["-M", "--ignore-submodules=all"])
+                .args([parent, sha, "--"]),
+        )?;
+        return parse_patch(&out).ok_or_else(|| GitError::Parse {
+            what: format!("the output of `git diff -M {parent} {sha}`"),
+        });
+    }
     let r = repo.git2();
     let commit = r.find_commit(git2::Oid::from_str(sha)?)?;
     let new_tree = commit.tree()?;
@@ -121,15 +153,12 @@ pub fn file_hunks(
         return Ok(Vec::new());
     };
     if repo.has_git() {
-        let out = repo.run(repo.git().args([
-            "diff",
-            "-U0",
-            "--no-color",
-            "--no-ext-diff",
-            "--no-textconv",
-            &format!("{old}:{old_path}"),
-            &format!("{new}:{new_path}"),
-        ]))?;
+        let out = repo.run(
+            repo.git()
+                .arg("diff")
+                .args(PLAIN)
+                .args([&format!("{old}:{old_path}"), &format!("{new}:{new_path}")]),
+        )?;
         return out
             .split(|&b| b == b'\n')
             .filter(|l| l.starts_with(b"@@ "))
@@ -280,6 +309,110 @@ fn range(s: &str) -> (u32, u32) {
     }
 }
 
+/// Parses `git diff -U0` output with `a/` and `b/` prefixes into one
+/// [`FileChange`] per file, in git's order; `None` on a section it cannot
+/// read (no path).
+fn parse_patch(out: &[u8]) -> Option<Vec<FileChange>> {
+    let text = String::from_utf8_lossy(out);
+    let mut files: Vec<FileChange> = Vec::new();
+    // Paths of the current section: from its header, then its rename and
+    // `---`/`+++` lines, which name each side exactly.
+    let mut header: Option<(String, String)> = None;
+    let finish = |files: &mut Vec<FileChange>, header: &mut Option<(String, String)>| {
+        if let (Some(f), Some((a, b))) = (files.last_mut(), header.take()) {
+            if f.old_path.as_deref() == Some("") {
+                f.old_path = Some(a);
+            }
+            if f.new_path.as_deref() == Some("") {
+                f.new_path = Some(b);
+            }
+        }
+    };
+    for line in text.split('\n') {
+        if let Some(rest) = line.strip_prefix("diff --git ") {
+            finish(&mut files, &mut header);
+            header = Some(header_paths(rest)?);
+            files.push(FileChange {
+                old_path: Some(String::new()),
+                new_path: Some(String::new()),
+                binary: false,
+                hunks: Vec::new(),
+            });
+            continue;
+        }
+        let Some(f) = files.last_mut() else {
+            continue;
+        };
+        if line.starts_with("@@ ") {
+            f.hunks.push(hunk_header(line.as_bytes())?);
+        } else if !f.hunks.is_empty() {
+            // Hunk bodies: `+`/`-` lines could look like headers.
+        } else if line.starts_with("new file mode") {
+            f.old_path = None;
+        } else if line.starts_with("deleted file mode") {
+            f.new_path = None;
+        } else if let Some(p) = line.strip_prefix("rename from ") {
+            f.old_path = Some(unquote(p));
+        } else if let Some(p) = line.strip_prefix("rename to ") {
+            f.new_path = Some(unquote(p));
+        } else if let Some(p) = line.strip_prefix("--- ") {
+            if p != "/dev/null" {
+                f.old_path = Some(strip_side(p, "a/")?);
+            }
+        } else if let Some(p) = line.strip_prefix("+++ ") {
+            if p != "/dev/null" {
+                f.new_path = Some(strip_side(p, "b/")?);
+            }
+        } else if line.starts_with("Binary files ") {
+            f.binary = true;
+        }
+    }
+    finish(&mut files, &mut header);
+    Some(files)
+}
+
+/// `a/P` (or `"a/P"`, C-quoted) without its prefix.
+fn strip_side(p: &str, prefix: &str) -> Option<String> {
+    unquote(p).strip_prefix(prefix).map(str::to_string)
+}
+
+/// The two paths of a `diff --git a/P b/Q` header. Unquoted paths may hold
+/// spaces, so an unquoted header is split where both sides name the same
+/// path (every section without a rename); a rename's exact paths come
+/// from its `rename from`/`rename to` lines.
+fn header_paths(rest: &str) -> Option<(String, String)> {
+    if rest.starts_with('"') {
+        // `"a/…" "b/…"` or `"a/…" b/…`: the first quoted path ends at the
+        // first unescaped quote.
+        let bytes = rest.as_bytes();
+        let mut i = 1;
+        while i < bytes.len() && bytes[i] != b'"' {
+            i += if bytes[i] == b'\\' { 2 } else { 1 };
+        }
+        let (a, b) = rest.split_at((i + 1).min(rest.len()));
+        return Some((strip_side(a, "a/")?, strip_side(b.trim_start(), "b/")?));
+    }
+    if rest.ends_with('"') {
+        let at = rest.find(" \"b/")?;
+        return Some((
+            strip_side(&rest[..at], "a/")?,
+            strip_side(&rest[at + 1..], "b/")?,
+        ));
+    }
+    // `a/P b/P`: the same P on both sides.
+    let n = rest.len().saturating_sub(5) / 2;
+    if let (Some(a), Some(b)) = (
+        rest.get(..n + 2).and_then(|a| a.strip_prefix("a/")),
+        rest.get(n + 3..).and_then(|b| b.strip_prefix("b/")),
+    ) && a == b
+    {
+        return Some((a.to_string(), b.to_string()));
+    }
+    // A rename without spaces trouble: split at the first ` b/`.
+    let at = rest.find(" b/")?;
+    Some((rest[2..at].to_string(), rest[at + 3..].to_string()))
+}
+
 /// Parses `git diff-tree --cc -U0` output.
 fn parse_cc(text: &str) -> Vec<FileChange> {
     let mut out: Vec<FileChange> = Vec::new();
@@ -317,6 +450,108 @@ fn parse_cc(text: &str) -> Vec<FileChange> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn h(old_start: u32, old_lines: u32, new_start: u32, new_lines: u32) -> Hunk {
+        Hunk {
+            old_start,
+            old_lines,
+            new_start,
+            new_lines,
+        }
+    }
+
+    fn fc(old: Option<&str>, new: Option<&str>, binary: bool, hunks: Vec<Hunk>) -> FileChange {
+        FileChange {
+            old_path: old.map(str::to_string),
+            new_path: new.map(str::to_string),
+            binary,
+            hunks,
+        }
+    }
+
+    /// Every section shape `git diff -M -U0` prints: a change whose body
+    /// holds header-like lines, a rename with spaces, a quoted path, an
+    /// added binary, a deletion, a mode change, a pure rename.
+    #[test]
+    fn patches_parse_into_one_change_per_file() {
+        let out = concat!(
+            "diff --git a/src/a b.rs b/src/a b.rs\n",
+            "index 1..2 100644\n",
+            "--- a/src/a b.rs\n",
+            "+++ b/src/a b.rs\n",
+            "@@ -3,2 +3 @@ fn x\n",
+            "--- not a header\n",
+            "-+++ nor this\n",
+            "+diff --git a/x b/x\n",
+            "diff --git a/old name.rs b/new name.rs\n",
+            "similarity index 90%\n",
+            "rename from old name.rs\n",
+            "rename to new name.rs\n",
+            "--- a/old name.rs\n",
+            "+++ b/new name.rs\n",
+            "@@ -1 +1 @@\n",
+            "-a\n",
+            "+b\n",
+            "diff --git \"a/t\\tab.rs\" \"b/t\\tab.rs\"\n",
+            "--- \"a/t\\tab.rs\"\n",
+            "+++ \"b/t\\tab.rs\"\n",
+            "@@ -0,0 +1,2 @@\n",
+            "+x\n",
+            "+y\n",
+            "diff --git a/img.png b/img.png\n",
+            "new file mode 100644\n",
+            "index 0..3\n",
+            "Binary files /dev/null and b/img.png differ\n",
+            "diff --git a/gone.rs b/gone.rs\n",
+            "deleted file mode 100644\n",
+            "--- a/gone.rs\n",
+            "+++ /dev/null\n",
+            "@@ -1,2 +0,0 @@\n",
+            "-a\n",
+            "-b\n",
+            "diff --git a/run.sh b/run.sh\n",
+            "old mode 100644\n",
+            "new mode 100755\n",
+            "diff --git a/src/pre_exit.rs b/src/await.rs\n",
+            "similarity index 100%\n",
+            "rename from src/pre_exit.rs\n",
+            "rename to src/await.rs\n",
+            "diff --git a/p q b/r s\n",
+            "similarity index 100%\n",
+            "rename from p q\n",
+            "rename to r s\n",
+        );
+        let got = parse_patch(out.as_bytes()).unwrap();
+        assert_eq!(
+            got,
+            vec![
+                fc(
+                    Some("src/a b.rs"),
+                    Some("src/a b.rs"),
+                    false,
+                    vec![h(3, 2, 3, 1)]
+                ),
+                fc(
+                    Some("old name.rs"),
+                    Some("new name.rs"),
+                    false,
+                    vec![h(1, 1, 1, 1)]
+                ),
+                fc(
+                    Some("t\tab.rs"),
+                    Some("t\tab.rs"),
+                    false,
+                    vec![h(0, 0, 1, 2)]
+                ),
+                fc(None, Some("img.png"), true, vec![]),
+                fc(Some("gone.rs"), None, false, vec![h(1, 2, 0, 0)]),
+                fc(Some("run.sh"), Some("run.sh"), false, vec![]),
+                fc(Some("src/pre_exit.rs"), Some("src/await.rs"), false, vec![]),
+                fc(Some("p q"), Some("r s"), false, vec![]),
+            ]
+        );
+        assert!(parse_patch(b"diff --git nonsense\n").is_none());
+    }
 
     #[test]
     fn parses_combined_diff_hunks() {
