@@ -54,3 +54,87 @@ fn hunks_of_a_change_among_repeated_lines_are_gits() {
         assert_eq!(ours, git, "{a}..{b}");
     }
 }
+
+/// `changes` reads git's own patch of a commit: paths with spaces (which
+/// git ends with a tab in `---`/`+++` lines), a rename with spaces and an
+/// edit, a C-quoted path, an added binary, a deleted file and a mode
+/// change, each with git's hunks. A user's diff configuration that would
+/// change the patch text (no prefixes, colour, relative paths, merged
+/// hunks, an external driver) changes nothing.
+#[test]
+fn changes_read_gits_patch_whatever_the_diff_configuration() {
+    let mut r = RepoBuilder::new();
+    let text = |tag: &str| -> String { (1..=12).map(|i| format!("{tag} {i}\n")).collect() };
+    r.write("src/a b.rs", &text("a"))
+        .write("old name.rs", &text("old"))
+        .write("tab\tquote\".rs", &text("tab"))
+        .write("gone.rs", &text("gone"))
+        .write("run.sh", "echo\n");
+    let parent = r.commit("base");
+    r.edit("src/a b.rs", 3, 3, &["three"])
+        .edit("src/a b.rs", 5, 5, &["five"])
+        .rename("old name.rs", "new name.rs")
+        .edit("new name.rs", 1, 1, &["one"])
+        .edit("tab\tquote\".rs", 12, 12, &["twelve", "thirteen"])
+        .write_bytes("img.png", b"\x89PNG\r\n\x1a\n\0\0\0binary")
+        .remove("gone.rs");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        r.path().join("run.sh"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    let sha = r.commit("many shapes");
+    for (k, v) in [
+        ("diff.noprefix", "true"),
+        ("diff.mnemonicPrefix", "true"),
+        ("diff.relative", "true"),
+        ("diff.interHunkContext", "5"),
+        ("diff.context", "7"),
+        ("color.ui", "always"),
+        ("diff.external", "false"),
+        ("core.quotePath", "true"),
+    ] {
+        r.git(&["config", k, v]);
+    }
+    let repo = aeef::git::Repo::discover(Some(r.path())).unwrap();
+    let mut got: Vec<_> = aeef::git::diff::changes(&repo, &sha, Some(&parent))
+        .unwrap()
+        .into_iter()
+        .map(|c| {
+            let hunks: Vec<_> = c
+                .hunks
+                .iter()
+                .map(|h| (h.old_start, h.old_lines, h.new_start, h.new_lines))
+                .collect();
+            (c.old_path, c.new_path, c.binary, hunks)
+        })
+        .collect();
+    got.sort();
+    let s = |p: &str| Some(p.to_string());
+    let mut want = vec![
+        (
+            s("src/a b.rs"),
+            s("src/a b.rs"),
+            false,
+            vec![(3, 1, 3, 1), (5, 1, 5, 1)],
+        ),
+        (
+            s("old name.rs"),
+            s("new name.rs"),
+            false,
+            vec![(1, 1, 1, 1)],
+        ),
+        (
+            s("tab\tquote\".rs"),
+            s("tab\tquote\".rs"),
+            false,
+            vec![(12, 1, 12, 2)],
+        ),
+        (None, s("img.png"), true, vec![]),
+        (s("gone.rs"), None, false, vec![(1, 12, 0, 0)]),
+        (s("run.sh"), s("run.sh"), false, vec![]),
+    ];
+    want.sort();
+    assert_eq!(got, want);
+}

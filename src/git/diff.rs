@@ -371,8 +371,11 @@ fn parse_patch(out: &[u8]) -> Option<Vec<FileChange>> {
     Some(files)
 }
 
-/// `a/P` (or `"a/P"`, C-quoted) without its prefix.
+/// `a/P` (or `"a/P"`, C-quoted) without its prefix. In `---`/`+++` lines
+/// git ends a path holding a space with a tab (diff.c), which is no part
+/// of the path.
 fn strip_side(p: &str, prefix: &str) -> Option<String> {
+    let p = p.strip_suffix('\t').unwrap_or(p);
     unquote(p).strip_prefix(prefix).map(str::to_string)
 }
 
@@ -477,8 +480,8 @@ mod tests {
         let out = concat!(
             "diff --git a/src/a b.rs b/src/a b.rs\n",
             "index 1..2 100644\n",
-            "--- a/src/a b.rs\n",
-            "+++ b/src/a b.rs\n",
+            "--- a/src/a b.rs\t\n",
+            "+++ b/src/a b.rs\t\n",
             "@@ -3,2 +3 @@ fn x\n",
             "--- not a header\n",
             "-+++ nor this\n",
@@ -487,8 +490,8 @@ mod tests {
             "similarity index 90%\n",
             "rename from old name.rs\n",
             "rename to new name.rs\n",
-            "--- a/old name.rs\n",
-            "+++ b/new name.rs\n",
+            "--- a/old name.rs\t\n",
+            "+++ b/new name.rs\t\n",
             "@@ -1 +1 @@\n",
             "-a\n",
             "+b\n",
