@@ -138,3 +138,78 @@ fn changes_read_gits_patch_whatever_the_diff_configuration() {
     want.sort();
     assert_eq!(got, want);
 }
+
+/// C source of functions `name(x) { if (x) { return value; } return 0; }`.
+fn functions(fns: &[(&str, &str)]) -> String {
+    fns.iter()
+        .map(|(n, v)| {
+            format!("int {n}(int x) {{\n    if (x) {{\n        return {v};\n    }}\n\n    return 0;\n}}\n\n")
+        })
+        .collect()
+}
+
+/// git 2.47's blame diffs with myers whatever `diff.algorithm` says, and
+/// `GIT_DIFF_OPTS` would widen every hunk: neither may change which lines
+/// aeef calls changed, or the answer would disagree with the owners
+/// `git blame` names (the fresh tester's histogram case: six lines went
+/// from ai-modified to ai-adjacent). The fixture is one where histogram
+/// and myers place the hunks differently.
+#[test]
+fn diff_algorithm_and_diff_opts_change_no_answer() {
+    let mut r = RepoBuilder::new();
+    r.write("README", "b\n");
+    r.commit("base");
+    let all: Vec<(String, String)> = (0..8).map(|i| (format!("f{i}"), format!("a{i}"))).collect();
+    let all: Vec<(&str, &str)> = all.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    r.write("p.c", &functions(&all));
+    r.trailer("AI-Tool", "claude-code");
+    r.commit("AI writes");
+    let mut after: Vec<(&str, &str)> = all.clone();
+    after.remove(2);
+    after.insert(4, ("g", "99"));
+    r.write("p.c", &functions(&after));
+    let human = r.commit("Human deletes f2 and inserts g");
+    let hunks = |algorithm: &str| {
+        r.git(&[
+            "-c",
+            &format!("diff.algorithm={algorithm}"),
+            "diff",
+            "-U0",
+            "HEAD~1",
+            "HEAD",
+        ])
+        .lines()
+        .filter(|l| l.starts_with("@@"))
+        .map(str::to_string)
+        .collect::<Vec<_>>()
+    };
+    assert_ne!(
+        hunks("myers"),
+        hunks("histogram"),
+        "the fixture must tell them apart"
+    );
+    let answers = |env: &[(&str, &str)]| {
+        let run = |args: &[&str]| {
+            let mut env = env.to_vec();
+            env.push(("AEEF_NO_CACHE", "1"));
+            let o = common::aeef_env(r.path(), args, &env);
+            assert!(o.status.success(), "{}", common::stderr(&o));
+            common::stdout(&o)
+        };
+        (
+            run(&["blame", &human, "--format", "json"]),
+            run(&["blame", "p.c", "--format", "json"]),
+            run(&["scan", "HEAD~1..HEAD", "--share", "--format", "json"]),
+        )
+    };
+    let plain = answers(&[]);
+    assert!(plain.0.contains("ai-modified"), "{}", plain.0);
+    r.git(&["config", "diff.algorithm", "histogram"]);
+    assert_eq!(answers(&[]), plain, "diff.algorithm=histogram");
+    r.git(&["config", "--unset", "diff.algorithm"]);
+    assert_eq!(
+        answers(&[("GIT_DIFF_OPTS", "--unified=12")]),
+        plain,
+        "GIT_DIFF_OPTS"
+    );
+}

@@ -19,8 +19,9 @@
 //! cannot parse. [`OnePass::agrees`] then holds the result to the one real
 //! `git blame` the caller runs anyway: when any blamed line's commit or
 //! original line differs, the caller blames at every parent as before.
-//! Both sides diff with git's own configuration (`diff.algorithm`, the
-//! indent heuristic), so their hunks are the same.
+//! Both sides diff with the same algorithm: git 2.47's blame uses myers
+//! with the indent heuristic whatever `diff.algorithm` says, and every git
+//! command aeef runs pins those two settings (`Repo::git`).
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

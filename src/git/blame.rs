@@ -132,7 +132,9 @@ fn blame_git(
     exclude: &[String],
 ) -> Result<Vec<BlameLine>, GitError> {
     let mut cmd = repo.git();
-    cmd.args(["blame", "--porcelain", "--root"]);
+    // The raw file, as every diff aeef reads it (`--no-textconv`): a
+    // textconv driver would give other lines and line numbers.
+    cmd.args(["blame", "--porcelain", "--root", "--no-textconv"]);
     // git reads `blame.ignoreRevsFile` itself; the root file is passed here.
     if let Some(root) = &repo.ignore_revs().root_file {
         cmd.arg("--ignore-revs-file").arg(root);

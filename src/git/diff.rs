@@ -39,16 +39,16 @@ impl FileChange {
 
 /// The options every `git diff` here passes so that the user's diff
 /// configuration cannot change what the parser reads (prefixes, colour,
-/// external drivers, textconv, `diff.relative`) or merge hunks
-/// (`diff.interHunkContext`). `diff.algorithm` and `diff.indentHeuristic`
-/// stay the user's: `git blame` and `git log -p` place hunks with them.
+/// external drivers, textconv, the order of files) or merge hunks
+/// (`diff.interHunkContext`). The diff algorithm and `diff.relative` are
+/// pinned for every git command ([`Repo::git`]).
 pub(crate) const PLAIN: [&str; 8] = [
     "-U0",
     "--inter-hunk-context=0",
     "--no-color",
     "--no-ext-diff",
     "--no-textconv",
-    "--no-relative",
+    "-O/dev/null",
     "--src-prefix=a/",
     "--dst-prefix=b/",
 ];
@@ -282,9 +282,15 @@ pub(crate) fn unquote(p: &str) -> String {
             out.push(b);
             continue;
         }
+        // git's C quoting (quote.c): these, `\"`, `\\` and octal.
         match bytes.next() {
+            Some(b'a') => out.push(0x07),
+            Some(b'b') => out.push(0x08),
+            Some(b'f') => out.push(0x0c),
             Some(b'n') => out.push(b'\n'),
+            Some(b'r') => out.push(b'\r'),
             Some(b't') => out.push(b'\t'),
+            Some(b'v') => out.push(0x0b),
             Some(d @ b'0'..=b'7') => {
                 let mut v = u32::from(d - b'0');
                 for _ in 0..2 {
@@ -554,6 +560,11 @@ mod tests {
             ]
         );
         assert!(parse_patch(b"diff --git nonsense\n").is_none());
+        // Every escape of git's C quoting.
+        assert_eq!(
+            unquote(r#""a\a\b\f\n\r\t\v\"\\\303\251""#),
+            "a\u{7}\u{8}\u{c}\n\r\t\u{b}\"\\é"
+        );
     }
 
     #[test]

@@ -335,14 +335,32 @@ impl Repo {
     /// A `git` command running in this repository.
     pub fn git(&self) -> Command {
         let mut c = Command::new("git");
+        // Every diff aeef reads (the one pass, hunks, commit changes) must
+        // place hunks as `git blame` does: git 2.47's blame diffs with
+        // myers and the indent heuristic whatever `diff.algorithm` says,
+        // so both are pinned for every command (a later git whose blame
+        // reads the setting gets the same pin). `GIT_DIFF_OPTS` would
+        // override `-U0`; `diff.relative` would cut paths (set here, not
+        // as `--no-relative`, which git before 2.28 refuses); a low
+        // `diff.renameLimit` would turn renames into a deleted and an
+        // added file, so it is git's default.
         c.current_dir(&self.cwd)
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env_remove("GIT_EXTERNAL_DIFF")
+            .env_remove("GIT_DIFF_OPTS")
             .args([
                 "-c",
                 "core.quotePath=false",
                 "-c",
                 "log.showSignature=false",
+                "-c",
+                "diff.algorithm=myers",
+                "-c",
+                "diff.indentHeuristic=true",
+                "-c",
+                "diff.relative=false",
+                "-c",
+                "diff.renameLimit=1000",
             ])
             .stdin(Stdio::null());
         c
