@@ -337,6 +337,18 @@ pub fn share_of_diff(
     Ok(tally(lines, ai_commits))
 }
 
+/// True when `path` at commit `head` is a submodule (a gitlink entry).
+fn is_gitlink(repo: &Repo, head: &str, path: &str) -> bool {
+    let Ok(oid) = git2::Oid::from_str(head) else {
+        return false;
+    };
+    let r = repo.git2();
+    r.find_commit(oid)
+        .and_then(|c| c.tree())
+        .and_then(|t| t.get_path(std::path::Path::new(path)))
+        .is_ok_and(|e| e.kind() == Some(git2::ObjectType::Commit))
+}
+
 /// One file's blame, or `None` when the path is not a blob at the head.
 type FileBlame = Result<Option<Vec<BlameLine>>, GitError>;
 
@@ -355,6 +367,9 @@ fn blame_files(
         r, head, path, ranges, &stop,
     ) {
         Ok(b) => Ok(Some(b)),
+        // Only a submodule has no lines of text; any other path the diff
+        // named and the head lacks is a misreading, never "0 lines".
+        Err(e @ GitError::PathNotInTree { .. }) if !is_gitlink(r, head, path) => Err(e),
         Err(GitError::PathNotInTree { .. }) => Ok(None),
         Err(e) => Err(e),
     };
@@ -404,6 +419,46 @@ fn blame_files(
 mod tests {
     use super::*;
     use crate::git::Hunk;
+
+    /// A path the head lacks is an error, not 0 lines (a misread path
+    /// would otherwise shrink the share with exit 0); a submodule has no
+    /// lines of text.
+    #[test]
+    fn a_missing_path_fails_and_a_submodule_counts_nothing() {
+        let d = tempfile::tempdir().unwrap();
+        let git = |args: &[&str]| {
+            let o = std::process::Command::new("git")
+                .current_dir(d.path())
+                .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+                .args(args)
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            String::from_utf8_lossy(&o.stdout).trim().to_string()
+        };
+        git(&["init", "-q"]);
+        std::fs::write(d.path().join("a.txt"), "a\n").unwrap();
+        git(&["add", "a.txt"]);
+        git(&["commit", "-qm", "base"]);
+        let base = git(&["rev-parse", "HEAD"]);
+        git(&[
+            "update-index",
+            "--add",
+            "--cacheinfo",
+            &format!("160000,{base},sub"),
+        ]);
+        git(&["commit", "-qm", "submodule"]);
+        let head = git(&["rev-parse", "HEAD"]);
+        let repo = Repo::discover(Some(d.path())).unwrap();
+        let sub = blame_files(&repo, &head, &base, &[("sub".into(), vec![(1, 1)])]).unwrap();
+        assert_eq!(sub.len(), 1);
+        assert!(sub[0].is_none());
+        let missing = blame_files(&repo, &head, &base, &[("nope.txt".into(), vec![(1, 1)])]);
+        assert!(
+            matches!(missing, Err(GitError::PathNotInTree { .. })),
+            "{missing:?}"
+        );
+    }
 
     fn ai(tool: Option<&str>, model: Option<&str>) -> AddedLine {
         AddedLine {
