@@ -528,3 +528,37 @@ fn paths_are_relative_to_the_directory_aeef_runs_in() {
         expected
     );
 }
+
+/// A path is read as a shell reads it in the folder aeef runs in:
+/// `./src/x.rs` at the root, `../a..b.txt` from `src/` (a `..` inside a
+/// name is no range when the file exists), and a `..` above the root is
+/// a missing file (not a range), exit 2.
+#[test]
+fn paths_with_dot_components_name_the_file_typed() {
+    let mut r = RepoBuilder::new();
+    r.write("src/x.rs", "one\ntwo\n").write("a..b.txt", "x\n");
+    r.commit("files");
+    let lines = |dir: &std::path::Path, target: &str| {
+        let o = aeef(dir, &["blame", target, "--format", "json"]);
+        assert!(o.status.success(), "{target}: {}", stderr(&o));
+        let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+        (
+            v["path"].as_str().unwrap().to_string(),
+            v["lines"].as_array().unwrap().len(),
+        )
+    };
+    let root = r.path();
+    let src = root.join("src");
+    assert_eq!(lines(root, "./src/x.rs:2"), ("src/x.rs".into(), 1));
+    assert_eq!(lines(root, "src/./x.rs"), ("src/x.rs".into(), 2));
+    assert_eq!(lines(root, "./a..b.txt"), ("a..b.txt".into(), 1));
+    assert_eq!(lines(&src, "../a..b.txt"), ("a..b.txt".into(), 1));
+    assert_eq!(lines(&src, "./x.rs"), ("src/x.rs".into(), 2));
+    let o = aeef(&src, &["blame", "../../x.rs"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no file `../../x.rs`"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -497,7 +497,9 @@ fn attribute(
                 // only when it gives every blamed line git blame's commit and line.
                 .filter(|p| p.agrees(path, blamed) || onepass::gave_up(0).is_some())
         }
-        _ => None,
+        // Too few parent blames to save: dropped unread (check 14).
+        Some(_) => onepass::gave_up(14),
+        None => None,
     };
     let known = match &pass {
         Some(pass) => {

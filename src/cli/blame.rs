@@ -92,12 +92,32 @@ fn relative_path(repo: &Repo, dir: Option<&std::path::Path>, path: &str) -> Stri
     let (Ok(root), Ok(cwd)) = (root.canonicalize(), cwd.canonicalize()) else {
         return path.to_string();
     };
-    match cwd.strip_prefix(&root) {
+    let joined = match cwd.strip_prefix(&root) {
         Ok(sub) if !sub.as_os_str().is_empty() => {
             sub.join(path).to_string_lossy().replace('\\', "/")
         }
         _ => path.to_string(),
+    };
+    lexical(&joined)
+}
+
+/// `path` with `.` and empty components dropped and each `..` taking the
+/// component before it, as a shell resolves `./src/x.rs` or `../README`
+/// typed in a folder of the work tree (symbolic links are not followed:
+/// the path names a file of a commit's tree, not of the disk). A `..`
+/// above the root is kept, so the file is then reported missing.
+fn lexical(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for c in path.split('/') {
+        match c {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            _ => parts.push(c),
+        }
     }
+    parts.join("/")
 }
 
 /// The JSON document of `aeef blame REV` (DESIGN §8).

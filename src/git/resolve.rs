@@ -195,9 +195,15 @@ pub fn blame_target(
                     range: spec.to_string(),
                 });
             }
+            // `../x.rs` parses as a range too, but is plainly a path.
+            let typed_as_path = arg.starts_with("./") || arg.starts_with("../");
             match as_rev {
                 None => Err(e),
-                Some(e @ (GitError::NotACommit { .. } | GitError::RangeNotCommit { .. })) => Err(e),
+                Some(e @ (GitError::NotACommit { .. } | GitError::RangeNotCommit { .. }))
+                    if !typed_as_path =>
+                {
+                    Err(e)
+                }
                 Some(_) => Err(GitError::UnknownRevisionOrPath {
                     arg: arg.to_string(),
                     rev: rev_name.to_string(),
