@@ -124,6 +124,21 @@ pub enum GitError {
     )]
     PathNotInTree { path: String, rev: String },
 
+    /// A file the tree lists whose content this repository does not hold
+    /// (a partial clone that has not fetched it, or damage).
+    #[error("the content of `{path}` at {rev} (blob {blob}) is not in this repository")]
+    #[diagnostic(
+        code(aeef::git::missing_object),
+        help(
+            "in a partial clone (`--filter=blob:none`) fetch it with `git cat-file -p {rev}:{path}` and run aeef again; otherwise check the repository with `git fsck`"
+        )
+    )]
+    MissingObject {
+        path: String,
+        rev: String,
+        blob: String,
+    },
+
     /// A configured path git cannot take (a NUL byte ends a C string).
     #[error("`{key}` in .aeef.yml cannot be used as a path in git: {reason}")]
     #[diagnostic(

@@ -562,3 +562,30 @@ fn paths_with_dot_components_name_the_file_typed() {
         stderr(&o)
     );
 }
+
+/// A file the tree lists but whose content the repository lacks (a partial
+/// clone that has not fetched it) is named as such, with the command that
+/// fetches it, not as a path missing from the tree.
+#[test]
+fn a_file_whose_content_is_absent_is_named_missing_not_unknown() {
+    let mut r = RepoBuilder::new();
+    r.write("logo.png", "not really a png\n");
+    r.commit("logo");
+    let blob = r.git(&["rev-parse", "HEAD:logo.png"]).trim().to_string();
+    std::fs::remove_file(
+        r.path()
+            .join(".git/objects")
+            .join(&blob[..2])
+            .join(&blob[2..]),
+    )
+    .unwrap();
+    let o = aeef(r.path(), &["blame", "logo.png"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("aeef::git::missing_object"), "{err}");
+    assert!(
+        err.contains(&blob) && err.contains("git cat-file -p"),
+        "{err}"
+    );
+    assert!(!err.contains("unknown revision"), "{err}");
+}

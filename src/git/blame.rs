@@ -64,8 +64,21 @@ pub fn line_count(repo: &Repo, rev: &str, path: &str) -> Result<Option<u32>, Git
     let Ok(entry) = tree.get_path(std::path::Path::new(path)) else {
         return Ok(None);
     };
-    let Ok(blob) = entry.to_object(r).and_then(|o| o.peel_to_blob()) else {
-        return Ok(None);
+    let blob = match entry.to_object(r).and_then(|o| o.peel_to_blob()) {
+        Ok(blob) => blob,
+        // Listed as a file, but its content is absent: saying "not in the
+        // tree" would send the reader looking for a path that is there.
+        Err(e)
+            if entry.kind() == Some(git2::ObjectType::Blob)
+                && e.code() == git2::ErrorCode::NotFound =>
+        {
+            return Err(GitError::MissingObject {
+                path: path.to_string(),
+                rev: rev[..rev.len().min(12)].to_string(),
+                blob: entry.id().to_string(),
+            });
+        }
+        Err(_) => return Ok(None),
     };
     let c = blob.content();
     let mut n = c.iter().filter(|b| **b == b'\n').count() as u32;
