@@ -531,7 +531,8 @@ fn paths_are_relative_to_the_directory_aeef_runs_in() {
 
 /// A path is read as a shell reads it in the folder aeef runs in:
 /// `./src/x.rs` at the root, `../a..b.txt` from `src/` (a `..` inside a
-/// name is no range when the file exists), and a `..` above the root is
+/// name is no range when the file exists), an absolute path inside the
+/// work tree from its root, and a `..` above the root is
 /// a missing file (not a range), exit 2.
 #[test]
 fn paths_with_dot_components_name_the_file_typed() {
@@ -554,6 +555,8 @@ fn paths_with_dot_components_name_the_file_typed() {
     assert_eq!(lines(root, "./a..b.txt"), ("a..b.txt".into(), 1));
     assert_eq!(lines(&src, "../a..b.txt"), ("a..b.txt".into(), 1));
     assert_eq!(lines(&src, "./x.rs"), ("src/x.rs".into(), 2));
+    let abs = root.canonicalize().unwrap().join("src/x.rs");
+    assert_eq!(lines(&src, abs.to_str().unwrap()), ("src/x.rs".into(), 2));
     let o = aeef(&src, &["blame", "../../x.rs"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(

@@ -92,6 +92,20 @@ fn relative_path(repo: &Repo, dir: Option<&std::path::Path>, path: &str) -> Stri
     let (Ok(root), Ok(cwd)) = (root.canonicalize(), cwd.canonicalize()) else {
         return path.to_string();
     };
+    let typed = std::path::Path::new(path);
+    if typed.is_absolute() {
+        // Inside the work tree: from its root; elsewhere: as typed (the
+        // file is then reported missing under the name the user gave).
+        let canonical = typed
+            .parent()
+            .and_then(|d| d.canonicalize().ok())
+            .zip(typed.file_name())
+            .map(|(d, f)| d.join(f));
+        return match canonical.as_deref().map(|c| c.strip_prefix(&root)) {
+            Some(Ok(rel)) => lexical(&rel.to_string_lossy().replace('\\', "/")),
+            _ => path.to_string(),
+        };
+    }
     let joined = match cwd.strip_prefix(&root) {
         Ok(sub) if !sub.as_os_str().is_empty() => {
             sub.join(path).to_string_lossy().replace('\\', "/")
