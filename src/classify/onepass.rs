@@ -166,17 +166,11 @@ fn read(
         "--parents",
         "--format=%x01%H %P",
         "-p",
-        "-U0",
-        // `diff.interHunkContext` would merge hunks git blame keeps apart.
-        "--inter-hunk-context=0",
-        "--no-color",
-        "--no-ext-diff",
-        "--no-textconv",
-        "--no-renames",
-        rev,
-        "--",
-        path,
-    ]);
+    ])
+    // The same diff options as every diff aeef reads (`-U0`, no hunks
+    // merged by `diff.interHunkContext`, no drivers or textconv).
+    .args(git::diff::PLAIN)
+    .args(["--no-renames", rev, "--", path]);
     let Some((out, merge_out)) = log_and_merges(repo, &mut cmd, path, cancel)? else {
         return Ok(None);
     };
@@ -393,20 +387,9 @@ impl Merges {
     fn start(repo: &Repo, path: &str) -> Result<Merges, GitError> {
         use std::process::Stdio;
         let mut cmd = repo.git();
-        cmd.args([
-            "diff-tree",
-            "--stdin",
-            "-m",
-            "-p",
-            "-U0",
-            "--inter-hunk-context=0",
-            "--no-color",
-            "--no-ext-diff",
-            "--no-textconv",
-            "--no-renames",
-            "--",
-            path,
-        ]);
+        cmd.args(["diff-tree", "--stdin", "-m", "-p"])
+            .args(git::diff::PLAIN)
+            .args(["--no-renames", "--", path]);
         let mut child = cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -668,13 +651,8 @@ pub type ParentLines = HashMap<(String, String), Vec<AttributedLine>>;
 mod tests {
     use super::*;
 
-    fn h(old_start: u32, old_lines: u32, new_start: u32, new_lines: u32) -> Hunk {
-        Hunk {
-            old_start,
-            old_lines,
-            new_start,
-            new_lines,
-        }
+    const fn h(old_start: u32, old_lines: u32, new_start: u32, new_lines: u32) -> Hunk {
+        Hunk::new(old_start, old_lines, new_start, new_lines)
     }
 
     #[test]
@@ -690,13 +668,5 @@ mod tests {
         assert_eq!(got[..3], [(1, 1), (1, 2), (0, 1)]);
         // A hunk past the end does not fit.
         assert!(apply(&base, &[h(9, 1, 9, 1)], 1).is_none());
-    }
-
-    #[test]
-    fn hunk_headers_parse_with_and_without_counts() {
-        use git::diff::hunk_header;
-        assert_eq!(hunk_header(b"@@ -3 +3,2 @@ fn x"), Some(h(3, 1, 3, 2)));
-        assert_eq!(hunk_header(b"@@ -0,0 +1 @@"), Some(h(0, 0, 1, 1)));
-        assert_eq!(hunk_header(b"@@ bogus"), None);
     }
 }

@@ -16,6 +16,18 @@ pub struct Hunk {
     pub new_lines: u32,
 }
 
+impl Hunk {
+    /// The hunk `@@ -old_start,old_lines +new_start,new_lines @@`.
+    pub const fn new(old_start: u32, old_lines: u32, new_start: u32, new_lines: u32) -> Hunk {
+        Hunk {
+            old_start,
+            old_lines,
+            new_start,
+            new_lines,
+        }
+    }
+}
+
 /// One file a commit touched.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileChange {
@@ -109,12 +121,12 @@ pub fn changes(repo: &Repo, sha: &str, parent: Option<&str>) -> Result<Vec<FileC
         let mut hunks = Vec::new();
         for h in 0..patch.num_hunks() {
             let (hunk, _) = patch.hunk(h)?;
-            hunks.push(Hunk {
-                old_start: hunk.old_start(),
-                old_lines: hunk.old_lines(),
-                new_start: hunk.new_start(),
-                new_lines: hunk.new_lines(),
-            });
+            hunks.push(Hunk::new(
+                hunk.old_start(),
+                hunk.old_lines(),
+                hunk.new_start(),
+                hunk.new_lines(),
+            ));
         }
         out.push(FileChange {
             old_path,
@@ -128,12 +140,13 @@ pub fn changes(repo: &Repo, sha: &str, parent: Option<&str>) -> Result<Vec<FileC
 
 /// Zero-context hunks between `old_path` at `old` and `new_path` at `new`
 /// (40-hex commits), one file only, placed as git places them: `git diff`
-/// of the two blobs (by path, so attributes apply), the diff `git log -p`
-/// and `git blame` make with the repository's diff configuration. libgit2's
-/// diff, used only where git is not on PATH, places some hunks elsewhere
+/// of the two blobs (by path, so attributes apply), with the algorithm
+/// `git blame` diffs with (pinned by [`Repo::git`]). libgit2's diff, used
+/// only where git is not on PATH, places some hunks elsewhere
 /// (rust-lang/cargo 22e71a16 `Cargo.lock`: `-1621,13` where git has
 /// `-1612,12`), which would name another hunk as the one that wrote a
-/// line. Empty when either side is missing or binary. Errors: git fails.
+/// line. Empty when either side is missing or not a file, or binary.
+/// Errors: git fails.
 pub fn file_hunks(
     repo: &Repo,
     old: &str,
@@ -142,14 +155,15 @@ pub fn file_hunks(
     new_path: &str,
 ) -> Result<Vec<Hunk>, GitError> {
     let r = repo.git2();
-    let blob = |sha: &str, p: &str| -> Result<Option<git2::Blob<'_>>, GitError> {
+    // The tree entry of a file, read without its content.
+    let entry = |sha: &str, p: &str| -> Result<Option<git2::TreeEntry<'static>>, GitError> {
         let tree = r.find_commit(git2::Oid::from_str(sha)?)?.tree()?;
-        let Ok(entry) = tree.get_path(std::path::Path::new(p)) else {
-            return Ok(None);
-        };
-        Ok(entry.to_object(r)?.into_blob().ok())
+        Ok(tree
+            .get_path(std::path::Path::new(p))
+            .ok()
+            .filter(|e| e.kind() == Some(git2::ObjectType::Blob)))
     };
-    let (Some(a), Some(b)) = (blob(old, old_path)?, blob(new, new_path)?) else {
+    let (Some(a), Some(b)) = (entry(old, old_path)?, entry(new, new_path)?) else {
         return Ok(Vec::new());
     };
     if repo.has_git() {
@@ -172,6 +186,7 @@ pub fn file_hunks(
             })
             .collect();
     }
+    let (a, b) = (r.find_blob(a.id())?, r.find_blob(b.id())?);
     let mut opts = git2::DiffOptions::new();
     opts.context_lines(0)
         .interhunk_lines(0)
@@ -186,12 +201,12 @@ pub fn file_hunks(
     let mut hunks = Vec::with_capacity(patch.num_hunks());
     for h in 0..patch.num_hunks() {
         let (hunk, _) = patch.hunk(h)?;
-        hunks.push(Hunk {
-            old_start: hunk.old_start(),
-            old_lines: hunk.old_lines(),
-            new_start: hunk.new_start(),
-            new_lines: hunk.new_lines(),
-        });
+        hunks.push(Hunk::new(
+            hunk.old_start(),
+            hunk.old_lines(),
+            hunk.new_start(),
+            hunk.new_lines(),
+        ));
     }
     Ok(hunks)
 }
@@ -210,12 +225,7 @@ pub(crate) fn hunk_header(line: &[u8]) -> Option<Hunk> {
     };
     let (old_start, old_lines) = side(parts.next()?, '-')?;
     let (new_start, new_lines) = side(parts.next()?, '+')?;
-    Some(Hunk {
-        old_start,
-        old_lines,
-        new_start,
-        new_lines,
-    })
+    Some(Hunk::new(old_start, old_lines, new_start, new_lines))
 }
 
 /// The parent-side extents of the functions that enclose `sha`'s changes
@@ -419,7 +429,8 @@ fn header_paths(rest: &str) -> Option<(String, String)> {
     }
     // A rename without spaces trouble: split at the first ` b/`.
     let at = rest.find(" b/")?;
-    Some((rest[2..at].to_string(), rest[at + 3..].to_string()))
+    let a = rest.get(..at)?.strip_prefix("a/")?;
+    Some((a.to_string(), rest[at + 3..].to_string()))
 }
 
 /// Parses `git diff-tree --cc -U0` output.
@@ -444,12 +455,7 @@ fn parse_cc(text: &str) -> Vec<FileChange> {
             if let (Some(f), Some(result), Some(fc)) = (first, result, out.last_mut()) {
                 let (os, ol) = range(f);
                 let (ns, nl) = range(result);
-                fc.hunks.push(Hunk {
-                    old_start: os,
-                    old_lines: ol,
-                    new_start: ns,
-                    new_lines: nl,
-                });
+                fc.hunks.push(Hunk::new(os, ol, ns, nl));
             }
         }
     }
@@ -460,15 +466,6 @@ fn parse_cc(text: &str) -> Vec<FileChange> {
 mod tests {
     use super::*;
 
-    fn h(old_start: u32, old_lines: u32, new_start: u32, new_lines: u32) -> Hunk {
-        Hunk {
-            old_start,
-            old_lines,
-            new_start,
-            new_lines,
-        }
-    }
-
     fn fc(old: Option<&str>, new: Option<&str>, binary: bool, hunks: Vec<Hunk>) -> FileChange {
         FileChange {
             old_path: old.map(str::to_string),
@@ -476,6 +473,16 @@ mod tests {
             binary,
             hunks,
         }
+    }
+
+    #[test]
+    fn hunk_headers_parse_with_and_without_counts() {
+        assert_eq!(
+            hunk_header(b"@@ -3 +3,2 @@ fn x"),
+            Some(Hunk::new(3, 1, 3, 2))
+        );
+        assert_eq!(hunk_header(b"@@ -0,0 +1 @@"), Some(Hunk::new(0, 0, 1, 1)));
+        assert_eq!(hunk_header(b"@@ bogus"), None);
     }
 
     /// Every section shape `git diff -M -U0` prints: a change whose body
@@ -538,28 +545,30 @@ mod tests {
                     Some("src/a b.rs"),
                     Some("src/a b.rs"),
                     false,
-                    vec![h(3, 2, 3, 1)]
+                    vec![Hunk::new(3, 2, 3, 1)]
                 ),
                 fc(
                     Some("old name.rs"),
                     Some("new name.rs"),
                     false,
-                    vec![h(1, 1, 1, 1)]
+                    vec![Hunk::new(1, 1, 1, 1)]
                 ),
                 fc(
                     Some("t\tab.rs"),
                     Some("t\tab.rs"),
                     false,
-                    vec![h(0, 0, 1, 2)]
+                    vec![Hunk::new(0, 0, 1, 2)]
                 ),
                 fc(None, Some("img.png"), true, vec![]),
-                fc(Some("gone.rs"), None, false, vec![h(1, 2, 0, 0)]),
+                fc(Some("gone.rs"), None, false, vec![Hunk::new(1, 2, 0, 0)]),
                 fc(Some("run.sh"), Some("run.sh"), false, vec![]),
                 fc(Some("src/pre_exit.rs"), Some("src/await.rs"), false, vec![]),
                 fc(Some("p q"), Some("r s"), false, vec![]),
             ]
         );
         assert!(parse_patch(b"diff --git nonsense\n").is_none());
+        // Unexpected prefixes are refused, never sliced blindly.
+        assert!(parse_patch(b"diff --git x b/y\n").is_none());
         // Every escape of git's C quoting.
         assert_eq!(
             unquote(r#""a\a\b\f\n\r\t\v\"\\\303\251""#),

@@ -369,8 +369,7 @@ fn blame_files(
         Ok(b) => Ok(Some(b)),
         // Only a submodule has no lines of text; any other path the diff
         // named and the head lacks is a misreading, never "0 lines".
-        Err(e @ GitError::PathNotInTree { .. }) if !is_gitlink(r, head, path) => Err(e),
-        Err(GitError::PathNotInTree { .. }) => Ok(None),
+        Err(GitError::PathNotInTree { .. }) if is_gitlink(r, head, path) => Ok(None),
         Err(e) => Err(e),
     };
     let threads = crate::provenance::scan::cores().min(4).min(files.len());
