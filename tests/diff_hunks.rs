@@ -137,6 +137,72 @@ fn changes_read_gits_patch_whatever_the_diff_configuration() {
     ];
     want.sort();
     assert_eq!(got, want);
+    // One `git diff-tree --stdin` for many commits reads the same patch.
+    let feed = aeef::git::diff::ChangesFeed::start(&repo, vec![(sha.clone(), parent.clone())]);
+    let fed = feed
+        .take(&sha, &parent)
+        .expect("the feed has the pair it was asked");
+    assert_eq!(
+        fed,
+        aeef::git::diff::changes(&repo, &sha, Some(&parent)).unwrap()
+    );
+}
+
+/// Line blame reads the changes of many commits from one git process
+/// (`ChangesFeed`): each commit gets exactly what `changes` gives it alone,
+/// whatever order callers ask in, also a commit that changed nothing (its
+/// id still heads its part of the output) and commits whose patches hold
+/// lines that look like another commit's id. What was not asked for, or
+/// what git cannot diff, is `None`, so that the caller diffs it alone and
+/// reports git's error.
+#[test]
+fn a_feed_of_many_commits_gives_each_commit_its_own_changes() {
+    let mut r = RepoBuilder::new();
+    let text = |tag: &str| -> String { (1..=30).map(|i| format!("{tag} {i}\n")).collect() };
+    r.write("a.rs", &text("a")).write("b c.rs", &text("b"));
+    let mut shas = vec![r.commit("base")];
+    for i in 0..12 {
+        r.edit("a.rs", i + 1, i + 1, &[&format!("edit {i}")]);
+        if i % 3 == 0 {
+            r.rename(
+                if i % 2 == 0 { "b c.rs" } else { "d.rs" },
+                if i % 2 == 0 { "d.rs" } else { "b c.rs" },
+            );
+        }
+        if i == 5 {
+            // A changed line holding a commit id.
+            let before = shas.last().unwrap().clone();
+            r.edit("a.rs", 20, 20, &[&before]);
+        }
+        shas.push(r.commit(&format!("change {i}")));
+    }
+    r.git(&["commit", "-q", "--allow-empty", "-m", "nothing"]);
+    shas.push(r.git(&["rev-parse", "HEAD"]).trim().to_string());
+    let repo = aeef::git::Repo::discover(Some(r.path())).unwrap();
+    let pairs: Vec<(String, String)> = shas
+        .windows(2)
+        .map(|w| (w[1].clone(), w[0].clone()))
+        .collect();
+    let feed = aeef::git::diff::ChangesFeed::start(&repo, pairs.clone());
+    // Asked newest first: each waits for its part or finds it done.
+    for (sha, parent) in pairs.iter().rev() {
+        let alone = aeef::git::diff::changes(&repo, sha, Some(parent)).unwrap();
+        assert_eq!(feed.take(sha, parent), Some(alone), "{sha}");
+    }
+    assert_eq!(feed.take(&shas[0], &shas[2]), None, "not asked for");
+    let empty = feed.take(shas.last().unwrap(), &shas[shas.len() - 2]);
+    assert_eq!(empty, Some(Vec::new()), "a commit that changed nothing");
+    // git cannot diff an object it does not have: the feed gives up on it
+    // (and on what follows) instead of waiting forever.
+    let missing = "0123456789abcdef0123456789abcdef01234567".to_string();
+    let bad = vec![
+        (shas[1].clone(), shas[0].clone()),
+        (missing.clone(), shas[0].clone()),
+        (shas[3].clone(), shas[2].clone()),
+    ];
+    let feed = aeef::git::diff::ChangesFeed::start(&repo, bad);
+    assert_eq!(feed.take(&missing, &shas[0]), None);
+    assert_eq!(feed.take(&shas[3], &shas[2]), None);
 }
 
 /// C source of functions `name(x) { if (x) { return value; } return 0; }`.

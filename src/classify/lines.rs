@@ -623,6 +623,7 @@ fn attribute(
         shortcut,
         None,
         None,
+        None,
         progress,
         jobs,
         |c, job| {
@@ -788,12 +789,24 @@ fn commit_origins(
         });
     }
     let shas: Vec<String> = todo.iter().map(|(_, s)| s.clone()).collect();
+    // Their changes come from one git process while the blames run.
+    let mut pairs = Vec::new();
+    for sha in &shas {
+        let parents = &classifier.known(sha)?.raw.parents;
+        if let [parent] = parents.as_slice()
+            && !repo.is_shallow_boundary(sha)
+        {
+            pairs.push((sha.clone(), parent.clone()));
+        }
+    }
+    let feed = std::sync::Arc::new(git::diff::ChangesFeed::start(repo, pairs));
     let done = parallel(
         repo,
         opts,
         shortcut,
         Some(first),
         known,
+        Some(feed),
         progress,
         shas,
         |c, sha| {
@@ -828,6 +841,7 @@ fn parallel<J, R, F>(
     shortcut: &ancestry::Shortcut,
     first: Option<std::sync::Arc<std::collections::HashSet<String>>>,
     known: Option<std::sync::Arc<onepass::ParentLines>>,
+    changes: Option<std::sync::Arc<git::diff::ChangesFeed>>,
     progress: &Progress,
     jobs: Vec<J>,
     f: F,
@@ -844,10 +858,14 @@ where
         shortcut: &ancestry::Shortcut,
         first: &Option<std::sync::Arc<std::collections::HashSet<String>>>,
         known: &Option<std::sync::Arc<onepass::ParentLines>>,
+        changes: &Option<std::sync::Arc<git::diff::ChangesFeed>>,
     ) -> Classifier<'r> {
         let mut c = Classifier::new(r, opts.clone()).bounded(shortcut.clone());
         if let Some(k) = known {
             c = c.with_known_lines(k.clone());
+        }
+        if let Some(f) = changes {
+            c = c.with_changes(f.clone());
         }
         match first {
             Some(f) => c.origin_only(f.clone()),
@@ -856,7 +874,7 @@ where
     }
     progress.add_total(jobs.len());
     if threads <= 1 {
-        let c = make(repo, opts, shortcut, &first, &known);
+        let c = make(repo, opts, shortcut, &first, &known, &changes);
         return jobs
             .into_iter()
             .map(|j| {
@@ -875,9 +893,10 @@ where
         .collect::<Result<_, _>>()?;
     std::thread::scope(|s| {
         for r in handles {
-            let (queue, results, f, first, known) = (&queue, &results, &f, &first, &known);
+            let (queue, results, f, first, known, changes) =
+                (&queue, &results, &f, &first, &known, &changes);
             s.spawn(move || {
-                let c = make(&r, opts, shortcut, first, known);
+                let c = make(&r, opts, shortcut, first, known, changes);
                 loop {
                     let next = queue.lock().ok().and_then(|mut q| q.next());
                     let Some((i, job)) = next else { break };

@@ -367,6 +367,8 @@ pub struct Classifier<'r> {
     /// Parent lines already known without blaming ([`onepass`]), by
     /// (parent, path at parent); used when they cover a file's window.
     known_lines: Option<std::sync::Arc<onepass::ParentLines>>,
+    /// Commits' changes read ahead by one git process ([`Classifier::with_changes`]).
+    changes: Option<std::sync::Arc<git::diff::ChangesFeed>>,
 }
 
 impl<'r> Classifier<'r> {
@@ -383,6 +385,7 @@ impl<'r> Classifier<'r> {
             parent_lines: RefCell::default(),
             origin_only: None,
             known_lines: None,
+            changes: None,
         }
     }
 
@@ -390,6 +393,13 @@ impl<'r> Classifier<'r> {
     /// whole window they cover is not blamed at the parent. Same answers.
     pub fn with_known_lines(mut self, lines: std::sync::Arc<onepass::ParentLines>) -> Self {
         self.known_lines = Some(lines);
+        self
+    }
+
+    /// Takes a commit's changes against its parent from `feed` where it
+    /// has them (one `git diff-tree` for many commits); same answers.
+    pub fn with_changes(mut self, feed: std::sync::Arc<git::diff::ChangesFeed>) -> Self {
+        self.changes = Some(feed);
         self
     }
 
@@ -710,7 +720,13 @@ impl<'r> Classifier<'r> {
                 info.push(Evidence::info("info", "root commit: no parent to blame"));
                 git::diff::changes(self.repo, sha, None)?
             }
-            1 => git::diff::changes(self.repo, sha, Some(&raw.parents[0]))?,
+            1 => {
+                let parent = &raw.parents[0];
+                match self.changes.as_ref().and_then(|f| f.take(sha, parent)) {
+                    Some(changes) => changes,
+                    None => git::diff::changes(self.repo, sha, Some(parent))?,
+                }
+            }
             _ => {
                 if !self.repo.has_git() {
                     info.push(Evidence::info(

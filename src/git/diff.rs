@@ -65,6 +65,173 @@ pub(crate) const PLAIN: [&str; 8] = [
     "--dst-prefix=b/",
 ];
 
+/// The changes of many commits, each against one parent, read by a single
+/// `git diff-tree --stdin` on a thread while callers work: line blame
+/// classifies dozens of commits, and a `git diff` process each cost more
+/// than the diffs themselves (git-ai `src/daemon.rs`: 89 commits, 0.78 s
+/// of CPU as processes, 0.21 s as one). The output is `git diff -M`'s for
+/// the same pair, byte for byte: the same options ([`PLAIN`], `-M`,
+/// `--ignore-submodules=all`), with each commit's id on a line of its own
+/// before its patch (`--always`: also when it changed nothing).
+pub struct ChangesFeed {
+    inner: std::sync::Arc<FeedInner>,
+}
+
+struct FeedInner {
+    state: std::sync::Mutex<FeedState>,
+    arrived: std::sync::Condvar,
+    /// Set when the feed is dropped: git is killed (work no longer needed).
+    cancel: std::sync::atomic::AtomicBool,
+}
+
+#[derive(Default)]
+struct FeedState {
+    /// Pairs asked for, (commit, parent).
+    asked: std::collections::HashSet<(String, String)>,
+    done: std::collections::HashMap<(String, String), Vec<FileChange>>,
+    /// git has exited (or failed, or was stopped): what is not in `done`
+    /// will not come.
+    over: bool,
+}
+
+impl ChangesFeed {
+    /// Starts reading the changes of each `(commit, parent)` pair, in that
+    /// order. Without git, or with nothing asked, the feed is empty and
+    /// every [`ChangesFeed::take`] says `None`.
+    pub fn start(repo: &Repo, pairs: Vec<(String, String)>) -> ChangesFeed {
+        let inner = std::sync::Arc::new(FeedInner {
+            state: std::sync::Mutex::new(FeedState {
+                asked: pairs.iter().cloned().collect(),
+                ..FeedState::default()
+            }),
+            arrived: std::sync::Condvar::new(),
+            cancel: std::sync::atomic::AtomicBool::new(false),
+        });
+        let input = (!pairs.is_empty() && repo.has_git())
+            .then(|| stdin_file(&pairs))
+            .and_then(Result::ok);
+        match input {
+            Some(input) => {
+                let mut cmd = repo.git();
+                cmd.args(["diff-tree", "--stdin", "--always", "-r", "-p"])
+                    .args(PLAIN)
+                    .args(["-M", "--ignore-submodules=all"])
+                    .stdin(input);
+                let reader = inner.clone();
+                std::thread::spawn(move || reader.read(cmd, pairs));
+            }
+            None => inner.close(),
+        }
+        ChangesFeed { inner }
+    }
+
+    /// The changes of `sha` against `parent`, waiting for git if they are
+    /// on the way; `None` when they were not asked for or git could not
+    /// give them (the caller diffs the pair itself, and reports its error).
+    pub fn take(&self, sha: &str, parent: &str) -> Option<Vec<FileChange>> {
+        let key = (sha.to_string(), parent.to_string());
+        let mut s = self.inner.state.lock().ok()?;
+        if !s.asked.contains(&key) {
+            return None;
+        }
+        loop {
+            if let Some(files) = s.done.get(&key) {
+                return Some(files.clone());
+            }
+            if s.over {
+                return None;
+            }
+            s = self.inner.arrived.wait(s).ok()?;
+        }
+    }
+}
+
+impl Drop for ChangesFeed {
+    fn drop(&mut self) {
+        self.inner
+            .cancel
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+impl FeedInner {
+    /// Runs git and hands out each commit's changes as soon as the next
+    /// commit's id shows that its patch is complete (a line holding only
+    /// a commit id cannot be part of a patch: patch lines start with a
+    /// header word, `@@`, `+`, `-` or `\`).
+    fn read(&self, mut cmd: std::process::Command, pairs: Vec<(String, String)>) {
+        let mut next = 0;
+        // Where pair `next`'s header starts, and where its patch was
+        // searched up to (the start of a line) for the next header.
+        let (mut at, mut scanned) = (0, 0);
+        let mut publish = |out: &[u8], end: bool| {
+            while let Some(pair) = pairs.get(next) {
+                let header = format!("{}\n", pair.0);
+                if !out[at..].starts_with(header.as_bytes()) {
+                    return;
+                }
+                let body = at + header.len();
+                scanned = scanned.max(body);
+                let next_header = pairs.get(next + 1).map(|p| format!("{}\n", p.0));
+                let mut stop = None;
+                while let Some(nl) = out[scanned..].iter().position(|&b| b == b'\n') {
+                    let line = &out[scanned..scanned + nl + 1];
+                    if next_header.as_ref().is_some_and(|h| line == h.as_bytes()) {
+                        stop = Some(scanned);
+                        break;
+                    }
+                    scanned += nl + 1;
+                }
+                let stop = match stop {
+                    Some(stop) => stop,
+                    None if end => out.len(),
+                    None => return,
+                };
+                let Some(files) = parse_patch(&out[body..stop]) else {
+                    return;
+                };
+                if let Ok(mut s) = self.state.lock() {
+                    s.done.insert(pair.clone(), files);
+                }
+                self.arrived.notify_all();
+                next += 1;
+                at = stop;
+            }
+        };
+        let got = super::run_unless_with(&mut cmd, &self.cancel, |out| {
+            publish(out, false);
+            Ok(())
+        });
+        if let Ok(Some(out)) = got {
+            publish(&out, true);
+        }
+        self.close();
+    }
+
+    /// Marks the feed over: waiting callers take `None` for what is missing.
+    fn close(&self) {
+        if let Ok(mut s) = self.state.lock() {
+            s.over = true;
+        }
+        self.arrived.notify_all();
+    }
+}
+
+/// `commit parent` lines for `git diff-tree --stdin`, in a file: git reads
+/// it at its own pace, so no pipe can fill up while its output is read.
+fn stdin_file(pairs: &[(String, String)]) -> std::io::Result<std::fs::File> {
+    use std::io::{Seek, Write};
+    let mut f = tempfile::tempfile()?;
+    let mut w = std::io::BufWriter::new(&mut f);
+    for (sha, parent) in pairs {
+        writeln!(w, "{sha} {parent}")?;
+    }
+    w.flush()?;
+    drop(w);
+    f.rewind()?;
+    Ok(f)
+}
+
 /// Changes of `sha` against `parent` (the empty tree for a root commit).
 /// Placed as git places them (`git diff -M` against the parent, see
 /// [`file_hunks`] for why) where git is on PATH; by libgit2 for a root
