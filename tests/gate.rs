@@ -171,6 +171,109 @@ fn verified_by_someone_else_in_history_passes_even_when_overdue() {
     assert!(v.to_string().contains("days overdue"), "{v}");
 }
 
+/// Records read from another revision (`--rev REV`) are judged by the
+/// history up to REV: who committed `verified_by` there. Both ways: a
+/// verification by someone else at REV, which the owner later rewrote at
+/// HEAD, is verified at REV; and the owner's own verification at REV,
+/// which someone else later re-committed at HEAD, is not (reading
+/// authorship at HEAD passed it).
+#[test]
+fn records_at_a_revision_are_judged_by_that_revisions_history() {
+    let verify = |text: &str, who: &str| {
+        text.replace(
+            "    issue: 1\n",
+            &format!(
+                "    issue: 1\n    verified_by: {who}\n    verified_at: 2026-11-19T10:00:00Z\n"
+            ),
+        )
+    };
+    let path = "incidents/INC-2026-001.yaml";
+    // No finding says CA-1 is unverified or verified by its owner.
+    let ca1_clear = |v: &Value| {
+        !v["findings"].as_array().unwrap().iter().any(|f| {
+            f["corrective_action"] == "CA-1"
+                && f["rule"]
+                    .as_str()
+                    .is_some_and(|r| r == "ca-verified-by-owner" || r.starts_with("ca-unverified"))
+        })
+    };
+    // Each run: the gate, `incident check` and `ca status`, offline.
+    let ca1_verified = |r: &RepoBuilder, rev: &str| -> Vec<bool> {
+        let (_, v) = gate(r, &["--rev", rev, "--offline", "--now", AFTER_DUE]);
+        let gate_ok = ca1_clear(&v);
+        let o = aeef(
+            r.path(),
+            &[
+                "--rev", rev, "incident", "check", "--format", "json", "--now", AFTER_DUE,
+            ],
+        );
+        let out = stdout(&o);
+        assert!(out.contains("\"verdict\""), "{out} {}", stderr(&o));
+        let check = ca1_clear(&serde_json::from_str(&out).unwrap());
+        let o = aeef(
+            r.path(),
+            &[
+                "--rev",
+                rev,
+                "ca",
+                "status",
+                "--offline",
+                "--format",
+                "json",
+                "--now",
+                AFTER_DUE,
+            ],
+        );
+        let st: Value =
+            serde_json::from_str(&stdout(&o)).unwrap_or_else(|e| panic!("{e}: {}", stderr(&o)));
+        let ca1 = st["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["corrective_action"] == "CA-1")
+            .unwrap()["verified"]
+            == true;
+        vec![gate_ok, check, ca1]
+    };
+
+    // Dave verifies at REV; the owner (alice) rewrites the line at HEAD.
+    let (mut r, _) = repo();
+    let text = std::fs::read_to_string(r.path().join(path)).unwrap();
+    r.author("Dave Reviewer", "dave@example.com");
+    r.write(path, &verify(&text, "dave"));
+    let rev = r.commit("Verify CA-1");
+    r.author("alice", "alice@example.com");
+    r.write(path, &verify(&text, "erin"));
+    let later = r.commit("Say erin verified CA-1");
+    assert_eq!(ca1_verified(&r, &rev), [true, true, true], "at {rev}");
+    assert_eq!(ca1_verified(&r, "HEAD"), [false, false, false], "at HEAD");
+    // The audit too reads the history up to the revision.
+    let audit = |rev: &str| {
+        stdout(&aeef(
+            r.path(),
+            &["--rev", rev, "audit", "--format", "json"],
+        ))
+    };
+    assert!(audit("HEAD").contains(&later[..12]), "{}", audit("HEAD"));
+    assert!(!audit(&rev).contains(&later[..12]), "{}", audit(&rev));
+
+    // The owner verifies at REV; dave later sets the value himself (to
+    // erin, then back), so HEAD's record is REV's, byte for byte, with a
+    // verification dave committed.
+    let (mut r, _) = repo();
+    let text = std::fs::read_to_string(r.path().join(path)).unwrap();
+    r.author("alice", "alice@example.com");
+    r.write(path, &verify(&text, "dave"));
+    let rev = r.commit("Verify CA-1 myself");
+    r.author("Dave Reviewer", "dave@example.com");
+    r.write(path, &verify(&text, "erin"));
+    r.commit("erin verified CA-1");
+    r.write(path, &verify(&text, "dave"));
+    r.commit("No, I verified CA-1");
+    assert_eq!(ca1_verified(&r, &rev), [false, false, false], "at {rev}");
+    assert_eq!(ca1_verified(&r, "HEAD"), [true, true, true], "at HEAD");
+}
+
 #[test]
 fn ai_commit_missing_each_required_field_fails() {
     let fields = [

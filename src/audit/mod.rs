@@ -632,11 +632,12 @@ fn retention(v: &View, id: &str, path: &str, c: &AuditCommit, emit: &mut impl Fn
     }
 }
 
-/// Reads the history of `dir` (the incidents folder) on HEAD, oldest
-/// first, with libgit2. A merge contributes only what differs from all its
-/// parents. Fails with [`GitError::Shallow`] in a shallow clone and
-/// [`GitError::InvalidPath`] when `dir` holds a NUL byte.
-pub fn history(repo: &Repo, dir: &str) -> Result<Vec<AuditCommit>, GitError> {
+/// Reads the history of `dir` (the incidents folder) up to `tip` (a commit
+/// id; HEAD when `None`), oldest first, with libgit2. A merge contributes
+/// only what differs from all its parents. Fails with [`GitError::Shallow`]
+/// in a shallow clone and [`GitError::InvalidPath`] when `dir` holds a NUL
+/// byte.
+pub fn history(repo: &Repo, dir: &str, tip: Option<&str>) -> Result<Vec<AuditCommit>, GitError> {
     // libgit2 takes pathspecs as C strings: a NUL byte would abort the run.
     if let Some(at) = dir.find(['\0']) {
         return Err(GitError::InvalidPath {
@@ -650,11 +651,12 @@ pub fn history(repo: &Repo, dir: &str) -> Result<Vec<AuditCommit>, GitError> {
             what: "the audit reads the whole history of the incident records".into(),
         });
     }
-    if r.head().is_err() {
-        return Ok(Vec::new());
-    }
     let mut walk = r.revwalk()?;
-    walk.push_head()?;
+    match tip {
+        Some(tip) => walk.push(git2::Oid::from_str(tip)?)?,
+        None if r.head().is_err() => return Ok(Vec::new()),
+        None => walk.push_head()?,
+    }
     walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
     let prefix = format!("{}/", dir.trim_end_matches('/'));
     let is_record =
@@ -890,15 +892,17 @@ pub fn check_waivers(
     out
 }
 
-/// Every commit on HEAD's history that changed `.aeef.yml`, oldest first,
-/// with the waivers of the version before and after it.
-pub fn config_history(repo: &Repo) -> Result<Vec<WaiverCommit>, GitError> {
+/// Every commit on the history of `tip` (HEAD when `None`) that changed
+/// `.aeef.yml`, oldest first, with the waivers of the version before and
+/// after it.
+pub fn config_history(repo: &Repo, tip: Option<&str>) -> Result<Vec<WaiverCommit>, GitError> {
     let r = repo.git2();
-    if r.head().is_err() {
-        return Ok(Vec::new());
-    }
     let mut walk = r.revwalk()?;
-    walk.push_head()?;
+    match tip {
+        Some(tip) => walk.push(git2::Oid::from_str(tip)?)?,
+        None if r.head().is_err() => return Ok(Vec::new()),
+        None => walk.push_head()?,
+    }
     walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
     let path = std::path::Path::new(crate::config::FILE_NAME);
     let waivers_of = |tree: Option<git2::Tree<'_>>| -> Vec<crate::config::Waiver> {

@@ -39,17 +39,20 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     ctx.require_format(FORMATS)?;
     let since = args.since.as_deref().map(parse_since).transpose()?;
     let repo = ctx.repo()?;
-    let cfg = super::load_config(&repo)?;
-    let history = crate::audit::history(&repo, &cfg.incidents_dir)?;
-    let mut report = crate::audit::check(&history, &cfg, since);
+    // The history up to the records' revision (`--rev`; HEAD otherwise),
+    // with the configuration every reading command reads (DESIGN §5).
+    let ws = super::context::workspace(ctx)?;
+    let cfg = &ws.config;
+    let tip = ws.records_at().map(|o| o.to_string());
+    let history = crate::audit::history(&repo, &cfg.incidents_dir, tip.as_deref())?;
+    let mut report = crate::audit::check(&history, cfg, since);
     // Waivers in `.aeef.yml` committed by the owner they exempt.
-    let waivers = crate::audit::config_history(&repo)?;
+    let waivers = crate::audit::config_history(&repo, tip.as_deref())?;
     if !waivers.is_empty() {
-        let ws = super::context::workspace(ctx)?;
         let (records, _) = ws.records()?;
         report
             .findings
-            .extend(crate::audit::check_waivers(&waivers, &records, &cfg, since));
+            .extend(crate::audit::check_waivers(&waivers, &records, cfg, since));
     }
     let title = format!(
         "aeef audit: {} commit(s) touching incident records",

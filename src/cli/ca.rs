@@ -112,15 +112,16 @@ fn records(
 /// `--rev` — from the tree of that revision, saying which on stderr, as
 /// every reading command does (issue 11: a bare repository must not read
 /// as "no records").
+/// Also the revision they were read from (`None`: the work tree).
 fn read_records(
     ctx: &Ctx,
     incident: Option<&str>,
-) -> miette::Result<(crate::git::Repo, Vec<LoadedIncident>)> {
+) -> miette::Result<(crate::git::Repo, Vec<LoadedIncident>, Option<git2::Oid>)> {
     let repo = ctx.repo()?;
     let ws = super::context::workspace(ctx)?;
     let (ok, bad) = ws.records()?;
     let ok = usable(ctx, &ws.root, ok, bad, incident, &ws.config.incidents_dir)?;
-    Ok((repo, ok))
+    Ok((repo, ok, ws.records_at()))
 }
 
 /// Refuses unreadable records (nothing can be decided; the one refusal of
@@ -376,15 +377,15 @@ fn gather(
     now: DateTime<Utc>,
     gh: &GhArgs,
 ) -> miette::Result<Gathered> {
-    let (repo, incidents) = read_records(ctx, incident)?;
+    let (repo, incidents, at) = read_records(ctx, incident)?;
     match token(gh).filter(|_| !offline) {
         Some(t) => {
             let hub = GitHub::new(gh, slug(gh, &repo)?, Some(t))?;
             let st = hub.run(github::statuses(&hub.client, &hub.slug, &incidents, now))?;
-            let st = github::status::with_records_for_unfiled(st, &repo, &incidents, now)?;
+            let st = github::status::with_records_for_unfiled(st, &repo, &incidents, now, at)?;
             Ok((Some(hub), st))
         }
-        None => Ok((None, github::statuses_offline(&repo, &incidents, now)?)),
+        None => Ok((None, github::statuses_offline(&repo, &incidents, now, at)?)),
     }
 }
 

@@ -46,6 +46,12 @@ pub(crate) struct Workspace {
 }
 
 impl Workspace {
+    /// The commit the records were read from, when not the work tree: the
+    /// history that decides who committed their values.
+    pub fn records_at(&self) -> Option<git2::Oid> {
+        self.rev.as_ref().map(|(_, oid)| *oid)
+    }
+
     /// Every record, from the work tree or from the tree of [`Self::rev`],
     /// with the findings about what could not be read. Reading from a
     /// revision says so on stderr, naming it.
@@ -160,7 +166,7 @@ pub(crate) fn verified(
     let Some(repo) = &ws.repo else {
         return Ok(Default::default());
     };
-    let st = crate::github::status::statuses_offline(repo, records, now)?;
+    let st = crate::github::status::statuses_offline(repo, records, now, ws.records_at())?;
     Ok(crate::incident::actions::Verified(
         st.iter()
             .map(|s| {

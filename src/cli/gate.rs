@@ -148,14 +148,23 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         })?;
         (
             Some(github::status::with_records_for_unfiled(
-                st, r, &records, now,
+                st,
+                r,
+                &records,
+                now,
+                ws.records_at(),
             )?),
             "online",
         )
     } else {
         match repo {
             Some(r) => (
-                Some(github::status::statuses_offline(r, &records, now)?),
+                Some(github::status::statuses_offline(
+                    r,
+                    &records,
+                    now,
+                    ws.records_at(),
+                )?),
                 "offline",
             ),
             None => (None, "offline"),

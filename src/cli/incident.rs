@@ -192,7 +192,7 @@ fn check(a: CheckArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     // records checked against their git history (who committed
     // `verified_by`), and the waivers.
     let statuses = repo
-        .map(|r| crate::github::status::statuses_offline(r, &records, now))
+        .map(|r| crate::github::status::statuses_offline(r, &records, now, ws.records_at()))
         .transpose()?;
     let mut findings = bad;
     findings.extend(crate::gate::evaluate(

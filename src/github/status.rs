@@ -491,19 +491,21 @@ pub async fn statuses(
 /// have no issue: such an action is verified by its record — `verified_by`
 /// and `verified_at`, committed by someone other than the owner — online as
 /// offline, so a token never turns a verified action into an unverified one.
-/// The record path runs only when some action has no issue.
+/// The record path runs only when some action has no issue. `at` is the
+/// revision the records were read from, as for [`statuses_offline`].
 pub fn with_records_for_unfiled(
     mut online: Vec<ActionStatus>,
     repo: &Repo,
     incidents: &[LoadedIncident],
     now: DateTime<Utc>,
+    at: Option<git2::Oid>,
 ) -> Result<Vec<ActionStatus>, GitError> {
     // An approval the owner committed is not one, online as offline.
-    owner_approvals(&mut online, repo, incidents, now)?;
+    owner_approvals(&mut online, repo, incidents, now, at)?;
     if !online.iter().any(|s| s.reason_code == ReasonCode::NotFiled) {
         return Ok(online);
     }
-    let offline = statuses_offline(repo, incidents, now)?;
+    let offline = statuses_offline(repo, incidents, now, at)?;
     for s in online
         .iter_mut()
         .filter(|s| s.reason_code == ReasonCode::NotFiled)
@@ -544,8 +546,10 @@ pub async fn issues_by_marker(
 
 /// Decides from the records alone (no token, `--offline`): `verified_by`
 /// must be committed at HEAD by someone other than the owner, read with
-/// `git blame` on the `verified_by:` line. Issue states are `unknown`
-/// (or `missing` when no issue is recorded).
+/// `git blame` on the `verified_by:` line. Records read from another
+/// revision (`at`: `--rev`, see [`records_revision`]) are judged by that
+/// revision's history. Issue states are `unknown` (or `missing` when no
+/// issue is recorded).
 ///
 /// Errors: [`GitError::Shallow`] when the answer depends on history a
 /// shallow clone lacks — the blame of a `verified_by` line lands on a
@@ -555,8 +559,9 @@ pub fn statuses_offline(
     repo: &Repo,
     incidents: &[LoadedIncident],
     now: DateTime<Utc>,
+    at: Option<git2::Oid>,
 ) -> Result<Vec<ActionStatus>, GitError> {
-    let head = repo.resolve_commit("HEAD").ok();
+    let head = records_revision(repo, at);
     let touchers = head
         .as_deref()
         .map(|h| record_touchers(repo, h, incidents))
@@ -628,15 +633,28 @@ pub fn statuses_offline(
             out.push(build_status(&li.incident, &li.path, a, state, v, now));
         }
     }
-    owner_approvals(&mut out, repo, incidents, now)?;
+    owner_approvals(&mut out, repo, incidents, now, at)?;
     Ok(out)
+}
+
+/// The commit whose history decides who committed a record's values: the
+/// revision the records were read from (`--rev`, or HEAD in a bare
+/// repository), HEAD for a work tree. Reading authorship at HEAD for
+/// records read at another revision judged one version's values by
+/// another version's history.
+fn records_revision(repo: &Repo, at: Option<git2::Oid>) -> Option<String> {
+    match at {
+        Some(oid) => Some(oid.to_string()),
+        None => repo.resolve_commit("HEAD").ok(),
+    }
 }
 
 /// Marks each properly written `wont-do` whose `approved_by` value was
 /// committed by the action's owner ([`crate::audit::value_setter`], the
 /// rule `verified_by` follows): such an action is not declined, counts as
 /// open (and overdue past its due date), and `ca-wont-do-unapproved` names
-/// the commit. Reads history only for records an owner touched.
+/// the commit. Reads history only for records an owner touched, up to `at`
+/// (the records' revision, HEAD when `None`).
 ///
 /// Errors: as [`value_author`] (a shallow clone, git failures).
 pub fn owner_approvals(
@@ -644,11 +662,12 @@ pub fn owner_approvals(
     repo: &Repo,
     incidents: &[LoadedIncident],
     now: DateTime<Utc>,
+    at: Option<git2::Oid>,
 ) -> Result<(), GitError> {
     if !statuses.iter().any(|s| s.declined) {
         return Ok(());
     }
-    let Some(head) = repo.resolve_commit("HEAD").ok() else {
+    let Some(head) = records_revision(repo, at) else {
         return Ok(());
     };
     let touchers = record_touchers(repo, &head, incidents);
@@ -815,7 +834,7 @@ pub(crate) fn value_author(
     let h = match histories.get(dir) {
         Some(h) => h.clone(),
         None => {
-            let h = crate::audit::history(repo, dir).map_err(|e| match e {
+            let h = crate::audit::history(repo, dir, Some(head)).map_err(|e| match e {
                 GitError::Shallow { .. } => GitError::Shallow {
                     what: format!(
                         "who set `{key}` of {ca} in {path} is decided from the record's history, which this shallow clone lacks"
