@@ -387,24 +387,29 @@ impl Config {
             Ok(b) => b,
             Err(Refusal::NotFound) => {
                 let cfg = Config::default();
-                cfg.check_paths(&jail, b"")?;
+                cfg.check_paths(Some(&jail), b"")?;
                 return Ok(cfg);
             }
             Err(r) => return Err(ConfigError::unreadable(r.describe(FILE_NAME), r.help())),
         };
         let cfg = Config::parse(&bytes)?;
-        cfg.check_paths(&jail, &bytes)?;
+        cfg.check_paths(Some(&jail), &bytes)?;
         Ok(cfg)
     }
 
-    /// Refuses configured paths that leave the work tree.
+    /// Refuses configured paths that leave the work tree (`jail`), or, for
+    /// a configuration read from a revision's tree (`None`), that could.
     fn check_paths(
         &self,
-        jail: &crate::safe_fs::Jail,
+        jail: Option<&crate::safe_fs::Jail>,
         bytes: &[u8],
     ) -> Result<(), Box<ConfigError>> {
         let key = "incidents_dir";
-        if let Err(problem) = crate::safe_fs::check_configured_dir(jail, &self.incidents_dir) {
+        let checked = match jail {
+            Some(jail) => crate::safe_fs::check_configured_dir(jail, &self.incidents_dir),
+            None => crate::safe_fs::check_configured_dir_text(&self.incidents_dir),
+        };
+        if let Err(problem) = checked {
             let text = String::from_utf8_lossy(bytes).into_owned();
             // The default folder is not in the file: no snippet then.
             let at = self.positions.of(key);
@@ -599,8 +604,27 @@ impl Config {
                     .insert(key.to_string(), (v.pos.line, v.pos.column));
             }
         }
+        cfg.incidents_dir = plain_dir(&cfg.incidents_dir);
         Ok(cfg)
     }
+}
+
+/// `incidents_dir` as every reader compares it: without `.` components and
+/// trailing slashes (`./incidents/` is `incidents`), so that the work tree,
+/// a revision's tree and the history walks name the same folder (a tree
+/// has no `./incidents`, and an audit of a history under `./incidents/`
+/// found no commit and passed). An absolute value, or one that is nothing
+/// but those, stays as written, for the path checks to refuse.
+fn plain_dir(value: &str) -> String {
+    let parts: Vec<&str> = value
+        .split('/')
+        .filter(|c| !c.is_empty() && *c != ".")
+        .collect();
+    let absolute = value.starts_with(['/', '\\']) || value.as_bytes().get(1) == Some(&b':');
+    if parts.is_empty() || absolute || value.contains('\0') {
+        return value.to_string();
+    }
+    parts.join("/")
 }
 
 impl Config {
@@ -637,7 +661,12 @@ impl Config {
             )
             .into());
         }
-        Self::parse(blob.content()).map_err(|e| miette::Report::new(*e))
+        let cfg = Self::parse(blob.content()).map_err(|e| miette::Report::new(*e))?;
+        // The folder must not lead out at a revision either: a history read
+        // under `../x` finds nothing and would pass.
+        cfg.check_paths(None, blob.content())
+            .map_err(|e| miette::Report::new(*e))?;
+        Ok(cfg)
     }
 }
 

@@ -115,6 +115,17 @@ pub enum GitError {
     )]
     BadLineRange { range: String },
 
+    /// A file a commit changed whose name is not UTF-8 (git stores names
+    /// as bytes; aeef reads them as UTF-8 text).
+    #[error("{commit} changed `{path}`, whose name is not UTF-8: aeef cannot attribute its lines")]
+    #[diagnostic(
+        code(aeef::git::non_utf8_path),
+        help(
+            "aeef reads file names as UTF-8 (`\\xNN` above is a byte that is not); rename the file to a UTF-8 name (`git mv`) in a later commit, and decide this commit's origin by hand (`git show {commit}`)"
+        )
+    )]
+    NonUtf8Path { path: String, commit: String },
+
     #[error("path `{path}` is not in the tree of {rev}")]
     #[diagnostic(
         code(aeef::git::path_not_in_tree),

@@ -284,6 +284,19 @@ impl PathProblem {
 /// the git directory. A missing path, or a file where a folder should be,
 /// is not a problem here (reading commands report what they cannot read).
 pub fn check_configured_dir(jail: &Jail, value: &str) -> Result<(), PathProblem> {
+    check_configured_dir_text(value)?;
+    let full = jail.root().join(Path::new(value));
+    match jail.resolve(&full) {
+        Ok(_) | Err(Refusal::NotFound) => Ok(()),
+        Err(Refusal::Outside { .. } | Refusal::InGitDir) => Err(PathProblem::LeadsOut),
+        Err(_) => Ok(()),
+    }
+}
+
+/// The checks of [`check_configured_dir`] that need no work tree, for a
+/// configuration read from a revision's tree (`--rev`, a bare
+/// repository): no NUL, not empty, not absolute, no `..`, not into `.git`.
+pub fn check_configured_dir_text(value: &str) -> Result<(), PathProblem> {
     if value.contains('\0') {
         return Err(PathProblem::Nul);
     }
@@ -299,12 +312,13 @@ pub fn check_configured_dir(jail: &Jail, value: &str) -> Result<(), PathProblem>
     if value.split(['/', '\\']).any(|c| c == "..") {
         return Err(PathProblem::ParentDir);
     }
-    let full = jail.root().join(p);
-    match jail.resolve(&full) {
-        Ok(_) | Err(Refusal::NotFound) => Ok(()),
-        Err(Refusal::Outside { .. } | Refusal::InGitDir) => Err(PathProblem::LeadsOut),
-        Err(_) => Ok(()),
+    let first = value
+        .split(['/', '\\'])
+        .find(|c| !c.is_empty() && *c != ".");
+    if first.is_some_and(|c| c.eq_ignore_ascii_case(".git")) {
+        return Err(PathProblem::LeadsOut);
     }
+    Ok(())
 }
 
 #[cfg(all(test, unix))]

@@ -8,7 +8,7 @@
 //! block libgit2 places one line lower than git.
 mod common;
 
-use common::RepoBuilder;
+use common::{RepoBuilder, aeef, stderr};
 
 const BEFORE: &str = include_str!("../fixtures/diff/lock-before.txt");
 const AFTER: &str = include_str!("../fixtures/diff/lock-after.txt");
@@ -278,4 +278,40 @@ fn diff_algorithm_and_diff_opts_change_no_answer() {
         plain,
         "GIT_DIFF_OPTS"
     );
+}
+
+/// A file whose name is not UTF-8 (git stores names as bytes): a commit
+/// that changed one cannot be attributed, and every reader says so with one
+/// coded error naming the file and the commit (exit 2), where the name read
+/// lossily was looked for under another name ("not in the tree").
+#[test]
+fn a_file_name_that_is_not_utf8_is_named_not_misread() {
+    use std::os::unix::ffi::OsStrExt;
+    let mut r = RepoBuilder::new();
+    let latin1 = r.path().join(std::ffi::OsStr::from_bytes(b"caf\xe9.txt"));
+    std::fs::write(&latin1, "a\nb\nc\nd\n").unwrap();
+    r.write("ok.rs", "1\n2\n3\n");
+    r.commit("base");
+    let base = r.head();
+    r.trailer("Co-Authored-By", "Claude <noreply@anthropic.com>");
+    std::fs::write(&latin1, "a\nB\nc\nd\n").unwrap();
+    r.write("ok.rs", "1\nTWO\n3\n");
+    r.commit("AI edits");
+    // A human edit next to the AI lines, in both files: its origin needs
+    // the Latin-1 file's lines at its parent.
+    std::fs::write(&latin1, "a\nB\nC\nd\n").unwrap();
+    r.write("ok.rs", "1\nTWO\nTHREE\n");
+    let human = r.commit("human edits");
+    for args in [
+        vec!["blame", human.as_str()],
+        vec!["blame", "ok.rs"],
+        vec!["scan", "--share", &format!("{base}..{human}")],
+    ] {
+        let o = aeef(r.path(), &args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("aeef::git::non_utf8_path"), "{args:?}: {err}");
+        assert!(err.contains("caf\\xE9.txt"), "{args:?}: {err}");
+        assert!(!err.contains("not in the tree"), "{args:?}: {err}");
+    }
 }

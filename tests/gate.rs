@@ -274,6 +274,200 @@ fn records_at_a_revision_are_judged_by_that_revisions_history() {
     assert_eq!(ca1_verified(&r, "HEAD"), [true, true, true], "at HEAD");
 }
 
+/// Found by a fresh tester: a rename of the record by someone else hid the
+/// owner's own verification (the "nobody who touched it is the owner"
+/// shortcut read the history under the new name only), and the gate
+/// passed while the audit reported `audit-self-verified`. A move into
+/// another folder leaves who set the value unknown there, never the mover.
+#[test]
+fn a_renamed_record_keeps_its_owners_verification_the_owners() {
+    let verify = |text: &str| {
+        text.replace(
+            "    issue: 1\n",
+            "    issue: 1\n    verified_by: dave\n    verified_at: 2026-11-19T10:00:00Z\n",
+        )
+    };
+    let ca1 = |r: &RepoBuilder| -> (i32, bool, String) {
+        let (code, _) = gate(r, &["--offline", "--now", AFTER_DUE]);
+        let o = aeef(
+            r.path(),
+            &[
+                "ca",
+                "status",
+                "--offline",
+                "--format",
+                "json",
+                "--now",
+                AFTER_DUE,
+            ],
+        );
+        let st: Value = serde_json::from_str(&stdout(&o)).unwrap();
+        let a = st["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["corrective_action"] == "CA-1")
+            .unwrap()
+            .clone();
+        (code, a["verified"] == true, a["reason"].to_string())
+    };
+    // The owner writes the verification; bob renames the file.
+    let (mut r, _) = repo();
+    let text = std::fs::read_to_string(r.path().join("incidents/INC-2026-001.yaml")).unwrap();
+    r.author("alice", "alice@example.com");
+    r.write("incidents/INC-2026-001.yaml", &verify(&text));
+    r.commit("Verify CA-1 myself");
+    r.author("bob", "bob@example.com");
+    r.git(&[
+        "mv",
+        "incidents/INC-2026-001.yaml",
+        "incidents/INC-2026-001.yml",
+    ]);
+    r.commit("Rename the record");
+    let (code, verified, reason) = ca1(&r);
+    assert_eq!((code, verified), (1, false), "{reason}");
+    assert!(reason.contains("committed by the owner @alice"), "{reason}");
+    // Dave verifies; the owner moves the record into a subfolder: not
+    // verified (who set it is not read across folders), and not blamed on
+    // the owner's move either.
+    let (mut r, _) = repo();
+    let text = std::fs::read_to_string(r.path().join("incidents/INC-2026-001.yaml")).unwrap();
+    r.author("Dave Reviewer", "dave@example.com");
+    r.write("incidents/INC-2026-001.yaml", &verify(&text));
+    r.commit("Verify CA-1");
+    r.author("alice", "alice@example.com");
+    std::fs::create_dir_all(r.path().join("incidents/2026")).unwrap();
+    r.git(&[
+        "mv",
+        "incidents/INC-2026-001.yaml",
+        "incidents/2026/INC-2026-001.yaml",
+    ]);
+    r.commit("File it under 2026/");
+    let (code, verified, reason) = ca1(&r);
+    assert_eq!((code, verified), (1, false), "{reason}");
+    assert!(!reason.contains("committed by the owner"), "{reason}");
+}
+
+/// Found by a fresh tester: without `git` on PATH, a `wont-do` whose
+/// `approved_by` the owner committed counted as declined (the check of who
+/// touched the record needs git and was skipped, not done another way).
+#[test]
+fn an_owners_own_approval_counts_as_open_without_git_too() {
+    let (mut r, _) = repo();
+    let text = std::fs::read_to_string(r.path().join("incidents/INC-2026-001.yaml")).unwrap();
+    r.author("alice", "alice@example.com");
+    r.write(
+        "incidents/INC-2026-001.yaml",
+        &text.replace(
+            "    issue: 1\n",
+            "    issue: 1\n    status: wont-do\n    approved_by: bob\n    reason: superseded\n",
+        ),
+    );
+    r.commit("Decline CA-1 as bob");
+    let no_git = tempfile::tempdir().unwrap();
+    let path = no_git.path().to_str().unwrap();
+    for env in [vec![], vec![("PATH", path)]] {
+        let o = aeef_env(
+            r.path(),
+            &["gate", "--offline", "--format", "json", "--now", AFTER_DUE],
+            &env,
+        );
+        assert_eq!(o.status.code(), Some(1), "{env:?}: {}", stdout(&o));
+        assert!(
+            stdout(&o).contains("ca-wont-do-unapproved"),
+            "{env:?}: {}",
+            stdout(&o)
+        );
+    }
+}
+
+/// Found by a fresh tester: at a revision (`--rev`, a bare repository)
+/// an incidents folder committed as a symbolic link read as "no records"
+/// and the gate passed; `incidents_dir: ./incidents` was not found in the
+/// tree and the audit walked no commit; an `incidents_dir` leading out
+/// passed the audit. Each is now refused or read as in the work tree.
+#[test]
+fn the_incidents_folder_at_a_revision_is_read_as_in_the_work_tree_or_refused() {
+    // A symbolic link: exit 2 with a `config` finding, never a pass.
+    let (mut r, _) = repo();
+    std::fs::rename(r.path().join("incidents"), r.path().join("real")).unwrap();
+    std::os::unix::fs::symlink("real", r.path().join("incidents")).unwrap();
+    r.commit("Link the folder");
+    let o = aeef(
+        r.path(),
+        &[
+            "--rev",
+            "HEAD",
+            "gate",
+            "--offline",
+            "--format",
+            "json",
+            "--now",
+            AFTER_DUE,
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("is a symbolic link in the tree"),
+        "{}",
+        stdout(&o)
+    );
+    // `./incidents/`: the same folder at a revision and in the audit.
+    let (mut r, _) = repo();
+    r.write(".aeef.yml", "incidents_dir: ./incidents/\n");
+    r.commit("Configure the folder");
+    let (code, v) = gate(&r, &["--rev", "HEAD", "--offline", "--now", AFTER_DUE]);
+    assert_eq!(code, 1, "{v}");
+    assert!(
+        rules(&v, "error")
+            .iter()
+            .any(|f| f.starts_with("ca-unverified")),
+        "{v}"
+    );
+    let o = aeef(r.path(), &["audit", "--format", "json"]);
+    let audit = stdout(&o);
+    assert!(audit.contains("\"verdict\""), "{audit} {}", stderr(&o));
+    let o = aeef(r.path(), &["audit"]);
+    assert!(
+        stdout(&o).contains("1 commit(s) touching incident records"),
+        "{}",
+        stdout(&o)
+    );
+    // A folder leading out of the repository: refused at a revision too.
+    let (mut r, _) = repo();
+    r.write(".aeef.yml", "incidents_dir: ../outside\n");
+    r.commit("Point outside");
+    for args in [
+        vec!["--rev", "HEAD", "audit"],
+        vec!["--rev", "HEAD", "gate", "--offline"],
+    ] {
+        let o = aeef(r.path(), &args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&o).contains("aeef::config::path_outside"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+    // `incident check PATH` reads work-tree files: refused with `--rev`.
+    let o = aeef(
+        r.path(),
+        &[
+            "--rev",
+            "HEAD~1",
+            "incident",
+            "check",
+            "incidents/INC-2026-001.yaml",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("reads files from the work tree"),
+        "{}",
+        stderr(&o)
+    );
+}
+
 #[test]
 fn ai_commit_missing_each_required_field_fails() {
     let fields = [

@@ -131,6 +131,21 @@ fn check(a: CheckArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     ctx.require_format(CHECK_FORMATS)?;
     let ws = workspace(ctx)?;
     let base = ctx.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    if !a.paths.is_empty()
+        && let Some((name, _)) = &ws.rev
+    {
+        // Files named on the command line are read from the work tree; the
+        // verification would then be judged by another version's history.
+        return Err(crate::error::UsageError::new(
+            format!(
+                "`incident check PATH…` reads files from the work tree, but the records are read from {name} here (`--rev`, or a bare repository)"
+            ),
+            format!(
+                "check the records of {name} without paths (`aeef --rev {name} incident check`), or check work-tree files without `--rev`"
+            ),
+        )
+        .into());
+    }
     let (records, bad) = if a.paths.is_empty() {
         note_missing_dir(ctx, &ws);
         ws.records()?

@@ -160,6 +160,14 @@ impl FeedInner {
     /// a commit id cannot be part of a patch: patch lines start with a
     /// header word, `@@`, `+`, `-` or `\`).
     fn read(&self, mut cmd: std::process::Command, pairs: Vec<(String, String)>) {
+        // However this ends (even by a panic), waiting callers are told.
+        struct Close<'a>(&'a FeedInner);
+        impl Drop for Close<'_> {
+            fn drop(&mut self) {
+                self.0.close();
+            }
+        }
+        let _close = Close(self);
         let mut next = 0;
         // Where pair `next`'s header starts, and where its patch was
         // searched up to (the start of a line) for the next header.
@@ -187,7 +195,10 @@ impl FeedInner {
                     None if end => out.len(),
                     None => return,
                 };
-                let Some(files) = parse_patch(&out[body..stop]) else {
+                // Left to the caller's own diff, which names the problem.
+                let patch = &out[body..stop];
+                let Some(files) = parse_patch(patch).filter(|_| non_utf8_path(patch).is_none())
+                else {
                     return;
                 };
                 if let Ok(mut s) = self.state.lock() {
@@ -205,7 +216,6 @@ impl FeedInner {
         if let Ok(Some(out)) = got {
             publish(&out, true);
         }
-        self.close();
     }
 
     /// Marks the feed over: waiting callers take `None` for what is missing.
@@ -246,6 +256,12 @@ pub fn changes(repo: &Repo, sha: &str, parent: Option<&str>) -> Result<Vec<FileC
                 .args(["-M", "--ignore-submodules=all"])
                 .args([parent, sha, "--"]),
         )?;
+        if let Some(path) = non_utf8_path(&out) {
+            return Err(GitError::NonUtf8Path {
+                path,
+                commit: sha[..12.min(sha.len())].to_string(),
+            });
+        }
         return parse_patch(&out).ok_or_else(|| GitError::Parse {
             what: format!("the output of `git diff -M {parent} {sha}`"),
         });
@@ -554,6 +570,67 @@ fn parse_patch(out: &[u8]) -> Option<Vec<FileChange>> {
     Some(files)
 }
 
+/// The first path in a patch's header lines (`diff --git`, `---`/`+++`,
+/// renames and copies) that is not UTF-8, its other bytes shown as
+/// `\xNN`. git prints names as bytes (`core.quotePath=false`, pinned for
+/// every command), and a name read lossily would be looked for under
+/// another name.
+fn non_utf8_path(out: &[u8]) -> Option<String> {
+    const HEADERS: [&[u8]; 7] = [
+        b"diff --git ",
+        b"--- ",
+        b"+++ ",
+        b"rename from ",
+        b"rename to ",
+        b"copy from ",
+        b"copy to ",
+    ];
+    // Hunk bodies (`+`/`-` lines after an `@@`) are content, not names.
+    let mut in_hunk = false;
+    // The `diff --git a/P b/P` line names both sides; a side's own line
+    // (there is none for a binary file) names one, which is shown.
+    let mut found: Option<&[u8]> = None;
+    for line in out.split(|&b| b == b'\n') {
+        if line.starts_with(b"diff --git ") {
+            if found.is_some() {
+                break;
+            }
+            in_hunk = false;
+        } else if line.starts_with(b"@@ ") {
+            in_hunk = true;
+        }
+        let Some(header) = HEADERS.iter().find(|h| line.starts_with(h)) else {
+            continue;
+        };
+        if in_hunk || std::str::from_utf8(line).is_ok() {
+            continue;
+        }
+        let name = &line[header.len()..];
+        let side = (header.len() == 4)
+            .then(|| name.strip_prefix(b"a/").or(name.strip_prefix(b"b/")))
+            .flatten();
+        match side {
+            Some(side) => {
+                found = Some(side.strip_suffix(b"\t").unwrap_or(side));
+                break;
+            }
+            None => {
+                found.get_or_insert(name);
+            }
+        }
+    }
+    found.map(|name| {
+        let mut shown = String::new();
+        for chunk in name.utf8_chunks() {
+            shown.push_str(chunk.valid());
+            for b in chunk.invalid() {
+                shown.push_str(&format!("\\x{b:02X}"));
+            }
+        }
+        shown
+    })
+}
+
 /// `a/P` (or `"a/P"`, C-quoted) without its prefix. In `---`/`+++` lines
 /// git ends a path holding a space with a tab (diff.c), which is no part
 /// of the path.
@@ -758,6 +835,19 @@ mod tests {
                 new_lines: 4
             }]
         );
+    }
+
+    #[test]
+    fn names_that_are_not_utf8_are_found_in_headers_only() {
+        let patch = b"diff --git a/caf\xe9.txt b/caf\xe9.txt\nindex 1..2 100644\n--- a/caf\xe9.txt\t\n+++ b/caf\xe9.txt\t\n@@ -1 +1 @@\n-\xff\n+x\n";
+        assert_eq!(non_utf8_path(patch).as_deref(), Some("caf\\xE9.txt"));
+        // Bytes in hunk bodies are content.
+        let content = b"diff --git a/ok.rs b/ok.rs\n--- a/ok.rs\n+++ b/ok.rs\n@@ -1 +1 @@\n-\xe9\n+--- \xe9\n";
+        assert_eq!(non_utf8_path(content), None);
+        // A renamed file: its old name.
+        let renamed =
+            b"diff --git a/old b/new\nsimilarity index 90%\nrename from \xe9old\nrename to new\n";
+        assert_eq!(non_utf8_path(renamed).as_deref(), Some("\\xE9old"));
     }
 
     #[test]

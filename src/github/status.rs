@@ -564,8 +564,7 @@ pub fn statuses_offline(
     let head = records_revision(repo, at);
     let touchers = head
         .as_deref()
-        .map(|h| record_touchers(repo, h, incidents))
-        .unwrap_or_default();
+        .and_then(|h| record_touchers(repo, h, incidents));
     let blobs = head
         .as_deref()
         .map(|h| record_blobs(repo, h, incidents))
@@ -589,7 +588,6 @@ pub fn statuses_offline(
             }
             None => None,
         };
-        let who = touchers.get(&li.path).map(Vec::as_slice).unwrap_or(&[]);
         for a in &li.incident.corrective_actions {
             let committed = head_record
                 .and_then(|r| r.corrective_actions.iter().find(|c| c.id == a.id))
@@ -597,23 +595,16 @@ pub fn statuses_offline(
             let author = match (&head, &head_text) {
                 (Some(h), Some(t)) if committed.is_some() => {
                     let owner = a.owner.as_deref().unwrap_or("");
-                    match who.first() {
+                    match touchers.as_ref() {
                         // No commit that ever touched the record is the owner's, so
                         // neither is the one that wrote `verified_by`: no blame needed.
-                        // Not when one of them is a shallow boundary: its parents,
-                        // which may be the owner's, were not fetched.
-                        Some(latest)
-                            if !owner.is_empty()
-                                && !who.iter().any(|w| {
-                                    author_is_login(&w.name, &w.email, owner)
-                                        || repo.is_shallow_boundary(&w.commit)
-                                }) =>
-                        {
-                            Some(latest.clone())
+                        Some(tc) if tc.none_is(repo, &li.path, owner) => {
+                            tc.by_path.get(&li.path).and_then(|w| w.first()).cloned()
                         }
-                        _ => value_author(
+                        _ => setter(
                             repo,
                             &mut histories,
+                            touchers.as_ref(),
                             h,
                             &li.path,
                             t,
@@ -673,7 +664,6 @@ pub fn owner_approvals(
     let touchers = record_touchers(repo, &head, incidents);
     let mut histories = Histories::new();
     for li in incidents {
-        let who = touchers.get(&li.path).map(Vec::as_slice).unwrap_or(&[]);
         for a in &li.incident.corrective_actions {
             let Some(st) = statuses.iter_mut().find(|s| {
                 s.declined && s.incident == li.incident.id && s.corrective_action == a.id
@@ -682,15 +672,16 @@ pub fn owner_approvals(
             };
             let owner = a.owner.as_deref().unwrap_or("");
             if owner.is_empty()
-                || !who.iter().any(|w| {
-                    author_is_login(&w.name, &w.email, owner) || repo.is_shallow_boundary(&w.commit)
-                })
+                || touchers
+                    .as_ref()
+                    .is_some_and(|tc| tc.none_is(repo, &li.path, owner))
             {
                 continue; // Nobody who could be the owner ever touched it.
             }
-            let Some(by) = value_author(
+            let Some(by) = setter(
                 repo,
                 &mut histories,
+                touchers.as_ref(),
                 &head,
                 &li.path,
                 &li.source,
@@ -715,16 +706,52 @@ pub fn owner_approvals(
     Ok(())
 }
 
-/// Authors of every commit that touched each record, newest first, from
-/// one `git log` over the records' folders (empty without `git`).
-fn record_touchers(
-    repo: &Repo,
-    head: &str,
-    incidents: &[LoadedIncident],
-) -> HashMap<String, Vec<LineAuthor>> {
-    let mut out: HashMap<String, Vec<LineAuthor>> = HashMap::new();
-    if !repo.has_git() || incidents.is_empty() {
-        return out;
+/// Who touched each record, from one `git log` over the records' folders,
+/// for the shortcut "no commit that ever touched the record is the
+/// owner's". `None` when that cannot be known (no `git`, git failed): then
+/// every value's setter is read from the history.
+struct Touchers {
+    /// Authors of every commit that touched each path, newest first.
+    by_path: HashMap<String, Vec<LineAuthor>>,
+    /// Paths a commit moved or copied a file into (git's rename detection
+    /// over the whole tree): their earlier history is under another name,
+    /// so no shortcut for them.
+    moved_in: HashMap<String, String>,
+}
+
+impl Touchers {
+    /// True when no commit that touched `path` can be `owner`'s (and none
+    /// hides its parents behind a shallow edge, nor brought the file from
+    /// another name).
+    fn none_is(&self, repo: &Repo, path: &str, owner: &str) -> bool {
+        let who = self.by_path.get(path).map(Vec::as_slice).unwrap_or(&[]);
+        !owner.is_empty()
+            && !who.is_empty()
+            && !self.moved_in.contains_key(path)
+            && !who.iter().any(|w| {
+                author_is_login(&w.name, &w.email, owner) || repo.is_shallow_boundary(&w.commit)
+            })
+    }
+
+    /// The commit that moved or copied a file into `path`, if one did.
+    fn moved_in_by(&self, path: &str) -> Option<&str> {
+        self.moved_in.get(path).map(String::as_str)
+    }
+}
+
+/// Reads [`Touchers`] up to `head` (`git log --full-diff -M`: every change
+/// of each commit that touched the folders, renames detected over the
+/// whole tree, so a record moved in from anywhere shows as moved).
+fn record_touchers(repo: &Repo, head: &str, incidents: &[LoadedIncident]) -> Option<Touchers> {
+    if !repo.has_git() {
+        return None;
+    }
+    let mut t = Touchers {
+        by_path: HashMap::new(),
+        moved_in: HashMap::new(),
+    };
+    if incidents.is_empty() {
+        return Some(t);
     }
     let mut dirs: Vec<String> = incidents
         .iter()
@@ -739,32 +766,48 @@ fn record_touchers(
     cmd.args([
         "log",
         "-z",
-        "--no-renames",
+        "-M",
+        "--full-diff",
+        "--name-status",
         "--format=%x01%H%x00%an%x00%ae",
-        "--name-only",
         head,
         "--",
     ])
     .args(&dirs);
-    let Ok(bytes) = repo.run(&mut cmd) else {
-        return out;
-    };
+    let bytes = repo.run(&mut cmd).ok()?;
     let text = String::from_utf8_lossy(&bytes);
     for rec in text.split('\u{1}').filter(|r| !r.is_empty()) {
         let mut f = rec.split('\0');
         let (Some(commit), Some(name), Some(email)) = (f.next(), f.next(), f.next()) else {
-            continue;
+            return None;
         };
         let who = LineAuthor {
             commit: commit.to_string(),
             name: name.to_string(),
             email: email.to_string(),
         };
-        for path in f.map(|p| p.trim_matches('\n')).filter(|p| !p.is_empty()) {
-            out.entry(path.to_string()).or_default().push(who.clone());
+        // `STATUS\0PATH\0`, or `R100\0OLD\0NEW\0` for a rename or copy.
+        while let Some(status) = f.next().map(|x| x.trim_matches('\n')) {
+            if status.is_empty() {
+                continue;
+            }
+            let paths = if status.starts_with(['R', 'C']) { 2 } else { 1 };
+            let mut named = Vec::new();
+            for _ in 0..paths {
+                named.push(f.next()?.to_string());
+            }
+            if paths == 2 {
+                // Newest first: the last move into the path is kept.
+                t.moved_in
+                    .entry(named[1].clone())
+                    .or_insert_with(|| commit.to_string());
+            }
+            for path in named {
+                t.by_path.entry(path).or_default().push(who.clone());
+            }
         }
     }
-    out
+    Some(t)
 }
 
 /// Blob ids of the records at `rev`, reading each folder's tree once
@@ -809,6 +852,27 @@ fn record_blobs<'a>(
 }
 
 type Histories = HashMap<String, std::rc::Rc<Vec<crate::audit::AuditCommit>>>;
+
+/// [`value_author`], unless the commit it names is the one that moved the
+/// record into its path from another folder: that folder's history (the
+/// one read) starts there, so who set the value before the move is not
+/// known, and it is not taken for the mover (a move by someone else would
+/// hide an owner's own verification). Unknown counts as not verified.
+#[allow(clippy::too_many_arguments)]
+fn setter(
+    repo: &Repo,
+    histories: &mut Histories,
+    touchers: Option<&Touchers>,
+    head: &str,
+    path: &str,
+    text: &str,
+    ca: &str,
+    key: &str,
+) -> Result<Option<LineAuthor>, GitError> {
+    let found = value_author(repo, histories, head, path, text, ca, key)?;
+    let moved_by = touchers.and_then(|t| t.moved_in_by(path));
+    Ok(found.filter(|a| moved_by != Some(a.commit.as_str())))
+}
 
 /// The author of the commit that set the current value of `key`
 /// (`verified_by`, `approved_by`) of action `ca` in the record at `path`

@@ -250,7 +250,33 @@ pub fn load_from_tree(
     let mut bad = Vec::new();
     let sub = match tree.get_path(Path::new(dir)) {
         Ok(e) if e.kind() == Some(git2::ObjectType::Tree) => repo.find_tree(e.id())?,
-        Ok(_) | Err(_) => {
+        // A symbolic link, a submodule or a file where the folder should
+        // be: the records cannot be read, which is never "no records" (the
+        // gate would pass on zero of them), configured folder or default.
+        Ok(e) => {
+            let what = match e.filemode() {
+                0o120000 => "a symbolic link",
+                0o160000 => "a submodule",
+                _ => "a file",
+            };
+            let mut f = Finding::new(
+                RuleId::Config,
+                Level::Error,
+                format!(
+                    "the incidents folder `{}` is {what} in the tree of {}, not a folder: no record could be read",
+                    crate::redact::escape_controls(dir),
+                    &commit.to_string()[..12]
+                ),
+            )
+            .help("commit the records in a folder (aeef reads a revision's records from its tree, where a link is not followed), or point `incidents_dir` in .aeef.yml at that folder; nothing was checked");
+            f = match cfg.positions.of("incidents_dir") {
+                Some((line, column)) => f.file(crate::config::FILE_NAME).at(line, column),
+                None => f.file(dir),
+            };
+            bad.push(f);
+            return Ok((ok, bad));
+        }
+        Err(_) => {
             if let Some((line, column)) = cfg.positions.of("incidents_dir") {
                 bad.push(
                     Finding::new(
