@@ -468,6 +468,49 @@ fn the_incidents_folder_at_a_revision_is_read_as_in_the_work_tree_or_refused() {
     );
 }
 
+/// Found by a fresh tester: `aeef --rev REV report` counted HEAD's commits
+/// next to REV's incidents. The commits of the period are REV's history.
+#[test]
+fn a_report_at_a_revision_counts_that_revisions_commits() {
+    let (mut r, _) = repo();
+    let main = r.head();
+    r.git(&["checkout", "-q", "-b", "feature"]);
+    r.write("src/more.rs", "x\n");
+    full_trailers(&mut r);
+    r.commit("More AI code");
+    r.git(&["checkout", "-q", "-"]);
+    let count = |rev: &str| -> (Value, String) {
+        let args = [
+            "--rev", rev, "report", "--month", "2026-01", "--format", "json", "--now", AFTER_DUE,
+        ];
+        let o = aeef(r.path(), &args);
+        let v: Value =
+            serde_json::from_str(&stdout(&o)).unwrap_or_else(|e| panic!("{e}: {}", stderr(&o)));
+        let human = stdout(&aeef(
+            r.path(),
+            &[
+                "--rev", rev, "report", "--month", "2026-01", "--now", AFTER_DUE,
+            ],
+        ));
+        (v["provenance"].clone(), human)
+    };
+    let (at_main, _) = count(&main);
+    let (at_feature, human) = count("feature");
+    assert_eq!(
+        at_feature["commits"].as_u64().unwrap(),
+        at_main["commits"].as_u64().unwrap() + 1,
+        "{at_main} {at_feature}"
+    );
+    assert_eq!(
+        at_feature["ai_commits"].as_u64().unwrap(),
+        at_main["ai_commits"].as_u64().unwrap() + 1
+    );
+    assert!(
+        human.contains("Commits on feature in the period"),
+        "{human}"
+    );
+}
+
 #[test]
 fn ai_commit_missing_each_required_field_fails() {
     let fields = [

@@ -66,23 +66,31 @@ fn period(args: &Args, now: DateTime<Utc>) -> miette::Result<Period> {
     }
 }
 
-/// Provenance of the commits on HEAD whose committer date lies in the period.
+/// Provenance of the commits on HEAD (or on the records' revision, `at`:
+/// `--rev`, so that incidents and commits come from one history) whose
+/// committer date lies in the period.
 fn provenance(
     repo: &crate::git::Repo,
     cfg: &crate::config::Config,
     p: &Period,
+    at: Option<&(String, git2::Oid)>,
 ) -> miette::Result<Option<report::ProvenanceStats>> {
-    if repo.git2().head().is_err() {
-        return Ok(None); // unborn branch: no commits yet
-    }
+    let tip = match at {
+        Some((_, oid)) => oid.to_string(),
+        None if repo.git2().head().is_err() => return Ok(None), // unborn branch
+        None => "HEAD".to_string(),
+    };
     let spec = vec![
         format!("--since={}T00:00:00Z", p.from),
         format!("--until={}T23:59:59Z", p.to),
-        "HEAD".to_string(),
+        tip,
     ];
     let table = crate::provenance::AgentTable::builtin().with_rules(&cfg.agents);
     // Counted as the scan streams: a quarter of history is never held at once.
-    let mut stats = report::ProvenanceStats::default();
+    let mut stats = report::ProvenanceStats {
+        on: at.map_or_else(|| "HEAD".to_string(), |(name, _)| name.clone()),
+        ..Default::default()
+    };
     crate::provenance::range::scan_range_into(repo, &spec, &table, |rows| {
         rows.iter().for_each(|(_, p)| stats.add(p));
         true
@@ -126,7 +134,7 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
     let prov = if args.no_provenance {
         None
     } else {
-        provenance(repo, cfg, &period)?
+        provenance(repo, cfg, &period, ws.rev.as_ref())?
     };
     let incidents: Vec<&crate::incident::Incident> = loaded.iter().map(|l| &l.incident).collect();
     let verified = super::context::verified(&ws, &loaded, now)?;

@@ -322,8 +322,10 @@ pub fn html(w: &mut impl Write, s: &Stats, title: &str) -> io::Result<()> {
         )?;
         writeln!(
             w,
-            "<p class=\"sub\">Commits on HEAD in the period: {}, with AI provenance: {}.</p>\n</section>",
-            p.commits, p.ai_commits
+            "<p class=\"sub\">Commits on {} in the period: {}, with AI provenance: {}.</p>\n</section>",
+            esc(p.shown_on()),
+            p.commits,
+            p.ai_commits
         )?;
     }
     writeln!(w, "</div>")?;

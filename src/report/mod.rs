@@ -185,12 +185,24 @@ pub struct ToolRate {
     pub incidents_per_1000_commits: Option<f64>,
 }
 
-/// Commits of the period on HEAD, read by the provenance engine.
+/// Commits of the period on HEAD (or the records' revision, `--rev`),
+/// read by the provenance engine.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ProvenanceStats {
     pub commits: u64,
     pub ai_commits: u64,
     pub by_tool: BTreeMap<String, ToolRate>,
+    /// The revision whose history was counted, as the user named it
+    /// (`HEAD` unless `--rev`); shown in the text formats only.
+    #[serde(skip)]
+    pub on: String,
+}
+
+impl ProvenanceStats {
+    /// The counted revision's name for people (`HEAD` when not set).
+    pub fn shown_on(&self) -> &str {
+        if self.on.is_empty() { "HEAD" } else { &self.on }
+    }
 }
 
 /// The whole report; serialises to the JSON of DESIGN §6 (plus extra keys).

@@ -157,8 +157,10 @@ pub fn human(w: &mut impl Write, s: &Stats, title: &str) -> io::Result<()> {
     if let Some(p) = &s.provenance {
         writeln!(
             w,
-            "\nCommits on HEAD in the period: {} ({} AI)",
-            p.commits, p.ai_commits
+            "\nCommits on {} in the period: {} ({} AI)",
+            p.shown_on(),
+            p.commits,
+            p.ai_commits
         )?;
         writeln!(
             w,
@@ -279,8 +281,10 @@ pub fn markdown(w: &mut impl Write, s: &Stats, title: &str) -> io::Result<()> {
         writeln!(w, "\n## AI commits and incident rate\n")?;
         writeln!(
             w,
-            "{} commits on HEAD in the period, {} with AI provenance.\n",
-            p.commits, p.ai_commits
+            "{} commits on {} in the period, {} with AI provenance.\n",
+            p.commits,
+            p.shown_on(),
+            p.ai_commits
         )?;
         writeln!(
             w,
