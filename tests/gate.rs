@@ -511,6 +511,24 @@ fn a_report_at_a_revision_counts_that_revisions_commits() {
     );
 }
 
+/// Found by a fresh tester: `--rev` beyond a shallow clone's edge said
+/// "unknown revision" where `gate --base` says what is missing and how to
+/// fetch it.
+#[test]
+fn a_revision_beyond_a_shallow_edge_says_so() {
+    let (r, _) = repo();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", r.path().display());
+    git_in(dir.path(), &["clone", "-q", "--depth", "1", &url, "c"]);
+    let o = aeef(
+        &dir.path().join("c"),
+        &["--rev", "HEAD~1", "incident", "list"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("aeef::git::shallow"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--unshallow"), "{}", stderr(&o));
+}
+
 #[test]
 fn ai_commit_missing_each_required_field_fails() {
     let fields = [

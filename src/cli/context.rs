@@ -122,7 +122,18 @@ pub(crate) fn workspace(ctx: &Ctx) -> miette::Result<Workspace> {
     };
     let rev = match (rev_name, &repo) {
         (Some(name), Some(r)) => {
-            let sha = crate::git::resolve::revision(r, &name)?;
+            // In a shallow clone an unknown revision is most likely beyond
+            // its edge: say so, with the fix, as the gate does for --base.
+            let sha = crate::git::resolve::revision(r, &name).map_err(|e| match e {
+                crate::error::GitError::UnknownRevision { .. }
+                    if !r.shallow_commits().is_empty() =>
+                {
+                    crate::error::GitError::Shallow {
+                        what: format!("the revision {name} (--rev) is not in this shallow clone"),
+                    }
+                }
+                e => e,
+            })?;
             Some((
                 name,
                 git2::Oid::from_str(&sha).map_err(crate::error::GitError::from)?,
