@@ -192,8 +192,9 @@ fn a_feed_of_many_commits_gives_each_commit_its_own_changes() {
     assert_eq!(feed.take(&shas[0], &shas[2]), None, "not asked for");
     let empty = feed.take(shas.last().unwrap(), &shas[shas.len() - 2]);
     assert_eq!(empty, Some(Vec::new()), "a commit that changed nothing");
-    // git cannot diff an object it does not have: the feed gives up on it
-    // (and on what follows) instead of waiting forever.
+    // git cannot diff an object it does not have: the feed says `None` for
+    // it (the caller's own diff reports git's error) instead of waiting
+    // forever, and the commits around it keep their own changes.
     let missing = "0123456789abcdef0123456789abcdef01234567".to_string();
     let bad = vec![
         (shas[1].clone(), shas[0].clone()),
@@ -202,7 +203,10 @@ fn a_feed_of_many_commits_gives_each_commit_its_own_changes() {
     ];
     let feed = aeef::git::diff::ChangesFeed::start(&repo, bad);
     assert_eq!(feed.take(&missing, &shas[0]), None);
-    assert_eq!(feed.take(&shas[3], &shas[2]), None);
+    for (sha, parent) in [(&shas[3], &shas[2]), (&shas[1], &shas[0])] {
+        let alone = aeef::git::diff::changes(&repo, sha, Some(parent)).unwrap();
+        assert_eq!(feed.take(sha, parent), Some(alone), "{sha}");
+    }
 }
 
 /// C source of functions `name(x) { if (x) { return value; } return 0; }`.
@@ -314,4 +318,131 @@ fn a_file_name_that_is_not_utf8_is_named_not_misread() {
         assert!(err.contains("caf\\xE9.txt"), "{args:?}: {err}");
         assert!(!err.contains("not in the tree"), "{args:?}: {err}");
     }
+}
+
+/// Found by a fresh tester: for a commit object git cannot read (its
+/// content does not match its id) `git diff-tree --stdin` prints nothing
+/// and goes on, exit 0; the feed gave the commit before it everything up to
+/// the end of the output, and line blame called a human commit far from
+/// any AI line `ai-adjacent`. Each part now ends at the next asked commit's
+/// id, whichever it is, and the unreadable one is left to its own diff.
+#[test]
+fn a_commit_git_cannot_read_does_not_lend_its_neighbours_changes() {
+    let mut r = RepoBuilder::new();
+    let lines = |f: &dyn Fn(usize) -> String| -> String { (1..=60).map(|i| f(i) + "\n").collect() };
+    r.write("f.txt", &lines(&|i| format!("line {i}")));
+    r.commit("base");
+    let ai = |i: usize| (10..=12).contains(&i) || (47..=49).contains(&i);
+    r.write(
+        "f.txt",
+        &lines(&|i| {
+            if ai(i) {
+                format!("AI {i}")
+            } else {
+                format!("line {i}")
+            }
+        }),
+    );
+    r.trailer("Co-Authored-By", "Claude <noreply@anthropic.com>");
+    r.commit("ai");
+    let human = |changed: &[usize]| {
+        let changed = changed.to_vec();
+        lines(&move |i| {
+            if changed.contains(&i) {
+                format!("hu {i}")
+            } else if ai(i) {
+                format!("AI {i}")
+            } else {
+                format!("line {i}")
+            }
+        })
+    };
+    r.write("f.txt", &human(&[30]));
+    let far = r.commit("human far 30");
+    r.write("f.txt", &human(&[30, 40]));
+    let broken = r.commit("human far 40");
+    r.write("f.txt", &human(&[30, 40, 50]));
+    let near = r.commit("human next to AI 50");
+    let parent = |c: &str| r.git(&["rev-parse", &format!("{c}~1")]).trim().to_string();
+    let parents: std::collections::HashMap<String, String> = [&far, &broken, &near]
+        .iter()
+        .map(|c| (c.to_string(), parent(c)))
+        .collect();
+    let parent = |c: &str| parents[c].clone();
+    // The broken commit's loose object gets another object's bytes.
+    let raw = r
+        .git(&["cat-file", "commit", &broken])
+        .replace("far 40", "FAR 40");
+    let other = {
+        use std::io::Write;
+        let mut c = std::process::Command::new("git")
+            .current_dir(r.path())
+            .args(["hash-object", "-t", "commit", "-w", "--stdin"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        c.stdin.take().unwrap().write_all(raw.as_bytes()).unwrap();
+        String::from_utf8(c.wait_with_output().unwrap().stdout)
+            .unwrap()
+            .trim()
+            .to_string()
+    };
+    let obj = |id: &str| r.path().join(".git/objects").join(&id[..2]).join(&id[2..]);
+    let target = obj(&broken);
+    let mut perm = std::fs::metadata(&target).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perm.set_readonly(false);
+    std::fs::set_permissions(&target, perm).unwrap();
+    std::fs::copy(obj(&other), &target).unwrap();
+
+    let repo = aeef::git::Repo::discover(Some(r.path())).unwrap();
+    let pairs: Vec<_> = [&far, &broken, &near]
+        .iter()
+        .map(|c| (c.to_string(), parent(c)))
+        .collect();
+    let feed = aeef::git::diff::ChangesFeed::start(&repo, pairs);
+    let alone = aeef::git::diff::changes(&repo, &far, Some(&parent(&far))).unwrap();
+    assert_eq!(feed.take(&far, &parent(&far)), Some(alone));
+    assert_eq!(feed.take(&broken, &parent(&broken)), None);
+    let alone = aeef::git::diff::changes(&repo, &near, Some(&parent(&near))).unwrap();
+    assert_eq!(feed.take(&near, &parent(&near)), Some(alone));
+    // Line blame: the far commits are human, the near one ai-adjacent.
+    let o = aeef(r.path(), &["blame", "f.txt", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&common::stdout(&o)).unwrap();
+    let origin = |c: &str| {
+        v["commits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["commit"] == c)
+            .map(|x| x["origin"].as_str().unwrap().to_string())
+    };
+    assert_eq!(origin(&far).as_deref(), Some("human"), "{v}");
+    assert_eq!(origin(&near).as_deref(), Some("ai-adjacent"), "{v}");
+}
+
+/// Found by a fresh tester: `git diff-tree` reads the index, so it ran a
+/// `core.fsmonitor` hook (a slow one made line blame wait for it) and took
+/// a blob's content from a work-tree file whose stat data matched. The
+/// feed's git reads objects only: the hook never runs.
+#[test]
+fn the_feed_reads_no_index_and_runs_no_fsmonitor_hook() {
+    let mut r = RepoBuilder::new();
+    r.write("a.rs", "1\n2\n3\n4\n5\n6\n7\n8\n");
+    r.commit("base");
+    r.trailer("Co-Authored-By", "Claude <noreply@anthropic.com>");
+    r.write("a.rs", "1\n2\nAI\n4\n5\n6\n7\n8\n");
+    r.commit("ai");
+    r.write("a.rs", "1\nH\nAI\n4\n5\n6\n7\n8\n");
+    r.commit("human next to it");
+    let marker = r.path().join("hook-ran");
+    let hook = r.path().join(".git/fsmonitor-hook");
+    std::fs::write(&hook, format!("#!/bin/sh\ntouch '{}'\n", marker.display())).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    r.git(&["config", "core.fsmonitor", hook.to_str().unwrap()]);
+    let o = aeef(r.path(), &["blame", "a.rs", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!marker.exists(), "the fsmonitor hook ran");
 }

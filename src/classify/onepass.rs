@@ -158,7 +158,7 @@ fn read(
     if !repo.has_git() {
         return Ok(gave_up(1));
     }
-    let mut cmd = repo.git();
+    let mut cmd = repo.git_without_index();
     cmd.args([
         "log",
         "--reverse",
@@ -386,7 +386,7 @@ impl Merges {
     /// Starts the merges' diff of `path` against each parent.
     fn start(repo: &Repo, path: &str) -> Result<Merges, GitError> {
         use std::process::Stdio;
-        let mut cmd = repo.git();
+        let mut cmd = repo.git_without_index();
         cmd.args(["diff-tree", "--stdin", "-m", "-p"])
             .args(git::diff::PLAIN)
             .args(["--no-renames", "--", path]);

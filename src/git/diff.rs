@@ -80,8 +80,9 @@ pub struct ChangesFeed {
 struct FeedInner {
     state: std::sync::Mutex<FeedState>,
     arrived: std::sync::Condvar,
-    /// Set when the feed is dropped: git is killed (work no longer needed).
-    cancel: std::sync::atomic::AtomicBool,
+    /// The running git, killed when the feed is dropped (an error ended
+    /// the run): a long diff must not outlive aeef.
+    child: std::sync::Mutex<Option<std::process::Child>>,
 }
 
 #[derive(Default)]
@@ -99,26 +100,36 @@ impl ChangesFeed {
     /// order. Without git, or with nothing asked, the feed is empty and
     /// every [`ChangesFeed::take`] says `None`.
     pub fn start(repo: &Repo, pairs: Vec<(String, String)>) -> ChangesFeed {
+        use std::process::Stdio;
         let inner = std::sync::Arc::new(FeedInner {
             state: std::sync::Mutex::new(FeedState {
                 asked: pairs.iter().cloned().collect(),
                 ..FeedState::default()
             }),
             arrived: std::sync::Condvar::new(),
-            cancel: std::sync::atomic::AtomicBool::new(false),
+            child: std::sync::Mutex::new(None),
         });
         let input = (!pairs.is_empty() && repo.has_git())
             .then(|| stdin_file(&pairs))
             .and_then(Result::ok);
-        match input {
-            Some(input) => {
-                let mut cmd = repo.git();
-                cmd.args(["diff-tree", "--stdin", "--always", "-r", "-p"])
-                    .args(PLAIN)
-                    .args(["-M", "--ignore-submodules=all"])
-                    .stdin(input);
+        let spawned = input.and_then(|input| {
+            let mut cmd = repo.git_without_index();
+            cmd.args(["diff-tree", "--stdin", "--always", "-r", "-p"])
+                .args(PLAIN)
+                .args(["-M", "--ignore-submodules=all"])
+                .stdin(input)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null());
+            cmd.spawn().ok()
+        });
+        match spawned {
+            Some(mut child) => {
+                let stdout = child.stdout.take();
+                if let Ok(mut slot) = inner.child.lock() {
+                    *slot = Some(child);
+                }
                 let reader = inner.clone();
-                std::thread::spawn(move || reader.read(cmd, pairs));
+                std::thread::spawn(move || reader.read(stdout, pairs));
             }
             None => inner.close(),
         }
@@ -148,18 +159,26 @@ impl ChangesFeed {
 
 impl Drop for ChangesFeed {
     fn drop(&mut self) {
-        self.inner
-            .cancel
-            .store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Ok(mut slot) = self.inner.child.lock()
+            && let Some(mut child) = slot.take()
+        {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
 
 impl FeedInner {
-    /// Runs git and hands out each commit's changes as soon as the next
-    /// commit's id shows that its patch is complete (a line holding only
-    /// a commit id cannot be part of a patch: patch lines start with a
-    /// header word, `@@`, `+`, `-` or `\`).
-    fn read(&self, mut cmd: std::process::Command, pairs: Vec<(String, String)>) {
+    /// Reads git's output and hands out each commit's changes as soon as
+    /// the next commit id shows that its patch is complete. A line holding
+    /// only an asked commit's id cannot be part of a patch (patch lines
+    /// start with a header word, `@@`, `+`, `-` or `\`), so each part ends
+    /// at the next such line, whichever commit it names: git prints nothing
+    /// for a commit it cannot read (a corrupt object: an error on stderr,
+    /// and it goes on), and that commit is then missing, not merged into
+    /// the one before.
+    fn read(&self, stdout: Option<std::process::ChildStdout>, pairs: Vec<(String, String)>) {
+        use std::io::Read;
         // However this ends (even by a panic), waiting callers are told.
         struct Close<'a>(&'a FeedInner);
         impl Drop for Close<'_> {
@@ -168,53 +187,70 @@ impl FeedInner {
             }
         }
         let _close = Close(self);
-        let mut next = 0;
-        // Where pair `next`'s header starts, and where its patch was
-        // searched up to (the start of a line) for the next header.
-        let (mut at, mut scanned) = (0, 0);
-        let mut publish = |out: &[u8], end: bool| {
-            while let Some(pair) = pairs.get(next) {
-                let header = format!("{}\n", pair.0);
-                if !out[at..].starts_with(header.as_bytes()) {
-                    return;
-                }
-                let body = at + header.len();
-                scanned = scanned.max(body);
-                let next_header = pairs.get(next + 1).map(|p| format!("{}\n", p.0));
-                let mut stop = None;
-                while let Some(nl) = out[scanned..].iter().position(|&b| b == b'\n') {
-                    let line = &out[scanned..scanned + nl + 1];
-                    if next_header.as_ref().is_some_and(|h| line == h.as_bytes()) {
-                        stop = Some(scanned);
-                        break;
+        // Each asked commit's id line → its place in `pairs`.
+        let ids: std::collections::HashMap<Vec<u8>, usize> = pairs
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, (sha, _))| (format!("{sha}\n").into_bytes(), i))
+            .collect();
+        // Bytes not yet handed out; `part` is the pair whose patch they
+        // hold (from `body`), `scanned` where the search for the next id
+        // line stands (the start of a line).
+        let mut buf: Vec<u8> = Vec::new();
+        let (mut part, mut body, mut scanned): (Option<usize>, usize, usize) = (None, 0, 0);
+        let mut chunk = vec![0u8; 1 << 16];
+        let Some(mut out) = stdout else { return };
+        let publish = |buf: &[u8], i: usize, end: usize, body: usize| {
+            if non_utf8_path(&buf[body..end]).is_some() {
+                return; // Left to the caller's own diff, which names it.
+            }
+            if let Some(files) = parse_patch(&buf[body..end])
+                && let Ok(mut s) = self.state.lock()
+            {
+                s.done.insert(pairs[i].clone(), files);
+            }
+            self.arrived.notify_all();
+        };
+        loop {
+            let n = match out.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(_) => return,
+            };
+            buf.extend_from_slice(&chunk[..n]);
+            while let Some(nl) = buf[scanned..].iter().position(|&b| b == b'\n') {
+                let line = &buf[scanned..scanned + nl + 1];
+                let next = ids
+                    .get(line)
+                    .copied()
+                    .filter(|&j| part.is_none_or(|i| j > i));
+                if let Some(j) = next {
+                    if let Some(i) = part {
+                        publish(&buf, i, scanned, body);
                     }
+                    part = Some(j);
+                    // What is handed out is not kept: the next part's
+                    // patch starts the buffer.
+                    buf.drain(..scanned + line.len());
+                    body = 0;
+                    scanned = 0;
+                } else {
                     scanned += nl + 1;
                 }
-                let stop = match stop {
-                    Some(stop) => stop,
-                    None if end => out.len(),
-                    None => return,
-                };
-                // Left to the caller's own diff, which names the problem.
-                let patch = &out[body..stop];
-                let Some(files) = parse_patch(patch).filter(|_| non_utf8_path(patch).is_none())
-                else {
-                    return;
-                };
-                if let Ok(mut s) = self.state.lock() {
-                    s.done.insert(pair.clone(), files);
-                }
-                self.arrived.notify_all();
-                next += 1;
-                at = stop;
             }
-        };
-        let got = super::run_unless_with(&mut cmd, &self.cancel, |out| {
-            publish(out, false);
-            Ok(())
-        });
-        if let Ok(Some(out)) = got {
-            publish(&out, true);
+        }
+        // git has finished: its exit status decides whether the last part
+        // is whole (a failed git may have stopped in the middle of it).
+        let ok = self
+            .child
+            .lock()
+            .ok()
+            .and_then(|mut c| c.as_mut().map(|c| c.wait()))
+            .is_some_and(|s| s.is_ok_and(|s| s.success()));
+        if ok && let Some(i) = part {
+            publish(&buf, i, buf.len(), body);
         }
     }
 
@@ -250,7 +286,7 @@ fn stdin_file(pairs: &[(String, String)]) -> std::io::Result<std::fs::File> {
 pub fn changes(repo: &Repo, sha: &str, parent: Option<&str>) -> Result<Vec<FileChange>, GitError> {
     if let Some(parent) = parent.filter(|_| repo.has_git()) {
         let out = repo.run(
-            repo.git()
+            repo.git_without_index()
                 .arg("diff")
                 .args(PLAIN)
                 .args(["-M", "--ignore-submodules=all"])
@@ -351,7 +387,7 @@ pub fn file_hunks(
     };
     if repo.has_git() {
         let out = repo.run(
-            repo.git()
+            repo.git_without_index()
                 .arg("diff")
                 .args(PLAIN)
                 .args([&format!("{old}:{old_path}"), &format!("{new}:{new_path}")]),
@@ -422,7 +458,7 @@ pub fn function_ranges(
     old: &str,
     new: &str,
 ) -> Result<Vec<(u32, u32)>, GitError> {
-    let out = repo.run(repo.git().args([
+    let out = repo.run(repo.git_without_index().args([
         "diff",
         "-W",
         "-U0",
@@ -453,7 +489,7 @@ pub fn function_ranges(
 /// The conflict resolutions of a merge: hunks where the result differs from
 /// every parent (`git diff-tree --cc`), in first-parent coordinates.
 pub fn merge_resolutions(repo: &Repo, sha: &str) -> Result<Vec<FileChange>, GitError> {
-    let out = repo.run(repo.git().args([
+    let out = repo.run(repo.git_without_index().args([
         "diff-tree",
         "--cc",
         "-U0",

@@ -366,6 +366,19 @@ impl Repo {
         c
     }
 
+    /// [`Repo::git`] for a command that must read objects only: no index
+    /// (`git diff-tree` reads it, and then takes a blob's content from the
+    /// work-tree file whose stat data match its index entry, and runs a
+    /// `core.fsmonitor` hook on the way).
+    pub fn git_without_index(&self) -> Command {
+        let mut c = self.git();
+        c.args(["-c", "core.fsmonitor=false"]).env(
+            "GIT_INDEX_FILE",
+            self.repo.path().join("aeef/no-index/index"),
+        );
+        c
+    }
+
     /// Runs a git command and returns its stdout, or its stderr as an error.
     pub fn run(&self, cmd: &mut Command) -> Result<Vec<u8>, GitError> {
         let out = cmd.output()?;
