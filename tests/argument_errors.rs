@@ -605,3 +605,35 @@ fn incident_edit_commit_names_a_tree_or_a_range() {
         assert_eq!(std::fs::read_to_string(&file).unwrap(), before);
     }
 }
+
+/// Found by a fresh tester: commands that write to the work tree, or name
+/// their revisions another way, ignored the global `--rev` silently (`aeef
+/// --rev v1 scan` listed HEAD's history, `incident new` wrote to the work
+/// tree). Each refuses it now, saying what to do instead; the reading
+/// commands still honour it.
+#[test]
+fn commands_that_cannot_honour_rev_refuse_it() {
+    let r = repo();
+    for args in [
+        vec!["--rev", "HEAD", "scan"],
+        vec!["--rev", "HEAD", "init"],
+        vec![
+            "--rev",
+            "HEAD",
+            "incident",
+            "new",
+            "--title",
+            "t",
+            "--severity",
+            "SEV-3",
+        ],
+        vec!["--rev", "HEAD", "ca", "file", "--dry-run"],
+        vec!["--rev", "HEAD", "hook", "install"],
+    ] {
+        let e = refused(&r, &args);
+        assert!(e.contains("aeef::usage"), "{args:?}: {e}");
+        assert!(e.contains("--rev HEAD:"), "{args:?}: {e}");
+    }
+    let o = aeef(r.path(), &["--rev", "HEAD", "incident", "list"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}

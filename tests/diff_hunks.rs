@@ -306,12 +306,23 @@ fn a_file_name_that_is_not_utf8_is_named_not_misread() {
     std::fs::write(&latin1, "a\nB\nC\nd\n").unwrap();
     r.write("ok.rs", "1\nTWO\nTHREE\n");
     let human = r.commit("human edits");
-    for args in [
-        vec!["blame", human.as_str()],
-        vec!["blame", "ok.rs"],
-        vec!["scan", "--share", &format!("{base}..{human}")],
+    // With git on PATH, and without it (libgit2 reads the diffs then).
+    let no_git = tempfile::tempdir().unwrap();
+    let no_git = [("PATH", no_git.path().to_str().unwrap())];
+    for (args, env) in [
+        (vec!["blame", human.as_str()], &[][..]),
+        (vec!["blame", "ok.rs"], &[][..]),
+        (
+            vec!["scan", "--share", &format!("{base}..{human}")],
+            &[][..],
+        ),
+        (vec!["blame", human.as_str()], &no_git[..]),
+        (
+            vec!["scan", "--share", &format!("{base}..{human}")],
+            &no_git[..],
+        ),
     ] {
-        let o = aeef(r.path(), &args);
+        let o = common::aeef_env(r.path(), &args, env);
         let err = stderr(&o);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
         assert!(err.contains("aeef::git::non_utf8_path"), "{args:?}: {err}");

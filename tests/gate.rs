@@ -348,6 +348,36 @@ fn a_renamed_record_keeps_its_owners_verification_the_owners() {
     assert!(!reason.contains("committed by the owner"), "{reason}");
 }
 
+/// Found by a fresh tester: a record deleted and added back unchanged by
+/// someone else took the owner's own verification for theirs (the gate
+/// passed while the audit reported `audit-self-verified`). A deletion does
+/// not end the value's run: the setter stays the owner.
+#[test]
+fn a_record_deleted_and_added_back_keeps_its_setter() {
+    let (mut r, _) = repo();
+    let path = "incidents/INC-2026-001.yaml";
+    let text = std::fs::read_to_string(r.path().join(path)).unwrap();
+    let verified = text.replace(
+        "    issue: 1\n",
+        "    issue: 1\n    verified_by: dave\n    verified_at: 2026-11-19T10:00:00Z\n",
+    );
+    r.write("incidents/.keep", "");
+    r.author("alice", "alice@example.com");
+    r.write(path, &verified);
+    r.commit("Verify CA-1 myself");
+    r.author("bob", "bob@example.com");
+    r.remove(path);
+    r.commit("Remove the record");
+    r.write(path, &verified);
+    r.commit("Put it back");
+    let (code, v) = gate(&r, &["--offline", "--now", AFTER_DUE]);
+    assert_eq!(code, 1, "{v}");
+    assert!(
+        rules(&v, "error").contains(&"ca-verified-by-owner".to_string()),
+        "{v}"
+    );
+}
+
 /// Found by a fresh tester: without `git` on PATH, a `wont-do` whose
 /// `approved_by` the owner committed counted as declined (the check of who
 /// touched the record needs git and was skipped, not done another way).

@@ -558,8 +558,9 @@ fn action_value(v: &View, ca: &str, key: &str) -> Option<String> {
 /// parsed value is the current one. Who "committed the `verified_by`"
 /// follows the value, not the last edit of its line, so a re-quoting or
 /// re-indenting commit by someone else does not take over an owner's
-/// self-verification (issue 11; DESIGN §4). `None` when the last version
-/// has no such value.
+/// self-verification (issue 11; DESIGN §4), and a deletion between two
+/// versions does not end the run. `None` when the last version has no
+/// such value.
 pub fn value_setter<'a>(
     history: &'a [AuditCommit],
     path: &str,
@@ -584,11 +585,15 @@ pub fn value_setter<'a>(
     let mut setter: Option<&AuditCommit> = None;
     for c in history {
         for ch in &c.changes {
+            // A deletion is no new value: a record deleted and added
+            // back with the same value keeps its setter (re-adding an
+            // owner's own verification does not make it someone else's,
+            // as `aeef audit` reports it), and a different value re-added
+            // is set by the commit that adds it.
             let text = match ch {
                 Change::Added { path, text } if names.contains(path) => Some(text),
                 Change::Modified { path, new, .. } if names.contains(path) => Some(new),
                 Change::Renamed { to, new, .. } if names.contains(to) => Some(new),
-                Change::Deleted { path, .. } if names.contains(path) => None,
                 _ => continue,
             };
             let now = text.and_then(|t| action_value(&memo.get(t).view, ca, key));

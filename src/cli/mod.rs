@@ -400,6 +400,13 @@ pub fn run(command: Command, ctx: &Ctx) -> miette::Result<Outcome> {
         _ => 0,
     };
     OUTPUT_MODE.store(mode, std::sync::atomic::Ordering::Relaxed);
+    if let Some(name) = &ctx.rev
+        && let Some((why, help)) = ignores_rev(&command)
+    {
+        // Silently reading the work tree (or HEAD) instead would answer
+        // another question than the one asked.
+        return Err(crate::error::UsageError::new(format!("--rev {name}: {why}"), help).into());
+    }
     match command {
         Command::Scan(a) => scan::run(a, ctx),
         Command::Blame(a) => blame::run(a, ctx),
@@ -412,6 +419,35 @@ pub fn run(command: Command, ctx: &Ctx) -> miette::Result<Outcome> {
         Command::Audit(a) => audit::run(a, ctx),
         Command::Hook(c) => hook::run(c, ctx),
     }
+}
+
+/// Why a command cannot honour the global `--rev` (records and
+/// `.aeef.yml` from a revision's tree), and what to do instead: it writes
+/// to the work tree, or names its revisions another way.
+fn ignores_rev(command: &Command) -> Option<(&'static str, &'static str)> {
+    Some(match command {
+        Command::Scan(_) => (
+            "`aeef scan` takes the revisions it lists as arguments",
+            "name them there (`aeef scan REV`, `aeef scan A..B`) and drop --rev",
+        ),
+        Command::Init(_) => (
+            "`aeef init` writes to the work tree",
+            "run it in a checkout, without --rev",
+        ),
+        Command::Incident(incident::Command::New(_)) => (
+            "`aeef incident new` writes a record in the work tree",
+            "run it in a checkout, without --rev",
+        ),
+        Command::Ca(ca::Command::File { .. }) => (
+            "`aeef ca file` files the work tree's records and writes issue numbers into them",
+            "run it in a checkout, without --rev",
+        ),
+        Command::Hook(_) => (
+            "hooks act on the commit being made in the work tree",
+            "run `aeef hook` without --rev",
+        ),
+        _ => return None,
+    })
 }
 
 /// Stdout for a command's output: credentials masked, and for human and

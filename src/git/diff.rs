@@ -328,6 +328,18 @@ pub fn changes(repo: &Repo, sha: &str, parent: Option<&str>) -> Result<Vec<FileC
             continue;
         };
         let delta = patch.delta();
+        // A name that is not UTF-8 is refused as git's output is
+        // (`non_utf8_path`), never read lossily under another name.
+        for f in [delta.old_file(), delta.new_file()] {
+            if let Some(b) = f.path_bytes()
+                && std::str::from_utf8(b).is_err()
+            {
+                return Err(GitError::NonUtf8Path {
+                    path: shown_bytes(b),
+                    commit: sha[..12.min(sha.len())].to_string(),
+                });
+            }
+        }
         let path = |f: git2::DiffFile<'_>| {
             f.path_bytes()
                 .map(|b| String::from_utf8_lossy(b).into_owned())
@@ -655,16 +667,20 @@ fn non_utf8_path(out: &[u8]) -> Option<String> {
             }
         }
     }
-    found.map(|name| {
-        let mut shown = String::new();
-        for chunk in name.utf8_chunks() {
-            shown.push_str(chunk.valid());
-            for b in chunk.invalid() {
-                shown.push_str(&format!("\\x{b:02X}"));
-            }
+    found.map(shown_bytes)
+}
+
+/// A file name's bytes for people: UTF-8 as it is, any other byte as
+/// `\xNN`.
+fn shown_bytes(name: &[u8]) -> String {
+    let mut shown = String::new();
+    for chunk in name.utf8_chunks() {
+        shown.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            shown.push_str(&format!("\\x{b:02X}"));
         }
-        shown
-    })
+    }
+    shown
 }
 
 /// `a/P` (or `"a/P"`, C-quoted) without its prefix. In `---`/`+++` lines
