@@ -378,6 +378,93 @@ fn a_record_deleted_and_added_back_keeps_its_setter() {
     );
 }
 
+/// Found by a fresh tester: the owner verifies on main while someone else
+/// renames the record on a branch, then merges it: read in one line of
+/// history the merge seemed to set the value, and the gate passed while the
+/// audit reported `audit-self-verified`. A merge is no setter: `git blame`
+/// follows the line into the parent it came from. The other way round, a
+/// colleague's verification merged by the owner stays the colleague's.
+#[test]
+fn a_merge_is_not_taken_for_who_set_a_value() {
+    let path = "incidents/INC-2026-001.yaml";
+    let verify = |text: &str| {
+        text.replace(
+            "    issue: 1\n",
+            "    issue: 1\n    verified_by: dave\n    verified_at: 2026-11-19T10:00:00Z\n",
+        )
+    };
+    let ca1_errors = |r: &RepoBuilder| -> Vec<String> {
+        let (_, v) = gate(r, &["--offline", "--now", AFTER_DUE]);
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["corrective_action"] == "CA-1" && f["level"] == "error")
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // Bob renames on a branch; alice verifies her own action on main; bob
+    // merges the branch.
+    let (mut r, _) = repo();
+    let text = std::fs::read_to_string(r.path().join(path)).unwrap();
+    r.git(&["checkout", "-q", "-b", "side"]);
+    r.author("bob", "bob@example.com");
+    r.git(&["mv", path, "incidents/INC-2026-001.yml"]);
+    r.commit("Rename on a branch");
+    r.git(&["checkout", "-q", "-"]);
+    r.author("alice", "alice@example.com");
+    r.write(path, &verify(&text));
+    r.commit("Verify CA-1 myself");
+    r.git(&[
+        "-c",
+        "user.name=bob",
+        "-c",
+        "user.email=bob@example.com",
+        "merge",
+        "-q",
+        "--no-edit",
+        "side",
+    ]);
+    assert_eq!(ca1_errors(&r), ["ca-verified-by-owner"]);
+    // Dave verifies on main; alice edits CA-2 on her branch and merges main
+    // into it: the merge combines both, and the value is still dave's.
+    let (mut r, _) = repo();
+    let text = std::fs::read_to_string(r.path().join(path)).unwrap();
+    r.git(&["checkout", "-q", "-b", "mine"]);
+    r.author("alice", "alice@example.com");
+    r.write(
+        path,
+        &text.replace("Add a timeout test", "Add a timeout test for retries"),
+    );
+    r.commit("Reword CA-2");
+    r.git(&["checkout", "-q", "-"]);
+    r.author("Dave Reviewer", "dave@example.com");
+    r.write(path, &verify(&text));
+    r.commit("Verify CA-1");
+    r.git(&["checkout", "-q", "mine"]);
+    r.git(&[
+        "-c",
+        "user.name=alice",
+        "-c",
+        "user.email=alice@example.com",
+        "merge",
+        "-q",
+        "--no-edit",
+        "-",
+    ]);
+    assert!(
+        std::fs::read_to_string(r.path().join(path))
+            .unwrap()
+            .contains("for retries")
+    );
+    assert!(
+        std::fs::read_to_string(r.path().join(path))
+            .unwrap()
+            .contains("verified_by: dave")
+    );
+    assert_eq!(ca1_errors(&r), Vec::<String>::new());
+}
+
 /// Found by a fresh tester: without `git` on PATH, a `wont-do` whose
 /// `approved_by` the owner committed counted as declined (the check of who
 /// touched the record needs git and was skipped, not done another way).

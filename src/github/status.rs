@@ -911,13 +911,26 @@ pub(crate) fn value_author(
             h
         }
     };
-    Ok(
-        crate::audit::value_setter(&h, path, ca, key).map(|c| LineAuthor {
-            commit: c.sha.clone(),
-            name: c.author_name.clone(),
-            email: c.author_email.clone(),
-        }),
-    )
+    let Some(c) = crate::audit::value_setter(&h, path, ca, key) else {
+        return Ok(None);
+    };
+    // The record's versions are read in one line of history, so a merge
+    // can seem to set a value that one of its branches set (the other
+    // branch renamed or edited the record in between): the merge is then
+    // no setter, and `git blame`, which follows each line into the parent
+    // it came from (renames included), names the commit that wrote it.
+    let merge = git2::Oid::from_str(&c.sha)
+        .ok()
+        .and_then(|o| repo.git2().find_commit(o).ok())
+        .is_some_and(|m| m.parent_count() > 1);
+    if merge {
+        return line_author(repo, head, path, text, ca, key);
+    }
+    Ok(Some(LineAuthor {
+        commit: c.sha.clone(),
+        name: c.author_name.clone(),
+        email: c.author_email.clone(),
+    }))
 }
 
 /// The author of the commit that wrote the `verified_by:` line of action
