@@ -387,6 +387,22 @@ fn a_record_deleted_and_added_back_keeps_its_setter() {
 #[test]
 fn a_merge_is_not_taken_for_who_set_a_value() {
     let path = "incidents/INC-2026-001.yaml";
+    // git as `who` (author and committer), allowed to fail (a conflict).
+    let git_as = |r: &RepoBuilder, who: &str, args: &[&str]| -> bool {
+        std::process::Command::new("git")
+            .current_dir(r.path())
+            .args(args)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", r.path())
+            .env("GIT_AUTHOR_NAME", who)
+            .env("GIT_AUTHOR_EMAIL", format!("{who}@example.com"))
+            .env("GIT_COMMITTER_NAME", who)
+            .env("GIT_COMMITTER_EMAIL", format!("{who}@example.com"))
+            .output()
+            .unwrap()
+            .status
+            .success()
+    };
     let verify = |text: &str| {
         text.replace(
             "    issue: 1\n",
@@ -415,16 +431,7 @@ fn a_merge_is_not_taken_for_who_set_a_value() {
     r.author("alice", "alice@example.com");
     r.write(path, &verify(&text));
     r.commit("Verify CA-1 myself");
-    r.git(&[
-        "-c",
-        "user.name=bob",
-        "-c",
-        "user.email=bob@example.com",
-        "merge",
-        "-q",
-        "--no-edit",
-        "side",
-    ]);
+    assert!(git_as(&r, "bob", &["merge", "-q", "--no-edit", "side"]));
     assert_eq!(ca1_errors(&r), ["ca-verified-by-owner"]);
     // Dave verifies on main; alice edits CA-2 on her branch and merges main
     // into it: the merge combines both, and the value is still dave's.
@@ -442,16 +449,7 @@ fn a_merge_is_not_taken_for_who_set_a_value() {
     r.write(path, &verify(&text));
     r.commit("Verify CA-1");
     r.git(&["checkout", "-q", "mine"]);
-    r.git(&[
-        "-c",
-        "user.name=alice",
-        "-c",
-        "user.email=alice@example.com",
-        "merge",
-        "-q",
-        "--no-edit",
-        "-",
-    ]);
+    assert!(git_as(&r, "alice", &["merge", "-q", "--no-edit", "-"]));
     assert!(
         std::fs::read_to_string(r.path().join(path))
             .unwrap()
@@ -463,6 +461,90 @@ fn a_merge_is_not_taken_for_who_set_a_value() {
             .contains("verified_by: dave")
     );
     assert_eq!(ca1_errors(&r), Vec::<String>::new());
+    // Found by the next tester, each with git and without it (libgit2):
+    let no_git = tempfile::tempdir().unwrap();
+    let both = |r: &RepoBuilder, ca: &str| -> Vec<Vec<String>> {
+        [vec![], vec![("PATH", no_git.path().to_str().unwrap())]]
+            .iter()
+            .map(|env| {
+                let o = aeef_env(
+                    r.path(),
+                    &["gate", "--offline", "--format", "json", "--now", AFTER_DUE],
+                    env,
+                );
+                let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+                v["findings"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|f| f["corrective_action"] == ca && f["level"] == "error")
+                    .map(|f| f["rule"].as_str().unwrap().to_string())
+                    .collect()
+            })
+            .collect()
+    };
+    // The owner writes the value in her own merge (no conflict), and no
+    // other commit of hers ever touched the record (CA-2's owner, carol):
+    // the merge's author counts (`git log` listed no file for a merge, so
+    // "nobody who touched it is the owner" held).
+    let (mut r, _) = repo();
+    let text = std::fs::read_to_string(r.path().join(path)).unwrap();
+    r.git(&["checkout", "-q", "-b", "pr"]);
+    r.author("bob", "bob@example.com");
+    r.write(
+        path,
+        &text.replace("Add an idempotency key", "Add an idempotency key now"),
+    );
+    r.commit("Reword CA-1");
+    r.git(&["checkout", "-q", "-"]);
+    assert!(git_as(
+        &r,
+        "carol",
+        &["merge", "-q", "--no-ff", "--no-commit", "pr"]
+    ));
+    let merged = std::fs::read_to_string(r.path().join(path)).unwrap();
+    r.write(
+        path,
+        &merged.replace(
+            "    issue: 2\n",
+            "    issue: 2\n    verified_by: dave\n    verified_at: 2026-11-19T10:00:00Z\n",
+        ),
+    );
+    r.git(&["add", path]);
+    assert!(git_as(&r, "carol", &["commit", "-q", "--no-edit"]));
+    assert_eq!(
+        both(&r, "CA-2"),
+        [["ca-verified-by-owner"], ["ca-verified-by-owner"]]
+    );
+    // A conflict the owner resolves by keeping a colleague's value from
+    // main over her own from the branch: the colleague's (libgit2's walk
+    // read the branch's version last and named the owner).
+    let (mut r, _) = repo();
+    let text = std::fs::read_to_string(r.path().join(path)).unwrap();
+    r.git(&["checkout", "-q", "-b", "pr"]);
+    r.author("alice", "alice@example.com");
+    r.write(path, &verify(&text));
+    r.commit("Verify CA-1 myself");
+    r.git(&["checkout", "-q", "-"]);
+    r.author("erin", "erin@example.com");
+    r.write(
+        path,
+        &verify(&text).replace("verified_by: dave", "verified_by: erin"),
+    );
+    r.commit("Verify CA-1");
+    assert!(
+        !git_as(&r, "alice", &["merge", "-q", "--no-edit", "pr"]),
+        "a conflict"
+    );
+    r.git(&["checkout", "--ours", path]);
+    r.git(&["add", path]);
+    assert!(git_as(&r, "alice", &["commit", "-q", "--no-edit"]));
+    let now = std::fs::read_to_string(r.path().join(path)).unwrap();
+    assert!(now.contains("verified_by: erin"), "{now}");
+    assert_eq!(
+        both(&r, "CA-1"),
+        [Vec::<String>::new(), Vec::<String>::new()]
+    );
 }
 
 /// Found by a fresh tester: without `git` on PATH, a `wont-do` whose

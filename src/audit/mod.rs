@@ -560,13 +560,13 @@ fn action_value(v: &View, ca: &str, key: &str) -> Option<String> {
 /// re-indenting commit by someone else does not take over an owner's
 /// self-verification (issue 11; DESIGN §4), and a deletion between two
 /// versions does not end the run. `None` when the last version has no
-/// such value.
+/// such value. Returns the value found with its setter.
 pub fn value_setter<'a>(
     history: &'a [AuditCommit],
     path: &str,
     ca: &str,
     key: &str,
-) -> Option<&'a AuditCommit> {
+) -> Option<(&'a AuditCommit, String)> {
     // The names the record had, followed back through renames.
     let mut names = BTreeSet::from([path.to_string()]);
     let mut current = path.to_string();
@@ -608,7 +608,18 @@ pub fn value_setter<'a>(
             value = now;
         }
     }
-    value.and(setter)
+    // With the value it found: the versions are read in one line of
+    // history, and where branches met the last version read may not be the
+    // record as it stands (a merge that kept one side), which the caller
+    // checks ([`holds_value`]).
+    Some((setter?, value?))
+}
+
+/// Whether `text` (a record as it stands) holds `value` as `key` of
+/// action `ca`, compared as [`value_setter`] compares versions.
+pub fn holds_value(text: &str, ca: &str, key: &str, value: &str) -> bool {
+    let mut memo = Memo::default();
+    action_value(&memo.get(text).view, ca, key).is_some_and(|v| same_value(&v, value))
 }
 
 fn retention(v: &View, id: &str, path: &str, c: &AuditCommit, emit: &mut impl FnMut(Finding)) {

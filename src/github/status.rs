@@ -763,10 +763,13 @@ fn record_touchers(repo: &Repo, head: &str, incidents: &[LoadedIncident]) -> Opt
     dirs.sort();
     dirs.dedup();
     let mut cmd = repo.git();
+    // `-c`: a merge lists the files it changed against every parent (a
+    // conflict resolution, an evil merge), so its author counts too.
     cmd.args([
         "log",
         "-z",
         "-M",
+        "-c",
         "--full-diff",
         "--name-status",
         "--format=%x01%H%x00%an%x00%ae",
@@ -786,12 +789,19 @@ fn record_touchers(repo: &Repo, head: &str, incidents: &[LoadedIncident]) -> Opt
             name: name.to_string(),
             email: email.to_string(),
         };
-        // `STATUS\0PATH\0`, or `R100\0OLD\0NEW\0` for a rename or copy.
+        // `STATUS\0PATH\0`, or `R100\0OLD\0NEW\0` for a rename or copy;
+        // a merge's combined status is a letter per parent (`MM`, `RM`)
+        // before the one path it has now.
         while let Some(status) = f.next().map(|x| x.trim_matches('\n')) {
             if status.is_empty() {
                 continue;
             }
-            let paths = if status.starts_with(['R', 'C']) { 2 } else { 1 };
+            let combined = status.len() > 1 && status.bytes().all(|b| b.is_ascii_alphabetic());
+            let paths = if !combined && status.starts_with(['R', 'C']) {
+                2
+            } else {
+                1
+            };
             let mut named = Vec::new();
             for _ in 0..paths {
                 named.push(f.next()?.to_string());
@@ -911,19 +921,20 @@ pub(crate) fn value_author(
             h
         }
     };
-    let Some(c) = crate::audit::value_setter(&h, path, ca, key) else {
+    let Some((c, value)) = crate::audit::value_setter(&h, path, ca, key) else {
         return Ok(None);
     };
-    // The record's versions are read in one line of history, so a merge
-    // can seem to set a value that one of its branches set (the other
-    // branch renamed or edited the record in between): the merge is then
-    // no setter, and `git blame`, which follows each line into the parent
-    // it came from (renames included), names the commit that wrote it.
+    // The record's versions are read in one line of history, so where
+    // branches met a merge can seem to set a value one of its branches set
+    // (the other renamed or edited the record in between), or the last
+    // version read is not the record as it stands (the merge kept one
+    // side). Then `git blame`, which follows each line into the parent it
+    // came from (renames included), names the commit that wrote it.
     let merge = git2::Oid::from_str(&c.sha)
         .ok()
         .and_then(|o| repo.git2().find_commit(o).ok())
         .is_some_and(|m| m.parent_count() > 1);
-    if merge {
+    if merge || !crate::audit::holds_value(text, ca, key, &value) {
         return line_author(repo, head, path, text, ca, key);
     }
     Ok(Some(LineAuthor {
