@@ -75,6 +75,51 @@ fn rules(v: &Value, level: &str) -> Vec<String> {
         .collect()
 }
 
+/// The record `text` with `verified_by: WHO` and a `verified_at` added to
+/// the action whose line is `    issue: N`.
+fn with_verifier(text: &str, issue: u32, who: &str) -> String {
+    let line = format!("    issue: {issue}\n");
+    text.replace(
+        &line,
+        &format!("{line}    verified_by: {who}\n    verified_at: 2026-11-19T10:00:00Z\n"),
+    )
+}
+
+/// The error rules a findings report `v` names for action `ca`.
+fn ca_errors(v: &Value, ca: &str) -> Vec<String> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["corrective_action"] == ca && f["level"] == "error")
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// `aeef [before…] ca status --offline`'s entry for action `ca`.
+fn ca_status(r: &RepoBuilder, before: &[&str], ca: &str) -> Value {
+    let mut args = before.to_vec();
+    args.extend([
+        "ca",
+        "status",
+        "--offline",
+        "--format",
+        "json",
+        "--now",
+        AFTER_DUE,
+    ]);
+    let o = aeef(r.path(), &args);
+    let st: Value =
+        serde_json::from_str(&stdout(&o)).unwrap_or_else(|e| panic!("{e}: {}", stderr(&o)));
+    st["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["corrective_action"] == ca)
+        .unwrap()
+        .clone()
+}
+
 #[test]
 fn passes_while_actions_are_not_yet_due() {
     let (r, _) = repo();
@@ -179,14 +224,7 @@ fn verified_by_someone_else_in_history_passes_even_when_overdue() {
 /// authorship at HEAD passed it).
 #[test]
 fn records_at_a_revision_are_judged_by_that_revisions_history() {
-    let verify = |text: &str, who: &str| {
-        text.replace(
-            "    issue: 1\n",
-            &format!(
-                "    issue: 1\n    verified_by: {who}\n    verified_at: 2026-11-19T10:00:00Z\n"
-            ),
-        )
-    };
+    let verify = |text: &str, who: &str| with_verifier(text, 1, who);
     let path = "incidents/INC-2026-001.yaml";
     // No finding says CA-1 is unverified or verified by its owner.
     let ca1_clear = |v: &Value| {
@@ -210,29 +248,7 @@ fn records_at_a_revision_are_judged_by_that_revisions_history() {
         let out = stdout(&o);
         assert!(out.contains("\"verdict\""), "{out} {}", stderr(&o));
         let check = ca1_clear(&serde_json::from_str(&out).unwrap());
-        let o = aeef(
-            r.path(),
-            &[
-                "--rev",
-                rev,
-                "ca",
-                "status",
-                "--offline",
-                "--format",
-                "json",
-                "--now",
-                AFTER_DUE,
-            ],
-        );
-        let st: Value =
-            serde_json::from_str(&stdout(&o)).unwrap_or_else(|e| panic!("{e}: {}", stderr(&o)));
-        let ca1 = st["actions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|a| a["corrective_action"] == "CA-1")
-            .unwrap()["verified"]
-            == true;
+        let ca1 = ca_status(r, &["--rev", rev], "CA-1")["verified"] == true;
         vec![gate_ok, check, ca1]
     };
 
@@ -281,34 +297,10 @@ fn records_at_a_revision_are_judged_by_that_revisions_history() {
 /// another folder leaves who set the value unknown there, never the mover.
 #[test]
 fn a_renamed_record_keeps_its_owners_verification_the_owners() {
-    let verify = |text: &str| {
-        text.replace(
-            "    issue: 1\n",
-            "    issue: 1\n    verified_by: dave\n    verified_at: 2026-11-19T10:00:00Z\n",
-        )
-    };
+    let verify = |text: &str| with_verifier(text, 1, "dave");
     let ca1 = |r: &RepoBuilder| -> (i32, bool, String) {
         let (code, _) = gate(r, &["--offline", "--now", AFTER_DUE]);
-        let o = aeef(
-            r.path(),
-            &[
-                "ca",
-                "status",
-                "--offline",
-                "--format",
-                "json",
-                "--now",
-                AFTER_DUE,
-            ],
-        );
-        let st: Value = serde_json::from_str(&stdout(&o)).unwrap();
-        let a = st["actions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|a| a["corrective_action"] == "CA-1")
-            .unwrap()
-            .clone();
+        let a = ca_status(r, &[], "CA-1");
         (code, a["verified"] == true, a["reason"].to_string())
     };
     // The owner writes the verification; bob renames the file.
@@ -357,10 +349,7 @@ fn a_record_deleted_and_added_back_keeps_its_setter() {
     let (mut r, _) = repo();
     let path = "incidents/INC-2026-001.yaml";
     let text = std::fs::read_to_string(r.path().join(path)).unwrap();
-    let verified = text.replace(
-        "    issue: 1\n",
-        "    issue: 1\n    verified_by: dave\n    verified_at: 2026-11-19T10:00:00Z\n",
-    );
+    let verified = with_verifier(&text, 1, "dave");
     r.write("incidents/.keep", "");
     r.author("alice", "alice@example.com");
     r.write(path, &verified);
@@ -403,21 +392,9 @@ fn a_merge_is_not_taken_for_who_set_a_value() {
             .status
             .success()
     };
-    let verify = |text: &str| {
-        text.replace(
-            "    issue: 1\n",
-            "    issue: 1\n    verified_by: dave\n    verified_at: 2026-11-19T10:00:00Z\n",
-        )
-    };
+    let verify = |text: &str| with_verifier(text, 1, "dave");
     let ca1_errors = |r: &RepoBuilder| -> Vec<String> {
-        let (_, v) = gate(r, &["--offline", "--now", AFTER_DUE]);
-        v["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|f| f["corrective_action"] == "CA-1" && f["level"] == "error")
-            .map(|f| f["rule"].as_str().unwrap().to_string())
-            .collect()
+        ca_errors(&gate(r, &["--offline", "--now", AFTER_DUE]).1, "CA-1")
     };
     // Bob renames on a branch; alice verifies her own action on main; bob
     // merges the branch.
@@ -472,14 +449,7 @@ fn a_merge_is_not_taken_for_who_set_a_value() {
                     &["gate", "--offline", "--format", "json", "--now", AFTER_DUE],
                     env,
                 );
-                let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
-                v["findings"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .filter(|f| f["corrective_action"] == ca && f["level"] == "error")
-                    .map(|f| f["rule"].as_str().unwrap().to_string())
-                    .collect()
+                ca_errors(&serde_json::from_str(&stdout(&o)).unwrap(), ca)
             })
             .collect()
     };
@@ -503,13 +473,7 @@ fn a_merge_is_not_taken_for_who_set_a_value() {
         &["merge", "-q", "--no-ff", "--no-commit", "pr"]
     ));
     let merged = std::fs::read_to_string(r.path().join(path)).unwrap();
-    r.write(
-        path,
-        &merged.replace(
-            "    issue: 2\n",
-            "    issue: 2\n    verified_by: dave\n    verified_at: 2026-11-19T10:00:00Z\n",
-        ),
-    );
+    r.write(path, &with_verifier(&merged, 2, "dave"));
     r.git(&["add", path]);
     assert!(git_as(&r, "carol", &["commit", "-q", "--no-edit"]));
     assert_eq!(

@@ -648,6 +648,22 @@ fn retention(v: &View, id: &str, path: &str, c: &AuditCommit, emit: &mut impl Fn
     }
 }
 
+/// The history of `tip` (HEAD when `None`), oldest first in topological
+/// order; `None` on an unborn HEAD (no history yet).
+fn oldest_first<'r>(
+    r: &'r git2::Repository,
+    tip: Option<&str>,
+) -> Result<Option<git2::Revwalk<'r>>, GitError> {
+    let mut walk = r.revwalk()?;
+    match tip {
+        Some(tip) => walk.push(git2::Oid::from_str(tip)?)?,
+        None if r.head().is_err() => return Ok(None),
+        None => walk.push_head()?,
+    }
+    walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
+    Ok(Some(walk))
+}
+
 /// Reads the history of `dir` (the incidents folder) up to `tip` (a commit
 /// id; HEAD when `None`), oldest first, with libgit2. A merge contributes
 /// only what differs from all its parents. Fails with [`GitError::Shallow`]
@@ -667,13 +683,9 @@ pub fn history(repo: &Repo, dir: &str, tip: Option<&str>) -> Result<Vec<AuditCom
             what: "the audit reads the whole history of the incident records".into(),
         });
     }
-    let mut walk = r.revwalk()?;
-    match tip {
-        Some(tip) => walk.push(git2::Oid::from_str(tip)?)?,
-        None if r.head().is_err() => return Ok(Vec::new()),
-        None => walk.push_head()?,
-    }
-    walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
+    let Some(walk) = oldest_first(r, tip)? else {
+        return Ok(Vec::new());
+    };
     let prefix = format!("{}/", dir.trim_end_matches('/'));
     let is_record =
         |p: &str| p.starts_with(&prefix) && (p.ends_with(".yaml") || p.ends_with(".yml"));
@@ -913,13 +925,9 @@ pub fn check_waivers(
 /// after it.
 pub fn config_history(repo: &Repo, tip: Option<&str>) -> Result<Vec<WaiverCommit>, GitError> {
     let r = repo.git2();
-    let mut walk = r.revwalk()?;
-    match tip {
-        Some(tip) => walk.push(git2::Oid::from_str(tip)?)?,
-        None if r.head().is_err() => return Ok(Vec::new()),
-        None => walk.push_head()?,
-    }
-    walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
+    let Some(walk) = oldest_first(r, tip)? else {
+        return Ok(Vec::new());
+    };
     let path = std::path::Path::new(crate::config::FILE_NAME);
     let waivers_of = |tree: Option<git2::Tree<'_>>| -> Vec<crate::config::Waiver> {
         tree.and_then(|t| t.get_path(path).ok())

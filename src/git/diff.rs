@@ -293,10 +293,7 @@ pub fn changes(repo: &Repo, sha: &str, parent: Option<&str>) -> Result<Vec<FileC
                 .args([parent, sha, "--"]),
         )?;
         if let Some(path) = non_utf8_path(&out) {
-            return Err(GitError::NonUtf8Path {
-                path,
-                commit: sha[..12.min(sha.len())].to_string(),
-            });
+            return Err(non_utf8(sha, path));
         }
         return parse_patch(&out).ok_or_else(|| GitError::Parse {
             what: format!("the output of `git diff -M {parent} {sha}`"),
@@ -334,10 +331,7 @@ pub fn changes(repo: &Repo, sha: &str, parent: Option<&str>) -> Result<Vec<FileC
             if let Some(b) = f.path_bytes()
                 && std::str::from_utf8(b).is_err()
             {
-                return Err(GitError::NonUtf8Path {
-                    path: shown_bytes(b),
-                    commit: sha[..12.min(sha.len())].to_string(),
-                });
+                return Err(non_utf8(sha, shown_bytes(b)));
             }
         }
         let path = |f: git2::DiffFile<'_>| {
@@ -447,13 +441,7 @@ pub(crate) fn hunk_header(line: &[u8]) -> Option<Hunk> {
     let text = std::str::from_utf8(line).ok()?;
     let mut parts = text.split(' ');
     parts.next()?;
-    let side = |s: &str, sign: char| -> Option<(u32, u32)> {
-        let s = s.strip_prefix(sign)?;
-        match s.split_once(',') {
-            Some((a, b)) => Some((a.parse().ok()?, b.parse().ok()?)),
-            None => Some((s.parse().ok()?, 1)),
-        }
-    };
+    let side = |s: &str, sign: char| span(s.strip_prefix(sign)?);
     let (old_start, old_lines) = side(parts.next()?, '-')?;
     let (new_start, new_lines) = side(parts.next()?, '+')?;
     Some(Hunk::new(old_start, old_lines, new_start, new_lines))
@@ -549,10 +537,14 @@ pub(crate) fn unquote(p: &str) -> String {
 }
 
 fn range(s: &str) -> (u32, u32) {
-    let s = s.trim_start_matches(['-', '+']);
+    span(s.trim_start_matches(['-', '+'])).unwrap_or((0, 0))
+}
+
+/// `start[,count]` of a hunk header side (count 1 when omitted).
+fn span(s: &str) -> Option<(u32, u32)> {
     match s.split_once(',') {
-        Some((a, b)) => (a.parse().unwrap_or(0), b.parse().unwrap_or(0)),
-        None => (s.parse().unwrap_or(0), 1),
+        Some((a, b)) => Some((a.parse().ok()?, b.parse().ok()?)),
+        None => Some((s.parse().ok()?, 1)),
     }
 }
 
@@ -668,6 +660,14 @@ fn non_utf8_path(out: &[u8]) -> Option<String> {
         }
     }
     found.map(shown_bytes)
+}
+
+/// [`GitError::NonUtf8Path`]: `sha` changed the file shown as `path`.
+fn non_utf8(sha: &str, path: String) -> GitError {
+    GitError::NonUtf8Path {
+        path,
+        commit: sha[..12.min(sha.len())].to_string(),
+    }
 }
 
 /// A file name's bytes for people: UTF-8 as it is, any other byte as

@@ -562,16 +562,14 @@ pub fn statuses_offline(
     at: Option<git2::Oid>,
 ) -> Result<Vec<ActionStatus>, GitError> {
     let head = records_revision(repo, at);
-    let touchers = head
-        .as_deref()
-        .and_then(|h| record_touchers(repo, h, incidents));
     let blobs = head
         .as_deref()
         .map(|h| record_blobs(repo, h, incidents))
         .unwrap_or_default();
-    // Each incidents folder's history, read once and only when an owner
-    // touched a record (`aeef audit`'s reader: one walk for both).
-    let mut histories = Histories::new();
+    // Who set the values: read on first need, once for this run.
+    let mut history = head
+        .as_deref()
+        .map(|h| RecordHistory::new(repo, h, incidents));
     let mut out = Vec::new();
     for li in incidents {
         let head_text = blobs.get(li.path.as_str()).and_then(|oid| {
@@ -592,26 +590,10 @@ pub fn statuses_offline(
             let committed = head_record
                 .and_then(|r| r.corrective_actions.iter().find(|c| c.id == a.id))
                 .and_then(|c| c.verified_by.clone());
-            let author = match (&head, &head_text) {
+            let author = match (history.as_mut(), &head_text) {
                 (Some(h), Some(t)) if committed.is_some() => {
                     let owner = a.owner.as_deref().unwrap_or("");
-                    match touchers.as_ref() {
-                        // No commit that ever touched the record is the owner's, so
-                        // neither is the one that wrote `verified_by`: no blame needed.
-                        Some(tc) if tc.none_is(repo, &li.path, owner) => {
-                            tc.by_path.get(&li.path).and_then(|w| w.first()).cloned()
-                        }
-                        _ => setter(
-                            repo,
-                            &mut histories,
-                            touchers.as_ref(),
-                            h,
-                            &li.path,
-                            t,
-                            &a.id,
-                            "verified_by",
-                        )?,
-                    }
+                    h.setter(&li.path, t, &a.id, "verified_by", owner)?
                 }
                 _ => None,
             };
@@ -624,7 +606,9 @@ pub fn statuses_offline(
             out.push(build_status(&li.incident, &li.path, a, state, v, now));
         }
     }
-    owner_approvals(&mut out, repo, incidents, now, at)?;
+    if let Some(h) = history.as_mut() {
+        owner_approvals_in(&mut out, incidents, now, h)?;
+    }
     Ok(out)
 }
 
@@ -661,8 +645,24 @@ pub fn owner_approvals(
     let Some(head) = records_revision(repo, at) else {
         return Ok(());
     };
-    let touchers = record_touchers(repo, &head, incidents);
-    let mut histories = Histories::new();
+    owner_approvals_in(
+        statuses,
+        incidents,
+        now,
+        &mut RecordHistory::new(repo, &head, incidents),
+    )
+}
+
+/// [`owner_approvals`] with the history the caller has already read.
+fn owner_approvals_in(
+    statuses: &mut [ActionStatus],
+    incidents: &[LoadedIncident],
+    now: DateTime<Utc>,
+    history: &mut RecordHistory<'_>,
+) -> Result<(), GitError> {
+    if !statuses.iter().any(|s| s.declined) {
+        return Ok(());
+    }
     for li in incidents {
         for a in &li.incident.corrective_actions {
             let Some(st) = statuses.iter_mut().find(|s| {
@@ -671,23 +671,10 @@ pub fn owner_approvals(
                 continue;
             };
             let owner = a.owner.as_deref().unwrap_or("");
-            if owner.is_empty()
-                || touchers
-                    .as_ref()
-                    .is_some_and(|tc| tc.none_is(repo, &li.path, owner))
-            {
-                continue; // Nobody who could be the owner ever touched it.
+            if owner.is_empty() {
+                continue;
             }
-            let Some(by) = setter(
-                repo,
-                &mut histories,
-                touchers.as_ref(),
-                &head,
-                &li.path,
-                &li.source,
-                &a.id,
-                "approved_by",
-            )?
+            let Some(by) = history.setter(&li.path, &li.source, &a.id, "approved_by", owner)?
             else {
                 continue;
             };
@@ -704,6 +691,73 @@ pub fn owner_approvals(
         }
     }
     Ok(())
+}
+
+/// Who set the records' values, read from their history up to one
+/// revision: the touchers log on first need and each folder's history
+/// once, shared by `verified_by` and `approved_by`.
+struct RecordHistory<'r> {
+    repo: &'r Repo,
+    head: String,
+    incidents: &'r [LoadedIncident],
+    touchers: std::cell::OnceCell<Option<Touchers>>,
+    histories: Histories,
+}
+
+impl<'r> RecordHistory<'r> {
+    fn new(repo: &'r Repo, head: &str, incidents: &'r [LoadedIncident]) -> Self {
+        RecordHistory {
+            repo,
+            head: head.to_string(),
+            incidents,
+            touchers: std::cell::OnceCell::new(),
+            histories: Histories::new(),
+        }
+    }
+
+    fn touchers(&self) -> Option<&Touchers> {
+        self.touchers
+            .get_or_init(|| record_touchers(self.repo, &self.head, self.incidents))
+            .as_ref()
+    }
+
+    /// The author of the commit that set `key` of action `ca` in the
+    /// record at `path` (`text` as it stands): where no commit that ever
+    /// touched the record can be `owner`'s, the latest of them (no history
+    /// walk needed); otherwise [`value_author`], unless the commit it names
+    /// moved the record into its path from another folder: that folder's
+    /// history starts there, so who set the value before the move is not
+    /// known, and it is not taken for the mover (a move by someone else
+    /// would hide an owner's own verification). Unknown counts as not
+    /// verified.
+    fn setter(
+        &mut self,
+        path: &str,
+        text: &str,
+        ca: &str,
+        key: &str,
+        owner: &str,
+    ) -> Result<Option<LineAuthor>, GitError> {
+        if let Some(tc) = self.touchers()
+            && tc.none_is(self.repo, path, owner)
+        {
+            return Ok(tc.by_path.get(path).and_then(|w| w.first()).cloned());
+        }
+        let moved_by = self
+            .touchers()
+            .and_then(|t| t.moved_in_by(path))
+            .map(str::to_string);
+        let found = value_author(
+            self.repo,
+            &mut self.histories,
+            &self.head,
+            path,
+            text,
+            ca,
+            key,
+        )?;
+        Ok(found.filter(|a| moved_by.as_deref() != Some(a.commit.as_str())))
+    }
 }
 
 /// Who touched each record, from one `git log` over the records' folders,
@@ -863,27 +917,6 @@ fn record_blobs<'a>(
 
 type Histories = HashMap<String, std::rc::Rc<Vec<crate::audit::AuditCommit>>>;
 
-/// [`value_author`], unless the commit it names is the one that moved the
-/// record into its path from another folder: that folder's history (the
-/// one read) starts there, so who set the value before the move is not
-/// known, and it is not taken for the mover (a move by someone else would
-/// hide an owner's own verification). Unknown counts as not verified.
-#[allow(clippy::too_many_arguments)]
-fn setter(
-    repo: &Repo,
-    histories: &mut Histories,
-    touchers: Option<&Touchers>,
-    head: &str,
-    path: &str,
-    text: &str,
-    ca: &str,
-    key: &str,
-) -> Result<Option<LineAuthor>, GitError> {
-    let found = value_author(repo, histories, head, path, text, ca, key)?;
-    let moved_by = touchers.and_then(|t| t.moved_in_by(path));
-    Ok(found.filter(|a| moved_by != Some(a.commit.as_str())))
-}
-
 /// The author of the commit that set the current value of `key`
 /// (`verified_by`, `approved_by`) of action `ca` in the record at `path`
 /// ([`crate::audit::value_setter`]: the value, not the last edit of its
@@ -893,7 +926,7 @@ fn setter(
 ///
 /// Errors: [`GitError::Shallow`] in a shallow clone (the commit that set
 /// the value may not have been fetched: never guess), other git failures.
-pub(crate) fn value_author(
+fn value_author(
     repo: &Repo,
     histories: &mut Histories,
     head: &str,
