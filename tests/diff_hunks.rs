@@ -457,3 +457,69 @@ fn the_feed_reads_no_index_and_runs_no_fsmonitor_hook() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(!marker.exists(), "the fsmonitor hook ran");
 }
+
+/// Guards the allocator settings aeef gives the git processes it runs
+/// (issue 10: glibc's defaults cost a whole-file `git blame` a third of
+/// its time in page faults): every git process gets them, and a user's
+/// own `GLIBC_TUNABLES` reaches git unchanged. A `git` first on PATH
+/// records what it was given and runs the real one.
+#[test]
+fn git_runs_with_aeefs_allocator_settings_unless_the_user_set_their_own() {
+    let mut r = RepoBuilder::new();
+    r.write("a.rs", "1\n2\n3\n4\n5\n6\n7\n8\n");
+    r.commit("base");
+    r.trailer("Co-Authored-By", "Claude <noreply@anthropic.com>");
+    r.write("a.rs", "1\n2\nAI\n4\n5\n6\n7\n8\n");
+    r.commit("ai");
+    r.write("a.rs", "1\nH\nAI\n4\n5\n6\n7\n8\n");
+    r.commit("human next to it");
+    let real = String::from_utf8(
+        std::process::Command::new("sh")
+            .args(["-c", "command -v git"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let bin = tempfile::tempdir().unwrap();
+    let log = bin.path().join("tunables.log");
+    let script = format!(
+        "#!/bin/sh\nprintf '%s\\n' \"${{GLIBC_TUNABLES-unset}}\" >> '{}'\nexec '{}' \"$@\"\n",
+        log.display(),
+        real.trim()
+    );
+    let git = bin.path().join("git");
+    std::fs::write(&git, script).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&git, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = |tunables: Option<&str>| {
+        let _ = std::fs::remove_file(&log);
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_aeef"));
+        c.current_dir(r.path())
+            .args(["blame", "a.rs", "--format", "json"])
+            .env("PATH", &path)
+            .env("AEEF_NO_CACHE", "1")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env_remove("GLIBC_TUNABLES");
+        if let Some(t) = tunables {
+            c.env("GLIBC_TUNABLES", t);
+        }
+        let o = c.output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let seen = std::fs::read_to_string(&log).unwrap();
+        let seen: Vec<String> = seen.lines().map(str::to_string).collect();
+        assert!(seen.len() >= 2, "git ran {} time(s)", seen.len());
+        seen
+    };
+    for seen in run(None) {
+        assert_eq!(seen, "glibc.malloc.hugetlb=1:glibc.malloc.top_pad=16777216");
+    }
+    for seen in run(Some("glibc.malloc.tcache_count=0")) {
+        assert_eq!(seen, "glibc.malloc.tcache_count=0");
+    }
+}

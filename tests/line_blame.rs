@@ -438,6 +438,69 @@ fn early_stop_keeps_each_commits_full_origin() {
     assert_eq!(origin_at(&b, 12), "human");
 }
 
+/// Guards the narrowed asks of line blame's commit origins (issue 10): once
+/// a human commit is `ai-adjacent`, its other files are blamed only at the
+/// lines it changed. A later file whose changed lines are AI still makes
+/// it `ai-modified`; an insertion among AI lines leaves it `ai-adjacent`;
+/// a commit adjacent only in a later file is found there. Every origin
+/// equals the one `aeef blame <sha>` gives in full.
+#[test]
+fn an_adjacent_commit_still_finds_ai_lines_it_changes_in_later_files() {
+    let mut r = RepoBuilder::new();
+    for f in ["a.rs", "b.rs", "c.rs", "d.rs"] {
+        r.write(f, &lines_of(&f[..1], 1, 30));
+    }
+    r.commit("Human base");
+    r.trailer("AI-Tool", "claude-code");
+    for f in ["a.rs", "b.rs", "c.rs", "d.rs"] {
+        r.edit(f, 10, 12, &["claude 10", "claude 11", "claude 12"]);
+    }
+    r.commit("Claude edits every file");
+    // Beside AI lines in a.rs (the blamed file), over them in c.rs.
+    r.edit("a.rs", 14, 14, &["human 14"]);
+    r.edit("b.rs", 25, 25, &["human 25"]);
+    r.edit("c.rs", 11, 11, &["human 11"]);
+    let over_later = r.commit("Human edits near AI in a, over AI in c");
+    // Beside AI lines in a.rs, and lines inserted among c.rs's AI lines.
+    r.edit("a.rs", 8, 8, &["human 8"]);
+    r.edit("c.rs", 10, 9, &["inserted"]);
+    let inserted = r.commit("Human edits near AI in a, inserts into c");
+    // Far from AI lines in a.rs; beside them in b.rs, over them in d.rs.
+    r.edit("a.rs", 28, 28, &["human 28"]);
+    r.edit("b.rs", 14, 14, &["human b14"]);
+    r.edit("d.rs", 12, 12, &["human d12"]);
+    let later_adjacent = r.commit("Human edits a far away, near AI in b, over AI in d");
+    // Far away in a.rs, beside AI lines in b.rs only.
+    r.edit("a.rs", 26, 26, &["human 26"]);
+    r.edit("b.rs", 8, 8, &["human b8"]);
+    let adjacent_only = r.commit("Human edits a far away, near AI in b");
+
+    let v = json(r.path(), &["a.rs"], &[]);
+    assert_eq!(commits_of(&v), git_blame(&r, "a.rs", &[]));
+    let origin_of = |sha: &str| {
+        v["commits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["commit"] == sha)
+            .unwrap_or_else(|| panic!("{sha} not in commits"))["origin"]
+            .clone()
+    };
+    assert_eq!(origin_of(&over_later), "ai-modified");
+    assert_eq!(origin_of(&inserted), "ai-adjacent");
+    assert_eq!(origin_of(&later_adjacent), "ai-modified");
+    assert_eq!(origin_of(&adjacent_only), "ai-adjacent");
+    for commit in v["commits"].as_array().unwrap() {
+        let sha = commit["commit"].as_str().unwrap();
+        let whole = json(r.path(), &[sha], &[("AEEF_NO_CACHE", "1")]);
+        assert_eq!(commit["origin"], whole["origin"], "commit {sha}");
+    }
+    // The lines themselves: a.rs's human lines by their own hunks.
+    assert_eq!(origin_at(&v, 14), "ai-adjacent");
+    assert_eq!(origin_at(&v, 8), "ai-adjacent");
+    assert_eq!(origin_at(&v, 28), "human");
+}
+
 /// Guards the cache key against Agent Trace records kept uncommitted in
 /// the work tree (DESIGN §1.2 item 5): writing the file changes the
 /// answer, so a repeated run must not serve the one cached before it.

@@ -763,6 +763,8 @@ impl<'r> Classifier<'r> {
             decide(&k.provenance, &[])
         } else {
             let mut contexts = Vec::new();
+            // An AI-attributed line seen within a window, not changed.
+            let mut adjacent = false;
             if let Some(parent) = raw.parents.first() {
                 for ch in &changes {
                     let Some(old) = ch.old_path.as_deref() else {
@@ -778,7 +780,18 @@ impl<'r> Classifier<'r> {
                     if ch.hunks.is_empty() {
                         continue;
                     }
-                    let near = self.near(parent, sha, ch, old)?;
+                    let mut near = self.near(parent, sha, ch, old)?;
+                    if adjacent && self.origin_only.as_ref().is_some_and(|f| !f.contains(old)) {
+                        // Already `ai-adjacent`: only `ai-modified` can change
+                        // the answer, so only the lines the commit changed
+                        // are asked (a pure insertion asks nothing). A path
+                        // the caller needs (`first`) keeps its whole window.
+                        near = merge_ranges(ch.hunks.iter().filter_map(changed).collect());
+                        partial = true;
+                        if near.is_empty() {
+                            continue;
+                        }
+                    }
                     let bound = &self.shortcut.bound;
                     let known = match self
                         .known_lines
@@ -834,13 +847,18 @@ impl<'r> Classifier<'r> {
                         .entry((parent.clone(), old.to_string()))
                         .or_default()
                         .extend(lines.iter().cloned());
-                    let modified = self.origin_only.is_some()
-                        && lines.iter().any(|l| {
-                            l.ai && ch
-                                .hunks
-                                .iter()
-                                .filter_map(changed)
-                                .any(|(a, b)| (a..=b).contains(&l.line))
+                    let in_change = |l: &AttributedLine| {
+                        ch.hunks
+                            .iter()
+                            .filter_map(changed)
+                            .any(|(a, b)| (a..=b).contains(&l.line))
+                    };
+                    let modified =
+                        self.origin_only.is_some() && lines.iter().any(|l| l.ai && in_change(l));
+                    adjacent = adjacent
+                        || lines.iter().any(|l| {
+                            l.ai && !in_change(l)
+                                && near.iter().any(|&(a, b)| (a..=b).contains(&l.line))
                         });
                     contexts.push(FileContext {
                         path: old.to_string(),
