@@ -283,22 +283,28 @@ pub fn line_blame(
     // On a terminal after a second: parent blames done of those needed.
     let progress =
         Progress::new("{spinner} blaming at parents {human_pos}/{human_len} ({elapsed})");
-    // The history index is read while git blames (on the other core); the
-    // paths AI lines can live in, only when a parent blame asks.
-    let pending = ancestry::start(repo, rev, &opts.agents)?;
-    // The file's history in one pass (issue 10), read meanwhile in case it
-    // can stand in for the parent blames; dropped unread when not needed.
-    let pass = match opts.window {
-        Window::Lines(w) if repo.has_git() && onepass::enabled() => {
-            Some(onepass::Speculative::start(repo, rev, path, w)?)
-        }
-        _ => None,
-    };
-    let second = match pending {
-        Some(p) => Some((p, repo.reopen()?)),
-        None => None,
-    };
-    let index = std::thread::scope(|s| -> Result<_, GitError> {
+    // The range's `git blame` starts first, on its own handle: it is the
+    // longest step, and everything below runs while it does.
+    let ranges: Vec<(u32, u32)> = range.into_iter().collect();
+    let blame_repo = repo.reopen()?;
+    let (blamed, index, pass) = std::thread::scope(|s| -> Result<_, GitError> {
+        let blame = s.spawn(move || git::blame::blame(&blame_repo, rev, path, &ranges));
+        // The history index is read while git blames (on the other core);
+        // the paths AI lines can live in, only when a parent blame asks.
+        let pending = ancestry::start(repo, rev, &opts.agents)?;
+        // The file's history in one pass (issue 10), read meanwhile in case
+        // it can stand in for the parent blames; dropped unread when not
+        // needed.
+        let pass = match opts.window {
+            Window::Lines(w) if repo.has_git() && onepass::enabled() => {
+                Some(onepass::Speculative::start(repo, rev, path, w)?)
+            }
+            _ => None,
+        };
+        let second = match pending {
+            Some(p) => Some((p, repo.reopen()?)),
+            None => None,
+        };
         let handle = second.map(|(p, r)| {
             s.spawn(move || {
                 let index = p.finish(&r).ok()?;
@@ -310,13 +316,14 @@ pub fn line_blame(
                 Some((index, shortcut))
             })
         });
-        let ranges: Vec<(u32, u32)> = range.into_iter().collect();
-        let blamed = git::blame::blame(repo, rev, path, &ranges);
+        let blamed = match blame.join() {
+            Ok(b) => b,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
         // A failed index only costs speed: every parent is then blamed.
         let index = handle.and_then(|h| h.join().ok()).flatten();
-        Ok((blamed?, index))
+        Ok((blamed?, index, pass))
     })?;
-    let (blamed, index) = index;
     let lb = attribute(
         repo,
         classifier,
