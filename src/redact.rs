@@ -371,4 +371,36 @@ mod tests {
         }
         assert_eq!(String::from_utf8(out).unwrap(), "a\\u{1b}[1Ab ghp_***\nend");
     }
+
+    /// Guards the newline search on each write (only the bytes just
+    /// written): lines cut at any point still come out whole and masked,
+    /// as the same text written at once.
+    #[test]
+    fn guard_output_does_not_depend_on_how_writes_are_cut() {
+        let mut text = String::new();
+        for i in 0..300 {
+            text.push_str(&format!("line {i} token=ghp_{i:0>36} tail"));
+            text.push_str(if i % 7 == 0 { "\n\n" } else { " " });
+        }
+        text.push_str("no newline at the end ghp_0123456789abcdef0123456789abcdef0123");
+        let once = {
+            let mut out = Vec::new();
+            let mut g = Guard::new(&mut out, Mode::MaskOnly);
+            g.write_all(text.as_bytes()).unwrap();
+            g.flush().unwrap();
+            drop(g);
+            out
+        };
+        assert!(!String::from_utf8_lossy(&once).contains("ghp_0"));
+        for cut in [1, 3, 7, 64, 1000] {
+            let mut out = Vec::new();
+            let mut g = Guard::new(&mut out, Mode::MaskOnly);
+            for chunk in text.as_bytes().chunks(cut) {
+                g.write_all(chunk).unwrap();
+            }
+            g.flush().unwrap();
+            drop(g);
+            assert_eq!(out, once, "writes of {cut} bytes");
+        }
+    }
 }
