@@ -501,6 +501,9 @@ fn attribute(
         }
     }
     let need = need.len();
+    // The commits' changes start now, on the other core, while the one
+    // pass may still be reading the file's history.
+    let plan = plan_origins(repo, classifier, opts, &order, &provs, &may_have_ai)?;
     let pass = match pass {
         Some(p) if need >= onepass::MIN_BLAMES || onepass::forced() => {
             p.finish()
@@ -547,15 +550,12 @@ fn attribute(
         human.values().map(|(_, ppath, _)| ppath.clone()).collect();
     let (commits, mut blamed_in_full) = commit_origins(
         repo,
-        classifier,
         opts,
         shortcut,
         std::sync::Arc::new(first),
         known.clone(),
         progress,
-        &order,
-        &provs,
-        &may_have_ai,
+        plan,
     )?;
     if let Some(k) = &known {
         for (key, lines) in k.iter() {
@@ -746,24 +746,30 @@ fn window_of(h: &Hunk, line: u32, window: Window, functions: &[(u32, u32)]) -> V
     }
 }
 
-/// Each commit's own origin, as `aeef blame <sha>` decides it. Cheap where
-/// the answer is known without blaming: a commit with AI provenance of its
-/// own (`origin_of_ai`), a commit none of whose parents' histories carries
-/// AI provenance (`human`). The rest are classified in full, on several
-/// threads, and cached per commit.
-#[allow(clippy::too_many_arguments)]
-fn commit_origins(
+/// The commits whose own origin must be classified in full, and their
+/// changes already being read ([`plan_origins`]); run by [`commit_origins`].
+struct OriginPlan {
+    out: Vec<CommitOut>,
+    todo: Vec<(usize, String)>,
+    feed: std::sync::Arc<git::diff::ChangesFeed>,
+    cache: Option<Cache>,
+    scope: String,
+}
+
+/// Each commit's own origin, as `aeef blame <sha>` decides it, where the
+/// answer is known without blaming: a commit with AI provenance of its own
+/// (`origin_of_ai`), a commit none of whose parents' histories carries AI
+/// provenance (`human`), or one cached. The rest are classified in full by
+/// [`commit_origins`]; their changes start coming from one `git diff-tree`
+/// now, while the caller waits for the one pass.
+fn plan_origins(
     repo: &Repo,
     classifier: &Classifier<'_>,
     opts: &Options,
-    shortcut: &ancestry::Shortcut,
-    first: std::sync::Arc<std::collections::HashSet<String>>,
-    known: Option<std::sync::Arc<onepass::ParentLines>>,
-    progress: &Progress,
     order: &[String],
     provs: &HashMap<String, Provenance>,
     may_have_ai: &dyn Fn(&str) -> bool,
-) -> Result<(Vec<CommitOut>, Blamed), GitError> {
+) -> Result<OriginPlan, GitError> {
     let cache = Cache::open(repo);
     let ctx_key = context_key(repo, opts);
     let scope = Cache::key(&[b"commit", &ctx_key]);
@@ -801,10 +807,9 @@ fn commit_origins(
             summary: known.raw.summary().to_string(),
         });
     }
-    let shas: Vec<String> = todo.iter().map(|(_, s)| s.clone()).collect();
     // Their changes come from one git process while the blames run.
     let mut pairs = Vec::new();
-    for sha in &shas {
+    for (_, sha) in &todo {
         let parents = &classifier.known(sha)?.raw.parents;
         if let [parent] = parents.as_slice()
             && !repo.is_shallow_boundary(sha)
@@ -813,6 +818,35 @@ fn commit_origins(
         }
     }
     let feed = std::sync::Arc::new(git::diff::ChangesFeed::start(repo, pairs));
+    Ok(OriginPlan {
+        out,
+        todo,
+        feed,
+        cache,
+        scope,
+    })
+}
+
+/// Classifies the commits [`plan_origins`] left, on several threads, and
+/// caches their origins per commit: the `commits` list, and the parent
+/// lines blamed on the way (for the human lines' hunk contexts).
+fn commit_origins(
+    repo: &Repo,
+    opts: &Options,
+    shortcut: &ancestry::Shortcut,
+    first: std::sync::Arc<std::collections::HashSet<String>>,
+    known: Option<std::sync::Arc<onepass::ParentLines>>,
+    progress: &Progress,
+    plan: OriginPlan,
+) -> Result<(Vec<CommitOut>, Blamed), GitError> {
+    let OriginPlan {
+        mut out,
+        todo,
+        feed,
+        cache,
+        scope,
+    } = plan;
+    let shas: Vec<String> = todo.iter().map(|(_, s)| s.clone()).collect();
     let done = parallel(
         repo,
         opts,

@@ -351,6 +351,8 @@ pub struct Classifier<'r> {
     done: RefCell<HashMap<String, Rc<CommitClassification>>>,
     /// Entire checkpoint metadata, read only for commits that name one.
     entire: RefCell<git::entire::Store>,
+    /// The git-ai notes lookup, kept so the notes tree is read once.
+    notes: RefCell<git::notes_feed::NotesTree<'r>>,
     /// Agent Trace records, read once per classifier (per run).
     traces: std::cell::OnceCell<AgentTraces>,
     /// Lines of (commit, path) that Agent Trace records decide.
@@ -379,6 +381,7 @@ impl<'r> Classifier<'r> {
             known: RefCell::default(),
             done: RefCell::default(),
             entire: RefCell::new(git::entire::Store::new(repo)),
+            notes: RefCell::new(git::notes_feed::NotesTree::new(repo)),
             traces: std::cell::OnceCell::new(),
             trace_lines: RefCell::default(),
             shortcut: ancestry::Shortcut::default(),
@@ -437,7 +440,7 @@ impl<'r> Classifier<'r> {
         // 30 MB of transcripts otherwise.
         let note = self
             .repo
-            .note(sha, |bytes| {
+            .note(&mut self.notes.borrow_mut(), sha, |bytes| {
                 Note::parse(&provenance::notes_fast::shrink(bytes)).ok()
             })?
             .flatten();

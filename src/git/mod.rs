@@ -555,11 +555,18 @@ impl Repo {
     /// belongs), where "no note" would be a guess. `read` gets the blob's
     /// bytes, borrowed (notes can be hundreds of kB of transcripts that
     /// the caller need not copy or keep).
-    pub fn note<T>(&self, sha: &str, read: impl FnOnce(&[u8]) -> T) -> Result<Option<T>, GitError> {
+    ///
+    /// `notes` is the lookup to use: one kept across calls reads the notes
+    /// tree and its fan-out subtrees once, not once per commit.
+    pub fn note<T>(
+        &self,
+        notes: &mut notes_feed::NotesTree<'_>,
+        sha: &str,
+        read: impl FnOnce(&[u8]) -> T,
+    ) -> Result<Option<T>, GitError> {
         let Ok(oid) = git2::Oid::from_str(sha) else {
             return Ok(None);
         };
-        let mut notes = notes_feed::NotesTree::new(self);
         let entry = notes.blob(oid);
         if let Some((_, tree)) = notes.broken() {
             return Err(GitError::BadNote {
