@@ -497,11 +497,15 @@ fn git_runs_with_aeefs_allocator_settings_unless_the_user_set_their_own() {
         bin.path().display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let run = |tunables: Option<&str>| {
+    // `GIT_DIR` set: the repository is located by `git rev-parse` too;
+    // `hook install` asks git where hooks live.
+    let git_dir = r.path().join(".git");
+    let run = |args: &[&str], tunables: Option<&str>| {
         let _ = std::fs::remove_file(&log);
         let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_aeef"));
         c.current_dir(r.path())
-            .args(["blame", "a.rs", "--format", "json"])
+            .args(args)
+            .env("GIT_DIR", &git_dir)
             .env("PATH", &path)
             .env("AEEF_NO_CACHE", "1")
             .env("GIT_CONFIG_NOSYSTEM", "1")
@@ -516,10 +520,17 @@ fn git_runs_with_aeefs_allocator_settings_unless_the_user_set_their_own() {
         assert!(seen.len() >= 2, "git ran {} time(s)", seen.len());
         seen
     };
-    for seen in run(None) {
-        assert_eq!(seen, "glibc.malloc.hugetlb=1:glibc.malloc.top_pad=16777216");
+    let blame: &[&str] = &["blame", "a.rs", "--format", "json"];
+    let hook: &[&str] = &["hook", "install"];
+    for args in [blame, hook] {
+        for seen in run(args, None) {
+            assert_eq!(
+                seen, "glibc.malloc.hugetlb=1:glibc.malloc.top_pad=16777216",
+                "{args:?}"
+            );
+        }
     }
-    for seen in run(Some("glibc.malloc.tcache_count=0")) {
+    for seen in run(blame, Some("glibc.malloc.tcache_count=0")) {
         assert_eq!(seen, "glibc.malloc.tcache_count=0");
     }
 }

@@ -301,3 +301,60 @@ fn dash_c_opens_every_repository_shape_as_git_does() {
         stderr(&o)
     );
 }
+
+/// Guards line blame run from outside the work tree with `GIT_DIR` and
+/// `GIT_WORK_TREE` set, relative or absolute (a fresh tester's finding:
+/// aeef took the repository for bare and ran `git blame` inside `.git`,
+/// "no such path .git/f.txt"; with relative variables git then found no
+/// repository at all). Paths are read from the work tree's root, as
+/// `git blame` reads them there, and the answer is the one given inside.
+#[test]
+fn line_blame_from_outside_the_work_tree_with_git_dir_and_work_tree_set() {
+    let mut r = RepoBuilder::new();
+    r.write("f.txt", "1\n2\n3\n");
+    r.commit("Human base");
+    r.trailer("AI-Tool", "claude-code");
+    r.write("f.txt", "1\nAI\n3\n");
+    r.commit("AI edit");
+    let inside = aeef(r.path(), &["blame", "f.txt:1-3", "--format", "json"]);
+    assert!(inside.status.success(), "{}", stderr(&inside));
+    let parent = r.path().parent().unwrap();
+    let name = r.path().file_name().unwrap().to_str().unwrap();
+    let git_dir = format!("{name}/.git");
+    let abs_dir = r.path().join(".git");
+    let abs_top = r.path().to_path_buf();
+    for (dir, top) in [
+        (git_dir.as_str(), name),
+        (abs_dir.to_str().unwrap(), abs_top.to_str().unwrap()),
+    ] {
+        let o = common::aeef_env(
+            parent,
+            &["blame", "f.txt:1-3", "--format", "json"],
+            &[
+                ("GIT_DIR", dir),
+                ("GIT_WORK_TREE", top),
+                ("AEEF_NO_CACHE", "1"),
+            ],
+        );
+        assert!(o.status.success(), "GIT_DIR={dir}: {}", stderr(&o));
+        assert_eq!(stdout(&o), stdout(&inside), "GIT_DIR={dir}");
+    }
+}
+
+/// A file path with a trailing slash names a directory, as git reads it
+/// (`git blame f.txt/`: "no such path"): refused, not read as `f.txt`.
+#[test]
+fn a_file_path_with_a_trailing_slash_is_not_the_file() {
+    let mut r = RepoBuilder::new();
+    r.write("f.txt", "1\n2\n3\n");
+    r.commit("Human base");
+    for arg in ["f.txt/", "f.txt/:1-2"] {
+        let o = aeef(r.path(), &["blame", arg]);
+        assert_eq!(o.status.code(), Some(2), "{arg}: {}", stdout(&o));
+        assert!(
+            stderr(&o).contains("aeef::git::path_not_in_tree"),
+            "{arg}: {}",
+            stderr(&o)
+        );
+    }
+}

@@ -400,7 +400,7 @@ impl Merges {
             stdout: Some(drain(child.stdout.take())),
             stderr: Some(drain(child.stderr.take())),
             child,
-            command: format!("{cmd:?}").replace('"', ""),
+            command: git::shown(&cmd),
         })
     }
 

@@ -141,7 +141,9 @@ struct Location {
 impl Location {
     /// Asks `git rev-parse` in `start`.
     fn ask_git(start: &Path) -> Asked {
-        let Ok(out) = Command::new("git")
+        let mut cmd = Command::new("git");
+        tune_allocator(&mut cmd);
+        let Ok(out) = cmd
             .current_dir(start)
             .env("GIT_CONFIG_NOSYSTEM", "1")
             // git's own words, untranslated, to tell "no repository" apart.
@@ -184,10 +186,16 @@ impl Location {
         let bare = lines.next()? == "true";
         let inside = lines.next()? == "true";
         let cdup = lines.next().unwrap_or("");
-        let work_tree = (!bare && inside).then(|| {
-            let top = start.join(cdup);
-            top.canonicalize().unwrap_or(top)
-        });
+        let work_tree = (!bare && inside)
+            .then(|| start.join(cdup))
+            // Run from outside it with `GIT_WORK_TREE` set, git still has a
+            // work tree and reads paths from its root (`git blame f` works
+            // from /tmp): so does aeef, instead of taking it for bare.
+            .or_else(|| {
+                let named = std::env::var_os("GIT_WORK_TREE").filter(|w| !w.is_empty());
+                named.filter(|_| !bare).map(|w| start.join(w))
+            })
+            .map(|top| top.canonicalize().unwrap_or(top));
         Some(Location { git_dir, work_tree })
     }
 
@@ -241,11 +249,19 @@ fn is_executable(p: &Path) -> bool {
 /// "Tunables"); the answers are git's either way.
 pub fn tune_allocator(cmd: &mut Command) {
     if std::env::var_os("GLIBC_TUNABLES").is_none() {
-        cmd.env(
-            "GLIBC_TUNABLES",
-            "glibc.malloc.hugetlb=1:glibc.malloc.top_pad=16777216",
-        );
+        cmd.env("GLIBC_TUNABLES", TUNABLES);
     }
+}
+
+/// The settings [`tune_allocator`] gives.
+const TUNABLES: &str = "glibc.malloc.hugetlb=1:glibc.malloc.top_pad=16777216";
+
+/// `cmd` as a shell line to run by hand (`cd DIR && VAR=value git …`),
+/// without the allocator settings, which change no answer.
+pub fn shown(cmd: &Command) -> String {
+    format!("{cmd:?}")
+        .replace(&format!("GLIBC_TUNABLES={TUNABLES:?} "), "")
+        .replace('"', "")
 }
 
 impl Repo {
@@ -367,6 +383,17 @@ impl Repo {
         // `diff.renameLimit` would turn renames into a deleted and an
         // added file, so it is git's default.
         tune_allocator(&mut c);
+        // git runs from the work tree's root (or the git directory): a
+        // relative `GIT_DIR` / `GIT_WORK_TREE` of the user's would point
+        // elsewhere from there, so they are passed on made absolute.
+        if std::env::var_os("GIT_DIR").is_some() {
+            c.env("GIT_DIR", self.repo.path());
+        }
+        if std::env::var_os("GIT_WORK_TREE").is_some()
+            && let Some(top) = self.repo.workdir()
+        {
+            c.env("GIT_WORK_TREE", top);
+        }
         c.current_dir(&self.cwd)
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env_remove("GIT_EXTERNAL_DIFF")
@@ -407,7 +434,7 @@ impl Repo {
         let out = cmd.output()?;
         if !out.status.success() {
             return Err(GitError::CommandFailed {
-                command: format!("{cmd:?}").replace('"', ""),
+                command: shown(cmd),
                 stderr: String::from_utf8_lossy(&out.stderr).trim().to_string(),
             });
         }
@@ -677,7 +704,7 @@ pub fn run_unless_with(
     let stderr = errors.join().unwrap_or_default();
     if !status.success() {
         return Err(GitError::CommandFailed {
-            command: format!("{cmd:?}").replace('"', ""),
+            command: shown(cmd),
             stderr: String::from_utf8_lossy(&stderr).trim().to_string(),
         });
     }
@@ -688,6 +715,23 @@ pub fn run_unless_with(
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicBool, Ordering};
+
+    /// An error's command is one to run by hand: the allocator settings,
+    /// which change no answer, are left out; the rest is as run.
+    #[test]
+    fn a_shown_command_leaves_out_the_allocator_settings() {
+        let mut cmd = Command::new("git");
+        cmd.env("GLIBC_TUNABLES", TUNABLES)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .current_dir("/tmp")
+            .args(["blame", "--porcelain", "--", "a b.rs"]);
+        let s = shown(&cmd);
+        assert!(!s.contains("GLIBC_TUNABLES"), "{s}");
+        assert_eq!(
+            s,
+            "cd /tmp && GIT_CONFIG_NOSYSTEM=1 git blame --porcelain -- a b.rs"
+        );
+    }
 
     #[test]
     fn run_unless_with_returns_the_output_when_left_alone() {

@@ -183,6 +183,7 @@ pub fn blame_target(
         },
         e => e,
     })?;
+    let slash = path.ends_with('/');
     let path = relative(&path);
     match file_lines(repo, &rev_sha, rev_name, &path, range) {
         Err(e @ GitError::PathNotInTree { .. }) if range.is_none() => {
@@ -211,6 +212,12 @@ pub fn blame_target(
             }
         }
         Err(e) => Err(e),
+        // `f.txt/` names a directory, and `f.txt` is a file: git says "no
+        // such path", and so does aeef, rather than blaming `f.txt`.
+        Ok(_) if slash => Err(GitError::PathNotInTree {
+            path: format!("{path}/"),
+            rev: rev_name.to_string(),
+        }),
         Ok(_) => Ok(BlameTarget::Lines {
             rev: rev_sha,
             path,

@@ -84,7 +84,9 @@ fn io(what: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> HookErr
 /// (absolute). Runs `git` as the user's git runs, system config included:
 /// a system-wide `core.hooksPath` decides too.
 pub fn hooks_dir(dir: &Path) -> Result<PathBuf, HookError> {
-    let out = Command::new("git")
+    let mut cmd = Command::new("git");
+    crate::git::tune_allocator(&mut cmd);
+    let out = cmd
         .current_dir(dir)
         .args(["rev-parse", "--path-format=absolute", "--git-path", "hooks"])
         .stdin(Stdio::null())
