@@ -439,6 +439,80 @@ fn a_missing_notes_subtree_stops_scan_and_blame() {
     }
 }
 
+/// Guards one notes lookup kept across commits (a fresh tester's finding:
+/// once one commit's fan-out subtree could not be read, every later lookup
+/// in the run failed too, naming the wrong commit, so `incident new
+/// --commit BROKEN --commit GOOD` recorded no origin for GOOD). Only the
+/// lookup that met the unreadable tree is refused.
+#[test]
+fn an_unreadable_notes_subtree_does_not_spoil_other_commits_lookups() {
+    let r = history(700, |i| i % 2 == 0);
+    let commits = rev_list(&r, "HEAD");
+    let notes = git_notes(&r);
+    let noted: Vec<&String> = commits
+        .iter()
+        .take(40)
+        .filter(|c| notes.contains_key(*c))
+        .collect();
+    let victim = noted[0].clone();
+    let good = noted
+        .iter()
+        .find(|c| c[..2] != victim[..2])
+        .unwrap()
+        .to_string();
+    let good_alone = aeef(r.path(), &["blame", &good, "--format", "json"]);
+    assert!(good_alone.status.success(), "{}", stderr(&good_alone));
+    let want: serde_json::Value = serde_json::from_slice(&good_alone.stdout).unwrap();
+    assert_eq!(want["origin"], "ai-generated");
+    let dir = &victim[..2];
+    let root = r.git(&["ls-tree", "refs/notes/ai"]);
+    let entries: String = root
+        .lines()
+        .map(|l| {
+            if l.ends_with(&format!("\t{dir}")) {
+                format!("040000 tree {}\t{dir}\n", "d".repeat(40))
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    commit_notes_tree(&r, &mktree(&r, &entries));
+    assert!(aeef(r.path(), &["init"]).status.success());
+    let o = aeef(
+        r.path(),
+        &[
+            "incident",
+            "new",
+            "--severity",
+            "SEV-3",
+            "--title",
+            "t",
+            "--commit",
+            &victim,
+            "--commit",
+            &good,
+            "--detected-at",
+            "2026-02-01T00:00:00Z",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let dir = r.path().join("incidents");
+    let record = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .find(|t| t.contains(&good))
+        .expect("a record naming both commits");
+    assert!(record.contains("origin: ai-generated"), "{record}");
+    assert!(
+        !record.contains(&format!("the git-ai note of {good}")),
+        "{record}"
+    );
+    assert!(
+        record.contains(&format!("the git-ai note of {victim}")),
+        "{record}"
+    );
+}
+
 /// Guards entries git does not take for notes: a symlink or a gitlink
 /// named like a commit is no note to `git notes show`, and none to aeef.
 #[test]

@@ -595,7 +595,7 @@ impl Repo {
             return Ok(None);
         };
         let entry = notes.blob(oid);
-        if let Some((_, tree)) = notes.broken() {
+        if let Some(tree) = notes.last_failed() {
             return Err(GitError::BadNote {
                 commit: sha.to_string(),
                 what: format!("the notes tree {tree} that would hold it is missing"),

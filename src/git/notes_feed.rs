@@ -48,6 +48,8 @@ pub struct NotesTree<'r> {
     failed: Option<Oid>,
     /// The first lookup that met an unreadable tree: (commit, tree).
     broken: Option<(Oid, Oid)>,
+    /// The unreadable tree the latest lookup met, if it found no note.
+    last_failed: Option<Oid>,
 }
 
 struct Level<'r> {
@@ -66,6 +68,7 @@ impl<'r> NotesTree<'r> {
             root: None,
             failed: None,
             broken: None,
+            last_failed: None,
         }
     }
 
@@ -136,12 +139,22 @@ impl<'r> NotesTree<'r> {
         } else {
             None
         };
+        self.last_failed = None;
         if let Some(tree) = self.failed.take()
             && found.is_none()
         {
             self.broken.get_or_insert((commit, tree));
+            self.last_failed = Some(tree);
         }
         found
+    }
+
+    /// The unreadable tree the latest [`NotesTree::blob`] met without
+    /// finding a note: that answer ("no note") is a guess. Unlike
+    /// [`NotesTree::broken`], about that lookup alone, so one lookup kept
+    /// across commits blames no other commit for it.
+    pub fn last_failed(&self) -> Option<Oid> {
+        self.last_failed
     }
 
     /// The note of `hex` in tree `id`, whose names continue `hex[..at]`.
