@@ -348,7 +348,7 @@ fn a_file_path_with_a_trailing_slash_is_not_the_file() {
     let mut r = RepoBuilder::new();
     r.write("f.txt", "1\n2\n3\n");
     r.commit("Human base");
-    for arg in ["f.txt/", "f.txt/:1-2"] {
+    for arg in ["f.txt/", "f.txt/:1-2", "f.txt/.", "f.txt/:5000"] {
         let o = aeef(r.path(), &["blame", arg]);
         assert_eq!(o.status.code(), Some(2), "{arg}: {}", stdout(&o));
         assert!(
@@ -357,4 +357,94 @@ fn a_file_path_with_a_trailing_slash_is_not_the_file() {
             stderr(&o)
         );
     }
+}
+
+/// Guards the repository git names when discovery variables are set (a
+/// second fresh tester's findings): a `GIT_WORK_TREE` that does not exist
+/// or is empty never sends aeef to the repository around the current
+/// folder with exit 0; a `GIT_WORK_TREE` alone, in a folder outside the
+/// repository, still finds it; a work tree named by `core.worktree` is
+/// the work tree from outside it too.
+#[test]
+fn discovery_variables_name_the_repository_git_names_or_none() {
+    let mut named = RepoBuilder::new();
+    named.write("f.txt", "a\nb\n");
+    let named_head = named.commit("Named repository");
+    let mut here = RepoBuilder::new();
+    here.write("f.txt", "x\n");
+    let here_head = here.commit("The repository around the current folder");
+    let head_of = |o: &std::process::Output| -> String {
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["commit"].as_str().unwrap().to_string()
+    };
+    let git_dir = named.path().join(".git");
+    let git_dir = git_dir.to_str().unwrap();
+    for work_tree in ["/nonexistent", "nope", ""] {
+        let o = common::aeef_env(
+            here.path(),
+            &["blame", "HEAD", "--format", "json"],
+            &[("GIT_DIR", git_dir), ("GIT_WORK_TREE", work_tree)],
+        );
+        match o.status.code() {
+            Some(0) => assert_eq!(head_of(&o), named_head, "GIT_WORK_TREE={work_tree:?}"),
+            Some(2) => assert!(stdout(&o).is_empty()),
+            c => panic!("GIT_WORK_TREE={work_tree:?}: exit {c:?}: {}", stderr(&o)),
+        }
+        if !stdout(&o).is_empty() {
+            assert_ne!(head_of(&o), here_head);
+        }
+    }
+    // GIT_WORK_TREE alone: git finds the repository from the current
+    // folder and takes the named folder for its work tree.
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(elsewhere.path().join("f.txt"), "a\nb\n").unwrap();
+    let inside = aeef(named.path(), &["blame", "f.txt", "--format", "json"]);
+    let o = common::aeef_env(
+        named.path(),
+        &["blame", "f.txt", "--format", "json"],
+        &[
+            ("GIT_WORK_TREE", elsewhere.path().to_str().unwrap()),
+            ("AEEF_NO_CACHE", "1"),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), stdout(&inside));
+    // core.worktree (a "dotfiles" repository), run from outside it: the
+    // uncommitted record in the work tree is read.
+    let bare = tempfile::tempdir().unwrap();
+    let top = tempfile::tempdir().unwrap();
+    let dot = bare.path().join("dot.git");
+    git_in(bare.path(), &["init", "-q", "--bare", "dot.git"]);
+    let with = |args: &[&str]| {
+        let o = std::process::Command::new("git")
+            .arg(format!("--git-dir={}", dot.display()))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    with(&["config", "core.bare", "false"]);
+    with(&["config", "core.worktree", top.path().to_str().unwrap()]);
+    std::fs::create_dir_all(top.path().join("incidents")).unwrap();
+    std::fs::write(
+        top.path().join("incidents/INC-2026-001.yaml"),
+        "id: INC-2026-001\ntitle: Dot incident\nseverity: SEV-3\nstatus: open\ndetected_at: 2026-09-01T00:00:00Z\n",
+    )
+    .unwrap();
+    let o = common::aeef_env(
+        bare.path(),
+        &["incident", "list"],
+        &[("GIT_DIR", dot.to_str().unwrap())],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("INC-2026-001"),
+        "{}{}",
+        stdout(&o),
+        stderr(&o)
+    );
 }

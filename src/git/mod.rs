@@ -133,6 +133,8 @@ enum Asked {
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Location {
     git_dir: PathBuf,
+    /// git's `--is-bare-repository`.
+    bare: bool,
     /// The work tree root; `None` in a bare repository or inside the git
     /// directory (where git, too, has no work tree).
     work_tree: Option<PathBuf>,
@@ -173,9 +175,36 @@ impl Location {
             .ok()
             .and_then(|t| Location::parse(start, &t))
         {
-            Some(l) => Asked::Found(l),
+            Some(mut l) => {
+                if l.work_tree.is_none() && !l.bare {
+                    l.work_tree = Location::top_level(start);
+                }
+                Asked::Found(l)
+            }
             None => Asked::Failed,
         }
+    }
+
+    /// The work tree git names when run from outside it (`GIT_WORK_TREE`,
+    /// `core.worktree`), if it is a directory; `None` where git has none
+    /// (inside a git directory git answers "must be run in a work tree").
+    fn top_level(start: &Path) -> Option<PathBuf> {
+        let mut cmd = Command::new("git");
+        tune_allocator(&mut cmd);
+        let out = cmd
+            .current_dir(start)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .args(["rev-parse", "--show-toplevel"])
+            .stdin(Stdio::null())
+            .output()
+            .ok()
+            .filter(|o| o.status.success())?;
+        let text = String::from_utf8(out.stdout).ok()?;
+        let top = PathBuf::from(text.strip_suffix('\n').unwrap_or(&text));
+        if top.as_os_str().is_empty() || !top.is_dir() {
+            return None;
+        }
+        Some(top.canonicalize().unwrap_or(top))
     }
 
     /// Reads the four answers of [`Location::ask_git`] (`--show-cdup`
@@ -186,17 +215,15 @@ impl Location {
         let bare = lines.next()? == "true";
         let inside = lines.next()? == "true";
         let cdup = lines.next().unwrap_or("");
-        let work_tree = (!bare && inside)
-            .then(|| start.join(cdup))
-            // Run from outside it with `GIT_WORK_TREE` set, git still has a
-            // work tree and reads paths from its root (`git blame f` works
-            // from /tmp): so does aeef, instead of taking it for bare.
-            .or_else(|| {
-                let named = std::env::var_os("GIT_WORK_TREE").filter(|w| !w.is_empty());
-                named.filter(|_| !bare).map(|w| start.join(w))
-            })
-            .map(|top| top.canonicalize().unwrap_or(top));
-        Some(Location { git_dir, work_tree })
+        let work_tree = (!bare && inside).then(|| {
+            let top = start.join(cdup);
+            top.canonicalize().unwrap_or(top)
+        });
+        Some(Location {
+            git_dir,
+            bare,
+            work_tree,
+        })
     }
 
     /// Opens the git directory with libgit2, without searching and without
@@ -296,11 +323,20 @@ impl Repo {
         } else {
             None
         };
+        // libgit2's own search ignores `GIT_DIR` and the rest: with any of
+        // them set, the repository is the one git names or none (falling
+        // back read the repository around the current folder, exit 0).
+        let named = DISCOVERY_ENV.iter().any(|v| std::env::var_os(v).is_some());
         let located = match ordinary {
             Some(r) => Some(r),
             None if git_on_path => match Location::ask_git(&start) {
-                Asked::Found(l) => l.open().ok(),
+                Asked::Found(l) => match l.open() {
+                    Ok(r) => Some(r),
+                    Err(_) if named => return Err(not_a_repo()),
+                    Err(_) => None,
+                },
                 Asked::NotARepository => return Err(not_a_repo()),
+                Asked::Failed if named => return Err(not_a_repo()),
                 Asked::Failed => None,
             },
             None => None,
@@ -385,14 +421,19 @@ impl Repo {
         tune_allocator(&mut c);
         // git runs from the work tree's root (or the git directory): a
         // relative `GIT_DIR` / `GIT_WORK_TREE` of the user's would point
-        // elsewhere from there, so they are passed on made absolute.
-        if std::env::var_os("GIT_DIR").is_some() {
-            c.env("GIT_DIR", self.repo.path());
-        }
-        if std::env::var_os("GIT_WORK_TREE").is_some()
-            && let Some(top) = self.repo.workdir()
+        // elsewhere from there, and a work tree outside the repository
+        // leaves git nothing to find. So when the user named either, git
+        // gets both as git itself answered them ([`Repo::discover`] opens
+        // nothing else then), made absolute.
+        if ["GIT_DIR", "GIT_WORK_TREE"]
+            .iter()
+            .any(|v| std::env::var_os(v).is_some())
         {
-            c.env("GIT_WORK_TREE", top);
+            c.env("GIT_DIR", self.repo.path());
+            match self.repo.workdir() {
+                Some(top) => c.env("GIT_WORK_TREE", top),
+                None => c.env_remove("GIT_WORK_TREE"),
+            };
         }
         c.current_dir(&self.cwd)
             .env("GIT_CONFIG_NOSYSTEM", "1")

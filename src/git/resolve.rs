@@ -183,9 +183,24 @@ pub fn blame_target(
         },
         e => e,
     })?;
-    let slash = path.ends_with('/');
+    // `f.txt/` (or `f.txt/.`) names a directory, and `f.txt` is a file:
+    // git says "no such path", and so does aeef, rather than blaming
+    // `f.txt` once the path is normalised.
+    let slash = path.ends_with('/') || path.ends_with("/.");
     let path = relative(&path);
-    match file_lines(repo, &rev_sha, rev_name, &path, range) {
+    let lines = file_lines(repo, &rev_sha, rev_name, &path, range);
+    if slash
+        && !matches!(
+            lines,
+            Err(GitError::IsDirectory { .. } | GitError::PathNotInTree { .. })
+        )
+    {
+        return Err(GitError::PathNotInTree {
+            path: format!("{path}/"),
+            rev: rev_name.to_string(),
+        });
+    }
+    match lines {
         Err(e @ GitError::PathNotInTree { .. }) if range.is_none() => {
             // `FILE:abc`, `FILE:1,5`: the file exists, the line spec is bad.
             if let Some((file, spec)) = arg.rsplit_once(':')
@@ -212,12 +227,6 @@ pub fn blame_target(
             }
         }
         Err(e) => Err(e),
-        // `f.txt/` names a directory, and `f.txt` is a file: git says "no
-        // such path", and so does aeef, rather than blaming `f.txt`.
-        Ok(_) if slash => Err(GitError::PathNotInTree {
-            path: format!("{path}/"),
-            rev: rev_name.to_string(),
-        }),
         Ok(_) => Ok(BlameTarget::Lines {
             rev: rev_sha,
             path,
