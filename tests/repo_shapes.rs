@@ -448,3 +448,85 @@ fn discovery_variables_name_the_repository_git_names_or_none() {
         stderr(&o)
     );
 }
+
+/// Guards a work tree named by `core.worktree` that does not lead back to
+/// its repository, run from inside the git directory with nothing set (a
+/// third fresh tester's finding: git ran in the work tree, found no
+/// repository there, or the repository around it, whose history then gave
+/// `incident new` its id). Git is told where both are.
+#[test]
+fn a_core_worktree_inside_another_repository_is_read_as_its_own() {
+    let mut host = RepoBuilder::new();
+    host.write("inner/f.txt", "host\n");
+    host.commit("Host repository");
+    let top = host.path().join("inner");
+    let holder = tempfile::tempdir().unwrap();
+    let dot = holder.path().join("dot.git");
+    git_in(holder.path(), &["init", "-q", "--bare", "dot.git"]);
+    let git = |args: &[&str]| -> String {
+        let o = std::process::Command::new("git")
+            .arg(format!("--git-dir={}", dot.display()))
+            .args(["-c", "user.name=Dot", "-c", "user.email=dot@example.com"])
+            .args(args)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
+            .env("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8_lossy(&o.stdout).trim().to_string()
+    };
+    git(&["config", "core.bare", "false"]);
+    git(&["config", "core.worktree", top.to_str().unwrap()]);
+    std::fs::write(top.join("f.txt"), "dot 1\ndot 2\n").unwrap();
+    git(&["add", "f.txt"]);
+    git(&["commit", "-q", "-m", "Dot repository"]);
+    let head = git(&["rev-parse", "HEAD"]);
+    for args in [
+        vec!["blame", "f.txt", "--format", "json"],
+        vec!["blame", "HEAD", "--format", "json"],
+    ] {
+        let o = aeef(&dot, &args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        let named = v["commit"].as_str().or(v["lines"][0]["commit"].as_str());
+        assert_eq!(named, Some(head.as_str()), "{args:?}");
+    }
+}
+
+/// Guards a repository under a folder whose name is not UTF-8, found
+/// through git (any discovery variable set): git's answer is read as the
+/// bytes it printed, not refused as unreadable.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_repository_under_a_non_utf8_folder_opens_through_git() {
+    use std::os::unix::ffi::OsStrExt;
+    let mut r = RepoBuilder::new();
+    r.write("f.txt", "1\n");
+    r.commit("One");
+    let holder = tempfile::tempdir().unwrap();
+    let odd = holder.path().join(std::ffi::OsStr::from_bytes(b"caf\xe9"));
+    std::fs::create_dir(&odd).unwrap();
+    let src = r.path().to_str().unwrap();
+    let o = std::process::Command::new("git")
+        .args(["clone", "-q", src, "r"])
+        .current_dir(&odd)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let repo = odd.join("r");
+    let plain = aeef(&repo, &["scan", "--format", "json"]);
+    assert!(plain.status.success(), "{}", stderr(&plain));
+    for (k, v) in [
+        ("GIT_CEILING_DIRECTORIES", "/nonexistent"),
+        ("GIT_DIR", ".git"),
+    ] {
+        let o = common::aeef_env(&repo, &["scan", "--format", "json"], &[(k, v)]);
+        assert!(o.status.success(), "{k}={v}: {}", stderr(&o));
+        assert_eq!(stdout(&o), stdout(&plain), "{k}={v}");
+    }
+}

@@ -33,6 +33,11 @@ pub struct Repo {
     repo: git2::Repository,
     /// Directory git subprocesses run in (`git -C`).
     cwd: PathBuf,
+    /// The git directory and work tree to hand every git process, when
+    /// its working folder would not lead it there: the user named them
+    /// (`GIT_DIR`, `GIT_WORK_TREE`), or the work tree is one git names
+    /// from outside it (`core.worktree`).
+    named: Option<(PathBuf, Option<PathBuf>)>,
     git_on_path: bool,
     shallow: OnceLock<HashSet<String>>,
     ignore_revs: OnceLock<blame::IgnoreRevs>,
@@ -138,6 +143,9 @@ struct Location {
     /// The work tree root; `None` in a bare repository or inside the git
     /// directory (where git, too, has no work tree).
     work_tree: Option<PathBuf>,
+    /// The work tree is one git names from outside it (`GIT_WORK_TREE`,
+    /// `core.worktree`): git run there would not find the repository.
+    outside: bool,
 }
 
 impl Location {
@@ -171,13 +179,11 @@ impl Location {
                 Asked::Failed
             };
         }
-        match String::from_utf8(out.stdout)
-            .ok()
-            .and_then(|t| Location::parse(start, &t))
-        {
+        match Location::parse(start, &out.stdout) {
             Some(mut l) => {
                 if l.work_tree.is_none() && !l.bare {
                     l.work_tree = Location::top_level(start);
+                    l.outside = l.work_tree.is_some();
                 }
                 Asked::Found(l)
             }
@@ -199,8 +205,8 @@ impl Location {
             .output()
             .ok()
             .filter(|o| o.status.success())?;
-        let text = String::from_utf8(out.stdout).ok()?;
-        let top = PathBuf::from(text.strip_suffix('\n').unwrap_or(&text));
+        let text = out.stdout.strip_suffix(b"\n").unwrap_or(&out.stdout);
+        let top = path_of_bytes(text);
         if top.as_os_str().is_empty() || !top.is_dir() {
             return None;
         }
@@ -209,12 +215,14 @@ impl Location {
 
     /// Reads the four answers of [`Location::ask_git`] (`--show-cdup`
     /// prints nothing outside a work tree).
-    fn parse(start: &Path, text: &str) -> Option<Location> {
-        let mut lines = text.split('\n');
-        let git_dir = PathBuf::from(lines.next().filter(|l| !l.is_empty())?);
-        let bare = lines.next()? == "true";
-        let inside = lines.next()? == "true";
-        let cdup = lines.next().unwrap_or("");
+    /// Paths are bytes (a repository may live under a folder whose name
+    /// is not UTF-8).
+    fn parse(start: &Path, text: &[u8]) -> Option<Location> {
+        let mut lines = text.split(|&b| b == b'\n');
+        let git_dir = path_of_bytes(lines.next().filter(|l| !l.is_empty())?);
+        let bare = lines.next()? == b"true";
+        let inside = lines.next()? == b"true";
+        let cdup = path_of_bytes(lines.next().unwrap_or(b""));
         let work_tree = (!bare && inside).then(|| {
             let top = start.join(cdup);
             top.canonicalize().unwrap_or(top)
@@ -223,6 +231,7 @@ impl Location {
             git_dir,
             bare,
             work_tree,
+            outside: false,
         })
     }
 
@@ -248,6 +257,18 @@ impl Location {
         }
         Ok(repo)
     }
+}
+
+/// A path git printed, as the bytes it printed.
+#[cfg(unix)]
+fn path_of_bytes(b: &[u8]) -> PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    PathBuf::from(std::ffi::OsStr::from_bytes(b))
+}
+
+#[cfg(not(unix))]
+fn path_of_bytes(b: &[u8]) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(b).into_owned())
 }
 
 #[cfg(unix)]
@@ -327,11 +348,15 @@ impl Repo {
         // them set, the repository is the one git names or none (falling
         // back read the repository around the current folder, exit 0).
         let named = DISCOVERY_ENV.iter().any(|v| std::env::var_os(v).is_some());
+        let mut outside = false;
         let located = match ordinary {
             Some(r) => Some(r),
             None if git_on_path => match Location::ask_git(&start) {
                 Asked::Found(l) => match l.open() {
-                    Ok(r) => Some(r),
+                    Ok(r) => {
+                        outside = l.outside;
+                        Some(r)
+                    }
                     Err(_) if named => return Err(not_a_repo()),
                     Err(_) => None,
                 },
@@ -349,9 +374,19 @@ impl Repo {
             .workdir()
             .map(Path::to_path_buf)
             .unwrap_or_else(|| repo.path().to_path_buf());
+        let user_named = ["GIT_DIR", "GIT_WORK_TREE"]
+            .iter()
+            .any(|v| std::env::var_os(v).is_some());
+        let named = (user_named || outside).then(|| {
+            (
+                repo.path().to_path_buf(),
+                repo.workdir().map(Path::to_path_buf),
+            )
+        });
         Ok(Repo {
             repo,
             cwd,
+            named,
             git_on_path,
             shallow: OnceLock::new(),
             ignore_revs: OnceLock::new(),
@@ -371,6 +406,7 @@ impl Repo {
         Ok(Repo {
             repo: git2::Repository::open(self.repo.path())?,
             cwd: self.cwd.clone(),
+            named: self.named.clone(),
             git_on_path: self.git_on_path,
             shallow: OnceLock::new(),
             ignore_revs: OnceLock::new(),
@@ -422,15 +458,12 @@ impl Repo {
         // git runs from the work tree's root (or the git directory): a
         // relative `GIT_DIR` / `GIT_WORK_TREE` of the user's would point
         // elsewhere from there, and a work tree outside the repository
-        // leaves git nothing to find. So when the user named either, git
-        // gets both as git itself answered them ([`Repo::discover`] opens
-        // nothing else then), made absolute.
-        if ["GIT_DIR", "GIT_WORK_TREE"]
-            .iter()
-            .any(|v| std::env::var_os(v).is_some())
-        {
-            c.env("GIT_DIR", self.repo.path());
-            match self.repo.workdir() {
+        // (`GIT_WORK_TREE`, `core.worktree`) leaves git nothing to find, or
+        // another repository around it. So git then gets both as git itself
+        // answered them ([`Repo::discover`] opens nothing else), absolute.
+        if let Some((git_dir, work_tree)) = &self.named {
+            c.env("GIT_DIR", git_dir);
+            match work_tree {
                 Some(top) => c.env("GIT_WORK_TREE", top),
                 None => c.env_remove("GIT_WORK_TREE"),
             };
