@@ -394,6 +394,27 @@ fn discovery_variables_name_the_repository_git_names_or_none() {
             assert_ne!(head_of(&o), here_head);
         }
     }
+    // GIT_DIR naming nothing: the gate and the records commands stop as
+    // git does, never reading the current folder's records instead.
+    std::fs::create_dir_all(here.path().join("incidents")).unwrap();
+    std::fs::write(
+        here.path().join("incidents/INC-2026-001.yaml"),
+        "id: INC-2026-001\ntitle: Not the named repository's\nseverity: SEV-3\nstatus: open\ndetected_at: 2026-09-01T00:00:00Z\n",
+    )
+    .unwrap();
+    for args in [
+        &["gate", "--offline"][..],
+        &["incident", "list"],
+        &["incident", "check"],
+    ] {
+        let o = common::aeef_env(here.path(), args, &[("GIT_DIR", "/nonexistent")]);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stdout(&o));
+        assert!(
+            stderr(&o).contains("aeef::git::not_a_repository"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
     // GIT_WORK_TREE alone: git finds the repository from the current
     // folder and takes the named folder for its work tree.
     let elsewhere = tempfile::tempdir().unwrap();

@@ -109,7 +109,20 @@ pub(crate) fn workspace(ctx: &Ctx) -> miette::Result<Workspace> {
             reason: e.to_string(),
         })?,
     };
-    let repo = Repo::discover(Some(&base)).ok();
+    let repo = match Repo::discover(Some(&base)) {
+        Ok(r) => Some(r),
+        // Records also live outside any repository, but a repository the
+        // user named (`GIT_DIR`, `GIT_WORK_TREE`) that cannot be opened is
+        // an error, as for git: never the folder around as "no repository".
+        Err(e)
+            if ["GIT_DIR", "GIT_WORK_TREE"]
+                .iter()
+                .any(|v| std::env::var_os(v).is_some()) =>
+        {
+            return Err(e.into());
+        }
+        Err(_) => None,
+    };
     let root = repo
         .as_ref()
         .and_then(|r| r.workdir().map(Path::to_path_buf))
