@@ -551,3 +551,49 @@ fn a_repository_under_a_non_utf8_folder_opens_through_git() {
         assert_eq!(stdout(&o), stdout(&plain), "{k}={v}");
     }
 }
+
+/// Guards a linked worktree named by relative `GIT_DIR`, `GIT_COMMON_DIR`
+/// and `GIT_WORK_TREE` from a folder outside it: the git processes aeef
+/// runs from the work tree get all three made absolute (a relative
+/// `GIT_COMMON_DIR` pointed nowhere from there: commit blame failed).
+#[test]
+fn a_worktree_named_by_relative_variables_from_outside() {
+    let mut r = RepoBuilder::new();
+    r.write("f.txt", "1\n2\n");
+    r.commit("One");
+    r.trailer("AI-Tool", "claude-code");
+    r.write("f.txt", "1\nAI\n");
+    let head = r.commit("Two");
+    let holder = tempfile::tempdir().unwrap();
+    let wt = holder.path().join("wt");
+    r.git(&["worktree", "add", "-q", wt.to_str().unwrap(), "-b", "wt"]);
+    let outside = holder.path().join("outside");
+    std::fs::create_dir(&outside).unwrap();
+    let rel = |p: &Path| -> String {
+        let mut s = String::from("..");
+        for c in p.strip_prefix("/").unwrap().components() {
+            s.push('/');
+            s.push_str(c.as_os_str().to_str().unwrap());
+        }
+        format!("{}{}", "../".repeat(outside.components().count() - 2), s)
+    };
+    let git_dir = rel(&r.path().join(".git/worktrees/wt"));
+    let common = rel(&r.path().join(".git"));
+    let top = rel(&wt);
+    for args in [
+        &["blame", "HEAD", "--format", "json"][..],
+        &["blame", "f.txt:2", "--format", "json"],
+    ] {
+        let o = common::aeef_env(
+            &outside,
+            args,
+            &[
+                ("GIT_DIR", git_dir.as_str()),
+                ("GIT_COMMON_DIR", common.as_str()),
+                ("GIT_WORK_TREE", top.as_str()),
+            ],
+        );
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        assert!(stdout(&o).contains(&head), "{args:?}: {}", stdout(&o));
+    }
+}

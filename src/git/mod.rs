@@ -467,6 +467,9 @@ impl Repo {
                 Some(top) => c.env("GIT_WORK_TREE", top),
                 None => c.env_remove("GIT_WORK_TREE"),
             };
+            if std::env::var_os("GIT_COMMON_DIR").is_some() {
+                c.env("GIT_COMMON_DIR", self.repo.commondir());
+            }
         }
         c.current_dir(&self.cwd)
             .env("GIT_CONFIG_NOSYSTEM", "1")
