@@ -637,3 +637,23 @@ fn commands_that_cannot_honour_rev_refuse_it() {
     let o = aeef(r.path(), &["--rev", "HEAD", "incident", "list"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+/// `aeef blame HEAD~1 --rev HEAD` said "path `HEAD~1` is not in the tree
+/// of HEAD" (a fresh tester's finding): `--rev` is for a file's lines, so
+/// the commit was read as a path. The message says so and names both
+/// ways out; a real missing path keeps its own error.
+#[test]
+fn a_commit_with_rev_says_rev_is_for_a_files_lines() {
+    let r = repo();
+    let e = refused(&r, &["blame", "HEAD~1", "--rev", "HEAD"]);
+    assert!(e.contains("aeef::usage"), "{e}");
+    assert!(e.contains("`HEAD~1` is a commit"), "{e}");
+    assert!(e.contains("aeef blame HEAD~1` (no --rev)"), "{e}");
+    let e = refused(&r, &["blame", "nosuch.rs", "--rev", "HEAD"]);
+    assert!(e.contains("aeef::git::path_not_in_tree"), "{e}");
+    assert!(
+        aeef(r.path(), &["blame", "f:1-2", "--rev", "HEAD"])
+            .status
+            .success()
+    );
+}

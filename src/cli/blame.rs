@@ -52,9 +52,28 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         );
     }
     let classifier = Classifier::new(&repo, opts);
-    let target = git::resolve::blame_target(&repo, &args.target, args.rev.as_deref(), |p| {
+    let target = match git::resolve::blame_target(&repo, &args.target, args.rev.as_deref(), |p| {
         relative_path(&repo, ctx.dir.as_deref(), p)
-    })?;
+    }) {
+        // `aeef blame HEAD~1 --rev HEAD`: `--rev` names the revision of a
+        // file's lines, so the commit was read as a path; say which it is.
+        Err(crate::error::GitError::PathNotInTree { .. })
+            if args.rev.is_some() && git::resolve::revision(&repo, &args.target).is_ok() =>
+        {
+            return Err(crate::error::UsageError {
+                message: format!(
+                    "`{}` is a commit, and `--rev` is for a file's lines (it was read as a path)",
+                    args.target
+                ),
+                help: Some(format!(
+                    "classify the commit with `aeef blame {}` (no --rev), or name a file: `aeef blame FILE[:L1-L2] --rev REV`",
+                    args.target
+                )),
+            }
+            .into());
+        }
+        t => t?,
+    };
     let (rev, path, range) = match target {
         git::resolve::BlameTarget::Commit(sha) => {
             let c = classifier.classify(&sha)?;
