@@ -338,6 +338,30 @@ fn core_hooks_path_is_honoured() {
     assert!(stderr(&out).contains("aeef::hook::provenance_incomplete"));
 }
 
+/// Guards a relative `core.hooksPath` with aeef run from outside the work
+/// tree (`GIT_DIR`, `GIT_WORK_TREE`; a fresh tester's finding): git runs
+/// hooks from the work tree's root, so the hook goes under it, not under
+/// the current folder (where `git rev-parse --git-path hooks` points from
+/// there), and a commit run the same way meets it.
+#[test]
+fn a_relative_hooks_path_from_outside_the_work_tree() {
+    let r = repo();
+    r.git(&["config", "core.hooksPath", ".githooks"]);
+    let outside = tempfile::tempdir().unwrap();
+    let dir = r.path().join(".git");
+    let vars = [
+        ("GIT_DIR", dir.to_str().unwrap()),
+        ("GIT_WORK_TREE", r.path().to_str().unwrap()),
+    ];
+    let o = common::aeef_env(outside.path(), &["hook", "install"], &vars);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(r.path().join(".githooks/commit-msg").exists());
+    assert!(!outside.path().join(".githooks").exists());
+    let out = commit(outside.path(), &["-m", &format!("x\n\n{CLAUDE}")], &vars);
+    assert!(!out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("aeef::hook::provenance_incomplete"));
+}
+
 /// Guards worktrees: installed from a linked worktree, the hook lands in
 /// the common hooks directory git runs for every worktree.
 #[test]

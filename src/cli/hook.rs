@@ -128,8 +128,8 @@ fn say(line: &str) -> miette::Result<()> {
 
 fn install_hooks(a: &InstallArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     // A repository, or git's own error.
-    let _ = ctx.repo()?;
-    let hooks = install::hooks_dir(&start_dir(ctx)?)?;
+    let repo = ctx.repo()?;
+    let hooks = install::hooks_dir(&repo)?;
     let aeef = std::env::current_exe()
         .and_then(|p| p.canonicalize())
         .map_err(|e| {
@@ -168,8 +168,8 @@ fn install_hooks(a: &InstallArgs, ctx: &Ctx) -> miette::Result<Outcome> {
 }
 
 fn uninstall_hooks(ctx: &Ctx) -> miette::Result<Outcome> {
-    let _ = ctx.repo()?;
-    let hooks = install::hooks_dir(&start_dir(ctx)?)?;
+    let repo = ctx.repo()?;
+    let hooks = install::hooks_dir(&repo)?;
     for kind in [Kind::CommitMsg, Kind::PrepareCommitMsg] {
         match install::uninstall(&hooks, kind)? {
             Done::Removed {

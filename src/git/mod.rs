@@ -442,18 +442,13 @@ impl Repo {
         self.git_on_path
     }
 
-    /// A `git` command running in this repository.
-    pub fn git(&self) -> Command {
+    /// A `git` command running in this repository as the user's own git
+    /// would (their system config included), from [`Repo::git`]'s folder
+    /// and told where the repository is when that folder would not lead
+    /// git to it. For questions about the user's setup, such as where
+    /// hooks live; answers aeef reads come from [`Repo::git`].
+    pub fn git_as_user(&self) -> Command {
         let mut c = Command::new("git");
-        // Every diff aeef reads (the one pass, hunks, commit changes) must
-        // place hunks as `git blame` does: git 2.47's blame diffs with
-        // myers and the indent heuristic whatever `diff.algorithm` says,
-        // so both are pinned for every command (a later git whose blame
-        // reads the setting gets the same pin). `GIT_DIFF_OPTS` would
-        // override `-U0`; `diff.relative` would cut paths (set here, not
-        // as `--no-relative`, which git before 2.28 refuses); a low
-        // `diff.renameLimit` would turn renames into a deleted and an
-        // added file, so it is git's default.
         tune_allocator(&mut c);
         // git runs from the work tree's root (or the git directory): a
         // relative `GIT_DIR` / `GIT_WORK_TREE` of the user's would point
@@ -471,8 +466,23 @@ impl Repo {
                 c.env("GIT_COMMON_DIR", self.repo.commondir());
             }
         }
-        c.current_dir(&self.cwd)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
+        c.current_dir(&self.cwd).stdin(Stdio::null());
+        c
+    }
+
+    /// A `git` command running in this repository.
+    pub fn git(&self) -> Command {
+        let mut c = self.git_as_user();
+        // Every diff aeef reads (the one pass, hunks, commit changes) must
+        // place hunks as `git blame` does: git 2.47's blame diffs with
+        // myers and the indent heuristic whatever `diff.algorithm` says,
+        // so both are pinned for every command (a later git whose blame
+        // reads the setting gets the same pin). `GIT_DIFF_OPTS` would
+        // override `-U0`; `diff.relative` would cut paths (set here, not
+        // as `--no-relative`, which git before 2.28 refuses); a low
+        // `diff.renameLimit` would turn renames into a deleted and an
+        // added file, so it is git's default.
+        c.env("GIT_CONFIG_NOSYSTEM", "1")
             .env_remove("GIT_EXTERNAL_DIFF")
             .env_remove("GIT_DIFF_OPTS")
             .args([

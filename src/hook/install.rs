@@ -12,7 +12,7 @@
 //! recognised by its [`MARKER`] line, so installing twice rewrites the aeef
 //! hook in place and leaves the chained one alone.
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use miette::Diagnostic;
 use thiserror::Error;
@@ -80,14 +80,14 @@ fn io(what: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> HookErr
     move |source| HookError::Io { what, path, source }
 }
 
-/// The directory git runs hooks from, for a repository at or above `dir`
-/// (absolute). Runs `git` as the user's git runs, system config included:
-/// a system-wide `core.hooksPath` decides too.
-pub fn hooks_dir(dir: &Path) -> Result<PathBuf, HookError> {
-    let mut cmd = Command::new("git");
-    crate::git::tune_allocator(&mut cmd);
-    let out = cmd
-        .current_dir(dir)
+/// The directory git runs hooks from, for `repo` (absolute). Runs `git`
+/// as the user's git runs, system config included (a system-wide
+/// `core.hooksPath` decides too), from the work tree's root, where git runs
+/// hooks (githooks(5)): a relative `core.hooksPath` is read from there
+/// even when aeef runs outside the work tree (`GIT_DIR`/`GIT_WORK_TREE`).
+pub fn hooks_dir(repo: &crate::git::Repo) -> Result<PathBuf, HookError> {
+    let out = repo
+        .git_as_user()
         .args(["rev-parse", "--path-format=absolute", "--git-path", "hooks"])
         .stdin(Stdio::null())
         .output()
