@@ -433,12 +433,8 @@ fn a_commit_git_cannot_read_does_not_lend_its_neighbours_changes() {
     assert_eq!(origin(&near).as_deref(), Some("ai-adjacent"), "{v}");
 }
 
-/// Found by a fresh tester: `git diff-tree` reads the index, so it ran a
-/// `core.fsmonitor` hook (a slow one made line blame wait for it) and took
-/// a blob's content from a work-tree file whose stat data matched. The
-/// feed's git reads objects only: the hook never runs.
-#[test]
-fn the_feed_reads_no_index_and_runs_no_fsmonitor_hook() {
+/// A file whose line 2 a human wrote next to line 3, written by Claude.
+fn human_next_to_ai() -> RepoBuilder {
     let mut r = RepoBuilder::new();
     r.write("a.rs", "1\n2\n3\n4\n5\n6\n7\n8\n");
     r.commit("base");
@@ -447,11 +443,26 @@ fn the_feed_reads_no_index_and_runs_no_fsmonitor_hook() {
     r.commit("ai");
     r.write("a.rs", "1\nH\nAI\n4\n5\n6\n7\n8\n");
     r.commit("human next to it");
+    r
+}
+
+/// Writes `text` to `path` as an executable script.
+fn executable(path: &std::path::Path, text: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, text).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// Found by a fresh tester: `git diff-tree` reads the index, so it ran a
+/// `core.fsmonitor` hook (a slow one made line blame wait for it) and took
+/// a blob's content from a work-tree file whose stat data matched. The
+/// feed's git reads objects only: the hook never runs.
+#[test]
+fn the_feed_reads_no_index_and_runs_no_fsmonitor_hook() {
+    let r = human_next_to_ai();
     let marker = r.path().join("hook-ran");
     let hook = r.path().join(".git/fsmonitor-hook");
-    std::fs::write(&hook, format!("#!/bin/sh\ntouch '{}'\n", marker.display())).unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    executable(&hook, &format!("#!/bin/sh\ntouch '{}'\n", marker.display()));
     r.git(&["config", "core.fsmonitor", hook.to_str().unwrap()]);
     let o = aeef(r.path(), &["blame", "a.rs", "--format", "json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -465,14 +476,7 @@ fn the_feed_reads_no_index_and_runs_no_fsmonitor_hook() {
 /// records what it was given and runs the real one.
 #[test]
 fn git_runs_with_aeefs_allocator_settings_unless_the_user_set_their_own() {
-    let mut r = RepoBuilder::new();
-    r.write("a.rs", "1\n2\n3\n4\n5\n6\n7\n8\n");
-    r.commit("base");
-    r.trailer("Co-Authored-By", "Claude <noreply@anthropic.com>");
-    r.write("a.rs", "1\n2\nAI\n4\n5\n6\n7\n8\n");
-    r.commit("ai");
-    r.write("a.rs", "1\nH\nAI\n4\n5\n6\n7\n8\n");
-    r.commit("human next to it");
+    let r = human_next_to_ai();
     let real = String::from_utf8(
         std::process::Command::new("sh")
             .args(["-c", "command -v git"])
@@ -488,10 +492,7 @@ fn git_runs_with_aeefs_allocator_settings_unless_the_user_set_their_own() {
         log.display(),
         real.trim()
     );
-    let git = bin.path().join("git");
-    std::fs::write(&git, script).unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&git, std::fs::Permissions::from_mode(0o755)).unwrap();
+    executable(&bin.path().join("git"), &script);
     let path = format!(
         "{}:{}",
         bin.path().display(),

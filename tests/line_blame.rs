@@ -49,6 +49,27 @@ fn commits_of(v: &Value) -> Vec<(u64, String)> {
         .collect()
 }
 
+/// The own origin line blame's `commits` list gives `sha`.
+fn commit_origin(v: &Value, sha: &str) -> Value {
+    v["commits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["commit"] == sha)
+        .unwrap_or_else(|| panic!("{sha} not in commits"))["origin"]
+        .clone()
+}
+
+/// Every commit's origin in `v`'s `commits` list equals the one
+/// `aeef blame <sha>` gives in full (cache off).
+fn origins_equal_commit_blame(r: &RepoBuilder, v: &Value) {
+    for commit in v["commits"].as_array().unwrap() {
+        let sha = commit["commit"].as_str().unwrap();
+        let whole = json(r.path(), &[sha], &[("AEEF_NO_CACHE", "1")]);
+        assert_eq!(commit["origin"], whole["origin"], "commit {sha}");
+    }
+}
+
 fn origin_at(v: &Value, line: usize) -> &str {
     v["lines"][line - 1]["origin"].as_str().unwrap()
 }
@@ -364,15 +385,7 @@ fn shortcuts_give_the_same_answers_as_full_classification() {
             assert_eq!(commit["origin"], whole["origin"], "commit {sha}");
         }
     }
-    let find = |sha: &str| {
-        a["commits"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["commit"] == sha)
-            .unwrap()["origin"]
-            .clone()
-    };
+    let find = |sha: &str| commit_origin(&a, sha);
     assert_eq!(find(&x), "ai-adjacent");
     assert_eq!(find(&y), "human");
 }
@@ -412,22 +425,10 @@ fn early_stop_keeps_each_commits_full_origin() {
     assert_eq!(commits_of(&v), git_blame(&r, "a.rs", &[]));
     assert_eq!(origin_at(&v, 6), "ai-modified");
     assert_eq!(origin_at(&v, 8), "ai-adjacent");
-    let origin_of = |sha: &str| {
-        v["commits"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["commit"] == sha)
-            .unwrap_or_else(|| panic!("{sha} not in commits"))["origin"]
-            .clone()
-    };
+    let origin_of = |sha: &str| commit_origin(&v, sha);
     assert_eq!(origin_of(&both), "ai-modified");
     assert_eq!(origin_of(&over), "ai-modified");
-    for commit in v["commits"].as_array().unwrap() {
-        let sha = commit["commit"].as_str().unwrap();
-        let whole = json(r.path(), &[sha], &[("AEEF_NO_CACHE", "1")]);
-        assert_eq!(commit["origin"], whole["origin"], "commit {sha}");
-    }
+    origins_equal_commit_blame(&r, &v);
     // The noted file itself: per-line commits still equal git's.
     let b = json(r.path(), &["b.rs"], &[]);
     assert_eq!(commits_of(&b), git_blame(&r, "b.rs", &[]));
@@ -477,24 +478,12 @@ fn an_adjacent_commit_still_finds_ai_lines_it_changes_in_later_files() {
 
     let v = json(r.path(), &["a.rs"], &[]);
     assert_eq!(commits_of(&v), git_blame(&r, "a.rs", &[]));
-    let origin_of = |sha: &str| {
-        v["commits"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["commit"] == sha)
-            .unwrap_or_else(|| panic!("{sha} not in commits"))["origin"]
-            .clone()
-    };
+    let origin_of = |sha: &str| commit_origin(&v, sha);
     assert_eq!(origin_of(&over_later), "ai-modified");
     assert_eq!(origin_of(&inserted), "ai-adjacent");
     assert_eq!(origin_of(&later_adjacent), "ai-modified");
     assert_eq!(origin_of(&adjacent_only), "ai-adjacent");
-    for commit in v["commits"].as_array().unwrap() {
-        let sha = commit["commit"].as_str().unwrap();
-        let whole = json(r.path(), &[sha], &[("AEEF_NO_CACHE", "1")]);
-        assert_eq!(commit["origin"], whole["origin"], "commit {sha}");
-    }
+    origins_equal_commit_blame(&r, &v);
     // The lines themselves: a.rs's human lines by their own hunks.
     assert_eq!(origin_at(&v, 14), "ai-adjacent");
     assert_eq!(origin_at(&v, 8), "ai-adjacent");

@@ -361,6 +361,24 @@ fn commit_notes_tree(r: &RepoBuilder, tree: &str) {
     r.git(&["update-ref", "refs/notes/ai", c.trim()]);
 }
 
+/// Commits a notes tree whose fan-out directory holding `commit`'s note
+/// names a tree that is not in the repository.
+fn break_fan_out(r: &RepoBuilder, commit: &str) {
+    let dir = &commit[..2];
+    let root = r.git(&["ls-tree", "refs/notes/ai"]);
+    let entries: String = root
+        .lines()
+        .map(|l| {
+            if l.ends_with(&format!("\t{dir}")) {
+                format!("040000 tree {}\t{dir}\n", "d".repeat(40))
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    commit_notes_tree(r, &mktree(r, &entries));
+}
+
 /// `git mktree --missing` of `entries` (`MODE TYPE ID\tNAME` lines).
 fn mktree(r: &RepoBuilder, entries: &str) -> String {
     let mut child = Command::new("git")
@@ -400,19 +418,7 @@ fn a_missing_notes_subtree_stops_scan_and_blame() {
         .find(|c| notes.contains_key(*c))
         .unwrap()
         .clone();
-    let dir = &victim[..2];
-    let root = r.git(&["ls-tree", "refs/notes/ai"]);
-    let entries: String = root
-        .lines()
-        .map(|l| {
-            if l.ends_with(&format!("\t{dir}")) {
-                format!("040000 tree {}\t{dir}\n", "d".repeat(40))
-            } else {
-                format!("{l}\n")
-            }
-        })
-        .collect();
-    commit_notes_tree(&r, &mktree(&r, &entries));
+    break_fan_out(&r, &victim);
     assert!(
         !Command::new("git")
             .args(["notes", "--ref=ai", "show", &victim])
@@ -464,19 +470,7 @@ fn an_unreadable_notes_subtree_does_not_spoil_other_commits_lookups() {
     assert!(good_alone.status.success(), "{}", stderr(&good_alone));
     let want: serde_json::Value = serde_json::from_slice(&good_alone.stdout).unwrap();
     assert_eq!(want["origin"], "ai-generated");
-    let dir = &victim[..2];
-    let root = r.git(&["ls-tree", "refs/notes/ai"]);
-    let entries: String = root
-        .lines()
-        .map(|l| {
-            if l.ends_with(&format!("\t{dir}")) {
-                format!("040000 tree {}\t{dir}\n", "d".repeat(40))
-            } else {
-                format!("{l}\n")
-            }
-        })
-        .collect();
-    commit_notes_tree(&r, &mktree(&r, &entries));
+    break_fan_out(&r, &victim);
     assert!(aeef(r.path(), &["init"]).status.success());
     let o = aeef(
         r.path(),

@@ -350,13 +350,43 @@ fn a_file_path_with_a_trailing_slash_is_not_the_file() {
     r.commit("Human base");
     for arg in ["f.txt/", "f.txt/:1-2", "f.txt/.", "f.txt/:5000"] {
         let o = aeef(r.path(), &["blame", arg]);
-        assert_eq!(o.status.code(), Some(2), "{arg}: {}", stdout(&o));
-        assert!(
-            stderr(&o).contains("aeef::git::path_not_in_tree"),
-            "{arg}: {}",
-            stderr(&o)
-        );
+        refused_with(&o, "aeef::git::path_not_in_tree", arg);
     }
+}
+
+/// Asserts `o` stopped with exit 2 and the diagnostic `code`.
+fn refused_with(o: &std::process::Output, code: &str, what: impl std::fmt::Debug) {
+    assert_eq!(o.status.code(), Some(2), "{what:?}: {}", stdout(o));
+    assert!(stderr(o).contains(code), "{what:?}: {}", stderr(o));
+}
+
+/// `git --git-dir=DOT ARGS` with a fixed identity and date; its stdout.
+fn git_at(dot: &Path, args: &[&str]) -> String {
+    let o = std::process::Command::new("git")
+        .arg(format!("--git-dir={}", dot.display()))
+        .args(["-c", "user.name=Dot", "-c", "user.email=dot@example.com"])
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
+/// A "dotfiles" repository: `HOLDER/dot.git`, not bare, whose work tree
+/// is `top` (`core.worktree`), which holds no `.git` of its own.
+fn dotfiles(holder: &Path, top: &Path) -> std::path::PathBuf {
+    git_in(holder, &["init", "-q", "--bare", "dot.git"]);
+    let dot = holder.join("dot.git");
+    git_at(&dot, &["config", "core.bare", "false"]);
+    git_at(&dot, &["config", "core.worktree", top.to_str().unwrap()]);
+    dot
 }
 
 /// Guards the repository git names when discovery variables are set (a
@@ -379,11 +409,19 @@ fn discovery_variables_name_the_repository_git_names_or_none() {
     };
     let git_dir = named.path().join(".git");
     let git_dir = git_dir.to_str().unwrap();
-    for work_tree in ["/nonexistent", "nope", ""] {
+    // git reads the named repository with a work tree that does not exist,
+    // and refuses an empty one ("not a valid path"): so does aeef.
+    for (work_tree, exit) in [("/nonexistent", 0), ("nope", 0), ("", 2)] {
         let o = common::aeef_env(
             here.path(),
             &["blame", "HEAD", "--format", "json"],
             &[("GIT_DIR", git_dir), ("GIT_WORK_TREE", work_tree)],
+        );
+        assert_eq!(
+            o.status.code(),
+            Some(exit),
+            "GIT_WORK_TREE={work_tree:?}: {}",
+            stderr(&o)
         );
         match o.status.code() {
             Some(0) => assert_eq!(head_of(&o), named_head, "GIT_WORK_TREE={work_tree:?}"),
@@ -408,12 +446,7 @@ fn discovery_variables_name_the_repository_git_names_or_none() {
         &["incident", "check"],
     ] {
         let o = common::aeef_env(here.path(), args, &[("GIT_DIR", "/nonexistent")]);
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stdout(&o));
-        assert!(
-            stderr(&o).contains("aeef::git::not_a_repository"),
-            "{args:?}: {}",
-            stderr(&o)
-        );
+        refused_with(&o, "aeef::git::not_a_repository", args);
     }
     // GIT_WORK_TREE alone: git finds the repository from the current
     // folder and takes the named folder for its work tree.
@@ -434,22 +467,7 @@ fn discovery_variables_name_the_repository_git_names_or_none() {
     // uncommitted record in the work tree is read.
     let bare = tempfile::tempdir().unwrap();
     let top = tempfile::tempdir().unwrap();
-    let dot = bare.path().join("dot.git");
-    git_in(bare.path(), &["init", "-q", "--bare", "dot.git"]);
-    let with = |args: &[&str]| {
-        let o = std::process::Command::new("git")
-            .arg(format!("--git-dir={}", dot.display()))
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            o.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-    };
-    with(&["config", "core.bare", "false"]);
-    with(&["config", "core.worktree", top.path().to_str().unwrap()]);
+    let dot = dotfiles(bare.path(), top.path());
     std::fs::create_dir_all(top.path().join("incidents")).unwrap();
     std::fs::write(
         top.path().join("incidents/INC-2026-001.yaml"),
@@ -482,31 +500,11 @@ fn a_core_worktree_inside_another_repository_is_read_as_its_own() {
     host.commit("Host repository");
     let top = host.path().join("inner");
     let holder = tempfile::tempdir().unwrap();
-    let dot = holder.path().join("dot.git");
-    git_in(holder.path(), &["init", "-q", "--bare", "dot.git"]);
-    let git = |args: &[&str]| -> String {
-        let o = std::process::Command::new("git")
-            .arg(format!("--git-dir={}", dot.display()))
-            .args(["-c", "user.name=Dot", "-c", "user.email=dot@example.com"])
-            .args(args)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
-            .env("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
-            .output()
-            .unwrap();
-        assert!(
-            o.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        String::from_utf8_lossy(&o.stdout).trim().to_string()
-    };
-    git(&["config", "core.bare", "false"]);
-    git(&["config", "core.worktree", top.to_str().unwrap()]);
+    let dot = dotfiles(holder.path(), &top);
     std::fs::write(top.join("f.txt"), "dot 1\ndot 2\n").unwrap();
-    git(&["add", "f.txt"]);
-    git(&["commit", "-q", "-m", "Dot repository"]);
-    let head = git(&["rev-parse", "HEAD"]);
+    git_at(&dot, &["add", "f.txt"]);
+    git_at(&dot, &["commit", "-q", "-m", "Dot repository"]);
+    let head = git_at(&dot, &["rev-parse", "HEAD"]);
     for args in [
         vec!["blame", "f.txt", "--format", "json"],
         vec!["blame", "HEAD", "--format", "json"],

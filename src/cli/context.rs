@@ -114,13 +114,7 @@ pub(crate) fn workspace(ctx: &Ctx) -> miette::Result<Workspace> {
         // Records also live outside any repository, but a repository the
         // user named (`GIT_DIR`, `GIT_WORK_TREE`) that cannot be opened is
         // an error, as for git: never the folder around as "no repository".
-        Err(e)
-            if ["GIT_DIR", "GIT_WORK_TREE"]
-                .iter()
-                .any(|v| std::env::var_os(v).is_some()) =>
-        {
-            return Err(e.into());
-        }
+        Err(e) if crate::git::repository_named_by_env() => return Err(e.into()),
         Err(_) => None,
     };
     let root = repo

@@ -80,6 +80,21 @@ const DISCOVERY_ENV: [&str; 5] = [
     "GIT_DISCOVERY_ACROSS_FILESYSTEM",
 ];
 
+/// True when any of [`DISCOVERY_ENV`] is set: git, not libgit2's own
+/// search, then says where the repository is.
+fn discovery_env_set() -> bool {
+    DISCOVERY_ENV.iter().any(|v| std::env::var_os(v).is_some())
+}
+
+/// True when the user named the repository itself (`GIT_DIR` or
+/// `GIT_WORK_TREE`): one that cannot be opened is then an error, never "no
+/// repository", and git is handed both ([`Repo::git_as_user`]).
+pub fn repository_named_by_env() -> bool {
+    ["GIT_DIR", "GIT_WORK_TREE"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some())
+}
+
 /// The common case, opened by libgit2 alone (no `git rev-parse` process:
 /// every command opens a repository, and a process costs milliseconds):
 /// no discovery variable is set, the git directory has its `config` (so
@@ -88,7 +103,7 @@ const DISCOVERY_ENV: [&str; 5] = [
 /// no work tree but libgit2 would use the parent). `None` otherwise: then
 /// git is asked.
 fn open_ordinary(start: &Path) -> Option<git2::Repository> {
-    if DISCOVERY_ENV.iter().any(|v| std::env::var_os(v).is_some()) {
+    if discovery_env_set() {
         return None;
     }
     let none = std::iter::empty::<&std::ffi::OsStr>();
@@ -149,26 +164,33 @@ struct Location {
 }
 
 impl Location {
-    /// Asks `git rev-parse` in `start`.
-    fn ask_git(start: &Path) -> Asked {
+    /// `git rev-parse ARGS` run in `start`, as discovery asks it.
+    fn rev_parse(start: &Path, args: &[&str]) -> Command {
         let mut cmd = Command::new("git");
         tune_allocator(&mut cmd);
-        let Ok(out) = cmd
-            .current_dir(start)
+        cmd.current_dir(start)
             .env("GIT_CONFIG_NOSYSTEM", "1")
-            // git's own words, untranslated, to tell "no repository" apart.
-            .env("LC_ALL", "C")
-            .env("LANGUAGE", "C")
-            .args([
-                "rev-parse",
+            .arg("rev-parse")
+            .args(args)
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    /// Asks `git rev-parse` in `start`.
+    fn ask_git(start: &Path) -> Asked {
+        let Ok(out) = Location::rev_parse(
+            start,
+            &[
                 "--absolute-git-dir",
                 "--is-bare-repository",
                 "--is-inside-work-tree",
                 "--show-cdup",
-            ])
-            .stdin(Stdio::null())
-            .output()
-        else {
+            ],
+        )
+        // git's own words, untranslated, to tell "no repository" apart.
+        .env("LC_ALL", "C")
+        .env("LANGUAGE", "C")
+        .output() else {
             return Asked::Failed;
         };
         if !out.status.success() {
@@ -195,13 +217,7 @@ impl Location {
     /// `core.worktree`), if it is a directory; `None` where git has none
     /// (inside a git directory git answers "must be run in a work tree").
     fn top_level(start: &Path) -> Option<PathBuf> {
-        let mut cmd = Command::new("git");
-        tune_allocator(&mut cmd);
-        let out = cmd
-            .current_dir(start)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .args(["rev-parse", "--show-toplevel"])
-            .stdin(Stdio::null())
+        let out = Location::rev_parse(start, &["--show-toplevel"])
             .output()
             .ok()
             .filter(|o| o.status.success())?;
@@ -347,7 +363,7 @@ impl Repo {
         // libgit2's own search ignores `GIT_DIR` and the rest: with any of
         // them set, the repository is the one git names or none (falling
         // back read the repository around the current folder, exit 0).
-        let named = DISCOVERY_ENV.iter().any(|v| std::env::var_os(v).is_some());
+        let named = discovery_env_set();
         let mut outside = false;
         let located = match ordinary {
             Some(r) => Some(r),
@@ -374,10 +390,7 @@ impl Repo {
             .workdir()
             .map(Path::to_path_buf)
             .unwrap_or_else(|| repo.path().to_path_buf());
-        let user_named = ["GIT_DIR", "GIT_WORK_TREE"]
-            .iter()
-            .any(|v| std::env::var_os(v).is_some());
-        let named = (user_named || outside).then(|| {
+        let named = (repository_named_by_env() || outside).then(|| {
             (
                 repo.path().to_path_buf(),
                 repo.workdir().map(Path::to_path_buf),
