@@ -362,6 +362,47 @@ fn a_relative_hooks_path_from_outside_the_work_tree() {
     assert!(stderr(&out).contains("aeef::hook::provenance_incomplete"));
 }
 
+/// Guards a relative `core.hooksPath` with aeef run from inside `.git`
+/// (a fresh tester's finding): git answers there as for a bare repository
+/// and points under `.git`, but `git commit` runs hooks from the work
+/// tree's root. Installed, status and uninstall all mean that one hook; a
+/// bare repository keeps its hooks under the git folder.
+#[test]
+fn a_relative_hooks_path_from_inside_the_git_folder() {
+    let r = repo();
+    r.git(&["config", "core.hooksPath", ".githooks"]);
+    let inside = r.path().join(".git");
+    for deeper in [inside.clone(), inside.join("refs")] {
+        install(&deeper, &[]);
+        assert!(r.path().join(".githooks/commit-msg").exists());
+        assert!(!inside.join(".githooks").exists());
+        let out = aeef(&deeper, &["hook", "uninstall"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(!r.path().join(".githooks/commit-msg").exists());
+    }
+    install(&inside, &[]);
+    let out = commit(r.path(), &["-m", &format!("x\n\n{CLAUDE}")], &[]);
+    assert!(!out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("aeef::hook::provenance_incomplete"));
+
+    let bare = tempfile::tempdir().unwrap();
+    let b = bare.path().join("b.git");
+    let init = std::process::Command::new("git")
+        .args(["init", "-q", "--bare"])
+        .arg(&b)
+        .output()
+        .unwrap();
+    assert!(init.status.success());
+    let set = std::process::Command::new("git")
+        .current_dir(&b)
+        .args(["config", "core.hooksPath", ".githooks"])
+        .output()
+        .unwrap();
+    assert!(set.status.success());
+    install(&b, &[]);
+    assert!(b.join(".githooks/commit-msg").exists());
+}
+
 /// Guards worktrees: installed from a linked worktree, the hook lands in
 /// the common hooks directory git runs for every worktree.
 #[test]

@@ -86,8 +86,11 @@ fn io(what: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> HookErr
 /// hooks (githooks(5)): a relative `core.hooksPath` is read from there
 /// even when aeef runs outside the work tree (`GIT_DIR`/`GIT_WORK_TREE`).
 pub fn hooks_dir(repo: &crate::git::Repo) -> Result<PathBuf, HookError> {
-    let out = repo
-        .git_as_user()
+    let mut git = repo.git_as_user();
+    if let Some(root) = work_tree_around(repo) {
+        git.current_dir(root);
+    }
+    let out = git
         .args(["rev-parse", "--path-format=absolute", "--git-path", "hooks"])
         .stdin(Stdio::null())
         .output()
@@ -101,6 +104,43 @@ pub fn hooks_dir(repo: &crate::git::Repo) -> Result<PathBuf, HookError> {
     }
     let text = String::from_utf8_lossy(&out.stdout);
     Ok(PathBuf::from(text.trim_end_matches(['\n', '\r'])))
+}
+
+/// The work tree of a repository opened from inside its `.git` folder.
+/// There git answers as for a bare repository (no work tree, a relative
+/// `core.hooksPath` read from the `.git` folder), but the repository is
+/// not bare and `git commit` runs its hooks from the work tree's root: the
+/// folder holding `.git`, when git run there finds this same repository.
+/// `None` for every other layout (a work tree already known, a bare
+/// repository, a git folder found some other way).
+fn work_tree_around(repo: &crate::git::Repo) -> Option<PathBuf> {
+    if repo.workdir().is_some() {
+        return None;
+    }
+    let git_dir = std::fs::canonicalize(repo.git2().path()).ok()?;
+    let parent = git_dir.parent()?;
+    if git_dir.file_name()? != ".git" {
+        return None;
+    }
+    let ask = |dir: &Path, args: &[&str]| {
+        let out = repo
+            .git_as_user()
+            .current_dir(dir)
+            .args(["rev-parse"])
+            .args(args)
+            .stdin(Stdio::null())
+            .stderr(Stdio::null())
+            .output()
+            .ok()
+            .filter(|o| o.status.success())?;
+        let text = String::from_utf8(out.stdout).ok()?;
+        Some(text.trim_end_matches(['\n', '\r']).to_string())
+    };
+    if ask(&git_dir, &["--is-bare-repository"])? != "false" {
+        return None;
+    }
+    let found = ask(parent, &["--absolute-git-dir"])?;
+    (std::fs::canonicalize(found).ok()? == git_dir).then(|| parent.to_path_buf())
 }
 
 /// True when the file at `path` (followed through a symlink) is aeef's.
