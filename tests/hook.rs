@@ -385,6 +385,14 @@ fn a_relative_hooks_path_from_inside_the_git_folder() {
     assert!(!out.status.success(), "{}", stderr(&out));
     assert!(stderr(&out).contains("aeef::hook::provenance_incomplete"));
 
+    // A linked worktree's git folder: its hooks are read from its root.
+    let wt = tempfile::tempdir().unwrap();
+    let lw = wt.path().join("lw");
+    r.git(&["worktree", "add", "-q", lw.to_str().unwrap()]);
+    install(&inside.join("worktrees/lw"), &[]);
+    assert!(lw.join(".githooks/commit-msg").exists());
+    assert!(!inside.join("worktrees/lw/.githooks").exists());
+
     let bare = tempfile::tempdir().unwrap();
     let b = bare.path().join("b.git");
     let init = std::process::Command::new("git")
@@ -401,6 +409,38 @@ fn a_relative_hooks_path_from_inside_the_git_folder() {
     assert!(set.status.success());
     install(&b, &[]);
     assert!(b.join(".githooks/commit-msg").exists());
+}
+
+/// Guards a repository under a folder whose name is not UTF-8 (a fresh
+/// tester's finding): the hook went into a new folder named with U+FFFD
+/// beside the repository, and never ran.
+#[cfg(unix)]
+#[test]
+fn a_folder_name_that_is_not_utf8_gets_its_own_hook() {
+    use std::os::unix::ffi::OsStrExt;
+    let base = tempfile::tempdir().unwrap();
+    let dir = base.path().join(std::ffi::OsStr::from_bytes(b"caf\xe9"));
+    let init = Command::new("git")
+        .arg("init")
+        .arg("-q")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(init.status.success());
+    install(&dir, &[]);
+    assert!(dir.join(".git/hooks/commit-msg").exists());
+    let names: Vec<_> = std::fs::read_dir(base.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(
+        names.len(),
+        1,
+        "nothing is created beside the repository: {names:?}"
+    );
+    let out = commit(&dir, &["-m", &format!("x\n\n{CLAUDE}")], &[]);
+    assert!(!out.status.success(), "{}", stderr(&out));
 }
 
 /// Guards worktrees: installed from a linked worktree, the hook lands in

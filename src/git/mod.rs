@@ -277,13 +277,13 @@ impl Location {
 
 /// A path git printed, as the bytes it printed.
 #[cfg(unix)]
-fn path_of_bytes(b: &[u8]) -> PathBuf {
+pub(crate) fn path_of_bytes(b: &[u8]) -> PathBuf {
     use std::os::unix::ffi::OsStrExt;
     PathBuf::from(std::ffi::OsStr::from_bytes(b))
 }
 
 #[cfg(not(unix))]
-fn path_of_bytes(b: &[u8]) -> PathBuf {
+pub(crate) fn path_of_bytes(b: &[u8]) -> PathBuf {
     PathBuf::from(String::from_utf8_lossy(b).into_owned())
 }
 

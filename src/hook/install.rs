@@ -102,26 +102,34 @@ pub fn hooks_dir(repo: &crate::git::Repo) -> Result<PathBuf, HookError> {
             stderr: String::from_utf8_lossy(&out.stderr).trim().to_string(),
         });
     }
-    let text = String::from_utf8_lossy(&out.stdout);
-    Ok(PathBuf::from(text.trim_end_matches(['\n', '\r'])))
+    // Bytes, not text: a folder whose name is not UTF-8 is still that folder.
+    let text = out.stdout.strip_suffix(b"\n").unwrap_or(&out.stdout);
+    Ok(crate::git::path_of_bytes(text))
 }
 
-/// The work tree of a repository opened from inside its `.git` folder.
-/// There git answers as for a bare repository (no work tree, a relative
-/// `core.hooksPath` read from the `.git` folder), but the repository is
-/// not bare and `git commit` runs its hooks from the work tree's root: the
-/// folder holding `.git`, when git run there finds this same repository.
-/// `None` for every other layout (a work tree already known, a bare
-/// repository, a git folder found some other way).
+/// The work tree of a repository opened from inside its git folder (a
+/// `.git` folder, or a linked worktree's `.git/worktrees/NAME`). There git
+/// answers as for a bare repository (no work tree, a relative
+/// `core.hooksPath` read from the git folder), but the repository is not
+/// bare and `git commit` runs its hooks from the work tree's root. The
+/// candidate is the folder holding `.git`, or the one a linked worktree's
+/// `gitdir` file names; it is taken only when git run there finds this
+/// same git folder. `None` for every other layout (a work tree already
+/// known, a bare repository, a git folder whose work tree nothing names).
 fn work_tree_around(repo: &crate::git::Repo) -> Option<PathBuf> {
     if repo.workdir().is_some() {
         return None;
     }
     let git_dir = std::fs::canonicalize(repo.git2().path()).ok()?;
-    let parent = git_dir.parent()?;
-    if git_dir.file_name()? != ".git" {
-        return None;
-    }
+    let candidate = match std::fs::read(git_dir.join("gitdir")) {
+        // A linked worktree's admin folder: `gitdir` names its `.git` file.
+        Ok(named) => {
+            let named = crate::git::path_of_bytes(named.trim_ascii_end());
+            git_dir.join(named).parent()?.to_path_buf()
+        }
+        Err(_) if git_dir.file_name()? == ".git" => git_dir.parent()?.to_path_buf(),
+        Err(_) => return None,
+    };
     let ask = |dir: &Path, args: &[&str]| {
         let out = repo
             .git_as_user()
@@ -133,14 +141,14 @@ fn work_tree_around(repo: &crate::git::Repo) -> Option<PathBuf> {
             .output()
             .ok()
             .filter(|o| o.status.success())?;
-        let text = String::from_utf8(out.stdout).ok()?;
-        Some(text.trim_end_matches(['\n', '\r']).to_string())
+        let text = out.stdout.strip_suffix(b"\n").unwrap_or(&out.stdout);
+        Some(crate::git::path_of_bytes(text))
     };
-    if ask(&git_dir, &["--is-bare-repository"])? != "false" {
+    if ask(&git_dir, &["--is-bare-repository"])? != Path::new("false") {
         return None;
     }
-    let found = ask(parent, &["--absolute-git-dir"])?;
-    (std::fs::canonicalize(found).ok()? == git_dir).then(|| parent.to_path_buf())
+    let found = ask(&candidate, &["--absolute-git-dir"])?;
+    (std::fs::canonicalize(found).ok()? == git_dir).then_some(candidate)
 }
 
 /// True when the file at `path` (followed through a symlink) is aeef's.
