@@ -394,21 +394,24 @@ fn a_relative_hooks_path_from_inside_the_git_folder() {
     assert!(!inside.join("worktrees/lw/.githooks").exists());
 
     let bare = tempfile::tempdir().unwrap();
-    let b = bare.path().join("b.git");
-    let init = std::process::Command::new("git")
-        .args(["init", "-q", "--bare"])
-        .arg(&b)
-        .output()
-        .unwrap();
-    assert!(init.status.success());
-    let set = std::process::Command::new("git")
-        .current_dir(&b)
-        .args(["config", "core.hooksPath", ".githooks"])
-        .output()
-        .unwrap();
-    assert!(set.status.success());
-    install(&b, &[]);
-    assert!(b.join(".githooks/commit-msg").exists());
+    // A bare repository keeps them under the git folder, also one named
+    // `.git` (whose parent folder git would find it from, still bare).
+    for b in [bare.path().join("b.git"), bare.path().join("x/.git")] {
+        let init = Command::new("git")
+            .args(["init", "-q", "--bare"])
+            .arg(&b)
+            .output()
+            .unwrap();
+        assert!(init.status.success());
+        let set = Command::new("git")
+            .current_dir(&b)
+            .args(["config", "core.hooksPath", ".githooks"])
+            .output()
+            .unwrap();
+        assert!(set.status.success());
+        install(&b, &[]);
+        assert!(b.join(".githooks/commit-msg").exists(), "{}", b.display());
+    }
 }
 
 /// Guards a repository under a folder whose name is not UTF-8 (a fresh

@@ -221,8 +221,7 @@ impl Location {
             .output()
             .ok()
             .filter(|o| o.status.success())?;
-        let text = out.stdout.strip_suffix(b"\n").unwrap_or(&out.stdout);
-        let top = path_of_bytes(text);
+        let top = path_of_output(&out.stdout);
         if top.as_os_str().is_empty() || !top.is_dir() {
             return None;
         }
@@ -275,15 +274,21 @@ impl Location {
     }
 }
 
+/// The path git printed on one line (its newline dropped), as bytes: a
+/// folder whose name is not UTF-8 is still that folder.
+pub(crate) fn path_of_output(stdout: &[u8]) -> PathBuf {
+    path_of_bytes(stdout.strip_suffix(b"\n").unwrap_or(stdout))
+}
+
 /// A path git printed, as the bytes it printed.
 #[cfg(unix)]
-pub(crate) fn path_of_bytes(b: &[u8]) -> PathBuf {
+fn path_of_bytes(b: &[u8]) -> PathBuf {
     use std::os::unix::ffi::OsStrExt;
     PathBuf::from(std::ffi::OsStr::from_bytes(b))
 }
 
 #[cfg(not(unix))]
-pub(crate) fn path_of_bytes(b: &[u8]) -> PathBuf {
+fn path_of_bytes(b: &[u8]) -> PathBuf {
     PathBuf::from(String::from_utf8_lossy(b).into_owned())
 }
 
@@ -448,6 +453,34 @@ impl Repo {
     /// The work tree root, if the repository has one.
     pub fn workdir(&self) -> Option<&Path> {
         self.repo.workdir()
+    }
+
+    /// The work tree `git commit` runs hooks from, for a handle opened from
+    /// inside a non-bare repository's git folder (a `.git` folder, or a
+    /// linked worktree's `.git/worktrees/NAME`). There git, and so
+    /// [`Repo::workdir`], has no work tree, but hooks still run from the
+    /// work tree's root (githooks(5)). The candidate is the folder holding
+    /// `.git`, or the one a linked worktree's `gitdir` file names; it is
+    /// taken only when git, asked there as discovery asks it, names this
+    /// same git folder and a work tree. `None` whenever the handle has a
+    /// work tree, and for bare repositories and git folders nothing names
+    /// a work tree for.
+    pub fn work_tree_around(&self) -> Option<PathBuf> {
+        if self.workdir().is_some() {
+            return None;
+        }
+        let git_dir = self.repo.path().canonicalize().ok()?;
+        let candidate = match std::fs::read(git_dir.join("gitdir")) {
+            // A linked worktree's admin folder: `gitdir` names its `.git` file.
+            Ok(named) => git_dir.join(path_of_output(&named)).parent()?.to_path_buf(),
+            Err(_) if git_dir.file_name()? == ".git" => git_dir.parent()?.to_path_buf(),
+            Err(_) => return None,
+        };
+        let Asked::Found(found) = Location::ask_git(&candidate) else {
+            return None;
+        };
+        let same = found.git_dir.canonicalize().ok()? == git_dir;
+        found.work_tree.filter(|_| same)
     }
 
     /// True when `git` can be run as a subprocess.

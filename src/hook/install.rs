@@ -84,10 +84,11 @@ fn io(what: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> HookErr
 /// as the user's git runs, system config included (a system-wide
 /// `core.hooksPath` decides too), from the work tree's root, where git runs
 /// hooks (githooks(5)): a relative `core.hooksPath` is read from there
-/// even when aeef runs outside the work tree (`GIT_DIR`/`GIT_WORK_TREE`).
+/// even when aeef runs outside the work tree (`GIT_DIR`/`GIT_WORK_TREE`) or
+/// inside the git folder ([`crate::git::Repo::work_tree_around`]).
 pub fn hooks_dir(repo: &crate::git::Repo) -> Result<PathBuf, HookError> {
     let mut git = repo.git_as_user();
-    if let Some(root) = work_tree_around(repo) {
+    if let Some(root) = repo.work_tree_around() {
         git.current_dir(root);
     }
     let out = git
@@ -102,53 +103,7 @@ pub fn hooks_dir(repo: &crate::git::Repo) -> Result<PathBuf, HookError> {
             stderr: String::from_utf8_lossy(&out.stderr).trim().to_string(),
         });
     }
-    // Bytes, not text: a folder whose name is not UTF-8 is still that folder.
-    let text = out.stdout.strip_suffix(b"\n").unwrap_or(&out.stdout);
-    Ok(crate::git::path_of_bytes(text))
-}
-
-/// The work tree of a repository opened from inside its git folder (a
-/// `.git` folder, or a linked worktree's `.git/worktrees/NAME`). There git
-/// answers as for a bare repository (no work tree, a relative
-/// `core.hooksPath` read from the git folder), but the repository is not
-/// bare and `git commit` runs its hooks from the work tree's root. The
-/// candidate is the folder holding `.git`, or the one a linked worktree's
-/// `gitdir` file names; it is taken only when git run there finds this
-/// same git folder. `None` for every other layout (a work tree already
-/// known, a bare repository, a git folder whose work tree nothing names).
-fn work_tree_around(repo: &crate::git::Repo) -> Option<PathBuf> {
-    if repo.workdir().is_some() {
-        return None;
-    }
-    let git_dir = std::fs::canonicalize(repo.git2().path()).ok()?;
-    let candidate = match std::fs::read(git_dir.join("gitdir")) {
-        // A linked worktree's admin folder: `gitdir` names its `.git` file.
-        Ok(named) => {
-            let named = crate::git::path_of_bytes(named.trim_ascii_end());
-            git_dir.join(named).parent()?.to_path_buf()
-        }
-        Err(_) if git_dir.file_name()? == ".git" => git_dir.parent()?.to_path_buf(),
-        Err(_) => return None,
-    };
-    let ask = |dir: &Path, args: &[&str]| {
-        let out = repo
-            .git_as_user()
-            .current_dir(dir)
-            .args(["rev-parse"])
-            .args(args)
-            .stdin(Stdio::null())
-            .stderr(Stdio::null())
-            .output()
-            .ok()
-            .filter(|o| o.status.success())?;
-        let text = out.stdout.strip_suffix(b"\n").unwrap_or(&out.stdout);
-        Some(crate::git::path_of_bytes(text))
-    };
-    if ask(&git_dir, &["--is-bare-repository"])? != Path::new("false") {
-        return None;
-    }
-    let found = ask(&candidate, &["--absolute-git-dir"])?;
-    (std::fs::canonicalize(found).ok()? == git_dir).then_some(candidate)
+    Ok(crate::git::path_of_output(&out.stdout))
 }
 
 /// True when the file at `path` (followed through a symlink) is aeef's.
