@@ -344,7 +344,11 @@ pub fn decode_commit_text<const N: usize>(label: Option<&[u8]>, fields: [&[u8]; 
             return decoded.map(Option::unwrap_or_default);
         }
     }
-    fields.map(|b| String::from_utf8_lossy(b).into_owned())
+    // `from_utf8` first: the same text for valid UTF-8, checked faster.
+    fields.map(|b| match std::str::from_utf8(b) {
+        Ok(s) => s.to_owned(),
+        Err(_) => String::from_utf8_lossy(b).into_owned(),
+    })
 }
 
 /// A commit object's bytes as the walk read them, with the parents it

@@ -111,6 +111,17 @@ impl AttributionBlock {
     }
 }
 
+/// Whether some line of `message` starts with [`HEADER`] (any case): what
+/// [`is_header`] and [`folded_header`] both need.
+fn has_header_line(message: &str) -> bool {
+    let h = message.as_bytes();
+    let starts_header = |at: usize| {
+        h.get(at..at + HEADER.len())
+            .is_some_and(|k| k.eq_ignore_ascii_case(HEADER.as_bytes()))
+    };
+    starts_header(0) || memchr::memchr_iter(b'\n', h).any(|nl| starts_header(nl + 1))
+}
+
 /// True for the header line: `AI-Attribution:` and only whitespace after it.
 fn is_header(line: &str) -> bool {
     line.get(..HEADER.len())
@@ -137,6 +148,12 @@ fn folded_header(line: &str) -> Option<(&str, &str)> {
 /// block format in a fence is not itself attributed (the same rule as the
 /// provenance lines of DESIGN §1.1).
 pub fn parse(message: &str) -> Option<AttributionBlock> {
+    // Both header forms start a line with `AI-Attribution` (any case): a
+    // message without such a line (nearly every one) has no block, and
+    // is not read line by line.
+    if !has_header_line(message) {
+        return None;
+    }
     // `lines()` drops the CR of a CRLF ending, so CRLF needs nothing else.
     let mut lines = message.lines().enumerate().peekable();
     let mut fence: Option<&str> = None;

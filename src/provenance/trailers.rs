@@ -258,17 +258,13 @@ fn end_of_log_message(msg: &str, completed: bool) -> usize {
 
 /// Offset of the first line that is exactly the scissors line.
 fn scissors_line(msg: &str) -> Option<usize> {
+    static FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(SCISSORS));
     let buf = msg.as_bytes();
-    let mut from = 0;
-    while let Some(rel) = msg[from..].find(SCISSORS) {
-        let at = from + rel;
+    FINDER.find_iter(buf).find(|&at| {
         let after = at + SCISSORS.len();
-        if (at == 0 || buf[at - 1] == b'\n') && matches!(buf.get(after), None | Some(b'\n')) {
-            return Some(at);
-        }
-        from = after;
-    }
-    None
+        (at == 0 || buf[at - 1] == b'\n') && matches!(buf.get(after), None | Some(b'\n'))
+    })
 }
 
 /// Start of the trailer block in `buf[..len]`, or `len` when there is none
