@@ -414,6 +414,48 @@ fn a_relative_hooks_path_from_inside_the_git_folder() {
     }
 }
 
+/// Guards a git folder nothing names a work tree for (a fresh tester's
+/// finding): inside a `--separate-git-dir` folder, with a relative
+/// `core.hooksPath`, aeef installed under the git folder, reported
+/// success, and `git commit` in the work tree never ran the hook. It now
+/// stops with a coded error and writes nothing; without `core.hooksPath`
+/// the hooks are inside the git folder and installing there is right.
+#[test]
+fn a_relative_hooks_path_with_no_work_tree_in_sight_is_refused() {
+    let base = tempfile::tempdir().unwrap();
+    let (sep, wt) = (base.path().join("sep.git"), base.path().join("r"));
+    let init = Command::new("git")
+        .args(["init", "-q", "--separate-git-dir"])
+        .arg(&sep)
+        .arg(&wt)
+        .output()
+        .unwrap();
+    assert!(init.status.success());
+    let config = |args: &[&str]| {
+        let o = Command::new("git")
+            .current_dir(&wt)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success());
+    };
+    config(&["config", "core.hooksPath", ".githooks"]);
+    let out = aeef(&sep, &["hook", "install"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("aeef::hook::no_work_tree"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!sep.join(".githooks").exists() && !wt.join(".githooks").exists());
+    // From the work tree it goes where git runs it.
+    install(&wt, &[]);
+    assert!(wt.join(".githooks/commit-msg").exists());
+    config(&["config", "--unset", "core.hooksPath"]);
+    install(&sep, &[]);
+    assert!(sep.join("hooks/commit-msg").exists());
+}
+
 /// Guards a repository under a folder whose name is not UTF-8 (a fresh
 /// tester's finding): the hook went into a new folder named with U+FFFD
 /// beside the repository, and never ran.

@@ -51,6 +51,17 @@ pub enum HookError {
     HooksDir { stderr: String },
 
     #[error(
+        "cannot tell where git runs hooks: core.hooksPath `{hooks_path}` is relative to the work tree, and nothing in {git_dir} names the work tree"
+    )]
+    #[diagnostic(
+        code(aeef::hook::no_work_tree),
+        help(
+            "run aeef from the work tree (or with `-C WORK_TREE`): git commit runs hooks from its root"
+        )
+    )]
+    NoWorkTree { hooks_path: String, git_dir: String },
+
+    #[error(
         "{chained} already exists, and {hook} is not aeef's: installing would lose one of them"
     )]
     #[diagnostic(
@@ -88,8 +99,19 @@ fn io(what: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> HookErr
 /// inside the git folder ([`crate::git::Repo::work_tree_around`]).
 pub fn hooks_dir(repo: &crate::git::Repo) -> Result<PathBuf, HookError> {
     let mut git = repo.git_as_user();
-    if let Some(root) = repo.work_tree_around() {
-        git.current_dir(root);
+    match repo.work_tree_around() {
+        Some(root) => {
+            git.current_dir(root);
+        }
+        None if repo.workdir().is_none() => {
+            if let Some(hooks_path) = unplaced_hooks_path(repo) {
+                return Err(HookError::NoWorkTree {
+                    hooks_path,
+                    git_dir: repo.git2().path().display().to_string(),
+                });
+            }
+        }
+        None => {}
     }
     let out = git
         .args(["rev-parse", "--path-format=absolute", "--git-path", "hooks"])
@@ -106,34 +128,78 @@ pub fn hooks_dir(repo: &crate::git::Repo) -> Result<PathBuf, HookError> {
     Ok(crate::git::path_of_output(&out.stdout))
 }
 
+/// A relative `core.hooksPath` of a non-bare repository aeef sees no work
+/// tree for (run inside a separate git folder, or one whose work tree is
+/// gone): git would read it from a work tree's root, which is unknown
+/// here, so any folder aeef chose would be one `git commit` never runs.
+fn unplaced_hooks_path(repo: &crate::git::Repo) -> Option<String> {
+    let ask = |args: &[&str]| {
+        let out = repo
+            .git_as_user()
+            .args(args)
+            .stderr(Stdio::null())
+            .output()
+            .ok()?;
+        let text = out.stdout.strip_suffix(b"\n").unwrap_or(&out.stdout);
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(text).into_owned())
+    };
+    let hooks_path = ask(&["config", "--path", "--get", "core.hooksPath"])?;
+    if hooks_path.is_empty() || Path::new(&hooks_path).is_absolute() {
+        return None;
+    }
+    (ask(&["rev-parse", "--is-bare-repository"])? == "false").then_some(hooks_path)
+}
+
 /// True when the file at `path` (followed through a symlink) is aeef's.
 pub fn is_ours(path: &Path) -> bool {
     use std::io::Read;
     let Ok(f) = std::fs::File::open(path) else {
         return false;
     };
-    let mut head = String::new();
-    // The marker is on the second line; a large binary is not ours.
-    let _ = f.take(4096).read_to_string(&mut head);
-    head.lines().any(|l| l == MARKER)
+    let mut head = Vec::new();
+    // The marker is on the second line; a large binary is not ours. Bytes:
+    // the binary's path in the script may not be UTF-8.
+    let _ = f.take(4096).read_to_end(&mut head);
+    head.split(|&b| b == b'\n').any(|l| l == MARKER.as_bytes())
 }
 
-/// `s` as one single-quoted shell word.
-fn sh_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', r"'\''"))
+/// `path` as one single-quoted shell word, byte for byte: aeef installed
+/// under a folder whose name is not UTF-8 is still found there.
+fn sh_quote(path: &Path) -> Vec<u8> {
+    #[cfg(unix)]
+    let bytes = std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str());
+    #[cfg(not(unix))]
+    let lossy = path.to_string_lossy();
+    #[cfg(not(unix))]
+    let bytes = lossy.as_bytes();
+    let mut word = vec![b'\''];
+    for &b in bytes {
+        match b {
+            b'\'' => word.extend_from_slice(br"'\''"),
+            _ => word.push(b),
+        }
+    }
+    word.push(b'\'');
+    word
 }
+
+/// Where [`script`]'s template takes the binary's path.
+const AEEF_PATH: &str = "@AEEF_PATH@";
 
 /// The text of an aeef hook: run the chained hook (if executable, as git
 /// would), then `aeef hook run <kind> [--complete] "$@"` with the aeef
 /// binary that installed it, or `aeef` on PATH when that one is gone.
-pub fn script(kind: Kind, aeef: &Path, complete: bool) -> String {
+/// Bytes: the binary's path is written as it is on disk.
+pub fn script(kind: Kind, aeef: &Path, complete: bool) -> Vec<u8> {
     let name = kind.name();
     let flag = if complete && kind == Kind::CommitMsg {
         " --complete"
     } else {
         ""
     };
-    format!(
+    let template = format!(
         r#"#!/bin/sh
 {MARKER}
 # `aeef hook uninstall` removes this file and restores the hook that was here.
@@ -142,7 +208,7 @@ chained="$(dirname "$0")/{name}{CHAINED_SUFFIX}"
 if [ -x "$chained" ]; then
   "$chained" "$@" || exit $?
 fi
-aeef={aeef}
+aeef={AEEF_PATH}
 if [ ! -x "$aeef" ]; then
   if command -v aeef >/dev/null 2>&1; then
     aeef=aeef
@@ -152,9 +218,10 @@ if [ ! -x "$aeef" ]; then
   fi
 fi
 exec "$aeef" hook run {name}{flag} "$@"
-"#,
-        aeef = sh_quote(&aeef.to_string_lossy()),
-    )
+"#
+    );
+    let (before, after) = template.split_once(AEEF_PATH).unwrap_or((&template, ""));
+    [before.as_bytes(), &sh_quote(aeef), after.as_bytes()].concat()
 }
 
 /// What install or uninstall did to one hook.
@@ -182,8 +249,8 @@ fn exists(p: &Path) -> bool {
     std::fs::symlink_metadata(p).is_ok()
 }
 
-fn write_hook(path: &Path, text: &str) -> Result<(), HookError> {
-    crate::util::write_atomic(path, text.as_bytes(), false).map_err(io("write", path))?;
+fn write_hook(path: &Path, text: &[u8]) -> Result<(), HookError> {
+    crate::util::write_atomic(path, text, false).map_err(io("write", path))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -259,11 +326,35 @@ mod tests {
 
     #[test]
     fn the_script_quotes_the_binary_path_as_one_shell_word() {
-        let s = script(Kind::CommitMsg, Path::new("/opt/it's here/aeef"), true);
+        let s = String::from_utf8(script(
+            Kind::CommitMsg,
+            Path::new("/opt/it's here/aeef"),
+            true,
+        ))
+        .unwrap();
         assert!(s.contains(r"aeef='/opt/it'\''s here/aeef'"), "{s}");
         assert!(s.contains("hook run commit-msg --complete \"$@\""), "{s}");
         assert!(s.lines().nth(1) == Some(MARKER));
-        let p = script(Kind::PrepareCommitMsg, Path::new("/a"), true);
+        let p = String::from_utf8(script(Kind::PrepareCommitMsg, Path::new("/a"), true)).unwrap();
         assert!(p.contains("hook run prepare-commit-msg \"$@\""), "{p}");
+    }
+
+    /// A binary under a folder whose name is not UTF-8 (a fresh tester's
+    /// finding): the script named it with U+FFFD, so every commit failed.
+    #[cfg(unix)]
+    #[test]
+    fn the_script_names_the_binary_byte_for_byte() {
+        use std::os::unix::ffi::OsStrExt;
+        let aeef = Path::new(std::ffi::OsStr::from_bytes(b"/opt/b\xffin/aeef"));
+        let s = script(Kind::CommitMsg, aeef, false);
+        let line = s
+            .split(|&b| b == b'\n')
+            .find(|l| l.starts_with(b"aeef="))
+            .unwrap();
+        assert_eq!(line, b"aeef='/opt/b\xffin/aeef'");
+        let dir = tempfile::tempdir().unwrap();
+        let hook = dir.path().join("commit-msg");
+        write_hook(&hook, &s).unwrap();
+        assert!(is_ours(&hook), "a script with such a path is still aeef's");
     }
 }
