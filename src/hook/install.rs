@@ -72,7 +72,7 @@ pub enum HookError {
     )]
     ChainedExists { hook: String, chained: String },
 
-    #[error("cannot {what} {path}: {source}")]
+    #[error("cannot {what} {path}")]
     #[diagnostic(
         code(aeef::hook::io),
         help(
