@@ -454,6 +454,42 @@ fn a_relative_hooks_path_with_no_work_tree_in_sight_is_refused() {
     config(&["config", "--unset", "core.hooksPath"]);
     install(&sep, &[]);
     assert!(sep.join("hooks/commit-msg").exists());
+    // A bare repository's linked worktree whose folder is gone: its own
+    // git folder is not bare (a third tester's finding).
+    let b = base.path().join("b.git");
+    for args in [
+        vec!["init", "-q", "--bare", b.to_str().unwrap()],
+        vec!["-C", b.to_str().unwrap(), "config", "core.hooksPath", "hk"],
+        vec![
+            "-C",
+            b.to_str().unwrap(),
+            "worktree",
+            "add",
+            "-q",
+            "--orphan",
+            "-b",
+            "m",
+            "../bwt",
+        ],
+    ] {
+        let o = Command::new("git").args(&args).output().unwrap();
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    std::fs::remove_dir_all(base.path().join("bwt")).unwrap();
+    let out = aeef(&b.join("worktrees/bwt"), &["hook", "install"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("aeef::hook::no_work_tree"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!b.join("worktrees/bwt/hk").exists());
+    install(&b, &[]);
+    assert!(b.join("hk/commit-msg").exists());
 }
 
 /// Guards a repository under a folder whose name is not UTF-8 (a fresh

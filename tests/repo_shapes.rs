@@ -517,6 +517,44 @@ fn a_core_worktree_inside_another_repository_is_read_as_its_own() {
     }
 }
 
+/// Guards `core.worktree` naming a folder elsewhere, run from the folder
+/// holding `.git` (a fresh tester's finding, a regression of the work tree
+/// handed to git): git ran in the work tree, where it finds no repository,
+/// so line blame and `hook install` failed. git is told where both are.
+#[test]
+fn a_core_worktree_elsewhere_run_from_the_folder_holding_git() {
+    let holder = tempfile::tempdir().unwrap();
+    let (repo, top) = (holder.path().join("m1"), holder.path().join("m1wt"));
+    std::fs::create_dir_all(&top).unwrap();
+    git_in(holder.path(), &["init", "-q", "m1"]);
+    let dot = repo.join(".git");
+    git_at(&dot, &["config", "core.worktree", top.to_str().unwrap()]);
+    std::fs::write(top.join("f.txt"), "one\n").unwrap();
+    git_at(
+        &dot,
+        &["--work-tree", top.to_str().unwrap(), "add", "f.txt"],
+    );
+    git_at(
+        &dot,
+        &[
+            "--work-tree",
+            top.to_str().unwrap(),
+            "commit",
+            "-q",
+            "-m",
+            "One",
+        ],
+    );
+    let head = git_at(&dot, &["rev-parse", "HEAD"]);
+    let o = aeef(&repo, &["blame", "f.txt", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["lines"][0]["commit"].as_str(), Some(head.as_str()));
+    let o = aeef(&repo, &["hook", "install"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(repo.join(".git/hooks/commit-msg").exists());
+}
+
 /// Guards a repository under a folder whose name is not UTF-8, found
 /// through git (any discovery variable set): git's answer is read as the
 /// bytes it printed, not refused as unreadable.

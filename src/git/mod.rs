@@ -117,8 +117,27 @@ fn open_ordinary(start: &Path) -> Option<git2::Repository> {
         if here.starts_with(&git_dir) {
             return None;
         }
+        // A work tree git run there would not find the repository from
+        // (`core.worktree` elsewhere): git must be told where both are.
+        if !repo.workdir().is_some_and(|w| leads_back(w, &git_dir)) {
+            return None;
+        }
     }
     Some(repo)
+}
+
+/// Whether git run in `work_tree` finds `git_dir` there: its `.git` is that
+/// folder, or a `gitdir:` file naming it (linked worktrees, submodules).
+fn leads_back(work_tree: &Path, git_dir: &Path) -> bool {
+    let dot = work_tree.join(".git");
+    let named = match std::fs::read(&dot) {
+        Ok(file) => match file.strip_prefix(b"gitdir: ") {
+            Some(rest) => work_tree.join(path_of_output(rest.trim_ascii_end())),
+            None => return false,
+        },
+        Err(_) => dot,
+    };
+    named.canonicalize().is_ok_and(|d| d == git_dir)
 }
 
 /// libgit2's discovery, corrected where it differs from git: a git

@@ -51,7 +51,7 @@ pub enum HookError {
     HooksDir { stderr: String },
 
     #[error(
-        "cannot tell where git runs hooks: core.hooksPath `{hooks_path}` is relative to the work tree, and nothing in {git_dir} names the work tree"
+        "cannot tell where git runs hooks: core.hooksPath `{hooks_path}` is relative to a work tree, and no work tree of {git_dir} can be found from here"
     )]
     #[diagnostic(
         code(aeef::hook::no_work_tree),
@@ -129,8 +129,9 @@ pub fn hooks_dir(repo: &crate::git::Repo) -> Result<PathBuf, HookError> {
 }
 
 /// A relative `core.hooksPath` of a non-bare repository aeef sees no work
-/// tree for (run inside a separate git folder, or one whose work tree is
-/// gone): git would read it from a work tree's root, which is unknown
+/// tree for (run inside a separate git folder, or a linked worktree's
+/// folder whose work tree is gone, also of a bare repository): git would
+/// read it from a work tree's root, which is unknown
 /// here, so any folder aeef chose would be one `git commit` never runs.
 fn unplaced_hooks_path(repo: &crate::git::Repo) -> Option<String> {
     let ask = |args: &[&str]| {
@@ -149,7 +150,10 @@ fn unplaced_hooks_path(repo: &crate::git::Repo) -> Option<String> {
     if hooks_path.is_empty() || Path::new(&hooks_path).is_absolute() {
         return None;
     }
-    (ask(&["rev-parse", "--is-bare-repository"])? == "false").then_some(hooks_path)
+    // A linked worktree's own folder (it has a `commondir` file) belongs
+    // to a work tree, even when the main repository is bare.
+    let linked = repo.git2().path().join("commondir").is_file();
+    (linked || ask(&["rev-parse", "--is-bare-repository"])? == "false").then_some(hooks_path)
 }
 
 /// True when the file at `path` (followed through a symlink) is aeef's.
