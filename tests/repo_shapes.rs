@@ -555,6 +555,63 @@ fn a_core_worktree_elsewhere_run_from_the_folder_holding_git() {
     assert!(repo.join(".git/hooks/commit-msg").exists());
 }
 
+/// Guards a work tree above the folder holding `.git` (`core.worktree`
+/// naming a parent, as dotfiles tools set it) inside another repository,
+/// and a copied linked worktree (a fourth tester's findings): git children
+/// ran in the work tree and found the outer repository, or the original
+/// worktree, so blame failed and `hook install` wrote into the other
+/// repository. Each answer is now the one git gives where aeef runs.
+#[test]
+fn a_work_tree_that_leads_elsewhere_is_handed_to_git() {
+    let holder = tempfile::tempdir().unwrap();
+    let outer = holder.path().join("outer");
+    git_in(holder.path(), &["init", "-q", "outer"]);
+    git_in(&outer, &["commit", "-q", "--allow-empty", "-m", "Outer"]);
+    git_in(&outer, &["init", "-q", "inner"]);
+    let inner = outer.join("inner");
+    let dot = inner.join(".git");
+    git_at(&dot, &["config", "core.worktree", outer.to_str().unwrap()]);
+    std::fs::write(outer.join("x.txt"), "hi\n").unwrap();
+    let top = outer.to_str().unwrap();
+    git_at(&dot, &["--work-tree", top, "add", "x.txt"]);
+    git_at(&dot, &["--work-tree", top, "commit", "-q", "-m", "Inner"]);
+    let head = git_at(&dot, &["rev-parse", "HEAD"]);
+    let o = aeef(&inner, &["blame", "../x.txt", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["lines"][0]["commit"].as_str(), Some(head.as_str()));
+    let o = aeef(&inner, &["blame", "HEAD", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = aeef(&inner, &["hook", "install"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(dot.join("hooks/commit-msg").exists());
+    assert!(!outer.join(".git/hooks/commit-msg").exists());
+
+    // A linked worktree copied elsewhere: git works in the copy.
+    let mut main = RepoBuilder::new();
+    main.write("sub/g.txt", "x\n");
+    let base = main.commit("Base");
+    let wt = holder.path().join("wt");
+    main.git(&["worktree", "add", "-q", wt.to_str().unwrap()]);
+    let copy = holder.path().join("wtcopy");
+    let cp = std::process::Command::new("cp")
+        .arg("-a")
+        .arg(&wt)
+        .arg(&copy)
+        .output()
+        .unwrap();
+    assert!(cp.status.success());
+    let o = aeef(&copy.join("sub"), &["blame", "g.txt", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["lines"][0]["commit"].as_str(), Some(base.as_str()));
+    // Files aeef writes go into the copy, where git works.
+    let o = aeef(&copy, &["init"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(copy.join(".aeef.yml").exists());
+    assert!(!wt.join(".aeef.yml").exists());
+}
+
 /// Guards a repository under a folder whose name is not UTF-8, found
 /// through git (any discovery variable set): git's answer is read as the
 /// bytes it printed, not refused as unreadable.

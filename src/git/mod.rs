@@ -117,9 +117,10 @@ fn open_ordinary(start: &Path) -> Option<git2::Repository> {
         if here.starts_with(&git_dir) {
             return None;
         }
-        // A work tree git run there would not find the repository from
-        // (`core.worktree` elsewhere): git must be told where both are.
-        if !repo.workdir().is_some_and(|w| leads_back(w, &git_dir)) {
+        // Outside the work tree libgit2 found (a copied linked worktree,
+        // whose admin folder still names the original): git decides.
+        let work_tree = repo.workdir()?.canonicalize().ok()?;
+        if !here.starts_with(&work_tree) {
             return None;
         }
     }
@@ -414,7 +415,16 @@ impl Repo {
             .workdir()
             .map(Path::to_path_buf)
             .unwrap_or_else(|| repo.path().to_path_buf());
-        let named = (repository_named_by_env() || outside).then(|| {
+        // git run in the work tree finds no repository there, or another
+        // (`core.worktree` elsewhere, or above the folder holding `.git`):
+        // every git child must be told where both are.
+        let strays = repo.workdir().is_some_and(|w| {
+            !repo
+                .path()
+                .canonicalize()
+                .is_ok_and(|git_dir| leads_back(w, &git_dir))
+        });
+        let named = (repository_named_by_env() || outside || strays).then(|| {
             (
                 repo.path().to_path_buf(),
                 repo.workdir().map(Path::to_path_buf),
