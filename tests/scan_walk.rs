@@ -4,7 +4,7 @@
 //! skew, renames, notes and shallow edges.
 mod common;
 
-use common::{RepoBuilder, aeef, git_in, stderr, stdout};
+use common::{RepoBuilder, aeef, aeef_env, git_in, stderr, stdout};
 
 const S1: &str = "s_0123456789abcd::t_fedcba98765432";
 
@@ -173,6 +173,68 @@ fn walk_stops_at_shallow_boundaries_like_git() {
     }
 }
 
+/// `aeef scan --format json SPEC` with aeef's own pack reader switched
+/// off: `GIT_OBJECT_DIRECTORY` naming the repository's own objects changes
+/// nothing for git or libgit2, and sends every read to libgit2
+/// (`git::packs`).
+fn scan_libgit2_reads(dir: &std::path::Path, spec: &[&str]) -> String {
+    let objects = dir.join(".git/objects");
+    let mut args = vec!["scan", "--format", "json"];
+    args.extend_from_slice(spec);
+    let o = aeef_env(
+        dir,
+        &args,
+        &[("GIT_OBJECT_DIRECTORY", objects.to_str().unwrap())],
+    );
+    assert!(o.status.success(), "{spec:?}: {}", stderr(&o));
+    stdout(&o)
+}
+
+/// Guards the pack reader (`git::packs`): on the history packed (commits
+/// stored whole and as deltas, a loose commit after the pack, two packs),
+/// every spec prints the same JSON as with libgit2 reading every object,
+/// as the `git rev-list` path, and lists what `git rev-list` lists.
+#[test]
+fn packed_histories_read_as_libgit2_reads_them() {
+    let mut r = history();
+    r.git(&["repack", "-adf", "--window=250", "--depth=50", "-q"]);
+    // A second pack, and a loose commit on top.
+    r.write("src/e.rs", "e\n");
+    r.trailer("Co-authored-by", "Claude <noreply@anthropic.com>");
+    r.commit("after the first pack");
+    r.git(&["repack", "-d", "-q"]);
+    r.write("src/f.rs", "f\n");
+    r.commit("loose");
+    let packs = std::fs::read_dir(r.path().join(".git/objects/pack"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "pack"))
+        .count();
+    assert_eq!(packs, 2);
+    for spec in specs(&r) {
+        let refs: Vec<&str> = spec.iter().map(String::as_str).collect();
+        let ours = scan(r.path(), &refs);
+        assert_eq!(ours, scan_libgit2_reads(r.path(), &refs), "{spec:?}");
+    }
+    for spec in [
+        vec!["HEAD"],
+        vec!["--all"],
+        vec!["topic..main"],
+        vec!["HEAD~4..HEAD"],
+    ] {
+        let ours = scan(r.path(), &spec);
+        let mut slow_spec = spec.clone();
+        slow_spec.push("--since=1970-01-02");
+        assert_eq!(ours, scan(r.path(), &slow_spec), "{spec:?}");
+        // `aeef scan --all` leaves the notes refs out.
+        let mut git_args = vec!["rev-list", "--exclude=refs/notes/*"];
+        git_args.extend(spec.iter().copied());
+        let expected: Vec<String> = r.git(&git_args).lines().map(str::to_string).collect();
+        assert_eq!(commits(&ours), expected, "{spec:?}");
+        assert!(ours.contains("\"git-ai-note\"") || spec.len() == 1 && spec[0].contains(".."));
+    }
+}
+
 /// Writes a commit object with exactly `body` (headers and message) and
 /// points `refs/heads/<branch>` at it.
 fn raw_commit(r: &RepoBuilder, branch: &str, body: &[u8]) -> String {
@@ -219,6 +281,19 @@ fn unusual_commit_objects_read_as_libgit2_reads_them() {
     for (i, body) in bodies.iter().enumerate() {
         let branch = format!("odd{i}");
         raw_commit(&r, &branch, body);
+    }
+    // Read loose, and again from a pack (`git::packs`).
+    for packed in [false, true] {
+        if packed {
+            r.git(&["repack", "-adf", "-q"]);
+        }
+        check_unusual(&r, bodies.len());
+    }
+}
+
+fn check_unusual(r: &RepoBuilder, n: usize) {
+    for i in 0..n {
+        let branch = format!("odd{i}");
         let fast = scan(r.path(), &[&branch]);
         let slow = scan(r.path(), &[&branch, "--", "--date-order"]);
         assert_eq!(fast, slow, "object {i}");

@@ -10,6 +10,7 @@ pub mod commits;
 pub mod diff;
 pub mod entire;
 pub mod notes_feed;
+pub mod packs;
 pub mod resolve;
 pub mod walk;
 
@@ -47,6 +48,8 @@ pub struct Repo {
     /// that usually follows over the same commits
     /// ([`Repo::take_read_commit`]).
     read_commits: std::sync::Mutex<std::collections::HashMap<git2::Oid, Vec<u8>>>,
+    /// The pack files, listed at the first walk ([`Repo::packs`]).
+    packs: OnceLock<Option<packs::Packs>>,
 }
 
 /// Most commit objects [`Repo::take_read_commit`] keeps (about 1 kB each).
@@ -439,6 +442,7 @@ impl Repo {
             ignore_revs: OnceLock::new(),
             ancestors: Default::default(),
             read_commits: Default::default(),
+            packs: OnceLock::new(),
         })
     }
 
@@ -459,6 +463,7 @@ impl Repo {
             ignore_revs: OnceLock::new(),
             ancestors: Default::default(),
             read_commits: Default::default(),
+            packs: OnceLock::new(),
         })
     }
 
@@ -659,13 +664,23 @@ impl Repo {
         }
         let odb = self.repo.odb().ok()?;
         let read = std::cell::RefCell::new(Vec::new());
+        let packs = self.packs();
+        let z = std::cell::RefCell::new(packs::Inflater::default());
         let parents = |oid| {
-            let obj = odb.read(oid).ok()?;
-            let parents = (obj.kind() == git2::ObjectType::Commit)
-                .then(|| commits::walk_fields(obj.data()).map(|(p, _)| p))
-                .flatten();
+            let packed = packs.and_then(|p| p.object(p.locate(oid)?, &mut z.borrow_mut()));
+            let data = match packed {
+                Some(data) => data,
+                None => {
+                    let obj = odb.read(oid).ok()?;
+                    if obj.kind() != git2::ObjectType::Commit {
+                        return None;
+                    }
+                    obj.data().to_vec()
+                }
+            };
+            let parents = commits::walk_fields(&data).map(|(p, _)| p);
             if parents.is_some() && read.borrow().len() < READ_COMMITS {
-                read.borrow_mut().push((oid, obj.data().to_vec()));
+                read.borrow_mut().push((oid, data));
             }
             parents
         };
@@ -693,6 +708,25 @@ impl Repo {
             kept.extend(read.into_inner());
         }
         Some(at.to_string())
+    }
+
+    /// The repository's pack files, for the in-process walk
+    /// ([`packs::Packs`]), listed once; `None` when it has none this
+    /// reader reads, or when its objects are not SHA-1 (an
+    /// `extensions.objectFormat` other than `sha1`).
+    pub fn packs(&self) -> Option<&packs::Packs> {
+        self.packs
+            .get_or_init(|| {
+                let format = self
+                    .repo
+                    .config()
+                    .and_then(|c| c.get_string("extensions.objectformat"));
+                if format.is_ok_and(|f| !f.eq_ignore_ascii_case("sha1")) {
+                    return None;
+                }
+                packs::Packs::open(&self.repo.commondir().join("objects"))
+            })
+            .as_ref()
     }
 
     /// The bytes of commit `oid` if resolving a `NAME~N` read them (each

@@ -23,6 +23,7 @@ use git2::Oid;
 
 use super::Repo;
 use super::commits::{CommitObject, walk_fields};
+use super::packs::{Inflater, Packs};
 use crate::error::GitError;
 
 const SEEN: u8 = 1;
@@ -145,6 +146,10 @@ pub struct Walk<'r> {
     left: Option<u64>,
     /// Commits read so far (for progress).
     pub read: usize,
+    /// The pack files, when the walk reads commits from them itself
+    /// ([`Packs`]: a third faster than libgit2's reader).
+    packs: Option<&'r Packs>,
+    z: Inflater,
 }
 
 impl<'r> Walk<'r> {
@@ -171,6 +176,8 @@ impl<'r> Walk<'r> {
             until: spec.until,
             left: spec.max_count,
             read: 0,
+            packs: repo.packs(),
+            z: Inflater::default(),
         };
         // Each commit is read once and handed on: libgit2's object cache
         // would only keep every commit of the history in memory (twice
@@ -252,6 +259,7 @@ impl<'r> Walk<'r> {
         }
         let data = match self.owner.take_read_commit(oid) {
             Some(data) => data,
+            None if let Some(data) = self.packed(oid) => data,
             None => {
                 let obj = self.odb.read(oid)?;
                 if obj.kind() != git2::ObjectType::Commit {
@@ -280,6 +288,13 @@ impl<'r> Walk<'r> {
         n.parents = Some(parents);
         n.data = keep.then_some(data);
         Ok(())
+    }
+
+    /// Commit `oid` whole from the pack files, when it is stored there
+    /// whole ([`Packs`]); `None` leaves the read to libgit2.
+    fn packed(&mut self, oid: Oid) -> Option<Vec<u8>> {
+        let packs = self.packs?;
+        packs.object(packs.locate(oid)?, &mut self.z)
     }
 
     fn insert(&mut self, oid: Oid) {
@@ -449,6 +464,7 @@ impl<'r> Walk<'r> {
             let parents = n.parents.clone().unwrap_or_default();
             let data = match data {
                 Some(d) => d,
+                None if let Some(d) = self.packed(oid) => d,
                 None => self.odb.read(oid)?.data().to_vec(),
             };
             let raw = CommitObject { oid, parents, data };
