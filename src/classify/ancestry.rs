@@ -361,15 +361,15 @@ impl Pending {
         scan::scan_with(
             scan::cores(),
             batches,
-            || git2::Repository::open_bare(&git_dir),
+            || git::commits::LazyRepo::new(&git_dir),
             |r, obj: git::commits::CommitObject| {
                 // Unusual bytes are read by libgit2, as `aeef scan` does.
                 match git::commits::from_object(&obj) {
                     Some(c) => Some((c, None)),
                     None => r
-                        .as_ref()
+                        .get()
+                        .and_then(|r| git::commits::read_git2(r, obj.oid))
                         .ok()
-                        .and_then(|r| git::commits::read_git2(r, obj.oid).ok())
                         .map(|c| (c, None)),
                 }
             },

@@ -269,6 +269,38 @@ fn walk_git2(repo: &Repo, args: &[String]) -> Result<Vec<git2::Oid>, GitError> {
     Ok(walk.collect::<Result<Vec<_>, _>>()?)
 }
 
+/// A libgit2 handle on a repository, opened at its first use: a scan's
+/// worker threads need one only for what the walk hands them unread (a
+/// note's blob, unusual commit bytes), and opening one reads the
+/// repository's config files.
+pub struct LazyRepo<'a> {
+    git_dir: &'a std::path::Path,
+    repo: Option<Result<git2::Repository, git2::Error>>,
+}
+
+impl<'a> LazyRepo<'a> {
+    /// A handle on the repository at `git_dir`, not opened yet.
+    pub fn new(git_dir: &'a std::path::Path) -> Self {
+        LazyRepo {
+            git_dir,
+            repo: None,
+        }
+    }
+
+    /// The handle, opened now if it was not (`git2::Repository::open_bare`);
+    /// the error of opening it each time it is asked for.
+    pub fn get(&mut self) -> Result<&git2::Repository, GitError> {
+        let git_dir = self.git_dir;
+        match self
+            .repo
+            .get_or_insert_with(|| git2::Repository::open_bare(git_dir))
+        {
+            Ok(r) => Ok(r),
+            Err(e) => Err(GitError::Git2(git2::Error::from_str(e.message()))),
+        }
+    }
+}
+
 /// Reads one commit object with libgit2.
 pub fn read_git2(r: &git2::Repository, oid: git2::Oid) -> Result<RawCommit, GitError> {
     Ok(from_git2(&r.find_commit(oid)?))

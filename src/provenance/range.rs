@@ -63,7 +63,7 @@ pub fn scan_range_into(
     let args = git::commits::revspec_args(spec)?;
     let mut notes = git::notes_feed::NotesTree::new(repo);
     let git_dir = repo.git2().path().to_path_buf();
-    let open = || git2::Repository::open_bare(&git_dir);
+    let open = || git::commits::LazyRepo::new(&git_dir);
     let read_error = std::sync::Mutex::new(None);
     let fail = |e: GitError| {
         if let Ok(mut slot) = read_error.lock() {
@@ -89,16 +89,11 @@ pub fn scan_range_into(
             batches,
             open,
             |r, obj: git::commits::CommitObject| {
-                let note = feed.take(obj.oid, |blob| {
-                    r.as_ref().ok().and_then(|r| read_note(r, blob))
-                });
+                let note = feed.take(obj.oid, |blob| read_note(r.get().ok()?, blob));
                 // Unusual bytes are read by libgit2, as before the walk.
                 let c = match git::commits::from_object(&obj) {
                     Some(c) => Ok(c),
-                    None => match r {
-                        Ok(r) => git::commits::read_git2(r, obj.oid),
-                        Err(e) => Err(GitError::Git2(git2::Error::from_str(e.message()))),
-                    },
+                    None => r.get().and_then(|r| git::commits::read_git2(r, obj.oid)),
                 };
                 c.map_err(&fail).ok().map(|c| (c, note))
             },
@@ -115,13 +110,12 @@ pub fn scan_range_into(
             batches,
             open,
             |r, oid| {
-                let got = match r {
-                    Ok(r) => git::commits::read_git2(r, oid).map(|c| {
+                let got = r.get().and_then(|r| {
+                    git::commits::read_git2(r, oid).map(|c| {
                         let note = feed.take(oid, |blob| read_note(r, blob));
                         (c, note)
-                    }),
-                    Err(e) => Err(GitError::Git2(git2::Error::from_str(e.message()))),
-                };
+                    })
+                });
                 got.map_err(&fail).ok()
             },
             table,
