@@ -250,6 +250,17 @@ impl AgentTable {
         found.0
     }
 
+    /// The conventions one trailer line matches, alone: what [`detect`]
+    /// finds for it with no identity and no marker text (a body line read
+    /// outside git's trailer block, `super::body`).
+    ///
+    /// [`detect`]: AgentTable::detect
+    pub fn detect_trailer(&self, t: &Trailer) -> Vec<AgentMatch> {
+        let mut found = Found::default();
+        self.trailer(&mut found, t);
+        found.0
+    }
+
     /// Matches one identity (author, committer or co-author). A co-author's
     /// evidence is its whole trailer line, given in `line`.
     fn identity(&self, found: &mut Found, role: Role, name: &str, email: &str, line: &str) {

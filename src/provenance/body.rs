@@ -81,15 +81,6 @@ pub fn place(line: Option<usize>) -> Place {
     Place(line)
 }
 
-/// An identity that matches nothing: the body lines are fed to the agent
-/// table on their own, so each match can name its line.
-const NOBODY: CommitIdentity<'static> = CommitIdentity {
-    author_name: "",
-    author_email: "",
-    committer_name: "",
-    committer_email: "",
-};
-
 /// An open fenced code block: its fence character and length.
 #[derive(Clone, Copy)]
 struct Fence {
@@ -250,7 +241,7 @@ pub fn detect(
         if merge_key(k) {
             merge_lines.push(c.clone());
         }
-        for mut m in table.detect(&NOBODY, "", std::slice::from_ref(&c.trailer)) {
+        for mut m in table.detect_trailer(&c.trailer) {
             use std::fmt::Write as _;
             let _ = write!(m.evidence, "{}", place(Some(c.line)));
             matches.push(m);
