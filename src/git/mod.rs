@@ -665,9 +665,9 @@ impl Repo {
         let odb = self.repo.odb().ok()?;
         let read = std::cell::RefCell::new(Vec::new());
         let packs = self.packs();
-        let z = std::cell::RefCell::new(packs::Inflater::default());
+        let z = std::cell::RefCell::new(packs::Reader::default());
         let parents = |oid| {
-            let packed = packs.and_then(|p| p.object(p.locate(oid)?, &mut z.borrow_mut()));
+            let packed = packs.and_then(|p| p.commit(oid, &mut z.borrow_mut()));
             let data = match packed {
                 Some(data) => data,
                 None => {

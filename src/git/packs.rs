@@ -1,18 +1,26 @@
 //! Commit objects read straight from the repository's pack files, for the
 //! in-process walk (`super::walk`) and `NAME~N` resolution. A walk reads
-//! every commit of its range on one thread, before or while the workers
-//! parse them: that read is the critical path of a range scan. libgit2's
-//! reader inflates with zlib's streaming inflate into a zeroed buffer and
-//! copies the result; here the index is searched in place and the object
-//! inflated in one call with the size the pack gives (libdeflate), a third
-//! faster on rust-lang/cargo.
+//! every commit of its range on one thread, before the workers parse them:
+//! that read is the critical path of a range scan. libgit2's reader
+//! inflates with zlib's streaming inflate into a zeroed buffer and copies
+//! the result; here the index and the pack are read in place (mapped, as
+//! git and libgit2 map them) and each object inflated in one call with the
+//! size the pack gives (libdeflate): a third faster on rust-lang/cargo.
 //!
-//! Only what is plain is read here: a commit stored whole (not as a delta)
-//! in a version-2 index and its pack (gitformat-pack(5)). Anything else (a
-//! loose object, a delta, an object in an alternate, a pack written after
-//! the packs were listed, bytes that do not inflate to the size the pack
-//! gives) is `None`, and the caller reads the object with libgit2 as
-//! before: this module can make a read cheaper, never different.
+//! Commits stored as deltas (about one in five on rust-lang/cargo) are
+//! rebuilt here too, from their base in the same pack (`OFS_DELTA`, or
+//! `REF_DELTA` to an object of the same pack), with the last few objects
+//! kept for the next delta on the same base: otherwise libgit2 would read
+//! them through its own mapping of the same pack, and a full scan would
+//! hold both in memory.
+//!
+//! Only what is plain is read here: version-2 indexes and their packs
+//! (gitformat-pack(5)). Anything else (a loose object, an object in an
+//! alternate, a pack written after the packs were listed, a base outside
+//! the pack, bytes that do not inflate to the size the pack gives, a delta
+//! that does not apply exactly) is `None`, and the caller reads the object
+//! with libgit2 as before: this module can make a read cheaper, never
+//! different.
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -21,6 +29,10 @@ use memmap2::Mmap;
 
 /// Object type 1 in a pack entry's header: a commit stored whole.
 const OBJ_COMMIT: u8 = 1;
+/// A delta on the entry a given distance back in the same pack.
+const OBJ_OFS_DELTA: u8 = 6;
+/// A delta on the object of a given id.
+const OBJ_REF_DELTA: u8 = 7;
 
 /// Start of the object ids in a version-2 index: magic, version, and the
 /// 256 four-byte fan-out entries.
@@ -31,22 +43,19 @@ const IDS: usize = 8 + 256 * 4;
 /// bytes that follow it is not read (nor allocated).
 const MAX_RATIO: u64 = 1032;
 
+/// Longest delta chain followed (git's `pack.depth` is 50 by default, and
+/// `git gc --aggressive` uses 50 too; a `REF_DELTA` cycle ends here).
+const MAX_DEPTH: usize = 1000;
+
+/// Objects a [`Reader`] keeps for the next delta on the same base.
+const KEPT: usize = 16;
+
 /// One pack and its index, mapped.
 struct Pack {
     idx: Mmap,
     pack: Mmap,
     /// Objects in the pack (the index's last fan-out entry).
     count: usize,
-}
-
-/// Where a commit stored whole starts in a pack, and its size.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Located {
-    pack: u32,
-    /// Offset of the zlib stream (after the entry's type-and-size header).
-    data: u64,
-    /// Inflated size, from the entry's header.
-    size: u64,
 }
 
 /// The packs of an object directory (`objects/pack/*.idx` with their
@@ -58,12 +67,36 @@ pub struct Packs {
     last: AtomicUsize,
 }
 
-/// A decompressor, kept by each thread that reads ([`Packs::object`]).
-pub struct Inflater(libdeflater::Decompressor);
+/// What each thread that reads packs keeps ([`Packs::commit`]): a
+/// decompressor, and the last objects it rebuilt or used as a base, by
+/// (pack, offset).
+pub struct Reader {
+    z: libdeflater::Decompressor,
+    kept: Vec<(usize, u64, Vec<u8>)>,
+}
 
-impl Default for Inflater {
+impl Default for Reader {
     fn default() -> Self {
-        Inflater(libdeflater::Decompressor::new())
+        Reader {
+            z: libdeflater::Decompressor::new(),
+            kept: Vec::with_capacity(KEPT),
+        }
+    }
+}
+
+impl Reader {
+    fn kept(&self, pack: usize, offset: u64) -> Option<&[u8]> {
+        self.kept
+            .iter()
+            .find(|(p, o, _)| *p == pack && *o == offset)
+            .map(|(_, _, b)| b.as_slice())
+    }
+
+    fn keep(&mut self, pack: usize, offset: u64, bytes: &[u8]) {
+        if self.kept.len() == KEPT {
+            self.kept.remove(0);
+        }
+        self.kept.push((pack, offset, bytes.to_vec()));
     }
 }
 
@@ -94,9 +127,11 @@ impl Packs {
         })
     }
 
-    /// Where commit `oid` is stored whole, if it is in one of the packs
-    /// (`None` for a delta or another kind of object).
-    pub fn locate(&self, oid: Oid) -> Option<Located> {
+    /// Commit `oid`'s bytes, if it is in one of the packs (whole, or as a
+    /// delta on a base in the same pack): `None` for another kind of
+    /// object, an object in no pack, or anything this module leaves to
+    /// libgit2 (see the module's documentation).
+    pub fn commit(&self, oid: Oid, r: &mut Reader) -> Option<Vec<u8>> {
         let id = oid.as_bytes();
         let first = self.last.load(Ordering::Relaxed).min(self.packs.len() - 1);
         let order = std::iter::once(first).chain((0..self.packs.len()).filter(|&i| i != first));
@@ -105,30 +140,9 @@ impl Packs {
                 continue;
             };
             self.last.store(i, Ordering::Relaxed);
-            let (kind, size, data) = self.packs[i].entry(offset)?;
-            return (kind == OBJ_COMMIT).then_some(Located {
-                pack: u32::try_from(i).ok()?,
-                data,
-                size,
-            });
+            return self.packs[i].commit_at(i, offset, r);
         }
         None
-    }
-
-    /// The whole commit object at `at`, inflated; `None` when its bytes do
-    /// not inflate to exactly the size the pack gives.
-    pub fn object(&self, at: Located, z: &mut Inflater) -> Option<Vec<u8>> {
-        let input = self
-            .packs
-            .get(at.pack as usize)?
-            .pack
-            .get(usize::try_from(at.data).ok()?..)?;
-        if at.size > (input.len() as u64).saturating_mul(MAX_RATIO) {
-            return None;
-        }
-        let mut out = vec![0u8; usize::try_from(at.size).ok()?];
-        let n = z.0.zlib_decompress(input, &mut out).ok()?;
-        (n == out.len()).then_some(out)
     }
 }
 
@@ -197,27 +211,170 @@ impl Pack {
         Some((u64::from(hi) << 32) | u64::from(lo))
     }
 
-    /// An entry's type, inflated size and the offset of its data: a type
-    /// in bits 4–6 of the first byte, the size in its low 4 bits and 7 bits
-    /// of each following byte while the high bit is set.
-    fn entry(&self, offset: u64) -> Option<(u8, u64, u64)> {
-        let bytes = self.pack.get(usize::try_from(offset).ok()?..)?;
-        let mut b = *bytes.first()?;
-        let kind = (b >> 4) & 7;
-        let mut size = u64::from(b & 0x0f);
-        let mut shift = 4;
-        let mut used = 1;
-        while b & 0x80 != 0 {
-            b = *bytes.get(used)?;
-            used += 1;
-            if shift > 57 {
+    /// The commit at `offset` of this pack (number `me`): the entry's
+    /// delta chain followed back to a commit stored whole, then each delta
+    /// applied in turn (see [`Packs::commit`]).
+    fn commit_at(&self, me: usize, offset: u64, r: &mut Reader) -> Option<Vec<u8>> {
+        // (offset, delta data) from the entry down to the base.
+        let mut chain: Vec<(u64, Vec<u8>)> = Vec::new();
+        let mut at = offset;
+        let mut object = loop {
+            if chain.len() > MAX_DEPTH {
                 return None;
             }
-            size |= u64::from(b & 0x7f) << shift;
-            shift += 7;
+            if let Some(kept) = r.kept(me, at) {
+                break kept.to_vec();
+            }
+            let bytes = self.pack.get(usize::try_from(at).ok()?..)?;
+            let (kind, size, used) = entry_header(bytes)?;
+            let rest = &bytes[used..];
+            match kind {
+                OBJ_COMMIT => break inflate(rest, size, r)?,
+                OBJ_OFS_DELTA => {
+                    let (back, n) = ofs_distance(rest)?;
+                    chain.push((at, inflate(&rest[n..], size, r)?));
+                    at = at.checked_sub(back)?;
+                }
+                OBJ_REF_DELTA => {
+                    let base = rest.get(..20)?;
+                    chain.push((at, inflate(&rest[20..], size, r)?));
+                    at = self.find(base)?;
+                }
+                _ => return None,
+            }
+        };
+        let base_at = at;
+        if !chain.is_empty() {
+            r.keep(me, base_at, &object);
         }
-        Some((kind, size, offset + used as u64))
+        while let Some((at, delta)) = chain.pop() {
+            object = apply_delta(&object, &delta)?;
+            if !chain.is_empty() || at != offset {
+                r.keep(me, at, &object);
+            }
+        }
+        Some(object)
     }
+}
+
+/// `input` inflated to exactly `size` bytes (a zlib stream; what follows
+/// it is not read); `None` otherwise.
+fn inflate(input: &[u8], size: u64, r: &mut Reader) -> Option<Vec<u8>> {
+    if size > (input.len() as u64).saturating_mul(MAX_RATIO) {
+        return None;
+    }
+    let mut out = vec![0u8; usize::try_from(size).ok()?];
+    let n = r.z.zlib_decompress(input, &mut out).ok()?;
+    (n == out.len()).then_some(out)
+}
+
+/// A pack entry's type, inflated size and header length: the type in bits
+/// 4–6 of the first byte, the size in its low 4 bits and then 7 bits of
+/// each following byte while the high bit is set (gitformat-pack(5)).
+fn entry_header(bytes: &[u8]) -> Option<(u8, u64, usize)> {
+    let mut b = *bytes.first()?;
+    let kind = (b >> 4) & 7;
+    let mut size = u64::from(b & 0x0f);
+    let mut shift = 4;
+    let mut used = 1;
+    while b & 0x80 != 0 {
+        b = *bytes.get(used)?;
+        used += 1;
+        if shift > 57 {
+            return None;
+        }
+        size |= u64::from(b & 0x7f) << shift;
+        shift += 7;
+    }
+    Some((kind, size, used))
+}
+
+/// An `OFS_DELTA`'s distance back to its base, and the bytes it took:
+/// 7 bits a byte, most significant first, each continuation adding one
+/// (gitformat-pack(5), "offset encoding").
+fn ofs_distance(bytes: &[u8]) -> Option<(u64, usize)> {
+    let mut b = *bytes.first()?;
+    let mut back = u64::from(b & 0x7f);
+    let mut used = 1;
+    while b & 0x80 != 0 {
+        b = *bytes.get(used)?;
+        used += 1;
+        back = back.checked_add(1)?.checked_mul(128)? | u64::from(b & 0x7f);
+    }
+    Some((back, used))
+}
+
+/// A delta's size header: 7 bits a byte, least significant first.
+fn delta_size(bytes: &[u8], at: &mut usize) -> Option<u64> {
+    let mut size = 0u64;
+    let mut shift = 0;
+    loop {
+        let b = *bytes.get(*at)?;
+        *at += 1;
+        if shift > 63 {
+            return None;
+        }
+        size |= u64::from(b & 0x7f) << shift;
+        shift += 7;
+        if b & 0x80 == 0 {
+            return Some(size);
+        }
+    }
+}
+
+/// `base` with `delta` applied (gitformat-pack(5), "Deltified
+/// representation"): the base's size, the result's, then copy and insert
+/// instructions. `None` unless every instruction stays inside the base and
+/// the delta, and the result has exactly the size announced.
+fn apply_delta(base: &[u8], delta: &[u8]) -> Option<Vec<u8>> {
+    let mut at = 0;
+    if delta_size(delta, &mut at)? != base.len() as u64 {
+        return None;
+    }
+    let size = usize::try_from(delta_size(delta, &mut at)?).ok()?;
+    if size
+        > delta
+            .len()
+            .saturating_mul(MAX_RATIO as usize)
+            .saturating_add(base.len())
+    {
+        return None;
+    }
+    let mut out = Vec::with_capacity(size);
+    while at < delta.len() {
+        let op = delta[at];
+        at += 1;
+        if op & 0x80 != 0 {
+            // Copy: offset bytes by bits 0-3, size bytes by bits 4-6.
+            let mut field = |bits: u8, shift: u32| -> Option<usize> {
+                let mut v = 0usize;
+                for i in 0..bits {
+                    if op & (1 << (shift + u32::from(i))) != 0 {
+                        v |= usize::from(*delta.get(at)?) << (8 * i);
+                        at += 1;
+                    }
+                }
+                Some(v)
+            };
+            let from = field(4, 0)?;
+            let len = match field(3, 4)? {
+                0 => 0x10000,
+                n => n,
+            };
+            out.extend_from_slice(base.get(from..from.checked_add(len)?)?);
+        } else if op != 0 {
+            let len = usize::from(op);
+            out.extend_from_slice(delta.get(at..at + len)?);
+            at += len;
+        } else {
+            // Reserved.
+            return None;
+        }
+        if out.len() > size {
+            return None;
+        }
+    }
+    (out.len() == size).then_some(out)
 }
 
 /// A big-endian `u32` at `at`, if the bytes are there.
@@ -246,20 +403,45 @@ mod tests {
         String::from_utf8(out.stdout).unwrap()
     }
 
-    /// Commits git packs whole, as deltas, and leaves loose.
+    /// Commits git packs whole and as deltas (on each other, and a chain),
+    /// and one left loose (the newest).
     fn repo() -> (tempfile::TempDir, Vec<Oid>) {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         git(d, &["init", "-q"]);
         git(d, &["config", "user.name", "T"]);
         git(d, &["config", "user.email", "t@example.com"]);
-        // Long similar messages (git stores some as deltas), an empty one.
+        // Long similar messages (git stores some as deltas), an empty one,
+        // and one that compresses badly (a 16 kB pseudo-random message).
         let long = "line of a long message\n".repeat(200);
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let noise: String = (0..70_000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                char::from(b'!' + (x % 90) as u8)
+            })
+            .collect();
+        let block = |i: u64| {
+            let mut x = i.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+            (0..600)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    char::from(b'!' + (x % 90) as u8)
+                })
+                .collect::<String>()
+        };
         for i in 0..30 {
-            let msg = if i == 3 {
-                String::new()
-            } else {
-                format!("c{i}\n\n{long}{i}")
+            let msg = match i {
+                3 => String::new(),
+                // Over 64 kB: a delta copy of the largest size.
+                7 | 8 => format!("noise {i}\n\n{noise}"),
+                // Each message shares one block with the one before and
+                // one with the one after: chains of deltas.
+                _ => format!("c{i}\n\n{long}{}{}", block(i), block(i + 1)),
             };
             git(
                 d,
@@ -288,75 +470,148 @@ mod tests {
         let d = dir.path();
         let r = git2::Repository::open(d).unwrap();
         let odb = r.odb().unwrap();
-        let packs = Packs::open(&d.join(".git/objects")).expect("a pack");
-        let mut z = Inflater::default();
-        // git's own list of what is stored as a delta (a depth column).
-        let idx = std::fs::read_dir(d.join(".git/objects/pack"))
-            .unwrap()
-            .flatten()
-            .map(|e| e.path())
-            .find(|p| p.extension().is_some_and(|e| e == "idx"))
-            .unwrap();
-        let verify = git(d, &["verify-pack", "-v", idx.to_str().unwrap()]);
-        let deltas: Vec<Oid> = verify
-            .lines()
-            .filter(|l| l.split_whitespace().nth(1) == Some("commit"))
-            .filter(|l| l.split_whitespace().count() >= 7)
-            .map(|l| Oid::from_str(&l[..40]).unwrap())
-            .collect();
-        assert!(!deltas.is_empty(), "the fixture has deltified commits");
-        let (mut whole, mut other) = (0, 0);
-        for &id in &ids {
-            match packs.locate(id) {
-                Some(at) => {
-                    whole += 1;
-                    let want = odb.read(id).unwrap().data().to_vec();
-                    assert_eq!(packs.object(at, &mut z).unwrap(), want, "{id}");
-                }
-                None => other += 1,
+        // Offset deltas (git's default), then deltas naming their base by
+        // id (`repack.useDeltaBaseOffset=false`, as old servers send).
+        for (round, offsets) in ["true", "false"].into_iter().enumerate() {
+            if round > 0 {
+                let config = format!("repack.useDeltaBaseOffset={offsets}");
+                git(
+                    d,
+                    &[
+                        "-c",
+                        &config,
+                        "repack",
+                        "-adf",
+                        "--window=50",
+                        "--depth=50",
+                        "-q",
+                    ],
+                );
             }
-            // Deltas are libgit2's to read.
-            assert_eq!(
-                packs.locate(id).is_none(),
-                deltas.contains(&id) || id == ids[0]
-            );
+            let packs = Packs::open(&d.join(".git/objects")).expect("a pack");
+            let mut z = Reader::default();
+            // git's own list of what is stored as a delta (a depth column).
+            let idx = std::fs::read_dir(d.join(".git/objects/pack"))
+                .unwrap()
+                .flatten()
+                .map(|e| e.path())
+                .find(|p| p.extension().is_some_and(|e| e == "idx"))
+                .unwrap();
+            let verify = git(d, &["verify-pack", "-v", idx.to_str().unwrap()]);
+            let deltas: Vec<Oid> = verify
+                .lines()
+                .filter(|l| l.split_whitespace().nth(1) == Some("commit"))
+                .filter(|l| l.split_whitespace().count() >= 7)
+                .map(|l| Oid::from_str(&l[..40]).unwrap())
+                .collect();
+            assert!(deltas.len() > 2, "the fixture has deltified commits");
+            let chained = verify.lines().any(|l| {
+                l.split_whitespace().nth(1) == Some("commit")
+                    && l.split_whitespace().nth(5).is_some_and(|d| d != "1")
+            });
+            assert!(chained, "and a chain of deltas");
+            // Twice: rebuilding each delta, then with bases kept.
+            for _ in 0..2 {
+                for &id in &ids {
+                    let got = packs.commit(id, &mut z);
+                    // Only the loose commit is libgit2's to read (round 1
+                    // packed it too).
+                    assert_eq!(got.is_none(), round == 0 && id == ids[0], "{id}");
+                    if let Some(got) = got {
+                        assert_eq!(got, odb.read(id).unwrap().data(), "{id}");
+                    }
+                }
+            }
+            // Each delta alone, with nothing kept.
+            for id in &deltas {
+                let got = packs.commit(*id, &mut Reader::default()).unwrap();
+                assert_eq!(got, odb.read(*id).unwrap().data(), "{id}");
+            }
+            // Trees and blobs are not commits.
+            let tree = r.head().unwrap().peel_to_tree().unwrap().id();
+            assert_eq!(packs.commit(tree, &mut z), None);
         }
-        assert!(whole > 0 && other > 1, "{whole} whole, {other} not");
-        // The loose commit (the newest), trees and blobs are not read here.
-        assert_eq!(packs.locate(ids[0]), None);
-        let tree = r.head().unwrap().peel_to_tree().unwrap().id();
-        assert_eq!(packs.locate(tree), None);
+    }
+
+    /// A pack of one entry, `header` then `data`, at offset 12.
+    fn pack_of(dir: &Path, header: &[u8], data: &[u8]) -> Pack {
+        let mut idx = b"\xfftOc\0\0\0\x02".to_vec();
+        for i in 0..256u32 {
+            idx.extend_from_slice(&u32::from(i >= 0x10).to_be_bytes());
+        }
+        idx.extend_from_slice(&[0x10; 20]);
+        idx.extend_from_slice(&[0; 4]);
+        idx.extend_from_slice(&12u32.to_be_bytes());
+        let (i, p) = (dir.join("p.idx"), dir.join("p.pack"));
+        std::fs::write(&i, &idx).unwrap();
+        let pack = [b"PACK\0\0\0\x02\0\0\0\x01".as_slice(), header, data].concat();
+        std::fs::write(&p, pack).unwrap();
+        Pack::open(&i, &p).unwrap()
+    }
+
+    /// The entry header of a commit of `size` bytes.
+    fn header(kind: u8, mut size: u64) -> Vec<u8> {
+        let mut h = vec![(kind << 4) | (size & 0x0f) as u8];
+        size >>= 4;
+        while size > 0 {
+            *h.last_mut().unwrap() |= 0x80;
+            h.push((size & 0x7f) as u8);
+            size >>= 7;
+        }
+        h
     }
 
     #[test]
-    fn damaged_bytes_and_sizes_are_left_to_libgit2() {
-        let (dir, ids) = repo();
-        let d = dir.path();
-        let packs = Packs::open(&d.join(".git/objects")).unwrap();
-        let mut z = Inflater::default();
-        let at = ids.iter().find_map(|&id| packs.locate(id)).unwrap();
-        // A size the bytes do not inflate to, either way.
-        for size in [at.size - 1, at.size + 1, u64::MAX] {
-            assert_eq!(packs.object(Located { size, ..at }, &mut z), None);
-        }
-        // Bytes that are not a zlib stream.
-        assert_eq!(packs.object(Located { data: 0, ..at }, &mut z), None);
-        // Past the end of the pack, or of the list of packs.
+    fn damaged_entries_are_left_to_libgit2() {
+        let dir = tempfile::tempdir().unwrap();
+        let body = b"tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nauthor A <a@x> 1 +0000\ncommitter A <a@x> 1 +0000\n\nm\n";
+        let mut c = libdeflater::Compressor::new(libdeflater::CompressionLvl::default());
+        let mut zdata = vec![0; c.zlib_compress_bound(body.len())];
+        let n = c.zlib_compress(body, &mut zdata).unwrap();
+        zdata.truncate(n);
+        let mut z = Reader::default();
+        let size = body.len() as u64;
+        let read = |h: Vec<u8>, data: &[u8]| {
+            pack_of(dir.path(), &h, data).commit_at(0, 12, &mut Reader::default())
+        };
         assert_eq!(
-            packs.object(
-                Located {
-                    data: u64::MAX,
-                    ..at
-                },
-                &mut z
-            ),
+            read(header(OBJ_COMMIT, size), &zdata).as_deref(),
+            Some(&body[..])
+        );
+        // A size the bytes do not inflate to, either way, or beyond what
+        // the bytes could hold.
+        for wrong in [size - 1, size + 1, 1 << 40] {
+            assert_eq!(read(header(OBJ_COMMIT, wrong), &zdata), None, "{wrong}");
+        }
+        // Not a zlib stream; cut short; another kind of entry (a tree, an
+        // offset delta).
+        assert_eq!(read(header(OBJ_COMMIT, size), b"not zlib at all"), None);
+        assert_eq!(
+            read(header(OBJ_COMMIT, size), &zdata[..zdata.len() / 2]),
             None
         );
-        assert_eq!(packs.object(Located { pack: 9, ..at }, &mut z), None);
-        // An index that is not version 2, or shorter than its count says:
-        // the pack is left out, and with it every pack here.
-        let pack_dir = d.join(".git/objects/pack");
-        let idx = std::fs::read_dir(&pack_dir)
+        assert_eq!(read(header(2, size), &zdata), None);
+        // An offset delta reaching before the pack, a ref delta on an id
+        // not in it.
+        assert_eq!(read(header(OBJ_OFS_DELTA, size), &[0x7f]), None);
+        assert_eq!(read(header(OBJ_REF_DELTA, size), &[0x55; 40]), None);
+        // A header running off the end, or ever longer.
+        assert_eq!(read(vec![0x91], &[]), None);
+        assert_eq!(read(vec![0xff; 12], &zdata), None);
+        // Offsets past the end.
+        let pack = pack_of(dir.path(), &header(OBJ_COMMIT, size), &zdata);
+        assert_eq!(pack.commit_at(0, 1 << 40, &mut z), None);
+        assert_eq!(pack.commit_at(0, pack.pack.len() as u64, &mut z), None);
+        // Objects kept for another pack are not used.
+        z.kept.push((1, 12, b"other".to_vec()));
+        assert_eq!(pack.commit_at(0, 12, &mut z).as_deref(), Some(&body[..]));
+    }
+
+    #[test]
+    fn indexes_that_are_not_read_here() {
+        let (dir, _) = repo();
+        let d = dir.path();
+        let idx = std::fs::read_dir(d.join(".git/objects/pack"))
             .unwrap()
             .flatten()
             .map(|e| e.path())
@@ -367,12 +622,17 @@ mod tests {
         #[allow(clippy::permissions_set_readonly_false)]
         perms.set_readonly(false);
         std::fs::set_permissions(&idx, perms).unwrap();
+        // Not version 2, or shorter than its count says: the pack is left
+        // out (and here, with it, every pack).
         let mut v1 = good.clone();
         v1[7] = 1;
         std::fs::write(&idx, &v1).unwrap();
         assert!(Packs::open(&d.join(".git/objects")).is_none());
         std::fs::write(&idx, &good[..IDS + 40]).unwrap();
         assert!(Packs::open(&d.join(".git/objects")).is_none());
+        // The same index whole again is read.
+        std::fs::write(&idx, &good).unwrap();
+        assert!(Packs::open(&d.join(".git/objects")).is_some());
     }
 
     #[test]
@@ -401,7 +661,52 @@ mod tests {
         assert_eq!(pack.find(&b), Some(0x1_0000_0010));
         assert_eq!(pack.find(&[0x30; 20]), None);
         assert_eq!(pack.find(&[0x00; 20]), None);
-        // Entries past the pack's end are not read.
-        assert_eq!(pack.entry(0x1_0000_0010), None);
+        // An entry past the pack's end is not read.
+        assert_eq!(
+            pack.commit_at(0, 0x1_0000_0010, &mut Reader::default()),
+            None
+        );
+    }
+}
+
+#[cfg(test)]
+mod delta_tests {
+    use super::*;
+
+    #[test]
+    fn deltas_apply_exactly_or_not_at_all() {
+        let base = b"0123456789abcdef";
+        // Sizes, then copy 4 bytes from offset 2, insert "XY", copy the
+        // rest from 10.
+        let delta = [16, 8, 0x91, 2, 4, 2, b'X', b'Y', 0x91, 10, 2];
+        assert_eq!(apply_delta(base, &delta).as_deref(), Some(&b"2345XYab"[..]));
+        // The base's size wrong, the result's size wrong either way.
+        let mut d = delta;
+        d[0] = 15;
+        assert_eq!(apply_delta(base, &d), None);
+        for size in [7, 9] {
+            let mut d = delta;
+            d[1] = size;
+            assert_eq!(apply_delta(base, &d), None, "{size}");
+        }
+        // A copy past the base's end; an insert past the delta's end; the
+        // reserved instruction 0.
+        assert_eq!(apply_delta(base, &[16, 4, 0x91, 14, 4]), None);
+        assert_eq!(apply_delta(base, &[16, 4, 4, b'a']), None);
+        assert_eq!(apply_delta(base, &[16, 0, 0]), None);
+        // A copy size of 0 means 64 kB.
+        let big = vec![7u8; 0x10000];
+        let d = [0x80, 0x80, 0x04, 0x80, 0x80, 0x04, 0x80];
+        assert_eq!(apply_delta(&big, &d), Some(big.clone()));
+    }
+
+    #[test]
+    fn offset_distances_read_as_git_writes_them() {
+        // git's encode: 127 is one byte; 128 is [0x80, 0x00].
+        assert_eq!(ofs_distance(&[0x7f]), Some((127, 1)));
+        assert_eq!(ofs_distance(&[0x80, 0x00]), Some((128, 2)));
+        assert_eq!(ofs_distance(&[0x81, 0x00]), Some((256, 2)));
+        assert_eq!(ofs_distance(&[0x80]), None);
+        assert_eq!(ofs_distance(&[0xff; 12]), None);
     }
 }

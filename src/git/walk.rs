@@ -23,7 +23,7 @@ use git2::Oid;
 
 use super::Repo;
 use super::commits::{CommitObject, walk_fields};
-use super::packs::{Inflater, Packs};
+use super::packs::{Packs, Reader};
 use crate::error::GitError;
 
 const SEEN: u8 = 1;
@@ -149,7 +149,7 @@ pub struct Walk<'r> {
     /// The pack files, when the walk reads commits from them itself
     /// ([`Packs`]: a third faster than libgit2's reader).
     packs: Option<&'r Packs>,
-    z: Inflater,
+    z: Reader,
 }
 
 impl<'r> Walk<'r> {
@@ -177,7 +177,7 @@ impl<'r> Walk<'r> {
             left: spec.max_count,
             read: 0,
             packs: repo.packs(),
-            z: Inflater::default(),
+            z: Reader::default(),
         };
         // Each commit is read once and handed on: libgit2's object cache
         // would only keep every commit of the history in memory (twice
@@ -293,8 +293,7 @@ impl<'r> Walk<'r> {
     /// Commit `oid` whole from the pack files, when it is stored there
     /// whole ([`Packs`]); `None` leaves the read to libgit2.
     fn packed(&mut self, oid: Oid) -> Option<Vec<u8>> {
-        let packs = self.packs?;
-        packs.object(packs.locate(oid)?, &mut self.z)
+        self.packs?.commit(oid, &mut self.z)
     }
 
     fn insert(&mut self, oid: Oid) {
