@@ -169,8 +169,24 @@ impl Pack {
             return None;
         }
         let count = be32(&idx, IDS - 4)? as usize;
-        // Ids, CRCs and 32-bit offsets must all be there.
-        if idx.len() < IDS + count.checked_mul(20 + 4 + 4)? {
+        // The index's exact size, as git checks it: ids, CRCs and 32-bit
+        // offsets, up to one 64-bit offset per object but the first, and
+        // the two checksums.
+        let least = IDS
+            .checked_add(count.checked_mul(20 + 4 + 4)?)?
+            .checked_add(40)?;
+        let most = least.checked_add(count.saturating_sub(1).checked_mul(8)?)?;
+        if idx.len() < least || idx.len() > most || (idx.len() - least) % 8 != 0 {
+            return None;
+        }
+        // The pack the index was written for: the same number of objects,
+        // and its checksum (the pack's last 20 bytes) the one the index
+        // holds (git: "packfile … does not match index").
+        let trailer = pack.len().checked_sub(20)?;
+        if be32(&pack, 8)? as usize != count
+            || trailer < 12
+            || pack.get(trailer..)? != idx.get(idx.len() - 40..idx.len() - 20)?
+        {
             return None;
         }
         Some(Pack { idx, pack, count })
@@ -542,10 +558,13 @@ mod tests {
         idx.extend_from_slice(&[0x10; 20]);
         idx.extend_from_slice(&[0; 4]);
         idx.extend_from_slice(&12u32.to_be_bytes());
+        let sum = [0x5a; 20];
+        idx.extend_from_slice(&sum);
+        idx.extend_from_slice(&[0; 20]);
         let (i, p) = (dir.join("p.idx"), dir.join("p.pack"));
         std::fs::write(&i, &idx).unwrap();
-        let pack = [b"PACK\0\0\0\x02\0\0\0\x01".as_slice(), header, data].concat();
-        std::fs::write(&p, pack).unwrap();
+        let head = b"PACK\0\0\0\x02\0\0\0\x01".as_slice();
+        std::fs::write(&p, [head, header, data, &sum].concat()).unwrap();
         Pack::open(&i, &p).unwrap()
     }
 
@@ -630,7 +649,33 @@ mod tests {
         assert!(Packs::open(&d.join(".git/objects")).is_none());
         std::fs::write(&idx, &good[..IDS + 40]).unwrap();
         assert!(Packs::open(&d.join(".git/objects")).is_none());
-        // The same index whole again is read.
+        // Without its checksums, or with bytes after them.
+        std::fs::write(&idx, &good[..good.len() - 40]).unwrap();
+        assert!(Packs::open(&d.join(".git/objects")).is_none());
+        std::fs::write(&idx, [good.as_slice(), &[0; 8]].concat()).unwrap();
+        assert!(Packs::open(&d.join(".git/objects")).is_none());
+        // A pack that is not the one the index was written for: cut short,
+        // another pack's bytes, another count of objects.
+        std::fs::write(&idx, &good).unwrap();
+        let pack = idx.with_extension("pack");
+        let bytes = std::fs::read(&pack).unwrap();
+        let mut perms = std::fs::metadata(&pack).unwrap().permissions();
+        #[allow(clippy::permissions_set_readonly_false)]
+        perms.set_readonly(false);
+        std::fs::set_permissions(&pack, perms).unwrap();
+        std::fs::write(&pack, &bytes[..bytes.len() - 100]).unwrap();
+        assert!(Packs::open(&d.join(".git/objects")).is_none());
+        let mut other = bytes.clone();
+        let n = other.len();
+        other[n - 1] ^= 1;
+        std::fs::write(&pack, &other).unwrap();
+        assert!(Packs::open(&d.join(".git/objects")).is_none());
+        let mut other = bytes.clone();
+        other[11] ^= 1;
+        std::fs::write(&pack, &other).unwrap();
+        assert!(Packs::open(&d.join(".git/objects")).is_none());
+        std::fs::write(&pack, &bytes).unwrap();
+        // The same index and pack whole again are read.
         std::fs::write(&idx, &good).unwrap();
         assert!(Packs::open(&d.join(".git/objects")).is_some());
     }
@@ -653,9 +698,15 @@ mod tests {
         idx.extend_from_slice(&12u32.to_be_bytes());
         idx.extend_from_slice(&0x8000_0000u32.to_be_bytes());
         idx.extend_from_slice(&0x1_0000_0010u64.to_be_bytes());
+        idx.extend_from_slice(&[0x5a; 20]);
+        idx.extend_from_slice(&[0; 20]);
         let (i, p) = (dir.path().join("p.idx"), dir.path().join("p.pack"));
         std::fs::write(&i, &idx).unwrap();
-        std::fs::write(&p, b"PACK\0\0\0\x02\0\0\0\x02").unwrap();
+        std::fs::write(
+            &p,
+            [b"PACK\0\0\0\x02\0\0\0\x02".as_slice(), &[0x5a; 20]].concat(),
+        )
+        .unwrap();
         let pack = Pack::open(&i, &p).unwrap();
         assert_eq!(pack.find(&a), Some(12));
         assert_eq!(pack.find(&b), Some(0x1_0000_0010));
