@@ -290,8 +290,8 @@ impl<'r> Walk<'r> {
         Ok(())
     }
 
-    /// Commit `oid` whole from the pack files, when it is stored there
-    /// whole ([`Packs`]); `None` leaves the read to libgit2.
+    /// Commit `oid` from the pack files ([`Packs`]); `None` leaves the
+    /// read to libgit2.
     fn packed(&mut self, oid: Oid) -> Option<Vec<u8>> {
         self.packs?.commit(oid, &mut self.z)
     }

@@ -76,10 +76,12 @@ pub fn scan_with<T, S, I, N, L, F>(
         (c, p)
     };
     // The first batches (all of a small range: a pull request, a gate's
-    // change) are read on this thread ([`INLINE_BATCHES`]).
+    // change) are read on this thread ([`INLINE_BATCHES`]), and all of
+    // them with one thread.
     let mut batches = batches.into_iter();
     let mut state = None;
-    for _ in 0..INLINE_BATCHES.max(1) {
+    let mut here = 0;
+    while here < INLINE_BATCHES || threads <= 1 {
         let Some(batch) = batches.next() else { return };
         let state = state.get_or_insert_with(&init);
         let rows = batch
@@ -90,22 +92,9 @@ pub fn scan_with<T, S, I, N, L, F>(
         if !sink(rows) {
             return;
         }
+        here += 1;
     }
     drop(state);
-    if threads <= 1 {
-        let mut state = init();
-        for batch in batches {
-            let rows = batch
-                .into_iter()
-                .filter_map(|t| load(&mut state, t))
-                .map(one)
-                .collect();
-            if !sink(rows) {
-                return;
-            }
-        }
-        return;
-    }
     let (work_tx, work_rx) = mpsc::channel::<(usize, Vec<T>)>();
     let work_rx = Mutex::new(work_rx);
     let (done_tx, done_rx) = mpsc::channel::<(usize, Rows)>();
