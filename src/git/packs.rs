@@ -115,12 +115,18 @@ impl Packs {
         let mut packs = Vec::new();
         for entry in std::fs::read_dir(objects.join("pack")).ok()?.flatten() {
             let path = entry.path();
+            let pack = path.with_extension("pack");
             if path.extension().is_some_and(|e| e == "idx")
-                && let Some(p) = Pack::open(&path, &path.with_extension("pack"))
+                && let Some(p) = Pack::open(&path, &pack)
             {
-                packs.push(p);
+                let mtime = std::fs::metadata(&pack).and_then(|m| m.modified()).ok();
+                packs.push((mtime, p));
             }
         }
+        // Newest pack first, as libgit2 searches them (`packfile_sort__cb`):
+        // an id in two packs is read from the same one libgit2 reads.
+        packs.sort_by_key(|p| std::cmp::Reverse(p.0));
+        let packs: Vec<Pack> = packs.into_iter().map(|(_, p)| p).collect();
         (!packs.is_empty()).then(|| Packs {
             packs,
             last: AtomicUsize::new(0),
@@ -551,6 +557,18 @@ mod tests {
 
     /// A pack of one entry, `header` then `data`, at offset 12.
     fn pack_of(dir: &Path, header: &[u8], data: &[u8]) -> Pack {
+        let (i, p) = write_pack(dir, "p", header, data);
+        Pack::open(&i, &p).unwrap()
+    }
+
+    /// Writes `NAME.idx` and `NAME.pack` in `dir`: one entry, `header`
+    /// then `data`, at offset 12, for the id `[0x10; 20]`.
+    fn write_pack(
+        dir: &Path,
+        name: &str,
+        header: &[u8],
+        data: &[u8],
+    ) -> (std::path::PathBuf, std::path::PathBuf) {
         let mut idx = b"\xfftOc\0\0\0\x02".to_vec();
         for i in 0..256u32 {
             idx.extend_from_slice(&u32::from(i >= 0x10).to_be_bytes());
@@ -561,11 +579,65 @@ mod tests {
         let sum = [0x5a; 20];
         idx.extend_from_slice(&sum);
         idx.extend_from_slice(&[0; 20]);
-        let (i, p) = (dir.join("p.idx"), dir.join("p.pack"));
+        let (i, p) = (
+            dir.join(format!("{name}.idx")),
+            dir.join(format!("{name}.pack")),
+        );
         std::fs::write(&i, &idx).unwrap();
         let head = b"PACK\0\0\0\x02\0\0\0\x01".as_slice();
         std::fs::write(&p, [head, header, data, &sum].concat()).unwrap();
-        Pack::open(&i, &p).unwrap()
+        (i, p)
+    }
+
+    /// A commit object's bytes, zlib-compressed.
+    fn zlib(body: &[u8]) -> Vec<u8> {
+        let mut c = libdeflater::Compressor::new(libdeflater::CompressionLvl::default());
+        let mut out = vec![0; c.zlib_compress_bound(body.len())];
+        let n = c.zlib_compress(body, &mut out).unwrap();
+        out.truncate(n);
+        out
+    }
+
+    #[test]
+    fn an_id_in_two_packs_is_read_from_the_newest_as_libgit2_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let packs = dir.path().join("pack");
+        std::fs::create_dir(&packs).unwrap();
+        let body = |tool: &str| {
+            format!("tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nauthor A <a@x> 1 +0000\ncommitter A <a@x> 1 +0000\n\nm\n\nAI-Tool: {tool}\n").into_bytes()
+        };
+        let (a, b) = (body("aaaa"), body("bbbb"));
+        let (_, pa) = write_pack(
+            &packs,
+            "pack-a",
+            &header(OBJ_COMMIT, a.len() as u64),
+            &zlib(&a),
+        );
+        let (_, pb) = write_pack(
+            &packs,
+            "pack-b",
+            &header(OBJ_COMMIT, b.len() as u64),
+            &zlib(&b),
+        );
+        let id = Oid::from_bytes(&[0x10; 20]).unwrap();
+        let at = |p: &Path, secs: u64| {
+            let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs);
+            std::fs::File::options()
+                .write(true)
+                .open(p)
+                .unwrap()
+                .set_modified(t)
+                .unwrap();
+        };
+        for (newer, want) in [(&pa, &a), (&pb, &b)] {
+            at(&pa, 1_000_000_000);
+            at(&pb, 1_000_000_000);
+            at(newer, 2_000_000_000);
+            let read = Packs::open(dir.path())
+                .unwrap()
+                .commit(id, &mut Reader::default());
+            assert_eq!(read.as_ref(), Some(want));
+        }
     }
 
     /// The entry header of a commit of `size` bytes.
