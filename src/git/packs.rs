@@ -43,6 +43,10 @@ const IDS: usize = 8 + 256 * 4;
 /// bytes that follow it is not read (nor allocated).
 const MAX_RATIO: u64 = 1032;
 
+/// Largest object read here (64 MiB): a commit is a few kilobytes, and a
+/// larger size, true or forged, is libgit2's to allocate and to refuse.
+const MAX_OBJECT: u64 = 64 << 20;
+
 /// Longest delta chain followed (git's `pack.depth` is 50 by default, and
 /// `git gc --aggressive` uses 50 too; a `REF_DELTA` cycle ends here).
 const MAX_DEPTH: usize = 1000;
@@ -93,6 +97,10 @@ impl Reader {
     }
 
     fn keep(&mut self, pack: usize, offset: u64, bytes: &[u8]) {
+        // A large object is not worth keeping 16 of.
+        if bytes.len() > 1 << 20 {
+            return;
+        }
         if self.kept.len() == KEPT {
             self.kept.remove(0);
         }
@@ -282,7 +290,7 @@ impl Pack {
 /// `input` inflated to exactly `size` bytes (a zlib stream; what follows
 /// it is not read); `None` otherwise.
 fn inflate(input: &[u8], size: u64, r: &mut Reader) -> Option<Vec<u8>> {
-    if size > (input.len() as u64).saturating_mul(MAX_RATIO) {
+    if size > MAX_OBJECT || size > (input.len() as u64).saturating_mul(MAX_RATIO) {
         return None;
     }
     let mut out = vec![0u8; usize::try_from(size).ok()?];
@@ -353,15 +361,11 @@ fn apply_delta(base: &[u8], delta: &[u8]) -> Option<Vec<u8>> {
     if delta_size(delta, &mut at)? != base.len() as u64 {
         return None;
     }
-    let size = usize::try_from(delta_size(delta, &mut at)?).ok()?;
-    if size
-        > delta
-            .len()
-            .saturating_mul(MAX_RATIO as usize)
-            .saturating_add(base.len())
-    {
+    let size = delta_size(delta, &mut at)?;
+    if size > MAX_OBJECT {
         return None;
     }
+    let size = usize::try_from(size).ok()?;
     let mut out = Vec::with_capacity(size);
     while at < delta.len() {
         let op = delta[at];
@@ -671,7 +675,7 @@ mod tests {
         );
         // A size the bytes do not inflate to, either way, or beyond what
         // the bytes could hold.
-        for wrong in [size - 1, size + 1, 1 << 40] {
+        for wrong in [size - 1, size + 1, MAX_OBJECT + 1, 1 << 40] {
             assert_eq!(read(header(OBJ_COMMIT, wrong), &zdata), None, "{wrong}");
         }
         // Not a zlib stream; cut short; another kind of entry (a tree, an
@@ -817,6 +821,11 @@ mod delta_tests {
         assert_eq!(apply_delta(base, &[16, 4, 0x91, 14, 4]), None);
         assert_eq!(apply_delta(base, &[16, 4, 4, b'a']), None);
         assert_eq!(apply_delta(base, &[16, 0, 0]), None);
+        // A result over the largest object read here.
+        assert_eq!(
+            apply_delta(base, &[16, 0x80, 0x80, 0x80, 0x21, 0x91, 0, 1]),
+            None
+        );
         // A copy size of 0 means 64 kB.
         let big = vec![7u8; 0x10000];
         let d = [0x80, 0x80, 0x04, 0x80, 0x80, 0x04, 0x80];
