@@ -317,6 +317,14 @@ fn uninstall_removes_only_aeefs_hook() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!hooks.join("commit-msg").exists());
     assert!(!hooks.join("prepare-commit-msg").exists());
+    // Again, with nothing left: it says so, and still exits 0.
+    let out = aeef(r.path(), &["hook", "uninstall"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("nothing to remove"),
+        "{}",
+        stdout(&out)
+    );
 
     std::fs::write(hooks.join("commit-msg"), "#!/bin/sh\nexit 0\n").expect("write");
     let out = aeef(r.path(), &["hook", "uninstall"]);

@@ -170,6 +170,7 @@ fn install_hooks(a: &InstallArgs, ctx: &Ctx) -> miette::Result<Outcome> {
 fn uninstall_hooks(ctx: &Ctx) -> miette::Result<Outcome> {
     let repo = ctx.repo()?;
     let hooks = install::hooks_dir(&repo)?;
+    let mut absent = 0;
     for kind in [Kind::CommitMsg, Kind::PrepareCommitMsg] {
         match install::uninstall(&hooks, kind)? {
             Done::Removed {
@@ -187,9 +188,16 @@ fn uninstall_hooks(ctx: &Ctx) -> miette::Result<Outcome> {
                 "left {} alone: it is not aeef's hook",
                 path.display()
             ))?,
-            Done::Absent { .. } => {}
+            Done::Absent { .. } => absent += 1,
             other => unreachable!("uninstall returned {other:?}"),
         }
+    }
+    // Nothing there at all: say so, rather than print nothing.
+    if absent == 2 {
+        say(&format!(
+            "no commit-msg or prepare-commit-msg hook in {}: nothing to remove",
+            hooks.display()
+        ))?;
     }
     Ok(Outcome::Ok)
 }
