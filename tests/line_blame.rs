@@ -379,11 +379,7 @@ fn shortcuts_give_the_same_answers_as_full_classification() {
             .all(|l| l["origin"] == "human")
     );
     for v in [&a, &c] {
-        for commit in v["commits"].as_array().unwrap() {
-            let sha = commit["commit"].as_str().unwrap();
-            let whole = json(r.path(), &[sha], &[]);
-            assert_eq!(commit["origin"], whole["origin"], "commit {sha}");
-        }
+        origins_equal_commit_blame(&r, v);
     }
     let find = |sha: &str| commit_origin(&a, sha);
     assert_eq!(find(&x), "ai-adjacent");

@@ -248,18 +248,19 @@ impl Pack {
         // (offset, delta data) from the entry down to the base.
         let mut chain: Vec<(u64, Vec<u8>)> = Vec::new();
         let mut at = offset;
-        let mut object = loop {
+        // The base, and whether it is kept already.
+        let (mut object, kept) = loop {
             if chain.len() > MAX_DEPTH {
                 return None;
             }
             if let Some(kept) = r.kept(me, at) {
-                break kept.to_vec();
+                break (kept.to_vec(), true);
             }
             let bytes = self.pack.get(usize::try_from(at).ok()?..)?;
             let (kind, size, used) = entry_header(bytes)?;
             let rest = &bytes[used..];
             match kind {
-                OBJ_COMMIT => break inflate(rest, size, r)?,
+                OBJ_COMMIT => break (inflate(rest, size, r)?, false),
                 OBJ_OFS_DELTA => {
                     let (back, n) = ofs_distance(rest)?;
                     chain.push((at, inflate(&rest[n..], size, r)?));
@@ -273,13 +274,14 @@ impl Pack {
                 _ => return None,
             }
         };
-        let base_at = at;
-        if !chain.is_empty() {
-            r.keep(me, base_at, &object);
+        // The base and every object between it and the entry may be the
+        // base of the next delta read; the entry itself is returned.
+        if !chain.is_empty() && !kept {
+            r.keep(me, at, &object);
         }
         while let Some((at, delta)) = chain.pop() {
             object = apply_delta(&object, &delta)?;
-            if !chain.is_empty() || at != offset {
+            if !chain.is_empty() {
                 r.keep(me, at, &object);
             }
         }
@@ -517,12 +519,7 @@ mod tests {
             let packs = Packs::open(&d.join(".git/objects")).expect("a pack");
             let mut z = Reader::default();
             // git's own list of what is stored as a delta (a depth column).
-            let idx = std::fs::read_dir(d.join(".git/objects/pack"))
-                .unwrap()
-                .flatten()
-                .map(|e| e.path())
-                .find(|p| p.extension().is_some_and(|e| e == "idx"))
-                .unwrap();
+            let idx = idx_of(d);
             let verify = git(d, &["verify-pack", "-v", idx.to_str().unwrap()]);
             let deltas: Vec<Oid> = verify
                 .lines()
@@ -548,6 +545,12 @@ mod tests {
                     }
                 }
             }
+            // Nothing is kept twice (a base found kept is not kept again).
+            let mut at: Vec<_> = z.kept.iter().map(|(p, o, _)| (*p, *o)).collect();
+            at.sort_unstable();
+            let n = at.len();
+            at.dedup();
+            assert_eq!(at.len(), n, "kept twice");
             // Each delta alone, with nothing kept.
             for id in &deltas {
                 let got = packs.commit(*id, &mut Reader::default()).unwrap();
@@ -557,6 +560,24 @@ mod tests {
             let tree = r.head().unwrap().peel_to_tree().unwrap().id();
             assert_eq!(packs.commit(tree, &mut z), None);
         }
+    }
+
+    /// The index of the one pack of the repository at `d`.
+    fn idx_of(d: &Path) -> std::path::PathBuf {
+        std::fs::read_dir(d.join(".git/objects/pack"))
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|e| e == "idx"))
+            .unwrap()
+    }
+
+    /// Makes a file git wrote read-only writable, to damage it.
+    fn writable(path: &Path) {
+        let mut perms = std::fs::metadata(path).unwrap().permissions();
+        #[allow(clippy::permissions_set_readonly_false)]
+        perms.set_readonly(false);
+        std::fs::set_permissions(path, perms).unwrap();
     }
 
     /// A pack of one entry, `header` then `data`, at offset 12.
@@ -660,10 +681,7 @@ mod tests {
     fn damaged_entries_are_left_to_libgit2() {
         let dir = tempfile::tempdir().unwrap();
         let body = b"tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nauthor A <a@x> 1 +0000\ncommitter A <a@x> 1 +0000\n\nm\n";
-        let mut c = libdeflater::Compressor::new(libdeflater::CompressionLvl::default());
-        let mut zdata = vec![0; c.zlib_compress_bound(body.len())];
-        let n = c.zlib_compress(body, &mut zdata).unwrap();
-        zdata.truncate(n);
+        let zdata = zlib(body);
         let mut z = Reader::default();
         let size = body.len() as u64;
         let read = |h: Vec<u8>, data: &[u8]| {
@@ -706,17 +724,9 @@ mod tests {
     fn indexes_that_are_not_read_here() {
         let (dir, _) = repo();
         let d = dir.path();
-        let idx = std::fs::read_dir(d.join(".git/objects/pack"))
-            .unwrap()
-            .flatten()
-            .map(|e| e.path())
-            .find(|p| p.extension().is_some_and(|e| e == "idx"))
-            .unwrap();
+        let idx = idx_of(d);
         let good = std::fs::read(&idx).unwrap();
-        let mut perms = std::fs::metadata(&idx).unwrap().permissions();
-        #[allow(clippy::permissions_set_readonly_false)]
-        perms.set_readonly(false);
-        std::fs::set_permissions(&idx, perms).unwrap();
+        writable(&idx);
         // Not version 2, or shorter than its count says: the pack is left
         // out (and here, with it, every pack).
         let mut v1 = good.clone();
@@ -735,10 +745,7 @@ mod tests {
         std::fs::write(&idx, &good).unwrap();
         let pack = idx.with_extension("pack");
         let bytes = std::fs::read(&pack).unwrap();
-        let mut perms = std::fs::metadata(&pack).unwrap().permissions();
-        #[allow(clippy::permissions_set_readonly_false)]
-        perms.set_readonly(false);
-        std::fs::set_permissions(&pack, perms).unwrap();
+        writable(&pack);
         std::fs::write(&pack, &bytes[..bytes.len() - 100]).unwrap();
         assert!(Packs::open(&d.join(".git/objects")).is_none());
         let mut other = bytes.clone();

@@ -115,7 +115,6 @@ pub fn hooks_dir(repo: &crate::git::Repo) -> Result<PathBuf, HookError> {
     }
     let out = git
         .args(["rev-parse", "--path-format=absolute", "--git-path", "hooks"])
-        .stdin(Stdio::null())
         .output()
         .map_err(|e| HookError::HooksDir {
             stderr: e.to_string(),
