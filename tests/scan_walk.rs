@@ -173,6 +173,32 @@ fn walk_stops_at_shallow_boundaries_like_git() {
     }
 }
 
+/// Guards the replace-ref check of the walk (`git::walk::can_walk`): a
+/// history cut by `git replace --graft`, with the replace ref loose and
+/// then packed, is listed as `git rev-list` lists it (git applies the
+/// replacement; the in-process walk would not, so it must stand aside).
+#[test]
+fn replaced_histories_are_listed_as_git_lists_them() {
+    let r = history();
+    let full = commits(&scan(r.path(), &["HEAD"]));
+    r.git(&["replace", "--graft", "HEAD~2"]);
+    let expected: Vec<String> = r
+        .git(&["rev-list", "HEAD"])
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert!(expected.len() < full.len(), "the graft cuts the history");
+    assert_eq!(commits(&scan(r.path(), &["HEAD"])), expected, "loose");
+    r.git(&["pack-refs", "--all"]);
+    assert!(
+        std::fs::read_dir(r.path().join(".git/refs/replace"))
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(true),
+        "the replace ref is packed"
+    );
+    assert_eq!(commits(&scan(r.path(), &["HEAD"])), expected, "packed");
+}
+
 /// `aeef scan --format json SPEC` with aeef's own pack reader switched
 /// off: `GIT_OBJECT_DIRECTORY` naming the repository's own objects changes
 /// nothing for git or libgit2, and sends every read to libgit2
@@ -342,5 +368,101 @@ fn walk_equals_rev_list_path_on_a_real_repository() {
             .map(str::to_string)
             .collect();
         assert_eq!(commits(&fast), expected, "{range}");
+    }
+}
+
+/// Guards the pack reader's tree lookup (`Repo::has_path_fast`, which
+/// spares libgit2 a reader for the Agent Trace file most repositories do
+/// not have): on a packed history, for paths present, absent, under a file
+/// and in folders, it answers as libgit2's `Tree::get_path` does, or leaves
+/// the answer to it (`None`); on loose objects it always leaves it.
+#[test]
+fn tree_lookups_in_packs_answer_as_libgit2() {
+    let mut r = RepoBuilder::new();
+    r.write("src/a.rs", "a\n");
+    r.write(".agent-trace/traces.jsonl", "{}\n");
+    r.write("notes", "a file, not a folder\n");
+    let with = r.commit("with traces");
+    r.remove(".agent-trace/traces.jsonl");
+    r.write(".agent-trace/other", "x\n");
+    let without = r.commit("without traces");
+    let paths = [
+        ".agent-trace/traces.jsonl",
+        ".agent-trace/other",
+        ".agent-trace",
+        "src/a.rs",
+        "src/b.rs",
+        "src",
+        "missing/deeper/still",
+        "notes/under-a-file",
+        "notes",
+    ];
+    let repo = aeef::git::Repo::discover(Some(r.path())).unwrap();
+    let oid = |s: &str| git2::Oid::from_str(s).unwrap();
+    for p in paths {
+        assert_eq!(repo.has_path_fast(oid(&with), p), None, "loose: {p}");
+    }
+    r.git(&["repack", "-adf", "-q"]);
+    let repo = aeef::git::Repo::discover(Some(r.path())).unwrap();
+    let mut decided = 0;
+    for commit in [&with, &without] {
+        let tree = repo
+            .git2()
+            .find_commit(oid(commit))
+            .unwrap()
+            .tree()
+            .unwrap();
+        for p in paths {
+            let libgit2 = tree.get_path(std::path::Path::new(p)).is_ok();
+            match repo.has_path_fast(oid(commit), p) {
+                Some(ours) => {
+                    assert_eq!(ours, libgit2, "{commit} {p}");
+                    decided += 1;
+                }
+                None => assert_eq!(p, "notes/under-a-file", "{commit}"),
+            }
+        }
+    }
+    assert_eq!(decided, 2 * (paths.len() - 1));
+}
+
+/// Guards resolving plain reference names through the pack reader
+/// (`Repo::resolve_commit`): branches, `HEAD`, full ref names, a
+/// lightweight and an annotated tag, ids, and names that only look like
+/// refs resolve as `git rev-parse NAME^{commit}` does, packed and loose.
+#[test]
+fn names_resolve_as_git_resolves_them() {
+    let r = history();
+    r.git(&["tag", "light", "HEAD~2"]);
+    r.git(&["branch", "deadbeef", "topic"]);
+    let head = r.git(&["rev-parse", "HEAD"]).trim().to_string();
+    let names = [
+        "HEAD",
+        "main",
+        "topic",
+        "refs/heads/side",
+        "heads/second",
+        "v1",
+        "light",
+        "deadbeef",
+        &head,
+        &head[..10],
+        "HEAD~2",
+        "main^2",
+        "v1~1",
+    ];
+    for packed in [false, true] {
+        if packed {
+            r.git(&["repack", "-adf", "-q"]);
+            r.git(&["pack-refs", "--all"]);
+        }
+        let repo = aeef::git::Repo::discover(Some(r.path())).unwrap();
+        for name in names {
+            let git = r.git(&["rev-parse", &format!("{name}^{{commit}}")]);
+            let ours = repo.resolve_commit(name).unwrap();
+            assert_eq!(ours, git.trim(), "{name} (packed: {packed})");
+        }
+        assert!(repo.resolve_commit("no-such-branch").is_err());
+        assert!(repo.resolve_commit("HEAD^{tree}").is_err());
     }
 }

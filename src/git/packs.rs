@@ -28,7 +28,9 @@ use git2::Oid;
 use memmap2::Mmap;
 
 /// Object type 1 in a pack entry's header: a commit stored whole.
-const OBJ_COMMIT: u8 = 1;
+pub const OBJ_COMMIT: u8 = 1;
+/// Object type 2: a tree stored whole.
+pub const OBJ_TREE: u8 = 2;
 /// A delta on the entry a given distance back in the same pack.
 const OBJ_OFS_DELTA: u8 = 6;
 /// A delta on the object of a given id.
@@ -76,7 +78,8 @@ pub struct Packs {
 /// (pack, offset).
 pub struct Reader {
     z: libdeflater::Decompressor,
-    kept: Vec<(usize, u64, Vec<u8>)>,
+    /// (pack, offset, object type, bytes).
+    kept: Vec<(usize, u64, u8, Vec<u8>)>,
 }
 
 impl Default for Reader {
@@ -89,14 +92,14 @@ impl Default for Reader {
 }
 
 impl Reader {
-    fn kept(&self, pack: usize, offset: u64) -> Option<&[u8]> {
+    fn kept(&self, pack: usize, offset: u64) -> Option<(u8, &[u8])> {
         self.kept
             .iter()
-            .find(|(p, o, _)| *p == pack && *o == offset)
-            .map(|(_, _, b)| b.as_slice())
+            .find(|(p, o, _, _)| *p == pack && *o == offset)
+            .map(|(_, _, kind, b)| (*kind, b.as_slice()))
     }
 
-    fn keep(&mut self, pack: usize, offset: u64, bytes: &[u8]) {
+    fn keep(&mut self, pack: usize, offset: u64, kind: u8, bytes: &[u8]) {
         // A large object is not worth keeping 16 of.
         if bytes.len() > 1 << 20 {
             return;
@@ -104,7 +107,7 @@ impl Reader {
         if self.kept.len() == KEPT {
             self.kept.remove(0);
         }
-        self.kept.push((pack, offset, bytes.to_vec()));
+        self.kept.push((pack, offset, kind, bytes.to_vec()));
     }
 }
 
@@ -146,6 +149,18 @@ impl Packs {
     /// object, an object in no pack, or anything this module leaves to
     /// libgit2 (see the module's documentation).
     pub fn commit(&self, oid: Oid, r: &mut Reader) -> Option<Vec<u8>> {
+        self.object(oid, OBJ_COMMIT, r)
+    }
+
+    /// Tree `oid`'s bytes (its entries, gitformat-tree: `MODE NAME\0ID`
+    /// each), read as [`Packs::commit`] reads commits.
+    pub fn tree(&self, oid: Oid, r: &mut Reader) -> Option<Vec<u8>> {
+        self.object(oid, OBJ_TREE, r)
+    }
+
+    /// Object `oid` of type `kind` ([`OBJ_COMMIT`] or [`OBJ_TREE`]), if a
+    /// pack holds it and it has that type.
+    fn object(&self, oid: Oid, kind: u8, r: &mut Reader) -> Option<Vec<u8>> {
         let id = oid.as_bytes();
         let first = self.last.load(Ordering::Relaxed).min(self.packs.len() - 1);
         let order = std::iter::once(first).chain((0..self.packs.len()).filter(|&i| i != first));
@@ -154,7 +169,9 @@ impl Packs {
                 continue;
             };
             self.last.store(i, Ordering::Relaxed);
-            return self.packs[i].commit_at(i, offset, r);
+            return self.packs[i]
+                .object_at(i, offset, r)
+                .and_then(|(k, bytes)| (k == kind).then_some(bytes));
         }
         None
     }
@@ -241,26 +258,26 @@ impl Pack {
         Some((u64::from(hi) << 32) | u64::from(lo))
     }
 
-    /// The commit at `offset` of this pack (number `me`): the entry's
-    /// delta chain followed back to a commit stored whole, then each delta
-    /// applied in turn (see [`Packs::commit`]).
-    fn commit_at(&self, me: usize, offset: u64, r: &mut Reader) -> Option<Vec<u8>> {
+    /// The commit or tree at `offset` of this pack (number `me`), with its
+    /// type: the entry's delta chain followed back to an object stored
+    /// whole, then each delta applied in turn (see [`Packs::commit`]).
+    fn object_at(&self, me: usize, offset: u64, r: &mut Reader) -> Option<(u8, Vec<u8>)> {
         // (offset, delta data) from the entry down to the base.
         let mut chain: Vec<(u64, Vec<u8>)> = Vec::new();
         let mut at = offset;
         // The base, and whether it is kept already.
-        let (mut object, kept) = loop {
+        let (kind, mut object, kept) = loop {
             if chain.len() > MAX_DEPTH {
                 return None;
             }
-            if let Some(kept) = r.kept(me, at) {
-                break (kept.to_vec(), true);
+            if let Some((kind, kept)) = r.kept(me, at) {
+                break (kind, kept.to_vec(), true);
             }
             let bytes = self.pack.get(usize::try_from(at).ok()?..)?;
             let (kind, size, used) = entry_header(bytes)?;
             let rest = &bytes[used..];
             match kind {
-                OBJ_COMMIT => break (inflate(rest, size, r)?, false),
+                OBJ_COMMIT | OBJ_TREE => break (kind, inflate(rest, size, r)?, false),
                 OBJ_OFS_DELTA => {
                     let (back, n) = ofs_distance(rest)?;
                     chain.push((at, inflate(&rest[n..], size, r)?));
@@ -277,15 +294,15 @@ impl Pack {
         // The base and every object between it and the entry may be the
         // base of the next delta read; the entry itself is returned.
         if !chain.is_empty() && !kept {
-            r.keep(me, at, &object);
+            r.keep(me, at, kind, &object);
         }
         while let Some((at, delta)) = chain.pop() {
             object = apply_delta(&object, &delta)?;
             if !chain.is_empty() {
-                r.keep(me, at, &object);
+                r.keep(me, at, kind, &object);
             }
         }
-        Some(object)
+        Some((kind, object))
     }
 }
 
@@ -415,6 +432,14 @@ fn be32(b: &[u8], at: usize) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    impl Pack {
+        /// The commit at `offset`, as [`Packs::commit`] reads it.
+        fn commit_at(&self, me: usize, offset: u64, r: &mut Reader) -> Option<Vec<u8>> {
+            self.object_at(me, offset, r)
+                .and_then(|(kind, bytes)| (kind == OBJ_COMMIT).then_some(bytes))
+        }
+    }
     use std::process::Command;
 
     fn git(dir: &Path, args: &[&str]) -> String {
@@ -471,6 +496,11 @@ mod tests {
                 // one with the one after: chains of deltas.
                 _ => format!("c{i}\n\n{long}{}{}", block(i), block(i + 1)),
             };
+            // A folder that grows by one file a commit: trees, some
+            // stored as deltas.
+            std::fs::create_dir_all(d.join("dir")).unwrap();
+            std::fs::write(d.join(format!("dir/file-with-a-long-name-{i}")), "x").unwrap();
+            git(d, &["add", "-A"]);
             git(
                 d,
                 &[
@@ -545,8 +575,34 @@ mod tests {
                     }
                 }
             }
+            // Trees are read too (deltas among them), and each reader
+            // returns only its own type.
+            let mut trees = 0;
+            for line in verify.lines() {
+                let mut f = line.split_whitespace();
+                let (Some(id), Some(kind)) = (f.next(), f.next()) else {
+                    continue;
+                };
+                let Ok(id) = Oid::from_str(id) else { continue };
+                let tree = packs.tree(id, &mut z);
+                match kind {
+                    "tree" => {
+                        trees += 1;
+                        assert_eq!(tree.as_deref(), Some(odb.read(id).unwrap().data()));
+                    }
+                    _ => assert_eq!(tree, None, "{id} {kind}"),
+                }
+                if kind != "commit" {
+                    assert_eq!(packs.commit(id, &mut z), None, "{id} {kind}");
+                }
+            }
+            assert!(trees > 2, "the fixture has trees");
+            let tree_deltas = verify.lines().any(|l| {
+                l.split_whitespace().nth(1) == Some("tree") && l.split_whitespace().count() >= 7
+            });
+            assert!(tree_deltas, "and trees stored as deltas");
             // Nothing is kept twice (a base found kept is not kept again).
-            let mut at: Vec<_> = z.kept.iter().map(|(p, o, _)| (*p, *o)).collect();
+            let mut at: Vec<_> = z.kept.iter().map(|(p, o, _, _)| (*p, *o)).collect();
             at.sort_unstable();
             let n = at.len();
             at.dedup();
@@ -703,7 +759,13 @@ mod tests {
             read(header(OBJ_COMMIT, size), &zdata[..zdata.len() / 2]),
             None
         );
-        assert_eq!(read(header(2, size), &zdata), None);
+        assert_eq!(read(header(OBJ_TREE, size), &zdata), None);
+        assert_eq!(read(header(3, size), &zdata), None);
+        let tree = pack_of(dir.path(), &header(OBJ_TREE, size), &zdata);
+        assert_eq!(
+            tree.object_at(0, 12, &mut Reader::default()),
+            Some((OBJ_TREE, body.to_vec()))
+        );
         // An offset delta reaching before the pack, a ref delta on an id
         // not in it.
         assert_eq!(read(header(OBJ_OFS_DELTA, size), &[0x7f]), None);
@@ -716,8 +778,12 @@ mod tests {
         assert_eq!(pack.commit_at(0, 1 << 40, &mut z), None);
         assert_eq!(pack.commit_at(0, pack.pack.len() as u64, &mut z), None);
         // Objects kept for another pack are not used.
-        z.kept.push((1, 12, b"other".to_vec()));
+        z.kept.push((1, 12, OBJ_COMMIT, b"other".to_vec()));
         assert_eq!(pack.commit_at(0, 12, &mut z).as_deref(), Some(&body[..]));
+        // A kept object keeps its type: a tree is not a commit.
+        let mut z = Reader::default();
+        z.keep(0, 12, OBJ_TREE, b"a tree");
+        assert_eq!(pack.commit_at(0, 12, &mut z), None);
     }
 
     #[test]

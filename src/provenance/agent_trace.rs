@@ -732,12 +732,21 @@ pub fn load(repo: &crate::git::Repo, tip: Option<&str>) -> AgentTraces {
     let mut t = AgentTraces::default();
     let g = repo.git2();
     let rev = tip.unwrap_or("HEAD");
-    if let Some(oid) = g
-        .revparse_single(rev)
+    // Most repositories have no traces file: aeef's pack reader says so
+    // without a libgit2 reader opened for one lookup.
+    let absent = repo
+        .resolve_commit(rev)
         .ok()
-        .and_then(|o| o.peel_to_tree().ok())
-        .and_then(|tree| tree.get_path(std::path::Path::new(TRACES_PATH)).ok())
-        .map(|e| e.id())
+        .and_then(|id| git2::Oid::from_str(&id).ok())
+        .and_then(|c| repo.has_path_fast(c, TRACES_PATH))
+        == Some(false);
+    if !absent
+        && let Some(oid) = g
+            .revparse_single(rev)
+            .ok()
+            .and_then(|o| o.peel_to_tree().ok())
+            .and_then(|tree| tree.get_path(std::path::Path::new(TRACES_PATH)).ok())
+            .map(|e| e.id())
     {
         let origin = format!("{rev}:{TRACES_PATH}");
         let size = g

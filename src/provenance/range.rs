@@ -85,7 +85,7 @@ pub fn scan_range_into(
             }
         });
         provenance::scan::scan_with(
-            provenance::scan::cores(),
+            provenance::scan::cores,
             batches,
             open,
             |r, obj: git::commits::CommitObject| {
@@ -106,7 +106,7 @@ pub fn scan_range_into(
             .by_ref()
             .inspect(|ids| feed.ask(&mut notes, ids.iter().copied()));
         provenance::scan::scan_with(
-            provenance::scan::cores(),
+            provenance::scan::cores,
             batches,
             open,
             |r, oid| {

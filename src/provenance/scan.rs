@@ -20,7 +20,7 @@ where
 {
     let mut all = Vec::new();
     scan_with(
-        cores(),
+        cores,
         batches,
         || (),
         |_, c| Some(c),
@@ -52,13 +52,15 @@ pub fn cores() -> usize {
 const INLINE_BATCHES: usize = 4;
 
 /// The general form: batches of any item, turned into commits (with their
-/// note summaries) on `threads` worker threads by `load` (with per-thread
+/// note summaries) on `threads()` worker threads by `load` (with per-thread
 /// state from `init`, e.g. an object database handle), so reading objects
 /// and notes is parallel too; the first [`INLINE_BATCHES`] (all of a small
 /// range), and everything with one thread, on the calling thread. An item
 /// `load` returns `None` for is skipped; the caller records why.
+/// `threads` is asked only once a range outgrows the inline batches (std
+/// reads cgroup files to answer [`cores`]).
 pub fn scan_with<T, S, I, N, L, F>(
-    threads: usize,
+    threads: impl FnOnce() -> usize,
     batches: I,
     init: N,
     load: L,
@@ -81,7 +83,14 @@ pub fn scan_with<T, S, I, N, L, F>(
     let mut batches = batches.into_iter();
     let mut state = None;
     let mut here = 0;
-    while here < INLINE_BATCHES || threads <= 1 {
+    let mut threads = Some(threads);
+    let mut workers = 0;
+    while here < INLINE_BATCHES || {
+        if let Some(ask) = threads.take() {
+            workers = ask();
+        }
+        workers <= 1
+    } {
         let Some(batch) = batches.next() else { return };
         let state = state.get_or_insert_with(&init);
         let rows = batch
@@ -99,7 +108,7 @@ pub fn scan_with<T, S, I, N, L, F>(
     let work_rx = Mutex::new(work_rx);
     let (done_tx, done_rx) = mpsc::channel::<(usize, Rows)>();
     std::thread::scope(|s| {
-        for _ in 0..threads {
+        for _ in 0..workers {
             let done_tx = done_tx.clone();
             let work_rx = &work_rx;
             let (one, init, load) = (&one, &init, &load);
