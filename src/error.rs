@@ -22,6 +22,18 @@ pub enum GitError {
     )]
     NotARepository { path: String },
 
+    /// git reads the repository but libgit2 does not: a SHA-256 repository
+    /// (`extensions.objectFormat = sha256`, which libgit2 reads only in an
+    /// experimental build), or another extension it does not know.
+    #[error("aeef cannot read the repository at {path}: {reason}")]
+    #[diagnostic(
+        code(aeef::git::unsupported_repository),
+        help(
+            "aeef reads repositories through libgit2, which does not read SHA-256 object ids or this extension yet; run it on a SHA-1 clone"
+        )
+    )]
+    UnsupportedRepository { path: String, reason: String },
+
     #[error("unknown revision `{rev}`")]
     #[diagnostic(
         code(aeef::git::unknown_revision),

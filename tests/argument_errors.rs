@@ -553,7 +553,10 @@ fn every_option_has_a_description_and_now_one_value_name() {
         }
     }
     let (mut missing, mut nows) = (Vec::new(), Vec::new());
-    walk(&aeef::cli::command(), "aeef", &mut missing, &mut nows);
+    // Subcommands are built when chosen; build them all to walk them.
+    let mut cmd = aeef::cli::command();
+    cmd.build();
+    walk(&cmd, "aeef", &mut missing, &mut nows);
     assert!(
         missing.is_empty(),
         "options without a description: {missing:?}"

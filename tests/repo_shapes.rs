@@ -690,3 +690,35 @@ fn a_worktree_named_by_relative_variables_from_outside() {
         assert!(stdout(&o).contains(&head), "{args:?}: {}", stdout(&o));
     }
 }
+
+/// A SHA-256 repository, which git reads and libgit2 (without its
+/// experimental build) does not: a coded error naming the repository and
+/// libgit2's reason, exit 2, not "not a git repository".
+#[test]
+fn sha256_repositories_are_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    git_in(dir.path(), &["init", "-q", "--object-format=sha256", "r"]);
+    let repo = dir.path().join("r");
+    git_in(
+        &repo,
+        &[
+            "-c",
+            "user.name=T",
+            "-c",
+            "user.email=t@example.com",
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-m",
+            "x",
+        ],
+    );
+    for args in [&["scan", "HEAD"][..], &["blame", "HEAD"]] {
+        let o = aeef(&repo, args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert!(err.contains("aeef::git::unsupported_repository"), "{err}");
+        assert!(err.contains("object format"), "{err}");
+        assert!(!err.contains("not a git repository"), "{err}");
+    }
+}

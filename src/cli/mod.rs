@@ -21,7 +21,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, ValueEnum};
 
 use crate::error::Outcome;
 use crate::git::Repo;
@@ -37,6 +37,17 @@ Exit codes:
 #[derive(Debug, Parser)]
 #[command(name = "aeef", version, about, after_help = EXIT_CODES, max_term_width = 100)]
 pub struct Cli {
+    #[command(flatten)]
+    pub globals: Globals,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The options every subcommand takes (`global`), apart so that a
+/// subcommand built on its own can narrow `--format` ([`narrow`]).
+#[derive(Debug, clap::Args)]
+pub struct Globals {
     /// Run as if aeef was started in DIR instead of the current directory.
     #[arg(short = 'C', value_name = "DIR", global = true)]
     pub dir: Option<PathBuf>,
@@ -53,9 +64,6 @@ pub struct Cli {
     /// instead of the work tree (the default in a bare repository: HEAD).
     #[arg(long, value_name = "REV", global = true)]
     pub rev: Option<String>,
-
-    #[command(subcommand)]
-    pub command: Command,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -98,7 +106,11 @@ pub enum ColorChoice {
     Never,
 }
 
-#[derive(Debug, Subcommand)]
+/// The subcommands. Parsed as clap's derive would (the `FromArgMatches` and
+/// `Subcommand` impls below), but each is built only when chosen
+/// (`clap::Command::defer`): building all ten with their arguments took a
+/// quarter of a millisecond of every run, more than some commands' work.
+#[derive(Debug)]
 pub enum Command {
     /// List every commit of a range with its AI provenance.
     Scan(scan::Args),
@@ -107,12 +119,10 @@ pub enum Command {
     /// Write `.aeef.yml` and `incidents/`.
     Init(init::Args),
     /// Create, check, list and show incident records.
-    #[command(subcommand)]
     Incident(incident::Command),
     /// Render the post-mortem of an incident in Markdown.
     Postmortem(postmortem::Args),
     /// Corrective actions on GitHub: file, status, review.
-    #[command(subcommand)]
     Ca(ca::Command),
     /// The CI gate: incident rules, corrective actions and the change's provenance.
     Gate(gate::Args),
@@ -121,7 +131,6 @@ pub enum Command {
     /// Check the history of the incident records.
     Audit(audit::Args),
     /// Git hooks that ask AI-attributed commits for the AEEF fields.
-    #[command(subcommand)]
     Hook(hook::Command),
 }
 
@@ -221,48 +230,239 @@ fn format_arg(global: &clap::Arg, allowed: &[Format]) -> clap::Arg {
 /// loses the value: `aeef --format json scan` and `aeef scan --format json`
 /// both work, and `aeef --format csv scan` is still refused by `run`.
 pub fn command() -> clap::Command {
-    let mut cmd = <Cli as clap::CommandFactory>::command();
-    let Some(global) = cmd
+    <Cli as clap::CommandFactory>::command()
+}
+
+/// One subcommand: its name, its one-line description, and how it is
+/// built once chosen (its arguments, then [`narrow`]).
+struct Sub {
+    name: &'static str,
+    about: &'static str,
+    build: fn(clap::Command) -> clap::Command,
+    /// Built with the top level, not deferred: it declares an argument
+    /// with the id of a global one (`blame`'s `REV` and `--rev`), which
+    /// clap must see before it copies the globals in, as it did when
+    /// every subcommand was built up front.
+    eager: bool,
+}
+
+/// The subcommands in `--help` order, each described once here.
+const SUBCOMMANDS: &[Sub] = &[
+    Sub {
+        name: "scan",
+        about: "List every commit of a range with its AI provenance",
+        build: |c| finish("scan", c, <scan::Args as clap::Args>::augment_args),
+        eager: false,
+    },
+    Sub {
+        name: "blame",
+        about: "Classify a commit (REV) or attribute lines (PATH[:L1[-L2]])",
+        build: |c| finish("blame", c, <blame::Args as clap::Args>::augment_args),
+        eager: true,
+    },
+    Sub {
+        name: "init",
+        about: "Write `.aeef.yml` and `incidents/`",
+        build: |c| finish("init", c, <init::Args as clap::Args>::augment_args),
+        eager: false,
+    },
+    Sub {
+        name: "incident",
+        about: "Create, check, list and show incident records",
+        build: |c| {
+            finish("incident", c, |c| {
+                <incident::Command as clap::Subcommand>::augment_subcommands(c)
+                    .subcommand_required(true)
+                    .arg_required_else_help(true)
+            })
+        },
+        eager: false,
+    },
+    Sub {
+        name: "postmortem",
+        about: "Render the post-mortem of an incident in Markdown",
+        build: |c| {
+            finish(
+                "postmortem",
+                c,
+                <postmortem::Args as clap::Args>::augment_args,
+            )
+        },
+        eager: false,
+    },
+    Sub {
+        name: "ca",
+        about: "Corrective actions on GitHub: file, status, review",
+        build: |c| {
+            finish("ca", c, |c| {
+                <ca::Command as clap::Subcommand>::augment_subcommands(c)
+                    .subcommand_required(true)
+                    .arg_required_else_help(true)
+            })
+        },
+        eager: false,
+    },
+    Sub {
+        name: "gate",
+        about: "The CI gate: incident rules, corrective actions and the change's provenance",
+        build: |c| finish("gate", c, <gate::Args as clap::Args>::augment_args),
+        eager: false,
+    },
+    Sub {
+        name: "report",
+        about: "Monthly and quarterly trend reports",
+        build: |c| finish("report", c, <report::Args as clap::Args>::augment_args),
+        eager: false,
+    },
+    Sub {
+        name: "audit",
+        about: "Check the history of the incident records",
+        build: |c| finish("audit", c, <audit::Args as clap::Args>::augment_args),
+        eager: false,
+    },
+    Sub {
+        name: "hook",
+        about: "Git hooks that ask AI-attributed commits for the AEEF fields",
+        build: |c| {
+            finish("hook", c, |c| {
+                <hook::Command as clap::Subcommand>::augment_subcommands(c)
+                    .subcommand_required(true)
+                    .arg_required_else_help(true)
+            })
+        },
+        eager: false,
+    },
+];
+
+/// A chosen subcommand built: `augment` adds its arguments (or its own
+/// subcommands), its description stays the one of [`SUBCOMMANDS`] (as
+/// clap's derive sets a variant's), and `--format` is narrowed.
+fn finish(
+    name: &str,
+    c: clap::Command,
+    augment: fn(clap::Command) -> clap::Command,
+) -> clap::Command {
+    let about = c.get_about().cloned();
+    let c = augment(c).long_about(None);
+    let c = match about {
+        Some(about) => c.about(about),
+        None => c,
+    };
+    narrow(name, c)
+}
+
+/// Subcommand `name`'s `--format`: the global one narrowed to what it
+/// prints; a group (`incident`, `ca`) offers what any of its subcommands
+/// prints, and each of those its own.
+fn narrow(name: &str, mut sc: clap::Command) -> clap::Command {
+    // The global `--format` as [`Globals`] declares it.
+    let Some(global) = <Globals as clap::Args>::augment_args(clap::Command::new("aeef"))
         .get_arguments()
         .find(|a| a.get_id() == "format")
         .cloned()
     else {
-        return cmd;
+        return sc;
     };
     let every: Vec<Format> = Format::value_variants().to_vec();
-    let names: Vec<String> = cmd
+    let subs: Vec<String> = sc
         .get_subcommands()
         .map(|c| c.get_name().to_string())
         .collect();
-    for name in names {
-        cmd = cmd.mut_subcommand(&name, |mut sc| {
-            let subs: Vec<String> = sc
-                .get_subcommands()
-                .map(|c| c.get_name().to_string())
-                .collect();
-            if subs.is_empty() {
-                let allowed = formats_of(&name, None).unwrap_or(&every);
-                let arg = format_arg(&global, allowed);
-                return sc.arg(match name.as_str() {
-                    "scan" => arg.help(scan::FORMAT_HELP),
-                    _ => arg,
-                });
-            }
-            let mut union = Vec::new();
-            for sub in &subs {
-                let allowed = formats_of(&name, Some(sub)).unwrap_or(&every);
-                union.extend_from_slice(allowed);
-                sc = sc.mut_subcommand(sub, |c| c.arg(format_arg(&global, allowed)));
-            }
-            let union: Vec<Format> = every
-                .iter()
-                .copied()
-                .filter(|f| union.contains(f))
-                .collect();
-            sc.arg(format_arg(&global, &union))
-        });
+    if subs.is_empty() {
+        let allowed = formats_of(name, None).unwrap_or(&every);
+        let arg = format_arg(&global, allowed);
+        return set_format(
+            sc,
+            match name {
+                "scan" => arg.help(scan::FORMAT_HELP),
+                _ => arg,
+            },
+        );
     }
-    cmd
+    let mut union = Vec::new();
+    for sub in &subs {
+        let allowed = formats_of(name, Some(sub)).unwrap_or(&every);
+        union.extend_from_slice(allowed);
+        sc = sc.mut_subcommand(sub, |c| c.arg(format_arg(&global, allowed)));
+    }
+    let union: Vec<Format> = every
+        .iter()
+        .copied()
+        .filter(|f| union.contains(f))
+        .collect();
+    set_format(sc, format_arg(&global, &union))
+}
+
+/// `arg` as `sc`'s `--format`, last among its options: in place of the
+/// global one clap copied in when the parent was built (a subcommand is
+/// built after that, [`SUBCOMMANDS`]), or added.
+fn set_format(sc: clap::Command, arg: clap::Arg) -> clap::Command {
+    if sc.get_arguments().any(|a| a.get_id() == "format") {
+        sc.mut_arg("format", |_| arg)
+    } else {
+        sc.arg(arg)
+    }
+}
+
+impl clap::FromArgMatches for Command {
+    fn from_arg_matches(m: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        Self::from_arg_matches_mut(&mut m.clone())
+    }
+
+    fn from_arg_matches_mut(m: &mut clap::ArgMatches) -> Result<Self, clap::Error> {
+        use clap::FromArgMatches as F;
+        let Some((name, mut sub)) = m.remove_subcommand() else {
+            return Err(clap::Error::raw(
+                clap::error::ErrorKind::MissingSubcommand,
+                "a subcommand is required",
+            ));
+        };
+        let sub = &mut sub;
+        Ok(match name.as_str() {
+            "scan" => Command::Scan(F::from_arg_matches_mut(sub)?),
+            "blame" => Command::Blame(F::from_arg_matches_mut(sub)?),
+            "init" => Command::Init(F::from_arg_matches_mut(sub)?),
+            "incident" => Command::Incident(F::from_arg_matches_mut(sub)?),
+            "postmortem" => Command::Postmortem(F::from_arg_matches_mut(sub)?),
+            "ca" => Command::Ca(F::from_arg_matches_mut(sub)?),
+            "gate" => Command::Gate(F::from_arg_matches_mut(sub)?),
+            "report" => Command::Report(F::from_arg_matches_mut(sub)?),
+            "audit" => Command::Audit(F::from_arg_matches_mut(sub)?),
+            "hook" => Command::Hook(F::from_arg_matches_mut(sub)?),
+            other => {
+                return Err(clap::Error::raw(
+                    clap::error::ErrorKind::InvalidSubcommand,
+                    format!("unrecognized subcommand '{other}'"),
+                ));
+            }
+        })
+    }
+
+    fn update_from_arg_matches(&mut self, m: &clap::ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(m)?;
+        Ok(())
+    }
+}
+
+impl clap::Subcommand for Command {
+    fn augment_subcommands(cmd: clap::Command) -> clap::Command {
+        SUBCOMMANDS.iter().fold(cmd, |cmd, s| {
+            let sub = clap::Command::new(s.name).about(s.about);
+            cmd.subcommand(if s.eager {
+                (s.build)(sub)
+            } else {
+                sub.defer(s.build)
+            })
+        })
+    }
+
+    fn augment_subcommands_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_subcommands(cmd)
+    }
+
+    fn has_subcommand(name: &str) -> bool {
+        SUBCOMMANDS.iter().any(|s| s.name == name)
+    }
 }
 
 /// Parses the command line, runs the command, returns the exit code.
@@ -292,10 +492,10 @@ pub fn main() -> ExitCode {
         }
     };
     let ctx = Ctx {
-        dir: cli.dir.clone(),
-        format: cli.format,
-        color: color_enabled(cli.color),
-        rev: cli.rev.clone(),
+        dir: cli.globals.dir.clone(),
+        format: cli.globals.format,
+        color: color_enabled(cli.globals.color),
+        rev: cli.globals.rev.clone(),
     };
     let color = ctx.color;
     // The commands whose output is a verdict document (DESIGN §8): when

@@ -401,6 +401,12 @@ impl Repo {
                         outside = l.outside;
                         Some(r)
                     }
+                    Err(e) if unsupported(&e) => {
+                        return Err(GitError::UnsupportedRepository {
+                            path: start.display().to_string(),
+                            reason: e.message().to_string(),
+                        });
+                    }
                     Err(_) if named => return Err(not_a_repo()),
                     Err(_) => None,
                 },
@@ -717,11 +723,9 @@ impl Repo {
     pub fn packs(&self) -> Option<&packs::Packs> {
         self.packs
             .get_or_init(|| {
-                let format = self
-                    .repo
-                    .config()
-                    .and_then(|c| c.get_string("extensions.objectformat"));
-                if format.is_ok_and(|f| !f.eq_ignore_ascii_case("sha1")) {
+                // libgit2's own answer (from `extensions.objectFormat`, read
+                // when it opened the repository; no second config read).
+                if self.repo.object_format() != git2::ObjectFormat::Sha1 {
                     return None;
                 }
                 packs::Packs::open(&self.repo.commondir().join("objects"))
@@ -975,6 +979,18 @@ pub fn run_unless_with(
         });
     }
     Ok(Some(out))
+}
+
+/// Whether libgit2 refused to open a repository for what the repository
+/// is (its object format, an extension, its format version), not for where
+/// or whether it is: libgit2's `repository.c` messages ("unknown object
+/// format", "unsupported extension name", "unsupported repository version").
+fn unsupported(e: &git2::Error) -> bool {
+    let m = e.message();
+    e.class() == git2::ErrorClass::Repository
+        && (m.contains("object format")
+            || m.contains("unsupported extension")
+            || m.contains("unsupported repository version"))
 }
 
 /// The entry `name` of a tree object's bytes, as (mode, id): entries are
