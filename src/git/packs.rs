@@ -232,13 +232,21 @@ impl Pack {
             _ => be32(&self.idx, 8 + (first - 1) * 4)? as usize,
         };
         let mut hi = (be32(&self.idx, 8 + first * 4)? as usize).min(self.count);
+        // Ids in one fan-out slot share their first byte: the next eight,
+        // compared as one number, settle almost every step without a call
+        // to `memcmp` (a quarter of the lookup's time).
+        let key = u64::from_be_bytes(id.get(1..9)?.try_into().ok()?);
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
             let at = IDS + mid * 20;
-            match self.idx.get(at..at + 20)?.cmp(id) {
+            let entry = self.idx.get(at..at + 20)?;
+            let probe = u64::from_be_bytes(entry[1..9].try_into().ok()?);
+            match probe.cmp(&key).then_with(|| entry[9..].cmp(&id[9..])) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return self.offset(mid),
+                // The whole id, first byte too (a damaged fan-out table
+                // could point into another slot).
+                std::cmp::Ordering::Equal => return (entry == id).then(|| self.offset(mid))?,
             }
         }
         None
