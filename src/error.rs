@@ -22,14 +22,17 @@ pub enum GitError {
     )]
     NotARepository { path: String },
 
-    /// git reads the repository but libgit2 does not: a SHA-256 repository
-    /// (`extensions.objectFormat = sha256`, which libgit2 reads only in an
-    /// experimental build), or another extension it does not know.
+    /// git reads the repository but libgit2 does not: SHA-256 object ids
+    /// (`extensions.objectFormat = sha256`, read by libgit2 only in an
+    /// experimental build), the reftable ref store, or an extension libgit2
+    /// does not know (`extensions.partialClone` as older git wrote it,
+    /// `compatObjectFormat`, `refStorage`). `path` is the repository git
+    /// found (its work tree, else its git directory).
     #[error("aeef cannot read the repository at {path}: {reason}")]
     #[diagnostic(
         code(aeef::git::unsupported_repository),
         help(
-            "aeef reads repositories through libgit2, which does not read SHA-256 object ids or this extension yet; run it on a SHA-1 clone"
+            "aeef reads repositories through libgit2, which does not read this repository's format (SHA-256 object ids, reftable refs, or the extension named above); it reads SHA-1 repositories with git's default ref store, such as a full `git clone --ref-format=files` of a SHA-1 repository"
         )
     )]
     UnsupportedRepository { path: String, reason: String },

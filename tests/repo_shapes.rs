@@ -691,34 +691,45 @@ fn a_worktree_named_by_relative_variables_from_outside() {
     }
 }
 
-/// A SHA-256 repository, which git reads and libgit2 (without its
-/// experimental build) does not: a coded error naming the repository and
-/// libgit2's reason, exit 2, not "not a git repository".
+/// Repositories git reads and libgit2 (without its experimental build)
+/// does not: SHA-256 object ids, the reftable ref store. A coded error
+/// naming the repository (not the folder aeef ran in) and libgit2's
+/// reason, exit 2, never "not a git repository".
 #[test]
-fn sha256_repositories_are_refused_by_name() {
+fn repositories_libgit2_cannot_read_are_refused_by_name() {
     let dir = tempfile::tempdir().unwrap();
-    git_in(dir.path(), &["init", "-q", "--object-format=sha256", "r"]);
-    let repo = dir.path().join("r");
-    git_in(
-        &repo,
-        &[
-            "-c",
-            "user.name=T",
-            "-c",
-            "user.email=t@example.com",
-            "commit",
-            "-q",
-            "--allow-empty",
-            "-m",
-            "x",
-        ],
-    );
-    for args in [&["scan", "HEAD"][..], &["blame", "HEAD"]] {
-        let o = aeef(&repo, args);
-        assert_eq!(o.status.code(), Some(2), "{args:?}");
-        let err = stderr(&o);
-        assert!(err.contains("aeef::git::unsupported_repository"), "{err}");
-        assert!(err.contains("object format"), "{err}");
-        assert!(!err.contains("not a git repository"), "{err}");
+    for (name, init, reason) in [
+        ("sha256", "--object-format=sha256", "object format"),
+        ("reftable", "--ref-format=reftable", "extension"),
+    ] {
+        git_in(dir.path(), &["init", "-q", init, name]);
+        let repo = dir.path().join(name);
+        git_in(
+            &repo,
+            &[
+                "-c",
+                "user.name=T",
+                "-c",
+                "user.email=t@example.com",
+                "commit",
+                "-q",
+                "--allow-empty",
+                "-m",
+                "x",
+            ],
+        );
+        std::fs::create_dir(repo.join("sub")).unwrap();
+        for (at, args) in [
+            (repo.clone(), &["scan", "HEAD"][..]),
+            (repo.join("sub"), &["blame", "HEAD"]),
+        ] {
+            let o = aeef(&at, args);
+            assert_eq!(o.status.code(), Some(2), "{name} {args:?}");
+            let err = stderr(&o);
+            assert!(err.contains("aeef::git::unsupported_repository"), "{err}");
+            assert!(err.contains(reason), "{err}");
+            assert!(!err.contains("not a git repository"), "{err}");
+            assert!(!err.contains("/sub"), "names the repository: {err}");
+        }
     }
 }

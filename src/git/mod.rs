@@ -402,8 +402,9 @@ impl Repo {
                         Some(r)
                     }
                     Err(e) if unsupported(&e) => {
+                        let at = l.work_tree.as_ref().unwrap_or(&l.git_dir);
                         return Err(GitError::UnsupportedRepository {
-                            path: start.display().to_string(),
+                            path: at.display().to_string(),
                             reason: e.message().to_string(),
                         });
                     }
