@@ -756,14 +756,14 @@ impl Repo {
         let mut oid = git2::Oid::from_str(tree).ok()?;
         let mut names = path.split('/').peekable();
         while let Some(name) = names.next() {
-            let bytes = packs.tree(oid, &mut z)?;
-            let Some((mode, id)) = tree_entry(&bytes, name.as_bytes())? else {
+            let tree = packs::TreeEntries::parse(packs.tree(oid, &mut z)?)?;
+            let Some((mode, id)) = tree.get(name.as_bytes()) else {
                 return Some(false);
             };
             if names.peek().is_none() {
                 return Some(true);
             }
-            if mode != b"40000" {
+            if mode != 0o040000 {
                 return None;
             }
             oid = id;
@@ -1014,23 +1014,6 @@ fn unsupported(e: &git2::Error) -> bool {
         && (m.contains("object format")
             || m.contains("unsupported extension")
             || m.contains("unsupported repository version"))
-}
-
-/// The entry `name` of a tree object's bytes, as (mode, id): entries are
-/// `MODE SP NAME NUL ID` with a 20-byte id (gitformat-tree). `Some(None)`
-/// when there is no such entry, `None` when the bytes are not a tree.
-fn tree_entry<'t>(tree: &'t [u8], name: &[u8]) -> Option<Option<(&'t [u8], git2::Oid)>> {
-    let mut rest = tree;
-    while !rest.is_empty() {
-        let sp = memchr::memchr(b' ', rest)?;
-        let nul = sp + 1 + memchr::memchr(0, rest.get(sp + 1..)?)?;
-        let id = rest.get(nul + 1..nul + 21)?;
-        if &rest[sp + 1..nul] == name {
-            return Some(Some((&rest[..sp], git2::Oid::from_bytes(id).ok()?)));
-        }
-        rest = &rest[nul + 21..];
-    }
-    Some(None)
 }
 
 #[cfg(test)]

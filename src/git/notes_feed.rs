@@ -23,6 +23,8 @@ use std::sync::{Arc, Condvar, Mutex, OnceLock};
 
 use git2::{ObjectType, Oid, Tree};
 
+use super::packs;
+
 use super::Repo;
 
 /// Commit → note blob lookups in the tree of [`super::NOTES_REF`], read
@@ -53,7 +55,7 @@ pub struct NotesTree<'r> {
 }
 
 struct Level<'r> {
-    tree: Tree<'r>,
+    tree: Entries<'r>,
     /// Subtrees whose names are not 2 hex digits (odd splits), checked when
     /// neither the note nor the 2-digit fan-out directory is there.
     odd: Vec<(String, Oid)>,
@@ -81,18 +83,23 @@ impl<'r> NotesTree<'r> {
         if self.levels.contains_key(&id) {
             return true;
         }
-        let Ok(tree) = self.repo.git2().find_tree(id) else {
-            self.failed.get_or_insert(id);
-            return false;
+        // aeef's pack reader first (no second reader of the pack opened in
+        // libgit2 for the notes), libgit2 for anything it leaves.
+        let packed = self.repo.packs().and_then(|p| {
+            let bytes = p.tree(id, &mut packs::Reader::default())?;
+            packs::TreeEntries::parse(bytes)
+        });
+        let tree = match packed {
+            Some(t) => Entries::Packed(t),
+            None => match self.repo.git2().find_tree(id) {
+                Ok(t) => Entries::Libgit2(t),
+                Err(_) => {
+                    self.failed.get_or_insert(id);
+                    return false;
+                }
+            },
         };
-        let odd = tree
-            .iter()
-            .filter(|e| e.kind() == Some(ObjectType::Tree))
-            .filter_map(|e| {
-                let name = e.name().ok()?;
-                (name.len() != 2 && is_hex(name)).then(|| (name.to_string(), e.id()))
-            })
-            .collect();
+        let odd = tree.odd_subtrees();
         self.levels.insert(id, Level { tree, odd });
         true
     }
@@ -163,17 +170,17 @@ impl<'r> NotesTree<'r> {
         let level = self.levels.get(&id)?;
         // As git's notes.c: a note is a regular file entry (a symlink or a
         // gitlink named like a commit is no note).
-        if let Some(e) = level.tree.get_name(rest)
-            && matches!(e.filemode(), 0o100644 | 0o100755)
+        if let Some((mode, id)) = level.tree.get(rest)
+            && matches!(mode, 0o100644 | 0o100755)
         {
-            return Some(e.id());
+            return Some(id);
         }
         let mut subs: Vec<(usize, Oid)> = Vec::new();
         if rest.len() > 2
-            && let Some(e) = level.tree.get_name(&rest[..2])
-            && e.kind() == Some(ObjectType::Tree)
+            && let Some((mode, id)) = level.tree.get(&rest[..2])
+            && mode == 0o040000
         {
-            subs.push((2, e.id()));
+            subs.push((2, id));
         }
         subs.extend(
             level
@@ -190,6 +197,46 @@ impl<'r> NotesTree<'r> {
             }
         }
         None
+    }
+}
+
+/// A notes tree's entries, read by aeef's pack reader or by libgit2.
+enum Entries<'r> {
+    Packed(packs::TreeEntries),
+    Libgit2(Tree<'r>),
+}
+
+impl Entries<'_> {
+    /// The entry named `name`: its mode as libgit2 normalises it
+    /// (`git_tree_entry_filemode`) and its id.
+    fn get(&self, name: &str) -> Option<(u32, Oid)> {
+        match self {
+            Entries::Packed(t) => t.get(name.as_bytes()),
+            Entries::Libgit2(t) => t.get_name(name).map(|e| (e.filemode() as u32, e.id())),
+        }
+    }
+
+    /// Subtrees whose names are hex but not two digits (odd splits).
+    fn odd_subtrees(&self) -> Vec<(String, Oid)> {
+        let odd = |name: &str| name.len() != 2 && is_hex(name);
+        match self {
+            Entries::Packed(t) => t
+                .iter()
+                .filter(|&(mode, _, _)| mode == 0o040000)
+                .filter_map(|(_, name, id)| {
+                    let name = std::str::from_utf8(name).ok()?;
+                    odd(name).then(|| (name.to_string(), id))
+                })
+                .collect(),
+            Entries::Libgit2(t) => t
+                .iter()
+                .filter(|e| e.kind() == Some(ObjectType::Tree))
+                .filter_map(|e| {
+                    let name = e.name().ok()?;
+                    odd(name).then(|| (name.to_string(), e.id()))
+                })
+                .collect(),
+        }
     }
 }
 

@@ -314,6 +314,102 @@ impl Pack {
     }
 }
 
+/// A tree object's entries, parsed as libgit2 parses them
+/// (`git_tree__parse_raw`): `MODE SP NAME NUL ID` each (gitformat-tree),
+/// the mode octal and normalised as `git_tree_entry_filemode` normalises
+/// it. Only trees git itself would write are taken: strictly in git's
+/// order (a folder's name compared as if it ended in `/`) with no name
+/// twice; anything else is `None`, for libgit2 to read as it reads it.
+pub struct TreeEntries {
+    bytes: Vec<u8>,
+    /// (normalised mode, name start, name end) of each entry; its id is
+    /// the 20 bytes after the name's NUL.
+    entries: Vec<(u32, usize, usize)>,
+}
+
+impl TreeEntries {
+    /// The entries of tree bytes, or `None` (see [`TreeEntries`]).
+    pub fn parse(bytes: Vec<u8>) -> Option<TreeEntries> {
+        let mut entries: Vec<(u32, usize, usize)> = Vec::new();
+        let mut at = 0;
+        while at < bytes.len() {
+            let sp = at + memchr::memchr(b' ', &bytes[at..])?;
+            let digits = &bytes[at..sp];
+            if digits.is_empty()
+                || digits.len() > 6
+                || !digits.iter().all(|b| (b'0'..=b'7').contains(b))
+            {
+                return None;
+            }
+            let raw = digits.iter().fold(0u32, |m, d| m * 8 + u32::from(d - b'0'));
+            if raw > 0xFFFF {
+                return None;
+            }
+            let name = sp + 1;
+            let nul = name + memchr::memchr(0, bytes.get(name..)?)?;
+            if nul == name || bytes.get(nul + 1..nul + 21).is_none() {
+                return None;
+            }
+            let mode = normalize_mode(raw);
+            if let Some(&(pm, ps, pe)) = entries.last() {
+                let ordered = git_order(
+                    &bytes[ps..pe],
+                    pm == 0o040000,
+                    &bytes[name..nul],
+                    mode == 0o040000,
+                );
+                if ordered != std::cmp::Ordering::Less || bytes[ps..pe] == bytes[name..nul] {
+                    return None;
+                }
+            }
+            entries.push((mode, name, nul));
+            at = nul + 21;
+        }
+        Some(TreeEntries { bytes, entries })
+    }
+
+    /// The entry named `name`: (normalised mode, id).
+    pub fn get(&self, name: &[u8]) -> Option<(u32, Oid)> {
+        self.iter()
+            .find(|&(_, n, _)| n == name)
+            .map(|(m, _, id)| (m, id))
+    }
+
+    /// Every entry: (normalised mode, name, id), in the tree's order.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &[u8], Oid)> + '_ {
+        self.entries.iter().filter_map(|&(mode, start, end)| {
+            let id = Oid::from_bytes(self.bytes.get(end + 1..end + 21)?).ok()?;
+            Some((mode, &self.bytes[start..end], id))
+        })
+    }
+}
+
+/// libgit2's `normalize_filemode`: a folder, an executable file (the
+/// owner's execute bit), a submodule, a symbolic link, else a file.
+fn normalize_mode(raw: u32) -> u32 {
+    match raw & 0o170000 {
+        0o040000 => 0o040000,
+        _ if raw & 0o100 != 0 => 0o100755,
+        0o160000 => 0o160000,
+        0o120000 => 0o120000,
+        _ => 0o100644,
+    }
+}
+
+/// git's order of tree entries (`base_name_compare`): bytes, with a
+/// folder's name read as if it ended in `/`.
+fn git_order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> std::cmp::Ordering {
+    let n = a.len().min(b.len());
+    a[..n].cmp(&b[..n]).then_with(|| {
+        let next = |s: &[u8], tree: bool| match s.get(n) {
+            Some(&c) => c,
+            None if tree => b'/',
+            None => 0,
+        };
+        next(a, a_tree).cmp(&next(b, b_tree))
+    })
+}
+
 /// `input` inflated to exactly `size` bytes (a zlib stream; what follows
 /// it is not read); `None` otherwise.
 fn inflate(input: &[u8], size: u64, r: &mut Reader) -> Option<Vec<u8>> {
@@ -921,5 +1017,74 @@ mod delta_tests {
         assert_eq!(ofs_distance(&[0x81, 0x00]), Some((256, 2)));
         assert_eq!(ofs_distance(&[0x80]), None);
         assert_eq!(ofs_distance(&[0xff; 12]), None);
+    }
+
+    /// Tree bytes from (mode, name, id byte) entries, in the order given.
+    fn tree_bytes(entries: &[(&str, &str, u8)]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (mode, name, id) in entries {
+            out.extend_from_slice(format!("{mode} {name}\0").as_bytes());
+            out.extend_from_slice(&[*id; 20]);
+        }
+        out
+    }
+
+    /// Guards the tree reader the Agent Trace lookup and the notes lookup
+    /// use: modes and ids as libgit2 reads them (`git_tree_entry_filemode`
+    /// normalises odd modes), and anything git would not write (out of
+    /// order, a name twice, malformed) left to libgit2.
+    #[test]
+    fn tree_entries_read_as_libgit2_reads_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init(dir.path()).unwrap();
+        let odb = repo.odb().unwrap();
+        let good = tree_bytes(&[
+            ("100644", "a.txt", 1),
+            ("100755", "b.sh", 2),
+            ("100664", "c", 3),
+            ("100775", "d", 4),
+            ("120000", "e", 5),
+            ("160000", "f", 6),
+            ("40755", "g-h", 8),
+            ("100644", "g.txt", 9),
+            ("40000", "g", 7),
+            ("644", "h", 10),
+        ]);
+        let id = odb.write(git2::ObjectType::Tree, &good).unwrap();
+        let theirs = repo.find_tree(id).unwrap();
+        let ours = TreeEntries::parse(good).expect("a tree git writes");
+        assert_eq!(ours.iter().count(), theirs.len());
+        for e in theirs.iter() {
+            let name = e.name_bytes();
+            assert_eq!(
+                ours.get(name),
+                Some((e.filemode() as u32, e.id())),
+                "{}",
+                String::from_utf8_lossy(name)
+            );
+        }
+        assert_eq!(ours.get(b"missing"), None);
+        // A folder sorts as if its name ended in `/` (`g-h`, `g.txt`, then
+        // the folder `g`, as above); plain byte order puts it first.
+        let plain_order = tree_bytes(&[
+            ("40000", "g", 3),
+            ("100644", "g-h", 1),
+            ("100644", "g.txt", 2),
+        ]);
+        assert!(TreeEntries::parse(plain_order).is_none());
+        for bad in [
+            tree_bytes(&[("100644", "b", 1), ("100644", "a", 2)]),
+            tree_bytes(&[("100644", "a", 1), ("100644", "a", 2)]),
+            tree_bytes(&[("100644", "a", 1), ("40000", "a", 2)]),
+            tree_bytes(&[("100648", "a", 1)]),
+            tree_bytes(&[("", "a", 1)]),
+            tree_bytes(&[("1000000", "a", 1)]),
+            tree_bytes(&[("100644", "", 1)]),
+            b"100644 a".to_vec(),
+            b"100644 a\0short".to_vec(),
+        ] {
+            assert!(TreeEntries::parse(bad.clone()).is_none(), "{bad:?}");
+        }
+        assert!(TreeEntries::parse(Vec::new()).is_some_and(|t| t.iter().count() == 0));
     }
 }
