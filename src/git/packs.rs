@@ -368,11 +368,21 @@ impl TreeEntries {
         Some(TreeEntries { bytes, entries })
     }
 
-    /// The entry named `name`: (normalised mode, id).
+    /// The entry named `name`: (normalised mode, id). The entries are in
+    /// git's order with no name twice ([`TreeEntries::parse`]), so a binary
+    /// search finds it, once as a file's name and once as a folder's (a
+    /// notes root has 256 entries, looked up once per commit of a scan).
     pub fn get(&self, name: &[u8]) -> Option<(u32, Oid)> {
-        self.iter()
-            .find(|&(_, n, _)| n == name)
-            .map(|(m, _, id)| (m, id))
+        let at = [false, true].into_iter().find_map(|tree| {
+            self.entries
+                .binary_search_by(|&(mode, start, end)| {
+                    git_order(&self.bytes[start..end], mode == 0o040000, name, tree)
+                })
+                .ok()
+        })?;
+        let (mode, start, end) = self.entries[at];
+        let id = Oid::from_bytes(self.bytes.get(end + 1..end + 21)?).ok()?;
+        (&self.bytes[start..end] == name).then_some((mode, id))
     }
 
     /// Every entry: (normalised mode, name, id), in the tree's order.
