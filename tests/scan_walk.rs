@@ -465,4 +465,23 @@ fn names_resolve_as_git_resolves_them() {
         assert!(repo.resolve_commit("no-such-branch").is_err());
         assert!(repo.resolve_commit("HEAD^{tree}").is_err());
     }
+    // 40 hex digits are an object id to git, never a ref's name: a branch
+    // so named is not what they resolve to, whether or not the object
+    // exists (a fresh tester found the branch taken when it does not).
+    let topic = r.git(&["rev-parse", "topic"]).trim().to_string();
+    let fake = "1".repeat(40);
+    r.git(&["branch", &fake, "topic"]);
+    r.git(&["branch", &head, "topic"]);
+    for packed in [false, true] {
+        if packed {
+            r.git(&["pack-refs", "--all"]);
+        }
+        let repo = aeef::git::Repo::discover(Some(r.path())).unwrap();
+        assert!(repo.resolve_commit(&fake).is_err(), "packed: {packed}");
+        assert_eq!(repo.resolve_commit(&head).unwrap(), head);
+        assert_ne!(head, topic);
+        let o = aeef(r.path(), &["scan", "--format", "json", &fake]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains("aeef::git::unknown_revision"));
+    }
 }

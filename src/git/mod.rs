@@ -834,12 +834,16 @@ impl Repo {
         if let Some(id) = self.resolve_ref_fast(rev) {
             return Ok(id);
         }
-        let obj = self
-            .repo
-            .revparse_single(rev)
-            .map_err(|_| GitError::UnknownRevision {
-                rev: rev.to_string(),
-            })?;
+        let unknown = |_| GitError::UnknownRevision {
+            rev: rev.to_string(),
+        };
+        // git reads 40 hex digits as an object id and nothing else, even
+        // when no such object exists and a ref has that name (`get_oid_basic`);
+        // libgit2's revparse would fall back to the ref.
+        let obj = match git2::Oid::from_str(rev) {
+            Ok(oid) if rev.len() == 40 => self.repo.find_object(oid, None).map_err(unknown)?,
+            _ => self.repo.revparse_single(rev).map_err(unknown)?,
+        };
         let commit = obj
             .peel_to_commit()
             .map_err(|_| GitError::UnknownRevision {
