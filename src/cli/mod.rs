@@ -45,7 +45,7 @@ pub struct Cli {
 }
 
 /// The options every subcommand takes (`global`), apart so that a
-/// subcommand built on its own can narrow `--format` ([`narrow`]).
+/// subcommand built on its own can narrow `--format` (`narrow`).
 #[derive(Debug, clap::Args)]
 pub struct Globals {
     /// Run as if aeef was started in DIR instead of the current directory.
@@ -112,25 +112,25 @@ pub enum ColorChoice {
 /// quarter of a millisecond of every run, more than some commands' work.
 #[derive(Debug)]
 pub enum Command {
-    /// List every commit of a range with its AI provenance.
+    /// `aeef scan` (described in `SUBCOMMANDS`).
     Scan(scan::Args),
-    /// Classify a commit (REV) or attribute lines (PATH[:L1[-L2]]).
+    /// `aeef blame` (described in `SUBCOMMANDS`).
     Blame(blame::Args),
-    /// Write `.aeef.yml` and `incidents/`.
+    /// `aeef init` (described in `SUBCOMMANDS`).
     Init(init::Args),
-    /// Create, check, list and show incident records.
+    /// `aeef incident` (described in `SUBCOMMANDS`).
     Incident(incident::Command),
-    /// Render the post-mortem of an incident in Markdown.
+    /// `aeef postmortem` (described in `SUBCOMMANDS`).
     Postmortem(postmortem::Args),
-    /// Corrective actions on GitHub: file, status, review.
+    /// `aeef ca` (described in `SUBCOMMANDS`).
     Ca(ca::Command),
-    /// The CI gate: incident rules, corrective actions and the change's provenance.
+    /// `aeef gate` (described in `SUBCOMMANDS`).
     Gate(gate::Args),
-    /// Monthly and quarterly trend reports.
+    /// `aeef report` (described in `SUBCOMMANDS`).
     Report(report::Args),
-    /// Check the history of the incident records.
+    /// `aeef audit` (described in `SUBCOMMANDS`).
     Audit(audit::Args),
-    /// Git hooks that ask AI-attributed commits for the AEEF fields.
+    /// `aeef hook` (described in `SUBCOMMANDS`).
     Hook(hook::Command),
 }
 

@@ -111,9 +111,10 @@ pub fn can_walk(repo: &Repo) -> bool {
 
 /// Whether `refs/replace/` may hold a ref, loose or packed, answered from
 /// the files themselves: libgit2's ref iterator would parse all of
-/// `packed-refs` first, a tenth of a short scan's time. Anything it cannot
-/// read counts as a yes (the walk is then left to `git rev-list`, which is
-/// right either way); an empty `refs/replace/` folder does too.
+/// `packed-refs` first, a tenth of a short scan's time. Anything in the
+/// folder (a subfolder too) and anything it cannot read count as a yes
+/// (the walk is then left to `git rev-list`, which is right either way);
+/// an empty folder is a no.
 fn has_replace_refs(common: &std::path::Path) -> bool {
     let unreadable = |e: std::io::Error| e.kind() != std::io::ErrorKind::NotFound;
     let loose = match std::fs::read_dir(common.join("refs/replace")) {
