@@ -461,6 +461,16 @@ fn names_resolve_as_git_resolves_them() {
             let git = r.git(&["rev-parse", &format!("{name}^{{commit}}")]);
             let ours = repo.resolve_commit(name).unwrap();
             assert_eq!(ours, git.trim(), "{name} (packed: {packed})");
+            // The pack reader read it (and kept its bytes for the walk)
+            // exactly for packed ref names and full ids of commits; the
+            // rest was libgit2's (a tag object, an abbreviated id or an
+            // all-hex name that could be one), or is a `~`/`^` step's end,
+            // which the steps never read.
+            let reader_names = ["HEAD", "main", "topic", "refs/heads/side", "heads/second"];
+            let by_reader =
+                packed && (reader_names.contains(&name) || ["light", &head].contains(&name));
+            let kept = repo.take_read_commit(git2::Oid::from_str(&ours).unwrap());
+            assert_eq!(kept.is_some(), by_reader, "{name} (packed: {packed})");
         }
         assert!(repo.resolve_commit("no-such-branch").is_err());
         assert!(repo.resolve_commit("HEAD^{tree}").is_err());

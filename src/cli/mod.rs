@@ -223,12 +223,14 @@ fn format_arg(global: &clap::Arg, allowed: &[Format]) -> clap::Arg {
     )
 }
 
-/// The command line's definition: [`Cli`] with each subcommand's `--format`
-/// narrowed to what that subcommand prints; a group (`incident`, `ca`)
-/// offers what any of its subcommands prints. The narrowed argument keeps
-/// the global one's id, so clap neither propagates the wide one over it nor
-/// loses the value: `aeef --format json scan` and `aeef scan --format json`
-/// both work, and `aeef --format csv scan` is still refused by `run`.
+/// The command line's definition: [`Cli`], each subcommand built when
+/// chosen with its `--format` narrowed to what it prints (`narrow`); a
+/// group (`incident`, `ca`) offers what any of its subcommands prints. The
+/// narrowed argument keeps the global one's id, so clap neither propagates
+/// the wide one over it nor loses the value: `aeef --format json scan` and
+/// `aeef scan --format json` both work, and `aeef --format csv scan` is
+/// still refused by `run`. Call `build()` on it to see every subcommand's
+/// arguments.
 pub fn command() -> clap::Command {
     <Cli as clap::CommandFactory>::command()
 }
@@ -251,104 +253,93 @@ const SUBCOMMANDS: &[Sub] = &[
     Sub {
         name: "scan",
         about: "List every commit of a range with its AI provenance",
-        build: |c| finish("scan", c, <scan::Args as clap::Args>::augment_args),
+        build: args::<scan::Args>,
         eager: false,
     },
     Sub {
         name: "blame",
         about: "Classify a commit (REV) or attribute lines (PATH[:L1[-L2]])",
-        build: |c| finish("blame", c, <blame::Args as clap::Args>::augment_args),
+        build: args::<blame::Args>,
         eager: true,
     },
     Sub {
         name: "init",
         about: "Write `.aeef.yml` and `incidents/`",
-        build: |c| finish("init", c, <init::Args as clap::Args>::augment_args),
+        build: args::<init::Args>,
         eager: false,
     },
     Sub {
         name: "incident",
         about: "Create, check, list and show incident records",
-        build: |c| {
-            finish("incident", c, |c| {
-                <incident::Command as clap::Subcommand>::augment_subcommands(c)
-                    .subcommand_required(true)
-                    .arg_required_else_help(true)
-            })
-        },
+        build: group::<incident::Command>,
         eager: false,
     },
     Sub {
         name: "postmortem",
         about: "Render the post-mortem of an incident in Markdown",
-        build: |c| {
-            finish(
-                "postmortem",
-                c,
-                <postmortem::Args as clap::Args>::augment_args,
-            )
-        },
+        build: args::<postmortem::Args>,
         eager: false,
     },
     Sub {
         name: "ca",
         about: "Corrective actions on GitHub: file, status, review",
-        build: |c| {
-            finish("ca", c, |c| {
-                <ca::Command as clap::Subcommand>::augment_subcommands(c)
-                    .subcommand_required(true)
-                    .arg_required_else_help(true)
-            })
-        },
+        build: group::<ca::Command>,
         eager: false,
     },
     Sub {
         name: "gate",
         about: "The CI gate: incident rules, corrective actions and the change's provenance",
-        build: |c| finish("gate", c, <gate::Args as clap::Args>::augment_args),
+        build: args::<gate::Args>,
         eager: false,
     },
     Sub {
         name: "report",
         about: "Monthly and quarterly trend reports",
-        build: |c| finish("report", c, <report::Args as clap::Args>::augment_args),
+        build: args::<report::Args>,
         eager: false,
     },
     Sub {
         name: "audit",
         about: "Check the history of the incident records",
-        build: |c| finish("audit", c, <audit::Args as clap::Args>::augment_args),
+        build: args::<audit::Args>,
         eager: false,
     },
     Sub {
         name: "hook",
         about: "Git hooks that ask AI-attributed commits for the AEEF fields",
-        build: |c| {
-            finish("hook", c, |c| {
-                <hook::Command as clap::Subcommand>::augment_subcommands(c)
-                    .subcommand_required(true)
-                    .arg_required_else_help(true)
-            })
-        },
+        build: group::<hook::Command>,
         eager: false,
     },
 ];
 
+/// A chosen subcommand that takes arguments `A`, built.
+fn args<A: clap::Args>(c: clap::Command) -> clap::Command {
+    finish(c, A::augment_args)
+}
+
+/// A chosen subcommand that groups the subcommands `S` (one of them is
+/// required; alone it prints its help), built as clap's derive builds a
+/// `#[command(subcommand)]` variant.
+fn group<S: clap::Subcommand>(c: clap::Command) -> clap::Command {
+    finish(c, |c| {
+        S::augment_subcommands(c)
+            .subcommand_required(true)
+            .arg_required_else_help(true)
+    })
+}
+
 /// A chosen subcommand built: `augment` adds its arguments (or its own
 /// subcommands), its description stays the one of [`SUBCOMMANDS`] (as
 /// clap's derive sets a variant's), and `--format` is narrowed.
-fn finish(
-    name: &str,
-    c: clap::Command,
-    augment: fn(clap::Command) -> clap::Command,
-) -> clap::Command {
+fn finish(c: clap::Command, augment: fn(clap::Command) -> clap::Command) -> clap::Command {
+    let name = c.get_name().to_string();
     let about = c.get_about().cloned();
     let c = augment(c).long_about(None);
     let c = match about {
         Some(about) => c.about(about),
         None => c,
     };
-    narrow(name, c)
+    narrow(&name, c)
 }
 
 /// Subcommand `name`'s `--format`: the global one narrowed to what it

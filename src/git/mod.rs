@@ -776,20 +776,12 @@ impl Repo {
     /// `refs/heads/x`), with the commit it points at read by aeef's pack
     /// reader and kept for the walk: libgit2 would open its own reader of
     /// the same packs (an index mapped, the object inflated) for one
-    /// object, a tenth of a short scan's time. A full object id is read
-    /// the same way. `None` for anything else, which libgit2 then resolves
-    /// as before: an abbreviated id, `describe` output (libgit2 tries both
-    /// before references), revision syntax, a tag object, an object these
-    /// packs do not hold.
+    /// object, a tenth of a short scan's time. `None` for anything else,
+    /// which libgit2 then resolves as before: an id (full ids are
+    /// [`Repo::resolve_commit_uncached`]'s), `describe` output (libgit2
+    /// tries it before references), revision syntax, a tag object, an
+    /// object these packs do not hold.
     fn resolve_ref_fast(&self, rev: &str) -> Option<String> {
-        // A full id names its object before any ref (libgit2's `maybe_sha`
-        // comes first): the gate's and `scripts/bench`'s `BASE..HEAD`.
-        if rev.len() == 40
-            && rev.bytes().all(|b| b.is_ascii_hexdigit())
-            && let Ok(oid) = git2::Oid::from_str(rev)
-        {
-            return self.keep_packed_commit(oid).then(|| oid.to_string());
-        }
         let plain = !rev.is_empty()
             && !rev.contains("-g")
             && !rev.bytes().all(|b| b.is_ascii_hexdigit())
@@ -831,18 +823,24 @@ impl Repo {
     }
 
     fn resolve_commit_uncached(&self, rev: &str) -> Result<String, GitError> {
-        if let Some(id) = self.resolve_ref_fast(rev) {
-            return Ok(id);
-        }
         let unknown = |_| GitError::UnknownRevision {
             rev: rev.to_string(),
         };
         // git reads 40 hex digits as an object id and nothing else, even
         // when no such object exists and a ref has that name (`get_oid_basic`);
-        // libgit2's revparse would fall back to the ref.
+        // libgit2's revparse would fall back to the ref. A commit in the
+        // packs is read by aeef's reader (the gate's `BASE..HEAD`).
         let obj = match git2::Oid::from_str(rev) {
-            Ok(oid) if rev.len() == 40 => self.repo.find_object(oid, None).map_err(unknown)?,
-            _ => self.repo.revparse_single(rev).map_err(unknown)?,
+            Ok(oid) if rev.len() == 40 => {
+                if self.keep_packed_commit(oid) {
+                    return Ok(oid.to_string());
+                }
+                self.repo.find_object(oid, None).map_err(unknown)?
+            }
+            _ => match self.resolve_ref_fast(rev) {
+                Some(id) => return Ok(id),
+                None => self.repo.revparse_single(rev).map_err(unknown)?,
+            },
         };
         let commit = obj
             .peel_to_commit()

@@ -52,6 +52,9 @@ pub struct NotesTree<'r> {
     broken: Option<(Oid, Oid)>,
     /// The unreadable tree the latest lookup met, if it found no note.
     last_failed: Option<Oid>,
+    /// The pack reader's decompressor and kept bases, for every tree of
+    /// the lookup (fan-out trees are deltas on one another).
+    z: packs::Reader,
 }
 
 struct Level<'r> {
@@ -71,6 +74,7 @@ impl<'r> NotesTree<'r> {
             failed: None,
             broken: None,
             last_failed: None,
+            z: packs::Reader::default(),
         }
     }
 
@@ -86,7 +90,7 @@ impl<'r> NotesTree<'r> {
         // aeef's pack reader first (no second reader of the pack opened in
         // libgit2 for the notes), libgit2 for anything it leaves.
         let packed = self.repo.packs().and_then(|p| {
-            let bytes = p.tree(id, &mut packs::Reader::default())?;
+            let bytes = p.tree(id, &mut self.z)?;
             packs::TreeEntries::parse(bytes)
         });
         let tree = match packed {
