@@ -401,7 +401,7 @@ fn is_space(b: u8) -> bool {
 /// The next `\n`-terminated line at `*pos`, without its `\n`.
 fn next_line<'a>(data: &'a [u8], pos: &mut usize) -> Option<&'a [u8]> {
     let rest = data.get(*pos..)?;
-    let end = rest.iter().position(|&b| b == b'\n')?;
+    let end = memchr::memchr(b'\n', rest)?;
     *pos += end + 1;
     Some(&rest[..end])
 }
@@ -459,7 +459,7 @@ fn git_date(buf: &[u8]) -> i64 {
     let Some(rest) = buf.strip_prefix(b"author") else {
         return 0;
     };
-    let Some(nl) = rest.iter().position(|&b| b == b'\n') else {
+    let Some(nl) = memchr::memchr(b'\n', rest) else {
         return 0;
     };
     let line = &rest[nl + 1..];
@@ -470,7 +470,7 @@ fn git_date(buf: &[u8]) -> i64 {
         return 0;
     };
     let after = &line[gt + 1..];
-    let Some(end) = after.iter().position(|&b| b == b'\n') else {
+    let Some(end) = memchr::memchr(b'\n', after) else {
         return 0;
     };
     // strtoumax: leading spaces, an optional sign, digits.

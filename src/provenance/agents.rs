@@ -783,26 +783,16 @@ const PHRASE_END: &[u8] = b"with";
 /// pre-check it replaced, however many phrases the table has.
 fn has_phrase(message: &str) -> bool {
     let h = message.as_bytes();
-    let mut at = 0;
-    while at + PHRASE_END.len() <= h.len() {
-        let rest = &h[at..=h.len() - PHRASE_END.len()];
-        let lo = rest.iter().position(|&b| b == b'w');
-        let up = match lo {
-            Some(i) => rest[..i].iter().position(|&b| b == b'W'),
-            None => rest.iter().position(|&b| b == b'W'),
-        };
-        let Some(i) = up.or(lo) else { return false };
-        let end = at + i + PHRASE_END.len();
-        if h[at + i..end].eq_ignore_ascii_case(PHRASE_END)
+    let Some(last) = h.len().checked_sub(PHRASE_END.len()) else {
+        return false;
+    };
+    memchr::memchr2_iter(b'w', b'W', &h[..=last]).any(|at| {
+        let end = at + PHRASE_END.len();
+        h[at..end].eq_ignore_ascii_case(PHRASE_END)
             && PHRASES
                 .iter()
                 .any(|p| end >= p.len() && h[end - p.len()..end].eq_ignore_ascii_case(p.as_bytes()))
-        {
-            return true;
-        }
-        at += i + 1;
-    }
-    false
+    })
 }
 
 /// Whether `line` is the marker: the phrase and the name, bare or as a

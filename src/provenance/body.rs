@@ -113,10 +113,7 @@ pub fn read(message: &str) -> Lines<'_> {
 /// [`trailers::parse_with_span`]), so a message is parsed once.
 pub fn read_with_span(message: &str, span: trailers::BlockSpan) -> Lines<'_> {
     let buf = message.as_bytes();
-    let title_end = buf
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(buf.len(), |i| i + 1);
+    let title_end = memchr::memchr(b'\n', buf).map_or(buf.len(), |i| i + 1);
     let mut candidates = Vec::new();
     let mut fence: Option<Fence> = None;
     // Byte ranges of lines to blank in the marker text.
@@ -125,10 +122,7 @@ pub fn read_with_span(message: &str, span: trailers::BlockSpan) -> Lines<'_> {
     let mut line_no = 1;
     while pos < buf.len() {
         line_no += 1;
-        let eol = buf[pos..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(buf.len(), |i| pos + i);
+        let eol = memchr::memchr(b'\n', &buf[pos..]).map_or(buf.len(), |i| pos + i);
         let mut line = &buf[pos..eol];
         if let Some(l) = line.strip_suffix(b"\r") {
             line = l;
@@ -213,6 +207,28 @@ fn is_trailer_evidence(ev: &str, t: &Trailer) -> bool {
         .is_some_and(|v| v == t.value.trim())
 }
 
+/// A body line's key (ASCII case ignored, as git compares trailer keys)
+/// and value, hashed and compared as [`detect`] counts two lines the same.
+struct SameLine<'a>(&'a str, &'a str);
+
+impl std::hash::Hash for SameLine<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        for b in self.0.bytes() {
+            state.write_u8(b.to_ascii_lowercase());
+        }
+        state.write_usize(self.0.len());
+        self.1.hash(state);
+    }
+}
+
+impl PartialEq for SameLine<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.eq_ignore_ascii_case(other.0) && self.1 == other.1
+    }
+}
+
+impl Eq for SameLine<'_> {}
+
 /// Runs the agent table over both views. Returns the agent matches (git's
 /// view first, evidence saying which view found each line) and the body
 /// lines whose keys the merge reads itself (`merge_key`).
@@ -230,12 +246,18 @@ pub fn detect(
         }
     }
     let mut merge_lines = Vec::new();
-    for (i, c) in lines.candidates.iter().enumerate() {
+    // Lines already seen: a squash merge of a long branch can carry
+    // hundreds, so this is a set, not a look back over the earlier lines.
+    let mut seen = std::collections::HashSet::new();
+    for c in &lines.candidates {
         let (k, v) = (&c.trailer.key, &c.trailer.value);
-        let same = |t: &Trailer| t.key.eq_ignore_ascii_case(k) && t.value.trim() == v;
         // Git's block already has it, or an earlier body line (a squash
         // merge repeats co-author lines): the first place is the evidence.
-        if trailers.iter().any(same) || lines.candidates[..i].iter().any(|b| same(&b.trailer)) {
+        if trailers
+            .iter()
+            .any(|t| t.key.eq_ignore_ascii_case(k) && t.value.trim() == v)
+            || !seen.insert(SameLine(k, v))
+        {
             continue;
         }
         if merge_key(k) {

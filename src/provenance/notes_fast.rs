@@ -58,10 +58,7 @@ pub fn shrink(bytes: &[u8]) -> String {
 fn split_at_divider(bytes: &[u8]) -> (&[u8], Option<&[u8]>) {
     let mut start = 0;
     while start <= bytes.len() {
-        let end = bytes[start..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(bytes.len(), |i| start + i);
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
         let line = &bytes[start..end];
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if line == b"---" {

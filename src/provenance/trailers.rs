@@ -180,12 +180,7 @@ fn last_line(buf: &[u8], len: usize) -> Option<usize> {
     match len {
         0 => None,
         1 => Some(0),
-        _ => Some(
-            buf[..len - 1]
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |nl| nl + 1),
-        ),
+        _ => Some(memchr::memrchr(b'\n', &buf[..len - 1]).map_or(0, |nl| nl + 1)),
     }
 }
 
