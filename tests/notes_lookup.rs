@@ -244,17 +244,16 @@ fn odd_notes_tree_splits_match_libgit2s_index() {
     }
 }
 
-/// Guards a long scan whose notes are read by two `git cat-file`
-/// processes (a batch of commits each, after the first few batches): every
+/// Guards a long scan's notes: packed notes (every note of a fetched or
+/// gc'd notes ref) are read in this process, by the thread that classifies
+/// each commit, with no `git cat-file` at all; loose notes (git-ai writes
+/// them loose until `git gc`) are read by two `git cat-file` processes (a
+/// batch of commits each, after the first few batches). Either way every
 /// note git lists is found, in a history of more than twice as many noted
 /// batches as the first process takes alone.
 #[test]
-fn long_scans_read_notes_through_two_processes_and_miss_none() {
+fn long_scans_read_packed_notes_here_and_loose_ones_through_two_processes() {
     let r = history(1600, |i| i % 8 != 3);
-    assert_eq!(assert_scan_matches_git(&r, "HEAD"), 1400);
-    assert_eq!(assert_scan_matches_git(&r, "HEAD~1500..HEAD"), 1313);
-    // The long scan really ran a second process (on two cores or more),
-    // and a range of a few batches only one.
     let cat_files = |spec: &str| {
         let trace = tempfile::NamedTempFile::new().unwrap();
         let o = aeef_env(
@@ -269,9 +268,70 @@ fn long_scans_read_notes_through_two_processes_and_miss_none() {
             .filter(|l| l.contains("built-in: git cat-file"))
             .count()
     };
+    // fast-import wrote everything into one pack.
+    assert_eq!(assert_scan_matches_git(&r, "HEAD"), 1400);
+    assert_eq!(assert_scan_matches_git(&r, "HEAD~1500..HEAD"), 1313);
+    assert_eq!(cat_files("HEAD"), 0);
+    assert_eq!(cat_files("HEAD~500..HEAD"), 0);
+    // The same objects loose.
+    unpack_all(&r);
+    assert_eq!(assert_scan_matches_git(&r, "HEAD"), 1400);
+    assert_eq!(assert_scan_matches_git(&r, "HEAD~1500..HEAD"), 1313);
+    // The long scan really ran a second process (on two cores or more),
+    // and a range of a few batches only one.
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     assert_eq!(cat_files("HEAD"), if cores > 1 { 2 } else { 1 });
     assert_eq!(cat_files("HEAD~500..HEAD"), 1);
+}
+
+/// Every object of `r` loose: its packs moved out and unpacked (no
+/// connectivity check, so notes trees git would refuse stay as they are).
+fn unpack_all(r: &RepoBuilder) {
+    let pack_dir = r.path().join(".git/objects/pack");
+    let aside = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir(&pack_dir).unwrap().flatten() {
+        std::fs::rename(e.path(), aside.path().join(e.file_name())).unwrap();
+    }
+    for e in std::fs::read_dir(aside.path()).unwrap().flatten() {
+        if e.path().extension().is_some_and(|x| x == "pack") {
+            let pack = std::fs::File::open(e.path()).unwrap();
+            let st = Command::new("git")
+                .args(["unpack-objects", "-q"])
+                .current_dir(r.path())
+                .stdin(pack)
+                .status()
+                .unwrap();
+            assert!(st.success());
+        }
+    }
+}
+
+/// Every object of `r` in one more pack, loose copies removed: listed one
+/// by one for `git pack-objects`, which (unlike `git repack`) does not walk
+/// the notes trees a test broke on purpose.
+fn pack_all(r: &RepoBuilder) {
+    let ids = r.git(&[
+        "cat-file",
+        "--batch-all-objects",
+        "--batch-check=%(objectname)",
+    ]);
+    let mut child = Command::new("git")
+        .args(["pack-objects", "-q", ".git/objects/pack/pack"])
+        .current_dir(r.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(ids.as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    r.git(&["prune-packed"]);
+    let loose = r.git(&["count-objects"]);
+    assert!(loose.starts_with("0 objects"), "{loose}");
 }
 
 /// The tree the notes ref points at, with the entry of `commit` (in the
@@ -329,26 +389,45 @@ fn hex_bytes(hex: &str) -> Vec<u8> {
 /// written after the bad note is known.
 #[test]
 fn notes_git_cannot_read_stop_scan_and_blame_with_a_coded_error() {
-    for broken in ["tree", "missing"] {
+    // Each wrong entry with the objects as fast-import left them (the
+    // notes tree loose, its target packed: read in this process), then
+    // all packed, then all loose (read through `git cat-file`).
+    let cases = ["tree", "commit", "missing"]
+        .into_iter()
+        .flat_map(|b| ["as written", "packed", "loose"].map(move |s| (b, s)));
+    for (broken, storage) in cases {
         let r = history(40, |i| i % 2 == 0);
         let commits = rev_list(&r, "HEAD");
         // The 30th newest commit (i = 10) has a note.
         let victim = commits[29].clone();
         let object = match broken {
             "tree" => r.git(&["rev-parse", "HEAD^{tree}"]).trim().to_string(),
+            "commit" => commits[0].clone(),
             // An object id nothing has: "missing" to git cat-file.
             _ => "0123456789abcdef0123456789abcdef01234567".to_string(),
         };
         repoint_note(&r, &victim, &object);
+        match storage {
+            "packed" => pack_all(&r),
+            "loose" => unpack_all(&r),
+            _ => {}
+        }
+        let what = format!("{broken}, {storage}");
         let o = aeef(r.path(), &["scan", "HEAD", "--format", "json"]);
-        assert_eq!(o.status.code(), Some(2), "{broken}: {}", stderr(&o));
+        assert_eq!(o.status.code(), Some(2), "{what}: {}", stderr(&o));
+        assert!(stdout(&o).is_empty(), "{what}: no row is written");
         let err = stderr(&o);
-        assert!(err.contains("aeef::git::bad_note"), "{broken}: {err}");
-        assert!(err.contains(&victim), "{broken}: {err}");
+        assert!(err.contains("aeef::git::bad_note"), "{what}: {err}");
+        assert!(err.contains(&victim), "{what}: {err}");
+        let said = match broken {
+            "missing" => format!("its object {object} is missing"),
+            kind => format!("its entry {object} is a {kind}, not a blob"),
+        };
+        assert!(err.contains(&said), "{what}: {err}");
         assert!(err.contains("git notes --ref=ai remove"), "{broken}: {err}");
         let o = aeef(r.path(), &["blame", &victim, "--format", "json"]);
-        assert_eq!(o.status.code(), Some(2), "{broken}: {}", stderr(&o));
-        assert!(stderr(&o).contains("aeef::git::bad_note"), "{broken}");
+        assert_eq!(o.status.code(), Some(2), "{what}: {}", stderr(&o));
+        assert!(stderr(&o).contains("aeef::git::bad_note"), "{what}");
         // Ranges that do not reach the bad note are read as before.
         assert_eq!(assert_scan_matches_git(&r, "HEAD~20..HEAD"), 10);
     }

@@ -1,21 +1,26 @@
-//! git-ai notes of a scan's commits, read through `git cat-file --batch`
-//! (two on a long scan, [`PIPES`]) and summarised on a reader thread per
-//! process as they arrive.
+//! git-ai notes of a scan's commits: blobs in the packs read and
+//! summarised in this process by the thread that classifies each commit;
+//! others (git-ai writes notes loose until `git gc`) read through `git
+//! cat-file --batch` (two on a long scan, [`PIPES`]) and summarised on a
+//! reader thread per process as they arrive.
 //!
 //! Note blobs are large (hundreds of kB, 244 MB for 2,413 commits of
-//! git-ai's own history) and packed as long delta chains; git rebuilds them
-//! about twice as fast as libgit2 (whose delta-base cache is a fixed
-//! 16 MB), so git reads them while aeef walks the commits and parses
-//! provenance on the other core. Only the notes of commits the scan
-//! reaches are asked for, in scan order; each blob is dropped as soon as it
-//! is summarised, so memory stays at one note at a time. Without `git` on
-//! PATH, workers read their notes themselves with libgit2.
+//! git-ai's own history) and packed as long delta chains. libgit2 rebuilds
+//! them about half as fast as git (its delta-base cache is a fixed 16 MB);
+//! aeef's pack reader (`super::packs`) rebuilds each with the bases of the
+//! last few kept per thread, and notes are read in scan order, so the next
+//! note's chain mostly starts from a kept base. On git-ai's history that
+//! halves a full scan against two `git cat-file` processes, and a range
+//! starts no process at all. Only the notes of commits the scan reaches
+//! are read; each blob is dropped as soon as it is summarised, so memory
+//! stays at one note (and the kept bases) per thread. Without `git` on
+//! PATH, loose notes are read with libgit2.
 //!
 //! Which commits have a note is looked up commit by commit in the notes
 //! tree ([`NotesTree`]), so a range of 200 commits reads the root tree and
 //! the fan-out subtrees its commits fall in, not the whole index of a
-//! notes ref with 10,000 notes; `git cat-file` starts at the first note
-//! found, so a range without notes starts no process.
+//! notes ref with 10,000 notes; `git cat-file` starts at the first loose
+//! note found, so a range without one starts no process.
 use std::collections::{HashMap, VecDeque};
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::process::{Child, ChildStdin, Stdio};
@@ -259,21 +264,36 @@ struct Shared<S> {
     bad: Option<(Oid, String)>,
 }
 
+/// Where the summary of an asked note comes from.
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    /// The blob is in the packs: the thread that takes the summary reads
+    /// and summarises it.
+    Packed,
+    /// Asked of `git cat-file` process number `n` of [`NoteFeed::pipes`].
+    Pipe(usize),
+}
+
 /// The feed: [`NoteFeed::ask`] from the thread that produces commits
 /// (which owns the [`NotesTree`]), [`NoteFeed::take`] from the workers.
-pub struct NoteFeed<S> {
-    /// Commit → (note blob, the pipe asked for it), for the asked commits
-    /// that have a note.
-    found: Mutex<HashMap<Oid, (Oid, usize)>>,
+pub struct NoteFeed<'p, S> {
+    /// Commit → (note blob, where its summary comes from), for the asked
+    /// commits that have a note.
+    found: Mutex<HashMap<Oid, (Oid, Source)>>,
     summarize: fn(&[u8]) -> Option<S>,
+    /// The repository's packs, where most note blobs are (`None`: every
+    /// blob is asked of git).
+    packs: Option<&'p packs::Packs>,
     /// `git cat-file --batch` processes, each started at the first note
     /// asked of it (`None` inside when git is not on PATH or does not
     /// start).
     pipes: [OnceLock<Option<Pipe<S>>>; PIPES],
-    /// [`NoteFeed::ask`] calls so far (which pipe the next one uses).
+    /// Batches asked of git so far (which pipe the next one uses).
     asks: std::sync::atomic::AtomicUsize,
-    /// A lookup that met an unreadable notes tree: (commit, what).
-    lookup_bad: Mutex<Option<(Oid, String)>>,
+    /// The first note that could not be read in this process: a lookup
+    /// that met an unreadable notes tree, or a packed entry that is no
+    /// blob (commit, what).
+    bad: Mutex<Option<(Oid, String)>>,
 }
 
 /// `git cat-file` processes a feed may run. Rebuilding note blobs from
@@ -287,35 +307,51 @@ const PIPES: usize = 2;
 /// of a few batches does not pay for a second process.
 const ONE_PIPE_ASKS: usize = 4;
 
-impl<S: Send + 'static> NoteFeed<S> {
-    /// A feed that runs `summarize` on the reader thread for each blob;
-    /// nothing starts until a note is asked for.
-    pub fn new(summarize: fn(&[u8]) -> Option<S>) -> Self {
+impl<'p, S: Send + 'static> NoteFeed<'p, S> {
+    /// A feed that runs `summarize` on each blob: blobs in `packs` on the
+    /// thread that takes them, others on the reader thread of a `git
+    /// cat-file` process; nothing starts until a note is asked for.
+    pub fn new(summarize: fn(&[u8]) -> Option<S>, packs: Option<&'p packs::Packs>) -> Self {
         NoteFeed {
             found: Mutex::new(HashMap::new()),
             summarize,
+            packs,
             pipes: std::array::from_fn(|_| OnceLock::new()),
             asks: std::sync::atomic::AtomicUsize::new(0),
-            lookup_bad: Mutex::new(None),
+            bad: Mutex::new(None),
         }
     }
 
-    /// Looks up the notes of `commits` in `notes` and asks git for their
-    /// blobs (the order workers take them in does not matter), flushing so
-    /// git can answer at once.
+    /// Records the first note that could not be read in this process.
+    fn set_bad(&self, commit: Oid, what: String) {
+        if let Ok(mut bad) = self.bad.lock()
+            && bad.is_none()
+        {
+            *bad = Some((commit, what));
+        }
+    }
+
+    /// Looks up the notes of `commits` in `notes`; blobs outside the packs
+    /// are asked of git (the order workers take them in does not matter),
+    /// flushing so git can answer at once.
     pub fn ask(&self, notes: &mut NotesTree<'_>, commits: impl IntoIterator<Item = Oid>) {
         let noted: Vec<(Oid, Oid)> = commits
             .into_iter()
             .filter_map(|c| Some((c, notes.blob(c)?)))
             .collect();
-        if let Some((commit, tree)) = notes.broken()
-            && let Ok(mut bad) = self.lookup_bad.lock()
-            && bad.is_none()
-        {
-            *bad = Some((
+        if let Some((commit, tree)) = notes.broken() {
+            self.set_bad(
                 commit,
                 format!("the notes tree {tree} that would hold it is missing"),
-            ));
+            );
+        }
+        // Only the index is read here: the blob itself is read by the
+        // thread that takes its summary, in parallel on a long scan.
+        let (packed, noted): (Vec<_>, Vec<_>) = noted
+            .into_iter()
+            .partition(|&(_, blob)| self.packs.is_some_and(|p| p.contains(blob)));
+        if let Ok(mut found) = self.found.lock() {
+            found.extend(packed.iter().map(|&(c, b)| (c, (b, Source::Packed))));
         }
         if noted.is_empty() {
             return;
@@ -324,7 +360,7 @@ impl<S: Send + 'static> NoteFeed<S> {
         let spread = PIPES.min(crate::provenance::scan::cores());
         let which = if n < ONE_PIPE_ASKS { 0 } else { n % spread };
         if let Ok(mut found) = self.found.lock() {
-            found.extend(noted.iter().map(|&(c, b)| (c, (b, which))));
+            found.extend(noted.iter().map(|&(c, b)| (c, (b, Source::Pipe(which)))));
         }
         let repo = notes.repo();
         let pipe = self.pipes[which].get_or_init(|| {
@@ -354,7 +390,7 @@ impl<S: Send + 'static> NoteFeed<S> {
     /// tree or commit where a note blob belongs), as the error that ends a
     /// scan: its rows would say "no note" where a note exists.
     pub fn bad_note(&self) -> Option<crate::error::GitError> {
-        if let Some((commit, what)) = self.lookup_bad.lock().ok()?.clone() {
+        if let Some((commit, what)) = self.bad.lock().ok()?.clone() {
             return Some(crate::error::GitError::BadNote {
                 commit: commit.to_string(),
                 what,
@@ -372,10 +408,37 @@ impl<S: Send + 'static> NoteFeed<S> {
     }
 
     /// The summary of `commit`'s note (`None` without one: only asked
-    /// commits are known), waiting for git where needed; `read` reads a
-    /// blob directly (libgit2) when git is not running.
-    pub fn take(&self, commit: Oid, read: impl FnOnce(Oid) -> Option<S>) -> Option<S> {
-        let (blob, which) = *self.found.lock().ok()?.get(&commit)?;
+    /// commits are known): a packed blob read here with `z` (the calling
+    /// thread's pack reader, whose kept bases serve the next note's delta
+    /// chain), others waited for from git; `read` reads a blob directly
+    /// (libgit2) when git is not running or the pack reader leaves it.
+    pub fn take(
+        &self,
+        commit: Oid,
+        z: &mut packs::Reader,
+        read: impl FnOnce(Oid) -> Option<S>,
+    ) -> Option<S> {
+        let (blob, source) = *self.found.lock().ok()?.get(&commit)?;
+        let which = match source {
+            Source::Pipe(which) => which,
+            Source::Packed => {
+                return match self.packs.and_then(|p| p.any(blob, z)) {
+                    Some((packs::OBJ_BLOB, bytes)) => (self.summarize)(&bytes),
+                    // As `git cat-file --batch` answers for such an entry.
+                    Some((kind, _)) => {
+                        self.set_bad(
+                            commit,
+                            format!(
+                                "its entry {blob} is a {}, not a blob",
+                                packs::type_name(kind)
+                            ),
+                        );
+                        None
+                    }
+                    None => read(blob),
+                };
+            }
+        };
         let Some(Some(pipe)) = self.pipes[which].get() else {
             return read(blob);
         };

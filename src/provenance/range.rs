@@ -20,8 +20,9 @@ fn read_note(r: &git2::Repository, blob: git2::Oid) -> Option<provenance::NoteSu
 /// as batches finish. Simple specs (`HEAD`, `A..B`, `--all`, …) are walked
 /// in-process, each commit read once (`git::walk`); others take their ids
 /// from `git rev-list` and read the objects on every core. Notes are read
-/// only for commits of the range, by `git cat-file --batch` while the walk
-/// goes on (`git::notes_feed`), and summarised as they arrive.
+/// only for commits of the range (`git::notes_feed`): from the packs by
+/// the thread that classifies the commit, loose ones by `git cat-file
+/// --batch` while the walk goes on.
 pub fn scan_range_into(
     repo: &git::Repo,
     spec: &[String],
@@ -39,7 +40,7 @@ pub fn scan_range_into(
     );
     // Notes are looked up commit by commit as the walk reaches them: a
     // range reads only its commits' fan-out subtrees, not the whole index.
-    let feed = git::notes_feed::NoteFeed::new(provenance::notes_fast::summary);
+    let feed = git::notes_feed::NoteFeed::new(provenance::notes_fast::summary, repo.packs());
     let sink = |mut rows: provenance::scan::Rows| {
         // A note git could not read ends the scan before any row that may
         // be missing it is written (the error is returned below).
@@ -63,7 +64,14 @@ pub fn scan_range_into(
     let args = git::commits::revspec_args(spec)?;
     let mut notes = git::notes_feed::NotesTree::new(repo);
     let git_dir = repo.git2().path().to_path_buf();
-    let open = || git::commits::LazyRepo::new(&git_dir);
+    // Per thread: a libgit2 handle opened when first needed, and a pack
+    // reader for note blobs.
+    let open = || {
+        (
+            git::commits::LazyRepo::new(&git_dir),
+            git::packs::Reader::default(),
+        )
+    };
     let read_error = std::sync::Mutex::new(None);
     let fail = |e: GitError| {
         if let Ok(mut slot) = read_error.lock() {
@@ -88,8 +96,8 @@ pub fn scan_range_into(
             provenance::scan::cores,
             batches,
             open,
-            |r, obj: git::commits::CommitObject| {
-                let note = feed.take(obj.oid, |blob| read_note(r.get().ok()?, blob));
+            |(r, z), obj: git::commits::CommitObject| {
+                let note = feed.take(obj.oid, z, |blob| read_note(r.get().ok()?, blob));
                 // Unusual bytes are read by libgit2, as before the walk.
                 let c = match git::commits::from_object(&obj) {
                     Some(c) => Ok(c),
@@ -109,10 +117,10 @@ pub fn scan_range_into(
             provenance::scan::cores,
             batches,
             open,
-            |r, oid| {
+            |(r, z), oid| {
                 let got = r.get().and_then(|r| {
                     git::commits::read_git2(r, oid).map(|c| {
-                        let note = feed.take(oid, |blob| read_note(r, blob));
+                        let note = feed.take(oid, z, |blob| read_note(r, blob));
                         (c, note)
                     })
                 });
