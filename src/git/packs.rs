@@ -52,6 +52,11 @@ const OBJ_OFS_DELTA: u8 = 6;
 /// A delta on the object of a given id.
 const OBJ_REF_DELTA: u8 = 7;
 
+/// Interpolated probes of one index search before it only bisects
+/// ([`Pack::find`]): about what evenly spread ids need on the largest
+/// packs (log2 log2 of a fan-out slot's size, plus a margin).
+const GUESSES: usize = 4;
+
 /// Start of the object ids in a version-2 index: magic, version, and the
 /// 256 four-byte fan-out entries.
 const IDS: usize = 8 + 256 * 4;
@@ -258,7 +263,15 @@ impl Pack {
     }
 
     /// Offset of the entry of `id` in the pack, by the index: the fan-out
-    /// entry of its first byte bounds a binary search of the sorted ids.
+    /// entry of its first byte bounds the search of the sorted ids.
+    ///
+    /// Object ids are SHA-1 digests, spread evenly, so the search first
+    /// guesses where `id` sits from its value between the values known at
+    /// both ends (interpolation search, a few probes where bisection takes
+    /// ten to twenty on a large pack, each probe a cache miss in a
+    /// megabytes-long table), then bisects. The guesses are bounded
+    /// ([`GUESSES`]), so an index whose ids are not spread evenly (a
+    /// crafted pack) costs at most that many probes more than bisection.
     fn find(&self, id: &[u8]) -> Option<u64> {
         let first = usize::from(*id.first()?);
         let mut lo = match first {
@@ -270,14 +283,25 @@ impl Pack {
         // compared as one number, settle almost every step without a call
         // to `memcmp` (a quarter of the lookup's time).
         let key = u64::from_be_bytes(id.get(1..9)?.try_into().ok()?);
+        // What is known of the ids at the ends of [lo, hi): all below lo
+        // are less than `key`, all from hi on greater (bytes 1..9 of the
+        // nearest probed ones; the slot's whole range before any probe).
+        let (mut below, mut above) = (0u64, u64::MAX);
+        let mut guesses = 0;
         while lo < hi {
-            let mid = lo + (hi - lo) / 2;
+            let mid = if guesses < GUESSES && hi - lo > 8 && below < key && key < above {
+                guesses += 1;
+                let (span, off) = (u128::from(above - below), u128::from(key - below));
+                lo + ((off * (hi - lo) as u128) / span) as usize
+            } else {
+                lo + (hi - lo) / 2
+            };
             let at = IDS + mid * 20;
             let entry = self.idx.get(at..at + 20)?;
             let probe = u64::from_be_bytes(entry[1..9].try_into().ok()?);
             match probe.cmp(&key).then_with(|| entry[9..].cmp(&id[9..])) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Less => (lo, below) = (mid + 1, probe),
+                std::cmp::Ordering::Greater => (hi, above) = (mid, probe),
                 // The whole id, first byte too (a damaged fan-out table
                 // could point into another slot).
                 std::cmp::Ordering::Equal => return (entry == id).then(|| self.offset(mid))?,
@@ -1001,6 +1025,105 @@ mod tests {
         // The same index and pack whole again are read.
         std::fs::write(&idx, &good).unwrap();
         assert!(Packs::open(&d.join(".git/objects")).is_some());
+    }
+
+    /// An index (and the bare pack it names) listing `ids`, sorted, the
+    /// `i`-th with offset `i` (nothing is read at the offsets).
+    fn index_of(dir: &Path, ids: &mut Vec<[u8; 20]>) -> Pack {
+        ids.sort_unstable();
+        ids.dedup();
+        let n = ids.len() as u32;
+        let mut idx = b"\xfftOc\0\0\0\x02".to_vec();
+        for b in 0..256usize {
+            let upto = ids.iter().filter(|id| usize::from(id[0]) <= b).count() as u32;
+            idx.extend_from_slice(&upto.to_be_bytes());
+        }
+        for id in ids.iter() {
+            idx.extend_from_slice(id);
+        }
+        idx.extend(std::iter::repeat_n(0, 4 * ids.len()));
+        for i in 0..n {
+            idx.extend_from_slice(&i.to_be_bytes());
+        }
+        let sum = [0x5a; 20];
+        idx.extend_from_slice(&sum);
+        idx.extend_from_slice(&[0; 20]);
+        let mut pack = b"PACK\0\0\0\x02".to_vec();
+        pack.extend_from_slice(&n.to_be_bytes());
+        pack.extend_from_slice(&sum);
+        let (i, p) = (dir.join("s.idx"), dir.join("s.pack"));
+        std::fs::write(&i, idx).unwrap();
+        std::fs::write(&p, pack).unwrap();
+        Pack::open(&i, &p).expect("a valid index")
+    }
+
+    /// The interpolation search finds exactly what bisection finds: every
+    /// listed id at its own position, and nothing for ids not listed (just
+    /// below, just above, sharing the first nine bytes), on evenly spread
+    /// ids and on crafted ones (clustered at one end of a slot, equal in
+    /// bytes 1..9, one slot holding everything).
+    #[test]
+    fn index_search_finds_every_id_however_they_are_spread() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut rand = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut random_id = || {
+            let mut id = [0u8; 20];
+            for c in id.chunks_mut(8) {
+                c.copy_from_slice(&rand().to_be_bytes()[..c.len()]);
+            }
+            id
+        };
+        let even: Vec<[u8; 20]> = (0..20_000).map(|_| random_id()).collect();
+        let clustered: Vec<[u8; 20]> = (0..3000u32)
+            .map(|i| {
+                let mut id = [0u8; 20];
+                id[0] = 0x42;
+                // Most ids packed near the bottom of the slot, a few at the top.
+                let v: u64 = if i % 500 == 0 {
+                    u64::MAX - u64::from(i)
+                } else {
+                    u64::from(i) * 3
+                };
+                id[1..9].copy_from_slice(&v.to_be_bytes());
+                id[19] = (i % 7) as u8;
+                id
+            })
+            .collect();
+        let same_prefix: Vec<[u8; 20]> = (0..2000u32)
+            .map(|i| {
+                let mut id = [0x77u8; 20];
+                id[16..20].copy_from_slice(&(i * 2).to_be_bytes());
+                id
+            })
+            .collect();
+        for (name, mut ids) in [
+            ("even", even),
+            ("clustered", clustered),
+            ("same prefix", same_prefix),
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            let pack = index_of(dir.path(), &mut ids);
+            for (i, id) in ids.iter().enumerate() {
+                assert_eq!(pack.find(id), Some(i as u64), "{name}: {i}");
+                // Neighbours that are not listed.
+                for delta in [1u8, 0xff] {
+                    let mut near = *id;
+                    near[19] = near[19].wrapping_add(delta);
+                    let want = ids.binary_search(&near).ok().map(|p| p as u64);
+                    assert_eq!(pack.find(&near), want, "{name}: near {i}");
+                }
+            }
+            for _ in 0..5000 {
+                let id = random_id();
+                let want = ids.binary_search(&id).ok().map(|p| p as u64);
+                assert_eq!(pack.find(&id), want, "{name}: random");
+            }
+        }
     }
 
     #[test]
