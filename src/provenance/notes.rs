@@ -220,6 +220,8 @@ impl Note {
         let mut skipped_path = false;
         let mut divider: Option<usize> = None;
         let mut entries = 0usize;
+        // Keys as written, with their index in `note.keys`.
+        let mut seen: Vec<(&str, usize)> = Vec::new();
         let lines = text.split('\n').enumerate().take_while(|_| !meta_only);
         for (i, raw) in lines {
             let n = i + 1;
@@ -247,22 +249,35 @@ impl Note {
                     .split_once(' ')
                     .ok_or_else(|| format!("`{}` is not `KEY RANGES`", entry.trim()))
                     .and_then(|(key, ranges)| {
-                        let key = AttestKey::parse(key)
-                            .ok_or_else(|| "an attestation entry has an empty key".to_string())?;
+                        if key.is_empty() {
+                            return Err("an attestation entry has an empty key".to_string());
+                        }
                         Ok((key, parse_ranges(ranges.trim())?))
                     });
-                let (key, ranges) = match parsed {
+                let (raw, ranges) = match parsed {
                     Ok(p) => p,
                     Err(m) => {
                         note.problems.push(err(n, m));
                         continue;
                     }
                 };
-                let k = match note.keys.iter().position(|x| *x == key) {
-                    Some(k) => k,
+                // A key written as before is the same key (a note repeats
+                // its few keys on every file): routed once.
+                let k = match seen.iter().find(|(r, _)| *r == raw) {
+                    Some(&(_, k)) => k,
                     None => {
-                        note.keys.push(key);
-                        note.keys.len() - 1
+                        let Some(key) = AttestKey::parse(raw) else {
+                            continue;
+                        };
+                        let k = match note.keys.iter().position(|x| *x == key) {
+                            Some(k) => k,
+                            None => {
+                                note.keys.push(key);
+                                note.keys.len() - 1
+                            }
+                        };
+                        seen.push((raw, k));
+                        k
                     }
                 };
                 pending[file].1.push((k, ranges));
@@ -455,6 +470,9 @@ type Entry = (usize, Vec<(u32, u32)>);
 
 /// Parses `1-4,9-10,12` into inclusive spans (not merged).
 fn parse_ranges(s: &str) -> Result<Vec<(u32, u32)>, String> {
+    if let Some(spans) = plain_ranges(s) {
+        return Ok(spans);
+    }
     if s.is_empty() {
         return Err("an attestation entry has no line ranges".into());
     }
@@ -482,6 +500,39 @@ fn parse_ranges(s: &str) -> Result<Vec<(u32, u32)>, String> {
             }
         })
         .collect()
+}
+
+/// RANGES in the form git-ai writes (ASCII digits, `-` and `,` only,
+/// every line at least 1, every span forward), read byte by byte: what
+/// [`parse_ranges`] makes of them, or `None` for anything else (spaces,
+/// signs, zero, overflow, empty parts), which it reads and reports as
+/// before. A note lists dozens of ranges per entry.
+fn plain_ranges(s: &str) -> Option<Vec<(u32, u32)>> {
+    fn line(d: &[u8]) -> Option<u32> {
+        let mut v: u32 = 0;
+        for &c in d {
+            if !c.is_ascii_digit() {
+                return None;
+            }
+            v = v.checked_mul(10)?.checked_add(u32::from(c - b'0'))?;
+        }
+        (v > 0).then_some(v)
+    }
+    let mut out = Vec::with_capacity(s.len() / 4 + 1);
+    for part in s.as_bytes().split(|&b| b == b',') {
+        let (a, b) = match memchr::memchr(b'-', part) {
+            Some(i) => (line(&part[..i])?, line(&part[i + 1..])?),
+            None => {
+                let v = line(part)?;
+                (v, v)
+            }
+        };
+        if a > b {
+            return None;
+        }
+        out.push((a, b));
+    }
+    Some(out)
 }
 
 /// A path line: bare, or double-quoted with C-style escapes.
@@ -631,6 +682,94 @@ mod tests {
             }
         }
         out
+    }
+
+    /// `parse_ranges` as it was first written (no byte-level fast path):
+    /// the oracle for `plain_ranges`.
+    fn parse_ranges_slowly(s: &str) -> Result<Vec<(u32, u32)>, String> {
+        if s.is_empty() {
+            return Err("an attestation entry has no line ranges".into());
+        }
+        let num = |t: &str| -> Result<u32, String> {
+            let t = t.trim();
+            match t.parse::<u32>() {
+                Ok(0) => Err("line numbers start at 1, found 0".into()),
+                Ok(v) => Ok(v),
+                Err(_) => Err(format!("`{t}` is not a line number")),
+            }
+        };
+        s.split(',')
+            .map(|part| {
+                let part = part.trim();
+                match part.split_once('-') {
+                    Some((a, b)) => {
+                        let (a, b) = (num(a)?, num(b)?);
+                        if a > b {
+                            Err(format!("span `{part}` runs backwards"))
+                        } else {
+                            Ok((a, b))
+                        }
+                    }
+                    None => num(part).map(|v| (v, v)),
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn ranges_read_byte_by_byte_as_they_are_read_in_full() {
+        let fixed = [
+            "",
+            "1",
+            "1-4,9-10,12",
+            "007",
+            "0",
+            "1-0",
+            "4-2",
+            "+5",
+            "1 ,2",
+            " 1",
+            "1-",
+            "-1",
+            "1--2",
+            "1-2-3",
+            ",",
+            "1,,2",
+            "4294967295",
+            "4294967296",
+            "00000000001",
+            "99999999999",
+            "1-4294967295",
+            "٣",
+            "1\t",
+            "1,2,3-3",
+        ];
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let alphabet = b"0123456789-, +";
+        let generated: Vec<String> = (0..20_000)
+            .map(|_| {
+                let len = (next() % 12) as usize;
+                (0..len)
+                    .map(|_| char::from(alphabet[(next() % alphabet.len() as u64) as usize]))
+                    .collect()
+            })
+            .collect();
+        for s in fixed
+            .iter()
+            .copied()
+            .chain(generated.iter().map(String::as_str))
+        {
+            assert_eq!(parse_ranges(s), parse_ranges_slowly(s), "{s:?}");
+            if let Some(fast) = plain_ranges(s) {
+                assert_eq!(Ok(fast), parse_ranges_slowly(s), "{s:?}");
+            }
+        }
     }
 
     #[test]
