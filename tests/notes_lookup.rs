@@ -433,6 +433,66 @@ fn notes_git_cannot_read_stop_scan_and_blame_with_a_coded_error() {
     }
 }
 
+/// A packed note whose bytes are damaged (they no longer inflate) stops
+/// the scan as a missing note does, never reads as "no note": aeef's pack
+/// reader leaves it to libgit2, which cannot read it either. (The earlier
+/// in-process reader's fallback dropped libgit2's error and the note.)
+#[test]
+fn a_damaged_packed_note_stops_the_scan() {
+    let r = history(40, |i| i % 2 == 0);
+    let commits = rev_list(&r, "HEAD");
+    let victim = commits[29].clone();
+    let blob = git_notes(&r)[&victim].clone();
+    // The note's entry in the pack: `id type size size-in-pack offset`.
+    let pack_dir = r.path().join(".git/objects/pack");
+    let idx = std::fs::read_dir(&pack_dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "idx"))
+        .unwrap();
+    let listing = r.git(&["verify-pack", "-v", idx.to_str().unwrap()]);
+    let entry: Vec<usize> = listing
+        .lines()
+        .find(|l| l.starts_with(&blob))
+        .expect("the note is packed")
+        .split_whitespace()
+        .skip(3)
+        .take(2)
+        .map(|n| n.parse().unwrap())
+        .collect();
+    let (in_pack, offset) = (entry[0], entry[1]);
+    let pack = idx.with_extension("pack");
+    let mut perms = std::fs::metadata(&pack).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    std::fs::set_permissions(&pack, perms).unwrap();
+    let mut bytes = std::fs::read(&pack).unwrap();
+    // A byte in the middle of the compressed data (after the entry header).
+    bytes[offset + in_pack / 2 + 1] ^= 0x5a;
+    std::fs::write(&pack, bytes).unwrap();
+    let o = aeef(r.path(), &["scan", "HEAD", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty(), "no row is written");
+    let err = stderr(&o);
+    assert!(err.contains("aeef::git::bad_note"), "{err}");
+    // The first note in scan order that needs the damaged bytes: the
+    // victim's, or one stored as a delta on it.
+    let notes = git_notes(&r);
+    let named = notes
+        .iter()
+        .find(|(commit, blob)| {
+            err.contains(&format!("note of {commit}"))
+                && err.contains(&format!("its object {blob} is missing"))
+        })
+        .map(|(c, _)| c.clone());
+    let named = named.unwrap_or_else(|| panic!("names a noted commit and its blob: {err}"));
+    assert!(
+        commits.iter().position(|c| *c == named) <= commits.iter().position(|c| *c == victim),
+        "{err}"
+    );
+}
+
 /// Commits `tree` (a notes tree id) on top of `refs/notes/ai`.
 fn commit_notes_tree(r: &RepoBuilder, tree: &str) {
     let parent = r.git(&["rev-parse", "refs/notes/ai"]);

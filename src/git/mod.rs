@@ -356,6 +356,22 @@ pub fn shown(cmd: &Command) -> String {
         .replace('"', "")
 }
 
+/// The blob a git-ai note entry names, read by libgit2, or what is wrong
+/// with it in the words of [`GitError::BadNote`]'s `what` (as `git
+/// cat-file --batch` answers: "its entry … is a tree, not a blob", "its
+/// object … is missing"): a note git cannot read must stop the command,
+/// never read as "no note" nor as another object's bytes.
+pub fn note_blob(repo: &git2::Repository, entry: git2::Oid) -> Result<git2::Blob<'_>, String> {
+    repo.find_blob(entry)
+        .map_err(|_| match repo.find_object(entry, None) {
+            Ok(o) => format!(
+                "its entry {entry} is a {}, not a blob",
+                o.kind().map_or("object of unknown type", |k| k.str())
+            ),
+            Err(_) => format!("its object {entry} is missing"),
+        })
+}
+
 impl Repo {
     /// Opens the repository containing `dir` (or the current directory)
     /// exactly as git does. The common case (a git directory with its
@@ -899,17 +915,11 @@ impl Repo {
         let Some(entry) = entry else {
             return Ok(None);
         };
-        match self.repo.find_blob(entry) {
+        match note_blob(&self.repo, entry) {
             Ok(blob) => Ok(Some(read(blob.content()))),
-            Err(_) => Err(GitError::BadNote {
+            Err(what) => Err(GitError::BadNote {
                 commit: sha.to_string(),
-                what: match self.repo.find_object(entry, None) {
-                    Ok(o) => format!(
-                        "its entry {entry} is a {}, not a blob",
-                        o.kind().map_or("object of unknown type", |k| k.str())
-                    ),
-                    Err(_) => format!("its object {entry} is missing"),
-                },
+                what,
             }),
         }
     }

@@ -296,11 +296,10 @@ pub struct NoteFeed<'p, S> {
     bad: Mutex<Option<(Oid, String)>>,
 }
 
-/// `git cat-file` processes a feed may run. Rebuilding note blobs from
-/// their delta chains is most of a notes-carrying scan (git-ai's history:
-/// more than git's own `git log --notes` takes, in one process); two
-/// processes, each answering whole batches in scan order so that chains
-/// stay in one delta-base cache, rebuild them on both cores.
+/// `git cat-file` processes a feed may run for notes outside the packs
+/// (loose ones, which git-ai writes until `git gc`): reading them is most
+/// of a scan of such a history, so two processes, each answering whole
+/// batches in scan order, read them on both cores.
 const PIPES: usize = 2;
 
 /// Batches asked of the first pipe before the second starts: a range scan
@@ -411,13 +410,22 @@ impl<'p, S: Send + 'static> NoteFeed<'p, S> {
     /// commits are known): a packed blob read here with `z` (the calling
     /// thread's pack reader, whose kept bases serve the next note's delta
     /// chain), others waited for from git; `read` reads a blob directly
-    /// (libgit2) when git is not running or the pack reader leaves it.
+    /// (libgit2) when git is not running or the pack reader leaves it, and
+    /// says what is wrong with a note it cannot read (recorded for
+    /// [`NoteFeed::bad_note`], which stops the scan).
     pub fn take(
         &self,
         commit: Oid,
         z: &mut packs::Reader,
-        read: impl FnOnce(Oid) -> Option<S>,
+        read: impl FnOnce(Oid) -> Result<Option<S>, String>,
     ) -> Option<S> {
+        let read = |blob| match read(blob) {
+            Ok(s) => s,
+            Err(what) => {
+                self.set_bad(commit, what);
+                None
+            }
+        };
         let (blob, source) = *self.found.lock().ok()?.get(&commit)?;
         let which = match source {
             Source::Pipe(which) => which,

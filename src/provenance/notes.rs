@@ -221,7 +221,13 @@ impl Note {
         let mut divider: Option<usize> = None;
         let mut entries = 0usize;
         // Keys as written, with their index in `note.keys`.
-        let mut seen: Vec<(&str, usize)> = Vec::new();
+        let mut seen: HashMap<&str, usize, foldhash::fast::RandomState> = HashMap::default();
+        // Each key's and each path's index, so a note with many of either
+        // (a crafted one: thousands) is read in linear time.
+        let mut key_index: HashMap<AttestKey, usize, foldhash::fast::RandomState> =
+            HashMap::default();
+        let mut path_index: HashMap<String, usize, foldhash::fast::RandomState> =
+            HashMap::default();
         let lines = text.split('\n').enumerate().take_while(|_| !meta_only);
         for (i, raw) in lines {
             let n = i + 1;
@@ -263,20 +269,21 @@ impl Note {
                 };
                 // A key written as before is the same key (a note repeats
                 // its few keys on every file): routed once.
-                let k = match seen.iter().find(|(r, _)| *r == raw) {
-                    Some(&(_, k)) => k,
+                let k = match seen.get(raw) {
+                    Some(&k) => k,
                     None => {
                         let Some(key) = AttestKey::parse(raw) else {
                             continue;
                         };
-                        let k = match note.keys.iter().position(|x| *x == key) {
-                            Some(k) => k,
+                        let k = match key_index.get(&key) {
+                            Some(&k) => k,
                             None => {
-                                note.keys.push(key);
+                                note.keys.push(key.clone());
+                                key_index.insert(key, note.keys.len() - 1);
                                 note.keys.len() - 1
                             }
                         };
-                        seen.push((raw, k));
+                        seen.insert(raw, k);
                         k
                     }
                 };
@@ -291,10 +298,11 @@ impl Note {
                 match parse_path(line) {
                     Ok(path) => {
                         skipped_path = false;
-                        current = Some(match pending.iter().position(|(p, _)| *p == path) {
-                            Some(f) => f,
+                        current = Some(match path_index.get(&path) {
+                            Some(&f) => f,
                             None => {
-                                pending.push((path, Vec::new()));
+                                pending.push((path.clone(), Vec::new()));
+                                path_index.insert(path, pending.len() - 1);
                                 pending.len() - 1
                             }
                         });

@@ -9,11 +9,16 @@ use crate::provenance;
 /// Commits per batch handed to the workers.
 const BATCH: usize = 256;
 
-/// Reads and summarises one note blob with libgit2 (when git is absent).
-fn read_note(r: &git2::Repository, blob: git2::Oid) -> Option<provenance::NoteSummary> {
-    let odb = r.odb().ok()?;
-    let obj = odb.read(blob).ok()?;
-    provenance::notes_fast::summary(obj.data())
+/// Reads and summarises one note blob with libgit2 (when git is absent,
+/// or the pack reader leaves a packed note): `Err` says what is wrong with
+/// it, as `git cat-file` would (`git::note_blob`).
+fn read_note(
+    r: Result<&git2::Repository, GitError>,
+    blob: git2::Oid,
+) -> Result<Option<provenance::NoteSummary>, String> {
+    let r = r.map_err(|e| format!("its object {blob} could not be read: {e}"))?;
+    let blob = git::note_blob(r, blob)?;
+    Ok(provenance::notes_fast::summary(blob.content()))
 }
 
 /// Every commit of `spec` with its provenance, handed to `sink` in order
@@ -97,7 +102,7 @@ pub fn scan_range_into(
             batches,
             open,
             |(r, z), obj: git::commits::CommitObject| {
-                let note = feed.take(obj.oid, z, |blob| read_note(r.get().ok()?, blob));
+                let note = feed.take(obj.oid, z, |blob| read_note(r.get(), blob));
                 // Unusual bytes are read by libgit2, as before the walk.
                 let c = match git::commits::from_object(&obj) {
                     Some(c) => Ok(c),
@@ -120,7 +125,7 @@ pub fn scan_range_into(
             |(r, z), oid| {
                 let got = r.get().and_then(|r| {
                     git::commits::read_git2(r, oid).map(|c| {
-                        let note = feed.take(oid, z, |blob| read_note(r, blob));
+                        let note = feed.take(oid, z, |blob| read_note(Ok(r), blob));
                         (c, note)
                     })
                 });
