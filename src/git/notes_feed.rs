@@ -291,8 +291,8 @@ pub struct NoteFeed<'p, S> {
     /// Batches asked of git so far (which pipe the next one uses).
     asks: std::sync::atomic::AtomicUsize,
     /// The first note that could not be read in this process: a lookup
-    /// that met an unreadable notes tree, or a packed entry that is no
-    /// blob (commit, what).
+    /// that met an unreadable notes tree, a packed entry that is no blob,
+    /// or a note libgit2 could not read either (commit, what).
     bad: Mutex<Option<(Oid, String)>>,
 }
 
