@@ -155,3 +155,17 @@ mod tests {
         );
     }
 }
+
+/// A deterministic xorshift64 generator for tests that need many varied
+/// inputs without a dependency (Marsaglia's 13/7/17 shifts); `seed` must
+/// not be 0.
+#[cfg(test)]
+pub(crate) fn xorshift(seed: u64) -> impl FnMut() -> u64 {
+    let mut x = seed;
+    move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    }
+}

@@ -315,20 +315,11 @@ fn pack_all(r: &RepoBuilder) {
         "--batch-all-objects",
         "--batch-check=%(objectname)",
     ]);
-    let mut child = Command::new("git")
-        .args(["pack-objects", "-q", ".git/objects/pack/pack"])
-        .current_dir(r.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(ids.as_bytes())
-        .unwrap();
-    assert!(child.wait().unwrap().success());
+    git_input(
+        r,
+        &["pack-objects", "-q", ".git/objects/pack/pack"],
+        ids.as_bytes(),
+    );
     r.git(&["prune-packed"]);
     let loose = r.git(&["count-objects"]);
     assert!(loose.starts_with("0 objects"), "{loose}");
@@ -352,15 +343,11 @@ fn repoint_note(r: &RepoBuilder, commit: &str, object: &str) {
         raw.extend_from_slice(format!("{mode} {name}\0").as_bytes());
         raw.extend_from_slice(&hex_bytes(id));
     }
-    let mut child = Command::new("git")
-        .args(["hash-object", "-t", "tree", "--literally", "-w", "--stdin"])
-        .current_dir(r.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(&raw).unwrap();
-    let tree = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+    let tree = git_input(
+        r,
+        &["hash-object", "-t", "tree", "--literally", "-w", "--stdin"],
+        &raw,
+    );
     let parent = r.git(&["rev-parse", "refs/notes/ai"]);
     let c = r.git(&[
         "commit-tree",
@@ -520,22 +507,24 @@ fn break_fan_out(r: &RepoBuilder, commit: &str) {
 
 /// `git mktree --missing` of `entries` (`MODE TYPE ID\tNAME` lines).
 fn mktree(r: &RepoBuilder, entries: &str) -> String {
+    git_input(r, &["mktree", "--missing"], entries.as_bytes())
+        .trim()
+        .to_string()
+}
+
+/// Runs git in `r` with `input` on its standard input; its standard output.
+fn git_input(r: &RepoBuilder, args: &[&str], input: &[u8]) -> String {
     let mut child = Command::new("git")
-        .args(["mktree", "--missing"])
+        .args(args)
         .current_dir(r.path())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(entries.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
+    assert!(out.status.success(), "git {args:?}");
+    String::from_utf8(out.stdout).unwrap()
 }
 
 /// Guards a fan-out subtree of the notes that git cannot read (the second

@@ -641,24 +641,14 @@ mod tests {
         // Long similar messages (git stores some as deltas), an empty one,
         // and one that compresses badly (a 16 kB pseudo-random message).
         let long = "line of a long message\n".repeat(200);
-        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut rand = crate::util::xorshift(0x9e37_79b9_7f4a_7c15);
         let noise: String = (0..70_000)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                char::from(b'!' + (x % 90) as u8)
-            })
+            .map(|_| char::from(b'!' + (rand() % 90) as u8))
             .collect();
         let block = |i: u64| {
-            let mut x = i.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+            let mut rand = crate::util::xorshift(i.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
             (0..600)
-                .map(|_| {
-                    x ^= x << 13;
-                    x ^= x >> 7;
-                    x ^= x << 17;
-                    char::from(b'!' + (x % 90) as u8)
-                })
+                .map(|_| char::from(b'!' + (rand() % 90) as u8))
                 .collect::<String>()
         };
         for i in 0..30 {
@@ -1064,13 +1054,7 @@ mod tests {
     /// bytes 1..9, one slot holding everything).
     #[test]
     fn index_search_finds_every_id_however_they_are_spread() {
-        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut rand = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut rand = crate::util::xorshift(0x9e37_79b9_7f4a_7c15);
         let mut random_id = || {
             let mut id = [0u8; 20];
             for c in id.chunks_mut(8) {

@@ -491,22 +491,7 @@ pub struct LineMap {
 
 impl LineMap {
     fn paint(&mut self, a: u32, b: u32, d: usize) {
-        let mut next = Vec::with_capacity(self.spans.len() + 2);
-        for &(x, y, o) in &self.spans {
-            if y < a || x > b {
-                next.push((x, y, o));
-                continue;
-            }
-            if x < a {
-                next.push((x, a - 1, o));
-            }
-            if y > b {
-                next.push((b + 1, y, o));
-            }
-        }
-        next.push((a, b, d));
-        next.sort_unstable_by_key(|s| s.0);
-        self.spans = next;
+        super::spans::paint(&mut self.spans, a, b, d);
     }
 
     /// The decision for a 1-based line, if a record lists it.

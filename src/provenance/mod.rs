@@ -11,6 +11,7 @@ pub mod notes;
 pub mod notes_fast;
 pub mod range;
 pub mod scan;
+pub mod spans;
 pub mod trailers;
 
 use serde::Serialize;
