@@ -144,7 +144,10 @@ pub struct Walk<'r> {
     repo: &'r git2::Repository,
     /// For the commits resolving the spec already read.
     owner: &'r Repo,
-    odb: git2::Odb<'r>,
+    /// libgit2's object reader, opened when a commit is not in the packs
+    /// (loose objects, an alternate): opening it lists the pack directory
+    /// again, a cost every range scan paid before its first commit.
+    odb: std::cell::OnceCell<git2::Odb<'r>>,
     /// Commits whose parents this clone does not have (`.git/shallow`).
     shallow: std::collections::HashSet<Oid>,
     /// Every commit the walk has met. Keyed with foldhash's per-process
@@ -179,7 +182,7 @@ impl<'r> Walk<'r> {
         let mut w = Walk {
             repo: r,
             owner: repo,
-            odb: r.odb()?,
+            odb: std::cell::OnceCell::new(),
             shallow: repo
                 .shallow_commits()
                 .iter()
@@ -258,6 +261,15 @@ impl<'r> Walk<'r> {
         Ok(w)
     }
 
+    /// libgit2's object reader, opened on first use.
+    fn odb(&self) -> Result<&git2::Odb<'r>, GitError> {
+        if let Some(odb) = self.odb.get() {
+            return Ok(odb);
+        }
+        let odb = self.repo.odb()?;
+        Ok(self.odb.get_or_init(|| odb))
+    }
+
     fn node(&mut self, oid: Oid) -> &mut Node<'r> {
         self.nodes.entry(oid).or_insert(Node {
             flags: 0,
@@ -281,7 +293,7 @@ impl<'r> Walk<'r> {
             Some(data) => data,
             None if let Some(data) = self.packed(oid) => data,
             None => {
-                let obj = self.odb.read(oid)?;
+                let obj = self.odb()?.read(oid)?;
                 if obj.kind() != git2::ObjectType::Commit {
                     return Err(GitError::UnknownRevision {
                         rev: oid.to_string(),
@@ -484,7 +496,7 @@ impl<'r> Walk<'r> {
             let data = match data {
                 Some(d) => d,
                 None if let Some(d) = self.packed(oid) => d,
-                None => self.odb.read(oid)?.data().to_vec(),
+                None => self.odb()?.read(oid)?.data().to_vec(),
             };
             let raw = CommitObject { oid, parents, data };
             if let Some(l) = self.left.as_mut() {
