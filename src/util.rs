@@ -1,4 +1,4 @@
-//! Small shared helpers: atomic file writes.
+//! Small shared helpers: atomic file writes, line splitting.
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -130,6 +130,27 @@ fn current_umask() -> u32 {
         .unwrap_or(0o022)
 }
 
+/// `text.split('\n')`, piece for piece (a trailing `\n` gives a last
+/// empty piece), with line ends found by the `memchr` crate's SIMD search:
+/// `str::split` with a `char` pattern searches with core's word-at-a-time
+/// `memchr`, which was a fifth of reading a git-ai note's attestations.
+pub fn split_lf(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match memchr::memchr(b'\n', r.as_bytes()) {
+            Some(i) => {
+                rest = Some(&r[i + 1..]);
+                Some(&r[..i])
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
+}
+
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
@@ -153,6 +174,20 @@ mod tests {
             write_atomic(&p, b"c", true).is_err(),
             "create_new never replaces"
         );
+    }
+
+    #[test]
+    fn split_lf_is_str_split_on_newline() {
+        let mut next = xorshift(11);
+        let alphabet = ["\n", "\r\n", "a", " ", "é", "---", "\n\n", ""];
+        for _ in 0..5_000 {
+            let n = (next() % 12) as usize;
+            let text: String = (0..n)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            let want: Vec<&str> = text.split('\n').collect();
+            assert_eq!(split_lf(&text).collect::<Vec<_>>(), want, "{text:?}");
+        }
     }
 }
 

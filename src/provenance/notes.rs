@@ -228,7 +228,9 @@ impl Note {
             HashMap::default();
         let mut path_index: HashMap<String, usize, foldhash::fast::RandomState> =
             HashMap::default();
-        let lines = text.split('\n').enumerate().take_while(|_| !meta_only);
+        let lines = crate::util::split_lf(text)
+            .enumerate()
+            .take_while(|_| !meta_only);
         for (i, raw) in lines {
             let n = i + 1;
             let line = raw.strip_suffix('\r').unwrap_or(raw);
@@ -339,7 +341,7 @@ impl Note {
             divider.map(|d| {
                 // Byte offset of the line after the divider.
                 let mut off = 0;
-                for (i, l) in text.split('\n').enumerate() {
+                for (i, l) in crate::util::split_lf(text).enumerate() {
                     off += l.len() + 1;
                     if i == d {
                         break;

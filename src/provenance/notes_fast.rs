@@ -73,7 +73,7 @@ fn split_at_divider(bytes: &[u8]) -> (&[u8], Option<&[u8]>) {
 /// item 4): the session of a `s_…::t_…` pair, any other key as written.
 fn wanted_keys(attest: &str) -> HashSet<String> {
     let mut out = HashSet::new();
-    for line in attest.split('\n') {
+    for line in crate::util::split_lf(attest) {
         let Some(entry) = line.strip_prefix("  ") else {
             continue;
         };
