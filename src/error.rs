@@ -186,6 +186,22 @@ pub enum GitError {
     )]
     BadNote { commit: String, what: String },
 
+    /// A loose object file that does not hold one whole object (git:
+    /// "loose object … is corrupt"): read by aeef itself, since libgit2
+    /// loops forever on a truncated one (`git::loose`).
+    #[error("loose object {oid} is corrupt ({path}): {what}")]
+    #[diagnostic(
+        code(aeef::git::corrupt_object),
+        help(
+            "the repository is damaged: run `git fsck` to see what else is; restore the object from another clone (move the file away and `git fetch`), or clone again"
+        )
+    )]
+    CorruptObject {
+        oid: String,
+        path: String,
+        what: String,
+    },
+
     #[error("history needed to decide is missing: {what}")]
     #[diagnostic(
         code(aeef::git::shallow),

@@ -29,8 +29,10 @@ pub const MASK: &str = "***";
 /// quotes, a backslash or a comma, so masking never breaks a JSON string.
 static SECRET_RES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
     [
-        (r"\b(gh[pousr]_)[A-Za-z0-9_]{8,}", "${1}***"),
-        (r"\b(github_pat_)[A-Za-z0-9_]{8,}", "${1}***"),
+        // `(?-u:\b)`: an ASCII word boundary, so a token right after a
+        // non-ASCII letter (`éghp_…`) is masked too.
+        (r"(?-u:\b)(gh[pousr]_)[A-Za-z0-9_]{8,}", "${1}***"),
+        (r"(?-u:\b)(github_pat_)[A-Za-z0-9_]{8,}", "${1}***"),
         (
             r#"(?i)(authorization\s*[:=]\s*(?:(?:basic|bearer|token)\s+)?)[^\s"'\\,;]+"#,
             "${1}***",
@@ -41,7 +43,7 @@ static SECRET_RES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
             "${1}***",
         ),
         (
-            r#"(?i)\b([A-Za-z0-9_]*(?:token|secret|password|passwd)[A-Za-z0-9_]*=)[^\s"'\\,;&\x00]+"#,
+            r#"(?i)(?-u:\b)([A-Za-z0-9_]*(?:token|secret|password|passwd)[A-Za-z0-9_]*=)[^\s"'\\,;&\x00]+"#,
             "${1}***",
         ),
     ]
@@ -329,6 +331,12 @@ mod tests {
             mask_secrets("set GITHUB_TOKEN (or --token-env)"),
             "set GITHUB_TOKEN (or --token-env)"
         );
+        // Right after a non-ASCII letter, where a Unicode word boundary is
+        // not (a fresh tester found these printed in clear).
+        assert_eq!(mask_secrets("éghp_abcdefgh12345678"), "éghp_***");
+        assert_eq!(mask_secrets("Ωgithub_pat_11ABCDEFG0"), "Ωgithub_pat_***");
+        assert_eq!(mask_secrets("ÉTOKEN=accentprefix x"), "ÉTOKEN=*** x");
+        assert_eq!(mask_secrets("ßtoken=sharp"), "ßtoken=***");
     }
 
     #[test]

@@ -10,9 +10,9 @@ mod common;
 use std::os::unix::fs::symlink;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{RepoBuilder, aeef, aeef_env, stderr, stdout};
+use common::{RepoBuilder, aeef, aeef_env, aeef_within, stderr, stdout};
 
 const NOW: &str = "2026-12-01T00:00:00Z";
 const TOKEN: &str = "ghp_CanaryToken0123456789abcdefABCDEF0123";
@@ -35,39 +35,6 @@ fn repo_with_record() -> RepoBuilder {
 fn mkfifo(p: &Path) {
     let st = Command::new("mkfifo").arg(p).status().expect("mkfifo runs");
     assert!(st.success(), "mkfifo {}", p.display());
-}
-
-/// Runs aeef with a deadline: a read that blocks (a FIFO) must not hang CI.
-fn aeef_within(dir: &Path, args: &[&str], env: &[(&str, &str)], limit: Duration) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_aeef"));
-    c.current_dir(dir)
-        .args(args)
-        .env_remove("GITHUB_TOKEN")
-        .env_remove("GITHUB_EVENT_PATH")
-        .env("NO_COLOR", "1")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    let mut child = c.spawn().expect("aeef runs");
-    let start = Instant::now();
-    loop {
-        if child.try_wait().expect("wait").is_some() {
-            return child.wait_with_output().expect("output");
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let o = child.wait_with_output().expect("output");
-            panic!(
-                "aeef {args:?} still running after {limit:?} (blocked): {}",
-                String::from_utf8_lossy(&o.stderr)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 fn all_output(o: &Output) -> String {

@@ -4,7 +4,7 @@
 //! skew, renames, notes and shallow edges.
 mod common;
 
-use common::{RepoBuilder, aeef, aeef_env, git_in, stderr, stdout};
+use common::{RepoBuilder, aeef, aeef_env, aeef_within, git_in, stderr, stdout};
 
 const S1: &str = "s_0123456789abcd::t_fedcba98765432";
 
@@ -461,14 +461,17 @@ fn names_resolve_as_git_resolves_them() {
             let git = r.git(&["rev-parse", &format!("{name}^{{commit}}")]);
             let ours = repo.resolve_commit(name).unwrap();
             assert_eq!(ours, git.trim(), "{name} (packed: {packed})");
-            // The pack reader read it (and kept its bytes for the walk)
-            // exactly for packed ref names and full ids of commits; the
-            // rest was libgit2's (a tag object, an abbreviated id or an
-            // all-hex name that could be one), or is a `~`/`^` step's end,
-            // which the steps never read.
+            // aeef's readers read it (and kept its bytes for the walk)
+            // exactly for ref names and full ids of commits: packed ones
+            // by the pack reader, loose ones by `git::loose` (also behind
+            // an all-hex ref name, which git reads as the ref); the rest
+            // was libgit2's (a tag object, an abbreviated id, an all-hex
+            // name that could be one), or is a `~`/`^` step's end, which
+            // the steps never read.
             let reader_names = ["HEAD", "main", "topic", "refs/heads/side", "heads/second"];
-            let by_reader =
-                packed && (reader_names.contains(&name) || ["light", &head].contains(&name));
+            let by_reader = reader_names.contains(&name)
+                || ["light", &head].contains(&name)
+                || (!packed && name == "deadbeef");
             let kept = repo.take_read_commit(git2::Oid::from_str(&ours).unwrap());
             assert_eq!(kept.is_some(), by_reader, "{name} (packed: {packed})");
         }
@@ -493,5 +496,56 @@ fn names_resolve_as_git_resolves_them() {
         let o = aeef(r.path(), &["scan", "--format", "json", &fake]);
         assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
         assert!(stderr(&o).contains("aeef::git::unknown_revision"));
+    }
+}
+
+/// A loose commit cut short (a crash mid-write, a damaged disk) stops a
+/// scan with exit 2 naming the object and the fix, whether a name
+/// resolves to it or the walk meets it; nothing is printed as a result.
+/// libgit2 alone loops forever on such a file (libgit2/libgit2#7342), so
+/// each run has a deadline. Whole loose commits read as before (the other
+/// tests here run on loose histories).
+#[test]
+fn a_truncated_loose_commit_is_a_corrupt_object_not_a_hang() {
+    for (damaged, spec) in [
+        ("HEAD", "HEAD"),
+        ("HEAD", "main"),
+        ("HEAD~2", "HEAD"),
+        ("HEAD~2", "HEAD~4..HEAD"),
+        ("topic", "--all"),
+    ] {
+        let r = history();
+        let oid = r.git(&["rev-parse", damaged]).trim().to_string();
+        let spec = if spec == "HEAD~4..HEAD" {
+            format!("{}..HEAD", r.git(&["rev-parse", "HEAD~4"]).trim())
+        } else {
+            spec.to_string()
+        };
+        let file = r
+            .path()
+            .join(".git/objects")
+            .join(&oid[..2])
+            .join(&oid[2..]);
+        let whole = std::fs::read(&file).expect("the commit is loose");
+        std::fs::remove_file(&file).unwrap();
+        std::fs::write(&file, &whole[..whole.len() / 2]).unwrap();
+        let o = aeef_within(
+            r.path(),
+            &["scan", "--format", "json", &spec],
+            &[],
+            std::time::Duration::from_secs(60),
+        );
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{damaged} in {spec}: {err}");
+        // aeef's reader says so (`corrupt_object`), or git itself where the
+        // spec goes to `git rev-list` (`--all` with refs the walk leaves).
+        assert!(err.contains(&oid) && err.contains("corrupt"), "{err}");
+        if spec != "--all" {
+            assert!(
+                err.contains("aeef::git::corrupt_object") && err.contains("git fsck"),
+                "{err}"
+            );
+        }
+        assert!(stdout(&o).is_empty(), "{damaged} in {spec}");
     }
 }

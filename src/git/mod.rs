@@ -9,6 +9,7 @@ pub mod cache;
 pub mod commits;
 pub mod diff;
 pub mod entire;
+pub mod loose;
 pub mod notes_feed;
 pub mod packs;
 pub mod resolve;
@@ -649,7 +650,12 @@ impl Repo {
         let unknown = || GitError::UnknownRevision {
             rev: rev.to_string(),
         };
-        let base = self.resolve_commit_uncached(base).map_err(|_| unknown())?;
+        // A corrupt object is said as such; any other failure as the name.
+        let named = |e: GitError| match e {
+            GitError::CorruptObject { .. } => e,
+            _ => unknown(),
+        };
+        let base = self.resolve_commit_uncached(base).map_err(named)?;
         let key = (
             git2::Oid::from_str(&base).map_err(|_| unknown())?,
             suffix.to_string(),
@@ -662,11 +668,16 @@ impl Repo {
         {
             return Ok(id);
         }
-        let id = match self.ancestor_fast(key.0, suffix) {
+        let corrupt = std::cell::RefCell::new(None);
+        let fast = self.ancestor_fast(key.0, suffix, &corrupt);
+        if let Some(e) = corrupt.into_inner() {
+            return Err(e);
+        }
+        let id = match fast {
             Some(id) => id,
             None => self
                 .resolve_commit_uncached(&format!("{base}{suffix}"))
-                .map_err(|_| unknown())?,
+                .map_err(named)?,
         };
         if let Ok(mut m) = self.ancestors.lock() {
             m.insert(key, id.clone());
@@ -680,19 +691,41 @@ impl Repo {
     /// as the scan's walk does: its parent lines only. `None` when a step
     /// has no such parent or anything is unusual (a shallow repository, a
     /// grafts file, odd commit bytes): libgit2 then decides and words the
-    /// error, as before.
-    fn ancestor_fast(&self, base: git2::Oid, suffix: &str) -> Option<String> {
+    /// error, as before. A loose commit on the way that is damaged is put
+    /// in `corrupt` (and `None` returned): libgit2 must not read it.
+    fn ancestor_fast(
+        &self,
+        base: git2::Oid,
+        suffix: &str,
+        corrupt: &std::cell::RefCell<Option<GitError>>,
+    ) -> Option<String> {
         if self.is_shallow() || self.repo.commondir().join("info/grafts").exists() {
             return None;
         }
         let odb = self.repo.odb().ok()?;
+        let objects = self.repo.commondir().join("objects");
         let read = std::cell::RefCell::new(Vec::new());
         let packs = self.packs();
         let z = std::cell::RefCell::new(packs::Reader::default());
         let parents = |oid| {
             let packed = packs.and_then(|p| p.commit(oid, &mut z.borrow_mut()));
+            let loose = || match loose::read(&objects, oid) {
+                Ok(found) => found,
+                Err(e) => {
+                    corrupt.borrow_mut().get_or_insert(e);
+                    None
+                }
+            };
             let data = match packed {
                 Some(data) => data,
+                None if corrupt.borrow().is_some() => return None,
+                None if let Some((kind, data)) = loose() => {
+                    if kind != packs::OBJ_COMMIT {
+                        return None;
+                    }
+                    data
+                }
+                None if corrupt.borrow().is_some() => return None,
                 None => {
                     let obj = odb.read(oid).ok()?;
                     if obj.kind() != git2::ObjectType::Commit {
@@ -838,6 +871,26 @@ impl Repo {
         true
     }
 
+    /// Whether `oid` is a whole loose commit (kept for the walk, as
+    /// [`Repo::keep_packed_commit`] keeps packed ones). A loose file that
+    /// is damaged is [`GitError::CorruptObject`]: libgit2 would loop
+    /// forever on a truncated one (`loose`).
+    fn keep_loose_commit(&self, oid: git2::Oid) -> Result<bool, GitError> {
+        let objects = self.repo.commondir().join("objects");
+        let Some((kind, data)) = loose::read(&objects, oid)? else {
+            return Ok(false);
+        };
+        if kind != packs::OBJ_COMMIT || commits::walk_fields(&data).is_none() {
+            return Ok(false);
+        }
+        if let Ok(mut kept) = self.read_commits.lock()
+            && kept.len() < READ_COMMITS
+        {
+            kept.insert(oid, data);
+        }
+        Ok(true)
+    }
+
     fn resolve_commit_uncached(&self, rev: &str) -> Result<String, GitError> {
         let unknown = |_| GitError::UnknownRevision {
             rev: rev.to_string(),
@@ -848,14 +901,29 @@ impl Repo {
         // packs is read by aeef's reader (the gate's `BASE..HEAD`).
         let obj = match git2::Oid::from_str(rev) {
             Ok(oid) if rev.len() == 40 => {
-                if self.keep_packed_commit(oid) {
+                if self.keep_packed_commit(oid) || self.keep_loose_commit(oid)? {
                     return Ok(oid.to_string());
                 }
                 self.repo.find_object(oid, None).map_err(unknown)?
             }
             _ => match self.resolve_ref_fast(rev) {
                 Some(id) => return Ok(id),
-                None => self.repo.revparse_single(rev).map_err(unknown)?,
+                None => {
+                    // A name whose commit is loose is read here first: a
+                    // damaged one must not reach libgit2 (`loose`).
+                    let named = self
+                        .repo
+                        .resolve_reference_from_short_name(rev)
+                        .ok()
+                        .and_then(|r| r.resolve().ok())
+                        .and_then(|r| r.target());
+                    if let Some(oid) = named
+                        && self.keep_loose_commit(oid)?
+                    {
+                        return Ok(oid.to_string());
+                    }
+                    self.repo.revparse_single(rev).map_err(unknown)?
+                }
             },
         };
         let commit = obj

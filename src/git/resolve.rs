@@ -23,8 +23,11 @@ use crate::error::GitError;
 /// [`GitError::NotACommit`] for a tree or blob (`HEAD^{tree}`), else
 /// [`GitError::UnknownRevision`].
 pub fn revision(repo: &Repo, rev: &str) -> Result<String, GitError> {
-    if let Ok(sha) = repo.resolve_commit(rev) {
-        return Ok(sha);
+    match repo.resolve_commit(rev) {
+        Ok(sha) => return Ok(sha),
+        // A damaged object must not reach libgit2 (`super::loose`).
+        Err(e @ GitError::CorruptObject { .. }) => return Err(e),
+        Err(_) => {}
     }
     let unknown = || not_a_commit(repo, rev);
     if rev.is_empty() || rev.starts_with('-') || !repo.has_git() {

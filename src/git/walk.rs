@@ -212,17 +212,30 @@ impl<'r> Walk<'r> {
         for (name, excluded) in &spec.revs {
             let Some(name) = name else {
                 let mut refs: Vec<(Vec<u8>, Oid)> = Vec::new();
+                // A damaged loose object a ref names stops the walk before
+                // libgit2 reads it (`super::loose`).
+                let objects = r.commondir().join("objects");
+                let intact = |reference: &git2::Reference| -> Result<(), GitError> {
+                    if let Some(oid) = reference.resolve().ok().and_then(|t| t.target()) {
+                        super::loose::read(&objects, oid)?;
+                    }
+                    Ok(())
+                };
                 for reference in r.references()?.flatten() {
                     let name = reference.name_bytes().to_vec();
                     if name.starts_with(b"refs/notes/") {
                         continue;
                     }
+                    intact(&reference)?;
                     if let Ok(c) = reference.peel_to_commit() {
                         refs.push((name, c.id()));
                     }
                 }
                 refs.sort();
                 pending.extend(refs.into_iter().map(|(_, id)| (id, *excluded)));
+                if let Ok(h) = r.head() {
+                    intact(&h)?;
+                }
                 if let Ok(h) = r.head().and_then(|h| h.peel_to_commit()) {
                     pending.push((h.id(), *excluded));
                 }
@@ -261,6 +274,28 @@ impl<'r> Walk<'r> {
         Ok(w)
     }
 
+    /// Commit `oid` from outside the packs: a loose object read here
+    /// (`super::loose`: a damaged one is an error, where libgit2 could loop
+    /// forever), anything else (an alternate) by libgit2.
+    fn unpacked(&self, oid: Oid) -> Result<Vec<u8>, GitError> {
+        let not_commit = || GitError::UnknownRevision {
+            rev: oid.to_string(),
+        };
+        let objects = self.repo.commondir().join("objects");
+        if let Some((kind, data)) = super::loose::read(&objects, oid)? {
+            return if kind == super::packs::OBJ_COMMIT {
+                Ok(data)
+            } else {
+                Err(not_commit())
+            };
+        }
+        let obj = self.odb()?.read(oid)?;
+        if obj.kind() != git2::ObjectType::Commit {
+            return Err(not_commit());
+        }
+        Ok(obj.data().to_vec())
+    }
+
     /// libgit2's object reader, opened on first use.
     fn odb(&self) -> Result<&git2::Odb<'r>, GitError> {
         if let Some(odb) = self.odb.get() {
@@ -292,15 +327,7 @@ impl<'r> Walk<'r> {
         let data = match self.owner.take_read_commit(oid) {
             Some(data) => data,
             None if let Some(data) = self.packed(oid) => data,
-            None => {
-                let obj = self.odb()?.read(oid)?;
-                if obj.kind() != git2::ObjectType::Commit {
-                    return Err(GitError::UnknownRevision {
-                        rev: oid.to_string(),
-                    });
-                }
-                obj.data().to_vec()
-            }
+            None => self.unpacked(oid)?,
         };
         self.read += 1;
         let (mut parents, date) = match walk_fields(&data) {
@@ -496,7 +523,7 @@ impl<'r> Walk<'r> {
             let data = match data {
                 Some(d) => d,
                 None if let Some(d) = self.packed(oid) => d,
-                None => self.odb()?.read(oid)?.data().to_vec(),
+                None => self.unpacked(oid)?,
             };
             let raw = CommitObject { oid, parents, data };
             if let Some(l) = self.left.as_mut() {

@@ -255,6 +255,45 @@ impl RepoBuilder {
     }
 }
 
+/// Runs aeef with a deadline: a read that blocks (a FIFO) or a loop must
+/// not hang CI; past `limit` the process is killed and the test fails.
+pub fn aeef_within(
+    dir: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    limit: std::time::Duration,
+) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_aeef"));
+    c.current_dir(dir)
+        .args(args)
+        .env_remove("GITHUB_TOKEN")
+        .env_remove("GITHUB_EVENT_PATH")
+        .env("NO_COLOR", "1")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let mut child = c.spawn().expect("aeef runs");
+    let start = std::time::Instant::now();
+    loop {
+        if child.try_wait().expect("wait").is_some() {
+            return child.wait_with_output().expect("output");
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let o = child.wait_with_output().expect("output");
+            panic!(
+                "aeef {args:?} still running after {limit:?} (blocked): {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 /// Runs the aeef binary with `args` in `dir`.
 pub fn aeef(dir: &Path, args: &[&str]) -> Output {
     aeef_env(dir, args, &[])
