@@ -83,10 +83,13 @@ pub struct OpenIncident {
 static ACTION_REF: LazyLock<Regex> =
     // Case-insensitive: ids are upper-case in records, but a hand-typed
     // `inc-2026-007/ca-2` means the same action (README, acknowledged changes).
-    LazyLock::new(|| Regex::new(r"(?i)\b(INC-\d{4}-\d{3,})/(CA-\d+)\b").expect("static regex"));
+    // ASCII digits, as `incident::store` reads ids: `INC-٢٠٢٦-…` is no id.
+    LazyLock::new(|| {
+        Regex::new(r"(?i)\b(INC-[0-9]{4}-[0-9]{3,})/(CA-[0-9]+)\b").expect("static regex")
+    });
 /// `#412`, `Fixes #412`, `(#412)`; not `&#412;` or `abc#412`.
 static ISSUE_REF: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:^|[^\w&/#])#(\d{1,9})\b").expect("static regex"));
+    LazyLock::new(|| Regex::new(r"(?:^|[^\w&/#])#([0-9]{1,9})\b").expect("static regex"));
 
 /// What a change declares it implements (DESIGN §5, acknowledged changes):
 /// `Corrective-Action: INC-2026-007/CA-2` trailers in any of its commits,
@@ -811,6 +814,18 @@ mod tests {
                 ..Provenance::default()
             },
         }
+    }
+
+    /// Ids are ASCII digits, as `incident::store` reads them: another
+    /// script's digits make no reference (a fresh tester found
+    /// `INC-٢٠٢٦-٠٠١/CA-١` said to name "another incident").
+    #[test]
+    fn references_take_ascii_digits_only() {
+        assert!(ACTION_REF.is_match("Fixes INC-2026-001/CA-1."));
+        assert!(!ACTION_REF.is_match("INC-٢٠٢٦-٠٠١/CA-١"));
+        assert!(!ACTION_REF.is_match("INC-２０２６-００１/CA-１"));
+        assert!(ISSUE_REF.is_match("Fixes #412"));
+        assert!(!ISSUE_REF.is_match("Fixes #٤١٢"));
     }
 
     #[test]
