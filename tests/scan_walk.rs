@@ -462,16 +462,14 @@ fn names_resolve_as_git_resolves_them() {
             let ours = repo.resolve_commit(name).unwrap();
             assert_eq!(ours, git.trim(), "{name} (packed: {packed})");
             // aeef's readers read it (and kept its bytes for the walk)
-            // exactly for ref names and full ids of commits: packed ones
-            // by the pack reader, loose ones by `git::loose` (also behind
-            // an all-hex ref name, which git reads as the ref); the rest
-            // was libgit2's (a tag object, an abbreviated id, an all-hex
-            // name that could be one), or is a `~`/`^` step's end, which
-            // the steps never read.
+            // exactly for ref names (an all-hex one too, which git reads
+            // as the ref) and full ids of commits, packed ones by the pack
+            // reader and loose ones by `git::loose`; the rest was
+            // libgit2's (a tag object, an abbreviated id), or is a `~`/`^`
+            // step's end, which the steps never read.
             let reader_names = ["HEAD", "main", "topic", "refs/heads/side", "heads/second"];
-            let by_reader = reader_names.contains(&name)
-                || ["light", &head].contains(&name)
-                || (!packed && name == "deadbeef");
+            let by_reader =
+                reader_names.contains(&name) || ["light", "deadbeef", &head].contains(&name);
             let kept = repo.take_read_commit(git2::Oid::from_str(&ours).unwrap());
             assert_eq!(kept.is_some(), by_reader, "{name} (packed: {packed})");
         }
@@ -547,5 +545,34 @@ fn a_truncated_loose_commit_is_a_corrupt_object_not_a_hang() {
             );
         }
         assert!(stdout(&o).is_empty(), "{damaged} in {spec}");
+    }
+}
+
+/// The same for git-ai's notes, which it writes loose: a cut-short notes
+/// commit or notes tree stops the scan as an unreadable note (exit 2),
+/// never "no note" and never a scan that does not end.
+#[test]
+fn a_truncated_loose_notes_object_is_a_bad_note_not_a_hang() {
+    for damaged in ["refs/notes/ai", "refs/notes/ai^{tree}"] {
+        let r = history();
+        let oid = r.git(&["rev-parse", damaged]).trim().to_string();
+        let file = r
+            .path()
+            .join(".git/objects")
+            .join(&oid[..2])
+            .join(&oid[2..]);
+        let whole = std::fs::read(&file).expect("the notes object is loose");
+        std::fs::remove_file(&file).unwrap();
+        std::fs::write(&file, &whole[..whole.len() / 2]).unwrap();
+        let o = aeef_within(
+            r.path(),
+            &["scan", "--format", "json", "HEAD"],
+            &[],
+            std::time::Duration::from_secs(60),
+        );
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{damaged}: {err}");
+        assert!(err.contains("aeef::git::bad_note"), "{damaged}: {err}");
+        assert!(stdout(&o).is_empty(), "{damaged}");
     }
 }

@@ -434,6 +434,17 @@ fn signature(line: &[u8]) -> Option<(&[u8], &[u8], i64)> {
     Some((name, email, time))
 }
 
+/// The tree a commit object names: its first line, `tree <40 hex>`
+/// (gitformat-commit); `None` for anything else (libgit2 then reads it).
+pub fn tree_id(data: &[u8]) -> Option<git2::Oid> {
+    let mut pos = 0;
+    let hex = next_line(data, &mut pos)?.strip_prefix(b"tree ")?;
+    if hex.len() != 40 {
+        return None;
+    }
+    git2::Oid::from_str(std::str::from_utf8(hex).ok()?).ok()
+}
+
 /// Parents and committer date of a commit object, for the walk, the date
 /// read as git reads it for ordering (`parse_commit_date` in git's
 /// `commit.c`): the line after the parents must be `author`, the next one

@@ -668,12 +668,7 @@ impl Repo {
         {
             return Ok(id);
         }
-        let corrupt = std::cell::RefCell::new(None);
-        let fast = self.ancestor_fast(key.0, suffix, &corrupt);
-        if let Some(e) = corrupt.into_inner() {
-            return Err(e);
-        }
-        let id = match fast {
+        let id = match self.ancestor_fast(key.0, suffix)? {
             Some(id) => id,
             None => self
                 .resolve_commit_uncached(&format!("{base}{suffix}"))
@@ -688,57 +683,41 @@ impl Repo {
     /// `base` followed by `suffix`'s `~N` / `^N` steps (git's
     /// gitrevisions(7): `~N` is the N-th first-parent generation, `^N` the
     /// N-th parent, `^0` the commit, a missing N is 1), reading each commit
-    /// as the scan's walk does: its parent lines only. `None` when a step
-    /// has no such parent or anything is unusual (a shallow repository, a
-    /// grafts file, odd commit bytes): libgit2 then decides and words the
-    /// error, as before. A loose commit on the way that is damaged is put
-    /// in `corrupt` (and `None` returned): libgit2 must not read it.
-    fn ancestor_fast(
-        &self,
-        base: git2::Oid,
-        suffix: &str,
-        corrupt: &std::cell::RefCell<Option<GitError>>,
-    ) -> Option<String> {
+    /// as the scan's walk does: its parent lines only. `Ok(None)` when a
+    /// step has no such parent or anything is unusual (a shallow
+    /// repository, a grafts file, odd commit bytes): libgit2 then decides
+    /// and words the error, as before. A damaged loose commit on the way is
+    /// an error ([`Repo::own_object`]).
+    fn ancestor_fast(&self, base: git2::Oid, suffix: &str) -> Result<Option<String>, GitError> {
         if self.is_shallow() || self.repo.commondir().join("info/grafts").exists() {
-            return None;
+            return Ok(None);
         }
-        let odb = self.repo.odb().ok()?;
-        let objects = self.repo.commondir().join("objects");
-        let read = std::cell::RefCell::new(Vec::new());
-        let packs = self.packs();
-        let z = std::cell::RefCell::new(packs::Reader::default());
-        let parents = |oid| {
-            let packed = packs.and_then(|p| p.commit(oid, &mut z.borrow_mut()));
-            let loose = || match loose::read(&objects, oid) {
-                Ok(found) => found,
-                Err(e) => {
-                    corrupt.borrow_mut().get_or_insert(e);
-                    None
-                }
-            };
-            let data = match packed {
+        let mut read = Vec::new();
+        let mut z = packs::Reader::default();
+        // libgit2's reader, for a commit outside the packs and loose files
+        // (an alternate), opened once when first needed.
+        let mut odb = None;
+        let mut parents = |oid| -> Result<Option<Vec<git2::Oid>>, GitError> {
+            let data = match self.own_object(oid, packs::OBJ_COMMIT, &mut z)? {
                 Some(data) => data,
-                None if corrupt.borrow().is_some() => return None,
-                None if let Some((kind, data)) = loose() => {
-                    if kind != packs::OBJ_COMMIT {
-                        return None;
-                    }
-                    data
-                }
-                None if corrupt.borrow().is_some() => return None,
                 None => {
-                    let obj = odb.read(oid).ok()?;
+                    if odb.is_none() {
+                        odb = self.repo.odb().ok();
+                    }
+                    let Some(Ok(obj)) = odb.as_ref().map(|o| o.read(oid)) else {
+                        return Ok(None);
+                    };
                     if obj.kind() != git2::ObjectType::Commit {
-                        return None;
+                        return Ok(None);
                     }
                     obj.data().to_vec()
                 }
             };
             let parents = commits::walk_fields(&data).map(|(p, _)| p);
-            if parents.is_some() && read.borrow().len() < READ_COMMITS {
-                read.borrow_mut().push((oid, data));
+            if parents.is_some() && read.len() < READ_COMMITS {
+                read.push((oid, data));
             }
-            parents
+            Ok(parents)
         };
         let mut at = base;
         let mut rest = suffix.as_bytes();
@@ -746,24 +725,37 @@ impl Repo {
             let digits = tail.iter().take_while(|b| b.is_ascii_digit()).count();
             let n: usize = match digits {
                 0 => 1,
-                _ => std::str::from_utf8(&tail[..digits]).ok()?.parse().ok()?,
+                _ => match std::str::from_utf8(&tail[..digits])
+                    .ok()
+                    .and_then(|d| d.parse().ok())
+                {
+                    Some(n) => n,
+                    None => return Ok(None),
+                },
             };
             rest = &tail[digits..];
-            match op {
+            let step = match op {
                 b'~' => {
+                    let mut to = Some(at);
                     for _ in 0..n {
-                        at = *parents(at)?.first()?;
+                        let Some(from) = to else { break };
+                        to = parents(from)?.and_then(|p| p.first().copied());
                     }
+                    to
                 }
-                b'^' if n > 0 => at = *parents(at)?.get(n - 1)?,
-                b'^' => {}
-                _ => return None,
-            }
+                b'^' if n > 0 => parents(at)?.and_then(|p| p.get(n - 1).copied()),
+                b'^' => Some(at),
+                _ => None,
+            };
+            let Some(next) = step else {
+                return Ok(None);
+            };
+            at = next;
         }
         if let Ok(mut kept) = self.read_commits.lock() {
-            kept.extend(read.into_inner());
+            kept.extend(read);
         }
-        Some(at.to_string())
+        Ok(Some(at.to_string()))
     }
 
     /// The repository's pack files, for the in-process walk
@@ -801,8 +793,7 @@ impl Repo {
         let mut z = packs::Reader::default();
         let kept = self.read_commits.lock().ok()?.get(&commit).cloned();
         let data = kept.or_else(|| packs.commit(commit, &mut z))?;
-        let tree = std::str::from_utf8(data.strip_prefix(b"tree ")?.get(..40)?).ok()?;
-        let mut oid = git2::Oid::from_str(tree).ok()?;
+        let mut oid = commits::tree_id(&data)?;
         let mut names = path.split('/').peekable();
         while let Some(name) = names.next() {
             let tree = packs::TreeEntries::parse(packs.tree(oid, &mut z)?)?;
@@ -822,73 +813,79 @@ impl Repo {
 
     /// `rev` resolved as libgit2's revparse resolves a plain reference name
     /// (`git_reference_dwim`: `HEAD`, `main`, `origin/main`,
-    /// `refs/heads/x`), with the commit it points at read by aeef's pack
-    /// reader and kept for the walk: libgit2 would open its own reader of
-    /// the same packs (an index mapped, the object inflated) for one
-    /// object, a tenth of a short scan's time. `None` for anything else,
-    /// which libgit2 then resolves as before: an id (full ids are
-    /// [`Repo::resolve_commit_uncached`]'s), `describe` output (libgit2
-    /// tries it before references), revision syntax, a tag object, an
-    /// object these packs do not hold.
-    fn resolve_ref_fast(&self, rev: &str) -> Option<String> {
+    /// `refs/heads/x`, and an all-hex name that is a ref, which git and
+    /// libgit2 both take before an abbreviated id), with the commit it
+    /// points at read by aeef itself ([`Repo::own_object`]) and kept for
+    /// the walk: libgit2 would open its own reader of the same packs (an
+    /// index mapped, the object inflated) for one object, a tenth of a
+    /// short scan's time, and loops forever on a truncated loose one.
+    /// `Ok(None)` for anything else, which libgit2 then resolves as
+    /// before: an id (full ids are [`Repo::resolve_commit_uncached`]'s),
+    /// `describe` output (libgit2 tries it before references), revision
+    /// syntax, a tag object, an object outside the packs and loose files.
+    fn resolve_ref_fast(&self, rev: &str) -> Result<Option<String>, GitError> {
         let plain = !rev.is_empty()
             && !rev.contains("-g")
-            && !rev.bytes().all(|b| b.is_ascii_hexdigit())
             && !rev.contains(['@', '^', '~', ':', '{', '}', '?', '*', '[', '\\', ' ']);
         if !plain {
-            return None;
+            return Ok(None);
         }
-        self.packs()?;
-        let reference = self.repo.resolve_reference_from_short_name(rev).ok()?;
-        let oid = reference.resolve().ok()?.target()?;
-        self.keep_packed_commit(oid).then(|| oid.to_string())
+        let Some(oid) = self
+            .repo
+            .resolve_reference_from_short_name(rev)
+            .ok()
+            .and_then(|r| r.resolve().ok())
+            .and_then(|r| r.target())
+        else {
+            return Ok(None);
+        };
+        Ok(self.keep_commit(oid)?.then(|| oid.to_string()))
     }
 
-    /// Whether `oid` is a commit aeef's pack reader reads (with parent
-    /// lines it parses), keeping its bytes for the walk.
-    fn keep_packed_commit(&self, oid: git2::Oid) -> bool {
+    /// Whether `oid` is a commit aeef reads itself ([`Repo::own_object`],
+    /// with parent lines it parses), keeping its bytes for the walk.
+    fn keep_commit(&self, oid: git2::Oid) -> Result<bool, GitError> {
         if self
             .read_commits
             .lock()
             .is_ok_and(|kept| kept.contains_key(&oid))
         {
-            return true;
+            return Ok(true);
         }
-        let Some(packs) = self.packs() else {
-            return false;
-        };
-        let Some(data) = packs.commit(oid, &mut packs::Reader::default()) else {
-            return false;
-        };
-        if commits::walk_fields(&data).is_none() {
-            return false;
-        }
-        if let Ok(mut kept) = self.read_commits.lock()
-            && kept.len() < READ_COMMITS
-        {
-            kept.insert(oid, data);
-        }
-        true
-    }
-
-    /// Whether `oid` is a whole loose commit (kept for the walk, as
-    /// [`Repo::keep_packed_commit`] keeps packed ones). A loose file that
-    /// is damaged is [`GitError::CorruptObject`]: libgit2 would loop
-    /// forever on a truncated one (`loose`).
-    fn keep_loose_commit(&self, oid: git2::Oid) -> Result<bool, GitError> {
-        let objects = self.repo.commondir().join("objects");
-        let Some((kind, data)) = loose::read(&objects, oid)? else {
+        let own = self.own_object(oid, packs::OBJ_COMMIT, &mut packs::Reader::default())?;
+        let Some(data) = own.filter(|d| commits::walk_fields(d).is_some()) else {
             return Ok(false);
         };
-        if kind != packs::OBJ_COMMIT || commits::walk_fields(&data).is_none() {
-            return Ok(false);
-        }
         if let Ok(mut kept) = self.read_commits.lock()
             && kept.len() < READ_COMMITS
         {
             kept.insert(oid, data);
         }
         Ok(true)
+    }
+
+    /// Object `oid` of type `kind` (a [`packs`] type number) as aeef reads
+    /// it itself: from the packs ([`packs::Packs`]), else from its loose
+    /// file ([`loose`]). `Ok(None)` when neither holds it with that type
+    /// (an alternate, another type, anything the pack reader leaves to
+    /// libgit2), and always in a repository whose ids are not SHA-1. A
+    /// damaged loose file is [`GitError::CorruptObject`]: libgit2, which
+    /// would read it next, loops forever on a truncated one.
+    pub fn own_object(
+        &self,
+        oid: git2::Oid,
+        kind: u8,
+        z: &mut packs::Reader,
+    ) -> Result<Option<Vec<u8>>, GitError> {
+        // `packs()` is `None` where ids are not SHA-1.
+        if let Some(bytes) = self.packs().and_then(|p| p.object(oid, kind, z)) {
+            return Ok(Some(bytes));
+        }
+        if self.repo.object_format() != git2::ObjectFormat::Sha1 {
+            return Ok(None);
+        }
+        let objects = self.repo.commondir().join("objects");
+        Ok(loose::read(&objects, oid)?.and_then(|(k, bytes)| (k == kind).then_some(bytes)))
     }
 
     fn resolve_commit_uncached(&self, rev: &str) -> Result<String, GitError> {
@@ -901,29 +898,14 @@ impl Repo {
         // packs is read by aeef's reader (the gate's `BASE..HEAD`).
         let obj = match git2::Oid::from_str(rev) {
             Ok(oid) if rev.len() == 40 => {
-                if self.keep_packed_commit(oid) || self.keep_loose_commit(oid)? {
+                if self.keep_commit(oid)? {
                     return Ok(oid.to_string());
                 }
                 self.repo.find_object(oid, None).map_err(unknown)?
             }
-            _ => match self.resolve_ref_fast(rev) {
+            _ => match self.resolve_ref_fast(rev)? {
                 Some(id) => return Ok(id),
-                None => {
-                    // A name whose commit is loose is read here first: a
-                    // damaged one must not reach libgit2 (`loose`).
-                    let named = self
-                        .repo
-                        .resolve_reference_from_short_name(rev)
-                        .ok()
-                        .and_then(|r| r.resolve().ok())
-                        .and_then(|r| r.target());
-                    if let Some(oid) = named
-                        && self.keep_loose_commit(oid)?
-                    {
-                        return Ok(oid.to_string());
-                    }
-                    self.repo.revparse_single(rev).map_err(unknown)?
-                }
+                None => self.repo.revparse_single(rev).map_err(unknown)?,
             },
         };
         let commit = obj

@@ -92,14 +92,19 @@ impl<'r> NotesTree<'r> {
         if self.levels.contains_key(&id) {
             return true;
         }
-        // aeef's pack reader first (no second reader of the pack opened in
-        // libgit2 for the notes), libgit2 for anything it leaves.
-        let packed = self.repo.packs().and_then(|p| {
-            let bytes = p.tree(id, &mut self.z)?;
-            packs::TreeEntries::parse(bytes)
-        });
-        let tree = match packed {
-            Some(t) => Entries::Packed(t),
+        // aeef's own reader first (no second reader of the pack opened in
+        // libgit2 for the notes; git-ai writes its notes trees loose, and a
+        // damaged loose one must not reach libgit2), libgit2 for anything
+        // it leaves.
+        let own = match self.repo.own_object(id, packs::OBJ_TREE, &mut self.z) {
+            Ok(bytes) => bytes.and_then(packs::TreeEntries::parse),
+            Err(_) => {
+                self.failed.get_or_insert(id);
+                return false;
+            }
+        };
+        let tree = match own {
+            Some(t) => Entries::Own(t),
             None => match self.repo.git2().find_tree(id) {
                 Ok(t) => Entries::Libgit2(t),
                 Err(_) => {
@@ -113,6 +118,23 @@ impl<'r> NotesTree<'r> {
         true
     }
 
+    /// The tree of the notes commit `r` names: the commit read by aeef
+    /// itself when it can ([`Repo::own_object`]: git-ai writes it loose,
+    /// and a damaged loose one must not reach libgit2), else by libgit2;
+    /// `None` when it cannot be read.
+    fn notes_commit_tree(&mut self, r: &git2::Reference) -> Option<Oid> {
+        if let Some(commit) = r.resolve().ok().and_then(|t| t.target()) {
+            match self.repo.own_object(commit, packs::OBJ_COMMIT, &mut self.z) {
+                Ok(Some(data)) if let Some(tree) = super::commits::tree_id(&data) => {
+                    return Some(tree);
+                }
+                Ok(_) => {}
+                Err(_) => return None,
+            }
+        }
+        r.peel_to_tree().ok().map(|t| t.id())
+    }
+
     /// True when the notes ref exists and its tree can be read.
     pub fn exists(&mut self) -> bool {
         if let Some(r) = self.root {
@@ -121,9 +143,9 @@ impl<'r> NotesTree<'r> {
         let root = match self.repo.git2().find_reference(super::NOTES_REF) {
             // No notes ref: no notes.
             Err(_) => None,
-            Ok(r) => match r.peel_to_tree() {
-                Ok(t) => Some(t.id()).filter(|&id| self.level(id)),
-                Err(_) => {
+            Ok(r) => match self.notes_commit_tree(&r) {
+                Some(t) => Some(t).filter(|&id| self.level(id)),
+                None => {
                     // The ref names a commit or tree git cannot read.
                     self.failed
                         .get_or_insert(r.target().unwrap_or(Oid::ZERO_SHA1));
@@ -209,9 +231,9 @@ impl<'r> NotesTree<'r> {
     }
 }
 
-/// A notes tree's entries, read by aeef's pack reader or by libgit2.
+/// A notes tree's entries, read by aeef itself or by libgit2.
 enum Entries<'r> {
-    Packed(packs::TreeEntries),
+    Own(packs::TreeEntries),
     Libgit2(Tree<'r>),
 }
 
@@ -220,7 +242,7 @@ impl Entries<'_> {
     /// (`git_tree_entry_filemode`) and its id.
     fn get(&self, name: &str) -> Option<(u32, Oid)> {
         match self {
-            Entries::Packed(t) => t.get(name.as_bytes()),
+            Entries::Own(t) => t.get(name.as_bytes()),
             Entries::Libgit2(t) => t.get_name(name).map(|e| (e.filemode() as u32, e.id())),
         }
     }
@@ -229,7 +251,7 @@ impl Entries<'_> {
     fn odd_subtrees(&self) -> Vec<(String, Oid)> {
         let odd = |name: &str| name.len() != 2 && is_hex(name);
         match self {
-            Entries::Packed(t) => t
+            Entries::Own(t) => t
                 .iter()
                 .filter(|&(mode, _, _)| mode == 0o040000)
                 .filter_map(|(_, name, id)| {

@@ -181,7 +181,7 @@ impl Packs {
 
     /// Object `oid` of type `kind` ([`OBJ_COMMIT`] or [`OBJ_TREE`]), if a
     /// pack holds it and it has that type.
-    fn object(&self, oid: Oid, kind: u8, r: &mut Reader) -> Option<Vec<u8>> {
+    pub fn object(&self, oid: Oid, kind: u8, r: &mut Reader) -> Option<Vec<u8>> {
         self.any(oid, r)
             .and_then(|(k, bytes)| (k == kind).then_some(bytes))
     }
@@ -604,7 +604,7 @@ fn be32(b: &[u8], at: usize) -> Option<u32> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     impl Pack {
@@ -616,7 +616,8 @@ mod tests {
     }
     use std::process::Command;
 
-    fn git(dir: &Path, args: &[&str]) -> String {
+    /// git run in `dir` with fixed dates and no user config; its stdout.
+    pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
         let out = Command::new("git")
             .args(args)
             .current_dir(dir)

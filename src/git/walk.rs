@@ -23,7 +23,7 @@ use git2::Oid;
 
 use super::Repo;
 use super::commits::{CommitObject, walk_fields};
-use super::packs::{Packs, Reader};
+use super::packs::{OBJ_COMMIT, Reader};
 use crate::error::GitError;
 
 const SEEN: u8 = 1;
@@ -169,9 +169,8 @@ pub struct Walk<'r> {
     left: Option<u64>,
     /// Commits read so far (for progress).
     pub read: usize,
-    /// The pack files, when the walk reads commits from them itself
-    /// ([`Packs`]: a third faster than libgit2's reader).
-    packs: Option<&'r Packs>,
+    /// The pack reader of [`Repo::own_object`], which reads commits a
+    /// third faster than libgit2's reader.
     z: Reader,
 }
 
@@ -199,7 +198,6 @@ impl<'r> Walk<'r> {
             until: spec.until,
             left: spec.max_count,
             read: 0,
-            packs: repo.packs(),
             z: Reader::default(),
         };
         // Each commit is read once and handed on: libgit2's object cache
@@ -274,24 +272,18 @@ impl<'r> Walk<'r> {
         Ok(w)
     }
 
-    /// Commit `oid` from outside the packs: a loose object read here
-    /// (`super::loose`: a damaged one is an error, where libgit2 could loop
-    /// forever), anything else (an alternate) by libgit2.
-    fn unpacked(&self, oid: Oid) -> Result<Vec<u8>, GitError> {
-        let not_commit = || GitError::UnknownRevision {
-            rev: oid.to_string(),
-        };
-        let objects = self.repo.commondir().join("objects");
-        if let Some((kind, data)) = super::loose::read(&objects, oid)? {
-            return if kind == super::packs::OBJ_COMMIT {
-                Ok(data)
-            } else {
-                Err(not_commit())
-            };
+    /// Commit `oid`'s bytes: read by aeef itself ([`Repo::own_object`]:
+    /// the packs, else a loose file, a damaged one an error where libgit2
+    /// could loop forever), anything else (an alternate) by libgit2.
+    fn commit_bytes(&mut self, oid: Oid) -> Result<Vec<u8>, GitError> {
+        if let Some(data) = self.owner.own_object(oid, OBJ_COMMIT, &mut self.z)? {
+            return Ok(data);
         }
         let obj = self.odb()?.read(oid)?;
         if obj.kind() != git2::ObjectType::Commit {
-            return Err(not_commit());
+            return Err(GitError::UnknownRevision {
+                rev: oid.to_string(),
+            });
         }
         Ok(obj.data().to_vec())
     }
@@ -326,8 +318,7 @@ impl<'r> Walk<'r> {
         }
         let data = match self.owner.take_read_commit(oid) {
             Some(data) => data,
-            None if let Some(data) = self.packed(oid) => data,
-            None => self.unpacked(oid)?,
+            None => self.commit_bytes(oid)?,
         };
         self.read += 1;
         let (mut parents, date) = match walk_fields(&data) {
@@ -347,12 +338,6 @@ impl<'r> Walk<'r> {
         n.parents = Some(parents);
         n.data = keep.then_some(data);
         Ok(())
-    }
-
-    /// Commit `oid` from the pack files ([`Packs`]); `None` leaves the
-    /// read to libgit2.
-    fn packed(&mut self, oid: Oid) -> Option<Vec<u8>> {
-        self.packs?.commit(oid, &mut self.z)
     }
 
     fn insert(&mut self, oid: Oid) {
@@ -522,8 +507,7 @@ impl<'r> Walk<'r> {
             let parents = n.parents.clone().unwrap_or_default();
             let data = match data {
                 Some(d) => d,
-                None if let Some(d) = self.packed(oid) => d,
-                None => self.unpacked(oid)?,
+                None => self.commit_bytes(oid)?,
             };
             let raw = CommitObject { oid, parents, data };
             if let Some(l) = self.left.as_mut() {
