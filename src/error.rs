@@ -187,9 +187,11 @@ pub enum GitError {
     BadNote { commit: String, what: String },
 
     /// A loose object file that does not hold one whole object (git:
-    /// "loose object … is corrupt"): read by aeef itself, since libgit2
-    /// loops forever on a truncated one (`git::loose`).
-    #[error("loose object {oid} is corrupt ({path}): {what}")]
+    /// "loose object … is corrupt"), or that cannot be read at all (a
+    /// folder in its place, no permission): read by aeef itself, since
+    /// libgit2 loops forever on a truncated one (`git::loose`). `what`
+    /// begins "is corrupt: …" or "cannot be read: …".
+    #[error("loose object {oid} ({path}) {what}")]
     #[diagnostic(
         code(aeef::git::corrupt_object),
         help(

@@ -371,13 +371,13 @@ fn walk_equals_rev_list_path_on_a_real_repository() {
     }
 }
 
-/// Guards the pack reader's tree lookup (`Repo::has_path_fast`, which
-/// spares libgit2 a reader for the Agent Trace file most repositories do
-/// not have): on a packed history, for paths present, absent, under a file
-/// and in folders, it answers as libgit2's `Tree::get_path` does, or leaves
-/// the answer to it (`None`); on loose objects it always leaves it.
+/// Guards aeef's own tree lookup (`Repo::has_path_fast`, which spares
+/// libgit2 a reader for the Agent Trace file most repositories do not
+/// have): on a loose and on a packed history, for paths present, absent,
+/// under a file and in folders, it answers as libgit2's `Tree::get_path`
+/// does, or leaves the answer to it (`None`) for a path under a file.
 #[test]
-fn tree_lookups_in_packs_answer_as_libgit2() {
+fn tree_lookups_answer_as_libgit2_packed_and_loose() {
     let mut r = RepoBuilder::new();
     r.write("src/a.rs", "a\n");
     r.write(".agent-trace/traces.jsonl", "{}\n");
@@ -397,33 +397,33 @@ fn tree_lookups_in_packs_answer_as_libgit2() {
         "notes/under-a-file",
         "notes",
     ];
-    let repo = aeef::git::Repo::discover(Some(r.path())).unwrap();
     let oid = |s: &str| git2::Oid::from_str(s).unwrap();
-    for p in paths {
-        assert_eq!(repo.has_path_fast(oid(&with), p), None, "loose: {p}");
-    }
-    r.git(&["repack", "-adf", "-q"]);
-    let repo = aeef::git::Repo::discover(Some(r.path())).unwrap();
-    let mut decided = 0;
-    for commit in [&with, &without] {
-        let tree = repo
-            .git2()
-            .find_commit(oid(commit))
-            .unwrap()
-            .tree()
-            .unwrap();
-        for p in paths {
-            let libgit2 = tree.get_path(std::path::Path::new(p)).is_ok();
-            match repo.has_path_fast(oid(commit), p) {
-                Some(ours) => {
-                    assert_eq!(ours, libgit2, "{commit} {p}");
-                    decided += 1;
+    for packed in [false, true] {
+        if packed {
+            r.git(&["repack", "-adf", "-q"]);
+        }
+        let repo = aeef::git::Repo::discover(Some(r.path())).unwrap();
+        let mut decided = 0;
+        for commit in [&with, &without] {
+            let tree = repo
+                .git2()
+                .find_commit(oid(commit))
+                .unwrap()
+                .tree()
+                .unwrap();
+            for p in paths {
+                let libgit2 = tree.get_path(std::path::Path::new(p)).is_ok();
+                match repo.has_path_fast(oid(commit), p).unwrap() {
+                    Some(ours) => {
+                        assert_eq!(ours, libgit2, "{commit} {p} (packed: {packed})");
+                        decided += 1;
+                    }
+                    None => assert_eq!(p, "notes/under-a-file", "{commit} (packed: {packed})"),
                 }
-                None => assert_eq!(p, "notes/under-a-file", "{commit}"),
             }
         }
+        assert_eq!(decided, 2 * (paths.len() - 1), "packed: {packed}");
     }
-    assert_eq!(decided, 2 * (paths.len() - 1));
 }
 
 /// Guards resolving plain reference names through the pack reader
@@ -511,6 +511,11 @@ fn a_truncated_loose_commit_is_a_corrupt_object_not_a_hang() {
         ("HEAD~2", "HEAD"),
         ("HEAD~2", "HEAD~4..HEAD"),
         ("topic", "--all"),
+        // Behind the annotated tag `v1`: peeled by aeef, not libgit2.
+        ("HEAD~1", "v1"),
+        ("HEAD~1", "--all"),
+        // HEAD's tree, read for the Agent Trace file whatever the range.
+        ("HEAD^{tree}", "HEAD~2..HEAD~1"),
     ] {
         let r = history();
         let oid = r.git(&["rev-parse", damaged]).trim().to_string();
@@ -549,13 +554,25 @@ fn a_truncated_loose_commit_is_a_corrupt_object_not_a_hang() {
 }
 
 /// The same for git-ai's notes, which it writes loose: a cut-short notes
-/// commit or notes tree stops the scan as an unreadable note (exit 2),
-/// never "no note" and never a scan that does not end.
+/// commit, notes tree or note stops the scan, and `blame` of the noted
+/// commit, as an unreadable note (exit 2), never "no note" and never a
+/// command that does not end.
 #[test]
 fn a_truncated_loose_notes_object_is_a_bad_note_not_a_hang() {
-    for damaged in ["refs/notes/ai", "refs/notes/ai^{tree}"] {
+    for (damaged, command) in [
+        ("refs/notes/ai", "scan"),
+        ("refs/notes/ai^{tree}", "scan"),
+        ("note", "scan"),
+        ("note", "blame"),
+    ] {
         let r = history();
-        let oid = r.git(&["rev-parse", damaged]).trim().to_string();
+        let noted = r.git(&["rev-parse", ":/ai work"]).trim().to_string();
+        let damaged = if damaged == "note" {
+            format!("refs/notes/ai:{noted}")
+        } else {
+            damaged.to_string()
+        };
+        let oid = r.git(&["rev-parse", &damaged]).trim().to_string();
         let file = r
             .path()
             .join(".git/objects")
@@ -564,14 +581,14 @@ fn a_truncated_loose_notes_object_is_a_bad_note_not_a_hang() {
         let whole = std::fs::read(&file).expect("the notes object is loose");
         std::fs::remove_file(&file).unwrap();
         std::fs::write(&file, &whole[..whole.len() / 2]).unwrap();
-        let o = aeef_within(
-            r.path(),
-            &["scan", "--format", "json", "HEAD"],
-            &[],
-            std::time::Duration::from_secs(60),
-        );
+        let args: &[&str] = if command == "scan" {
+            &["scan", "--format", "json", "HEAD"]
+        } else {
+            &["blame", "--format", "json", &noted]
+        };
+        let o = aeef_within(r.path(), args, &[], std::time::Duration::from_secs(60));
         let err = stderr(&o);
-        assert_eq!(o.status.code(), Some(2), "{damaged}: {err}");
+        assert_eq!(o.status.code(), Some(2), "{damaged} ({command}): {err}");
         assert!(err.contains("aeef::git::bad_note"), "{damaged}: {err}");
         assert!(stdout(&o).is_empty(), "{damaged}");
     }

@@ -417,9 +417,12 @@ impl<'r> Classifier<'r> {
         self
     }
 
-    fn traces(&self) -> &AgentTraces {
-        self.traces
-            .get_or_init(|| agent_trace::load(self.repo, None))
+    fn traces(&self) -> Result<&AgentTraces, GitError> {
+        if let Some(t) = self.traces.get() {
+            return Ok(t);
+        }
+        let t = agent_trace::load(self.repo, None)?;
+        Ok(self.traces.get_or_init(|| t))
     }
 
     /// Lets parent blames stop at the shortcut's bound (commits whose
@@ -451,7 +454,7 @@ impl<'r> Classifier<'r> {
             note.as_ref(),
         );
         self.entire.borrow_mut().enrich(&mut provenance);
-        let traces = self.traces();
+        let traces = self.traces()?;
         let mut applied = traces.for_commit(sha, &raw.parents, raw.author_time);
         match traces.summary(&applied) {
             Some(s) => agent_trace::apply(&mut provenance, &s),
@@ -489,7 +492,11 @@ impl<'r> Classifier<'r> {
         if let Some(m) = self.trace_lines.borrow().get(&key) {
             return m.clone();
         }
-        let traces = self.traces();
+        // `known` read the traces before any line is asked for, and stopped
+        // on the one error they can give: this is never an `Err`.
+        let Ok(traces) = self.traces() else {
+            return Rc::default();
+        };
         let text = traces
             .needs_text(&k.traces, path)
             .then(|| self.file_at(commit, path))

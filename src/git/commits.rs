@@ -437,12 +437,23 @@ fn signature(line: &[u8]) -> Option<(&[u8], &[u8], i64)> {
 /// The tree a commit object names: its first line, `tree <40 hex>`
 /// (gitformat-commit); `None` for anything else (libgit2 then reads it).
 pub fn tree_id(data: &[u8]) -> Option<git2::Oid> {
+    first_line_id(data, b"tree ")
+}
+
+/// The id on the first line of an object after `prefix` (40 hex digits).
+fn first_line_id(data: &[u8], prefix: &[u8]) -> Option<git2::Oid> {
     let mut pos = 0;
-    let hex = next_line(data, &mut pos)?.strip_prefix(b"tree ")?;
+    let hex = next_line(data, &mut pos)?.strip_prefix(prefix)?;
     if hex.len() != 40 {
         return None;
     }
     git2::Oid::from_str(std::str::from_utf8(hex).ok()?).ok()
+}
+
+/// The object an annotated tag object names: its first line, `object
+/// <40 hex>` (gitformat-tag); `None` for anything else.
+pub fn tag_target(data: &[u8]) -> Option<git2::Oid> {
+    first_line_id(data, b"object ")
 }
 
 /// Parents and committer date of a commit object, for the walk, the date

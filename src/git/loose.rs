@@ -31,21 +31,22 @@ pub fn path(objects: &Path, oid: Oid) -> PathBuf {
 /// The loose object `oid` under `objects`, as (pack type number, content):
 /// `Ok(None)` when there is no such file (the object is packed, in an
 /// alternate, or missing) or it is larger than this reader reads;
-/// [`GitError::CorruptObject`] when the file does not hold one whole
-/// object: it does not inflate to its end (truncated, damaged), its header
-/// is not `<type> <size>\0` with a known type, or the size disagrees with
-/// the content.
+/// [`GitError::CorruptObject`] when the file cannot be read, or does not
+/// hold one whole object: it does not inflate to its end (truncated,
+/// damaged), its header is not `<type> <size>\0` with a known type, or the
+/// size disagrees with the content.
 pub fn read(objects: &Path, oid: Oid) -> Result<Option<(u8, Vec<u8>)>, GitError> {
     let path = path(objects, oid);
-    let corrupt = |what: &str| GitError::CorruptObject {
+    let unreadable = |what: String| GitError::CorruptObject {
         oid: oid.to_string(),
         path: path.display().to_string(),
-        what: what.to_string(),
+        what,
     };
+    let corrupt = |what: &str| unreadable(format!("is corrupt: {what}"));
     let bytes = match std::fs::read(&path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(GitError::Io(e)),
+        Err(e) => return Err(unreadable(format!("cannot be read: {e}"))),
     };
     if bytes.len() > MAX_BYTES {
         return Ok(None);
@@ -123,6 +124,15 @@ mod tests {
                 "cut at {cut}"
             );
         }
+        std::fs::remove_file(&file).unwrap();
+        std::fs::create_dir(&file).unwrap();
+        match read(&objects, oid) {
+            Err(GitError::CorruptObject { what, .. }) => {
+                assert!(what.starts_with("cannot be read"), "{what}")
+            }
+            other => panic!("a folder in its place: {other:?}"),
+        }
+        std::fs::remove_dir(&file).unwrap();
         for lie in [
             &b"blob 7\0hello\n"[..],
             b"blob\0hello\n",

@@ -357,13 +357,27 @@ pub fn shown(cmd: &Command) -> String {
         .replace('"', "")
 }
 
-/// The blob a git-ai note entry names, read by libgit2, or what is wrong
-/// with it in the words of [`GitError::BadNote`]'s `what` (as `git
-/// cat-file --batch` answers: "its entry … is a tree, not a blob", "its
-/// object … is missing"): a note git cannot read must stop the command,
-/// never read as "no note" nor as another object's bytes.
-pub fn note_blob(repo: &git2::Repository, entry: git2::Oid) -> Result<git2::Blob<'_>, String> {
+/// The bytes of the blob a git-ai note entry names, or what is wrong with
+/// it in the words of [`GitError::BadNote`]'s `what` (as `git cat-file
+/// --batch` answers: "its entry … is a tree, not a blob", "its object … is
+/// missing"): a note git cannot read must stop the command, never read as
+/// "no note" nor as another object's bytes. A loose note is read by aeef
+/// itself ([`loose`]; git-ai writes its notes loose): libgit2, which reads
+/// the others, loops forever on a truncated loose one.
+pub fn note_blob(repo: &git2::Repository, entry: git2::Oid) -> Result<Vec<u8>, String> {
+    match loose::read(&repo.commondir().join("objects"), entry) {
+        Ok(Some((packs::OBJ_BLOB, bytes))) => return Ok(bytes),
+        Ok(Some((kind, _))) => {
+            return Err(format!(
+                "its entry {entry} is a {}, not a blob",
+                packs::type_name(kind)
+            ));
+        }
+        Ok(None) => {}
+        Err(e) => return Err(e.to_string()),
+    }
     repo.find_blob(entry)
+        .map(|b| b.content().to_vec())
         .map_err(|_| match repo.find_object(entry, None) {
             Ok(o) => format!(
                 "its entry {entry} is a {}, not a blob",
@@ -783,32 +797,63 @@ impl Repo {
     }
 
     /// Whether `path` (`a/b`, no leading `/`) names an entry of the tree of
-    /// `commit`, read by aeef's pack reader: `Some(false)` is a sure no (what
-    /// most repositories answer for an optional file, with no libgit2
-    /// reader opened for it); `None` when this reader cannot tell (an
-    /// object outside the packs, a path through something other than a
-    /// folder), for libgit2 to answer.
-    pub fn has_path_fast(&self, commit: git2::Oid, path: &str) -> Option<bool> {
-        let packs = self.packs()?;
+    /// `commit`, read by aeef itself ([`Repo::own_object`]): `Some(false)`
+    /// is a sure no (what most repositories answer for an optional file,
+    /// with no libgit2 reader opened for it); `None` when this reader
+    /// cannot tell (an object outside the packs and loose files, a path
+    /// through something other than a folder), for libgit2 to answer. A
+    /// damaged loose commit or tree on the way is an error: libgit2, which
+    /// would answer next, loops forever on a truncated one.
+    pub fn has_path_fast(&self, commit: git2::Oid, path: &str) -> Result<Option<bool>, GitError> {
         let mut z = packs::Reader::default();
-        let kept = self.read_commits.lock().ok()?.get(&commit).cloned();
-        let data = kept.or_else(|| packs.commit(commit, &mut z))?;
-        let mut oid = commits::tree_id(&data)?;
+        let kept = self
+            .read_commits
+            .lock()
+            .ok()
+            .and_then(|k| k.get(&commit).cloned());
+        let data = match kept {
+            Some(data) => Some(data),
+            None => self.own_object(commit, packs::OBJ_COMMIT, &mut z)?,
+        };
+        let Some(mut oid) = data.as_deref().and_then(commits::tree_id) else {
+            return Ok(None);
+        };
         let mut names = path.split('/').peekable();
         while let Some(name) = names.next() {
-            let tree = packs::TreeEntries::parse(packs.tree(oid, &mut z)?)?;
+            let own = self.own_object(oid, packs::OBJ_TREE, &mut z)?;
+            let Some(tree) = own.and_then(packs::TreeEntries::parse) else {
+                return Ok(None);
+            };
             let Some((mode, id)) = tree.get(name.as_bytes()) else {
-                return Some(false);
+                return Ok(Some(false));
             };
             if names.peek().is_none() {
-                return Some(true);
+                return Ok(Some(true));
             }
             if mode != 0o040000 {
-                return None;
+                return Ok(None);
             }
             oid = id;
         }
-        None
+        Ok(None)
+    }
+
+    /// Follows `oid` through annotated tags as libgit2's peel does, each
+    /// object read by aeef itself first ([`Repo::own_object`]; a loose one
+    /// is inflated whole, whatever its type): a damaged loose tag, or a
+    /// damaged loose object a tag names, is [`GitError::CorruptObject`]
+    /// before libgit2 reads it (it loops forever on a truncated one). A
+    /// chain of more than 64 tags is left to libgit2.
+    pub fn check_peel(&self, mut oid: git2::Oid) -> Result<(), GitError> {
+        let mut z = packs::Reader::default();
+        for _ in 0..64 {
+            let tag = self.own_object(oid, packs::OBJ_TAG, &mut z)?;
+            match tag.as_deref().and_then(commits::tag_target) {
+                Some(next) => oid = next,
+                None => return Ok(()),
+            }
+        }
+        Ok(())
     }
 
     /// `rev` resolved as libgit2's revparse resolves a plain reference name
@@ -839,7 +884,12 @@ impl Repo {
         else {
             return Ok(None);
         };
-        Ok(self.keep_commit(oid)?.then(|| oid.to_string()))
+        if self.keep_commit(oid)? {
+            return Ok(Some(oid.to_string()));
+        }
+        // A tag's chain, read before libgit2 peels it (`check_peel`).
+        self.check_peel(oid)?;
+        Ok(None)
     }
 
     /// Whether `oid` is a commit aeef reads itself ([`Repo::own_object`],
@@ -901,6 +951,7 @@ impl Repo {
                 if self.keep_commit(oid)? {
                     return Ok(oid.to_string());
                 }
+                self.check_peel(oid)?;
                 self.repo.find_object(oid, None).map_err(unknown)?
             }
             _ => match self.resolve_ref_fast(rev)? {
@@ -959,14 +1010,16 @@ impl Repo {
         if let Some(tree) = notes.last_failed() {
             return Err(GitError::BadNote {
                 commit: sha.to_string(),
-                what: format!("the notes tree {tree} that would hold it is missing"),
+                what: format!(
+                    "the notes tree or commit {tree} that would hold it cannot be read (missing or damaged)"
+                ),
             });
         }
         let Some(entry) = entry else {
             return Ok(None);
         };
         match note_blob(&self.repo, entry) {
-            Ok(blob) => Ok(Some(read(blob.content()))),
+            Ok(bytes) => Ok(Some(read(&bytes))),
             Err(what) => Err(GitError::BadNote {
                 commit: sha.to_string(),
                 what,

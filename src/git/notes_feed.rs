@@ -363,7 +363,7 @@ impl<'p, S: Send + 'static> NoteFeed<'p, S> {
         if let Some((commit, tree)) = notes.broken() {
             self.set_bad(
                 commit,
-                format!("the notes tree {tree} that would hold it is missing"),
+                format!("the notes tree or commit {tree} that would hold it cannot be read (missing or damaged)"),
             );
         }
         // Only the index is read here: the blob itself is read by the

@@ -210,12 +210,12 @@ impl<'r> Walk<'r> {
         for (name, excluded) in &spec.revs {
             let Some(name) = name else {
                 let mut refs: Vec<(Vec<u8>, Oid)> = Vec::new();
-                // A damaged loose object a ref names stops the walk before
-                // libgit2 reads it (`super::loose`).
-                let objects = r.commondir().join("objects");
+                // A damaged loose object a ref names (or a tag on the way
+                // to its commit) stops the walk before libgit2 peels it
+                // (`Repo::check_peel`).
                 let intact = |reference: &git2::Reference| -> Result<(), GitError> {
                     if let Some(oid) = reference.resolve().ok().and_then(|t| t.target()) {
-                        super::loose::read(&objects, oid)?;
+                        repo.check_peel(oid)?;
                     }
                     Ok(())
                 };

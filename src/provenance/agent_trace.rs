@@ -711,20 +711,30 @@ fn parse_record(line: &str, at: &str) -> Result<Option<(TraceRecord, Vec<String>
 /// Reads the records of a run: `.agent-trace/traces.jsonl` as committed at
 /// `tip` (`HEAD` when `None`) and the work tree's copy (many keep it
 /// uncommitted), each at most [`MAX_TRACE_BYTES`]. The one function of this
-/// module that touches git. Never fails: what cannot be read is a problem
-/// in the evidence of the commits the records describe.
-pub fn load(repo: &crate::git::Repo, tip: Option<&str>) -> AgentTraces {
+/// module that touches git. What cannot be read is a problem in the
+/// evidence of the commits the records describe; the one error is a
+/// damaged loose object on the way to the file
+/// ([`crate::error::GitError::CorruptObject`]), which would hang libgit2.
+pub fn load(
+    repo: &crate::git::Repo,
+    tip: Option<&str>,
+) -> Result<AgentTraces, crate::error::GitError> {
     let mut t = AgentTraces::default();
     let g = repo.git2();
     let rev = tip.unwrap_or("HEAD");
     // Most repositories have no traces file: aeef's pack reader says so
     // without a libgit2 reader opened for one lookup.
-    let absent = repo
-        .resolve_commit(rev)
-        .ok()
-        .and_then(|id| git2::Oid::from_str(&id).ok())
-        .and_then(|c| repo.has_path_fast(c, TRACES_PATH))
-        == Some(false);
+    // A damaged loose commit or tree is an error here: libgit2, which
+    // reads the file next, loops forever on a truncated one.
+    let commit = match repo.resolve_commit(rev) {
+        Ok(id) => git2::Oid::from_str(&id).ok(),
+        Err(e @ crate::error::GitError::CorruptObject { .. }) => return Err(e),
+        Err(_) => None,
+    };
+    let absent = match commit {
+        Some(c) => repo.has_path_fast(c, TRACES_PATH)? == Some(false),
+        None => false,
+    };
     if !absent
         && let Some(oid) = g
             .revparse_single(rev)
@@ -765,7 +775,7 @@ pub fn load(repo: &crate::git::Repo, tip: Option<&str>) -> AgentTraces {
             Err(_) => {}
         }
     }
-    t
+    Ok(t)
 }
 
 /// SHA-256 (FIPS 180-4) of `data`, lowercase hex.

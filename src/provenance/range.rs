@@ -17,8 +17,8 @@ fn read_note(
     blob: git2::Oid,
 ) -> Result<Option<provenance::NoteSummary>, String> {
     let r = r.map_err(|e| format!("its object {blob} could not be read: {e}"))?;
-    let blob = git::note_blob(r, blob)?;
-    Ok(provenance::notes_fast::summary(blob.content()))
+    let bytes = git::note_blob(r, blob)?;
+    Ok(provenance::notes_fast::summary(&bytes))
 }
 
 /// Every commit of `spec` with its provenance, handed to `sink` in order
@@ -38,7 +38,7 @@ pub fn scan_range_into(
     let mut entire = git::entire::Store::new(repo);
     // Agent Trace records: read once per run, applied on the sink thread
     // (a hash lookup per commit; nothing at all without a traces file).
-    let traces = provenance::agent_trace::load(repo, None);
+    let traces = provenance::agent_trace::load(repo, None)?;
     // A count of scanned commits, on a terminal after a second (crate::progress).
     let progress = crate::progress::Progress::new(
         "{spinner} {human_pos} commits scanned ({per_sec}, {elapsed})",
