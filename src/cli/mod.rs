@@ -19,7 +19,6 @@ pub mod table;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
 
@@ -456,8 +455,10 @@ impl clap::Subcommand for Command {
     }
 }
 
-/// Parses the command line, runs the command, returns the exit code.
-pub fn main() -> ExitCode {
+/// Parses the command line, runs the command, returns the exit status:
+/// 0 passed, 1 failed (a finding at or above the threshold), 2 nothing
+/// decided (DESIGN §5, "Exit codes"). `src/main.rs` exits with it.
+pub fn main() -> u8 {
     let parsed = command()
         .try_get_matches()
         .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m));
@@ -466,12 +467,12 @@ pub fn main() -> ExitCode {
         // `--help`, `--version`: clap prints them as they are.
         Err(e) if !e.use_stderr() => {
             let _ = e.print();
-            return ExitCode::SUCCESS;
+            return 0;
         }
         // `aeef`, `aeef incident` without a subcommand: the help, exit 2.
         Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             let _ = e.print();
-            return ExitCode::from(2);
+            return 2;
         }
         Err(e) => {
             // Every refusal is a coded diagnostic like any other error.
@@ -479,7 +480,7 @@ pub fn main() -> ExitCode {
             let report = miette::Report::new(crate::error::ArgumentsError::from_clap(&e));
             let text = crate::redact::for_terminal(&format!("{report:?}"), false);
             let _ = writeln!(std::io::stderr().lock(), "{text}");
-            return ExitCode::from(2);
+            return 2;
         }
     };
     let ctx = Ctx {
@@ -499,8 +500,8 @@ pub fn main() -> ExitCode {
     };
     install_diagnostic_hook(color);
     match run(cli.command, &ctx) {
-        Ok(Outcome::Ok) => ExitCode::SUCCESS,
-        Ok(Outcome::Failed) => ExitCode::from(1),
+        Ok(Outcome::Ok) => 0,
+        Ok(Outcome::Failed) => 1,
         Err(report) => {
             // With `--format json` a config error is still a JSON finding on
             // stdout (DESIGN §8), so a pipeline reading stdout sees it.
@@ -528,7 +529,7 @@ pub fn main() -> ExitCode {
             let text = crate::redact::for_terminal(&format!("{report:?}"), ctx.color);
             let mut err = std::io::stderr().lock();
             let _ = writeln!(err, "{text}");
-            ExitCode::from(2)
+            2
         }
     }
 }

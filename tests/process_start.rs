@@ -1,0 +1,123 @@
+//! What `src/main.rs` does before any command, in place of Rust's runtime
+//! start: a reader that goes away is not a crash, and closed standard
+//! descriptors are never reused for files aeef opens.
+mod common;
+
+use std::process::{Command, Stdio};
+
+use common::{RepoBuilder, stderr};
+
+fn repo() -> RepoBuilder {
+    let mut r = RepoBuilder::new();
+    for i in 0..50 {
+        r.write("a", &format!("{i}\n"));
+        if i % 2 == 0 {
+            r.trailer("AI-Tool", "claude-code");
+        }
+        r.commit(&format!("change {i}"));
+    }
+    r
+}
+
+fn aeef(dir: &std::path::Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_aeef"));
+    c.current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env_remove("GITHUB_TOKEN");
+    c
+}
+
+/// `aeef scan | head -0`: the write fails with EPIPE, which is not an
+/// error (exit 0), and the process is not killed by SIGPIPE (as it would
+/// be, status 141 in a shell, with the signal's default disposition).
+#[test]
+fn a_reader_that_goes_away_is_exit_0_not_sigpipe() {
+    let r = repo();
+    for format in ["json", "human"] {
+        let mut child = aeef(r.path())
+            .args(["scan", "--format", format])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("aeef runs");
+        // Close the only read end before aeef writes a byte.
+        drop(child.stdout.take());
+        let o = child.wait_with_output().expect("aeef ends");
+        #[cfg(unix)]
+        {
+            use std::os::unix::process::ExitStatusExt;
+            assert_eq!(o.status.signal(), None, "killed by a signal ({format})");
+        }
+        assert_eq!(o.status.code(), Some(0), "{format}: {}", stderr(&o));
+        assert!(o.stderr.is_empty(), "{format}: {}", stderr(&o));
+    }
+}
+
+/// Started with stdin, stdout and stderr closed (`<&- >&- 2>&-`), aeef
+/// finds them open on /dev/null, so no file or pipe it opens takes
+/// descriptor 1 (and receives its output). A `git` on PATH that records
+/// what its parent's descriptors 0–2 are shows it while aeef runs; the
+/// repository is left as it was.
+#[cfg(target_os = "linux")]
+#[test]
+fn closed_standard_descriptors_are_opened_on_dev_null() {
+    use std::os::unix::fs::PermissionsExt;
+    let r = repo();
+    r.git(&["gc", "--quiet"]);
+    let before = r.git(&["count-objects", "-v"]);
+    let real_git = String::from_utf8(
+        Command::new("sh")
+            .args(["-c", "command -v git"])
+            .output()
+            .expect("sh runs")
+            .stdout,
+    )
+    .expect("a UTF-8 path");
+    let bin_dir = tempfile::tempdir().expect("temp dir");
+    let log = bin_dir.path().join("fds.log");
+    let wrapper = bin_dir.path().join("git");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\nfor fd in 0 1 2; do readlink /proc/$PPID/fd/$fd >> '{}' || echo closed >> '{}'; done\nexec '{}' \"$@\"\n",
+            log.display(),
+            log.display(),
+            real_git.trim()
+        ),
+    )
+    .expect("wrapper written");
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let path = format!(
+        "{}:{}",
+        bin_dir.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    for args in [&["blame", "a"][..], &["scan", "--format", "json"]] {
+        let o = Command::new("sh")
+            .arg("-c")
+            .arg(r#"exec "$@" <&- >&- 2>&-"#)
+            .arg("sh")
+            .arg(env!("CARGO_BIN_EXE_aeef"))
+            .args(args)
+            .current_dir(r.path())
+            .env("PATH", &path)
+            .env("NO_COLOR", "1")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env_remove("GITHUB_TOKEN")
+            .output()
+            .expect("sh runs");
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {o:?}");
+    }
+    let seen = std::fs::read_to_string(&log).expect("aeef ran git");
+    assert!(!seen.is_empty());
+    for line in seen.lines() {
+        assert_eq!(
+            line, "/dev/null",
+            "aeef's descriptors while it ran git:\n{seen}"
+        );
+    }
+    assert_eq!(r.git(&["count-objects", "-v"]), before);
+    r.git(&["fsck", "--strict", "--no-progress"]);
+}
