@@ -152,6 +152,9 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         let mut buf = Vec::new();
         let mut failed = None;
         scan_range_into(&repo, &spec, &table, |rows| {
+            // Room for the batch at once (a row is about 200 bytes): no
+            // copy of what is written so far as the buffer grows.
+            buf.reserve(rows.len() * 256);
             for (c, p) in &rows {
                 if let Err(e) = serde_json::to_writer(&mut buf, &row(c, p)) {
                     failed = Some(std::io::Error::from(e));
