@@ -94,11 +94,10 @@ pub struct Packs {
     last: AtomicUsize,
 }
 
-/// What each thread that reads packs keeps ([`Packs::commit`]): a
-/// decompressor, and the last objects it rebuilt or used as a base, by
-/// (pack, offset).
+/// What each reader of packs keeps ([`Packs::commit`]): the last objects
+/// it rebuilt or used as a base, by (pack, offset). The decompressor is
+/// one per thread ([`inflate`]), however many readers the thread has.
 pub struct Reader {
-    z: libdeflater::Decompressor,
     /// (pack, offset, object type, bytes).
     kept: Vec<(usize, u64, u8, Vec<u8>)>,
 }
@@ -106,7 +105,6 @@ pub struct Reader {
 impl Default for Reader {
     fn default() -> Self {
         Reader {
-            z: libdeflater::Decompressor::new(),
             kept: Vec::with_capacity(KEPT),
         }
     }
@@ -344,16 +342,16 @@ impl Pack {
             let rest = &bytes[used..];
             match kind {
                 OBJ_COMMIT | OBJ_TREE | OBJ_BLOB | OBJ_TAG => {
-                    break (kind, inflate(rest, size, r)?, false);
+                    break (kind, inflate(rest, size)?, false);
                 }
                 OBJ_OFS_DELTA => {
                     let (back, n) = ofs_distance(rest)?;
-                    chain.push((at, inflate(&rest[n..], size, r)?));
+                    chain.push((at, inflate(&rest[n..], size)?));
                     at = at.checked_sub(back)?;
                 }
                 OBJ_REF_DELTA => {
                     let base = rest.get(..20)?;
-                    chain.push((at, inflate(&rest[20..], size, r)?));
+                    chain.push((at, inflate(&rest[20..], size)?));
                     at = self.find(base)?;
                 }
                 _ => return None,
@@ -482,12 +480,22 @@ fn git_order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> std::cmp::Orderi
 
 /// `input` inflated to exactly `size` bytes (a zlib stream; what follows
 /// it is not read); `None` otherwise.
-fn inflate(input: &[u8], size: u64, r: &mut Reader) -> Option<Vec<u8>> {
+fn inflate(input: &[u8], size: u64) -> Option<Vec<u8>> {
+    thread_local! {
+        /// One decompressor per thread (11.5 KiB zeroed when made; a range
+        /// scan's walk, its revision, notes and trace lookups each made
+        /// their own).
+        static Z: std::cell::RefCell<libdeflater::Decompressor> =
+            std::cell::RefCell::new(libdeflater::Decompressor::new());
+    }
     if size > MAX_OBJECT || size > (input.len() as u64).saturating_mul(MAX_RATIO) {
         return None;
     }
     let mut out = vec![0u8; usize::try_from(size).ok()?];
-    let n = r.z.zlib_decompress(input, &mut out).ok()?;
+    // Never re-entered: nothing below calls back into the pack reader.
+    let n = Z
+        .with_borrow_mut(|z| z.zlib_decompress(input, &mut out))
+        .ok()?;
     (n == out.len()).then_some(out)
 }
 
