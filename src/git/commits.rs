@@ -470,10 +470,42 @@ pub fn walk_fields(data: &[u8]) -> Option<(Vec<git2::Oid>, i64)> {
     while data[pos..].starts_with(b"parent ") {
         let line = next_line(data, &mut pos)?;
         let hex = line.strip_prefix(b"parent ")?;
-        parents.push(git2::Oid::from_str(std::str::from_utf8(hex).ok()?).ok()?);
+        parents.push(oid_from_hex(hex)?);
         start = pos;
     }
     Some((parents, git_date(&data[start..])))
+}
+
+/// The object id 40 hexadecimal digits spell, in either case (git's
+/// `get_oid_hex`); `None` for any other length or a non-hex digit. A
+/// table lookup per digit: libgit2's `git_oid_fromstrn` through FFI (which
+/// also takes shorter ids) was 1 % of a whole-history scan.
+pub fn oid_from_hex(hex: &[u8]) -> Option<git2::Oid> {
+    let hex: &[u8; 40] = hex.try_into().ok()?;
+    let digit = |b: u8| match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    };
+    let mut raw = [0u8; 20];
+    for (out, pair) in raw.iter_mut().zip(hex.chunks_exact(2)) {
+        *out = (digit(pair[0])? << 4) | digit(pair[1])?;
+    }
+    git2::Oid::from_bytes(&raw).ok()
+}
+
+/// An object id as git prints it: 40 lowercase hexadecimal digits, in a
+/// string of exactly that capacity (`Oid`'s `Display` goes through
+/// libgit2 and the formatter, growing the string as it writes).
+pub fn oid_hex(oid: &git2::Oid) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(40);
+    for &b in oid.as_bytes() {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    s
 }
 
 /// git's `parse_commit_date` on the bytes after the parent lines.
@@ -568,8 +600,8 @@ pub fn from_object(c: &CommitObject) -> Option<RawCommit> {
         [message, author.0, author.1, committer.0, committer.1],
     );
     Some(RawCommit {
-        sha: c.oid.to_string(),
-        parents: c.parents.iter().map(|p| p.to_string()).collect(),
+        sha: oid_hex(&c.oid),
+        parents: c.parents.iter().map(oid_hex).collect(),
         author_name,
         author_email,
         committer_name,
@@ -588,6 +620,33 @@ pub fn read(repo: &Repo, sha: &str) -> Result<RawCommit, GitError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn object_ids_read_and_print_as_libgit2_does() {
+        for text in [
+            "0000000000000000000000000000000000000000",
+            "ffffffffffffffffffffffffffffffffffffffff",
+            "834c5784ca2745a0b192180fb5d362277adb97a4",
+            "0123456789abcdefABCDEF0123456789abcdef01",
+        ] {
+            let ours = super::oid_from_hex(text.as_bytes()).expect("40 hex digits");
+            assert_eq!(ours, git2::Oid::from_str(text).expect("libgit2 reads it"));
+            assert_eq!(super::oid_hex(&ours), ours.to_string());
+            assert_eq!(super::oid_hex(&ours), text.to_ascii_lowercase());
+        }
+        // Short, long, or not hex at all: not an id (libgit2 pads a short
+        // one with zeros; git's commit parser does not).
+        for text in [
+            "",
+            "834c5784",
+            "834c5784ca2745a0b192180fb5d362277adb97a",
+            "834c5784ca2745a0b192180fb5d362277adb97a4a",
+            "834c5784ca2745a0b192180fb5d362277adb97ag",
+            "834c5784ca2745a0b192180fb5d362277adb97 4",
+        ] {
+            assert_eq!(super::oid_from_hex(text.as_bytes()), None, "{text:?}");
+        }
+    }
+
     use super::*;
 
     #[test]

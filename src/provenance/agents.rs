@@ -268,10 +268,15 @@ impl AgentTable {
         if email.is_empty() {
             return;
         }
-        let lower = email.to_ascii_lowercase();
+        // Most addresses are lower case already: no copy for those.
+        let lower = if email.bytes().any(|b| b.is_ascii_uppercase()) {
+            std::borrow::Cow::Owned(email.to_ascii_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(email)
+        };
         let mut hits: Vec<EmailHit> = Vec::new();
         for r in &self.extra {
-            if r.emails.contains(&lower) {
+            if r.emails.iter().any(|e| *e == *lower) {
                 hits.push(EmailHit {
                     tool: r.tool.clone(),
                     confidence: Confidence::High,
@@ -308,15 +313,16 @@ impl AgentTable {
         if value.is_empty() {
             return;
         }
-        let lkey = key.to_ascii_lowercase();
-        match lkey.as_str() {
-            "co-authored-by" => {
+        // Keys compared without a lower-case copy of each.
+        let is = |k: &str| key.eq_ignore_ascii_case(k);
+        match () {
+            () if is("co-authored-by") => {
                 if let Some((name, email)) = split_identity(value) {
                     self.identity(found, Role::CoAuthor, name, email, &evidence());
                 }
             }
-            "assisted-by" | "generated-by" => push_value(found, evidence(), value),
-            "ai-assisted" => {
+            () if is("assisted-by") || is("generated-by") => push_value(found, evidence(), value),
+            () if is("ai-assisted") => {
                 let v = value.to_ascii_lowercase();
                 if matches!(v.as_str(), "yes" | "true" | "y" | "1") {
                     found.push(tool::UNKNOWN, None, Confidence::High, evidence(), None);
@@ -328,7 +334,7 @@ impl AgentTable {
                 }
                 // Negative values are a declaration handled by the merge.
             }
-            _ => {
+            () => {
                 for c in CONVENTIONS {
                     for k in c.trailers {
                         if !k.key.eq_ignore_ascii_case(key) {
@@ -680,7 +686,7 @@ pub(crate) fn normalise_name(name: &str) -> String {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(&w.to_ascii_lowercase());
+        out.extend(w.chars().map(|c| c.to_ascii_lowercase()));
     }
     out
 }

@@ -84,10 +84,11 @@ pub fn is_placeholder(s: &str) -> bool {
     {
         return true;
     }
-    matches!(
-        t.to_ascii_lowercase().as_str(),
-        "auto" | "unknown" | "default" | "none" | "n/a" | "na" | "null" | "-" | "?" | "tbd"
-    )
+    [
+        "auto", "unknown", "default", "none", "n/a", "na", "null", "-", "?", "tbd",
+    ]
+    .iter()
+    .any(|p| t.eq_ignore_ascii_case(p))
 }
 
 /// A value left from a template rather than written by someone: a
