@@ -86,3 +86,73 @@ fn ancestor_steps_across_merges_equal_git_rev_parse() {
         assert_eq!(repo.resolve_commit(rev).ok(), want, "{rev}");
     }
 }
+
+/// Guards the abbreviated id shared by a commit and another object (a
+/// fresh tester found one in rust-lang/cargo, `35853c1`: a commit and a
+/// tree): `git log ID` takes the commit, so `aeef scan ID` and ranges from
+/// it list what `git rev-list FULL-ID` lists, where `git rev-list ID --`
+/// refuses the name as ambiguous.
+#[test]
+fn an_id_prefix_shared_with_a_blob_names_the_commit() {
+    let mut r = RepoBuilder::new();
+    for i in 0..60 {
+        r.write("f.txt", &format!("{i}\n"));
+        r.commit(&format!("c{i}"));
+    }
+    // Blobs no ref reaches, written in one fast-import run: enough that
+    // some commit's first four hex digits start a blob's id too (the
+    // history is fixed, so which one is fixed).
+    let mut stream = String::new();
+    for i in 0..6000 {
+        let body = format!("blob number {i}\n");
+        stream.push_str(&format!("blob\ndata {}\n{body}\n", body.len()));
+    }
+    let mut fi = std::process::Command::new("git")
+        .args(["fast-import", "--quiet"])
+        .current_dir(r.path())
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("git fast-import runs");
+    std::io::Write::write_all(&mut fi.stdin.take().unwrap(), stream.as_bytes()).unwrap();
+    assert!(fi.wait().unwrap().success());
+    let objects = r.git(&[
+        "cat-file",
+        "--batch-all-objects",
+        "--batch-check=%(objectname) %(objecttype)",
+    ]);
+    let ids = |commit: bool| -> Vec<&str> {
+        objects
+            .lines()
+            .filter_map(|l| l.split_once(' '))
+            .filter(|(_, kind)| (*kind == "commit") == commit)
+            .map(|(id, _)| id)
+            .collect()
+    };
+    let (commits, others) = (ids(true), ids(false));
+    let shared = commits
+        .iter()
+        .find(|c| {
+            let p = &c[..4];
+            others.iter().any(|o| o.starts_with(p))
+                && commits.iter().filter(|x| x.starts_with(p)).count() == 1
+        })
+        .expect("a commit whose 4-digit prefix a blob shares");
+    let prefix = &shared[..4];
+    assert_eq!(
+        r.git(&["log", "-1", "--format=%H", prefix]).trim(),
+        *shared,
+        "git log takes the commit"
+    );
+    let o = common::aeef(r.path(), &["scan", prefix, "-n", "1", "--format", "json"]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    assert!(common::stdout(&o).contains(&format!("\"commit\":\"{shared}\"")));
+    let range = format!("{prefix}~3..{prefix}");
+    let o = common::aeef(r.path(), &["scan", &range, "--format", "json"]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let want = r.git(&["rev-list", &format!("{shared}~3..{shared}")]);
+    let got: Vec<String> = common::stdout(&o)
+        .lines()
+        .map(|l| l[l.find("\"commit\":\"").unwrap() + 10..][..40].to_string())
+        .collect();
+    assert_eq!(got, want.lines().collect::<Vec<_>>());
+}

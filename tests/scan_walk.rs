@@ -593,3 +593,56 @@ fn a_truncated_loose_notes_object_is_a_bad_note_not_a_hang() {
         assert!(stdout(&o).is_empty(), "{damaged}");
     }
 }
+
+/// Guards `--all` against a shorter list that reads as complete: a branch
+/// whose commit git cannot parse (a 12-digit `parent` line, written with
+/// `hash-object --literally`) stops `git rev-list --all` (exit 128) and
+/// `aeef scan --all` (exit 2, nothing on stdout); a tag naming a blob is
+/// passed over by both (a fresh tester's case).
+#[test]
+fn all_refs_stop_at_a_commit_that_does_not_parse_and_pass_over_blobs() {
+    let mut r = RepoBuilder::new();
+    r.write("a", "1\n");
+    r.commit("one");
+    r.write("a", "2\n");
+    r.commit("two");
+    let blob = r.git(&["rev-parse", "HEAD:a"]).trim().to_string();
+    r.git(&["update-ref", "refs/tags/a-blob", &blob]);
+    assert_eq!(
+        commits(&scan(r.path(), &["--all"])).len(),
+        2,
+        "a blob tag is passed over"
+    );
+    let tree = r.git(&["rev-parse", "HEAD^{tree}"]).trim().to_string();
+    let head = r.head();
+    let text = format!(
+        "tree {tree}\nparent {}\nauthor A <a@example.com> 1700000000 +0000\n\
+         committer A <a@example.com> 1700000000 +0000\n\nbroken\n",
+        &head[..12]
+    );
+    let bad = std::path::Path::new(r.path()).join("bad-commit");
+    std::fs::write(&bad, text).unwrap();
+    let id = r
+        .git(&[
+            "hash-object",
+            "-t",
+            "commit",
+            "--literally",
+            "-w",
+            bad.to_str().unwrap(),
+        ])
+        .trim()
+        .to_string();
+    std::fs::remove_file(&bad).unwrap();
+    // Written by hand: `git update-ref` refuses a commit it cannot parse.
+    std::fs::write(r.path().join(".git/refs/heads/short"), format!("{id}\n")).unwrap();
+    let git = std::process::Command::new("git")
+        .args(["rev-list", "--all"])
+        .current_dir(r.path())
+        .output()
+        .unwrap();
+    assert_eq!(git.status.code(), Some(128), "git refuses the history");
+    let o = aeef(r.path(), &["scan", "--all", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(o.stdout.is_empty(), "{}", stdout(&o));
+}

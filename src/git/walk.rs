@@ -32,6 +32,27 @@ const UNINTERESTING: u8 = 2;
 /// excluded, to catch clock skew.
 const SLOP: u32 = 5;
 
+/// Whether `reference` ends, through annotated tags, at an object that
+/// exists and is a tree or a blob (its type read from the object's
+/// header, so a commit that does not parse is still known as a commit).
+fn names_other_than_commit(r: &git2::Repository, reference: &git2::Reference<'_>) -> bool {
+    let Some(mut oid) = reference.resolve().ok().and_then(|t| t.target()) else {
+        return false;
+    };
+    let Ok(odb) = r.odb() else { return false };
+    for _ in 0..64 {
+        match odb.read_header(oid) {
+            Ok((_, git2::ObjectType::Tag)) => match r.find_tag(oid) {
+                Ok(tag) => oid = tag.target_id(),
+                Err(_) => return false,
+            },
+            Ok((_, git2::ObjectType::Tree | git2::ObjectType::Blob)) => return true,
+            _ => return false,
+        }
+    }
+    false
+}
+
 /// A revision spec the in-process walk can answer exactly as git does.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SimpleSpec {
@@ -225,8 +246,14 @@ impl<'r> Walk<'r> {
                         continue;
                     }
                     intact(&reference)?;
-                    if let Ok(c) = reference.peel_to_commit() {
-                        refs.push((name, c.id()));
+                    match reference.peel_to_commit() {
+                        Ok(c) => refs.push((name, c.id())),
+                        // `git rev-list --all` passes over a ref to a tree or
+                        // blob, and stops (exit 128) at a commit it cannot
+                        // parse or an object that is missing: a list
+                        // without that ref's history would read as complete.
+                        Err(e) if !names_other_than_commit(r, &reference) => return Err(e.into()),
+                        Err(_) => {}
                     }
                 }
                 refs.sort();
@@ -239,7 +266,10 @@ impl<'r> Walk<'r> {
                 }
                 continue;
             };
-            let id = repo.resolve_commit(name)?;
+            // As `resolve::revision` checked it: an abbreviated id that is
+            // also a tree's prefix names the commit (`git rev-parse
+            // ID^{commit}`), where `git rev-list ID --` refuses it.
+            let id = super::resolve::revision(repo, name)?;
             let oid =
                 Oid::from_str(&id).map_err(|_| GitError::UnknownRevision { rev: name.clone() })?;
             pending.push((oid, *excluded));
