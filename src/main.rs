@@ -17,6 +17,8 @@
 //! - SIGPIPE is ignored, so a reader that goes away is an `EPIPE` write
 //!   error (`cli::write_result` treats it as success) rather than a kill;
 //!   `std::process::Command` still starts git with the default disposition;
+//! - SIGCHLD is set to its default, in case the parent ignored it (an
+//!   ignored SIGCHLD survives exec, and then waiting for git fails);
 //! - a panic is exit 101 after the panic message;
 //! - [`std::process::exit`] flushes stdout, as returning from Rust's `main`
 //!   would.
@@ -62,7 +64,8 @@ mod start {
     }
 
     /// What Rust's runtime start does before `main` that aeef needs (see
-    /// the module documentation): valid descriptors 0–2, SIGPIPE ignored.
+    /// the module documentation): valid descriptors 0–2, SIGPIPE ignored,
+    /// SIGCHLD at its default.
     #[allow(unsafe_code)] // libc calls with arguments built right here
     fn process() {
         let mut fds = [0, 1, 2].map(|fd| libc::pollfd {
@@ -93,8 +96,13 @@ mod start {
                 std::process::abort();
             }
         }
-        // SAFETY: setting a signal's disposition to SIG_IGN installs no
-        // handler code.
+        // SAFETY: setting a signal's disposition to SIG_IGN or SIG_DFL
+        // installs no handler code.
         unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
+        // A SIGCHLD its parent ignored (inherited through exec) makes the
+        // kernel reap git's processes itself, and waiting for one fails
+        // with ECHILD: back to the default, as git's children expect.
+        // SAFETY: as above.
+        unsafe { libc::signal(libc::SIGCHLD, libc::SIG_DFL) };
     }
 }

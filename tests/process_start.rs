@@ -121,3 +121,63 @@ fn closed_standard_descriptors_are_opened_on_dev_null() {
     assert_eq!(r.git(&["count-objects", "-v"]), before);
     r.git(&["fsck", "--strict", "--no-progress"]);
 }
+
+/// Help and version are output like any other: written to a full disk
+/// (`/dev/full`) they are `aeef::io::output`, exit 2 (git exits 128), not
+/// a silent exit 0; into a pipe whose reader has gone, still exit 0.
+#[cfg(target_os = "linux")]
+#[test]
+fn help_that_cannot_be_written_is_an_output_error() {
+    let r = repo();
+    for args in [&["--help"][..], &["--version"], &["scan", "--help"]] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full");
+        let o = aeef(r.path())
+            .args(args)
+            .stdout(full)
+            .output()
+            .expect("aeef runs");
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert!(err.contains("aeef::io::output"), "{args:?}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 4, "one line each: {err}");
+        let mut child = aeef(r.path())
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("aeef runs");
+        drop(child.stdout.take());
+        let o = child.wait_with_output().expect("aeef ends");
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+    }
+}
+
+/// A parent that ignores SIGCHLD (bash `trap "" CHLD`, Python's
+/// `preexec_fn`) passes that on through exec; the kernel would then reap
+/// git's processes itself and waiting for one fail with ECHILD
+/// (`aeef::io`, exit 2). aeef sets SIGCHLD back to its default first.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_ignored_sigchld_from_the_parent_does_not_break_git_children() {
+    if Command::new("bash").arg("--version").output().is_err() {
+        eprintln!("skipped: bash is not installed");
+        return;
+    }
+    let r = repo();
+    let o = Command::new("bash")
+        .arg("-c")
+        .arg(r#"trap "" CHLD; exec "$0" blame a --format json"#)
+        .arg(env!("CARGO_BIN_EXE_aeef"))
+        .current_dir(r.path())
+        .env("AEEF_NO_CACHE", "1")
+        .env("NO_COLOR", "1")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env_remove("GITHUB_TOKEN")
+        .output()
+        .expect("bash runs");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!o.stdout.is_empty());
+}
