@@ -260,7 +260,7 @@ pub(crate) fn print_report(
         Format::Json => serde_json::to_writer_pretty(&mut o, &crate::findings::to_json(report))
             .map_err(std::io::Error::from)
             .and_then(|()| writeln!(o)),
-        _ => human::render(report, sources, ctx.color, &mut o),
+        _ => human::render(report, sources, ctx.color, super::stdout_width(), &mut o),
     };
     write_result(r)
 }
@@ -294,7 +294,13 @@ pub(crate) fn refuse_unreadable(
         print_report(ctx, &report, &sources)?;
     } else {
         let mut err = super::err(ctx.color);
-        let _ = human::render(&report, &sources, ctx.color, &mut err);
+        let _ = human::render(
+            &report,
+            &sources,
+            ctx.color,
+            super::stderr_width(),
+            &mut err,
+        );
     }
     Err(UnreadableRecords { n }.into())
 }

@@ -284,7 +284,13 @@ pub fn run(args: Args, ctx: &Ctx) -> miette::Result<Outcome> {
         if let Some(s) = &share {
             crate::pr::share::write_human(s, &mut &mut *o)?;
         }
-        crate::findings::human::render(&report, &sources, ctx.color, &mut &mut *o)
+        crate::findings::human::render(
+            &report,
+            &sources,
+            ctx.color,
+            super::stdout_width(),
+            &mut &mut *o,
+        )
     })?;
     if comment && let (Some(f), Some(n), Some(r)) = (&pr_facts, pr_number, repo) {
         // Never exit 2 for the comment (README "Forks"): an unknown

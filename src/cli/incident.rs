@@ -229,7 +229,13 @@ fn check(a: CheckArgs, ctx: &Ctx) -> miette::Result<Outcome> {
     };
     let title = format!("aeef incident check: {} incident record(s)", records.len());
     super::context::emit_report(ctx, &report, &title, &Default::default(), |o| {
-        human::render(&report, &sources, ctx.color, &mut &mut *o)
+        human::render(
+            &report,
+            &sources,
+            ctx.color,
+            super::stdout_width(),
+            &mut &mut *o,
+        )
     })?;
     if report.undecidable() {
         // Exit 2: printed the findings already; say why on stderr briefly,

@@ -465,9 +465,20 @@ pub fn main() -> u8 {
     let cli = match parsed {
         Ok(c) => c,
         // `--help`, `--version`: clap prints them as they are.
+        // A help that could not be written (`>/dev/full`) is an output
+        // error like any command's; a reader that went away is not.
         Err(e) if !e.use_stderr() => {
-            let _ = e.print();
-            return 0;
+            let printed = e.print().and_then(|()| std::io::stdout().flush());
+            // Before the report exists: miette takes its handler then.
+            install_diagnostic_hook(false);
+            return match write_result(printed) {
+                Ok(()) => 0,
+                Err(report) => {
+                    let text = crate::redact::for_terminal(&format!("{report:?}"), false);
+                    let _ = writeln!(std::io::stderr().lock(), "{text}");
+                    2
+                }
+            };
         }
         // `aeef`, `aeef incident` without a subcommand: the help, exit 2.
         Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
@@ -540,14 +551,30 @@ pub fn main() -> u8 {
 /// line and commands in help text (`git fetch --unshallow`) stay copyable
 /// and greppable.
 pub(crate) fn stderr_width() -> Option<usize> {
-    if !std::io::stderr().is_terminal() {
+    let err = std::io::stderr();
+    terminal_width(err.is_terminal(), || terminal_size::terminal_size_of(err))
+}
+
+/// [`stderr_width`] for findings printed on stdout (`aeef gate`,
+/// `aeef incident check` in the human format): the terminal's width, or
+/// one line per message in a pipe or file.
+pub(crate) fn stdout_width() -> Option<usize> {
+    let out = std::io::stdout();
+    terminal_width(out.is_terminal(), || terminal_size::terminal_size_of(out))
+}
+
+fn terminal_width(
+    tty: bool,
+    size: impl FnOnce() -> Option<(terminal_size::Width, terminal_size::Height)>,
+) -> Option<usize> {
+    if !tty {
         return None;
     }
     std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.trim().parse::<usize>().ok())
         .filter(|w| *w > 0)
-        .or_else(|| terminal_size::terminal_size_of(std::io::stderr()).map(|(w, _)| w.0 as usize))
+        .or_else(|| size().map(|(w, _)| w.0 as usize))
         .or(Some(80))
 }
 

@@ -115,11 +115,15 @@ fn token_span(source: &str, line: u32, column: u32) -> Option<SourceSpan> {
 
 /// Renders every finding of `report` (in its order) and a summary line.
 /// `color` chooses the coloured Unicode theme; otherwise plain ASCII, which
-/// is also what the snapshot tests read.
+/// is also what the snapshot tests read. `width` is the terminal's width
+/// in columns to wrap messages at, never inside a word or at a hyphen
+/// (`AI-Prompt-Ref` stays whole); `None` (a pipe, a file, a CI log) keeps
+/// each message on one line, as diagnostics on stderr do.
 pub fn render(
     report: &Report,
     sources: &Sources,
     color: bool,
+    width: Option<usize>,
     w: &mut impl Write,
 ) -> io::Result<()> {
     let theme = if color {
@@ -129,10 +133,14 @@ pub fn render(
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_links(false)
-        .with_width(100)
         // A path or quoted value stays whole (`incidents/INC-2026-052.yaml`).
         .with_break_words(false)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
         .with_context_lines(1);
+    let handler = match width {
+        Some(columns) => handler.with_width(columns),
+        None => handler.with_wrap_lines(false),
+    };
     for f in &report.findings {
         let mut src = None;
         let mut span = None;
@@ -193,12 +201,49 @@ mod tests {
             ],
         };
         let mut out = Vec::new();
-        render(&report, &sources, false, &mut out).unwrap();
+        render(&report, &sources, false, Some(100), &mut out).unwrap();
         let s = String::from_utf8(out).unwrap();
         assert!(s.contains("aeef::schema"), "{s}");
         assert!(s.contains("incidents/a.yaml:2:1"), "{s}");
         assert!(s.contains("teem: x"), "{s}");
         assert!(s.contains("did you mean `team`?"), "{s}");
         assert!(s.ends_with("1 error, 0 warnings, 0 notes\n"), "{s}");
+    }
+
+    /// Guards what a CI log gets: without a width (a pipe or a file) a long
+    /// message stays on one line; on a terminal it wraps at the width but
+    /// never at a hyphen inside a name (`AI-Prompt-` / `Ref`, seen by a
+    /// fresh tester in a gate's findings).
+    #[test]
+    fn long_messages_wrap_only_on_a_terminal_and_never_at_a_hyphen() {
+        let message = "commit c08de56df34c (Harden GitHub Actions workflows) is attributed to \
+                       claude-code (agent:claude-code, git-ai-note) but lacks AI-Tool, \
+                       AI-Model-Version, AI-Prompt-Ref, AI-Human-Modifications, AI-Reviewed-By";
+        let report = Report {
+            findings: vec![Finding::new(
+                crate::findings::RuleId::ProvenanceIncomplete,
+                Level::Error,
+                message,
+            )],
+        };
+        let render_at = |width| {
+            let mut out = Vec::new();
+            render(&report, &Sources::new(), false, width, &mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let file = render_at(None);
+        assert!(file.lines().any(|l| l.ends_with(message)), "{file}");
+        let terminal = render_at(Some(60));
+        assert!(
+            terminal.lines().all(|l| l.chars().count() <= 60),
+            "{terminal}"
+        );
+        for name in [
+            "AI-Model-Version",
+            "AI-Prompt-Ref",
+            "AI-Human-Modifications",
+        ] {
+            assert!(terminal.contains(name), "{name} split:\n{terminal}");
+        }
     }
 }
