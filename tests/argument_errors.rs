@@ -435,6 +435,42 @@ fn diagnostics_on_a_pipe_are_not_wrapped() {
     );
 }
 
+/// On a terminal diagnostics wrap at its width, but never inside a name at
+/// a hyphen (a fresh tester saw `` `AI-Model-`` / `Version-…`): run under a
+/// pseudo-terminal from util-linux `script`, skipped where it is absent.
+#[test]
+fn diagnostics_on_a_terminal_never_break_at_a_hyphen() {
+    let script = std::process::Command::new("script")
+        .arg("--version")
+        .output();
+    if !script.is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: util-linux `script` is not installed");
+        return;
+    }
+    let r = repo();
+    let name = "AI-Model-Version-and-AI-Prompt-Ref-file-name";
+    let cmd = format!(
+        "'{}' --color never blame {name}",
+        env!("CARGO_BIN_EXE_aeef")
+    );
+    let o = std::process::Command::new("script")
+        .args(["-qc", &cmd, "/dev/null"])
+        .current_dir(r.path())
+        .env("COLUMNS", "40")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env_remove("GITHUB_TOKEN")
+        .output()
+        .expect("script runs");
+    let text = String::from_utf8_lossy(&o.stdout).replace('\r', "");
+    assert!(text.contains("aeef::git::unknown_revision"), "{text}");
+    assert!(text.lines().count() > 6, "wrapped at 40 columns: {text}");
+    assert!(text.contains(name), "the name is whole: {text}");
+    assert!(
+        !text.lines().any(|l| l.trim_end().ends_with('-')),
+        "a line ends inside a name: {text}"
+    );
+}
+
 /// `ca review --post N --offline` used to say "no GitHub token" (with a
 /// token set) and suggest `--dry-run`, which `ca review` does not have:
 /// the two flags cannot be combined, and the parser says so.

@@ -579,15 +579,18 @@ fn terminal_width(
 }
 
 /// Installs the one miette handler for diagnostics on stderr: wrapped at
-/// [`stderr_width`] and never inside a word (a path or a quoted value stays
-/// whole, e.g. `incidents/INC-2026-052.yaml`).
+/// [`stderr_width`] and never inside a word or at a hyphen (a path, a
+/// quoted value or a command stays whole, e.g.
+/// `incidents/INC-2026-052.yaml`, `git rev-parse --verify`).
 fn install_diagnostic_hook(color: bool) {
     miette::set_hook(Box::new(move |_| {
         let opts = miette::MietteHandlerOpts::new()
             .color(color)
             .unicode(color)
             .terminal_links(false)
-            .break_words(false);
+            .break_words(false)
+            // `AI-Prompt-Ref`, `git rev-parse` stay whole and copyable.
+            .word_splitter(textwrap::WordSplitter::NoHyphenation);
         Box::new(match stderr_width() {
             Some(w) => opts.width(w).build(),
             None => opts.wrap_lines(false).build(),
