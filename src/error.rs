@@ -46,6 +46,18 @@ pub enum GitError {
     )]
     UnknownRevision { rev: String },
 
+    /// An abbreviated id that starts more than one object, none of them
+    /// the one commit git would take (`git rev-parse`: "short object ID
+    /// … is ambiguous").
+    #[error("`{rev}` is ambiguous: more than one object's id starts with it")]
+    #[diagnostic(
+        code(aeef::git::ambiguous_revision),
+        help(
+            "give more digits of the id; `git rev-parse --disambiguate={prefix}` lists the objects it could be"
+        )
+    )]
+    AmbiguousRevision { rev: String, prefix: String },
+
     /// One side of a range (`A..B`, `A...B`) names no commit: the message
     /// says which side, so the user fixes that one name.
     #[error("unknown revision `{rev}`: the {side} side of the range `{range}`")]

@@ -155,4 +155,26 @@ fn an_id_prefix_shared_with_a_blob_names_the_commit() {
         .map(|l| l[l.find("\"commit\":\"").unwrap() + 10..][..40].to_string())
         .collect();
     assert_eq!(got, want.lines().collect::<Vec<_>>());
+
+    // A prefix two blobs share and no commit: ambiguous, as git says, not
+    // "unknown revision" with a hint to fetch it.
+    let twice = others
+        .iter()
+        .map(|o| &o[..4])
+        .find(|p| {
+            others.iter().filter(|o| o.starts_with(*p)).count() >= 2
+                && !commits.iter().any(|c| c.starts_with(*p))
+        })
+        .expect("a 4-digit prefix two blobs share");
+    for args in [
+        vec!["scan", twice],
+        vec!["scan", &format!("{twice}..HEAD")],
+        vec!["blame", twice],
+    ] {
+        let o = common::aeef(r.path(), &args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let e = common::stderr(&o);
+        assert!(e.contains("aeef::git::ambiguous_revision"), "{args:?}: {e}");
+        assert!(e.contains(&format!("--disambiguate={twice}")), "{e}");
+    }
 }

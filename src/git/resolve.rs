@@ -64,6 +64,21 @@ fn not_a_commit(repo: &Repo, rev: &str) -> GitError {
             kind: kind.str().to_string(),
         };
     }
+    // libgit2 says when an abbreviated id starts several objects (git
+    // would have taken the one commit among them, above).
+    if let Err(e) = repo.git2().revparse_single(rev)
+        && e.code() == git2::ErrorCode::Ambiguous
+    {
+        let prefix = rev
+            .trim_start_matches('^')
+            .split(['~', '^', ':', '@'])
+            .next()
+            .unwrap_or(rev);
+        return GitError::AmbiguousRevision {
+            rev: rev.to_string(),
+            prefix: prefix.to_string(),
+        };
+    }
     GitError::UnknownRevision {
         rev: rev.to_string(),
     }
@@ -99,10 +114,13 @@ pub fn revisions(repo: &Repo, args: &[String]) -> Result<(), GitError> {
                     if name.is_empty() {
                         continue;
                     }
-                    revision(repo, base_name(name)).map_err(|_| GitError::UnknownRangeSide {
-                        rev: name.to_string(),
-                        side,
-                        range: a.clone(),
+                    revision(repo, base_name(name)).map_err(|e| match e {
+                        GitError::AmbiguousRevision { .. } => e,
+                        _ => GitError::UnknownRangeSide {
+                            rev: name.to_string(),
+                            side,
+                            range: a.clone(),
+                        },
                     })?;
                 }
             }
@@ -218,11 +236,11 @@ pub fn blame_target(
             let typed_as_path = arg.starts_with("./") || arg.starts_with("../");
             match as_rev {
                 None => Err(e),
-                Some(e @ (GitError::NotACommit { .. } | GitError::RangeNotCommit { .. }))
-                    if !typed_as_path =>
-                {
-                    Err(e)
-                }
+                Some(
+                    e @ (GitError::NotACommit { .. }
+                    | GitError::RangeNotCommit { .. }
+                    | GitError::AmbiguousRevision { .. }),
+                ) if !typed_as_path => Err(e),
                 Some(_) => Err(GitError::UnknownRevisionOrPath {
                     arg: arg.to_string(),
                     rev: rev_name.to_string(),
