@@ -782,3 +782,52 @@ fn a_title_with_a_line_break_or_control_character_is_refused() {
         assert!(!r.path().join("incidents").exists(), "{title:?}");
     }
 }
+
+/// Guards against false type errors beside a real one (a fresh tester): a
+/// record `aeef incident new` wrote, its lists in the unindented `- item`
+/// style, with one mistake, gets that one error only; `faulty_commits`
+/// and `classification.evidence` are not "found a mapping".
+#[test]
+fn one_mistake_in_a_written_record_is_one_error() {
+    let mut r = RepoBuilder::new();
+    r.write("a", "a\n");
+    let sha = r.commit("a");
+    let o = aeef(
+        r.path(),
+        &[
+            "incident",
+            "new",
+            "--severity",
+            "SEV-2",
+            "--title",
+            "x",
+            "--commit",
+            &sha,
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let file = std::fs::read_dir(r.path().join("incidents"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .expect("the record");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains("\nfaulty_commits:\n- "),
+        "unindented list: {text}"
+    );
+    for (from, to, want) in [
+        ("status: open", "status: bogus", "`status`: `bogus`"),
+        ("severity: SEV-2", "severity: SEV-9", "`severity`: `SEV-9`"),
+        ("title: x", "title: [a]", "wrong type for `title`"),
+    ] {
+        assert!(text.contains(from), "{from}: {text}");
+        std::fs::write(&file, text.replacen(from, to, 1)).unwrap();
+        let o = aeef(r.path(), &["incident", "check"]);
+        assert_eq!(o.status.code(), Some(2));
+        let e = format!("{}{}", stdout(&o), stderr(&o));
+        assert!(e.contains(want), "{e}");
+        assert!(!e.contains("found a mapping"), "{to}: {e}");
+    }
+}

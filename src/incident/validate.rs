@@ -86,6 +86,25 @@ enum Kind {
     Scalar,
 }
 
+/// Whether the collection starting at `rest` (a value's position in the
+/// source) is written as a sequence: `[…]`, or a `-` with nothing after
+/// it, after any blanks and comment lines.
+fn starts_sequence(rest: &str) -> bool {
+    let mut rest = rest;
+    loop {
+        rest = rest.trim_start_matches([' ', '\t', '\r', '\n']);
+        match rest.strip_prefix('#') {
+            Some(comment) => rest = comment.split_once('\n').map_or("", |(_, r)| r),
+            None => break,
+        }
+    }
+    rest.starts_with('[')
+        || rest.starts_with("- ")
+        || rest.starts_with("-\n")
+        || rest.starts_with("-\r")
+        || rest == "-"
+}
+
 fn describe(k: Kind) -> &'static str {
     match k {
         Kind::Map => "a mapping",
@@ -185,10 +204,11 @@ pub fn schema_errors(rel: &str, source: &str, index: &KeyIndex) -> Vec<Finding> 
         let kind = match &v.scalar {
             Some(s) if matches!(s.as_str(), "" | "~" | "null" | "Null" | "NULL") => Kind::Null,
             Some(_) => Kind::Scalar,
-            None if source[v.pos.offset..].starts_with('[')
-                || source[v.pos.offset..].starts_with("- ")
-                || source[v.pos.offset..].starts_with("-\n")
-                || source[v.pos.offset..].starts_with("-\r") =>
+            // A block sequence's position is its first item's: known as a
+            // sequence by that item (`path[0]`); `[…]` and an empty `-` by
+            // their text.
+            None if index.value(&format!("{path}[0]")).is_some()
+                || starts_sequence(&source[v.pos.offset..]) =>
             {
                 Kind::Seq
             }
