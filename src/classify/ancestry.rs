@@ -359,7 +359,7 @@ impl Pending {
         let mut commits = Vec::new();
         let noted = &self.noted;
         scan::scan_with(
-            scan::cores,
+            scan::workers,
             batches,
             || git::commits::LazyRepo::new(&git_dir),
             |r, obj: git::commits::CommitObject| {
@@ -416,7 +416,7 @@ impl Pending {
         let noted = &self.noted;
         let batches = batches.map(|b| b.into_iter().map(|c| (c, None)).collect::<Vec<_>>());
         scan::scan_with(
-            scan::cores,
+            scan::workers,
             batches,
             || (),
             |_, c| Some(c),

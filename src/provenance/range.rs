@@ -21,6 +21,24 @@ fn read_note(
     Ok(provenance::notes_fast::summary(&bytes))
 }
 
+/// Worker threads beside the in-process walk, which runs on the calling
+/// thread and inflates every commit. Without git-ai notes the walk is the
+/// bound (half the CPU time of a whole-history scan): it keeps a core to
+/// itself and the workers share the rest, one on a 2-core machine
+/// (synthetic whole history: median 66.7 against 72.0 ms with two
+/// workers, 90th percentile 73.8 against 81.0; rust-lang/cargo 98 against
+/// 102 ms). With notes the workers, which read them, carry most of the
+/// work and get every core (git-ai: 248 ms with two, 440 with one).
+fn walk_workers(repo: &git::Repo) -> usize {
+    let cores = provenance::scan::cores();
+    let notes = repo.git2().refname_to_id(git::NOTES_REF).is_ok();
+    match cores {
+        0 | 1 => 0,
+        n if notes => n,
+        n => n - 1,
+    }
+}
+
 /// Every commit of `spec` with its provenance, handed to `sink` in order
 /// as batches finish. Simple specs (`HEAD`, `A..B`, `--all`, …) are walked
 /// in-process, each commit read once (`git::walk`); others take their ids
@@ -98,7 +116,7 @@ pub fn scan_range_into(
             }
         });
         provenance::scan::scan_with(
-            provenance::scan::cores,
+            || walk_workers(repo),
             batches,
             open,
             |(r, z), obj: git::commits::CommitObject| {
@@ -119,7 +137,7 @@ pub fn scan_range_into(
             .by_ref()
             .inspect(|ids| feed.ask(&mut notes, ids.iter().copied()));
         provenance::scan::scan_with(
-            provenance::scan::cores,
+            provenance::scan::workers,
             batches,
             open,
             |(r, z), oid| {

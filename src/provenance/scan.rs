@@ -20,7 +20,7 @@ where
 {
     let mut all = Vec::new();
     scan_with(
-        cores,
+        workers,
         batches,
         || (),
         |_, c| Some(c),
@@ -44,6 +44,15 @@ pub fn cores() -> usize {
     })
 }
 
+/// Worker threads for [`scan_with`]: one per core, none on one core
+/// (everything then runs on the calling thread).
+pub fn workers() -> usize {
+    match cores() {
+        0 | 1 => 0,
+        n => n,
+    }
+}
+
 /// Batches read on the calling thread before any worker starts: a range
 /// this small (1,024 commits with 256 per batch) is read in a few
 /// milliseconds, less than starting threads costs on a small machine,
@@ -55,10 +64,11 @@ const INLINE_BATCHES: usize = 4;
 /// note summaries) on `threads()` worker threads by `load` (with per-thread
 /// state from `init`, e.g. an object database handle), so reading objects
 /// and notes is parallel too; the first [`INLINE_BATCHES`] (all of a small
-/// range), and everything with one thread, on the calling thread. An item
-/// `load` returns `None` for is skipped; the caller records why.
-/// `threads` is asked only once a range outgrows the inline batches (std
-/// reads cgroup files to answer [`cores`]).
+/// range), and everything when `threads()` is 0, on the calling thread
+/// ([`workers`] gives 0 on one core). An item `load` returns `None` for is
+/// skipped; the caller records why. `threads` is asked only once a range
+/// outgrows the inline batches (std reads cgroup files to answer
+/// [`cores`]).
 pub fn scan_with<T, S, I, N, L, F>(
     threads: impl FnOnce() -> usize,
     batches: I,
@@ -89,7 +99,7 @@ pub fn scan_with<T, S, I, N, L, F>(
         if let Some(ask) = threads.take() {
             workers = ask();
         }
-        workers <= 1
+        workers == 0
     } {
         let Some(batch) = batches.next() else { return };
         let state = state.get_or_insert_with(&init);
