@@ -22,6 +22,14 @@ pub enum GitError {
     )]
     NotARepository { path: String },
 
+    /// `-C DIR` names no directory aeef can enter (git: "cannot change to").
+    #[error("cannot change to `{path}`: {reason}")]
+    #[diagnostic(
+        code(aeef::git::no_such_directory),
+        help("`-C` takes a directory that exists; check the path")
+    )]
+    NoSuchDirectory { path: String, reason: String },
+
     /// git reads the repository but libgit2 does not: SHA-256 object ids
     /// (`extensions.objectFormat = sha256`, read by libgit2 only in an
     /// experimental build), the reftable ref store, or an extension libgit2

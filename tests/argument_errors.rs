@@ -701,3 +701,34 @@ fn a_commit_with_rev_says_rev_is_for_a_files_lines() {
             .success()
     );
 }
+
+/// `-C` naming a folder that is not there, or a file, is said as git says
+/// it ("cannot change to"), not as "not a git repository" (a fresh
+/// tester's case); a folder that is there but holds no repository still is.
+#[test]
+fn dash_c_to_a_missing_directory_says_so() {
+    let r = repo();
+    let file = r.path().join("a-file");
+    std::fs::write(&file, "x\n").unwrap();
+    let missing = r.path().join("no-such-folder");
+    for (dir, reason) in [
+        (missing.to_str().unwrap(), "No such file or directory"),
+        (file.to_str().unwrap(), "not a directory"),
+    ] {
+        let o = common::aeef(r.path(), &["-C", dir, "scan"]);
+        assert_eq!(o.status.code(), Some(2));
+        let e = stderr(&o);
+        assert!(e.contains("aeef::git::no_such_directory"), "{e}");
+        assert!(
+            e.contains(&format!("cannot change to `{dir}`")) && e.contains(reason),
+            "{e}"
+        );
+    }
+    let empty = tempfile::tempdir().unwrap();
+    let o = common::aeef(r.path(), &["-C", empty.path().to_str().unwrap(), "scan"]);
+    assert!(
+        stderr(&o).contains("aeef::git::not_a_repository"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -401,10 +401,27 @@ impl Repo {
     /// PATH (or when git refuses), libgit2's discovery is used, corrected
     /// for the config-less case.
     ///
-    /// Errors: [`GitError::NotARepository`] when neither finds one.
+    /// Errors: [`GitError::NoSuchDirectory`] when `dir` is not a directory,
+    /// [`GitError::NotARepository`] when neither search finds one.
     pub fn discover(dir: Option<&Path>) -> Result<Repo, GitError> {
         let start = match dir {
-            Some(d) => d.to_path_buf(),
+            // As git's `-C`: a folder that is not there is said as such,
+            // not as "not a git repository".
+            Some(d) => match std::fs::metadata(d) {
+                Ok(m) if m.is_dir() => d.to_path_buf(),
+                Ok(_) => {
+                    return Err(GitError::NoSuchDirectory {
+                        path: d.display().to_string(),
+                        reason: "not a directory".into(),
+                    });
+                }
+                Err(e) => {
+                    return Err(GitError::NoSuchDirectory {
+                        path: d.display().to_string(),
+                        reason: e.to_string(),
+                    });
+                }
+            },
             None => std::env::current_dir()?,
         };
         // git itself does not re-hash every object it reads; libgit2 does by
