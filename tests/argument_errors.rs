@@ -440,11 +440,7 @@ fn diagnostics_on_a_pipe_are_not_wrapped() {
 /// pseudo-terminal from util-linux `script`, skipped where it is absent.
 #[test]
 fn diagnostics_on_a_terminal_never_break_at_a_hyphen() {
-    let script = std::process::Command::new("script")
-        .arg("--version")
-        .output();
-    if !script.is_ok_and(|o| o.status.success()) {
-        eprintln!("skipped: util-linux `script` is not installed");
+    if !common::script_available() {
         return;
     }
     let r = repo();

@@ -19,6 +19,19 @@ fn repo() -> RepoBuilder {
     r
 }
 
+/// Runs `cmd` with its stdout a pipe whose only read end is closed before
+/// aeef writes a byte.
+fn with_reader_gone(mut cmd: Command) -> std::process::Output {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("aeef runs");
+    drop(child.stdout.take());
+    child.wait_with_output().expect("aeef ends")
+}
+
 fn aeef(dir: &std::path::Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_aeef"));
     c.current_dir(dir)
@@ -35,16 +48,9 @@ fn aeef(dir: &std::path::Path) -> Command {
 fn a_reader_that_goes_away_is_exit_0_not_sigpipe() {
     let r = repo();
     for format in ["json", "human"] {
-        let mut child = aeef(r.path())
-            .args(["scan", "--format", format])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("aeef runs");
-        // Close the only read end before aeef writes a byte.
-        drop(child.stdout.take());
-        let o = child.wait_with_output().expect("aeef ends");
+        let mut cmd = aeef(r.path());
+        cmd.args(["scan", "--format", format]);
+        let o = with_reader_gone(cmd);
         #[cfg(unix)]
         {
             use std::os::unix::process::ExitStatusExt;
@@ -143,14 +149,9 @@ fn help_that_cannot_be_written_is_an_output_error() {
         let err = stderr(&o);
         assert!(err.contains("aeef::io::output"), "{args:?}: {err}");
         assert_eq!(err.trim_end().lines().count(), 4, "one line each: {err}");
-        let mut child = aeef(r.path())
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("aeef runs");
-        drop(child.stdout.take());
-        let o = child.wait_with_output().expect("aeef ends");
+        let mut cmd = aeef(r.path());
+        cmd.args(args);
+        let o = with_reader_gone(cmd);
         assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
     }
 }

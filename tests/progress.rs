@@ -45,11 +45,7 @@ fn piped_stderr_gets_no_progress_bytes() {
 /// file, stays clean JSON. Skipped with a reason where `script` is absent.
 #[test]
 fn a_terminal_gets_the_bar_and_stdout_stays_clean() {
-    let script = std::process::Command::new("script")
-        .arg("--version")
-        .output();
-    if !script.is_ok_and(|o| o.status.success()) {
-        eprintln!("skipped: util-linux `script` is not installed");
+    if !common::script_available() {
         return;
     }
     let r = repo_with_work();

@@ -261,9 +261,9 @@ fn packed_histories_read_as_libgit2_reads_them() {
     }
 }
 
-/// Writes a commit object with exactly `body` (headers and message) and
-/// points `refs/heads/<branch>` at it.
-fn raw_commit(r: &RepoBuilder, branch: &str, body: &[u8]) -> String {
+/// Writes a commit object with exactly `body` (headers and message),
+/// whether git could parse it or not (`hash-object --literally`).
+fn write_commit_object(r: &RepoBuilder, body: &[u8]) -> String {
     let f = r.path().join(".git/AEEF_RAW_COMMIT");
     std::fs::write(&f, body).unwrap();
     let sha = r
@@ -277,6 +277,14 @@ fn raw_commit(r: &RepoBuilder, branch: &str, body: &[u8]) -> String {
         ])
         .trim()
         .to_string();
+    std::fs::remove_file(&f).unwrap();
+    sha
+}
+
+/// Writes a commit object with exactly `body` (headers and message) and
+/// points `refs/heads/<branch>` at it.
+fn raw_commit(r: &RepoBuilder, branch: &str, body: &[u8]) -> String {
+    let sha = write_commit_object(r, body);
     r.git(&["update-ref", &format!("refs/heads/{branch}"), &sha]);
     sha
 }
@@ -620,20 +628,7 @@ fn all_refs_stop_at_a_commit_that_does_not_parse_and_pass_over_blobs() {
          committer A <a@example.com> 1700000000 +0000\n\nbroken\n",
         &head[..12]
     );
-    let bad = std::path::Path::new(r.path()).join("bad-commit");
-    std::fs::write(&bad, text).unwrap();
-    let id = r
-        .git(&[
-            "hash-object",
-            "-t",
-            "commit",
-            "--literally",
-            "-w",
-            bad.to_str().unwrap(),
-        ])
-        .trim()
-        .to_string();
-    std::fs::remove_file(&bad).unwrap();
+    let id = write_commit_object(&r, text.as_bytes());
     // Written by hand: `git update-ref` refuses a commit it cannot parse.
     std::fs::write(r.path().join(".git/refs/heads/short"), format!("{id}\n")).unwrap();
     let git = std::process::Command::new("git")

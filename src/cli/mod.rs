@@ -474,8 +474,7 @@ pub fn main() -> u8 {
             return match write_result(printed) {
                 Ok(()) => 0,
                 Err(report) => {
-                    let text = crate::redact::for_terminal(&format!("{report:?}"), false);
-                    let _ = writeln!(std::io::stderr().lock(), "{text}");
+                    eprint_report(&report, false);
                     2
                 }
             };
@@ -489,8 +488,7 @@ pub fn main() -> u8 {
             // Every refusal is a coded diagnostic like any other error.
             install_diagnostic_hook(false);
             let report = miette::Report::new(crate::error::ArgumentsError::from_clap(&e));
-            let text = crate::redact::for_terminal(&format!("{report:?}"), false);
-            let _ = writeln!(std::io::stderr().lock(), "{text}");
+            eprint_report(&report, false);
             return 2;
         }
     };
@@ -535,14 +533,17 @@ pub fn main() -> u8 {
                 // the report still sees that nothing was decided, and why.
                 context::emit_error(&ctx, title, &report);
             }
-            // Every diagnostic leaves through the one masking and escaping
-            // function (README "Security model").
-            let text = crate::redact::for_terminal(&format!("{report:?}"), ctx.color);
-            let mut err = std::io::stderr().lock();
-            let _ = writeln!(err, "{text}");
+            eprint_report(&report, ctx.color);
             2
         }
     }
+}
+
+/// Prints a diagnostic on stderr. Every diagnostic leaves through the one
+/// masking and escaping function (README "Security model").
+fn eprint_report(report: &miette::Report, color: bool) {
+    let text = crate::redact::for_terminal(&format!("{report:?}"), color);
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
 
 /// The width diagnostics wrap at, or `None` for no wrapping: the width

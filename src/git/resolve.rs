@@ -54,30 +54,32 @@ fn not_a_commit(repo: &Repo, rev: &str) -> GitError {
             rev: rev.to_string(),
         };
     }
-    if let Ok(obj) = repo.git2().revparse_single(rev)
-        && let Some(kind) = obj.kind()
-        && kind != git2::ObjectType::Commit
-        && obj.peel_to_commit().is_err()
-    {
-        return GitError::NotACommit {
-            rev: rev.to_string(),
-            kind: kind.str().to_string(),
-        };
-    }
-    // libgit2 says when an abbreviated id starts several objects (git
-    // would have taken the one commit among them, above).
-    if let Err(e) = repo.git2().revparse_single(rev)
-        && e.code() == git2::ErrorCode::Ambiguous
-    {
-        let prefix = rev
-            .trim_start_matches('^')
-            .split(['~', '^', ':', '@'])
-            .next()
-            .unwrap_or(rev);
-        return GitError::AmbiguousRevision {
-            rev: rev.to_string(),
-            prefix: prefix.to_string(),
-        };
+    match repo.git2().revparse_single(rev) {
+        Ok(obj) => {
+            if let Some(kind) = obj.kind()
+                && kind != git2::ObjectType::Commit
+                && obj.peel_to_commit().is_err()
+            {
+                return GitError::NotACommit {
+                    rev: rev.to_string(),
+                    kind: kind.str().to_string(),
+                };
+            }
+        }
+        // libgit2 says when an abbreviated id starts several objects (git
+        // would have taken the one commit among them, as resolving did).
+        Err(e) if e.code() == git2::ErrorCode::Ambiguous => {
+            let prefix = rev
+                .trim_start_matches('^')
+                .split(['~', '^', ':', '@'])
+                .next()
+                .unwrap_or(rev);
+            return GitError::AmbiguousRevision {
+                rev: rev.to_string(),
+                prefix: prefix.to_string(),
+            };
+        }
+        Err(_) => {}
     }
     GitError::UnknownRevision {
         rev: rev.to_string(),

@@ -270,8 +270,8 @@ impl<'r> Walk<'r> {
             // also a tree's prefix names the commit (`git rev-parse
             // ID^{commit}`), where `git rev-list ID --` refuses it.
             let id = super::resolve::revision(repo, name)?;
-            let oid =
-                Oid::from_str(&id).map_err(|_| GitError::UnknownRevision { rev: name.clone() })?;
+            let oid = super::commits::oid_from_hex(id.as_bytes())
+                .ok_or_else(|| GitError::UnknownRevision { rev: name.clone() })?;
             pending.push((oid, *excluded));
         }
         // Flags first (a commit named both ways is excluded), then the tips.

@@ -86,25 +86,6 @@ enum Kind {
     Scalar,
 }
 
-/// Whether the collection starting at `rest` (a value's position in the
-/// source) is written as a sequence: `[…]`, or a `-` with nothing after
-/// it, after any blanks and comment lines.
-fn starts_sequence(rest: &str) -> bool {
-    let mut rest = rest;
-    loop {
-        rest = rest.trim_start_matches([' ', '\t', '\r', '\n']);
-        match rest.strip_prefix('#') {
-            Some(comment) => rest = comment.split_once('\n').map_or("", |(_, r)| r),
-            None => break,
-        }
-    }
-    rest.starts_with('[')
-        || rest.starts_with("- ")
-        || rest.starts_with("-\n")
-        || rest.starts_with("-\r")
-        || rest == "-"
-}
-
 fn describe(k: Kind) -> &'static str {
     match k {
         Kind::Map => "a mapping",
@@ -205,10 +186,13 @@ pub fn schema_errors(rel: &str, source: &str, index: &KeyIndex) -> Vec<Finding> 
             Some(s) if matches!(s.as_str(), "" | "~" | "null" | "Null" | "NULL") => Kind::Null,
             Some(_) => Kind::Scalar,
             // A block sequence's position is its first item's: known as a
-            // sequence by that item (`path[0]`); `[…]` and an empty `-` by
-            // their text.
+            // sequence by that item (`path[0]`); a flow one (`[…]`, `[]`)
+            // and one placed at its dash, by the text.
             None if index.value(&format!("{path}[0]")).is_some()
-                || starts_sequence(&source[v.pos.offset..]) =>
+                || source[v.pos.offset..].starts_with('[')
+                || source[v.pos.offset..].starts_with("- ")
+                || source[v.pos.offset..].starts_with("-\n")
+                || source[v.pos.offset..].starts_with("-\r") =>
             {
                 Kind::Seq
             }

@@ -30,12 +30,12 @@ fn read_note(
 /// 102 ms). With notes the workers, which read them, carry most of the
 /// work and get every core (git-ai: 248 ms with two, 440 with one).
 fn walk_workers(repo: &git::Repo) -> usize {
-    let cores = provenance::scan::cores();
+    let workers = provenance::scan::workers();
     let notes = repo.git2().refname_to_id(git::NOTES_REF).is_ok();
-    match cores {
-        0 | 1 => 0,
-        n if notes => n,
-        n => n - 1,
+    if notes || workers == 0 {
+        workers
+    } else {
+        workers - 1
     }
 }
 

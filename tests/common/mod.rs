@@ -326,3 +326,16 @@ pub fn stdout(o: &Output) -> String {
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
+
+/// Whether util-linux `script` (a pseudo-terminal for terminal-only
+/// behaviour) is installed; a test that needs it says it skipped.
+pub fn script_available() -> bool {
+    let found = Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        eprintln!("skipped: util-linux `script` is not installed");
+    }
+    found
+}
